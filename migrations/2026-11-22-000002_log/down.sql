@@ -1,0 +1,18 @@
+DROP FUNCTION unit_consented(uuid, uuid);
+DROP FUNCTION log_effective_status(uuid, text);
+DROP FUNCTION log_consent_complete(uuid);
+DROP FUNCTION log_child_at_consent_age(uuid);
+DROP FUNCTION log_youth(uuid);
+DROP FUNCTION consent_valid(consent);
+DROP TABLE deletion_request;
+DROP TABLE reopen_request;
+DROP TABLE handover;
+DROP TABLE coordinator_term;
+DROP TABLE participant;
+DROP TABLE consent;
+DROP TABLE unit_proposal;
+DROP TABLE guardian;
+DROP TABLE log;
+DROP TABLE child;
+DROP FUNCTION coordinator_term_kept();
+DROP FUNCTION log_has_coordinator();

@@ -1,0 +1,9 @@
+DROP TABLE message_read;
+DROP TABLE message_recipient;
+DROP TABLE message;
+DROP TABLE meeting_invitee;
+DROP TABLE meeting;
+DROP TABLE comment;
+DROP TABLE evaluation;
+DROP TABLE measure;
+DROP TABLE goal;
