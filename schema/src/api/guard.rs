@@ -1,0 +1,110 @@
+//! Where resolvers meet the policy. Every object inside a log carries the
+//! viewer's [`LogAccess`]; every guarded field calls [`LogAccess::read`]
+//! before it loads anything. Nothing here decides access: it asks
+//! [`crate::policy`] and records content reads in the access log.
+
+use crate::context::{RequestContext, rc};
+use crate::db::enums::ObjectType;
+use crate::error::{ApiError, ApiResult};
+use crate::policy::{Acting, Grant, LogRelation, ReadField, Role, Roles, read};
+use async_graphql::Context;
+use std::sync::Arc;
+use uuid::Uuid;
+
+#[derive(Debug)]
+pub struct LogAccess {
+    pub rel: LogRelation,
+    pub roles: Roles,
+    /// the viewer's person id
+    pub viewer: Uuid,
+}
+
+impl LogAccess {
+    pub fn new(rel: LogRelation, viewer: Uuid) -> Arc<LogAccess> {
+        let roles = Roles::of(&rel);
+        Arc::new(LogAccess { rel, roles, viewer })
+    }
+
+    /// The viewer's access to a log, or `None` when the log does not exist
+    /// or the viewer has no relation to it (indistinguishable on purpose).
+    pub async fn load(ctx: &Context<'_>, log_id: Uuid) -> ApiResult<Option<Arc<LogAccess>>> {
+        let rc = rc(ctx);
+        Self::load_rc(rc, log_id).await
+    }
+
+    pub async fn load_rc(rc: &RequestContext, log_id: Uuid) -> ApiResult<Option<Arc<LogAccess>>> {
+        let Some(rel) = rc.loaders.relation.load_one(log_id).await? else {
+            return Ok(None);
+        };
+        let access = LogAccess::new(rel, rc.principal.person_id());
+        Ok((!access.roles.is_outsider()).then_some(access))
+    }
+
+    pub fn log_id(&self) -> Uuid {
+        self.rel.log_id
+    }
+
+    /// The grant for a field; FORBIDDEN when denied. A professional's first
+    /// content read in a request is written to the access log first.
+    pub async fn read(&self, ctx: &Context<'_>, field: ReadField) -> ApiResult<Grant> {
+        let (grant, role) = read::best(&self.roles, field);
+        let Some(role) = role.filter(|_| grant != Grant::Denied) else {
+            return Err(ApiError::forbidden(format!(
+                "your role in this log may not read {}",
+                describe(field)
+            )));
+        };
+        if read::is_content(field) && !self.roles.is_owner() && role.is_professional() {
+            let rc = rc(ctx);
+            let object = if field == ReadField::AccessLog {
+                ObjectType::AccessLog
+            } else {
+                ObjectType::Log
+            };
+            rc.audit
+                .record_read(
+                    &rc.pool,
+                    self.viewer,
+                    Acting::new(role, &self.rel),
+                    self.rel.log_id,
+                    object,
+                )
+                .await?;
+        }
+        Ok(grant)
+    }
+
+    /// Like [`read`](Self::read) for fields that have no partial grants.
+    pub async fn require(&self, ctx: &Context<'_>, field: ReadField) -> ApiResult<()> {
+        self.read(ctx, field).await.map(drop)
+    }
+
+    /// The participant's unit, for grants limited to it.
+    pub fn own_unit(&self) -> Option<Uuid> {
+        self.roles
+            .contains(Role::Participant)
+            .then_some(self.rel.participant_unit_id)
+            .flatten()
+    }
+}
+
+fn describe(field: ReadField) -> &'static str {
+    match field {
+        ReadField::LogMetadata => "the log",
+        ReadField::ChildName => "the child's name",
+        ReadField::ChildBirthDate => "the child's date of birth",
+        ReadField::ChildNationalId => "the child's national id",
+        ReadField::LogText => "the log's texts",
+        ReadField::Goals => "goals and measures",
+        ReadField::Meetings => "meetings",
+        ReadField::Messages => "messages",
+        ReadField::ParticipantBasics => "participants",
+        ReadField::ParticipantContact => "participants' contact details",
+        ReadField::GuardianName => "guardians",
+        ReadField::GuardianPrivate => "this guardian's personal details",
+        ReadField::Consents => "consents",
+        ReadField::AccessLog => "the access log",
+        ReadField::Snapshots => "archive snapshots",
+        ReadField::SnapshotContent => "this snapshot's content",
+    }
+}

@@ -1,0 +1,19 @@
+//! GraphQL `ID`s are UUIDs. A malformed id is the client's mistake and says
+//! so; a well-formed id of something the caller may not see is NOT_FOUND.
+
+use crate::error::{ApiError, ApiResult};
+use async_graphql::ID;
+use uuid::Uuid;
+
+pub fn parse(id: &ID, what: &str) -> ApiResult<Uuid> {
+    Uuid::parse_str(id.as_str())
+        .map_err(|_| ApiError::bad_input(format!("{what} is not a valid id")))
+}
+
+pub fn parse_all(ids: &[ID], what: &str) -> ApiResult<Vec<Uuid>> {
+    ids.iter().map(|i| parse(i, what)).collect()
+}
+
+pub fn id(uuid: Uuid) -> ID {
+    ID(uuid.to_string())
+}

@@ -1,0 +1,187 @@
+//! Structure, never content: registering staff and maintaining templates.
+
+use super::log::is_unique_violation;
+use super::tx::{ScopedFutureExt, in_transaction};
+use crate::api::ids;
+use crate::api::input::{self, limits};
+use crate::context::rc;
+use crate::db::enums::{GoalArea, PersonKind, UnitRoleKind};
+use crate::db::org::Person;
+use crate::db::schema::{person, staff, staff_unit_role, template, unit};
+use crate::error::{ApiError, ApiResult};
+use crate::policy::admin;
+use async_graphql::{Context, ID, InputObject, Json, Object, SimpleObject};
+use chrono::Utc;
+use diesel::prelude::*;
+use diesel_async::RunQueryDsl;
+use uuid::Uuid;
+
+#[derive(InputObject)]
+pub struct RegisterStaffInput {
+    pub unit_id: ID,
+    pub name: String,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    /// the id the municipality's identity provider puts in tokens (`sub`, or `oid` in Entra ID)
+    pub external_id: String,
+    pub role: UnitRoleKind,
+    pub title: Option<String>,
+}
+
+#[derive(SimpleObject)]
+pub struct RegisteredStaff {
+    pub id: ID,
+    pub name: String,
+    pub role: UnitRoleKind,
+}
+
+#[derive(InputObject)]
+pub struct CreateTemplateInput {
+    pub name: String,
+    /// guidance per section, e.g. {"presentation": "Skriv om barnet …"}
+    pub section_prompts: Json<serde_json::Map<String, serde_json::Value>>,
+    #[graphql(default)]
+    pub default_goal_areas: Vec<GoalArea>,
+}
+
+#[derive(SimpleObject)]
+pub struct Template {
+    pub id: ID,
+    pub name: String,
+}
+
+#[derive(Default)]
+pub struct AdminMutations;
+
+#[Object]
+impl AdminMutations {
+    /// Registers a staff member in a unit (unit admin of the unit, or municipal admin).
+    async fn register_staff(
+        &self,
+        ctx: &Context<'_>,
+        input: RegisterStaffInput,
+    ) -> ApiResult<RegisteredStaff> {
+        let rc = rc(ctx);
+        let unit_id = ids::parse(&input.unit_id, "unitId")?;
+        let name = input::required(&input.name, "name", limits::NAME)?;
+        let email = input::optional(input.email.as_deref(), "email", limits::SHORT)?;
+        let phone = input::optional(input.phone.as_deref(), "phone", 40)?;
+        let external_id = input::required(input.external_id.trim(), "externalId", limits::SHORT)?;
+        let title = input::optional(input.title.as_deref(), "title", limits::SHORT)?;
+        let role = input.role;
+        let principal = rc.principal.clone();
+        let id = in_transaction(rc, move |conn| {
+            async move {
+                let municipality: Uuid = unit::table
+                    .find(unit_id)
+                    .select(unit::municipality_id)
+                    .first(conn)
+                    .await
+                    .optional()?
+                    .ok_or(ApiError::NotFound("Unit"))?;
+                admin::register_staff(&principal, unit_id, municipality, role)?;
+                let id = Uuid::new_v4();
+                let row = Person {
+                    id,
+                    kind: PersonKind::Staff,
+                    name,
+                    phone,
+                    email,
+                    created_at: Utc::now(),
+                };
+                diesel::insert_into(person::table)
+                    .values(&row)
+                    .execute(conn)
+                    .await?;
+                diesel::insert_into(staff::table)
+                    .values((
+                        staff::person_id.eq(id),
+                        staff::municipality_id.eq(municipality),
+                        staff::external_id.eq(&external_id),
+                    ))
+                    .execute(conn)
+                    .await
+                    .map_err(|e| {
+                        if is_unique_violation(&e) {
+                            ApiError::conflict(
+                                "a staff member with this externalId is already registered",
+                            )
+                        } else {
+                            e.into()
+                        }
+                    })?;
+                diesel::insert_into(staff_unit_role::table)
+                    .values((
+                        staff_unit_role::staff_id.eq(id),
+                        staff_unit_role::unit_id.eq(unit_id),
+                        staff_unit_role::role.eq(role),
+                        staff_unit_role::title.eq(title),
+                    ))
+                    .execute(conn)
+                    .await?;
+                Ok(id)
+            }
+            .scope_boxed()
+        })
+        .await?;
+        Ok(RegisteredStaff {
+            id: ids::id(id),
+            name: input.name,
+            role,
+        })
+    }
+
+    /// Creates a plan template for the municipality (municipal admin).
+    async fn create_template(
+        &self,
+        ctx: &Context<'_>,
+        input: CreateTemplateInput,
+    ) -> ApiResult<Template> {
+        let rc = rc(ctx);
+        let name = input::required(&input.name, "name", limits::NAME)?;
+        let prompts = input.section_prompts.0;
+        if prompts.len() > 20
+            || prompts
+                .values()
+                .any(|v| !v.is_string() || v.as_str().is_some_and(|s| s.len() > limits::BODY))
+        {
+            return Err(ApiError::bad_input(
+                "sectionPrompts: at most 20 sections, each a text of at most 10000 characters",
+            ));
+        }
+        let municipality = match &rc.principal {
+            crate::principal::Principal::Staff {
+                municipality_id, ..
+            } => *municipality_id,
+            _ => {
+                return Err(ApiError::forbidden(
+                    "only a municipal admin may manage templates",
+                ));
+            }
+        };
+        admin::manage_templates(&rc.principal, municipality)?;
+        let areas: Vec<String> = input
+            .default_goal_areas
+            .iter()
+            .map(|a| a.as_str().to_owned())
+            .collect();
+        let actor = rc.principal.person_id();
+        let id = Uuid::new_v4();
+        let mut conn = rc.conn().await?;
+        diesel::insert_into(template::table)
+            .values((
+                template::id.eq(id),
+                template::municipality_id.eq(municipality),
+                template::name.eq(&name),
+                template::section_prompts.eq(serde_json::Value::Object(prompts)),
+                template::default_goal_areas.eq(areas),
+                template::created_by.eq(actor),
+            ))
+            .execute(&mut conn)
+            .await?;
+        Ok(Template {
+            id: ids::id(id),
+            name,
+        })
+    }
+}

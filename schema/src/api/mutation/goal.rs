@@ -1,0 +1,619 @@
+//! Goals, measures, evaluations and comments (DESIGN.md §2: 4).
+
+use super::people;
+use super::tx::{Lock, ScopedFutureExt, Write, with_log};
+use crate::api::guard::LogAccess;
+use crate::api::ids;
+use crate::api::input::{self, limits};
+use crate::api::types::goal::{Comment, Evaluation, Goal, Measure};
+use crate::context::rc;
+use crate::db::consents;
+use crate::db::enums::{AccessAction, EventKind, GoalArea, GoalStatus, MeasureStatus, ObjectType};
+use crate::db::goals::{
+    self, Comment as CommentRow, Evaluation as EvaluationRow, Goal as GoalRow, GoalChanges,
+    Measure as MeasureRow, MeasureChanges,
+};
+use crate::db::participants;
+use crate::db::schema::{comment, evaluation, goal, measure};
+use crate::error::{ApiError, ApiResult};
+use crate::events::EventPayload;
+use crate::policy::WriteAction;
+use async_graphql::{Context, ID, InputObject, MaybeUndefined, Object};
+use chrono::{NaiveDate, Utc};
+use diesel::prelude::*;
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use uuid::Uuid;
+
+#[derive(InputObject)]
+pub struct AddGoalInput {
+    pub log_id: ID,
+    pub area: GoalArea,
+    /// BTI level 1–3
+    pub bti_level: i32,
+    pub description: String,
+}
+
+#[derive(InputObject)]
+pub struct UpdateGoalInput {
+    pub bti_level: Option<i32>,
+    pub description: Option<String>,
+    pub status: Option<GoalStatus>,
+}
+
+#[derive(InputObject)]
+pub struct AddMeasureInput {
+    pub goal_id: ID,
+    pub description: String,
+    /// a participant's id, a guardian's id, or the child's id (youth owner)
+    pub responsible_id: ID,
+    pub deadline: Option<NaiveDate>,
+}
+
+/// Omitted fields are unchanged; `deadline: null` removes the deadline.
+#[derive(InputObject)]
+pub struct UpdateMeasureInput {
+    pub description: Option<String>,
+    pub responsible_id: Option<ID>,
+    #[graphql(default)]
+    pub deadline: MaybeUndefined<NaiveDate>,
+    pub status: Option<MeasureStatus>,
+}
+
+/// Evaluate either a measure or a goal.
+#[derive(InputObject)]
+pub struct AddEvaluationInput {
+    pub measure_id: Option<ID>,
+    pub goal_id: Option<ID>,
+    pub body: String,
+    /// defaults to today; not in the future
+    pub evaluated_on: Option<NaiveDate>,
+}
+
+/// Comment on either a measure or a goal.
+#[derive(InputObject)]
+pub struct AddCommentInput {
+    pub measure_id: Option<ID>,
+    pub goal_id: Option<ID>,
+    pub body: String,
+}
+
+#[derive(Default)]
+pub struct GoalMutations;
+
+#[Object]
+impl GoalMutations {
+    /// Adds a goal. Owners may add home/leisure goals; the coordinator any.
+    async fn add_goal(&self, ctx: &Context<'_>, input: AddGoalInput) -> ApiResult<Goal> {
+        let rc = rc(ctx);
+        let log_id = ids::parse(&input.log_id, "logId")?;
+        let bti_level = bti_level(input.bti_level)?;
+        let description = input::required(&input.description, "description", limits::DESCRIPTION)?;
+        let row = with_log(rc, log_id, Lock::Share, "Log", move |conn, w| {
+            async move {
+                let acting = w.authorize(WriteAction::EditGoal(input.area))?;
+                let now = Utc::now();
+                let row = GoalRow {
+                    id: Uuid::new_v4(),
+                    log_id: w.log_id(),
+                    area: input.area,
+                    bti_level,
+                    description,
+                    status: GoalStatus::Active,
+                    created_by: w.actor,
+                    created_at: now,
+                    updated_at: now,
+                };
+                diesel::insert_into(goal::table)
+                    .values(&row)
+                    .execute(conn)
+                    .await?;
+                w.audit(conn, acting, ObjectType::Goal, row.id, AccessAction::Create)
+                    .await?;
+                w.emit(
+                    conn,
+                    EventKind::GoalAdded,
+                    EventPayload {
+                        goal_id: Some(row.id),
+                        ..Default::default()
+                    },
+                )
+                .await?;
+                Ok(row)
+            }
+            .scope_boxed()
+        })
+        .await?;
+        Ok(Goal {
+            access: access(ctx, row.log_id).await?,
+            row,
+        })
+    }
+
+    /// Changes a goal's level, description or status (its area is fixed).
+    async fn update_goal(
+        &self,
+        ctx: &Context<'_>,
+        goal_id: ID,
+        input: UpdateGoalInput,
+    ) -> ApiResult<Goal> {
+        let rc = rc(ctx);
+        let goal_id = ids::parse(&goal_id, "goalId")?;
+        let changes = GoalChanges {
+            bti_level: input.bti_level.map(bti_level).transpose()?,
+            description: input
+                .description
+                .as_deref()
+                .map(|d| input::required(d, "description", limits::DESCRIPTION))
+                .transpose()?,
+            status: input.status,
+        };
+        if changes.bti_level.is_none() && changes.description.is_none() && changes.status.is_none()
+        {
+            return Err(ApiError::bad_input("nothing to change"));
+        }
+        let log_id = log_of(ctx, Target::Goal(goal_id)).await?;
+        let row = with_log(rc, log_id, Lock::Share, "Goal", move |conn, w| {
+            async move {
+                let g = goals::goal_by_id(conn, goal_id)
+                    .await?
+                    .ok_or(ApiError::NotFound("Goal"))?;
+                let acting = w.authorize(WriteAction::EditGoal(g.area))?;
+                let row: GoalRow = diesel::update(goal::table.find(goal_id))
+                    .set((&changes, goal::updated_at.eq(diesel::dsl::now)))
+                    .returning(GoalRow::as_returning())
+                    .get_result(conn)
+                    .await?;
+                w.audit(
+                    conn,
+                    acting,
+                    ObjectType::Goal,
+                    goal_id,
+                    AccessAction::Update,
+                )
+                .await?;
+                w.emit(
+                    conn,
+                    EventKind::GoalChanged,
+                    EventPayload {
+                        goal_id: Some(goal_id),
+                        ..Default::default()
+                    },
+                )
+                .await?;
+                Ok(row)
+            }
+            .scope_boxed()
+        })
+        .await?;
+        Ok(Goal {
+            access: access(ctx, row.log_id).await?,
+            row,
+        })
+    }
+
+    /// Adds a measure with a responsible person and, usually, a deadline.
+    async fn add_measure(&self, ctx: &Context<'_>, input: AddMeasureInput) -> ApiResult<Measure> {
+        let rc = rc(ctx);
+        let goal_id = ids::parse(&input.goal_id, "goalId")?;
+        let responsible = ids::parse(&input.responsible_id, "responsibleId")?;
+        let description = input::required(&input.description, "description", limits::DESCRIPTION)?;
+        let deadline = input
+            .deadline
+            .map(|d| input::not_past(d, "deadline"))
+            .transpose()?;
+        let log_id = log_of(ctx, Target::Goal(goal_id)).await?;
+        let row = with_log(rc, log_id, Lock::Share, "Goal", move |conn, w| {
+            async move {
+                let g = goals::goal_by_id(conn, goal_id)
+                    .await?
+                    .ok_or(ApiError::NotFound("Goal"))?;
+                let acting = w.authorize(WriteAction::EditMeasure(g.area))?;
+                let responsible_id = responsible_person(conn, &w, responsible).await?;
+                let now = Utc::now();
+                let row = MeasureRow {
+                    id: Uuid::new_v4(),
+                    log_id: w.log_id(),
+                    goal_id,
+                    description,
+                    responsible_id,
+                    deadline,
+                    status: MeasureStatus::Planned,
+                    created_by: w.actor,
+                    created_at: now,
+                    updated_at: now,
+                    overdue_emitted_for: None,
+                    due_soon_emitted_for: None,
+                };
+                diesel::insert_into(measure::table)
+                    .values(&row)
+                    .execute(conn)
+                    .await?;
+                w.audit(
+                    conn,
+                    acting,
+                    ObjectType::Measure,
+                    row.id,
+                    AccessAction::Create,
+                )
+                .await?;
+                w.emit(conn, EventKind::MeasureCreated, measure_payload(&row, None))
+                    .await?;
+                if deadline.is_some() {
+                    w.emit(conn, EventKind::DeadlineSet, measure_payload(&row, None))
+                        .await?;
+                }
+                Ok(row)
+            }
+            .scope_boxed()
+        })
+        .await?;
+        Ok(Measure {
+            access: access(ctx, row.log_id).await?,
+            row,
+        })
+    }
+
+    /// Updates a measure. Its responsible person may change its status,
+    /// description and deadline; the coordinator (and owners, for home and
+    /// leisure measures) may also change who is responsible.
+    async fn update_measure(
+        &self,
+        ctx: &Context<'_>,
+        measure_id: ID,
+        input: UpdateMeasureInput,
+    ) -> ApiResult<Measure> {
+        let rc = rc(ctx);
+        let measure_id = ids::parse(&measure_id, "measureId")?;
+        let description = input
+            .description
+            .as_deref()
+            .map(|d| input::required(d, "description", limits::DESCRIPTION))
+            .transpose()?;
+        let responsible = input
+            .responsible_id
+            .as_ref()
+            .map(|r| ids::parse(r, "responsibleId"))
+            .transpose()?;
+        let deadline: Option<Option<NaiveDate>> = match input.deadline {
+            MaybeUndefined::Undefined => None,
+            MaybeUndefined::Null => Some(None),
+            MaybeUndefined::Value(d) => Some(Some(input::not_past(d, "deadline")?)),
+        };
+        if description.is_none()
+            && responsible.is_none()
+            && deadline.is_none()
+            && input.status.is_none()
+        {
+            return Err(ApiError::bad_input("nothing to change"));
+        }
+        let log_id = log_of(ctx, Target::Measure(measure_id)).await?;
+        let row = with_log(rc, log_id, Lock::Share, "Measure", move |conn, w| {
+            async move {
+                let before = goals::measure_by_id(conn, measure_id)
+                    .await?
+                    .ok_or(ApiError::NotFound("Measure"))?;
+                let area = goals::goal_by_id(conn, before.goal_id)
+                    .await?
+                    .ok_or(ApiError::NotFound("Measure"))?
+                    .area;
+                let action = if before.responsible_id == w.actor && responsible.is_none() {
+                    WriteAction::UpdateOwnMeasure
+                } else {
+                    WriteAction::EditMeasure(area)
+                };
+                let acting = match w.authorize(action) {
+                    // The coordinator may also be the responsible person.
+                    Err(ApiError::Forbidden(_)) if action == WriteAction::UpdateOwnMeasure => {
+                        w.authorize(WriteAction::EditMeasure(area))?
+                    }
+                    other => other?,
+                };
+                let responsible_id = match responsible {
+                    Some(r) => Some(responsible_person(conn, &w, r).await?),
+                    None => None,
+                };
+                let changes = MeasureChanges {
+                    description,
+                    responsible_id,
+                    deadline,
+                    status: input.status,
+                };
+                let after: MeasureRow = diesel::update(measure::table.find(measure_id))
+                    .set((&changes, measure::updated_at.eq(diesel::dsl::now)))
+                    .returning(MeasureRow::as_returning())
+                    .get_result(conn)
+                    .await?;
+                w.audit(
+                    conn,
+                    acting,
+                    ObjectType::Measure,
+                    measure_id,
+                    AccessAction::Update,
+                )
+                .await?;
+                emit_measure_changes(conn, &w, &before, &after).await?;
+                Ok(after)
+            }
+            .scope_boxed()
+        })
+        .await?;
+        Ok(Measure {
+            access: access(ctx, row.log_id).await?,
+            row,
+        })
+    }
+
+    /// Adds a dated evaluation of a measure (by its responsible person or the
+    /// coordinator) or of a goal (by the coordinator; owners for home/leisure).
+    async fn add_evaluation(
+        &self,
+        ctx: &Context<'_>,
+        input: AddEvaluationInput,
+    ) -> ApiResult<Evaluation> {
+        let rc = rc(ctx);
+        let target = target(input.measure_id.as_ref(), input.goal_id.as_ref())?;
+        let body = input::required(&input.body, "body", limits::BODY)?;
+        let today = Utc::now().date_naive();
+        let evaluated_on = input.evaluated_on.unwrap_or(today);
+        if evaluated_on > today {
+            return Err(ApiError::bad_input("evaluatedOn must not be in the future"));
+        }
+        let log_id = log_of(ctx, target).await?;
+        let row = with_log(rc, log_id, Lock::Share, target.name(), move |conn, w| {
+            async move {
+                let (area, responsible, measure_id, goal_id) = resolve_target(conn, target).await?;
+                let acting = w.authorize(WriteAction::Evaluate {
+                    responsible: responsible == Some(w.actor),
+                    area,
+                })?;
+                let row = EvaluationRow {
+                    id: Uuid::new_v4(),
+                    log_id: w.log_id(),
+                    measure_id,
+                    goal_id,
+                    body,
+                    evaluated_on,
+                    author_id: w.actor,
+                    created_at: Utc::now(),
+                };
+                diesel::insert_into(evaluation::table)
+                    .values(&row)
+                    .execute(conn)
+                    .await?;
+                w.audit(
+                    conn,
+                    acting,
+                    ObjectType::Evaluation,
+                    row.id,
+                    AccessAction::Create,
+                )
+                .await?;
+                let kind = if measure_id.is_some() {
+                    EventKind::MeasureEvaluated
+                } else {
+                    EventKind::GoalEvaluated
+                };
+                w.emit(
+                    conn,
+                    kind,
+                    EventPayload {
+                        measure_id,
+                        goal_id,
+                        ..Default::default()
+                    },
+                )
+                .await?;
+                Ok(row)
+            }
+            .scope_boxed()
+        })
+        .await?;
+        Ok(Evaluation {
+            access: access(ctx, row.log_id).await?,
+            row,
+        })
+    }
+
+    /// Comments on a measure or a goal.
+    async fn add_comment(&self, ctx: &Context<'_>, input: AddCommentInput) -> ApiResult<Comment> {
+        let rc = rc(ctx);
+        let target = target(input.measure_id.as_ref(), input.goal_id.as_ref())?;
+        let body = input::required(&input.body, "body", limits::BODY)?;
+        let log_id = log_of(ctx, target).await?;
+        let row = with_log(rc, log_id, Lock::Share, target.name(), move |conn, w| {
+            async move {
+                let acting = w.authorize(WriteAction::Comment)?;
+                let (_, _, measure_id, goal_id) = resolve_target(conn, target).await?;
+                let row = CommentRow {
+                    id: Uuid::new_v4(),
+                    log_id: w.log_id(),
+                    measure_id,
+                    goal_id,
+                    body,
+                    author_id: w.actor,
+                    created_at: Utc::now(),
+                };
+                diesel::insert_into(comment::table)
+                    .values(&row)
+                    .execute(conn)
+                    .await?;
+                w.audit(
+                    conn,
+                    acting,
+                    ObjectType::Comment,
+                    row.id,
+                    AccessAction::Create,
+                )
+                .await?;
+                w.emit(
+                    conn,
+                    EventKind::CommentAdded,
+                    EventPayload {
+                        measure_id,
+                        goal_id,
+                        ..Default::default()
+                    },
+                )
+                .await?;
+                Ok(row)
+            }
+            .scope_boxed()
+        })
+        .await?;
+        Ok(Comment {
+            access: access(ctx, row.log_id).await?,
+            row,
+        })
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Target {
+    Goal(Uuid),
+    Measure(Uuid),
+}
+
+impl Target {
+    fn name(self) -> &'static str {
+        match self {
+            Target::Goal(_) => "Goal",
+            Target::Measure(_) => "Measure",
+        }
+    }
+}
+
+fn target(measure_id: Option<&ID>, goal_id: Option<&ID>) -> ApiResult<Target> {
+    match (measure_id, goal_id) {
+        (Some(m), None) => Ok(Target::Measure(ids::parse(m, "measureId")?)),
+        (None, Some(g)) => Ok(Target::Goal(ids::parse(g, "goalId")?)),
+        _ => Err(ApiError::bad_input(
+            "give exactly one of measureId and goalId",
+        )),
+    }
+}
+
+/// The log a goal or measure belongs to; NOT_FOUND when there is none.
+async fn log_of(ctx: &Context<'_>, target: Target) -> ApiResult<Uuid> {
+    let mut conn = rc(ctx).conn().await?;
+    let found = match target {
+        Target::Goal(id) => goal::table
+            .find(id)
+            .select(goal::log_id)
+            .first(&mut conn)
+            .await
+            .optional()?,
+        Target::Measure(id) => measure::table
+            .find(id)
+            .select(measure::log_id)
+            .first(&mut conn)
+            .await
+            .optional()?,
+    };
+    found.ok_or(ApiError::NotFound(target.name()))
+}
+
+/// (area, responsible person, measure id, goal id) of a target.
+async fn resolve_target(
+    conn: &mut AsyncPgConnection,
+    target: Target,
+) -> ApiResult<(GoalArea, Option<Uuid>, Option<Uuid>, Option<Uuid>)> {
+    match target {
+        Target::Goal(id) => {
+            let g = goals::goal_by_id(conn, id)
+                .await?
+                .ok_or(ApiError::NotFound("Goal"))?;
+            Ok((g.area, None, None, Some(id)))
+        }
+        Target::Measure(id) => {
+            let m = goals::measure_by_id(conn, id)
+                .await?
+                .ok_or(ApiError::NotFound("Measure"))?;
+            let g = goals::goal_by_id(conn, m.goal_id)
+                .await?
+                .ok_or(ApiError::NotFound("Measure"))?;
+            Ok((g.area, Some(m.responsible_id), Some(id), None))
+        }
+    }
+}
+
+fn bti_level(level: i32) -> ApiResult<i32> {
+    if (1..=3).contains(&level) {
+        Ok(level)
+    } else {
+        Err(ApiError::bad_input("btiLevel must be 1, 2 or 3"))
+    }
+}
+
+/// The responsible person for an id; a participant must belong to a
+/// consented unit, or they could not see the measure they carry out.
+async fn responsible_person(conn: &mut AsyncPgConnection, w: &Write, id: Uuid) -> ApiResult<Uuid> {
+    let person = people::resolve_one(conn, w.log_id(), id, "responsibleId").await?;
+    if let Some(p) = participants::active_by_staff(conn, w.log_id(), person).await? {
+        if !consents::unit_consented(conn, w.log_id(), p.unit_id).await? {
+            return Err(ApiError::bad_input(
+                "the responsible participant's unit has no consent in this log",
+            ));
+        }
+    }
+    Ok(person)
+}
+
+fn measure_payload(m: &MeasureRow, previous: Option<NaiveDate>) -> EventPayload {
+    EventPayload {
+        goal_id: Some(m.goal_id),
+        measure_id: Some(m.id),
+        responsible_id: Some(m.responsible_id),
+        deadline: m.deadline,
+        previous_deadline: previous,
+        measure_status: Some(m.status),
+        ..Default::default()
+    }
+}
+
+/// MEASURE_UPDATED, plus the deadline events a dashboard follows.
+async fn emit_measure_changes(
+    conn: &mut AsyncPgConnection,
+    w: &Write,
+    before: &MeasureRow,
+    after: &MeasureRow,
+) -> ApiResult<()> {
+    w.emit(
+        conn,
+        EventKind::MeasureUpdated,
+        measure_payload(after, before.deadline),
+    )
+    .await?;
+    let deadline_kind = match (before.deadline, after.deadline) {
+        (None, Some(_)) => Some(EventKind::DeadlineSet),
+        (Some(a), Some(b)) if a != b => Some(EventKind::DeadlineMoved),
+        (Some(_), None) => Some(EventKind::DeadlineRemoved),
+        _ => None,
+    };
+    if let Some(kind) = deadline_kind {
+        w.emit(conn, kind, measure_payload(after, before.deadline))
+            .await?;
+    }
+    if before.status != MeasureStatus::Done && after.status == MeasureStatus::Done {
+        w.emit(
+            conn,
+            EventKind::MeasureDone,
+            measure_payload(after, before.deadline),
+        )
+        .await?;
+    }
+    if before.responsible_id != after.responsible_id && after.deadline.is_some() {
+        // The deadline moves from one person's dashboard to another's.
+        let payload = EventPayload {
+            previous_responsible_id: Some(before.responsible_id),
+            ..measure_payload(after, before.deadline)
+        };
+        w.emit(conn, EventKind::DeadlineSet, payload).await?;
+    }
+    Ok(())
+}
+
+async fn access(ctx: &Context<'_>, log_id: Uuid) -> ApiResult<std::sync::Arc<LogAccess>> {
+    LogAccess::load(ctx, log_id)
+        .await?
+        .ok_or(ApiError::NotFound("Log"))
+}

@@ -1,0 +1,758 @@
+//! Creating, editing, closing, reopening and deleting logs (DESIGN.md §2: 1, 8, 9, 10).
+
+use super::tx::{Lock, ScopedFutureExt, in_transaction, with_log};
+use crate::api::guard::LogAccess;
+use crate::api::ids;
+use crate::api::input::{self, limits};
+use crate::api::types::log::Log;
+use crate::api::types::requests::{DeletionRequest, ReopenRequest};
+use crate::context::rc;
+use crate::db::enums::{
+    AccessAction, ConsentMethod, ConsentScope, EventKind, HandoverStatus, LogStatus, ObjectType,
+    ParticipantLeftReason, ReopenStatus, SnapshotReason, WithdrawalReason,
+};
+use crate::db::logs::{Child, LogRow, LogTextChanges};
+use crate::db::schema::{
+    child, comment, evaluation, event, goal, guardian, log, measure, meeting, meeting_invitee,
+    message, message_read, message_recipient, staff_unit_role, template, unit,
+};
+use crate::db::{consents, logs, participants, requests, snapshots};
+use crate::error::{ApiError, ApiResult};
+use crate::events::EventPayload;
+use crate::national_id;
+use crate::policy::{WriteAction, admin};
+use crate::principal::ensure_citizen;
+use async_graphql::{Context, ID, InputObject, Object};
+use chrono::{NaiveDate, Utc};
+use diesel::prelude::*;
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use uuid::Uuid;
+
+/// At most this many guardians on one log.
+const MAX_GUARDIANS: usize = 4;
+
+#[derive(InputObject)]
+pub struct ChildInput {
+    pub name: String,
+    /// fødselsnummer; omit for an unborn child
+    pub national_id: Option<String>,
+    /// needed only without a national id (an unborn child's due date)
+    pub birth_date: Option<NaiveDate>,
+}
+
+#[derive(InputObject)]
+pub struct GuardianInput {
+    pub national_id: String,
+    pub name: String,
+    pub phone: Option<String>,
+    pub address: Option<String>,
+}
+
+#[derive(InputObject)]
+pub struct CreateLogInput {
+    /// the unit creating the log; you must be its unit admin or leader
+    pub unit_id: ID,
+    pub child: ChildInput,
+    pub guardians: Vec<GuardianInput>,
+    /// the first coordinator: a staff member of the unit
+    pub coordinator_id: ID,
+    pub template_id: Option<ID>,
+    pub initiative: Option<String>,
+}
+
+/// Text sections; omitted fields are unchanged, an empty string clears one.
+#[derive(InputObject, Default)]
+pub struct LogTextInput {
+    pub presentation: Option<String>,
+    pub about_me: Option<String>,
+    pub child_voice: Option<String>,
+    pub initiative: Option<String>,
+}
+
+#[derive(Default)]
+pub struct LogMutations;
+
+#[Object]
+impl LogMutations {
+    /// Creates a DRAFT log for a child, with its guardians and first coordinator.
+    async fn create_log(&self, ctx: &Context<'_>, input: CreateLogInput) -> ApiResult<Log> {
+        let rc = rc(ctx);
+        let unit_id = ids::parse(&input.unit_id, "unitId")?;
+        let acting = admin::create_log(&rc.principal, unit_id)?;
+        let coordinator_id = ids::parse(&input.coordinator_id, "coordinatorId")?;
+        let template_id = input
+            .template_id
+            .as_ref()
+            .map(|t| ids::parse(t, "templateId"))
+            .transpose()?;
+        let child_name = input::required(&input.child.name, "child.name", limits::NAME)?;
+        let child_nid = input
+            .child
+            .national_id
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty());
+        let birth_date = match child_nid {
+            Some(nid) => {
+                let derived = national_id::birth_date(nid)
+                    .map_err(|e| ApiError::bad_input(format!("child.nationalId {e}")))?;
+                if input.child.birth_date.is_some_and(|b| b != derived) {
+                    return Err(ApiError::bad_input(
+                        "child.birthDate does not match child.nationalId",
+                    ));
+                }
+                Some(derived)
+            }
+            None => input.child.birth_date,
+        };
+        let guardians = validate_guardians(&input.guardians, child_nid)?;
+        let initiative =
+            input::optional(input.initiative.as_deref(), "initiative", limits::LOG_TEXT)?;
+        let actor = rc.principal.person_id();
+        let child_nid = child_nid.map(str::to_owned);
+
+        let log_id = in_transaction(rc, move |conn| {
+            async move {
+                let municipality_id: Uuid = unit::table
+                    .find(unit_id)
+                    .select(unit::municipality_id)
+                    .first(conn)
+                    .await?;
+                let coordinator_in_unit: bool = diesel::select(diesel::dsl::exists(
+                    staff_unit_role::table
+                        .filter(staff_unit_role::staff_id.eq(coordinator_id))
+                        .filter(staff_unit_role::unit_id.eq(unit_id)),
+                ))
+                .get_result(conn)
+                .await?;
+                if !coordinator_in_unit {
+                    return Err(ApiError::bad_input(
+                        "coordinatorId must be a staff member of the unit",
+                    ));
+                }
+                if let Some(t) = template_id {
+                    let ok: bool = diesel::select(diesel::dsl::exists(
+                        template::table
+                            .filter(template::id.eq(t))
+                            .filter(template::municipality_id.eq(municipality_id)),
+                    ))
+                    .get_result(conn)
+                    .await?;
+                    if !ok {
+                        return Err(ApiError::bad_input(
+                            "templateId is not a template of this municipality",
+                        ));
+                    }
+                }
+                let child_id = find_or_create_child(
+                    conn,
+                    municipality_id,
+                    &child_name,
+                    child_nid.as_deref(),
+                    birth_date,
+                )
+                .await?;
+                let now = Utc::now();
+                let row = LogRow {
+                    id: Uuid::new_v4(),
+                    municipality_id,
+                    unit_id,
+                    child_id,
+                    template_id,
+                    status: LogStatus::Draft,
+                    presentation: None,
+                    about_me: None,
+                    child_voice: None,
+                    initiative,
+                    created_by: actor,
+                    created_at: now,
+                    updated_at: now,
+                    closed_at: None,
+                    closed_reason: None,
+                    deleted_at: None,
+                };
+                diesel::insert_into(log::table)
+                    .values(&row)
+                    .execute(conn)
+                    .await
+                    .map_err(|e| {
+                        if is_unique_violation(&e) {
+                            ApiError::conflict("this child already has an open log")
+                        } else {
+                            e.into()
+                        }
+                    })?;
+                for g in &guardians {
+                    let citizen = ensure_citizen(
+                        conn,
+                        &g.national_id,
+                        &g.name,
+                        g.phone.as_deref(),
+                        g.address.as_deref(),
+                    )
+                    .await?;
+                    diesel::insert_into(guardian::table)
+                        .values((
+                            guardian::log_id.eq(row.id),
+                            guardian::citizen_id.eq(citizen),
+                            guardian::added_by.eq(actor),
+                        ))
+                        .execute(conn)
+                        .await?;
+                }
+                let participant = participants::Participant {
+                    id: Uuid::new_v4(),
+                    log_id: row.id,
+                    staff_id: coordinator_id,
+                    unit_id,
+                    title: None,
+                    added_by: actor,
+                    joined_at: now,
+                    left_at: None,
+                    left_reason: None,
+                };
+                participants::insert(conn, &participant).await?;
+                participants::start_term(conn, row.id, &participant).await?;
+                crate::audit::record_write(
+                    conn,
+                    actor,
+                    acting,
+                    row.id,
+                    ObjectType::Log,
+                    Some(row.id),
+                    AccessAction::Create,
+                )
+                .await?;
+                crate::events::emit(
+                    conn,
+                    row.id,
+                    EventKind::StatusChanged,
+                    EventPayload {
+                        actor_id: Some(actor),
+                        status: Some(LogStatus::Draft),
+                        ..Default::default()
+                    },
+                )
+                .await?;
+                Ok(row.id)
+            }
+            .scope_boxed()
+        })
+        .await?;
+        reload(ctx, log_id).await
+    }
+
+    /// Edits the text sections. Owners and the coordinator write the
+    /// presentation, aboutMe and childVoice; the coordinator the initiative.
+    async fn update_log_text(
+        &self,
+        ctx: &Context<'_>,
+        log_id: ID,
+        input: LogTextInput,
+    ) -> ApiResult<Log> {
+        let rc = rc(ctx);
+        let log_id = ids::parse(&log_id, "logId")?;
+        let text = |v: &Option<String>, f: &str| -> ApiResult<Option<String>> {
+            v.as_deref()
+                .map(|s| {
+                    input::optional(Some(s), f, limits::LOG_TEXT).map(|t| t.unwrap_or_default())
+                })
+                .transpose()
+        };
+        let changes = LogTextChanges {
+            presentation: text(&input.presentation, "presentation")?,
+            about_me: text(&input.about_me, "aboutMe")?,
+            child_voice: text(&input.child_voice, "childVoice")?,
+            initiative: text(&input.initiative, "initiative")?,
+        };
+        let family = changes.presentation.is_some()
+            || changes.about_me.is_some()
+            || changes.child_voice.is_some();
+        let initiative = changes.initiative.is_some();
+        if !family && !initiative {
+            return Err(ApiError::bad_input("nothing to change"));
+        }
+        with_log(rc, log_id, Lock::Share, "Log", move |conn, w| {
+            async move {
+                let mut acting = None;
+                if family {
+                    acting = Some(w.authorize(WriteAction::EditFamilyText)?);
+                }
+                if initiative {
+                    acting = Some(w.authorize(WriteAction::EditInitiative)?);
+                }
+                let acting = acting.ok_or_else(|| ApiError::bad_input("nothing to change"))?;
+                // Empty strings clear a section.
+                let clear =
+                    |v: Option<String>| v.map(|s| if s.is_empty() { None } else { Some(s) });
+                diesel::update(log::table.find(w.log_id()))
+                    .set((
+                        clear(changes.presentation).map(|v| log::presentation.eq(v)),
+                        clear(changes.about_me).map(|v| log::about_me.eq(v)),
+                        clear(changes.child_voice).map(|v| log::child_voice.eq(v)),
+                        clear(changes.initiative).map(|v| log::initiative.eq(v)),
+                        log::updated_at.eq(diesel::dsl::now),
+                    ))
+                    .execute(conn)
+                    .await?;
+                w.audit(
+                    conn,
+                    acting,
+                    ObjectType::Log,
+                    w.log_id(),
+                    AccessAction::Update,
+                )
+                .await?;
+                w.emit(conn, EventKind::TextChanged, EventPayload::default())
+                    .await
+            }
+            .scope_boxed()
+        })
+        .await?;
+        reload(ctx, log_id).await
+    }
+
+    /// Closes the log: an owner's demand, or the coordinator when the goals
+    /// are met. The log is frozen, a final snapshot is taken, every consent
+    /// ends and professionals lose access.
+    async fn close_log(
+        &self,
+        ctx: &Context<'_>,
+        log_id: ID,
+        reason: Option<String>,
+    ) -> ApiResult<Log> {
+        let rc = rc(ctx);
+        let log_id = ids::parse(&log_id, "logId")?;
+        let reason = input::optional(reason.as_deref(), "reason", limits::REASON)?;
+        with_log(rc, log_id, Lock::Exclusive, "Log", move |conn, w| {
+            async move {
+                let acting = w.authorize(WriteAction::CloseLog)?;
+                close(conn, &w, reason.as_deref(), WithdrawalReason::LogClosed).await?;
+                w.audit(
+                    conn,
+                    acting,
+                    ObjectType::Log,
+                    w.log_id(),
+                    AccessAction::Update,
+                )
+                .await
+            }
+            .scope_boxed()
+        })
+        .await?;
+        reload(ctx, log_id).await
+    }
+
+    /// Asks the family to reopen a closed log (the coordinator of the closed log).
+    async fn request_reopen(&self, ctx: &Context<'_>, log_id: ID) -> ApiResult<ReopenRequest> {
+        let rc = rc(ctx);
+        let log_id = ids::parse(&log_id, "logId")?;
+        let row = with_log(rc, log_id, Lock::Exclusive, "Log", move |conn, w| {
+            async move {
+                let acting = w.authorize(WriteAction::RequestReopen)?;
+                if w.rel.status != LogStatus::Closed {
+                    return Err(ApiError::conflict("only a closed log can be reopened"));
+                }
+                if w.rel.deleted {
+                    return Err(ApiError::conflict("a deleted log cannot be reopened"));
+                }
+                if requests::pending_reopen(conn, w.log_id()).await?.is_some() {
+                    return Err(ApiError::conflict(
+                        "a reopening request is already waiting for the family",
+                    ));
+                }
+                let row = requests::ReopenRequest {
+                    id: Uuid::new_v4(),
+                    log_id: w.log_id(),
+                    requested_by: w.actor,
+                    requested_at: Utc::now(),
+                    status: ReopenStatus::Pending,
+                    decided_at: None,
+                };
+                requests::insert_reopen(conn, &row).await?;
+                w.audit(
+                    conn,
+                    acting,
+                    ObjectType::ReopenRequest,
+                    row.id,
+                    AccessAction::Create,
+                )
+                .await?;
+                w.emit(conn, EventKind::ReopenRequested, EventPayload::default())
+                    .await?;
+                Ok(row)
+            }
+            .scope_boxed()
+        })
+        .await?;
+        Ok(ReopenRequest(row))
+    }
+
+    /// An owner approves reopening; this is also their consent to the log.
+    /// The log is ACTIVE again once every owner has approved. Units must be
+    /// consented again before their participants regain access.
+    async fn approve_reopen(&self, ctx: &Context<'_>, log_id: ID) -> ApiResult<Log> {
+        let rc = rc(ctx);
+        let log_id = ids::parse(&log_id, "logId")?;
+        with_log(rc, log_id, Lock::Exclusive, "Log", move |conn, w| {
+            async move {
+                let acting = w.authorize(WriteAction::ApproveReopen)?;
+                let Some(request) = requests::pending_reopen(conn, w.log_id()).await? else {
+                    return Err(ApiError::conflict(
+                        "there is no reopening request to approve",
+                    ));
+                };
+                if consents::valid_of(conn, w.log_id(), w.actor, None)
+                    .await?
+                    .is_some()
+                {
+                    return Err(ApiError::conflict("you have already approved reopening"));
+                }
+                let consent = consents::Consent {
+                    id: Uuid::new_v4(),
+                    log_id: w.log_id(),
+                    scope: ConsentScope::Log,
+                    unit_id: None,
+                    given_by: w.actor,
+                    method: ConsentMethod::Digital,
+                    document_reference: None,
+                    registered_by: None,
+                    given_at: Utc::now(),
+                    expires_at: None,
+                    withdrawn_at: None,
+                    withdrawn_by: None,
+                    withdrawal_reason: None,
+                };
+                consents::insert(conn, &consent).await?;
+                w.audit(
+                    conn,
+                    acting,
+                    ObjectType::Consent,
+                    consent.id,
+                    AccessAction::Create,
+                )
+                .await?;
+                if logs::consent_complete(conn, w.log_id()).await? {
+                    diesel::update(log::table.find(w.log_id()))
+                        .set((
+                            log::status.eq(LogStatus::Active),
+                            log::closed_at.eq(None::<chrono::DateTime<Utc>>),
+                            log::closed_reason.eq(None::<String>),
+                            log::updated_at.eq(diesel::dsl::now),
+                        ))
+                        .execute(conn)
+                        .await?;
+                    requests::decide_reopen(conn, request.id, ReopenStatus::Approved).await?;
+                    w.emit(
+                        conn,
+                        EventKind::StatusChanged,
+                        EventPayload {
+                            status: Some(LogStatus::Active),
+                            ..Default::default()
+                        },
+                    )
+                    .await?;
+                }
+                Ok(())
+            }
+            .scope_boxed()
+        })
+        .await?;
+        reload(ctx, log_id).await
+    }
+
+    /// An owner asks the municipality to delete the log.
+    async fn request_deletion(
+        &self,
+        ctx: &Context<'_>,
+        log_id: ID,
+        reason: Option<String>,
+    ) -> ApiResult<DeletionRequest> {
+        let rc = rc(ctx);
+        let log_id = ids::parse(&log_id, "logId")?;
+        let reason = input::optional(reason.as_deref(), "reason", limits::REASON)?;
+        let row = with_log(rc, log_id, Lock::Exclusive, "Log", move |conn, w| {
+            async move {
+                let acting = w.authorize(WriteAction::RequestDeletion)?;
+                if w.rel.deleted {
+                    return Err(ApiError::conflict("the log is already deleted"));
+                }
+                if requests::open_deletion(conn, w.log_id()).await?.is_some() {
+                    return Err(ApiError::conflict("a deletion request is already waiting"));
+                }
+                let row = requests::DeletionRequest {
+                    id: Uuid::new_v4(),
+                    log_id: w.log_id(),
+                    requested_by: w.actor,
+                    reason,
+                    requested_at: Utc::now(),
+                    processed_by: None,
+                    processed_at: None,
+                };
+                requests::insert_deletion(conn, &row).await?;
+                w.audit(
+                    conn,
+                    acting,
+                    ObjectType::DeletionRequest,
+                    row.id,
+                    AccessAction::Create,
+                )
+                .await?;
+                w.emit(conn, EventKind::DeletionRequested, EventPayload::default())
+                    .await?;
+                Ok(row)
+            }
+            .scope_boxed()
+        })
+        .await?;
+        Ok(DeletionRequest(row))
+    }
+
+    /// The municipal admin processes a deletion request: the log is closed
+    /// (with a final snapshot) if it was not, live content is purged, and
+    /// archive snapshots are kept but restricted.
+    async fn process_deletion(&self, ctx: &Context<'_>, request_id: ID) -> ApiResult<Log> {
+        let rc = rc(ctx);
+        let request_id = ids::parse(&request_id, "requestId")?;
+        let mut conn = rc.conn().await?;
+        let request = requests::deletion_by_id(&mut conn, request_id)
+            .await?
+            .ok_or(ApiError::NotFound("DeletionRequest"))?;
+        drop(conn);
+        let log_id = request.log_id;
+        with_log(
+            rc,
+            log_id,
+            Lock::Exclusive,
+            "DeletionRequest",
+            move |conn, w| {
+                async move {
+                    let acting = w.authorize(WriteAction::ProcessDeletion)?;
+                    let request = requests::deletion_by_id(conn, request_id)
+                        .await?
+                        .ok_or(ApiError::NotFound("DeletionRequest"))?;
+                    if request.processed_at.is_some() {
+                        return Err(ApiError::conflict(
+                            "this deletion request is already processed",
+                        ));
+                    }
+                    if w.rel.status != LogStatus::Closed {
+                        close(
+                            conn,
+                            &w,
+                            Some("slettet etter krav fra familien"),
+                            WithdrawalReason::LogDeleted,
+                        )
+                        .await?;
+                    }
+                    purge(conn, w.log_id()).await?;
+                    requests::mark_deletion_processed(conn, request_id, w.actor).await?;
+                    w.audit(
+                        conn,
+                        acting,
+                        ObjectType::Log,
+                        w.log_id(),
+                        AccessAction::Delete,
+                    )
+                    .await?;
+                    w.emit(conn, EventKind::LogDeleted, EventPayload::default())
+                        .await
+                }
+                .scope_boxed()
+            },
+        )
+        .await?;
+        reload(ctx, log_id).await
+    }
+}
+
+/// Re-reads a log after a write, as the writer may now see it.
+pub(super) async fn reload(ctx: &Context<'_>, log_id: Uuid) -> ApiResult<Log> {
+    let access = LogAccess::load(ctx, log_id)
+        .await?
+        .ok_or(ApiError::NotFound("Log"))?;
+    Log::with_access(ctx, access)
+        .await?
+        .ok_or(ApiError::NotFound("Log"))
+}
+
+fn validate_guardians(
+    input: &[GuardianInput],
+    child_nid: Option<&str>,
+) -> ApiResult<Vec<GuardianInput>> {
+    if input.is_empty() || input.len() > MAX_GUARDIANS {
+        return Err(ApiError::bad_input(format!(
+            "a log needs 1 to {MAX_GUARDIANS} guardians"
+        )));
+    }
+    let mut out: Vec<GuardianInput> = Vec::with_capacity(input.len());
+    for (i, g) in input.iter().enumerate() {
+        let nid = g.national_id.trim();
+        national_id::validate(nid)
+            .map_err(|e| ApiError::bad_input(format!("guardians[{i}].nationalId {e}")))?;
+        if Some(nid) == child_nid {
+            return Err(ApiError::bad_input("a guardian cannot be the child"));
+        }
+        if out.iter().any(|o| o.national_id == nid) {
+            return Err(ApiError::bad_input(format!(
+                "guardians[{i}] is listed twice"
+            )));
+        }
+        out.push(GuardianInput {
+            national_id: nid.to_owned(),
+            name: input::required(&g.name, &format!("guardians[{i}].name"), limits::NAME)?,
+            phone: input::optional(g.phone.as_deref(), &format!("guardians[{i}].phone"), 40)?,
+            address: input::optional(
+                g.address.as_deref(),
+                &format!("guardians[{i}].address"),
+                400,
+            )?,
+        });
+    }
+    Ok(out)
+}
+
+async fn find_or_create_child(
+    conn: &mut AsyncPgConnection,
+    municipality_id: Uuid,
+    name: &str,
+    national_id: Option<&str>,
+    birth_date: Option<NaiveDate>,
+) -> ApiResult<Uuid> {
+    if let Some(nid) = national_id {
+        let existing: Option<(Uuid, Uuid)> = child::table
+            .filter(child::national_id.eq(nid))
+            .select((child::id, child::municipality_id))
+            .first(conn)
+            .await
+            .optional()?;
+        if let Some((id, m)) = existing {
+            if m != municipality_id {
+                return Err(ApiError::conflict(
+                    "this child is registered in another municipality",
+                ));
+            }
+            return Ok(id);
+        }
+    }
+    let row = Child {
+        id: Uuid::new_v4(),
+        municipality_id,
+        name: name.to_owned(),
+        national_id: national_id.map(str::to_owned),
+        birth_date,
+        created_at: Utc::now(),
+    };
+    diesel::insert_into(child::table)
+        .values(&row)
+        .execute(conn)
+        .await?;
+    Ok(row.id)
+}
+
+/// Closes the locked log: status, consents, pending handover, final snapshot, event.
+async fn close(
+    conn: &mut AsyncPgConnection,
+    w: &super::tx::Write,
+    reason: Option<&str>,
+    withdrawal: WithdrawalReason,
+) -> ApiResult<()> {
+    let log_id = w.log_id();
+    let snapshot_id = snapshots::take(conn, log_id, SnapshotReason::Closing, None, w.actor).await?;
+    diesel::update(log::table.find(log_id))
+        .set((
+            log::status.eq(LogStatus::Closed),
+            log::closed_at.eq(diesel::dsl::now),
+            log::closed_reason.eq(reason),
+            log::updated_at.eq(diesel::dsl::now),
+        ))
+        .execute(conn)
+        .await?;
+    let open = consents::in_force(conn, log_id).await?;
+    consents::withdraw(conn, &open, None, withdrawal).await?;
+    if let Some(h) = participants::pending_handover(conn, log_id).await? {
+        participants::decide_handover(conn, h.id, HandoverStatus::Cancelled).await?;
+    }
+    w.emit(
+        conn,
+        EventKind::SnapshotTaken,
+        EventPayload {
+            snapshot_id: Some(snapshot_id),
+            ..Default::default()
+        },
+    )
+    .await?;
+    w.emit(
+        conn,
+        EventKind::StatusChanged,
+        EventPayload {
+            status: Some(LogStatus::Closed),
+            ..Default::default()
+        },
+    )
+    .await
+}
+
+/// Deletes a log's live content. Kept: the log row (status, dates), the
+/// child's name, guardians (the owners still see their log and its access
+/// log), participants as history, consents, the access log, and the
+/// snapshots, now restricted.
+async fn purge(conn: &mut AsyncPgConnection, log_id: Uuid) -> ApiResult<()> {
+    let messages = message::table
+        .filter(message::log_id.eq(log_id))
+        .select(message::id);
+    diesel::delete(message_read::table.filter(message_read::message_id.eq_any(messages)))
+        .execute(conn)
+        .await?;
+    diesel::delete(message_recipient::table.filter(message_recipient::message_id.eq_any(messages)))
+        .execute(conn)
+        .await?;
+    diesel::delete(message::table.filter(message::log_id.eq(log_id)))
+        .execute(conn)
+        .await?;
+    diesel::delete(comment::table.filter(comment::log_id.eq(log_id)))
+        .execute(conn)
+        .await?;
+    diesel::delete(evaluation::table.filter(evaluation::log_id.eq(log_id)))
+        .execute(conn)
+        .await?;
+    diesel::delete(measure::table.filter(measure::log_id.eq(log_id)))
+        .execute(conn)
+        .await?;
+    diesel::delete(goal::table.filter(goal::log_id.eq(log_id)))
+        .execute(conn)
+        .await?;
+    let meetings = meeting::table
+        .filter(meeting::log_id.eq(log_id))
+        .select(meeting::id);
+    diesel::delete(meeting_invitee::table.filter(meeting_invitee::meeting_id.eq_any(meetings)))
+        .execute(conn)
+        .await?;
+    diesel::delete(meeting::table.filter(meeting::log_id.eq(log_id)))
+        .execute(conn)
+        .await?;
+    diesel::delete(event::table.filter(event::log_id.eq(log_id)))
+        .execute(conn)
+        .await?;
+    participants::leave(conn, log_id, None, None, ParticipantLeftReason::LogDeleted).await?;
+    snapshots::restrict_all(conn, log_id).await?;
+    diesel::update(log::table.find(log_id))
+        .set((
+            log::presentation.eq(None::<String>),
+            log::about_me.eq(None::<String>),
+            log::child_voice.eq(None::<String>),
+            log::initiative.eq(None::<String>),
+            log::deleted_at.eq(diesel::dsl::now),
+            log::updated_at.eq(diesel::dsl::now),
+        ))
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+pub(super) fn is_unique_violation(e: &diesel::result::Error) -> bool {
+    matches!(
+        e,
+        diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _)
+    )
+}

@@ -1,0 +1,244 @@
+//! Meetings: invitations and minutes, with an archive snapshot after each
+//! meeting (DESIGN.md §2: 5).
+
+use super::people;
+use super::tx::{Lock, ScopedFutureExt, Write, with_log};
+use crate::api::guard::LogAccess;
+use crate::api::ids;
+use crate::api::input::{self, limits};
+use crate::api::types::meeting::Meeting;
+use crate::context::rc;
+use crate::db::enums::{
+    AccessAction, EventKind, MeetingStatus, MessageKind, ObjectType, SnapshotReason,
+};
+use crate::db::meetings::{self, Meeting as MeetingRow};
+use crate::db::messages::{self, Message as MessageRow};
+use crate::db::snapshots;
+use crate::error::{ApiError, ApiResult};
+use crate::events::EventPayload;
+use crate::policy::WriteAction;
+use async_graphql::{Context, ID, InputObject, Object};
+use chrono::{DateTime, Utc};
+use diesel_async::AsyncPgConnection;
+use uuid::Uuid;
+
+/// At most this many invitees on one meeting.
+const MAX_INVITEES: usize = 50;
+
+#[derive(InputObject)]
+pub struct ScheduleMeetingInput {
+    pub log_id: ID,
+    pub title: String,
+    pub starts_at: DateTime<Utc>,
+    pub location: Option<String>,
+    pub agenda: Option<String>,
+    /// participants', guardians' or the child's ids; empty invites everyone
+    #[graphql(default)]
+    pub invitee_ids: Vec<ID>,
+}
+
+#[derive(Default)]
+pub struct MeetingMutations;
+
+#[Object]
+impl MeetingMutations {
+    /// The coordinator schedules a meeting; the invitation goes out as a message.
+    async fn schedule_meeting(
+        &self,
+        ctx: &Context<'_>,
+        input: ScheduleMeetingInput,
+    ) -> ApiResult<Meeting> {
+        let rc = rc(ctx);
+        let log_id = ids::parse(&input.log_id, "logId")?;
+        let title = input::required(&input.title, "title", limits::SHORT)?;
+        let starts_at = input::future(input.starts_at, "startsAt")?;
+        let location = input::optional(input.location.as_deref(), "location", limits::SHORT)?;
+        let agenda = input::optional(input.agenda.as_deref(), "agenda", limits::BODY)?;
+        if input.invitee_ids.len() > MAX_INVITEES {
+            return Err(ApiError::bad_input(format!(
+                "at most {MAX_INVITEES} invitees"
+            )));
+        }
+        let invitee_ids = ids::parse_all(&input.invitee_ids, "inviteeIds")?;
+        let row = with_log(rc, log_id, Lock::Share, "Log", move |conn, w| {
+            async move {
+                let acting = w.authorize(WriteAction::ScheduleMeeting)?;
+                let invitees =
+                    people::resolve(conn, w.log_id(), &invitee_ids, "inviteeIds").await?;
+                let row = MeetingRow {
+                    id: Uuid::new_v4(),
+                    log_id: w.log_id(),
+                    title,
+                    starts_at,
+                    location,
+                    agenda,
+                    status: MeetingStatus::Scheduled,
+                    minutes: None,
+                    minutes_recorded_at: None,
+                    minutes_recorded_by: None,
+                    created_by: w.actor,
+                    created_at: Utc::now(),
+                };
+                meetings::insert(conn, &row, &invitees).await?;
+                w.audit(
+                    conn,
+                    acting,
+                    ObjectType::Meeting,
+                    row.id,
+                    AccessAction::Create,
+                )
+                .await?;
+                w.emit(
+                    conn,
+                    EventKind::MeetingScheduled,
+                    EventPayload {
+                        meeting_id: Some(row.id),
+                        ..Default::default()
+                    },
+                )
+                .await?;
+                let body = invitation_text(&row);
+                send(conn, &w, MessageKind::Invitation, row.id, body, &invitees).await?;
+                Ok(row)
+            }
+            .scope_boxed()
+        })
+        .await?;
+        Ok(Meeting {
+            access: access(ctx, row.log_id).await?,
+            row,
+        })
+    }
+
+    /// The coordinator records the minutes (referat). The meeting is marked
+    /// held, the minutes go to everyone as a message, and the log is archived
+    /// as an immutable snapshot.
+    async fn record_minutes(
+        &self,
+        ctx: &Context<'_>,
+        meeting_id: ID,
+        minutes: String,
+    ) -> ApiResult<Meeting> {
+        let rc = rc(ctx);
+        let meeting_id = ids::parse(&meeting_id, "meetingId")?;
+        let minutes = input::required(&minutes, "minutes", limits::MINUTES)?;
+        let mut conn = rc.conn().await?;
+        let log_id = meetings::by_id(&mut conn, meeting_id)
+            .await?
+            .ok_or(ApiError::NotFound("Meeting"))?
+            .log_id;
+        drop(conn);
+        let row = with_log(rc, log_id, Lock::Share, "Meeting", move |conn, w| {
+            async move {
+                let acting = w.authorize(WriteAction::RecordMinutes)?;
+                let meeting = meetings::by_id(conn, meeting_id)
+                    .await?
+                    .ok_or(ApiError::NotFound("Meeting"))?;
+                if meeting.minutes.is_some() {
+                    return Err(ApiError::conflict(
+                        "minutes are already recorded and archived for this meeting",
+                    ));
+                }
+                if meeting.status == MeetingStatus::Cancelled {
+                    return Err(ApiError::conflict("the meeting was cancelled"));
+                }
+                meetings::record_minutes(conn, meeting_id, &minutes, w.actor).await?;
+                w.audit(
+                    conn,
+                    acting,
+                    ObjectType::Meeting,
+                    meeting_id,
+                    AccessAction::Update,
+                )
+                .await?;
+                w.emit(
+                    conn,
+                    EventKind::MinutesRecorded,
+                    EventPayload {
+                        meeting_id: Some(meeting_id),
+                        ..Default::default()
+                    },
+                )
+                .await?;
+                let body = format!("Referat fra «{}»:\n\n{}", meeting.title, minutes);
+                let body: String = body.chars().take(limits::BODY).collect();
+                send(conn, &w, MessageKind::Minutes, meeting_id, body, &[]).await?;
+                let snapshot = snapshots::take(
+                    conn,
+                    w.log_id(),
+                    SnapshotReason::Meeting,
+                    Some(meeting_id),
+                    w.actor,
+                )
+                .await?;
+                w.emit(
+                    conn,
+                    EventKind::SnapshotTaken,
+                    EventPayload {
+                        snapshot_id: Some(snapshot),
+                        ..Default::default()
+                    },
+                )
+                .await?;
+                Ok(meetings::by_id(conn, meeting_id)
+                    .await?
+                    .ok_or(ApiError::NotFound("Meeting"))?)
+            }
+            .scope_boxed()
+        })
+        .await?;
+        Ok(Meeting {
+            access: access(ctx, row.log_id).await?,
+            row,
+        })
+    }
+}
+
+fn invitation_text(m: &MeetingRow) -> String {
+    let mut text = format!(
+        "Invitasjon til samarbeidsmøte: {}\nTid: {}",
+        m.title,
+        m.starts_at.format("%d.%m.%Y %H:%M UTC")
+    );
+    if let Some(l) = &m.location {
+        text.push_str(&format!("\nSted: {l}"));
+    }
+    if let Some(a) = &m.agenda {
+        text.push_str(&format!("\n\nSaksliste:\n{a}"));
+    }
+    text.chars().take(limits::BODY).collect()
+}
+
+/// Sends a meeting message (to `to`, or to all when empty) and its event.
+async fn send(
+    conn: &mut AsyncPgConnection,
+    w: &Write,
+    kind: MessageKind,
+    meeting_id: Uuid,
+    body: String,
+    to: &[Uuid],
+) -> ApiResult<()> {
+    let m = MessageRow {
+        id: Uuid::new_v4(),
+        log_id: w.log_id(),
+        author_id: w.actor,
+        kind,
+        meeting_id: Some(meeting_id),
+        body,
+        to_all: to.is_empty(),
+        created_at: Utc::now(),
+    };
+    messages::insert(conn, &m, to).await?;
+    w.emit(
+        conn,
+        EventKind::MessagePosted,
+        super::message::payload(&m, to),
+    )
+    .await
+}
+
+async fn access(ctx: &Context<'_>, log_id: Uuid) -> ApiResult<std::sync::Arc<LogAccess>> {
+    LogAccess::load(ctx, log_id)
+        .await?
+        .ok_or(ApiError::NotFound("Log"))
+}

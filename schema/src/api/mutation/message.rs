@@ -1,0 +1,140 @@
+//! Secure messages (DESIGN.md §2: 4–5).
+
+use super::people;
+use super::tx::{Lock, ScopedFutureExt, with_log};
+use crate::api::guard::LogAccess;
+use crate::api::ids;
+use crate::api::input::{self, limits};
+use crate::api::types::message::Message;
+use crate::context::rc;
+use crate::db::enums::{AccessAction, EventKind, MessageKind, ObjectType};
+use crate::db::messages::{self, Message as MessageRow};
+use crate::error::{ApiError, ApiResult};
+use crate::events::EventPayload;
+use crate::policy::WriteAction;
+use async_graphql::{Context, ID, InputObject, Object};
+use chrono::Utc;
+use uuid::Uuid;
+
+/// At most this many recipients on one message.
+const MAX_RECIPIENTS: usize = 50;
+
+#[derive(InputObject)]
+pub struct PostMessageInput {
+    pub log_id: ID,
+    pub body: String,
+    /// participants', guardians' or the child's ids; empty sends to everyone
+    #[graphql(default)]
+    pub recipient_ids: Vec<ID>,
+}
+
+#[derive(Default)]
+pub struct MessageMutations;
+
+#[Object]
+impl MessageMutations {
+    /// Posts a message to everyone in the log or to some of them.
+    async fn post_message(&self, ctx: &Context<'_>, input: PostMessageInput) -> ApiResult<Message> {
+        let rc = rc(ctx);
+        let log_id = ids::parse(&input.log_id, "logId")?;
+        let body = input::required(&input.body, "body", limits::BODY)?;
+        if input.recipient_ids.len() > MAX_RECIPIENTS {
+            return Err(ApiError::bad_input(format!(
+                "at most {MAX_RECIPIENTS} recipients"
+            )));
+        }
+        let recipient_ids = ids::parse_all(&input.recipient_ids, "recipientIds")?;
+        let row = with_log(rc, log_id, Lock::Share, "Log", move |conn, w| {
+            async move {
+                let acting = w.authorize(WriteAction::PostMessage)?;
+                let mut to =
+                    people::resolve(conn, w.log_id(), &recipient_ids, "recipientIds").await?;
+                to.retain(|p| *p != w.actor);
+                if !recipient_ids.is_empty() && to.is_empty() {
+                    return Err(ApiError::bad_input(
+                        "recipientIds: a message needs someone besides you",
+                    ));
+                }
+                let row = MessageRow {
+                    id: Uuid::new_v4(),
+                    log_id: w.log_id(),
+                    author_id: w.actor,
+                    kind: MessageKind::Message,
+                    meeting_id: None,
+                    body,
+                    to_all: to.is_empty(),
+                    created_at: Utc::now(),
+                };
+                messages::insert(conn, &row, &to).await?;
+                w.audit(
+                    conn,
+                    acting,
+                    ObjectType::Message,
+                    row.id,
+                    AccessAction::Create,
+                )
+                .await?;
+                w.emit(conn, EventKind::MessagePosted, payload(&row, &to))
+                    .await?;
+                Ok(row)
+            }
+            .scope_boxed()
+        })
+        .await?;
+        message_object(ctx, row).await
+    }
+
+    /// Records that you have read a message addressed to you.
+    async fn mark_message_read(&self, ctx: &Context<'_>, message_id: ID) -> ApiResult<Message> {
+        let rc = rc(ctx);
+        let message_id = ids::parse(&message_id, "messageId")?;
+        let viewer = rc.principal.person_id();
+        let mut conn = rc.conn().await?;
+        let log_id = messages::visible_by_id(&mut conn, viewer, message_id)
+            .await?
+            .ok_or(ApiError::NotFound("Message"))?
+            .log_id;
+        drop(conn);
+        let row = with_log(rc, log_id, Lock::Share, "Message", move |conn, w| {
+            async move {
+                let acting = w.authorize(WriteAction::MarkMessageRead)?;
+                let row = messages::visible_by_id(conn, w.actor, message_id)
+                    .await?
+                    .ok_or(ApiError::NotFound("Message"))?;
+                if messages::mark_read(conn, message_id, w.actor).await? {
+                    w.audit(
+                        conn,
+                        acting,
+                        ObjectType::Message,
+                        message_id,
+                        AccessAction::Update,
+                    )
+                    .await?;
+                }
+                Ok(row)
+            }
+            .scope_boxed()
+        })
+        .await?;
+        message_object(ctx, row).await
+    }
+}
+
+/// The event of a posted message, with its audience so subscriptions can
+/// authorize each delivery without a query.
+pub(super) fn payload(m: &MessageRow, to: &[Uuid]) -> EventPayload {
+    EventPayload {
+        message_id: Some(m.id),
+        to_all: Some(m.to_all),
+        recipients: to.to_vec(),
+        meeting_id: m.meeting_id,
+        ..Default::default()
+    }
+}
+
+async fn message_object(ctx: &Context<'_>, row: MessageRow) -> ApiResult<Message> {
+    let access = LogAccess::load(ctx, row.log_id)
+        .await?
+        .ok_or(ApiError::NotFound("Log"))?;
+    Ok(Message { row, access })
+}

@@ -1,0 +1,412 @@
+//! Participants and the relay of the baton (DESIGN.md §2: 3, 6).
+
+use super::log::{is_unique_violation, reload};
+use super::tx::{Lock, ScopedFutureExt, with_log};
+use crate::api::guard::LogAccess;
+use crate::api::ids;
+use crate::api::input::{self, limits};
+use crate::api::types::log::Log;
+use crate::api::types::people::Participant;
+use crate::api::types::requests::Handover;
+use crate::context::rc;
+use crate::db::consents;
+use crate::db::enums::{
+    AccessAction, EventKind, HandoverStatus, ObjectType, ParticipantLeftReason,
+};
+use crate::db::participants::{self, Handover as HandoverRow, Participant as ParticipantRow};
+use crate::db::schema::staff_unit_role;
+use crate::error::{ApiError, ApiResult};
+use crate::events::EventPayload;
+use crate::policy::WriteAction;
+use async_graphql::{Context, ID, InputObject, Object};
+use chrono::Utc;
+use diesel::prelude::*;
+use diesel_async::RunQueryDsl;
+use uuid::Uuid;
+
+#[derive(InputObject)]
+pub struct AddParticipantInput {
+    pub log_id: ID,
+    /// the staff member (see `unitStaff`)
+    pub staff_id: ID,
+    /// the unit they take part for; the family must have consented to it
+    pub unit_id: ID,
+    /// their role in the log, e.g. "helsesykepleier"
+    pub title: Option<String>,
+}
+
+#[derive(Default)]
+pub struct ParticipantMutations;
+
+#[Object]
+impl ParticipantMutations {
+    /// The coordinator adds a staff member of a consented unit.
+    async fn add_participant(
+        &self,
+        ctx: &Context<'_>,
+        input: AddParticipantInput,
+    ) -> ApiResult<Participant> {
+        let rc = rc(ctx);
+        let log_id = ids::parse(&input.log_id, "logId")?;
+        let staff_id = ids::parse(&input.staff_id, "staffId")?;
+        let unit_id = ids::parse(&input.unit_id, "unitId")?;
+        let title = input::optional(input.title.as_deref(), "title", limits::SHORT)?;
+        let id = with_log(rc, log_id, Lock::Share, "Log", move |conn, w| {
+            async move {
+                let acting = w.authorize(WriteAction::AddParticipant)?;
+                let in_unit: bool = diesel::select(diesel::dsl::exists(
+                    staff_unit_role::table
+                        .filter(staff_unit_role::staff_id.eq(staff_id))
+                        .filter(staff_unit_role::unit_id.eq(unit_id)),
+                ))
+                .get_result(conn)
+                .await?;
+                if !in_unit {
+                    return Err(ApiError::bad_input(
+                        "staffId is not a staff member of unitId",
+                    ));
+                }
+                if !consents::unit_consented(conn, w.log_id(), unit_id).await? {
+                    return Err(ApiError::bad_input(
+                        "the family has not consented to this unit",
+                    ));
+                }
+                let row = ParticipantRow {
+                    id: Uuid::new_v4(),
+                    log_id: w.log_id(),
+                    staff_id,
+                    unit_id,
+                    title,
+                    added_by: w.actor,
+                    joined_at: Utc::now(),
+                    left_at: None,
+                    left_reason: None,
+                };
+                participants::insert(conn, &row).await.map_err(|e| {
+                    if is_unique_violation(&e) {
+                        ApiError::conflict("this staff member already takes part in the log")
+                    } else {
+                        e.into()
+                    }
+                })?;
+                w.audit(
+                    conn,
+                    acting,
+                    ObjectType::Participant,
+                    row.id,
+                    AccessAction::Create,
+                )
+                .await?;
+                w.emit(
+                    conn,
+                    EventKind::ParticipantJoined,
+                    EventPayload {
+                        participant_id: Some(row.id),
+                        staff_id: Some(staff_id),
+                        unit_id: Some(unit_id),
+                        ..Default::default()
+                    },
+                )
+                .await?;
+                Ok(row.id)
+            }
+            .scope_boxed()
+        })
+        .await?;
+        participant_object(ctx, log_id, id).await
+    }
+
+    /// The coordinator removes a participant (not themself: hand over first).
+    async fn remove_participant(
+        &self,
+        ctx: &Context<'_>,
+        participant_id: ID,
+    ) -> ApiResult<Participant> {
+        let rc = rc(ctx);
+        let participant_id = ids::parse(&participant_id, "participantId")?;
+        let log_id = log_of_participant(ctx, participant_id).await?;
+        with_log(rc, log_id, Lock::Share, "Participant", move |conn, w| {
+            async move {
+                let acting = w.authorize(WriteAction::RemoveParticipant)?;
+                let p = participants::by_id(conn, participant_id)
+                    .await?
+                    .ok_or(ApiError::NotFound("Participant"))?;
+                if p.left_at.is_some() {
+                    return Err(ApiError::conflict("this participant has already left"));
+                }
+                if participants::current_term_of(conn, w.log_id())
+                    .await?
+                    .participant_id
+                    == p.id
+                {
+                    return Err(ApiError::conflict(
+                        "the coordinator cannot be removed; hand over the baton first",
+                    ));
+                }
+                if let Some(h) = participants::pending_handover(conn, w.log_id()).await? {
+                    if h.to_participant_id == p.id {
+                        participants::decide_handover(conn, h.id, HandoverStatus::Cancelled)
+                            .await?;
+                    }
+                }
+                participants::leave(
+                    conn,
+                    w.log_id(),
+                    None,
+                    Some(p.id),
+                    ParticipantLeftReason::Removed,
+                )
+                .await?;
+                w.audit(
+                    conn,
+                    acting,
+                    ObjectType::Participant,
+                    p.id,
+                    AccessAction::Delete,
+                )
+                .await?;
+                w.emit(
+                    conn,
+                    EventKind::ParticipantLeft,
+                    EventPayload {
+                        participant_id: Some(p.id),
+                        staff_id: Some(p.staff_id),
+                        unit_id: Some(p.unit_id),
+                        ..Default::default()
+                    },
+                )
+                .await
+            }
+            .scope_boxed()
+        })
+        .await?;
+        participant_object(ctx, log_id, participant_id).await
+    }
+
+    /// The coordinator proposes a participant as successor. The baton moves
+    /// only when the successor accepts.
+    async fn propose_handover(
+        &self,
+        ctx: &Context<'_>,
+        log_id: ID,
+        participant_id: ID,
+    ) -> ApiResult<Handover> {
+        let rc = rc(ctx);
+        let log_id = ids::parse(&log_id, "logId")?;
+        let participant_id = ids::parse(&participant_id, "participantId")?;
+        let row = with_log(rc, log_id, Lock::Exclusive, "Log", move |conn, w| {
+            async move {
+                let acting = w.authorize(WriteAction::ProposeHandover)?;
+                let target = participants::by_id(conn, participant_id).await?;
+                let Some(target) = target.filter(|p| p.log_id == w.log_id() && p.left_at.is_none())
+                else {
+                    return Err(ApiError::forbidden(
+                        "the baton can only be handed to a participant of this log",
+                    ));
+                };
+                if !consents::unit_consented(conn, w.log_id(), target.unit_id).await? {
+                    return Err(ApiError::forbidden(
+                        "the successor's unit has no consent in this log",
+                    ));
+                }
+                if target.staff_id == w.actor {
+                    return Err(ApiError::bad_input("you already hold the baton"));
+                }
+                if participants::pending_handover(conn, w.log_id())
+                    .await?
+                    .is_some()
+                {
+                    return Err(ApiError::conflict(
+                        "a handover is already waiting; cancel it first",
+                    ));
+                }
+                let row = HandoverRow {
+                    id: Uuid::new_v4(),
+                    log_id: w.log_id(),
+                    from_staff_id: w.actor,
+                    to_participant_id: target.id,
+                    to_staff_id: target.staff_id,
+                    status: HandoverStatus::Pending,
+                    proposed_at: Utc::now(),
+                    decided_at: None,
+                };
+                participants::insert_handover(conn, &row).await?;
+                w.audit(
+                    conn,
+                    acting,
+                    ObjectType::Handover,
+                    row.id,
+                    AccessAction::Create,
+                )
+                .await?;
+                w.emit(
+                    conn,
+                    EventKind::HandoverProposed,
+                    EventPayload {
+                        handover_id: Some(row.id),
+                        participant_id: Some(target.id),
+                        staff_id: Some(target.staff_id),
+                        ..Default::default()
+                    },
+                )
+                .await?;
+                Ok(row)
+            }
+            .scope_boxed()
+        })
+        .await?;
+        handover_object(ctx, row).await
+    }
+
+    /// The proposed successor accepts and becomes the coordinator.
+    async fn accept_handover(&self, ctx: &Context<'_>, handover_id: ID) -> ApiResult<Log> {
+        let log_id = respond(ctx, handover_id, true).await?;
+        reload(ctx, log_id).await
+    }
+
+    /// The proposed successor declines; the coordinator keeps the baton.
+    async fn decline_handover(&self, ctx: &Context<'_>, handover_id: ID) -> ApiResult<Log> {
+        let log_id = respond(ctx, handover_id, false).await?;
+        reload(ctx, log_id).await
+    }
+
+    /// The coordinator withdraws a proposed handover.
+    async fn cancel_handover(&self, ctx: &Context<'_>, handover_id: ID) -> ApiResult<Handover> {
+        let rc = rc(ctx);
+        let handover_id = ids::parse(&handover_id, "handoverId")?;
+        let log_id = log_of_handover(ctx, handover_id).await?;
+        let row = with_log(rc, log_id, Lock::Exclusive, "Handover", move |conn, w| {
+            async move {
+                let acting = w.authorize(WriteAction::CancelHandover)?;
+                let h = pending(conn, handover_id).await?;
+                participants::decide_handover(conn, h.id, HandoverStatus::Cancelled).await?;
+                w.audit(
+                    conn,
+                    acting,
+                    ObjectType::Handover,
+                    h.id,
+                    AccessAction::Update,
+                )
+                .await?;
+                w.emit(
+                    conn,
+                    EventKind::HandoverCancelled,
+                    EventPayload {
+                        handover_id: Some(h.id),
+                        ..Default::default()
+                    },
+                )
+                .await?;
+                Ok(participants::handover_by_id(conn, h.id)
+                    .await?
+                    .ok_or(ApiError::NotFound("Handover"))?)
+            }
+            .scope_boxed()
+        })
+        .await?;
+        handover_object(ctx, row).await
+    }
+}
+
+async fn respond(ctx: &Context<'_>, handover_id: ID, accept: bool) -> ApiResult<Uuid> {
+    let rc = rc(ctx);
+    let handover_id = ids::parse(&handover_id, "handoverId")?;
+    let log_id = log_of_handover(ctx, handover_id).await?;
+    with_log(rc, log_id, Lock::Exclusive, "Handover", move |conn, w| {
+        async move {
+            let acting = w.authorize(WriteAction::RespondToHandover)?;
+            let h = pending(conn, handover_id).await?;
+            if h.to_staff_id != w.actor {
+                return Err(ApiError::forbidden(
+                    "only the proposed successor may respond to this handover",
+                ));
+            }
+            if accept {
+                let successor = participants::by_id(conn, h.to_participant_id)
+                    .await?
+                    .ok_or(ApiError::NotFound("Handover"))?;
+                participants::start_term(conn, w.log_id(), &successor).await?;
+                participants::decide_handover(conn, h.id, HandoverStatus::Accepted).await?;
+                w.emit(
+                    conn,
+                    EventKind::CoordinatorHandedOver,
+                    EventPayload {
+                        handover_id: Some(h.id),
+                        participant_id: Some(successor.id),
+                        staff_id: Some(successor.staff_id),
+                        ..Default::default()
+                    },
+                )
+                .await?;
+            } else {
+                participants::decide_handover(conn, h.id, HandoverStatus::Declined).await?;
+                w.emit(
+                    conn,
+                    EventKind::HandoverDeclined,
+                    EventPayload {
+                        handover_id: Some(h.id),
+                        ..Default::default()
+                    },
+                )
+                .await?;
+            }
+            w.audit(
+                conn,
+                acting,
+                ObjectType::Handover,
+                h.id,
+                AccessAction::Update,
+            )
+            .await?;
+            Ok(w.log_id())
+        }
+        .scope_boxed()
+    })
+    .await
+}
+
+async fn pending(conn: &mut diesel_async::AsyncPgConnection, id: Uuid) -> ApiResult<HandoverRow> {
+    let h = participants::handover_by_id(conn, id)
+        .await?
+        .ok_or(ApiError::NotFound("Handover"))?;
+    if h.status != HandoverStatus::Pending {
+        return Err(ApiError::conflict("this handover is no longer pending"));
+    }
+    Ok(h)
+}
+
+async fn log_of_participant(ctx: &Context<'_>, id: Uuid) -> ApiResult<Uuid> {
+    let mut conn = rc(ctx).conn().await?;
+    Ok(participants::by_id(&mut conn, id)
+        .await?
+        .ok_or(ApiError::NotFound("Participant"))?
+        .log_id)
+}
+
+async fn log_of_handover(ctx: &Context<'_>, id: Uuid) -> ApiResult<Uuid> {
+    let mut conn = rc(ctx).conn().await?;
+    Ok(participants::handover_by_id(&mut conn, id)
+        .await?
+        .ok_or(ApiError::NotFound("Handover"))?
+        .log_id)
+}
+
+async fn participant_object(ctx: &Context<'_>, log_id: Uuid, id: Uuid) -> ApiResult<Participant> {
+    let access = LogAccess::load(ctx, log_id)
+        .await?
+        .ok_or(ApiError::NotFound("Log"))?;
+    let view = rc(ctx)
+        .loaders
+        .participant
+        .load_one(id)
+        .await?
+        .ok_or(ApiError::NotFound("Participant"))?;
+    Ok(Participant::new(view, access))
+}
+
+async fn handover_object(ctx: &Context<'_>, row: HandoverRow) -> ApiResult<Handover> {
+    let access = LogAccess::load(ctx, row.log_id)
+        .await?
+        .ok_or(ApiError::NotFound("Log"))?;
+    Ok(Handover { row, access })
+}

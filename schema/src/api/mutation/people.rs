@@ -1,0 +1,90 @@
+//! Turning the ids clients send for people in a log (participant ids,
+//! guardian ids, the child's id) into person ids, refusing anyone who has no
+//! place in the log.
+
+use crate::db::logs;
+use crate::db::schema::{child, guardian, log, participant};
+use crate::error::{ApiError, ApiResult};
+use crate::principal::ensure_citizen;
+use diesel::prelude::*;
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use std::collections::HashMap;
+use uuid::Uuid;
+
+/// Person ids for `ids`, in order, without duplicates. Participants must
+/// still take part; the child counts only once they are an owner (youth).
+pub async fn resolve(
+    conn: &mut AsyncPgConnection,
+    log_id: Uuid,
+    ids: &[Uuid],
+    field: &str,
+) -> ApiResult<Vec<Uuid>> {
+    let mut found: HashMap<Uuid, Uuid> = HashMap::new();
+    let participants: Vec<(Uuid, Uuid)> = participant::table
+        .filter(participant::log_id.eq(log_id))
+        .filter(participant::id.eq_any(ids))
+        .filter(participant::left_at.is_null())
+        .select((participant::id, participant::staff_id))
+        .load(conn)
+        .await?;
+    found.extend(participants);
+    let guardians: Vec<Uuid> = guardian::table
+        .filter(guardian::log_id.eq(log_id))
+        .filter(guardian::citizen_id.eq_any(ids))
+        .select(guardian::citizen_id)
+        .load(conn)
+        .await?;
+    found.extend(guardians.into_iter().map(|g| (g, g)));
+    let (child_id, child_name, child_nid): (Uuid, String, Option<String>) = log::table
+        .inner_join(child::table.on(child::id.eq(log::child_id)))
+        .filter(log::id.eq(log_id))
+        .select((child::id, child::name, child::national_id))
+        .first(conn)
+        .await?;
+    if ids.contains(&child_id) {
+        if let Some(youth) = youth(conn, log_id, &child_name, child_nid.as_deref()).await? {
+            found.insert(child_id, youth);
+        }
+    }
+    let mut out = Vec::with_capacity(ids.len());
+    for id in ids {
+        let person = found.get(id).ok_or_else(|| {
+            ApiError::bad_input(format!(
+                "{field}: {id} is not a participant, guardian or youth owner of this log"
+            ))
+        })?;
+        if !out.contains(person) {
+            out.push(*person);
+        }
+    }
+    Ok(out)
+}
+
+/// One person id for `id`.
+pub async fn resolve_one(
+    conn: &mut AsyncPgConnection,
+    log_id: Uuid,
+    id: Uuid,
+    field: &str,
+) -> ApiResult<Uuid> {
+    Ok(resolve(conn, log_id, &[id], field).await?[0])
+}
+
+/// The youth owner's person id, creating their citizen record from the
+/// child's national id if they have never logged in; `None` below consent age.
+pub async fn youth(
+    conn: &mut AsyncPgConnection,
+    log_id: Uuid,
+    child_name: &str,
+    child_national_id: Option<&str>,
+) -> ApiResult<Option<Uuid>> {
+    let Some(nid) = child_national_id else {
+        return Ok(None);
+    };
+    if !logs::child_at_consent_age(conn, log_id).await? {
+        return Ok(None);
+    }
+    Ok(Some(
+        ensure_citizen(conn, nid, child_name, None, None).await?,
+    ))
+}

@@ -1,0 +1,302 @@
+//! The root query.
+
+use super::cursor;
+use super::guard::LogAccess;
+use super::ids;
+use super::types::goal::Measure;
+use super::types::log::{Log, LogConnection};
+use super::types::me::Me;
+use super::types::people::Unit;
+use super::types::requests::DeletionRequest;
+use crate::context::rc;
+use crate::db::enums::{LogStatus, MunicipalRoleKind, UnitRoleKind};
+use crate::db::schema::{deletion_request, log, person, staff_unit_role, unit};
+use crate::db::{goals, org, requests};
+use crate::error::{ApiError, ApiResult};
+use crate::policy::{ReadField, relation};
+use crate::principal::Principal;
+use async_graphql::{Context, ID, Object, SimpleObject};
+use chrono::{Duration, Utc};
+use diesel::prelude::*;
+use diesel_async::RunQueryDsl;
+use std::collections::HashMap;
+
+pub struct Query;
+
+/// The most deadlines `myDeadlines` returns.
+const MAX_DEADLINES: i64 = 500;
+/// The farthest ahead `myDeadlines(withinDays)` looks.
+const MAX_WITHIN_DAYS: i32 = 366;
+
+#[derive(SimpleObject)]
+pub struct StaffMember {
+    pub id: ID,
+    pub name: String,
+    pub role: UnitRoleKind,
+    pub title: Option<String>,
+}
+
+#[derive(SimpleObject)]
+pub struct StatusCount {
+    pub status: LogStatus,
+    pub count: i64,
+}
+
+/// Numbers for the system owner and municipal admins; never personal data.
+#[derive(SimpleObject)]
+pub struct Statistics {
+    pub logs_by_status: Vec<StatusCount>,
+    pub open_deletion_requests: i64,
+}
+
+#[Object]
+impl Query {
+    /// Who the token says you are, your units and roles.
+    async fn me(&self) -> Me {
+        Me
+    }
+
+    /// A log you have a relation to. Null with NOT_FOUND when it does not
+    /// exist or you may not know of it; the two are indistinguishable.
+    async fn log(&self, ctx: &Context<'_>, id: ID) -> ApiResult<Option<Log>> {
+        let log_id = ids::parse(&id, "id")?;
+        Log::load(ctx, log_id)
+            .await?
+            .map(Some)
+            .ok_or(ApiError::NotFound("Log"))
+    }
+
+    /// The logs you may see, newest first.
+    async fn logs(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        status: Option<LogStatus>,
+    ) -> ApiResult<LogConnection> {
+        let rc = rc(ctx);
+        let limit = cursor::page_size(first, rc.config.default_page_size, rc.config.max_page_size)?;
+        let after = after
+            .as_deref()
+            .map(|c| cursor::decode_time_id("l", c))
+            .transpose()?;
+        let mut conn = rc.conn().await?;
+        let page = relation::visible_page(
+            &mut conn,
+            rc.principal.person_id(),
+            status,
+            after,
+            limit + 1,
+        )
+        .await?;
+        drop(conn);
+        let rows = rc
+            .loaders
+            .log
+            .load_many(page.iter().map(|(r, _)| r.log_id))
+            .await?;
+        let items: Vec<_> = page
+            .into_iter()
+            .filter_map(|(rel, key)| {
+                let row = rows.get(&rel.log_id)?.clone();
+                Some((
+                    key,
+                    Log {
+                        row,
+                        access: LogAccess::new(rel, rc.principal.person_id()),
+                    },
+                ))
+            })
+            .collect();
+        Ok(LogConnection::from_rows(
+            items,
+            limit,
+            |(k, _)| cursor::encode_time_id("l", k.created_at, k.id),
+            |(_, l)| l,
+        ))
+    }
+
+    /// Open measures you are responsible for or coordinate, soonest deadline
+    /// first, overdue ones included; `withinDays` limits how far ahead.
+    async fn my_deadlines(
+        &self,
+        ctx: &Context<'_>,
+        within_days: Option<i32>,
+    ) -> ApiResult<Vec<Measure>> {
+        let rc = rc(ctx);
+        let until = match within_days {
+            None => None,
+            Some(d) if (0..=MAX_WITHIN_DAYS).contains(&d) => {
+                Some(Utc::now().date_naive() + Duration::days(i64::from(d)))
+            }
+            Some(_) => {
+                return Err(ApiError::bad_input(format!(
+                    "withinDays must be between 0 and {MAX_WITHIN_DAYS}"
+                )));
+            }
+        };
+        let mut conn = rc.conn().await?;
+        let rows =
+            goals::open_deadlines_for(&mut conn, rc.principal.person_id(), until, MAX_DEADLINES)
+                .await?;
+        drop(conn);
+        let mut access: HashMap<uuid::Uuid, Option<std::sync::Arc<LogAccess>>> = HashMap::new();
+        let rels = rc
+            .loaders
+            .relation
+            .load_many(rows.iter().map(|m| m.log_id))
+            .await?;
+        let mut out = Vec::new();
+        for row in rows {
+            let entry = match access.get(&row.log_id) {
+                Some(a) => a.clone(),
+                None => {
+                    let a = rels
+                        .get(&row.log_id)
+                        .map(|rel| LogAccess::new(rel.clone(), rc.principal.person_id()));
+                    // Only logs whose goals the viewer may read right now.
+                    let a = match a {
+                        Some(a) if a.require(ctx, ReadField::Goals).await.is_ok() => Some(a),
+                        _ => None,
+                    };
+                    access.insert(row.log_id, a.clone());
+                    a
+                }
+            };
+            if let Some(access) = entry {
+                out.push(Measure { row, access });
+            }
+        }
+        Ok(out)
+    }
+
+    /// Units of your municipality (staff only), for proposing units and adding participants.
+    async fn units(&self, ctx: &Context<'_>) -> ApiResult<Vec<Unit>> {
+        let Principal::Staff {
+            municipality_id, ..
+        } = &rc(ctx).principal
+        else {
+            return Err(ApiError::forbidden("only staff may list units"));
+        };
+        let mut conn = rc(ctx).conn().await?;
+        let rows = unit::table
+            .filter(unit::municipality_id.eq(municipality_id))
+            .order(unit::name)
+            .select(org::Unit::as_select())
+            .load(&mut conn)
+            .await
+            .map_err(ApiError::from)?;
+        Ok(rows.into_iter().map(Unit).collect())
+    }
+
+    /// Staff of a unit in your municipality (staff only).
+    async fn unit_staff(&self, ctx: &Context<'_>, unit_id: ID) -> ApiResult<Vec<StaffMember>> {
+        let Principal::Staff {
+            municipality_id, ..
+        } = &rc(ctx).principal
+        else {
+            return Err(ApiError::forbidden("only staff may list staff"));
+        };
+        let unit_id = ids::parse(&unit_id, "unitId")?;
+        let mut conn = rc(ctx).conn().await?;
+        let rows: Vec<(uuid::Uuid, String, UnitRoleKind, Option<String>)> = staff_unit_role::table
+            .inner_join(unit::table)
+            .inner_join(person::table.on(person::id.eq(staff_unit_role::staff_id)))
+            .filter(staff_unit_role::unit_id.eq(unit_id))
+            .filter(unit::municipality_id.eq(municipality_id))
+            .order((person::name, staff_unit_role::role))
+            .select((
+                person::id,
+                person::name,
+                staff_unit_role::role,
+                staff_unit_role::title,
+            ))
+            .load(&mut conn)
+            .await
+            .map_err(ApiError::from)?;
+        Ok(rows
+            .into_iter()
+            .map(|(id, name, role, title)| StaffMember {
+                id: ids::id(id),
+                name,
+                role,
+                title,
+            })
+            .collect())
+    }
+
+    /// Deletion requests waiting in your municipality (municipal admin only).
+    async fn open_deletion_requests(&self, ctx: &Context<'_>) -> ApiResult<Vec<DeletionRequest>> {
+        let municipalities = municipalities_with(ctx, &[MunicipalRoleKind::MunicipalAdmin])?;
+        let mut conn = rc(ctx).conn().await?;
+        let rows = deletion_request::table
+            .inner_join(log::table)
+            .filter(log::municipality_id.eq_any(municipalities))
+            .filter(deletion_request::processed_at.is_null())
+            .order(deletion_request::requested_at)
+            .select(requests::DeletionRequest::as_select())
+            .load(&mut conn)
+            .await
+            .map_err(ApiError::from)?;
+        Ok(rows.into_iter().map(DeletionRequest).collect())
+    }
+
+    /// Counts for the system owner and municipal admins.
+    async fn statistics(&self, ctx: &Context<'_>) -> ApiResult<Statistics> {
+        let municipalities = municipalities_with(
+            ctx,
+            &[
+                MunicipalRoleKind::SystemOwner,
+                MunicipalRoleKind::MunicipalAdmin,
+            ],
+        )?;
+        let mut conn = rc(ctx).conn().await?;
+        let counts: Vec<(LogStatus, i64)> = log::table
+            .filter(log::municipality_id.eq_any(&municipalities))
+            .group_by(log::status)
+            .select((log::status, diesel::dsl::count_star()))
+            .load(&mut conn)
+            .await
+            .map_err(ApiError::from)?;
+        let open: i64 = deletion_request::table
+            .inner_join(log::table)
+            .filter(log::municipality_id.eq_any(&municipalities))
+            .filter(deletion_request::processed_at.is_null())
+            .count()
+            .get_result(&mut conn)
+            .await
+            .map_err(ApiError::from)?;
+        Ok(Statistics {
+            logs_by_status: LogStatus::ALL
+                .iter()
+                .map(|s| StatusCount {
+                    status: *s,
+                    count: counts
+                        .iter()
+                        .find(|(c, _)| c == s)
+                        .map(|(_, n)| *n)
+                        .unwrap_or(0),
+                })
+                .collect(),
+            open_deletion_requests: open,
+        })
+    }
+}
+
+/// The municipalities where the principal holds one of `roles`; FORBIDDEN when none.
+fn municipalities_with(
+    ctx: &Context<'_>,
+    roles: &[MunicipalRoleKind],
+) -> ApiResult<Vec<uuid::Uuid>> {
+    let ids: Vec<_> = rc(ctx)
+        .principal
+        .municipal_roles()
+        .iter()
+        .filter(|r| roles.contains(&r.role))
+        .map(|r| r.municipality_id)
+        .collect();
+    if ids.is_empty() {
+        return Err(ApiError::forbidden("this needs a municipal role"));
+    }
+    Ok(ids)
+}

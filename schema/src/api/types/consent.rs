@@ -1,0 +1,117 @@
+//! Consents (samtykker) and unit proposals.
+
+use super::people::{Person, Unit};
+use crate::api::guard::LogAccess;
+use crate::api::ids::id;
+use crate::context::rc;
+use crate::db::consents;
+use crate::db::enums::{ConsentMethod, ConsentScope, WithdrawalReason};
+use crate::error::ApiResult;
+use async_graphql::{Context, ID, Object};
+use chrono::{DateTime, Utc};
+use std::sync::Arc;
+
+pub struct Consent {
+    pub row: consents::Consent,
+    pub access: Arc<LogAccess>,
+}
+
+#[Object]
+impl Consent {
+    async fn id(&self) -> ID {
+        id(self.row.id)
+    }
+
+    /// LOG: consent to the log (and its home unit); UNIT: to one more unit.
+    async fn scope(&self) -> ConsentScope {
+        self.row.scope
+    }
+
+    async fn unit(&self, ctx: &Context<'_>) -> ApiResult<Option<Unit>> {
+        let Some(unit_id) = self.row.unit_id else {
+            return Ok(None);
+        };
+        Ok(rc(ctx).loaders.unit.load_one(unit_id).await?.map(Unit))
+    }
+
+    /// The owner whose consent this is.
+    async fn given_by(&self, ctx: &Context<'_>) -> ApiResult<Option<Person>> {
+        Person::in_log(ctx, &self.access, self.row.given_by).await
+    }
+
+    /// DIGITAL, or PAPER when registered by the coordinator from a signed form.
+    async fn method(&self) -> ConsentMethod {
+        self.row.method
+    }
+
+    /// Where the signed paper form is archived.
+    async fn document_reference(&self) -> Option<&str> {
+        self.row.document_reference.as_deref()
+    }
+
+    /// The coordinator who registered a paper consent.
+    async fn registered_by(&self, ctx: &Context<'_>) -> ApiResult<Option<Person>> {
+        let Some(staff) = self.row.registered_by else {
+            return Ok(None);
+        };
+        Person::in_log(ctx, &self.access, staff).await
+    }
+
+    async fn given_at(&self) -> DateTime<Utc> {
+        self.row.given_at
+    }
+
+    /// After this moment the consent no longer grants access.
+    async fn expires_at(&self) -> Option<DateTime<Utc>> {
+        self.row.expires_at
+    }
+
+    async fn withdrawn_at(&self) -> Option<DateTime<Utc>> {
+        self.row.withdrawn_at
+    }
+
+    async fn withdrawal_reason(&self) -> Option<WithdrawalReason> {
+        self.row.withdrawal_reason
+    }
+
+    /// Not withdrawn and not expired.
+    async fn valid(&self) -> bool {
+        self.row.is_valid(Utc::now())
+    }
+}
+
+/// A unit the coordinator proposes to bring into the log; it gets access
+/// only when an owner consents to it.
+pub struct UnitProposal {
+    pub row: consents::UnitProposal,
+    pub consented: bool,
+}
+
+#[Object]
+impl UnitProposal {
+    async fn id(&self) -> ID {
+        id(self.row.id)
+    }
+
+    async fn unit(&self, ctx: &Context<'_>) -> ApiResult<Option<Unit>> {
+        Ok(rc(ctx)
+            .loaders
+            .unit
+            .load_one(self.row.unit_id)
+            .await?
+            .map(Unit))
+    }
+
+    async fn reason(&self) -> Option<&str> {
+        self.row.reason.as_deref()
+    }
+
+    async fn proposed_at(&self) -> DateTime<Utc> {
+        self.row.proposed_at
+    }
+
+    /// Whether a valid consent to the unit exists.
+    async fn consented(&self) -> bool {
+        self.consented
+    }
+}

@@ -1,0 +1,428 @@
+//! The log (stafettlogg). Every field is guarded by the read table; denied
+//! fields are null with a FORBIDDEN error and the log itself survives.
+
+use super::access_log::AccessLogEntry;
+use super::child::Child;
+use super::consent::{Consent, UnitProposal};
+use super::goal::Goal;
+use super::meeting::Meeting;
+use super::message::Message;
+use super::people::{Guardian, Participant, Unit};
+use super::requests::{CoordinatorTerm, DeletionRequest, Handover, ReopenRequest};
+use super::snapshot::ArchiveSnapshot;
+use crate::api::cursor;
+use crate::api::guard::LogAccess;
+use crate::api::ids::id;
+use crate::context::rc;
+use crate::db::enums::{ConsentScope, LogStatus};
+use crate::db::logs::LogRow;
+use crate::error::{ApiError, ApiResult};
+use crate::loaders::{AccessLogPageKey, MessagePageKey};
+use crate::policy::{Grant, ReadField, Role};
+use async_graphql::{Context, Enum, ID, Object};
+use chrono::{DateTime, Utc};
+use std::sync::Arc;
+
+pub struct Log {
+    pub row: LogRow,
+    pub access: Arc<LogAccess>,
+}
+
+impl Log {
+    /// The log if the viewer may see it; `None` otherwise (as if absent).
+    pub async fn load(ctx: &Context<'_>, log_id: uuid::Uuid) -> ApiResult<Option<Log>> {
+        let Some(access) = LogAccess::load(ctx, log_id).await? else {
+            return Ok(None);
+        };
+        Self::with_access(ctx, access).await
+    }
+
+    pub async fn with_access(ctx: &Context<'_>, access: Arc<LogAccess>) -> ApiResult<Option<Log>> {
+        let row = rc(ctx).loaders.log.load_one(access.log_id()).await?;
+        Ok(row.map(|row| Log { row, access }))
+    }
+}
+
+/// The viewer's role in a log, for frontends that adapt to it.
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+pub enum LogRole {
+    Guardian,
+    Youth,
+    Coordinator,
+    Participant,
+    /// the coordinator while the log is not active or their unit lacks consent
+    CoordinatorMetadataOnly,
+    UnitAdmin,
+    MunicipalAdmin,
+}
+
+impl From<Role> for LogRole {
+    fn from(r: Role) -> Self {
+        match r {
+            Role::Guardian => LogRole::Guardian,
+            Role::Youth => LogRole::Youth,
+            Role::Coordinator => LogRole::Coordinator,
+            Role::Participant => LogRole::Participant,
+            Role::CoordinatorMetadata => LogRole::CoordinatorMetadataOnly,
+            Role::UnitAdmin => LogRole::UnitAdmin,
+            Role::MunicipalAdmin => LogRole::MunicipalAdmin,
+        }
+    }
+}
+
+#[Object]
+impl Log {
+    async fn id(&self) -> ID {
+        id(self.row.id)
+    }
+
+    /// DRAFT, ACTIVE, PASSIVE or CLOSED. An active log whose consents lapsed
+    /// (expired, or a youth who has not consented) reads PASSIVE.
+    async fn status(&self) -> LogStatus {
+        self.access.rel.status
+    }
+
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.row.created_at
+    }
+
+    async fn closed_at(&self) -> Option<DateTime<Utc>> {
+        self.row.closed_at
+    }
+
+    /// Set when a deletion request was processed: content is purged,
+    /// archive snapshots are kept restricted.
+    async fn deleted_at(&self) -> Option<DateTime<Utc>> {
+        self.row.deleted_at
+    }
+
+    /// Your roles in this log.
+    async fn my_roles(&self) -> Vec<LogRole> {
+        self.access.roles.iter().map(LogRole::from).collect()
+    }
+
+    /// The unit that created the log; the consent to the log covers it.
+    async fn unit(&self, ctx: &Context<'_>) -> ApiResult<Option<Unit>> {
+        Ok(rc(ctx)
+            .loaders
+            .unit
+            .load_one(self.row.unit_id)
+            .await?
+            .map(Unit))
+    }
+
+    async fn child(&self, ctx: &Context<'_>) -> ApiResult<Child> {
+        let child = rc(ctx).loaders.child.load_one(self.row.child_id).await?;
+        let child = child.ok_or_else(|| {
+            ApiError::internal(format_args!("log {} has no child row", self.row.id))
+        })?;
+        Ok(Child::new(child, self.access.clone()))
+    }
+
+    /// The stafettholder.
+    async fn coordinator(&self, ctx: &Context<'_>) -> ApiResult<Option<Participant>> {
+        self.access.require(ctx, ReadField::LogMetadata).await?;
+        let participants = rc(ctx)
+            .loaders
+            .participants
+            .load_one(self.row.id)
+            .await?
+            .unwrap_or_default();
+        Ok(participants
+            .into_iter()
+            .find(|p| p.is_coordinator)
+            .map(|p| Participant::new(p, self.access.clone())))
+    }
+
+    async fn participants(&self, ctx: &Context<'_>) -> ApiResult<Vec<Participant>> {
+        self.access
+            .require(ctx, ReadField::ParticipantBasics)
+            .await?;
+        let participants = rc(ctx)
+            .loaders
+            .participants
+            .load_one(self.row.id)
+            .await?
+            .unwrap_or_default();
+        Ok(participants
+            .into_iter()
+            .map(|p| Participant::new(p, self.access.clone()))
+            .collect())
+    }
+
+    /// The proposed handover waiting for its successor, if any.
+    async fn pending_handover(&self, ctx: &Context<'_>) -> ApiResult<Option<Handover>> {
+        self.access
+            .require(ctx, ReadField::ParticipantBasics)
+            .await?;
+        let row = rc(ctx).loaders.handovers.load_one(self.row.id).await?;
+        Ok(row.map(|row| Handover {
+            row,
+            access: self.access.clone(),
+        }))
+    }
+
+    /// Everyone who has held the baton, oldest first.
+    async fn coordinator_history(&self, ctx: &Context<'_>) -> ApiResult<Vec<CoordinatorTerm>> {
+        self.access
+            .require(ctx, ReadField::ParticipantBasics)
+            .await?;
+        let terms = rc(ctx)
+            .loaders
+            .terms
+            .load_one(self.row.id)
+            .await?
+            .unwrap_or_default();
+        Ok(terms
+            .into_iter()
+            .map(|row| CoordinatorTerm {
+                row,
+                access: self.access.clone(),
+            })
+            .collect())
+    }
+
+    async fn guardians(&self, ctx: &Context<'_>) -> ApiResult<Option<Vec<Guardian>>> {
+        self.access.require(ctx, ReadField::GuardianName).await?;
+        let rows = rc(ctx)
+            .loaders
+            .guardians
+            .load_one(self.row.id)
+            .await?
+            .unwrap_or_default();
+        Ok(Some(
+            rows.into_iter()
+                .map(|row| Guardian {
+                    row,
+                    access: self.access.clone(),
+                })
+                .collect(),
+        ))
+    }
+
+    /// All consents, withdrawn and expired ones included. A participant sees
+    /// only those for their own unit.
+    async fn consents(&self, ctx: &Context<'_>) -> ApiResult<Option<Vec<Consent>>> {
+        let grant = self.access.read(ctx, ReadField::Consents).await?;
+        let rows = rc(ctx)
+            .loaders
+            .consents
+            .load_one(self.row.id)
+            .await?
+            .unwrap_or_default();
+        let own_unit = self.access.own_unit();
+        Ok(Some(
+            rows.into_iter()
+                .filter(|c| {
+                    grant == Grant::Full || (c.scope == ConsentScope::Unit && c.unit_id == own_unit)
+                })
+                .map(|row| Consent {
+                    row,
+                    access: self.access.clone(),
+                })
+                .collect(),
+        ))
+    }
+
+    /// Units proposed by the coordinator, and whether they have consent.
+    async fn unit_proposals(&self, ctx: &Context<'_>) -> ApiResult<Option<Vec<UnitProposal>>> {
+        let grant = self.access.read(ctx, ReadField::Consents).await?;
+        let rc = rc(ctx);
+        let proposals = rc
+            .loaders
+            .proposals
+            .load_one(self.row.id)
+            .await?
+            .unwrap_or_default();
+        let consents = rc
+            .loaders
+            .consents
+            .load_one(self.row.id)
+            .await?
+            .unwrap_or_default();
+        let own_unit = self.access.own_unit();
+        let now = Utc::now();
+        Ok(Some(
+            proposals
+                .into_iter()
+                .filter(|p| grant == Grant::Full || Some(p.unit_id) == own_unit)
+                .map(|row| {
+                    let consented = consents.iter().any(|c| {
+                        c.scope == ConsentScope::Unit
+                            && c.unit_id == Some(row.unit_id)
+                            && c.is_valid(now)
+                    });
+                    UnitProposal { row, consented }
+                })
+                .collect(),
+        ))
+    }
+
+    /// Presentasjon: written by the family.
+    async fn presentation(&self, ctx: &Context<'_>) -> ApiResult<Option<String>> {
+        self.access.require(ctx, ReadField::LogText).await?;
+        Ok(self.row.presentation.clone())
+    }
+
+    /// Om meg: the child's own section.
+    async fn about_me(&self, ctx: &Context<'_>) -> ApiResult<Option<String>> {
+        self.access.require(ctx, ReadField::LogText).await?;
+        Ok(self.row.about_me.clone())
+    }
+
+    /// Barnets stemme: the child's voice.
+    async fn child_voice(&self, ctx: &Context<'_>) -> ApiResult<Option<String>> {
+        self.access.require(ctx, ReadField::LogText).await?;
+        Ok(self.row.child_voice.clone())
+    }
+
+    /// Bakgrunn: why the log was started.
+    async fn initiative(&self, ctx: &Context<'_>) -> ApiResult<Option<String>> {
+        self.access.require(ctx, ReadField::LogText).await?;
+        Ok(self.row.initiative.clone())
+    }
+
+    async fn goals(&self, ctx: &Context<'_>) -> ApiResult<Option<Vec<Goal>>> {
+        self.access.require(ctx, ReadField::Goals).await?;
+        let rows = rc(ctx)
+            .loaders
+            .goals
+            .load_one(self.row.id)
+            .await?
+            .unwrap_or_default();
+        Ok(Some(
+            rows.into_iter()
+                .map(|row| Goal {
+                    row,
+                    access: self.access.clone(),
+                })
+                .collect(),
+        ))
+    }
+
+    /// Meetings, oldest first.
+    async fn meetings(&self, ctx: &Context<'_>) -> ApiResult<Option<Vec<Meeting>>> {
+        self.access.require(ctx, ReadField::Meetings).await?;
+        let rows = rc(ctx)
+            .loaders
+            .meetings
+            .load_one(self.row.id)
+            .await?
+            .unwrap_or_default();
+        Ok(Some(
+            rows.into_iter()
+                .map(|row| Meeting {
+                    row,
+                    access: self.access.clone(),
+                })
+                .collect(),
+        ))
+    }
+
+    /// Messages addressed to you or to all, newest first.
+    async fn messages(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> ApiResult<Option<super::message::MessageConnection>> {
+        self.access.require(ctx, ReadField::Messages).await?;
+        let rc = rc(ctx);
+        let limit = cursor::page_size(first, rc.config.default_page_size, rc.config.max_page_size)?;
+        let before = after
+            .as_deref()
+            .map(|c| cursor::decode_time_id("m", c))
+            .transpose()?;
+        let key = MessagePageKey {
+            log_id: self.row.id,
+            before,
+            limit: limit + 1,
+        };
+        let rows = rc.loaders.messages.load_one(key).await?.unwrap_or_default();
+        Ok(Some(super::message::MessageConnection::from_rows(
+            rows,
+            limit,
+            |m| cursor::encode_time_id("m", m.created_at, m.id),
+            |row| Message {
+                row,
+                access: self.access.clone(),
+            },
+        )))
+    }
+
+    /// Who has read or changed the log, newest first (tilgangslogg).
+    async fn access_log(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> ApiResult<Option<super::access_log::AccessLogConnection>> {
+        self.access.require(ctx, ReadField::AccessLog).await?;
+        let rc = rc(ctx);
+        let limit = cursor::page_size(first, rc.config.default_page_size, rc.config.max_page_size)?;
+        let before = after
+            .as_deref()
+            .map(|c| cursor::decode_seq("a", c))
+            .transpose()?;
+        let key = AccessLogPageKey {
+            log_id: self.row.id,
+            before,
+            limit: limit + 1,
+        };
+        let rows = rc
+            .loaders
+            .access_log
+            .load_one(key)
+            .await?
+            .unwrap_or_default();
+        Ok(Some(super::access_log::AccessLogConnection::from_rows(
+            rows,
+            limit,
+            |e| cursor::encode_seq("a", e.id),
+            AccessLogEntry,
+        )))
+    }
+
+    /// Archive snapshots, newest first.
+    async fn snapshots(&self, ctx: &Context<'_>) -> ApiResult<Option<Vec<ArchiveSnapshot>>> {
+        self.access.require(ctx, ReadField::Snapshots).await?;
+        let rows = rc(ctx)
+            .loaders
+            .snapshots
+            .load_one(self.row.id)
+            .await?
+            .unwrap_or_default();
+        Ok(Some(
+            rows.into_iter()
+                .map(|row| ArchiveSnapshot {
+                    row,
+                    access: self.access.clone(),
+                })
+                .collect(),
+        ))
+    }
+
+    /// A request to reopen the closed log, waiting for the owners' approval.
+    async fn pending_reopen_request(&self, ctx: &Context<'_>) -> ApiResult<Option<ReopenRequest>> {
+        self.access.require(ctx, ReadField::LogMetadata).await?;
+        Ok(rc(ctx)
+            .loaders
+            .reopens
+            .load_one(self.row.id)
+            .await?
+            .map(ReopenRequest))
+    }
+
+    /// A deletion request waiting for the municipal admin.
+    async fn open_deletion_request(&self, ctx: &Context<'_>) -> ApiResult<Option<DeletionRequest>> {
+        self.access.require(ctx, ReadField::LogMetadata).await?;
+        Ok(rc(ctx)
+            .loaders
+            .deletions
+            .load_one(self.row.id)
+            .await?
+            .map(DeletionRequest))
+    }
+}
+
+super::connection::connection!(LogConnection, LogEdge, Log);

@@ -1,0 +1,122 @@
+//! Secure messages. Reached only through the `Messages` guard, and only
+//! messages addressed to the reader (or to all) are ever loaded.
+
+use super::meeting::Meeting;
+use super::people::Person;
+use crate::api::guard::LogAccess;
+use crate::api::ids::id;
+use crate::context::rc;
+use crate::db::enums::MessageKind;
+use crate::db::messages;
+use crate::error::ApiResult;
+use async_graphql::{Context, ID, Object};
+use chrono::{DateTime, Utc};
+use std::sync::Arc;
+
+pub struct Message {
+    pub row: messages::Message,
+    pub access: Arc<LogAccess>,
+}
+
+#[Object]
+impl Message {
+    async fn id(&self) -> ID {
+        id(self.row.id)
+    }
+
+    async fn log_id(&self) -> ID {
+        id(self.row.log_id)
+    }
+
+    async fn kind(&self) -> MessageKind {
+        self.row.kind
+    }
+
+    async fn body(&self) -> &str {
+        &self.row.body
+    }
+
+    async fn author(&self, ctx: &Context<'_>) -> ApiResult<Option<Person>> {
+        Person::in_log(ctx, &self.access, self.row.author_id).await
+    }
+
+    /// True when addressed to everyone in the log.
+    async fn to_all(&self) -> bool {
+        self.row.to_all
+    }
+
+    /// The addressees; empty when the message is to all.
+    async fn recipients(&self, ctx: &Context<'_>) -> ApiResult<Vec<Person>> {
+        let ids = rc(ctx)
+            .loaders
+            .recipients
+            .load_one(self.row.id)
+            .await?
+            .unwrap_or_default();
+        Person::many_in_log(ctx, &self.access, &ids).await
+    }
+
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.row.created_at
+    }
+
+    /// The meeting an invitation or minutes message is about.
+    async fn meeting(&self, ctx: &Context<'_>) -> ApiResult<Option<Meeting>> {
+        let Some(meeting_id) = self.row.meeting_id else {
+            return Ok(None);
+        };
+        let meetings = rc(ctx)
+            .loaders
+            .meetings
+            .load_one(self.row.log_id)
+            .await?
+            .unwrap_or_default();
+        Ok(meetings
+            .into_iter()
+            .find(|m| m.id == meeting_id)
+            .map(|row| Meeting {
+                row,
+                access: self.access.clone(),
+            }))
+    }
+
+    async fn read_by_me(&self, ctx: &Context<'_>) -> ApiResult<bool> {
+        let reads = rc(ctx)
+            .loaders
+            .reads
+            .load_one(self.row.id)
+            .await?
+            .unwrap_or_default();
+        Ok(reads.iter().any(|(p, _)| *p == self.access.viewer))
+    }
+
+    /// Who has read the message, and when.
+    async fn read_by(&self, ctx: &Context<'_>) -> ApiResult<Vec<ReadReceipt>> {
+        let reads = rc(ctx)
+            .loaders
+            .reads
+            .load_one(self.row.id)
+            .await?
+            .unwrap_or_default();
+        let ids: Vec<_> = reads.iter().map(|(p, _)| *p).collect();
+        let people = Person::aligned_in_log(ctx, &self.access, &ids).await?;
+        Ok(people
+            .into_iter()
+            .zip(reads)
+            .filter_map(|(reader, (_, read_at))| {
+                Some(ReadReceipt {
+                    reader: reader?,
+                    read_at,
+                })
+            })
+            .collect())
+    }
+}
+
+#[derive(async_graphql::SimpleObject)]
+pub struct ReadReceipt {
+    pub reader: Person,
+    pub read_at: DateTime<Utc>,
+}
+
+super::connection::connection!(MessageConnection, MessageEdge, Message);

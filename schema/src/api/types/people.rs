@@ -1,0 +1,305 @@
+//! People in a log: participants, guardians and the child, and the `Person`
+//! interface that authors, recipients and responsible people resolve to.
+
+use super::child::Child;
+use crate::api::guard::LogAccess;
+use crate::api::ids::id;
+use crate::context::rc;
+use crate::db::enums::{PersonKind, ServiceKind};
+use crate::db::logs::GuardianView;
+use crate::db::org;
+use crate::db::participants::ParticipantView;
+use crate::error::{ApiError, ApiResult};
+use crate::policy::{Grant, ReadField};
+use async_graphql::{Context, Enum, ID, Interface, Object};
+use chrono::{DateTime, Utc};
+use std::sync::Arc;
+use uuid::Uuid;
+
+/// Someone in a log: a participant (staff), a guardian, or the child.
+#[derive(Interface)]
+#[graphql(field(name = "id", ty = "ID"), field(name = "name", ty = "String"))]
+pub enum Person {
+    Participant(Participant),
+    Guardian(Guardian),
+    Child(Child),
+}
+
+impl Person {
+    /// The person `person_id` as they appear in this log: a participant (the
+    /// latest participation, even one that ended), a guardian, or the child
+    /// as youth. `None` for someone with no place in the log.
+    pub async fn in_log(
+        ctx: &Context<'_>,
+        access: &Arc<LogAccess>,
+        person_id: Uuid,
+    ) -> ApiResult<Option<Person>> {
+        Ok(Self::aligned_in_log(ctx, access, &[person_id])
+            .await?
+            .pop()
+            .flatten())
+    }
+
+    /// Like [`in_log`](Self::in_log) for several people, in a constant number
+    /// of loads, leaving out anyone with no place in the log.
+    pub async fn many_in_log(
+        ctx: &Context<'_>,
+        access: &Arc<LogAccess>,
+        person_ids: &[Uuid],
+    ) -> ApiResult<Vec<Person>> {
+        Ok(Self::aligned_in_log(ctx, access, person_ids)
+            .await?
+            .into_iter()
+            .flatten()
+            .collect())
+    }
+
+    /// One entry per id, in order.
+    pub async fn aligned_in_log(
+        ctx: &Context<'_>,
+        access: &Arc<LogAccess>,
+        person_ids: &[Uuid],
+    ) -> ApiResult<Vec<Option<Person>>> {
+        let rc = rc(ctx);
+        let log_id = access.log_id();
+        let persons = rc
+            .loaders
+            .person
+            .load_many(person_ids.iter().copied())
+            .await?;
+        let participants = rc
+            .loaders
+            .participants
+            .load_one(log_id)
+            .await?
+            .unwrap_or_default();
+        let guardians = rc
+            .loaders
+            .guardians
+            .load_one(log_id)
+            .await?
+            .unwrap_or_default();
+        let mut out = Vec::with_capacity(person_ids.len());
+        for person_id in person_ids {
+            let Some(person) = persons.get(person_id) else {
+                out.push(None);
+                continue;
+            };
+            let found = match person.kind {
+                PersonKind::Staff => Person::Participant(
+                    match participants
+                        .iter()
+                        .find(|p| p.participant.staff_id == *person_id)
+                    {
+                        Some(p) => Participant::new(p.clone(), access.clone()),
+                        None => Participant::former(person.clone(), access.clone()),
+                    },
+                ),
+                PersonKind::Citizen => match guardians.iter().find(|g| g.person_id == *person_id) {
+                    Some(g) => Person::Guardian(Guardian {
+                        row: g.clone(),
+                        access: access.clone(),
+                    }),
+                    None => {
+                        let log = rc.loaders.log.load_one(log_id).await?;
+                        let child = match log {
+                            Some(log) => rc.loaders.child.load_one(log.child_id).await?,
+                            None => None,
+                        };
+                        match child {
+                            Some(child) => Person::Child(Child::new(child, access.clone())),
+                            None => {
+                                out.push(None);
+                                continue;
+                            }
+                        }
+                    }
+                },
+            };
+            out.push(Some(found));
+        }
+        Ok(out)
+    }
+}
+
+/// What a participant is in the log.
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+pub enum ParticipantRole {
+    /// stafettholder: holds the baton
+    Coordinator,
+    /// plandeltaker / tjenesteyter
+    Participant,
+}
+
+/// A professional taking part in the log (plandeltaker).
+pub struct Participant {
+    id: Uuid,
+    staff_id: Uuid,
+    name: String,
+    phone: Option<String>,
+    email: Option<String>,
+    unit_id: Option<Uuid>,
+    title: Option<String>,
+    is_coordinator: bool,
+    joined_at: Option<DateTime<Utc>>,
+    left_at: Option<DateTime<Utc>>,
+    access: Arc<LogAccess>,
+}
+
+impl Participant {
+    pub fn new(v: ParticipantView, access: Arc<LogAccess>) -> Participant {
+        Participant {
+            id: v.participant.id,
+            staff_id: v.participant.staff_id,
+            name: v.name,
+            phone: v.phone,
+            email: v.email,
+            unit_id: Some(v.participant.unit_id),
+            title: v.participant.title,
+            is_coordinator: v.is_coordinator,
+            joined_at: Some(v.participant.joined_at),
+            left_at: v.participant.left_at,
+            access,
+        }
+    }
+
+    /// Staff who once acted in the log but no longer take part in it.
+    fn former(p: org::Person, access: Arc<LogAccess>) -> Participant {
+        Participant {
+            id: p.id,
+            staff_id: p.id,
+            name: p.name,
+            phone: p.phone,
+            email: p.email,
+            unit_id: None,
+            title: None,
+            is_coordinator: false,
+            joined_at: None,
+            left_at: None,
+            access,
+        }
+    }
+
+    pub fn staff_id(&self) -> Uuid {
+        self.staff_id
+    }
+}
+
+#[Object]
+impl Participant {
+    /// The participation's id (use it to propose a handover or address a message).
+    pub async fn id(&self) -> ID {
+        id(self.id)
+    }
+
+    pub async fn name(&self) -> String {
+        self.name.clone()
+    }
+
+    async fn unit(&self, ctx: &Context<'_>) -> ApiResult<Option<Unit>> {
+        let Some(unit_id) = self.unit_id else {
+            return Ok(None);
+        };
+        Ok(rc(ctx).loaders.unit.load_one(unit_id).await?.map(Unit))
+    }
+
+    async fn role(&self) -> ParticipantRole {
+        if self.is_coordinator {
+            ParticipantRole::Coordinator
+        } else {
+            ParticipantRole::Participant
+        }
+    }
+
+    /// Job title in the log, e.g. "kontaktlærer".
+    async fn title(&self) -> Option<String> {
+        self.title.clone()
+    }
+
+    async fn joined_at(&self) -> Option<DateTime<Utc>> {
+        self.joined_at
+    }
+
+    /// Set when the participant no longer takes part.
+    async fn left_at(&self) -> Option<DateTime<Utc>> {
+        self.left_at
+    }
+
+    async fn phone(&self, ctx: &Context<'_>) -> ApiResult<Option<String>> {
+        self.access
+            .require(ctx, ReadField::ParticipantContact)
+            .await?;
+        Ok(self.phone.clone())
+    }
+
+    async fn email(&self, ctx: &Context<'_>) -> ApiResult<Option<String>> {
+        self.access
+            .require(ctx, ReadField::ParticipantContact)
+            .await?;
+        Ok(self.email.clone())
+    }
+}
+
+/// A guardian (foresatt), an owner of the log.
+pub struct Guardian {
+    pub row: GuardianView,
+    pub access: Arc<LogAccess>,
+}
+
+impl Guardian {
+    /// Personal details: the coordinator sees them, a guardian only their own.
+    async fn private<T: Clone>(&self, ctx: &Context<'_>, value: &T) -> ApiResult<T> {
+        match self.access.read(ctx, ReadField::GuardianPrivate).await? {
+            Grant::Full => Ok(value.clone()),
+            Grant::OwnRecord if self.row.person_id == self.access.viewer => Ok(value.clone()),
+            _ => Err(ApiError::forbidden(
+                "only the coordinator and the guardian themself may read this",
+            )),
+        }
+    }
+}
+
+#[Object]
+impl Guardian {
+    pub async fn id(&self) -> ID {
+        id(self.row.person_id)
+    }
+
+    pub async fn name(&self) -> String {
+        self.row.name.clone()
+    }
+
+    async fn national_id(&self, ctx: &Context<'_>) -> ApiResult<Option<String>> {
+        self.private(ctx, &self.row.national_id).await.map(Some)
+    }
+
+    async fn phone(&self, ctx: &Context<'_>) -> ApiResult<Option<String>> {
+        self.private(ctx, &self.row.phone).await
+    }
+
+    async fn email(&self, ctx: &Context<'_>) -> ApiResult<Option<String>> {
+        self.private(ctx, &self.row.email).await
+    }
+
+    async fn address(&self, ctx: &Context<'_>) -> ApiResult<Option<String>> {
+        self.private(ctx, &self.row.address).await
+    }
+}
+
+/// A unit (enhet): a kindergarten, school, health station, …
+pub struct Unit(pub org::Unit);
+
+#[Object]
+impl Unit {
+    pub async fn id(&self) -> ID {
+        id(self.0.id)
+    }
+
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+
+    async fn service_kind(&self) -> ServiceKind {
+        self.0.service_kind
+    }
+}

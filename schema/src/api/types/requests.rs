@@ -1,0 +1,131 @@
+//! Handovers, coordinator terms, and requests to reopen or delete a log.
+
+use super::people::{Participant, Person};
+use crate::api::guard::LogAccess;
+use crate::api::ids::id;
+use crate::context::rc;
+use crate::db::enums::{HandoverStatus, ReopenStatus};
+use crate::db::participants::{CoordinatorTerm as TermRow, Handover as HandoverRow};
+use crate::db::requests::{DeletionRequest as DeletionRow, ReopenRequest as ReopenRow};
+use crate::error::ApiResult;
+use async_graphql::{Context, ID, Object};
+use chrono::{DateTime, Utc};
+use std::sync::Arc;
+
+/// A proposed handover of the baton; it happens when the successor accepts.
+pub struct Handover {
+    pub row: HandoverRow,
+    pub access: Arc<LogAccess>,
+}
+
+#[Object]
+impl Handover {
+    async fn id(&self) -> ID {
+        id(self.row.id)
+    }
+
+    async fn log_id(&self) -> ID {
+        id(self.row.log_id)
+    }
+
+    async fn from(&self, ctx: &Context<'_>) -> ApiResult<Option<Person>> {
+        Person::in_log(ctx, &self.access, self.row.from_staff_id).await
+    }
+
+    async fn to(&self, ctx: &Context<'_>) -> ApiResult<Option<Participant>> {
+        let p = rc(ctx)
+            .loaders
+            .participant
+            .load_one(self.row.to_participant_id)
+            .await?;
+        Ok(p.map(|p| Participant::new(p, self.access.clone())))
+    }
+
+    async fn status(&self) -> HandoverStatus {
+        self.row.status
+    }
+
+    async fn proposed_at(&self) -> DateTime<Utc> {
+        self.row.proposed_at
+    }
+
+    async fn decided_at(&self) -> Option<DateTime<Utc>> {
+        self.row.decided_at
+    }
+}
+
+/// One coordinator's time holding the baton.
+pub struct CoordinatorTerm {
+    pub row: TermRow,
+    pub access: Arc<LogAccess>,
+}
+
+#[Object]
+impl CoordinatorTerm {
+    async fn coordinator(&self, ctx: &Context<'_>) -> ApiResult<Option<Participant>> {
+        let p = rc(ctx)
+            .loaders
+            .participant
+            .load_one(self.row.participant_id)
+            .await?;
+        Ok(p.map(|p| Participant::new(p, self.access.clone())))
+    }
+
+    async fn started_at(&self) -> DateTime<Utc> {
+        self.row.started_at
+    }
+
+    async fn ended_at(&self) -> Option<DateTime<Utc>> {
+        self.row.ended_at
+    }
+}
+
+pub struct ReopenRequest(pub ReopenRow);
+
+#[Object]
+impl ReopenRequest {
+    async fn id(&self) -> ID {
+        id(self.0.id)
+    }
+
+    async fn log_id(&self) -> ID {
+        id(self.0.log_id)
+    }
+
+    async fn status(&self) -> ReopenStatus {
+        self.0.status
+    }
+
+    async fn requested_at(&self) -> DateTime<Utc> {
+        self.0.requested_at
+    }
+
+    async fn decided_at(&self) -> Option<DateTime<Utc>> {
+        self.0.decided_at
+    }
+}
+
+pub struct DeletionRequest(pub DeletionRow);
+
+#[Object]
+impl DeletionRequest {
+    async fn id(&self) -> ID {
+        id(self.0.id)
+    }
+
+    async fn log_id(&self) -> ID {
+        id(self.0.log_id)
+    }
+
+    async fn reason(&self) -> Option<&str> {
+        self.0.reason.as_deref()
+    }
+
+    async fn requested_at(&self) -> DateTime<Utc> {
+        self.0.requested_at
+    }
+
+    async fn processed_at(&self) -> Option<DateTime<Utc>> {
+        self.0.processed_at
+    }
+}

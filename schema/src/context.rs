@@ -1,0 +1,62 @@
+//! Per-request state: who is asking, the pool, the request's loaders and
+//! its access-log reads. The transport builds one per request (or per
+//! websocket connection) and inserts it as `Arc<RequestContext>`.
+
+use crate::audit::ReadAudit;
+use crate::db::{Pool, PooledConn};
+use crate::error::ApiResult;
+use crate::loaders::Loaders;
+use crate::principal::Principal;
+use async_graphql::Context;
+use std::sync::Arc;
+
+/// Settings of the API that operators may change.
+#[derive(Debug, Clone)]
+pub struct ApiConfig {
+    /// `first` when a connection is asked for without one
+    pub default_page_size: i64,
+    /// the largest `first` a connection accepts
+    pub max_page_size: i64,
+    /// the horizon of "due soon" deadline events
+    pub due_soon_days: i64,
+}
+
+impl Default for ApiConfig {
+    fn default() -> Self {
+        ApiConfig {
+            default_page_size: 20,
+            max_page_size: 100,
+            due_soon_days: 7,
+        }
+    }
+}
+
+pub struct RequestContext {
+    pub principal: Principal,
+    pub pool: Pool,
+    pub config: Arc<ApiConfig>,
+    pub audit: ReadAudit,
+    pub loaders: Loaders,
+}
+
+impl RequestContext {
+    pub fn new(principal: Principal, pool: Pool, config: Arc<ApiConfig>) -> Arc<RequestContext> {
+        let loaders = Loaders::new(&pool, principal.person_id());
+        Arc::new(RequestContext {
+            principal,
+            pool,
+            config,
+            audit: ReadAudit::default(),
+            loaders,
+        })
+    }
+
+    pub async fn conn(&self) -> ApiResult<PooledConn> {
+        Ok(self.pool.get().await?)
+    }
+}
+
+/// The request's context; every resolver runs inside one.
+pub fn rc<'a>(ctx: &Context<'a>) -> &'a RequestContext {
+    ctx.data_unchecked::<Arc<RequestContext>>()
+}

@@ -1,0 +1,195 @@
+//! Consents and unit proposals.
+
+use super::enums::{ConsentMethod, ConsentScope, WithdrawalReason};
+use super::schema::{consent, unit_proposal};
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use uuid::Uuid;
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = consent, check_for_backend(diesel::pg::Pg))]
+pub struct Consent {
+    pub id: Uuid,
+    pub log_id: Uuid,
+    pub scope: ConsentScope,
+    pub unit_id: Option<Uuid>,
+    pub given_by: Uuid,
+    pub method: ConsentMethod,
+    pub document_reference: Option<String>,
+    pub registered_by: Option<Uuid>,
+    pub given_at: DateTime<Utc>,
+    pub expires_at: Option<DateTime<Utc>>,
+    pub withdrawn_at: Option<DateTime<Utc>>,
+    pub withdrawn_by: Option<Uuid>,
+    pub withdrawal_reason: Option<WithdrawalReason>,
+}
+
+impl Consent {
+    /// Mirrors the SQL function `consent_valid`.
+    pub fn is_valid(&self, now: DateTime<Utc>) -> bool {
+        self.withdrawn_at.is_none() && self.expires_at.is_none_or(|e| e > now)
+    }
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = unit_proposal, check_for_backend(diesel::pg::Pg))]
+pub struct UnitProposal {
+    pub id: Uuid,
+    pub log_id: Uuid,
+    pub unit_id: Uuid,
+    pub proposed_by: Uuid,
+    pub reason: Option<String>,
+    pub proposed_at: DateTime<Utc>,
+}
+
+pub async fn by_id(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<Option<Consent>> {
+    consent::table
+        .find(id)
+        .select(Consent::as_select())
+        .first(conn)
+        .await
+        .optional()
+}
+
+/// Every consent of the logs, withdrawn ones included (they are history the family may see).
+pub async fn of_logs(conn: &mut AsyncPgConnection, log_ids: &[Uuid]) -> QueryResult<Vec<Consent>> {
+    consent::table
+        .filter(consent::log_id.eq_any(log_ids))
+        .order((consent::log_id, consent::given_at, consent::id))
+        .select(Consent::as_select())
+        .load(conn)
+        .await
+}
+
+/// The valid consent of this owner in this scope, if any.
+pub async fn valid_of(
+    conn: &mut AsyncPgConnection,
+    log_id: Uuid,
+    given_by: Uuid,
+    unit_id: Option<Uuid>,
+) -> QueryResult<Option<Consent>> {
+    let mut q = consent::table
+        .filter(consent::log_id.eq(log_id))
+        .filter(consent::given_by.eq(given_by))
+        .filter(consent::withdrawn_at.is_null())
+        .filter(
+            consent::expires_at
+                .is_null()
+                .or(consent::expires_at.gt(diesel::dsl::now)),
+        )
+        .select(Consent::as_select())
+        .into_boxed();
+    q = match unit_id {
+        Some(u) => q
+            .filter(consent::scope.eq(ConsentScope::Unit))
+            .filter(consent::unit_id.eq(u)),
+        None => q.filter(consent::scope.eq(ConsentScope::Log)),
+    };
+    q.first(conn).await.optional()
+}
+
+pub async fn insert(conn: &mut AsyncPgConnection, c: &Consent) -> QueryResult<()> {
+    diesel::insert_into(consent::table)
+        .values(c)
+        .execute(conn)
+        .await
+        .map(drop)
+}
+
+/// Withdraws the given consents (ids), returning how many were still in force.
+pub async fn withdraw(
+    conn: &mut AsyncPgConnection,
+    ids: &[Uuid],
+    by: Option<Uuid>,
+    reason: WithdrawalReason,
+) -> QueryResult<usize> {
+    diesel::update(
+        consent::table
+            .filter(consent::id.eq_any(ids))
+            .filter(consent::withdrawn_at.is_null()),
+    )
+    .set((
+        consent::withdrawn_at.eq(diesel::dsl::now),
+        consent::withdrawn_by.eq(by),
+        consent::withdrawal_reason.eq(reason),
+    ))
+    .execute(conn)
+    .await
+}
+
+/// Ids of the consents in force for one unit of a log, whoever gave them.
+pub async fn in_force_for_unit(
+    conn: &mut AsyncPgConnection,
+    log_id: Uuid,
+    unit_id: Uuid,
+) -> QueryResult<Vec<Uuid>> {
+    consent::table
+        .filter(consent::log_id.eq(log_id))
+        .filter(consent::scope.eq(ConsentScope::Unit))
+        .filter(consent::unit_id.eq(unit_id))
+        .filter(consent::withdrawn_at.is_null())
+        .select(consent::id)
+        .load(conn)
+        .await
+}
+
+/// Ids of every consent still not withdrawn on a log (to end them at closing).
+pub async fn in_force(conn: &mut AsyncPgConnection, log_id: Uuid) -> QueryResult<Vec<Uuid>> {
+    consent::table
+        .filter(consent::log_id.eq(log_id))
+        .filter(consent::withdrawn_at.is_null())
+        .select(consent::id)
+        .load(conn)
+        .await
+}
+
+pub async fn proposal(
+    conn: &mut AsyncPgConnection,
+    log_id: Uuid,
+    unit_id: Uuid,
+) -> QueryResult<Option<UnitProposal>> {
+    unit_proposal::table
+        .filter(unit_proposal::log_id.eq(log_id))
+        .filter(unit_proposal::unit_id.eq(unit_id))
+        .select(UnitProposal::as_select())
+        .first(conn)
+        .await
+        .optional()
+}
+
+pub async fn proposals_of(
+    conn: &mut AsyncPgConnection,
+    log_ids: &[Uuid],
+) -> QueryResult<Vec<UnitProposal>> {
+    unit_proposal::table
+        .filter(unit_proposal::log_id.eq_any(log_ids))
+        .order((unit_proposal::log_id, unit_proposal::proposed_at))
+        .select(UnitProposal::as_select())
+        .load(conn)
+        .await
+}
+
+pub async fn insert_proposal(conn: &mut AsyncPgConnection, p: &UnitProposal) -> QueryResult<()> {
+    diesel::insert_into(unit_proposal::table)
+        .values(p)
+        .execute(conn)
+        .await
+        .map(drop)
+}
+
+/// Whether a unit currently has consent in a log (the SQL function `unit_consented`).
+pub async fn unit_consented(
+    conn: &mut AsyncPgConnection,
+    log_id: Uuid,
+    unit_id: Uuid,
+) -> QueryResult<bool> {
+    diesel::select(unit_consented_fn(log_id, unit_id))
+        .get_result(conn)
+        .await
+}
+
+diesel::define_sql_function!(
+    #[sql_name = "unit_consented"]
+    fn unit_consented_fn(log: diesel::sql_types::Uuid, unit: diesel::sql_types::Uuid) -> diesel::sql_types::Bool
+);

@@ -1,0 +1,142 @@
+//! Logs, children and guardians.
+
+use super::enums::LogStatus;
+use super::schema::{child, citizen, guardian, log, person};
+use chrono::{DateTime, NaiveDate, Utc};
+use diesel::prelude::*;
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use uuid::Uuid;
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = log, check_for_backend(diesel::pg::Pg))]
+pub struct LogRow {
+    pub id: Uuid,
+    pub municipality_id: Uuid,
+    pub unit_id: Uuid,
+    pub child_id: Uuid,
+    pub template_id: Option<Uuid>,
+    /// the stored status; readers see the effective one from the policy relation
+    pub status: LogStatus,
+    pub presentation: Option<String>,
+    pub about_me: Option<String>,
+    pub child_voice: Option<String>,
+    pub initiative: Option<String>,
+    pub created_by: Uuid,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub closed_at: Option<DateTime<Utc>>,
+    pub closed_reason: Option<String>,
+    pub deleted_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = child, check_for_backend(diesel::pg::Pg))]
+pub struct Child {
+    pub id: Uuid,
+    pub municipality_id: Uuid,
+    pub name: String,
+    pub national_id: Option<String>,
+    pub birth_date: Option<NaiveDate>,
+    pub created_at: DateTime<Utc>,
+}
+
+/// A guardian of a log with what the read table may reveal of them.
+#[derive(Debug, Clone, Queryable)]
+pub struct GuardianView {
+    pub log_id: Uuid,
+    pub person_id: Uuid,
+    pub name: String,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    pub national_id: String,
+    pub address: Option<String>,
+}
+
+/// The text sections of a log; `None` leaves a section unchanged.
+#[derive(Debug, Default, AsChangeset)]
+#[diesel(table_name = log)]
+pub struct LogTextChanges {
+    pub presentation: Option<String>,
+    pub about_me: Option<String>,
+    pub child_voice: Option<String>,
+    pub initiative: Option<String>,
+}
+
+pub async fn by_ids(conn: &mut AsyncPgConnection, ids: &[Uuid]) -> QueryResult<Vec<LogRow>> {
+    log::table
+        .filter(log::id.eq_any(ids))
+        .select(LogRow::as_select())
+        .load(conn)
+        .await
+}
+
+pub async fn children_by_ids(
+    conn: &mut AsyncPgConnection,
+    ids: &[Uuid],
+) -> QueryResult<Vec<Child>> {
+    child::table
+        .filter(child::id.eq_any(ids))
+        .select(Child::as_select())
+        .load(conn)
+        .await
+}
+
+pub async fn guardians_of(
+    conn: &mut AsyncPgConnection,
+    log_ids: &[Uuid],
+) -> QueryResult<Vec<GuardianView>> {
+    guardian::table
+        .inner_join(person::table.on(person::id.eq(guardian::citizen_id)))
+        .inner_join(citizen::table.on(citizen::person_id.eq(guardian::citizen_id)))
+        .filter(guardian::log_id.eq_any(log_ids))
+        .order((guardian::log_id, guardian::added_at, person::name))
+        .select((
+            guardian::log_id,
+            person::id,
+            person::name,
+            person::phone,
+            person::email,
+            citizen::national_id,
+            citizen::address,
+        ))
+        .load(conn)
+        .await
+}
+
+pub async fn set_status(
+    conn: &mut AsyncPgConnection,
+    log_id: Uuid,
+    status: LogStatus,
+) -> QueryResult<()> {
+    diesel::update(log::table.find(log_id))
+        .set((log::status.eq(status), log::updated_at.eq(diesel::dsl::now)))
+        .execute(conn)
+        .await
+        .map(drop)
+}
+
+/// The child's own citizen record, if the child has logged in or consented on paper.
+pub async fn youth_citizen(
+    conn: &mut AsyncPgConnection,
+    log_id: Uuid,
+) -> QueryResult<Option<Uuid>> {
+    diesel::select(log_youth(log_id)).get_result(conn).await
+}
+
+/// Whether the child of the log has reached the municipality's consent age.
+pub async fn child_at_consent_age(conn: &mut AsyncPgConnection, log_id: Uuid) -> QueryResult<bool> {
+    diesel::select(log_child_at_consent_age(log_id))
+        .get_result(conn)
+        .await
+}
+
+/// Whether every owner holds a valid consent to the log.
+pub async fn consent_complete(conn: &mut AsyncPgConnection, log_id: Uuid) -> QueryResult<bool> {
+    diesel::select(log_consent_complete(log_id))
+        .get_result(conn)
+        .await
+}
+
+diesel::define_sql_function!(fn log_youth(log: diesel::sql_types::Uuid) -> diesel::sql_types::Nullable<diesel::sql_types::Uuid>);
+diesel::define_sql_function!(fn log_child_at_consent_age(log: diesel::sql_types::Uuid) -> diesel::sql_types::Bool);
+diesel::define_sql_function!(fn log_consent_complete(log: diesel::sql_types::Uuid) -> diesel::sql_types::Bool);

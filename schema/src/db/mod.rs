@@ -1,0 +1,34 @@
+//! Data access: the diesel schema, enum columns, and one module per resource
+//! with its rows and queries. Functions take `&mut AsyncPgConnection` and
+//! return `QueryResult`/`ApiResult`; transactions are opened by the caller.
+
+pub mod access_log;
+pub mod consents;
+pub mod enums;
+pub mod events;
+pub mod goals;
+pub mod logs;
+pub mod meetings;
+pub mod messages;
+pub mod org;
+pub mod participants;
+pub mod requests;
+pub mod schema;
+pub mod snapshots;
+
+use diesel_async::AsyncPgConnection;
+
+pub type Pool = diesel_async::pooled_connection::deadpool::Pool<AsyncPgConnection>;
+pub type PooledConn = diesel_async::pooled_connection::deadpool::Object<AsyncPgConnection>;
+
+/// Groups rows by a key, keeping their order: the shape every list loader returns.
+pub fn group_by<K, R>(rows: Vec<R>, key: impl Fn(&R) -> K) -> std::collections::HashMap<K, Vec<R>>
+where
+    K: std::hash::Hash + Eq,
+{
+    let mut map: std::collections::HashMap<K, Vec<R>> = std::collections::HashMap::new();
+    for row in rows {
+        map.entry(key(&row)).or_default().push(row);
+    }
+    map
+}

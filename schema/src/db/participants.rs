@@ -1,0 +1,293 @@
+//! Participants, the coordinator's terms, and handovers.
+
+use super::enums::{HandoverStatus, ParticipantLeftReason};
+use super::schema::{coordinator_term, handover, participant, person, unit};
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use uuid::Uuid;
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = participant, check_for_backend(diesel::pg::Pg))]
+pub struct Participant {
+    pub id: Uuid,
+    pub log_id: Uuid,
+    pub staff_id: Uuid,
+    pub unit_id: Uuid,
+    pub title: Option<String>,
+    pub added_by: Uuid,
+    pub joined_at: DateTime<Utc>,
+    pub left_at: Option<DateTime<Utc>>,
+    pub left_reason: Option<ParticipantLeftReason>,
+}
+
+/// A participant with their name and contact details and whether they hold the baton.
+#[derive(Debug, Clone, Queryable)]
+pub struct ParticipantView {
+    #[diesel(embed)]
+    pub participant: Participant,
+    pub name: String,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    pub unit_name: String,
+    pub is_coordinator: bool,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = coordinator_term, check_for_backend(diesel::pg::Pg))]
+pub struct CoordinatorTerm {
+    pub id: Uuid,
+    pub log_id: Uuid,
+    pub participant_id: Uuid,
+    pub staff_id: Uuid,
+    pub started_at: DateTime<Utc>,
+    pub ended_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = handover, check_for_backend(diesel::pg::Pg))]
+pub struct Handover {
+    pub id: Uuid,
+    pub log_id: Uuid,
+    pub from_staff_id: Uuid,
+    pub to_participant_id: Uuid,
+    pub to_staff_id: Uuid,
+    pub status: HandoverStatus,
+    pub proposed_at: DateTime<Utc>,
+    pub decided_at: Option<DateTime<Utc>>,
+}
+
+diesel::alias!(coordinator_term as current_term: CurrentTerm);
+
+/// Active participants of the logs (joined with person and unit), oldest first.
+pub async fn active_of(
+    conn: &mut AsyncPgConnection,
+    log_ids: &[Uuid],
+) -> QueryResult<Vec<ParticipantView>> {
+    participant::table
+        .inner_join(person::table.on(person::id.eq(participant::staff_id)))
+        .inner_join(unit::table.on(unit::id.eq(participant::unit_id)))
+        .left_join(
+            current_term.on(current_term
+                .field(coordinator_term::participant_id)
+                .eq(participant::id)
+                .and(current_term.field(coordinator_term::ended_at).is_null())),
+        )
+        .filter(participant::log_id.eq_any(log_ids))
+        .filter(participant::left_at.is_null())
+        .order((participant::log_id, participant::joined_at, participant::id))
+        .select((
+            Participant::as_select(),
+            person::name,
+            person::phone,
+            person::email,
+            unit::name,
+            current_term
+                .field(coordinator_term::id)
+                .nullable()
+                .is_not_null(),
+        ))
+        .load(conn)
+        .await
+}
+
+/// The participant rows (any, even those who left) with these ids, with names.
+pub async fn by_ids(
+    conn: &mut AsyncPgConnection,
+    ids: &[Uuid],
+) -> QueryResult<Vec<ParticipantView>> {
+    participant::table
+        .inner_join(person::table.on(person::id.eq(participant::staff_id)))
+        .inner_join(unit::table.on(unit::id.eq(participant::unit_id)))
+        .left_join(
+            current_term.on(current_term
+                .field(coordinator_term::participant_id)
+                .eq(participant::id)
+                .and(current_term.field(coordinator_term::ended_at).is_null())),
+        )
+        .filter(participant::id.eq_any(ids))
+        .select((
+            Participant::as_select(),
+            person::name,
+            person::phone,
+            person::email,
+            unit::name,
+            current_term
+                .field(coordinator_term::id)
+                .nullable()
+                .is_not_null(),
+        ))
+        .load(conn)
+        .await
+}
+
+pub async fn active_by_staff(
+    conn: &mut AsyncPgConnection,
+    log_id: Uuid,
+    staff_id: Uuid,
+) -> QueryResult<Option<Participant>> {
+    participant::table
+        .filter(participant::log_id.eq(log_id))
+        .filter(participant::staff_id.eq(staff_id))
+        .filter(participant::left_at.is_null())
+        .select(Participant::as_select())
+        .first(conn)
+        .await
+        .optional()
+}
+
+pub async fn by_id(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<Option<Participant>> {
+    participant::table
+        .find(id)
+        .select(Participant::as_select())
+        .first(conn)
+        .await
+        .optional()
+}
+
+pub async fn insert(conn: &mut AsyncPgConnection, p: &Participant) -> QueryResult<()> {
+    diesel::insert_into(participant::table)
+        .values(p)
+        .execute(conn)
+        .await
+        .map(drop)
+}
+
+/// Marks participants as having left; returns the staff ids that left.
+pub async fn leave(
+    conn: &mut AsyncPgConnection,
+    log_id: Uuid,
+    filter_unit: Option<Uuid>,
+    filter_id: Option<Uuid>,
+    reason: ParticipantLeftReason,
+) -> QueryResult<Vec<Uuid>> {
+    let mut q = diesel::update(participant::table)
+        .filter(participant::log_id.eq(log_id))
+        .filter(participant::left_at.is_null())
+        .into_boxed();
+    if let Some(u) = filter_unit {
+        q = q.filter(participant::unit_id.eq(u));
+    }
+    if let Some(id) = filter_id {
+        q = q.filter(participant::id.eq(id));
+    }
+    q.set((
+        participant::left_at.eq(diesel::dsl::now),
+        participant::left_reason.eq(reason),
+    ))
+    .returning(participant::staff_id)
+    .get_results(conn)
+    .await
+}
+
+pub async fn current_term_of(
+    conn: &mut AsyncPgConnection,
+    log_id: Uuid,
+) -> QueryResult<CoordinatorTerm> {
+    coordinator_term::table
+        .filter(coordinator_term::log_id.eq(log_id))
+        .filter(coordinator_term::ended_at.is_null())
+        .select(CoordinatorTerm::as_select())
+        .first(conn)
+        .await
+}
+
+pub async fn start_term(
+    conn: &mut AsyncPgConnection,
+    log_id: Uuid,
+    participant: &Participant,
+) -> QueryResult<()> {
+    diesel::update(
+        coordinator_term::table
+            .filter(coordinator_term::log_id.eq(log_id))
+            .filter(coordinator_term::ended_at.is_null()),
+    )
+    .set(coordinator_term::ended_at.eq(diesel::dsl::now))
+    .execute(conn)
+    .await?;
+    diesel::insert_into(coordinator_term::table)
+        .values(CoordinatorTerm {
+            id: Uuid::new_v4(),
+            log_id,
+            participant_id: participant.id,
+            staff_id: participant.staff_id,
+            started_at: Utc::now(),
+            ended_at: None,
+        })
+        .execute(conn)
+        .await
+        .map(drop)
+}
+
+/// The coordinator history of the logs, oldest first.
+pub async fn terms_of(
+    conn: &mut AsyncPgConnection,
+    log_ids: &[Uuid],
+) -> QueryResult<Vec<CoordinatorTerm>> {
+    coordinator_term::table
+        .filter(coordinator_term::log_id.eq_any(log_ids))
+        .order((coordinator_term::log_id, coordinator_term::started_at))
+        .select(CoordinatorTerm::as_select())
+        .load(conn)
+        .await
+}
+
+pub async fn pending_handover(
+    conn: &mut AsyncPgConnection,
+    log_id: Uuid,
+) -> QueryResult<Option<Handover>> {
+    handover::table
+        .filter(handover::log_id.eq(log_id))
+        .filter(handover::status.eq(HandoverStatus::Pending))
+        .select(Handover::as_select())
+        .first(conn)
+        .await
+        .optional()
+}
+
+pub async fn pending_handovers_of(
+    conn: &mut AsyncPgConnection,
+    log_ids: &[Uuid],
+) -> QueryResult<Vec<Handover>> {
+    handover::table
+        .filter(handover::log_id.eq_any(log_ids))
+        .filter(handover::status.eq(HandoverStatus::Pending))
+        .select(Handover::as_select())
+        .load(conn)
+        .await
+}
+
+pub async fn handover_by_id(
+    conn: &mut AsyncPgConnection,
+    id: Uuid,
+) -> QueryResult<Option<Handover>> {
+    handover::table
+        .find(id)
+        .select(Handover::as_select())
+        .first(conn)
+        .await
+        .optional()
+}
+
+pub async fn insert_handover(conn: &mut AsyncPgConnection, h: &Handover) -> QueryResult<()> {
+    diesel::insert_into(handover::table)
+        .values(h)
+        .execute(conn)
+        .await
+        .map(drop)
+}
+
+pub async fn decide_handover(
+    conn: &mut AsyncPgConnection,
+    id: Uuid,
+    status: HandoverStatus,
+) -> QueryResult<()> {
+    diesel::update(handover::table.find(id))
+        .set((
+            handover::status.eq(status),
+            handover::decided_at.eq(diesel::dsl::now),
+        ))
+        .execute(conn)
+        .await
+        .map(drop)
+}

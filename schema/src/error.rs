@@ -1,0 +1,139 @@
+//! The one error type of the API. Every failure a client can see is one of
+//! these variants, and each maps to exactly one `extensions.code`
+//! (DESIGN.md §4). Internal causes are logged with a correlation id and never
+//! reach the client: the client gets the id, the log gets the cause.
+
+use async_graphql::ErrorExtensions;
+use uuid::Uuid;
+
+pub type ApiResult<T> = Result<T, ApiError>;
+
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum ApiError {
+    #[error("{0}")]
+    Unauthenticated(String),
+    #[error("{0}")]
+    Forbidden(String),
+    /// Used both for absent objects and for objects the caller may not know
+    /// about, with the same message, so that existence never leaks.
+    #[error("{0} not found")]
+    NotFound(&'static str),
+    #[error("{0}")]
+    BadUserInput(String),
+    #[error("{0}")]
+    Conflict(String),
+    #[error("too many requests; try again in {retry_after_secs} s")]
+    RateLimited { retry_after_secs: u64 },
+    #[error("internal error (correlation id {correlation_id})")]
+    Internal { correlation_id: Uuid },
+}
+
+impl ApiError {
+    pub fn code(&self) -> &'static str {
+        match self {
+            ApiError::Unauthenticated(_) => "UNAUTHENTICATED",
+            ApiError::Forbidden(_) => "FORBIDDEN",
+            ApiError::NotFound(_) => "NOT_FOUND",
+            ApiError::BadUserInput(_) => "BAD_USER_INPUT",
+            ApiError::Conflict(_) => "CONFLICT",
+            ApiError::RateLimited { .. } => "RATE_LIMITED",
+            ApiError::Internal { .. } => "INTERNAL",
+        }
+    }
+
+    pub fn forbidden(msg: impl Into<String>) -> Self {
+        ApiError::Forbidden(msg.into())
+    }
+
+    pub fn bad_input(msg: impl Into<String>) -> Self {
+        ApiError::BadUserInput(msg.into())
+    }
+
+    /// Names the object a NOT_FOUND is about, so that a hidden log's goal
+    /// reads exactly like a goal that does not exist.
+    pub fn for_object(self, what: &'static str) -> Self {
+        match self {
+            ApiError::NotFound(_) => ApiError::NotFound(what),
+            other => other,
+        }
+    }
+
+    pub fn conflict(msg: impl Into<String>) -> Self {
+        ApiError::Conflict(msg.into())
+    }
+
+    /// Logs `cause` under a fresh correlation id and returns the error the
+    /// client is allowed to see.
+    pub fn internal(cause: impl std::fmt::Display) -> Self {
+        let correlation_id = Uuid::new_v4();
+        tracing::error!(%correlation_id, cause = %cause, "internal error");
+        ApiError::Internal { correlation_id }
+    }
+}
+
+impl From<diesel::result::Error> for ApiError {
+    fn from(e: diesel::result::Error) -> Self {
+        use diesel::result::{DatabaseErrorKind, Error};
+        match &e {
+            // A statement timeout or a lost connection is not the client's
+            // fault, but a serialization failure is worth telling apart in logs.
+            Error::DatabaseError(DatabaseErrorKind::SerializationFailure, _) => {
+                ApiError::internal(format_args!("serialization failure: {e}"))
+            }
+            _ => ApiError::internal(format_args!("database: {e}")),
+        }
+    }
+}
+
+impl From<diesel_async::pooled_connection::deadpool::PoolError> for ApiError {
+    fn from(e: diesel_async::pooled_connection::deadpool::PoolError) -> Self {
+        ApiError::internal(format_args!("database pool: {e}"))
+    }
+}
+
+impl From<serde_json::Error> for ApiError {
+    fn from(e: serde_json::Error) -> Self {
+        ApiError::internal(format_args!("json: {e}"))
+    }
+}
+
+impl ErrorExtensions for ApiError {
+    fn extend(&self) -> async_graphql::Error {
+        async_graphql::Error::new(self.to_string()).extend_with(|_, ext| {
+            ext.set("code", self.code());
+            match self {
+                ApiError::Internal { correlation_id } => {
+                    ext.set("correlationId", correlation_id.to_string())
+                }
+                ApiError::RateLimited { retry_after_secs } => {
+                    ext.set("retryAfterSeconds", *retry_after_secs)
+                }
+                _ => {}
+            }
+        })
+    }
+}
+
+impl From<ApiError> for async_graphql::Error {
+    fn from(e: ApiError) -> Self {
+        e.extend()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn internal_errors_show_only_the_correlation_id() {
+        let e = ApiError::internal("relation \"secret_table\" does not exist");
+        let gql: async_graphql::Error = e.into();
+        assert!(gql.message.starts_with("internal error (correlation id "));
+        assert!(!gql.message.contains("secret_table"));
+    }
+
+    #[test]
+    fn not_found_reads_the_same_for_absent_and_hidden() {
+        assert_eq!(ApiError::NotFound("Log").to_string(), "Log not found");
+    }
+}

@@ -1,0 +1,71 @@
+//! What an outbox event carries. One payload shape for every kind (fields
+//! unused by a kind are absent), written by mutations and read by the
+//! subscription layer, which authorizes each event from it without another
+//! query where it can.
+
+use crate::db::enums::{ConsentScope, EventKind, LogStatus, MeasureStatus};
+use crate::db::events;
+use crate::error::ApiResult;
+use chrono::NaiveDate;
+use diesel_async::AsyncPgConnection;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct EventPayload {
+    /// who caused it (absent for the overdue sweeper)
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub actor_id: Option<Uuid>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message_id: Option<Uuid>,
+    /// for messages: addressed to all, or to `recipients` (plus the author)
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub to_all: Option<bool>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub recipients: Vec<Uuid>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub goal_id: Option<Uuid>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub measure_id: Option<Uuid>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub responsible_id: Option<Uuid>,
+    /// set when a measure changed hands
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub previous_responsible_id: Option<Uuid>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub deadline: Option<NaiveDate>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub previous_deadline: Option<NaiveDate>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub measure_status: Option<MeasureStatus>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub meeting_id: Option<Uuid>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub participant_id: Option<Uuid>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub staff_id: Option<Uuid>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unit_id: Option<Uuid>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub consent_id: Option<Uuid>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub consent_scope: Option<ConsentScope>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<LogStatus>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub handover_id: Option<Uuid>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub snapshot_id: Option<Uuid>,
+}
+
+/// Appends an event in the caller's transaction.
+pub async fn emit(
+    conn: &mut AsyncPgConnection,
+    log_id: Uuid,
+    kind: EventKind,
+    payload: EventPayload,
+) -> ApiResult<()> {
+    let value = serde_json::to_value(&payload)?;
+    Ok(events::append(conn, log_id, kind, value).await?)
+}

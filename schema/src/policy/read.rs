@@ -1,0 +1,152 @@
+//! The read table of DESIGN.md §3, as data. One row per guarded field or
+//! object, one column per role. A principal with several roles in a log gets
+//! the widest grant of them.
+
+use super::{Role, Roles};
+
+/// A guarded field or object of a log.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ReadField {
+    /// log id, status, createdAt, coordinator name
+    LogMetadata,
+    ChildName,
+    ChildBirthDate,
+    ChildNationalId,
+    /// presentation, aboutMe, childVoice, initiative
+    LogText,
+    /// goals, measures, evaluations, comments
+    Goals,
+    /// meetings, agendas, minutes
+    Meetings,
+    /// messages addressed to the reader or to all
+    Messages,
+    /// participants: name, unit, role
+    ParticipantBasics,
+    /// participants: phone, email
+    ParticipantContact,
+    GuardianName,
+    /// guardians: nationalId, phone, address
+    GuardianPrivate,
+    Consents,
+    AccessLog,
+    /// the list of archive snapshots and their metadata
+    Snapshots,
+    /// a snapshot's content
+    SnapshotContent,
+}
+
+/// What a role may read of a field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Grant {
+    /// null with FORBIDDEN
+    Denied,
+    /// only the reader's own record (a guardian's own national id, phone, address)
+    OwnRecord,
+    /// only what concerns the reader's own unit (a participant's view of consents)
+    OwnUnit,
+    /// only snapshots that are not restricted (restricted ones: metadata only)
+    Unrestricted,
+    Full,
+}
+
+use Grant::{Denied as N, Full as R, OwnRecord as OWN, OwnUnit as UNIT, Unrestricted as UNR};
+use ReadField::*;
+
+/// Columns: Guardian, Youth, Coordinator, Participant, UnitAdmin, MunicipalAdmin,
+/// and last the coordinator without content access ("metadata only"), which
+/// reads like a unit admin. Outsiders have no column: they see no log at all.
+#[rustfmt::skip]
+const TABLE: &[(ReadField, [Grant; 7])] = &[
+    //                       Guardian Youth Coord Partic UnitAdm MunAdm CoordMeta
+    (LogMetadata,           [R,       R,    R,    R,     R,      R,     R]),
+    (ChildName,             [R,       R,    R,    R,     R,      R,     R]),
+    (ChildBirthDate,        [R,       R,    R,    R,     N,      N,     N]),
+    (ChildNationalId,       [R,       R,    R,    N,     N,      N,     N]),
+    (LogText,               [R,       R,    R,    R,     N,      N,     N]),
+    (Goals,                 [R,       R,    R,    R,     N,      N,     N]),
+    (Meetings,              [R,       R,    R,    R,     N,      N,     N]),
+    (Messages,              [R,       R,    R,    R,     N,      N,     N]),
+    (ParticipantBasics,     [R,       R,    R,    R,     R,      R,     R]),
+    (ParticipantContact,    [R,       R,    R,    R,     N,      N,     N]),
+    (GuardianName,          [R,       R,    R,    R,     N,      N,     N]),
+    (GuardianPrivate,       [OWN,     N,    R,    N,     N,      N,     N]),
+    (Consents,              [R,       R,    R,    UNIT,  N,      N,     N]),
+    (AccessLog,             [R,       R,    N,    N,     N,      R,     N]),
+    (Snapshots,             [R,       R,    R,    N,     N,      R,     N]),
+    (SnapshotContent,       [R,       R,    R,    N,     N,      UNR,   N]),
+];
+
+fn column(role: Role) -> usize {
+    match role {
+        Role::Guardian => 0,
+        Role::Youth => 1,
+        Role::Coordinator => 2,
+        Role::Participant => 3,
+        Role::UnitAdmin => 4,
+        Role::MunicipalAdmin => 5,
+        Role::CoordinatorMetadata => 6,
+    }
+}
+
+/// The grant of one role for one field.
+pub fn grant(role: Role, field: ReadField) -> Grant {
+    TABLE
+        .iter()
+        .find(|(f, _)| *f == field)
+        .map(|(_, row)| row[column(role)])
+        .unwrap_or(Grant::Denied)
+}
+
+/// The widest grant among the principal's roles, and the role that gives it
+/// (for the access log).
+pub fn best(roles: &Roles, field: ReadField) -> (Grant, Option<Role>) {
+    roles
+        .iter()
+        .map(|r| (grant(r, field), Some(r)))
+        .max_by_key(|(g, _)| *g)
+        .unwrap_or((Grant::Denied, None))
+}
+
+/// Fields whose reads by professionals are recorded in the access log: all
+/// but the metadata an admin may see.
+pub fn is_content(field: ReadField) -> bool {
+    !matches!(field, LogMetadata | ChildName | ParticipantBasics)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_field_has_a_row() {
+        let all = [
+            LogMetadata,
+            ChildName,
+            ChildBirthDate,
+            ChildNationalId,
+            LogText,
+            Goals,
+            Meetings,
+            Messages,
+            ParticipantBasics,
+            ParticipantContact,
+            GuardianName,
+            GuardianPrivate,
+            Consents,
+            AccessLog,
+            Snapshots,
+            SnapshotContent,
+        ];
+        assert_eq!(TABLE.len(), all.len());
+        for f in all {
+            assert_eq!(TABLE.iter().filter(|(g, _)| *g == f).count(), 1, "{f:?}");
+        }
+    }
+
+    #[test]
+    fn the_metadata_coordinator_reads_like_a_unit_admin() {
+        for (field, row) in TABLE {
+            assert_eq!(row[6], row[4], "{field:?}");
+        }
+    }
+}

@@ -1,0 +1,223 @@
+//! The facts that tie a principal to a log, loaded in SQL, and the row filter
+//! for the logs a principal may see. The `visible` predicate here and
+//! [`Roles::of`](super::Roles::of) state the same rule twice, once for SQL
+//! and once for Rust; `tests/e2e/authz_random.rs` checks that they agree.
+
+use crate::db::enums::LogStatus;
+use crate::error::ApiResult;
+use chrono::{DateTime, Utc};
+use diesel::QueryableByName;
+use diesel::sql_types::{Array, BigInt, Bool, Nullable, Text, Timestamptz, Uuid as SqlUuid};
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use uuid::Uuid;
+
+#[derive(Debug, Clone, PartialEq, Eq, diesel::QueryableByName)]
+pub struct LogRelation {
+    #[diesel(sql_type = SqlUuid)]
+    pub log_id: Uuid,
+    #[diesel(sql_type = SqlUuid)]
+    pub municipality_id: Uuid,
+    /// the log's home unit
+    #[diesel(sql_type = SqlUuid)]
+    pub unit_id: Uuid,
+    /// the effective status: an ACTIVE log whose consents lapsed reads PASSIVE
+    #[diesel(sql_type = Text)]
+    pub status: LogStatus,
+    #[diesel(sql_type = Bool)]
+    pub deleted: bool,
+    #[diesel(sql_type = Bool)]
+    pub is_guardian: bool,
+    #[diesel(sql_type = Bool)]
+    pub is_youth: bool,
+    #[diesel(sql_type = Nullable<SqlUuid>)]
+    pub participant_id: Option<Uuid>,
+    #[diesel(sql_type = Nullable<SqlUuid>)]
+    pub participant_unit_id: Option<Uuid>,
+    #[diesel(sql_type = Bool)]
+    pub participant_unit_consented: bool,
+    #[diesel(sql_type = Bool)]
+    pub is_coordinator: bool,
+    #[diesel(sql_type = Bool)]
+    pub is_unit_admin: bool,
+    #[diesel(sql_type = Bool)]
+    pub is_unit_leader: bool,
+    #[diesel(sql_type = Bool)]
+    pub is_municipal_admin: bool,
+}
+
+impl LogRelation {
+    /// No relation at all; for tests and for building fixtures.
+    pub fn outsider(log_id: Uuid, municipality_id: Uuid, unit_id: Uuid, status: LogStatus) -> Self {
+        LogRelation {
+            log_id,
+            municipality_id,
+            unit_id,
+            status,
+            deleted: false,
+            is_guardian: false,
+            is_youth: false,
+            participant_id: None,
+            participant_unit_id: None,
+            participant_unit_consented: false,
+            is_coordinator: false,
+            is_unit_admin: false,
+            is_unit_leader: false,
+            is_municipal_admin: false,
+        }
+    }
+}
+
+/// `$1` is the principal's person id. Facts only; `VISIBLE` decides.
+const RELATION_COLUMNS: &str = "
+    l.id AS log_id, l.municipality_id, l.unit_id,
+    log_effective_status(l.id, l.status) AS status,
+    l.deleted_at IS NOT NULL AS deleted,
+    EXISTS (SELECT 1 FROM guardian g WHERE g.log_id = l.id AND g.citizen_id = $1) AS is_guardian,
+    coalesce(log_youth(l.id) = $1, false) AS is_youth,
+    p.id AS participant_id,
+    p.unit_id AS participant_unit_id,
+    coalesce(p.id IS NOT NULL AND unit_consented(l.id, p.unit_id), false) AS participant_unit_consented,
+    EXISTS (SELECT 1 FROM coordinator_term ct
+             WHERE ct.log_id = l.id AND ct.staff_id = $1 AND ct.ended_at IS NULL) AS is_coordinator,
+    EXISTS (SELECT 1 FROM staff_unit_role r
+             WHERE r.staff_id = $1 AND r.unit_id = l.unit_id AND r.role = 'UNIT_ADMIN') AS is_unit_admin,
+    EXISTS (SELECT 1 FROM staff_unit_role r
+             WHERE r.staff_id = $1 AND r.unit_id = l.unit_id AND r.role = 'UNIT_LEADER') AS is_unit_leader,
+    EXISTS (SELECT 1 FROM staff_municipal_role r
+             WHERE r.staff_id = $1 AND r.municipality_id = l.municipality_id
+               AND r.role = 'MUNICIPAL_ADMIN') AS is_municipal_admin";
+
+const RELATION_FROM: &str = "
+    FROM log l
+    LEFT JOIN participant p ON p.log_id = l.id AND p.staff_id = $1 AND p.left_at IS NULL";
+
+/// The SQL twin of `Roles::of(..).is_outsider() == false`.
+const VISIBLE: &str = "
+    (is_guardian OR is_youth OR is_coordinator OR is_unit_admin OR is_unit_leader OR is_municipal_admin
+     OR (participant_id IS NOT NULL AND status = 'ACTIVE' AND participant_unit_consented))";
+
+/// Logs the principal has any relation to: the candidates `VISIBLE` filters.
+const CANDIDATES: &str = "
+    SELECT log_id AS id FROM guardian WHERE citizen_id = $1
+    UNION SELECT l.id FROM log l JOIN child ch ON ch.id = l.child_id
+                  JOIN citizen ci ON ci.national_id = ch.national_id WHERE ci.person_id = $1
+    UNION SELECT log_id FROM participant WHERE staff_id = $1 AND left_at IS NULL
+    UNION SELECT log_id FROM coordinator_term WHERE staff_id = $1 AND ended_at IS NULL
+    UNION SELECT l.id FROM log l JOIN staff_unit_role r ON r.unit_id = l.unit_id
+                 WHERE r.staff_id = $1 AND r.role IN ('UNIT_ADMIN', 'UNIT_LEADER')
+    UNION SELECT l.id FROM log l JOIN staff_municipal_role r ON r.municipality_id = l.municipality_id
+                 WHERE r.staff_id = $1 AND r.role = 'MUNICIPAL_ADMIN'";
+
+/// The principal's relation to each of `log_ids` that exists. Logs that do
+/// not exist are simply absent; the caller treats absent and outsider alike.
+pub async fn load(
+    conn: &mut AsyncPgConnection,
+    person_id: Uuid,
+    log_ids: &[Uuid],
+) -> ApiResult<Vec<LogRelation>> {
+    let sql = format!("SELECT {RELATION_COLUMNS} {RELATION_FROM} WHERE l.id = ANY($2)");
+    Ok(diesel::sql_query(sql)
+        .bind::<SqlUuid, _>(person_id)
+        .bind::<Array<SqlUuid>, _>(log_ids)
+        .load(conn)
+        .await?)
+}
+
+/// Same as [`load`] for one log, taking a lock on the log row first so that a
+/// mutation's decision and its write see the same status (`FOR SHARE` for
+/// content writes, `FOR NO KEY UPDATE` for status changes).
+pub async fn load_locked(
+    conn: &mut AsyncPgConnection,
+    person_id: Uuid,
+    log_id: Uuid,
+    exclusive: bool,
+) -> ApiResult<Option<LogRelation>> {
+    let lock = if exclusive {
+        "FOR NO KEY UPDATE"
+    } else {
+        "FOR SHARE"
+    };
+    diesel::sql_query(format!("SELECT 1 AS one FROM log WHERE id = $1 {lock}"))
+        .bind::<SqlUuid, _>(log_id)
+        .execute(conn)
+        .await?;
+    Ok(load(conn, person_id, &[log_id]).await?.into_iter().next())
+}
+
+/// A page of the logs the principal may see, newest first, keyed by
+/// `(created_at, id)` so pages stay stable while logs are added.
+pub async fn visible_page(
+    conn: &mut AsyncPgConnection,
+    person_id: Uuid,
+    status: Option<LogStatus>,
+    after: Option<(DateTime<Utc>, Uuid)>,
+    limit: i64,
+) -> ApiResult<Vec<(LogRelation, VisibleKey)>> {
+    let sql = format!(
+        "WITH candidate AS ({CANDIDATES}),
+              rel AS (SELECT {RELATION_COLUMNS}, l.created_at {RELATION_FROM}
+                       WHERE l.id IN (SELECT id FROM candidate))
+         SELECT * FROM rel
+          WHERE {VISIBLE}
+            AND ($2::text IS NULL OR status = $2)
+            AND ($3::timestamptz IS NULL OR (created_at, log_id) < ($3, $4))
+          ORDER BY created_at DESC, log_id DESC
+          LIMIT $5"
+    );
+    let rows: Vec<VisibleRow> = diesel::sql_query(sql)
+        .bind::<SqlUuid, _>(person_id)
+        .bind::<Nullable<Text>, _>(status.map(LogStatus::as_str))
+        .bind::<Nullable<Timestamptz>, _>(after.map(|a| a.0))
+        .bind::<SqlUuid, _>(after.map(|a| a.1).unwrap_or_default())
+        .bind::<BigInt, _>(limit)
+        .load(conn)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| {
+            let key = VisibleKey {
+                created_at: r.created_at,
+                id: r.relation.log_id,
+            };
+            (r.relation, key)
+        })
+        .collect())
+}
+
+/// Whether the principal may see the log, by the SQL rule alone. Used by the
+/// test that checks the SQL and Rust statements of the rule agree.
+pub async fn visible_in_sql(
+    conn: &mut AsyncPgConnection,
+    person_id: Uuid,
+    log_id: Uuid,
+) -> ApiResult<bool> {
+    #[derive(diesel::QueryableByName)]
+    struct Row {
+        #[diesel(sql_type = Bool)]
+        visible: bool,
+    }
+    let sql = format!(
+        "WITH rel AS (SELECT {RELATION_COLUMNS} {RELATION_FROM} WHERE l.id = $2)
+         SELECT coalesce((SELECT {VISIBLE} FROM rel), false) AS visible"
+    );
+    let row: Row = diesel::sql_query(sql)
+        .bind::<SqlUuid, _>(person_id)
+        .bind::<SqlUuid, _>(log_id)
+        .get_result(conn)
+        .await?;
+    Ok(row.visible)
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct VisibleKey {
+    pub created_at: DateTime<Utc>,
+    pub id: Uuid,
+}
+
+#[derive(diesel::QueryableByName)]
+struct VisibleRow {
+    #[diesel(embed)]
+    relation: LogRelation,
+    #[diesel(sql_type = Timestamptz)]
+    created_at: DateTime<Utc>,
+}

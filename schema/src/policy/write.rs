@@ -1,0 +1,276 @@
+//! The write table of DESIGN.md §3 and the status rules of §2.
+//!
+//! Order of refusal, so that nothing leaks:
+//! 1. no relation to the log → NOT_FOUND (as for a log that does not exist);
+//! 2. the log is CLOSED and the action is not one that applies to closed
+//!    logs → CONFLICT (frozen);
+//! 3. no role of the principal may do it → FORBIDDEN;
+//! 4. the action needs an ACTIVE log and the log is DRAFT/PASSIVE → CONFLICT.
+
+use super::{Acting, LogRelation, Role, Roles};
+use crate::db::enums::{GoalArea, LogStatus};
+use crate::error::{ApiError, ApiResult};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WriteAction {
+    /// consent to the log or to a proposed unit
+    GiveConsent,
+    WithdrawConsent,
+    /// a signed paper consent, registered on an owner's behalf
+    RegisterPaperConsent,
+    ProposeUnit,
+    AddParticipant,
+    RemoveParticipant,
+    ProposeHandover,
+    CancelHandover,
+    /// accept or decline a handover proposed to oneself
+    RespondToHandover,
+    /// add or change a goal in an area
+    EditGoal(GoalArea),
+    /// add a measure, or change any field of one
+    EditMeasure(GoalArea),
+    /// change the status, deadline or description of a measure one is responsible for
+    UpdateOwnMeasure,
+    /// evaluate a measure one is responsible for, or (coordinator) any measure or goal
+    Evaluate {
+        responsible: bool,
+        area: GoalArea,
+    },
+    Comment,
+    ScheduleMeeting,
+    RecordMinutes,
+    PostMessage,
+    MarkMessageRead,
+    /// presentation, aboutMe, childVoice
+    EditFamilyText,
+    /// initiative (the background for the log)
+    EditInitiative,
+    /// a guardian's demand, or the coordinator when goals are met
+    CloseLog,
+    RequestReopen,
+    ApproveReopen,
+    RequestDeletion,
+    ProcessDeletion,
+}
+
+use WriteAction::*;
+
+impl WriteAction {
+    /// Actions that still apply to a CLOSED log.
+    fn allowed_when_closed(self) -> bool {
+        matches!(
+            self,
+            RequestReopen | ApproveReopen | RequestDeletion | ProcessDeletion
+        )
+    }
+
+    /// Actions on the log's content, which need it ACTIVE.
+    fn needs_active(self) -> bool {
+        !matches!(
+            self,
+            GiveConsent
+                | WithdrawConsent
+                | RegisterPaperConsent
+                | ProposeUnit
+                | CloseLog
+                | RequestReopen
+                | ApproveReopen
+                | RequestDeletion
+                | ProcessDeletion
+        )
+    }
+}
+
+/// The write table: may `role` do `action`?
+pub fn allowed(role: Role, action: WriteAction) -> bool {
+    use Role::*;
+    match role {
+        Guardian | Youth => matches!(
+            action,
+            GiveConsent
+                | WithdrawConsent
+                | UpdateOwnMeasure
+                | EditGoal(GoalArea::HomeLeisure)
+                | EditMeasure(GoalArea::HomeLeisure)
+                | Evaluate {
+                    area: GoalArea::HomeLeisure,
+                    ..
+                }
+                | Evaluate {
+                    responsible: true,
+                    ..
+                }
+                | Comment
+                | PostMessage
+                | MarkMessageRead
+                | EditFamilyText
+                | CloseLog
+                | ApproveReopen
+                | RequestDeletion
+        ),
+        Coordinator => matches!(
+            action,
+            RegisterPaperConsent
+                | ProposeUnit
+                | AddParticipant
+                | RemoveParticipant
+                | ProposeHandover
+                | CancelHandover
+                | EditGoal(_)
+                | EditMeasure(_)
+                | UpdateOwnMeasure
+                | Evaluate { .. }
+                | Comment
+                | ScheduleMeeting
+                | RecordMinutes
+                | PostMessage
+                | MarkMessageRead
+                | EditFamilyText
+                | EditInitiative
+                | CloseLog
+        ),
+        // Outside an ACTIVE, consented log the coordinator keeps the steps that
+        // bring it (back) to life, and may ask to reopen a closed one.
+        CoordinatorMetadata => {
+            matches!(
+                action,
+                RegisterPaperConsent | ProposeUnit | CancelHandover | RequestReopen
+            )
+        }
+        Participant => matches!(
+            action,
+            UpdateOwnMeasure
+                | Evaluate {
+                    responsible: true,
+                    ..
+                }
+                | Comment
+                | PostMessage
+                | MarkMessageRead
+                | RespondToHandover
+        ),
+        UnitAdmin => false,
+        MunicipalAdmin => matches!(action, ProcessDeletion),
+    }
+}
+
+/// Decides a write and returns the role it is done in, for the access log.
+pub fn authorize(rel: &LogRelation, action: WriteAction) -> ApiResult<Acting> {
+    authorize_with(rel, &Roles::of(rel), action)
+}
+
+fn authorize_with(rel: &LogRelation, roles: &Roles, action: WriteAction) -> ApiResult<Acting> {
+    if roles.is_outsider() {
+        return Err(ApiError::NotFound("Log"));
+    }
+    if rel.status == LogStatus::Closed && !action.allowed_when_closed() {
+        return Err(ApiError::conflict(
+            "the log is closed; closed logs cannot be changed",
+        ));
+    }
+    let Some(role) = roles.iter().find(|r| allowed(*r, action)) else {
+        return Err(ApiError::forbidden(format!(
+            "your role in this log does not allow {}",
+            describe(action)
+        )));
+    };
+    if action.needs_active() && rel.status != LogStatus::Active {
+        return Err(ApiError::conflict(format!(
+            "the log is {}; only an active log's content can be changed",
+            rel.status.as_str().to_lowercase()
+        )));
+    }
+    Ok(Acting::new(role, rel))
+}
+
+fn describe(action: WriteAction) -> &'static str {
+    match action {
+        GiveConsent => "giving consent",
+        WithdrawConsent => "withdrawing consent",
+        RegisterPaperConsent => "registering a paper consent",
+        ProposeUnit => "proposing a unit",
+        AddParticipant => "adding participants",
+        RemoveParticipant => "removing participants",
+        ProposeHandover => "proposing a handover",
+        CancelHandover => "cancelling a handover",
+        RespondToHandover => "responding to a handover",
+        EditGoal(_) => "editing goals in this area",
+        EditMeasure(_) => "editing measures in this area",
+        UpdateOwnMeasure => "updating this measure (only its responsible person may)",
+        Evaluate { .. } => "evaluating this",
+        Comment => "commenting",
+        ScheduleMeeting => "scheduling meetings",
+        RecordMinutes => "recording minutes",
+        PostMessage => "posting messages",
+        MarkMessageRead => "marking messages read",
+        EditFamilyText => "editing the family's texts",
+        EditInitiative => "editing the initiative",
+        CloseLog => "closing the log",
+        RequestReopen => "requesting reopening",
+        ApproveReopen => "approving reopening",
+        RequestDeletion => "requesting deletion",
+        ProcessDeletion => "processing deletion requests",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use uuid::Uuid;
+
+    fn active() -> LogRelation {
+        LogRelation::outsider(Uuid::nil(), Uuid::nil(), Uuid::nil(), LogStatus::Active)
+    }
+
+    #[test]
+    fn outsiders_get_not_found_even_for_closed_logs() {
+        let rel = LogRelation {
+            status: LogStatus::Closed,
+            ..active()
+        };
+        assert!(matches!(
+            authorize(&rel, PostMessage),
+            Err(ApiError::NotFound(_))
+        ));
+    }
+
+    #[test]
+    fn closed_logs_are_frozen_before_roles_are_considered() {
+        let rel = LogRelation {
+            status: LogStatus::Closed,
+            is_unit_admin: true,
+            ..active()
+        };
+        assert!(matches!(
+            authorize(&rel, PostMessage),
+            Err(ApiError::Conflict(_))
+        ));
+    }
+
+    #[test]
+    fn a_guardian_may_not_edit_a_school_goal() {
+        let rel = LogRelation {
+            is_guardian: true,
+            ..active()
+        };
+        assert!(matches!(
+            authorize(&rel, EditGoal(GoalArea::KindergartenSchool)),
+            Err(ApiError::Forbidden(_))
+        ));
+        assert!(authorize(&rel, EditGoal(GoalArea::HomeLeisure)).is_ok());
+    }
+
+    #[test]
+    fn owners_content_writes_wait_for_an_active_log() {
+        let rel = LogRelation {
+            is_guardian: true,
+            status: LogStatus::Passive,
+            ..active()
+        };
+        assert!(matches!(
+            authorize(&rel, PostMessage),
+            Err(ApiError::Conflict(_))
+        ));
+        assert!(authorize(&rel, GiveConsent).is_ok());
+    }
+}

@@ -1,0 +1,204 @@
+//! Who is calling. The transport verifies a token and hands over an
+//! [`Identity`]; [`resolve`] turns it into a [`Principal`] with the person's
+//! roles, creating a citizen's record on first login.
+
+use crate::db::enums::{MunicipalRoleKind, PersonKind, UnitRoleKind};
+use crate::db::schema::{citizen, person, staff, staff_municipal_role, staff_unit_role};
+use crate::error::{ApiError, ApiResult};
+use crate::national_id;
+use diesel::prelude::*;
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use uuid::Uuid;
+
+/// What a verified token says about its bearer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Identity {
+    /// A citizen logged in with ID-porten; `pid` is the fødselsnummer.
+    Citizen { pid: String, name: Option<String> },
+    /// A staff member of a municipality, by the external id an admin registered.
+    Staff { external_id: String },
+}
+
+#[derive(Debug, Clone)]
+pub struct UnitRole {
+    pub unit_id: Uuid,
+    pub role: UnitRoleKind,
+}
+
+#[derive(Debug, Clone)]
+pub struct MunicipalRole {
+    pub municipality_id: Uuid,
+    pub role: MunicipalRoleKind,
+}
+
+#[derive(Debug, Clone)]
+pub enum Principal {
+    Citizen {
+        person_id: Uuid,
+        national_id: String,
+    },
+    Staff {
+        person_id: Uuid,
+        municipality_id: Uuid,
+        unit_roles: Vec<UnitRole>,
+        municipal_roles: Vec<MunicipalRole>,
+    },
+}
+
+impl Principal {
+    pub fn person_id(&self) -> Uuid {
+        match self {
+            Principal::Citizen { person_id, .. } | Principal::Staff { person_id, .. } => *person_id,
+        }
+    }
+
+    pub fn kind(&self) -> PersonKind {
+        match self {
+            Principal::Citizen { .. } => PersonKind::Citizen,
+            Principal::Staff { .. } => PersonKind::Staff,
+        }
+    }
+
+    pub fn is_staff(&self) -> bool {
+        matches!(self, Principal::Staff { .. })
+    }
+
+    pub fn unit_roles(&self) -> &[UnitRole] {
+        match self {
+            Principal::Staff { unit_roles, .. } => unit_roles,
+            Principal::Citizen { .. } => &[],
+        }
+    }
+
+    pub fn municipal_roles(&self) -> &[MunicipalRole] {
+        match self {
+            Principal::Staff {
+                municipal_roles, ..
+            } => municipal_roles,
+            Principal::Citizen { .. } => &[],
+        }
+    }
+
+    pub fn has_unit_role(&self, unit_id: Uuid, roles: &[UnitRoleKind]) -> bool {
+        self.unit_roles()
+            .iter()
+            .any(|r| r.unit_id == unit_id && roles.contains(&r.role))
+    }
+
+    pub fn has_municipal_role(&self, municipality_id: Uuid, role: MunicipalRoleKind) -> bool {
+        self.municipal_roles()
+            .iter()
+            .any(|r| r.municipality_id == municipality_id && r.role == role)
+    }
+}
+
+/// Looks the identity up. Citizens are created on first login (their name
+/// from the token, or a placeholder until a guardian registration names them);
+/// staff must have been registered by an admin.
+pub async fn resolve(conn: &mut AsyncPgConnection, identity: &Identity) -> ApiResult<Principal> {
+    match identity {
+        Identity::Citizen { pid, name } => resolve_citizen(conn, pid, name.as_deref()).await,
+        Identity::Staff { external_id } => resolve_staff(conn, external_id).await,
+    }
+}
+
+async fn resolve_citizen(
+    conn: &mut AsyncPgConnection,
+    pid: &str,
+    name: Option<&str>,
+) -> ApiResult<Principal> {
+    national_id::validate(pid).map_err(|e| {
+        ApiError::Unauthenticated(format!("token pid is not a valid national id: {e}"))
+    })?;
+    let person_id =
+        ensure_citizen(conn, pid, name.unwrap_or("Ukjent innbygger"), None, None).await?;
+    Ok(Principal::Citizen {
+        person_id,
+        national_id: pid.to_owned(),
+    })
+}
+
+/// Returns the citizen with this national id, creating the person when absent.
+/// Used on first login and when a guardian is registered on a log.
+pub async fn ensure_citizen(
+    conn: &mut AsyncPgConnection,
+    national_id: &str,
+    name: &str,
+    phone: Option<&str>,
+    address: Option<&str>,
+) -> ApiResult<Uuid> {
+    if let Some(id) = citizen::table
+        .filter(citizen::national_id.eq(national_id))
+        .select(citizen::person_id)
+        .first::<Uuid>(conn)
+        .await
+        .optional()?
+    {
+        return Ok(id);
+    }
+    let id = Uuid::new_v4();
+    // Two first logins may race; the unique national id decides, and the loser re-reads.
+    let inserted = diesel::sql_query(
+        "WITH p AS (INSERT INTO person (id, kind, name, phone) VALUES ($1, 'CITIZEN', $2, $3) RETURNING id)
+         INSERT INTO citizen (person_id, national_id, address) SELECT id, $4, $5 FROM p
+         ON CONFLICT (national_id) DO NOTHING",
+    )
+    .bind::<diesel::sql_types::Uuid, _>(id)
+    .bind::<diesel::sql_types::Text, _>(name)
+    .bind::<diesel::sql_types::Nullable<diesel::sql_types::Text>, _>(phone)
+    .bind::<diesel::sql_types::Text, _>(national_id)
+    .bind::<diesel::sql_types::Nullable<diesel::sql_types::Text>, _>(address)
+    .execute(conn)
+    .await?;
+    if inserted == 1 {
+        return Ok(id);
+    }
+    diesel::delete(person::table.find(id)).execute(conn).await?;
+    Ok(citizen::table
+        .filter(citizen::national_id.eq(national_id))
+        .select(citizen::person_id)
+        .first(conn)
+        .await?)
+}
+
+async fn resolve_staff(conn: &mut AsyncPgConnection, external_id: &str) -> ApiResult<Principal> {
+    let Some((person_id, municipality_id)) = staff::table
+        .filter(staff::external_id.eq(external_id))
+        .select((staff::person_id, staff::municipality_id))
+        .first::<(Uuid, Uuid)>(conn)
+        .await
+        .optional()?
+    else {
+        return Err(ApiError::forbidden(
+            "this staff identity is not registered in Stafett; ask your unit admin to register it",
+        ));
+    };
+    let unit_roles = staff_unit_role::table
+        .filter(staff_unit_role::staff_id.eq(person_id))
+        .select((staff_unit_role::unit_id, staff_unit_role::role))
+        .load::<(Uuid, UnitRoleKind)>(conn)
+        .await?
+        .into_iter()
+        .map(|(unit_id, role)| UnitRole { unit_id, role })
+        .collect();
+    let municipal_roles = staff_municipal_role::table
+        .filter(staff_municipal_role::staff_id.eq(person_id))
+        .select((
+            staff_municipal_role::municipality_id,
+            staff_municipal_role::role,
+        ))
+        .load::<(Uuid, MunicipalRoleKind)>(conn)
+        .await?
+        .into_iter()
+        .map(|(municipality_id, role)| MunicipalRole {
+            municipality_id,
+            role,
+        })
+        .collect();
+    Ok(Principal::Staff {
+        person_id,
+        municipality_id,
+        unit_roles,
+        municipal_roles,
+    })
+}
