@@ -1,0 +1,126 @@
+//! The command line: `serve` (default), `migrate`, `demo`, `token <persona>`.
+
+use crate::app::App;
+use crate::auth::dev::DevKeys;
+use crate::config::Config;
+use crate::demo::{self, Persona};
+use crate::{db, http};
+use anyhow::{Context, Result, bail};
+use clap::{Parser, Subcommand};
+use diesel_async::AsyncConnection;
+
+#[derive(Parser)]
+#[command(
+    name = "stafett",
+    version,
+    about = "Stafett: an open stafettlogg service (GraphQL)"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+pub enum Command {
+    /// Run the service (the default).
+    Serve,
+    /// Create the database if missing and run pending migrations.
+    Migrate,
+    /// Seed the demo municipality (idempotent) and serve it with development tokens.
+    Demo,
+    /// Print a development bearer token for a demo persona.
+    Token {
+        /// one of: guardian, guardian2, youth, outsider, coordinator, participant,
+        /// unconsented, unitadmin, municipaladmin, systemowner
+        persona: String,
+        /// lifetime in seconds
+        #[arg(long, default_value_t = 12 * 3600)]
+        ttl: i64,
+    },
+}
+
+pub async fn run(cli: Cli) -> Result<()> {
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => {
+            let config = Config::from_environment()?;
+            if config.dev_auth.enabled {
+                if !config.dev_auth.forced {
+                    bail!(
+                        "STAFETT_DEV_AUTH is on: development tokens would let anyone act as anyone. \
+                         Use `stafett demo` for demos, or set STAFETT_DEV_AUTH_FORCE=true to run serve with them anyway."
+                    );
+                }
+                tracing::warn!(
+                    "!!! DEVELOPMENT AUTH IS ON: anyone can mint tokens for any demo persona. Never do this in production. !!!"
+                );
+            }
+            serve(config).await
+        }
+        Command::Migrate => {
+            let config = Config::from_environment()?;
+            db::create_if_missing(&config.database.url).await?;
+            let ran = db::migrate(&config.database.url).await?;
+            println!(
+                "{ran} migration(s) run on {}",
+                db::redact(&config.database.url)
+            );
+            Ok(())
+        }
+        Command::Demo => {
+            let mut config = Config::from_environment()?;
+            config.demo = true;
+            db::create_if_missing(&config.database.url).await?;
+            db::migrate(&config.database.url).await?;
+            let mut conn = diesel_async::AsyncPgConnection::establish(&config.database.url).await?;
+            if demo::seed(&mut conn).await? {
+                tracing::info!("demo data created");
+            } else {
+                tracing::info!("demo data already present; nothing changed");
+            }
+            drop(conn);
+            println!(
+                "Stafett demo on http://{}/graphql — get a token with `stafett token guardian`",
+                config.addr
+            );
+            serve(config).await
+        }
+        Command::Token { persona, ttl } => {
+            let Some(p) = Persona::find(&persona) else {
+                let known: Vec<_> = demo::PERSONAS.iter().map(|p| p.handle).collect();
+                bail!("unknown persona {persona:?}; known: {}", known.join(", "));
+            };
+            println!("{}", DevKeys::default().issue(&p.identity(), ttl));
+            Ok(())
+        }
+    }
+}
+
+async fn serve(config: Config) -> Result<()> {
+    let addr = config.addr;
+    let state = App::start(config).await?;
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .with_context(|| format!("binding {addr}"))?;
+    tracing::info!(%addr, "listening");
+    axum::serve(listener, http::router(state))
+        .with_graceful_shutdown(shutdown_signal())
+        .await?;
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        tokio::signal::ctrl_c().await.ok();
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+    tracing::info!("shutting down");
+}

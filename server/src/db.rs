@@ -1,0 +1,134 @@
+//! The database at start-up: create it when missing, run the embedded
+//! migrations, and build the pool with per-connection session settings.
+
+use crate::config::DatabaseConfig;
+use anyhow::{Context, Result};
+use diesel::prelude::*;
+use diesel_async::pooled_connection::{AsyncDieselConnectionManager, ManagerConfig};
+use diesel_async::{
+    AsyncConnection, AsyncMigrationHarness, AsyncPgConnection, RunQueryDsl, SimpleAsyncConnection,
+};
+use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
+use futures_util::FutureExt;
+use stafett_schema::db::Pool;
+use std::time::Duration;
+
+pub const MIGRATIONS: EmbeddedMigrations = embed_migrations!("../migrations");
+
+/// Creates the database named in `url` when it does not exist, connecting
+/// to the server's `postgres` database to do so.
+pub async fn create_if_missing(url: &str) -> Result<()> {
+    if AsyncPgConnection::establish(url).await.is_ok() {
+        return Ok(());
+    }
+    let (server, name) = split_database(url)?;
+    let mut conn = AsyncPgConnection::establish(&format!("{server}/postgres"))
+        .await
+        .with_context(|| format!("cannot reach PostgreSQL at {server}"))?;
+    #[derive(QueryableByName)]
+    struct Exists {
+        #[diesel(sql_type = diesel::sql_types::Bool)]
+        exists: bool,
+    }
+    let found: Exists =
+        diesel::sql_query("SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1) AS exists")
+            .bind::<diesel::sql_types::Text, _>(&name)
+            .get_result(&mut conn)
+            .await?;
+    if !found.exists {
+        tracing::info!(database = %name, "creating database");
+        let quoted = name.replace('"', "\"\"");
+        conn.batch_execute(&format!("CREATE DATABASE \"{quoted}\""))
+            .await?;
+    }
+    Ok(())
+}
+
+/// `postgres://host/db?x` → (`postgres://host`, `db`).
+fn split_database(url: &str) -> Result<(String, String)> {
+    let without_query = url.split('?').next().unwrap_or(url);
+    let (server, name) = without_query
+        .rsplit_once('/')
+        .context("DATABASE_URL has no database name")?;
+    anyhow::ensure!(
+        server.contains("://") && !name.is_empty(),
+        "DATABASE_URL has no database name"
+    );
+    Ok((server.to_owned(), name.to_owned()))
+}
+
+/// Runs pending migrations; returns how many ran.
+pub async fn migrate(url: &str) -> Result<usize> {
+    let conn = AsyncPgConnection::establish(url)
+        .await
+        .context("connecting to run migrations")?;
+    let url = url.to_owned();
+    // The harness blocks on the async connection; keep it off the runtime's workers.
+    tokio::task::spawn_blocking(move || -> Result<usize> {
+        let mut harness = AsyncMigrationHarness::new(conn);
+        let ran = harness
+            .run_pending_migrations(MIGRATIONS)
+            .map_err(|e| anyhow::anyhow!("migrations failed on {}: {e}", redact(&url)))?;
+        Ok(ran.len())
+    })
+    .await?
+}
+
+/// A URL without its password, for logs.
+pub fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(s), Some(at)) if at > s => format!("{}://***{}", &url[..s], &url[at..]),
+        _ => url.to_owned(),
+    }
+}
+
+/// The connection pool. Every new connection gets a statement timeout, so
+/// no request can hold a connection or a lock forever.
+pub fn pool(config: &DatabaseConfig) -> Result<Pool> {
+    let timeout_ms = config.statement_timeout.as_millis();
+    let mut manager_config = ManagerConfig::<AsyncPgConnection>::default();
+    manager_config.custom_setup = Box::new(move |url| {
+        async move {
+            let mut conn = AsyncPgConnection::establish(url).await?;
+            conn.batch_execute(&format!(
+                "SET statement_timeout = {timeout_ms}; SET idle_in_transaction_session_timeout = {}",
+                timeout_ms * 2
+            ))
+            .await
+            .map_err(|e| diesel::ConnectionError::BadConnection(e.to_string()))?;
+            Ok(conn)
+        }
+        .boxed()
+    });
+    let manager = AsyncDieselConnectionManager::<AsyncPgConnection>::new_with_config(
+        &config.url,
+        manager_config,
+    );
+    Ok(Pool::builder(manager)
+        .max_size(config.pool_size)
+        .wait_timeout(Some(config.acquire_timeout))
+        .create_timeout(Some(Duration::from_secs(5)))
+        .recycle_timeout(Some(Duration::from_secs(5)))
+        .runtime(deadpool::Runtime::Tokio1)
+        .build()?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splits_the_database_name_off() {
+        assert_eq!(
+            split_database("postgres://u:p@localhost:5432/stafett?sslmode=disable").unwrap(),
+            ("postgres://u:p@localhost:5432".into(), "stafett".into())
+        );
+        assert!(split_database("postgres://localhost/").is_err());
+    }
+
+    #[test]
+    fn redacts_passwords() {
+        assert_eq!(redact("postgres://u:secret@h/db"), "postgres://***@h/db");
+        assert_eq!(redact("postgres://h/db"), "postgres://h/db");
+    }
+}

@@ -1,0 +1,849 @@
+//! The demo municipality and its personas (DESIGN.md §6). Seeding is
+//! idempotent: when the demo municipality exists, nothing is written.
+//!
+//! Dates of birth are fixed (the national ids must be), so ages move on with
+//! the calendar; deadlines and meetings are placed relative to the day the
+//! demo is first seeded.
+
+use anyhow::Result;
+use chrono::{Duration, NaiveDate, Utc};
+use diesel::prelude::*;
+use diesel_async::{AnsiTransactionManager, AsyncPgConnection, RunQueryDsl, TransactionManager};
+use stafett_schema::Identity;
+use stafett_schema::db::consents::{Consent, UnitProposal};
+use stafett_schema::db::enums::*;
+use stafett_schema::db::goals::{Evaluation, Goal, Measure};
+use stafett_schema::db::logs::{Child, LogRow};
+use stafett_schema::db::meetings::{self, Meeting};
+use stafett_schema::db::messages::{self, Message};
+use stafett_schema::db::org::{Municipality, Person, Unit};
+use stafett_schema::db::participants::{self, Participant};
+use stafett_schema::db::schema::*;
+use stafett_schema::db::snapshots;
+use stafett_schema::national_id;
+use uuid::Uuid;
+
+/// A fixed id in the demo's namespace, so seeding twice writes the same rows.
+pub const fn id(n: u128) -> Uuid {
+    Uuid::from_u128(0x5afe_77e0_0000_4000_8000_0000_0000_0000 | n)
+}
+
+pub const MUNICIPALITY: Uuid = id(1);
+pub const SCHOOL: Uuid = id(10);
+pub const HEALTH_STATION: Uuid = id(11);
+pub const PPT: Uuid = id(12);
+
+pub const EMMA_LOG: Uuid = id(100);
+pub const JONAS_LOG: Uuid = id(101);
+pub const NORA_LOG: Uuid = id(102);
+pub const SARA_LOG: Uuid = id(103);
+
+pub const EMMA: Uuid = id(110);
+pub const JONAS: Uuid = id(111);
+pub const NORA: Uuid = id(112);
+pub const SARA: Uuid = id(113);
+
+/// A demo persona: a handle for `stafett token`, and who it is.
+pub struct Persona {
+    pub handle: &'static str,
+    pub person_id: Uuid,
+    pub name: &'static str,
+    pub description: &'static str,
+    kind: Kind,
+}
+
+enum Kind {
+    /// a citizen, with a date of birth for a synthetic national id
+    Citizen(NaiveDate),
+    Staff,
+}
+
+const fn date(y: i32, m: u32, d: u32) -> NaiveDate {
+    match NaiveDate::from_ymd_opt(y, m, d) {
+        Some(d) => d,
+        None => panic!("invalid demo date"),
+    }
+}
+
+pub const PERSONAS: &[Persona] = &[
+    Persona {
+        handle: "guardian",
+        person_id: id(200),
+        name: "Ola Nordmann",
+        description: "father of Emma, Jonas and Nora",
+        kind: Kind::Citizen(date(1984, 4, 12)),
+    },
+    Persona {
+        handle: "guardian2",
+        person_id: id(201),
+        name: "Kari Nordmann",
+        description: "mother of Emma, Jonas and Nora",
+        kind: Kind::Citizen(date(1986, 9, 3)),
+    },
+    Persona {
+        handle: "youth",
+        person_id: id(202),
+        name: "Sara Berg",
+        description: "16, owner of her own log",
+        kind: Kind::Citizen(date(2010, 3, 20)),
+    },
+    Persona {
+        handle: "outsider",
+        person_id: id(203),
+        name: "Per Utenfor",
+        description: "a citizen with no log",
+        kind: Kind::Citizen(date(1990, 1, 15)),
+    },
+    Persona {
+        handle: "coordinator",
+        person_id: id(300),
+        name: "Ingrid Lærer",
+        description: "Emma's teacher, coordinator of all four logs",
+        kind: Kind::Staff,
+    },
+    Persona {
+        handle: "participant",
+        person_id: id(301),
+        name: "Hanne Helsesøster",
+        description: "health-station nurse, consented on all four logs",
+        kind: Kind::Staff,
+    },
+    Persona {
+        handle: "unconsented",
+        person_id: id(302),
+        name: "Petter PPT",
+        description: "PPT adviser; PPT is proposed on Emma's log but not consented",
+        kind: Kind::Staff,
+    },
+    Persona {
+        handle: "unitadmin",
+        person_id: id(303),
+        name: "Ulla Enhetsadmin",
+        description: "unit admin of Nordby skole",
+        kind: Kind::Staff,
+    },
+    Persona {
+        handle: "municipaladmin",
+        person_id: id(304),
+        name: "Mona Kommuneadmin",
+        description: "municipal admin",
+        kind: Kind::Staff,
+    },
+    Persona {
+        handle: "systemowner",
+        person_id: id(305),
+        name: "Sven Systemeier",
+        description: "system owner: statistics only",
+        kind: Kind::Staff,
+    },
+];
+
+/// Sara's mother: a guardian without a persona of her own.
+const SARAS_MOTHER: Uuid = id(204);
+
+impl Persona {
+    pub fn find(handle: &str) -> Option<&'static Persona> {
+        PERSONAS.iter().find(|p| p.handle == handle)
+    }
+
+    /// What a token for this persona carries: `pid` for citizens, the
+    /// external id `demo-<handle>` for staff.
+    pub fn identity(&self) -> Identity {
+        match self.kind {
+            Kind::Citizen(born) => Identity::Citizen {
+                pid: synthetic_id(born),
+                name: Some(self.name.into()),
+            },
+            Kind::Staff => Identity::Staff {
+                external_id: format!("demo-{}", self.handle),
+            },
+        }
+    }
+
+    pub fn national_id(&self) -> Option<String> {
+        match self.kind {
+            Kind::Citizen(born) => Some(synthetic_id(born)),
+            Kind::Staff => None,
+        }
+    }
+}
+
+/// A synthetic (Tenor-style, month + 80) national id for a date of birth.
+pub fn synthetic_id(born: NaiveDate) -> String {
+    use chrono::Datelike;
+    // 500–999 encode births from 2000; 000–499 the 1900s.
+    let start = if born.year() >= 2000 { 500 } else { 100 };
+    (start..start + 400)
+        .find_map(|i| national_id::generate(born, i, true))
+        .expect("some individual number yields valid check digits")
+}
+
+const EMMA_BORN: NaiveDate = date(2012, 2, 14);
+const JONAS_BORN: NaiveDate = date(2016, 6, 1);
+const NORA_BORN: NaiveDate = date(2019, 11, 30);
+const SARA_BORN: NaiveDate = date(2010, 3, 20);
+const SARAS_MOTHER_BORN: NaiveDate = date(1979, 8, 8);
+
+fn persona(handle: &str) -> &'static Persona {
+    Persona::find(handle).expect("demo persona exists")
+}
+
+/// Creates the demo data unless it exists. Returns whether anything was written.
+pub async fn seed(conn: &mut AsyncPgConnection) -> Result<bool> {
+    let exists: bool = diesel::select(diesel::dsl::exists(municipality::table.find(MUNICIPALITY)))
+        .get_result(conn)
+        .await?;
+    if exists {
+        return Ok(false);
+    }
+    AnsiTransactionManager::begin_transaction(conn).await?;
+    match write(conn).await {
+        Ok(()) => {
+            AnsiTransactionManager::commit_transaction(conn).await?;
+            Ok(true)
+        }
+        Err(e) => {
+            AnsiTransactionManager::rollback_transaction(conn)
+                .await
+                .ok();
+            Err(e)
+        }
+    }
+}
+
+async fn write(conn: &mut AsyncPgConnection) -> Result<()> {
+    let now = Utc::now();
+    let today = now.date_naive();
+    diesel::insert_into(municipality::table)
+        .values(Municipality {
+            id: MUNICIPALITY,
+            name: "Nordby kommune".into(),
+            consent_age: 16,
+            created_at: now,
+        })
+        .execute(conn)
+        .await?;
+    for (id, name, kind) in [
+        (SCHOOL, "Nordby skole", ServiceKind::School),
+        (
+            HEALTH_STATION,
+            "Nordby helsestasjon",
+            ServiceKind::HealthStation,
+        ),
+        (PPT, "PPT Nordby", ServiceKind::Ppt),
+    ] {
+        diesel::insert_into(unit::table)
+            .values(Unit {
+                id,
+                municipality_id: MUNICIPALITY,
+                name: name.into(),
+                service_kind: kind,
+                created_at: now,
+            })
+            .execute(conn)
+            .await?;
+    }
+
+    // People.
+    for p in PERSONAS {
+        let kind = if p.national_id().is_some() {
+            PersonKind::Citizen
+        } else {
+            PersonKind::Staff
+        };
+        let email = format!("{}@demo.nordby.kommune.no", p.handle);
+        diesel::insert_into(person::table)
+            .values(Person {
+                id: p.person_id,
+                kind,
+                name: p.name.into(),
+                phone: Some(format!("+47 400 00 {:03}", p.person_id.as_u128() & 0xfff)),
+                email: Some(email),
+                created_at: now,
+            })
+            .execute(conn)
+            .await?;
+        match p.national_id() {
+            Some(nid) => {
+                diesel::insert_into(citizen::table)
+                    .values((
+                        citizen::person_id.eq(p.person_id),
+                        citizen::national_id.eq(nid),
+                        citizen::address.eq("Storgata 1, 1234 Nordby"),
+                    ))
+                    .execute(conn)
+                    .await?;
+            }
+            None => {
+                diesel::insert_into(staff::table)
+                    .values((
+                        staff::person_id.eq(p.person_id),
+                        staff::municipality_id.eq(MUNICIPALITY),
+                        staff::external_id.eq(format!("demo-{}", p.handle)),
+                    ))
+                    .execute(conn)
+                    .await?;
+            }
+        }
+    }
+    diesel::insert_into(person::table)
+        .values(Person {
+            id: SARAS_MOTHER,
+            kind: PersonKind::Citizen,
+            name: "Liv Berg".into(),
+            phone: None,
+            email: None,
+            created_at: now,
+        })
+        .execute(conn)
+        .await?;
+    diesel::insert_into(citizen::table)
+        .values((
+            citizen::person_id.eq(SARAS_MOTHER),
+            citizen::national_id.eq(synthetic_id(SARAS_MOTHER_BORN)),
+        ))
+        .execute(conn)
+        .await?;
+    for (handle, unit, role, title) in [
+        (
+            "coordinator",
+            SCHOOL,
+            UnitRoleKind::Employee,
+            "kontaktlærer",
+        ),
+        (
+            "participant",
+            HEALTH_STATION,
+            UnitRoleKind::Employee,
+            "helsesykepleier",
+        ),
+        ("unconsented", PPT, UnitRoleKind::Employee, "PP-rådgiver"),
+        ("unitadmin", SCHOOL, UnitRoleKind::UnitAdmin, "superbruker"),
+    ] {
+        diesel::insert_into(staff_unit_role::table)
+            .values((
+                staff_unit_role::staff_id.eq(persona(handle).person_id),
+                staff_unit_role::unit_id.eq(unit),
+                staff_unit_role::role.eq(role),
+                staff_unit_role::title.eq(title),
+            ))
+            .execute(conn)
+            .await?;
+    }
+    for (handle, role) in [
+        ("municipaladmin", MunicipalRoleKind::MunicipalAdmin),
+        ("systemowner", MunicipalRoleKind::SystemOwner),
+    ] {
+        diesel::insert_into(staff_municipal_role::table)
+            .values((
+                staff_municipal_role::staff_id.eq(persona(handle).person_id),
+                staff_municipal_role::municipality_id.eq(MUNICIPALITY),
+                staff_municipal_role::role.eq(role),
+            ))
+            .execute(conn)
+            .await?;
+    }
+
+    // Children and their logs.
+    let guardian = persona("guardian").person_id;
+    let guardian2 = persona("guardian2").person_id;
+    let coordinator = persona("coordinator").person_id;
+    let nurse = persona("participant").person_id;
+    let youth = persona("youth").person_id;
+    let children = [
+        (
+            EMMA,
+            "Emma Nordmann",
+            EMMA_BORN,
+            EMMA_LOG,
+            LogStatus::Active,
+            vec![guardian, guardian2],
+        ),
+        (
+            JONAS,
+            "Jonas Nordmann",
+            JONAS_BORN,
+            JONAS_LOG,
+            LogStatus::Passive,
+            vec![guardian, guardian2],
+        ),
+        (
+            NORA,
+            "Nora Nordmann",
+            NORA_BORN,
+            NORA_LOG,
+            LogStatus::Active,
+            vec![guardian, guardian2],
+        ),
+        (
+            SARA,
+            "Sara Berg",
+            SARA_BORN,
+            SARA_LOG,
+            LogStatus::Active,
+            vec![SARAS_MOTHER],
+        ),
+    ];
+    for (n, (child_id, name, born, log_id, status, guardians)) in children.iter().enumerate() {
+        diesel::insert_into(child::table)
+            .values(Child {
+                id: *child_id,
+                municipality_id: MUNICIPALITY,
+                name: (*name).into(),
+                national_id: Some(synthetic_id(*born)),
+                birth_date: Some(*born),
+                created_at: now,
+            })
+            .execute(conn)
+            .await?;
+        let created = now - Duration::days(200 - 30 * n as i64);
+        diesel::insert_into(log::table)
+            .values(LogRow {
+                id: *log_id,
+                municipality_id: MUNICIPALITY,
+                unit_id: SCHOOL,
+                child_id: *child_id,
+                template_id: None,
+                status: *status,
+                presentation: Some(format!("{name} er en blid og nysgjerrig elev som liker å tegne og være ute.")),
+                about_me: Some("Jeg liker fotball, tegning og å være med venner.".into()),
+                child_voice: Some("Jeg vil at det skal være roligere i klasserommet, og at noen spør meg hvordan jeg har det.".into()),
+                initiative: Some("Skolen og foreldrene er bekymret for trivsel og konsentrasjon.".into()),
+                created_by: persona("unitadmin").person_id,
+                created_at: created,
+                updated_at: created,
+                closed_at: None,
+                closed_reason: None,
+                deleted_at: None,
+            })
+            .execute(conn)
+            .await?;
+        for g in guardians {
+            diesel::insert_into(guardian::table)
+                .values((
+                    guardian::log_id.eq(*log_id),
+                    guardian::citizen_id.eq(*g),
+                    guardian::added_by.eq(persona("unitadmin").person_id),
+                    guardian::added_at.eq(created),
+                ))
+                .execute(conn)
+                .await?;
+            consent(conn, *log_id, *g, None, created).await?;
+        }
+        if *log_id == SARA_LOG {
+            consent(conn, *log_id, youth, None, created).await?;
+        }
+        let coordinator_p = Participant {
+            id: id(400 + n as u128),
+            log_id: *log_id,
+            staff_id: coordinator,
+            unit_id: SCHOOL,
+            title: Some("kontaktlærer".into()),
+            added_by: persona("unitadmin").person_id,
+            joined_at: created,
+            left_at: None,
+            left_reason: None,
+        };
+        participants::insert(conn, &coordinator_p).await?;
+        participants::start_term(conn, *log_id, &coordinator_p).await?;
+        diesel::insert_into(unit_proposal::table)
+            .values(UnitProposal {
+                id: id(500 + n as u128),
+                log_id: *log_id,
+                unit_id: HEALTH_STATION,
+                proposed_by: coordinator,
+                reason: Some("Helsestasjonen følger opp søvn og trivsel.".into()),
+                proposed_at: created,
+            })
+            .execute(conn)
+            .await?;
+        consent(conn, *log_id, guardians[0], Some(HEALTH_STATION), created).await?;
+        participants::insert(
+            conn,
+            &Participant {
+                id: id(410 + n as u128),
+                log_id: *log_id,
+                staff_id: nurse,
+                unit_id: HEALTH_STATION,
+                title: Some("helsesykepleier".into()),
+                added_by: coordinator,
+                joined_at: created,
+                left_at: None,
+                left_reason: None,
+            },
+        )
+        .await?;
+    }
+
+    // Emma: PPT proposed, not consented.
+    diesel::insert_into(unit_proposal::table)
+        .values(UnitProposal {
+            id: id(520),
+            log_id: EMMA_LOG,
+            unit_id: PPT,
+            proposed_by: coordinator,
+            reason: Some("Utredning av lese- og skrivevansker.".into()),
+            proposed_at: now - Duration::days(3),
+        })
+        .execute(conn)
+        .await?;
+
+    emma_content(conn, today).await?;
+    simple_content(conn, SARA_LOG, youth, today, 30).await?;
+    simple_content(conn, JONAS_LOG, guardian, today, 40).await?;
+    simple_content(conn, NORA_LOG, guardian2, today, 50).await?;
+
+    // Jonas: Kari withdrew her consent → PASSIVE.
+    diesel::update(
+        consent::table
+            .filter(consent::log_id.eq(JONAS_LOG))
+            .filter(consent::given_by.eq(guardian2))
+            .filter(consent::scope.eq(ConsentScope::Log)),
+    )
+    .set((
+        consent::withdrawn_at.eq(now - Duration::days(10)),
+        consent::withdrawn_by.eq(guardian2),
+        consent::withdrawal_reason.eq(WithdrawalReason::Withdrawn),
+    ))
+    .execute(conn)
+    .await?;
+
+    // Nora: closed when the goals were met, with a final snapshot.
+    snapshots::take(conn, NORA_LOG, SnapshotReason::Closing, None, coordinator).await?;
+    diesel::update(log::table.find(NORA_LOG))
+        .set((
+            log::status.eq(LogStatus::Closed),
+            log::closed_at.eq(now - Duration::days(20)),
+            log::closed_reason.eq("Målene er nådd."),
+        ))
+        .execute(conn)
+        .await?;
+    diesel::update(consent::table.filter(consent::log_id.eq(NORA_LOG)))
+        .set((
+            consent::withdrawn_at.eq(now - Duration::days(20)),
+            consent::withdrawal_reason.eq(WithdrawalReason::LogClosed),
+        ))
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+async fn consent(
+    conn: &mut AsyncPgConnection,
+    log_id: Uuid,
+    by: Uuid,
+    unit: Option<Uuid>,
+    at: chrono::DateTime<Utc>,
+) -> Result<()> {
+    diesel::insert_into(consent::table)
+        .values(Consent {
+            id: Uuid::new_v5(&log_id, format!("{by}{unit:?}").as_bytes()),
+            log_id,
+            scope: if unit.is_some() {
+                ConsentScope::Unit
+            } else {
+                ConsentScope::Log
+            },
+            unit_id: unit,
+            given_by: by,
+            method: ConsentMethod::Digital,
+            document_reference: None,
+            registered_by: None,
+            given_at: at,
+            expires_at: None,
+            withdrawn_at: None,
+            withdrawn_by: None,
+            withdrawal_reason: None,
+        })
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+struct GoalSpec {
+    area: GoalArea,
+    level: i32,
+    text: &'static str,
+    measures: &'static [(&'static str, Who, i64)],
+}
+
+#[derive(Clone, Copy)]
+enum Who {
+    Coordinator,
+    Nurse,
+    Guardian,
+}
+
+const EMMA_GOALS: &[GoalSpec] = &[
+    GoalSpec {
+        area: GoalArea::KindergartenSchool,
+        level: 2,
+        text: "Emma skal oppleve mestring i lesing og skriving.",
+        measures: &[
+            (
+                "Daglig lesetrening 15 minutter med lærer",
+                Who::Coordinator,
+                -5,
+            ),
+            ("Tilpasset lekseplan hver uke", Who::Coordinator, 30),
+        ],
+    },
+    GoalSpec {
+        area: GoalArea::OtherServices,
+        level: 2,
+        text: "Emma skal sove bedre og ha mer energi på skolen.",
+        measures: &[(
+            "Samtaler om søvn og skjermbruk på helsestasjonen",
+            Who::Nurse,
+            4,
+        )],
+    },
+    GoalSpec {
+        area: GoalArea::HomeLeisure,
+        level: 1,
+        text: "Emma skal ha en fast fritidsaktivitet hun trives med.",
+        measures: &[(
+            "Prøve ut fotballtrening to ganger i uken",
+            Who::Guardian,
+            45,
+        )],
+    },
+];
+
+async fn emma_content(conn: &mut AsyncPgConnection, today: NaiveDate) -> Result<()> {
+    let coordinator = persona("coordinator").person_id;
+    let nurse = persona("participant").person_id;
+    let guardian = persona("guardian").person_id;
+    let now = Utc::now();
+    for (g, spec) in EMMA_GOALS.iter().enumerate() {
+        let goal_id = id(600 + g as u128);
+        let created = now - Duration::days(60);
+        diesel::insert_into(goal::table)
+            .values(Goal {
+                id: goal_id,
+                log_id: EMMA_LOG,
+                area: spec.area,
+                bti_level: spec.level,
+                description: spec.text.into(),
+                status: GoalStatus::Active,
+                created_by: coordinator,
+                created_at: created,
+                updated_at: created,
+            })
+            .execute(conn)
+            .await?;
+        for (m, (text, who, due_in)) in spec.measures.iter().enumerate() {
+            let responsible = match who {
+                Who::Coordinator => coordinator,
+                Who::Nurse => nurse,
+                Who::Guardian => guardian,
+            };
+            let measure_id = id(700 + 10 * g as u128 + m as u128);
+            diesel::insert_into(measure::table)
+                .values(Measure {
+                    id: measure_id,
+                    log_id: EMMA_LOG,
+                    goal_id,
+                    description: (*text).into(),
+                    responsible_id: responsible,
+                    deadline: Some(today + Duration::days(*due_in)),
+                    status: if *due_in < 0 {
+                        MeasureStatus::InProgress
+                    } else {
+                        MeasureStatus::Planned
+                    },
+                    created_by: coordinator,
+                    created_at: created,
+                    updated_at: created,
+                    overdue_emitted_for: None,
+                    due_soon_emitted_for: None,
+                })
+                .execute(conn)
+                .await?;
+            if m == 0 {
+                diesel::insert_into(evaluation::table)
+                    .values(Evaluation {
+                        id: id(800 + g as u128),
+                        log_id: EMMA_LOG,
+                        measure_id: Some(measure_id),
+                        goal_id: None,
+                        body: "God start; fortsetter som planlagt.".into(),
+                        evaluated_on: today - Duration::days(14),
+                        author_id: responsible,
+                        created_at: now - Duration::days(14),
+                    })
+                    .execute(conn)
+                    .await?;
+            }
+        }
+    }
+
+    // A held meeting with minutes and its snapshot, and an upcoming one.
+    let held = Meeting {
+        id: id(900),
+        log_id: EMMA_LOG,
+        title: "Oppstartsmøte".into(),
+        starts_at: now - Duration::days(14),
+        location: Some("Nordby skole, møterom 2".into()),
+        agenda: Some("1. Presentasjon\n2. Mål og tiltak\n3. Neste møte".into()),
+        status: MeetingStatus::Held,
+        minutes: Some(
+            "Vi ble enige om tre mål. Ingrid følger opp lesing, Hanne søvn, foreldrene fotball."
+                .into(),
+        ),
+        minutes_recorded_at: Some(now - Duration::days(14)),
+        minutes_recorded_by: Some(coordinator),
+        created_by: coordinator,
+        created_at: now - Duration::days(30),
+    };
+    meetings::insert(conn, &held, &[]).await?;
+    let upcoming = Meeting {
+        id: id(901),
+        log_id: EMMA_LOG,
+        title: "Evalueringsmøte".into(),
+        starts_at: now + Duration::days(10),
+        location: Some("Nordby skole, møterom 2".into()),
+        agenda: Some("1. Hvordan går det?\n2. Evaluering av tiltak".into()),
+        status: MeetingStatus::Scheduled,
+        minutes: None,
+        minutes_recorded_at: None,
+        minutes_recorded_by: None,
+        created_by: coordinator,
+        created_at: now - Duration::days(2),
+    };
+    meetings::insert(conn, &upcoming, &[]).await?;
+    snapshots::take(
+        conn,
+        EMMA_LOG,
+        SnapshotReason::Meeting,
+        Some(held.id),
+        coordinator,
+    )
+    .await?;
+
+    let msgs: [(u128, Uuid, MessageKind, Option<Uuid>, &str, &[Uuid], i64); 5] = [
+        (
+            1000,
+            coordinator,
+            MessageKind::Message,
+            None,
+            "Velkommen til Emmas stafettlogg! Her deler vi planer og avtaler.",
+            &[],
+            40,
+        ),
+        (
+            1001,
+            coordinator,
+            MessageKind::Minutes,
+            Some(held.id),
+            "Referat fra «Oppstartsmøte»: Vi ble enige om tre mål.",
+            &[],
+            14,
+        ),
+        (
+            1002,
+            nurse,
+            MessageKind::Message,
+            None,
+            "Hei! Jeg har satt opp en samtale med Emma om søvn neste uke.",
+            &[guardian],
+            7,
+        ),
+        (
+            1003,
+            guardian,
+            MessageKind::Message,
+            None,
+            "Takk! Emma gleder seg til fotballen.",
+            &[],
+            5,
+        ),
+        (
+            1004,
+            coordinator,
+            MessageKind::Invitation,
+            Some(upcoming.id),
+            "Invitasjon til samarbeidsmøte: Evalueringsmøte",
+            &[],
+            2,
+        ),
+    ];
+    for (n, author, kind, meeting_id, body, to, days_ago) in msgs {
+        messages::insert(
+            conn,
+            &Message {
+                id: id(n),
+                log_id: EMMA_LOG,
+                author_id: author,
+                kind,
+                meeting_id,
+                body: body.into(),
+                to_all: to.is_empty(),
+                created_at: now - Duration::days(days_ago),
+            },
+            to,
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+/// One goal, one measure and a message, so the other logs are not empty.
+async fn simple_content(
+    conn: &mut AsyncPgConnection,
+    log_id: Uuid,
+    responsible: Uuid,
+    today: NaiveDate,
+    n: u128,
+) -> Result<()> {
+    let coordinator = persona("coordinator").person_id;
+    let now = Utc::now();
+    let goal_id = id(1100 + n);
+    diesel::insert_into(goal::table)
+        .values(Goal {
+            id: goal_id,
+            log_id,
+            area: GoalArea::HomeLeisure,
+            bti_level: 1,
+            description: "Gode rutiner hjemme og på fritiden.".into(),
+            status: GoalStatus::Active,
+            created_by: coordinator,
+            created_at: now,
+            updated_at: now,
+        })
+        .execute(conn)
+        .await?;
+    diesel::insert_into(measure::table)
+        .values(Measure {
+            id: id(1200 + n),
+            log_id,
+            goal_id,
+            description: "Faste leggetider på hverdager.".into(),
+            responsible_id: responsible,
+            deadline: Some(today + Duration::days(21)),
+            status: MeasureStatus::Planned,
+            created_by: coordinator,
+            created_at: now,
+            updated_at: now,
+            overdue_emitted_for: None,
+            due_soon_emitted_for: None,
+        })
+        .execute(conn)
+        .await?;
+    messages::insert(
+        conn,
+        &Message {
+            id: id(1300 + n),
+            log_id,
+            author_id: coordinator,
+            kind: MessageKind::Message,
+            meeting_id: None,
+            body: "Velkommen til stafettloggen.".into(),
+            to_all: true,
+            created_at: now,
+        },
+        &[],
+    )
+    .await?;
+    Ok(())
+}

@@ -1,0 +1,320 @@
+//! GraphQL over HTTP, following the GraphQL-over-HTTP specification:
+//! the response media type is negotiated from `Accept`; with
+//! `application/graphql-response+json`, requests that fail before execution
+//! (parse or validation) answer 400 without a `data` key; POST bodies must
+//! be JSON (else 415); mutations over GET are refused with 405; batching is
+//! not supported.
+
+use crate::app::AppState;
+use crate::auth;
+use async_graphql::http::GraphiQLSource;
+use async_graphql::parser::types::OperationType;
+use axum::body::Bytes;
+use axum::extract::{RawQuery, State};
+use axum::http::header::{ACCEPT, ALLOW, AUTHORIZATION, CONTENT_TYPE, WWW_AUTHENTICATE};
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::response::{Html, IntoResponse, Response};
+use serde_json::json;
+use stafett_schema::principal;
+use stafett_schema::{ApiError, RequestContext};
+
+const GRAPHQL_RESPONSE_JSON: &str = "application/graphql-response+json";
+const APPLICATION_JSON: &str = "application/json";
+
+/// The media type of the response, chosen from the request's `Accept`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    GraphqlResponseJson,
+    Json,
+}
+
+impl Format {
+    pub fn negotiate(headers: &HeaderMap) -> Format {
+        let accept = headers
+            .get(ACCEPT)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("");
+        let mut best: Option<(f32, Format)> = None;
+        for part in accept.split(',') {
+            let mut pieces = part.split(';');
+            let media = pieces.next().unwrap_or("").trim().to_ascii_lowercase();
+            let q = pieces
+                .filter_map(|p| p.trim().strip_prefix("q="))
+                .find_map(|q| q.parse::<f32>().ok())
+                .unwrap_or(1.0);
+            let format = match media.as_str() {
+                GRAPHQL_RESPONSE_JSON => Format::GraphqlResponseJson,
+                APPLICATION_JSON => Format::Json,
+                "*/*" | "application/*" => Format::GraphqlResponseJson,
+                _ => continue,
+            };
+            if q > 0.0 && best.is_none_or(|(bq, _)| q > bq) {
+                best = Some((q, format));
+            }
+        }
+        // Without a usable Accept, answer in the legacy type every client reads.
+        best.map(|(_, f)| f).unwrap_or(Format::Json)
+    }
+
+    fn content_type(self) -> HeaderValue {
+        HeaderValue::from_static(match self {
+            Format::GraphqlResponseJson => "application/graphql-response+json; charset=utf-8",
+            Format::Json => "application/json; charset=utf-8",
+        })
+    }
+}
+
+pub async fn post(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
+    let format = Format::negotiate(&headers);
+    let content_type = headers
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    if !is_json_media_type(content_type) {
+        return plain_error(
+            format,
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "POST bodies must be application/json",
+        );
+    }
+    if body.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'[') {
+        return plain_error(
+            format,
+            StatusCode::BAD_REQUEST,
+            "batched requests are not supported; send one operation per request",
+        );
+    }
+    let request: async_graphql::Request = match serde_json::from_slice(&body) {
+        Ok(r) => r,
+        Err(e) => {
+            return plain_error(
+                format,
+                StatusCode::BAD_REQUEST,
+                &format!("the body is not a GraphQL request: {e}"),
+            );
+        }
+    };
+    execute(&state, &headers, request, format).await
+}
+
+pub async fn get(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    RawQuery(query): RawQuery,
+) -> Response {
+    let format = Format::negotiate(&headers);
+    if state.config.demo && query.is_none() && accepts_html(&headers) {
+        return graphiql().into_response();
+    }
+    let request = match async_graphql::http::parse_query_string(query.as_deref().unwrap_or("")) {
+        Ok(r) => r,
+        Err(e) => {
+            return plain_error(
+                format,
+                StatusCode::BAD_REQUEST,
+                &format!("invalid query string: {e}"),
+            );
+        }
+    };
+    if is_mutation(&request) {
+        let mut response = plain_error(
+            format,
+            StatusCode::METHOD_NOT_ALLOWED,
+            "mutations must be sent with POST",
+        );
+        response
+            .headers_mut()
+            .insert(ALLOW, HeaderValue::from_static("POST"));
+        return response;
+    }
+    execute(&state, &headers, request, format).await
+}
+
+/// Authenticates, runs the operation and shapes the response.
+async fn execute(
+    state: &AppState,
+    headers: &HeaderMap,
+    request: async_graphql::Request,
+    format: Format,
+) -> Response {
+    let rc = match request_context(state, headers).await {
+        Ok(rc) => rc,
+        Err(e) => return api_error(format, e),
+    };
+    let response = state.schema.execute(request.data(rc.clone())).await;
+    if rc.audit.failed() {
+        // Something was read that could not be recorded in the access log:
+        // the request fails as a whole and shows nothing.
+        let e = ApiError::internal("access log entry could not be stored; response withheld");
+        return json_response(
+            format,
+            StatusCode::OK,
+            &json!({ "data": null, "errors": [error_json(&e)] }),
+        );
+    }
+    let request_error = response.data == async_graphql::Value::Null
+        && !response.errors.is_empty()
+        && response.errors.iter().all(|e| e.path.is_empty());
+    match (format, request_error) {
+        (Format::GraphqlResponseJson, true) => json_response(
+            format,
+            StatusCode::BAD_REQUEST,
+            &json!({ "errors": response.errors }),
+        ),
+        _ => json_response(format, StatusCode::OK, &response),
+    }
+}
+
+/// The caller's context: a verified token resolved to a principal.
+pub async fn request_context(
+    state: &AppState,
+    headers: &HeaderMap,
+) -> Result<std::sync::Arc<RequestContext>, ApiError> {
+    let token = headers
+        .get(AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(auth::bearer)
+        .ok_or_else(|| ApiError::Unauthenticated("missing bearer token".into()))?;
+    let identity = state.auth.identify(token)?;
+    let mut conn = state.pool.get().await?;
+    let principal = principal::resolve(&mut conn, &identity).await?;
+    Ok(RequestContext::new(
+        principal,
+        state.pool.clone(),
+        state.api_config.clone(),
+    ))
+}
+
+fn is_json_media_type(content_type: &str) -> bool {
+    let media = content_type
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    media == APPLICATION_JSON || media == GRAPHQL_RESPONSE_JSON
+}
+
+fn accepts_html(headers: &HeaderMap) -> bool {
+    headers
+        .get(ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|a| a.contains("text/html"))
+}
+
+fn is_mutation(request: &async_graphql::Request) -> bool {
+    let Ok(doc) = async_graphql::parser::parse_query(&request.query) else {
+        return false;
+    };
+    let name = request.operation_name.as_deref();
+    doc.operations.iter().any(|(op_name, op)| {
+        op.node.ty == OperationType::Mutation
+            && (name.is_none() || op_name.map(|n| n.as_str()) == name)
+    })
+}
+
+fn graphiql() -> Html<String> {
+    Html(
+        GraphiQLSource::build()
+            .endpoint("/graphql")
+            .subscription_endpoint("/graphql")
+            .title("Stafett (demo)")
+            .finish(),
+    )
+}
+
+fn error_json(e: &ApiError) -> serde_json::Value {
+    let gql: async_graphql::Error = e.clone().into();
+    json!({ "message": gql.message, "extensions": gql.extensions })
+}
+
+/// An error raised before execution, with its HTTP status.
+fn api_error(format: Format, e: ApiError) -> Response {
+    let status = match &e {
+        ApiError::Unauthenticated(_) => StatusCode::UNAUTHORIZED,
+        ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
+        ApiError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
+        ApiError::BadUserInput(_) => StatusCode::BAD_REQUEST,
+        _ => StatusCode::SERVICE_UNAVAILABLE,
+    };
+    let mut response = json_response(format, status, &json!({ "errors": [error_json(&e)] }));
+    if status == StatusCode::UNAUTHORIZED {
+        response
+            .headers_mut()
+            .insert(WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+    }
+    response
+}
+
+/// A request that could not be read as GraphQL.
+fn plain_error(format: Format, status: StatusCode, message: &str) -> Response {
+    let code = if status == StatusCode::UNSUPPORTED_MEDIA_TYPE
+        || status == StatusCode::METHOD_NOT_ALLOWED
+    {
+        "BAD_REQUEST"
+    } else {
+        "BAD_USER_INPUT"
+    };
+    json_response(
+        format,
+        status,
+        &json!({ "errors": [{ "message": message, "extensions": { "code": code } }] }),
+    )
+}
+
+fn json_response(format: Format, status: StatusCode, body: &impl serde::Serialize) -> Response {
+    match serde_json::to_vec(body) {
+        Ok(bytes) => (status, [(CONTENT_TYPE, format.content_type())], bytes).into_response(),
+        Err(e) => {
+            let e = ApiError::internal(format_args!("serializing a response: {e}"));
+            (StatusCode::INTERNAL_SERVER_ERROR, e.to_string()).into_response()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn accept(v: &str) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        h.insert(ACCEPT, HeaderValue::from_str(v).unwrap());
+        h
+    }
+
+    #[test]
+    fn negotiates_the_response_type() {
+        assert_eq!(Format::negotiate(&HeaderMap::new()), Format::Json);
+        assert_eq!(
+            Format::negotiate(&accept("application/graphql-response+json")),
+            Format::GraphqlResponseJson
+        );
+        assert_eq!(Format::negotiate(&accept("application/json")), Format::Json);
+        assert_eq!(
+            Format::negotiate(&accept(
+                "application/json;q=0.5, application/graphql-response+json"
+            )),
+            Format::GraphqlResponseJson
+        );
+        assert_eq!(
+            Format::negotiate(&accept(
+                "application/graphql-response+json;q=0.1, application/json"
+            )),
+            Format::Json
+        );
+        assert_eq!(
+            Format::negotiate(&accept("*/*")),
+            Format::GraphqlResponseJson
+        );
+    }
+
+    #[test]
+    fn finds_mutations_by_operation_name() {
+        let r = async_graphql::Request::new("query A { me { id } } mutation B { noop }");
+        assert!(is_mutation(&r));
+        assert!(!is_mutation(
+            &async_graphql::Request::new("query A { me { id } } mutation B { noop }")
+                .operation_name("A")
+        ));
+    }
+}

@@ -1,0 +1,15 @@
+//! The `stafett` service: configuration, HTTP and websocket transport,
+//! authentication, the event relay and start-up. The API itself is the
+//! `stafett-schema` crate.
+
+pub mod app;
+pub mod auth;
+pub mod cli;
+pub mod config;
+pub mod db;
+pub mod demo;
+pub mod http;
+pub mod limits;
+
+pub use app::{App, AppState};
+pub use config::Config;

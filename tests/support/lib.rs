@@ -1,0 +1,379 @@
+//! Test support: a database per test, cloned from a migrated template (with
+//! or without the demo data), and the real router called in-process.
+//!
+//! Templates are built once per migration set, demo data and day (the demo
+//! places deadlines relative to today), under a PostgreSQL advisory lock so
+//! parallel test processes build each template once.
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use diesel::prelude::*;
+use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl, SimpleAsyncConnection};
+use http_body_util::BodyExt;
+use serde_json::{Value, json};
+use stafett_server::auth::dev::DevKeys;
+use stafett_server::config::{Config, DatabaseConfig, DevAuthConfig};
+use stafett_server::demo::Persona;
+use stafett_server::{App, AppState, db, demo};
+use std::hash::{Hash, Hasher};
+use std::time::Duration;
+use tower::ServiceExt;
+use uuid::Uuid;
+
+/// The PostgreSQL server tests use; override with `STAFETT_TEST_PG`.
+pub fn server_url() -> String {
+    std::env::var("STAFETT_TEST_PG").unwrap_or_else(|_| "postgres://localhost".into())
+}
+
+/// A database of one test's own, dropped when the test ends.
+pub struct TestDb {
+    pub url: String,
+    name: String,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Fixture {
+    /// migrations only
+    Empty,
+    /// migrations and the demo municipality
+    Demo,
+}
+
+impl TestDb {
+    pub async fn new(fixture: Fixture) -> TestDb {
+        let template = ensure_template(fixture).await;
+        let name = format!("stafett_test_{}", Uuid::new_v4().simple());
+        let mut admin = admin_conn().await;
+        // CREATE DATABASE … TEMPLATE fails while another session copies the
+        // same template at the same instant; retry briefly.
+        let mut attempts = 0;
+        loop {
+            match admin
+                .batch_execute(&format!("CREATE DATABASE {name} TEMPLATE {template}"))
+                .await
+            {
+                Ok(()) => break,
+                Err(e) if attempts < 50 => {
+                    attempts += 1;
+                    let _ = e;
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                }
+                Err(e) => panic!("cannot create test database from {template}: {e}"),
+            }
+        }
+        TestDb {
+            url: format!("{}/{name}", server_url()),
+            name,
+        }
+    }
+
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        let name = self.name.clone();
+        // Drop runs outside async; use a small runtime of its own.
+        let _ = std::thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .expect("runtime");
+            rt.block_on(async {
+                if let Ok(mut admin) =
+                    AsyncPgConnection::establish(&format!("{}/postgres", server_url())).await
+                {
+                    let _ = admin
+                        .batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                        .await;
+                }
+            });
+        })
+        .join();
+    }
+}
+
+async fn admin_conn() -> AsyncPgConnection {
+    AsyncPgConnection::establish(&format!("{}/postgres", server_url()))
+        .await
+        .expect("PostgreSQL must run on 127.0.0.1:5432 (see README)")
+}
+
+/// A hash of everything a template's content depends on.
+fn template_key(fixture: Fixture) -> u64 {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    let mut files: Vec<_> = walk(&root.join("migrations"));
+    if fixture == Fixture::Demo {
+        files.push(root.join("server/src/demo.rs"));
+        chrono::Utc::now().date_naive().hash(&mut h);
+    }
+    files.sort();
+    for f in files {
+        f.file_name().hash(&mut h);
+        std::fs::read(&f).unwrap_or_default().hash(&mut h);
+    }
+    (fixture == Fixture::Demo).hash(&mut h);
+    h.finish() & 0x7fff_ffff_ffff_ffff
+}
+
+fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            out.extend(walk(&path));
+        } else {
+            out.push(path);
+        }
+    }
+    out
+}
+
+async fn ensure_template(fixture: Fixture) -> String {
+    let key = template_key(fixture);
+    let prefix = if fixture == Fixture::Demo {
+        "stafett_tpl_demo"
+    } else {
+        "stafett_tpl"
+    };
+    let template = format!("{prefix}_{key:x}");
+    let mut admin = admin_conn().await;
+    #[derive(QueryableByName)]
+    struct Found {
+        #[diesel(sql_type = diesel::sql_types::Bool)]
+        found: bool,
+    }
+    let exists = |name: String| {
+        diesel::sql_query("SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1) AS found")
+            .bind::<diesel::sql_types::Text, _>(name)
+    };
+    if exists(template.clone())
+        .get_result::<Found>(&mut admin)
+        .await
+        .expect("query")
+        .found
+    {
+        return template;
+    }
+    admin
+        .batch_execute(&format!("SELECT pg_advisory_lock({key})"))
+        .await
+        .expect("lock");
+    if !exists(template.clone())
+        .get_result::<Found>(&mut admin)
+        .await
+        .expect("query")
+        .found
+    {
+        let building = format!("{template}_building");
+        admin
+            .batch_execute(&format!("DROP DATABASE IF EXISTS {building} WITH (FORCE)"))
+            .await
+            .expect("drop");
+        admin
+            .batch_execute(&format!("CREATE DATABASE {building}"))
+            .await
+            .expect("create template");
+        let url = format!("{}/{building}", server_url());
+        db::migrate(&url).await.expect("migrate template");
+        if fixture == Fixture::Demo {
+            let mut conn = AsyncPgConnection::establish(&url)
+                .await
+                .expect("connect template");
+            demo::seed(&mut conn).await.expect("seed demo");
+        }
+        // Publish atomically: a template name only ever names a finished template.
+        admin
+            .batch_execute(&format!("ALTER DATABASE {building} RENAME TO {template}"))
+            .await
+            .expect("publish template");
+    }
+    admin
+        .batch_execute(&format!("SELECT pg_advisory_unlock({key})"))
+        .await
+        .expect("unlock");
+    template
+}
+
+/// The configuration tests run with: `serve` defaults plus development tokens.
+pub fn test_config(url: &str) -> Config {
+    Config {
+        addr: "127.0.0.1:0".parse().expect("addr"),
+        database: DatabaseConfig {
+            url: url.to_owned(),
+            pool_size: 4,
+            statement_timeout: Duration::from_secs(10),
+            acquire_timeout: Duration::from_secs(10),
+        },
+        redis_url: None,
+        dev_auth: DevAuthConfig {
+            enabled: true,
+            forced: true,
+        },
+        demo: false,
+        limits: stafett_server::limits::Limits::default(),
+        json_logs: false,
+    }
+}
+
+/// The app on a database of its own, called in-process.
+pub struct TestApp {
+    pub state: AppState,
+    pub router: Router,
+    pub db: TestDb,
+}
+
+/// A GraphQL response, with helpers that fail the test with the whole body.
+#[derive(Debug, Clone)]
+pub struct Gql {
+    pub status: StatusCode,
+    pub body: Value,
+}
+
+impl Gql {
+    pub fn data(&self) -> &Value {
+        &self.body["data"]
+    }
+
+    pub fn errors(&self) -> Vec<Value> {
+        self.body["errors"].as_array().cloned().unwrap_or_default()
+    }
+
+    /// The codes of all errors, in order.
+    pub fn codes(&self) -> Vec<String> {
+        self.errors()
+            .iter()
+            .map(|e| e["extensions"]["code"].as_str().unwrap_or("").to_owned())
+            .collect()
+    }
+
+    /// Asserts there are no errors and returns `data`.
+    pub fn ok(&self) -> &Value {
+        assert!(
+            self.errors().is_empty(),
+            "unexpected errors: {:#}",
+            self.body
+        );
+        self.data()
+    }
+
+    /// Asserts the single error has `code` and returns its message.
+    pub fn err(&self, code: &str) -> String {
+        let errors = self.errors();
+        assert_eq!(
+            self.codes(),
+            vec![code],
+            "expected one {code}: {:#}",
+            self.body
+        );
+        errors[0]["message"].as_str().unwrap_or("").to_owned()
+    }
+}
+
+impl TestApp {
+    pub async fn new(fixture: Fixture) -> TestApp {
+        let db = TestDb::new(fixture).await;
+        let config = test_config(&db.url);
+        let pool = db::pool(&config.database).expect("pool");
+        let state = App::with_pool(config, pool);
+        let router = stafett_server::http::router(state.clone());
+        TestApp { state, router, db }
+    }
+
+    pub async fn demo() -> TestApp {
+        Self::new(Fixture::Demo).await
+    }
+
+    pub async fn empty() -> TestApp {
+        Self::new(Fixture::Empty).await
+    }
+
+    /// A bearer token for a demo persona.
+    pub fn token(persona: &str) -> String {
+        let p = Persona::find(persona).unwrap_or_else(|| panic!("no persona {persona}"));
+        DevKeys::default().issue(&p.identity(), 3600)
+    }
+
+    /// Runs a GraphQL operation as a demo persona.
+    pub async fn gql(&self, persona: &str, query: &str, variables: Value) -> Gql {
+        self.gql_with_token(Some(&Self::token(persona)), query, variables)
+            .await
+    }
+
+    pub async fn gql_with_token(&self, token: Option<&str>, query: &str, variables: Value) -> Gql {
+        let mut req = Request::post("/graphql")
+            .header(header::CONTENT_TYPE, "application/json")
+            .header(header::ACCEPT, "application/graphql-response+json");
+        if let Some(t) = token {
+            req = req.header(header::AUTHORIZATION, format!("Bearer {t}"));
+        }
+        let body = json!({ "query": query, "variables": variables }).to_string();
+        let (status, _, body) = self
+            .send(req.body(Body::from(body)).expect("request"))
+            .await;
+        Gql {
+            status,
+            body: serde_json::from_slice(&body)
+                .unwrap_or_else(|_| json!({ "raw": String::from_utf8_lossy(&body) })),
+        }
+    }
+
+    /// Sends any request through the router.
+    pub async fn send(&self, req: Request<Body>) -> (StatusCode, axum::http::HeaderMap, Vec<u8>) {
+        let response = self
+            .router
+            .clone()
+            .oneshot(req)
+            .await
+            .expect("router never fails");
+        let status = response.status();
+        let headers = response.headers().clone();
+        let body = response
+            .into_body()
+            .collect()
+            .await
+            .expect("body")
+            .to_bytes()
+            .to_vec();
+        (status, headers, body)
+    }
+
+    /// A direct connection to the test's database, for assertions on stored state.
+    pub async fn conn(&self) -> AsyncPgConnection {
+        AsyncPgConnection::establish(&self.db.url)
+            .await
+            .expect("connect")
+    }
+
+    /// Runs SQL returning one bigint, e.g. a count.
+    pub async fn count(&self, sql: &str) -> i64 {
+        #[derive(QueryableByName)]
+        struct N {
+            #[diesel(sql_type = diesel::sql_types::BigInt)]
+            n: i64,
+        }
+        let mut conn = self.conn().await;
+        diesel::sql_query(sql)
+            .get_result::<N>(&mut conn)
+            .await
+            .unwrap_or_else(|e| panic!("{sql}: {e}"))
+            .n
+    }
+}
+
+/// Ids of the demo data.
+pub mod ids {
+    pub use stafett_server::demo::{
+        EMMA, EMMA_LOG, HEALTH_STATION, JONAS_LOG, NORA_LOG, PPT, SARA_LOG, SCHOOL,
+    };
+
+    pub fn person(handle: &str) -> uuid::Uuid {
+        stafett_server::demo::Persona::find(handle)
+            .expect("persona")
+            .person_id
+    }
+}
