@@ -1,1 +1,5 @@
+//! End-to-end tests against the real PostgreSQL (and Redis where needed).
+//! One binary, many modules: linking is the slow part of a build.
 
+mod acceptance;
+mod lifecycle;
