@@ -15,6 +15,8 @@ pub struct App {
     pub schema: StafettSchema,
     pub auth: Authenticator,
     pub api_config: Arc<ApiConfig>,
+    /// SQL statements sent since start
+    pub queries: db::QueryCounter,
 }
 
 #[derive(Clone)]
@@ -35,12 +37,13 @@ impl App {
         if ran > 0 {
             tracing::info!(migrations = ran, "database migrated");
         }
-        let pool = db::pool(&config.database)?;
-        Ok(Self::with_pool(config, pool))
+        let queries = db::QueryCounter::default();
+        let pool = db::pool(&config.database, queries.clone())?;
+        Ok(Self::with_pool(config, pool, queries))
     }
 
     /// Builds the app on an existing pool (tests).
-    pub fn with_pool(config: Config, pool: Pool) -> AppState {
+    pub fn with_pool(config: Config, pool: Pool, queries: db::QueryCounter) -> AppState {
         let api_config = Arc::new(ApiConfig {
             default_page_size: config.limits.default_page_size,
             max_page_size: config.limits.max_page_size,
@@ -54,6 +57,7 @@ impl App {
             schema,
             auth,
             api_config,
+            queries,
         }))
     }
 }

@@ -3,6 +3,7 @@
 
 use crate::config::DatabaseConfig;
 use anyhow::{Context, Result};
+use diesel::connection::InstrumentationEvent;
 use diesel::prelude::*;
 use diesel_async::pooled_connection::{AsyncDieselConnectionManager, ManagerConfig};
 use diesel_async::{
@@ -11,6 +12,8 @@ use diesel_async::{
 use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
 use futures_util::FutureExt;
 use stafett_schema::db::Pool;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 pub const MIGRATIONS: EmbeddedMigrations = embed_migrations!("../migrations");
@@ -82,14 +85,31 @@ pub fn redact(url: &str) -> String {
     }
 }
 
+/// Counts SQL statements sent through the pool: the round-trip bound of a
+/// request is tested with it, and it is exported as a metric.
+#[derive(Clone, Default)]
+pub struct QueryCounter(Arc<AtomicU64>);
+
+impl QueryCounter {
+    pub fn get(&self) -> u64 {
+        AtomicU64::load(&self.0, Ordering::Relaxed)
+    }
+}
+
 /// The connection pool. Every new connection gets a statement timeout, so
 /// no request can hold a connection or a lock forever.
-pub fn pool(config: &DatabaseConfig) -> Result<Pool> {
+pub fn pool(config: &DatabaseConfig, counter: QueryCounter) -> Result<Pool> {
     let timeout_ms = config.statement_timeout.as_millis();
     let mut manager_config = ManagerConfig::<AsyncPgConnection>::default();
     manager_config.custom_setup = Box::new(move |url| {
+        let counter = counter.clone();
         async move {
             let mut conn = AsyncPgConnection::establish(url).await?;
+            conn.set_instrumentation(move |event: InstrumentationEvent<'_>| {
+                if matches!(event, InstrumentationEvent::StartQuery { .. }) {
+                    counter.0.fetch_add(1, Ordering::Relaxed);
+                }
+            });
             conn.batch_execute(&format!(
                 "SET statement_timeout = {timeout_ms}; SET idle_in_transaction_session_timeout = {}",
                 timeout_ms * 2

@@ -278,8 +278,9 @@ impl TestApp {
     pub async fn new(fixture: Fixture) -> TestApp {
         let db = TestDb::new(fixture).await;
         let config = test_config(&db.url);
-        let pool = db::pool(&config.database).expect("pool");
-        let state = App::with_pool(config, pool);
+        let queries = db::QueryCounter::default();
+        let pool = db::pool(&config.database, queries.clone()).expect("pool");
+        let state = App::with_pool(config, pool, queries);
         let router = stafett_server::http::router(state.clone());
         TestApp { state, router, db }
     }
@@ -296,6 +297,16 @@ impl TestApp {
     pub fn token(persona: &str) -> String {
         let p = Persona::find(persona).unwrap_or_else(|| panic!("no persona {persona}"));
         DevKeys::default().issue(&p.identity(), 3600)
+    }
+
+    /// A development token for any citizen (by national id) or staff member (by external id).
+    pub fn token_for(identity: &stafett_schema::Identity) -> String {
+        DevKeys::default().issue(identity, 3600)
+    }
+
+    /// SQL statements the app has sent so far; diff around a request to count its round trips.
+    pub fn queries(&self) -> u64 {
+        self.state.queries.get()
     }
 
     /// Runs a GraphQL operation as a demo persona.

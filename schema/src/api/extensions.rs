@@ -6,6 +6,10 @@
 //! `null`, plus the error. This extension turns a failed nullable field into
 //! `null` and carries its error into the response — which is how a denied
 //! field reads "null plus FORBIDDEN" while its parent survives.
+//!
+//! It also gives every error an `extensions.code`: errors raised by
+//! async-graphql itself (parse, validation, argument coercion) are the
+//! client's input errors and get BAD_USER_INPUT; ours already carry theirs.
 
 use async_graphql::extensions::{
     Extension, ExtensionContext, ExtensionFactory, NextExecute, NextResolve, NextSubscribe,
@@ -31,6 +35,17 @@ struct Collector {
 fn drain(errors: &Mutex<Vec<ServerError>>, response: &mut Response) {
     let mut errors = errors.lock().unwrap_or_else(|p| p.into_inner());
     response.errors.append(&mut errors);
+    for e in &mut response.errors {
+        with_code(e);
+    }
+}
+
+/// Gives an error without a code the code BAD_USER_INPUT.
+pub fn with_code(e: &mut ServerError) {
+    let ext = e.extensions.get_or_insert_with(Default::default);
+    if ext.get("code").is_none() {
+        ext.set("code", "BAD_USER_INPUT");
+    }
 }
 
 #[async_trait::async_trait]

@@ -8,10 +8,11 @@ use super::types::log::{Log, LogConnection};
 use super::types::me::Me;
 use super::types::people::Unit;
 use super::types::requests::DeletionRequest;
+use super::types::snapshot::ArchiveSnapshot;
 use crate::context::rc;
 use crate::db::enums::{LogStatus, MunicipalRoleKind, UnitRoleKind};
 use crate::db::schema::{deletion_request, log, person, staff_unit_role, unit};
-use crate::db::{goals, org, requests};
+use crate::db::{goals, org, requests, snapshots};
 use crate::error::{ApiError, ApiResult};
 use crate::policy::{ReadField, relation};
 use crate::principal::Principal;
@@ -64,6 +65,25 @@ impl Query {
             .await?
             .map(Some)
             .ok_or(ApiError::NotFound("Log"))
+    }
+
+    /// An archive snapshot of a log you may see the snapshots of. Null with
+    /// NOT_FOUND when it does not exist or you may not know of it.
+    async fn snapshot(&self, ctx: &Context<'_>, id: ID) -> ApiResult<Option<ArchiveSnapshot>> {
+        let snapshot_id = ids::parse(&id, "id")?;
+        let mut conn = rc(ctx).conn().await?;
+        let meta = snapshots::by_id(&mut conn, snapshot_id).await?;
+        drop(conn);
+        let not_found = || ApiError::NotFound("ArchiveSnapshot");
+        let meta = meta.ok_or_else(not_found)?;
+        let access = LogAccess::load(ctx, meta.log_id)
+            .await?
+            .ok_or_else(not_found)?;
+        // Without the right to list a log's snapshots, a snapshot is as absent as any other.
+        if access.read(ctx, ReadField::Snapshots).await.is_err() {
+            return Err(not_found());
+        }
+        Ok(Some(ArchiveSnapshot { row: meta, access }))
     }
 
     /// The logs you may see, newest first.

@@ -47,12 +47,12 @@ pub fn register_staff(
     ))
 }
 
-/// Municipal admins maintain their municipality's templates.
-pub fn manage_templates(principal: &Principal, municipality_id: Uuid) -> ApiResult<()> {
+/// Municipal admins maintain their municipality's settings and templates.
+pub fn manage_municipality(principal: &Principal, municipality_id: Uuid) -> ApiResult<()> {
     if principal.has_municipal_role(municipality_id, MunicipalRoleKind::MunicipalAdmin) {
         return Ok(());
     }
     Err(ApiError::forbidden(
-        "only a municipal admin may manage templates",
+        "only a municipal admin may change the municipality's settings and templates",
     ))
 }

@@ -7,7 +7,7 @@ use crate::api::input::{self, limits};
 use crate::context::rc;
 use crate::db::enums::{GoalArea, PersonKind, UnitRoleKind};
 use crate::db::org::Person;
-use crate::db::schema::{person, staff, staff_unit_role, template, unit};
+use crate::db::schema::{municipality, person, staff, staff_unit_role, template, unit};
 use crate::error::{ApiError, ApiResult};
 use crate::policy::admin;
 use async_graphql::{Context, ID, InputObject, Json, Object, SimpleObject};
@@ -131,6 +131,30 @@ impl AdminMutations {
         })
     }
 
+    /// Sets the municipality's consent age (samtykkealder: 15 or 16), at which
+    /// a child becomes an owner of their log (municipal admin).
+    async fn set_consent_age(&self, ctx: &Context<'_>, consent_age: i32) -> ApiResult<i32> {
+        let rc = rc(ctx);
+        if !matches!(consent_age, 15 | 16) {
+            return Err(ApiError::bad_input("consentAge must be 15 or 16"));
+        }
+        let crate::principal::Principal::Staff {
+            municipality_id, ..
+        } = &rc.principal
+        else {
+            return Err(ApiError::forbidden(
+                "only a municipal admin may set the consent age",
+            ));
+        };
+        admin::manage_municipality(&rc.principal, *municipality_id)?;
+        let mut conn = rc.conn().await?;
+        diesel::update(municipality::table.find(municipality_id))
+            .set(municipality::consent_age.eq(consent_age))
+            .execute(&mut conn)
+            .await?;
+        Ok(consent_age)
+    }
+
     /// Creates a plan template for the municipality (municipal admin).
     async fn create_template(
         &self,
@@ -159,7 +183,7 @@ impl AdminMutations {
                 ));
             }
         };
-        admin::manage_templates(&rc.principal, municipality)?;
+        admin::manage_municipality(&rc.principal, municipality)?;
         let areas: Vec<String> = input
             .default_goal_areas
             .iter()
