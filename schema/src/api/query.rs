@@ -3,6 +3,7 @@
 use super::cursor;
 use super::guard::LogAccess;
 use super::ids;
+use super::mutation::tx::locate;
 use super::types::goal::Measure;
 use super::types::log::{Log, LogConnection};
 use super::types::me::Me;
@@ -12,8 +13,9 @@ use super::types::snapshot::ArchiveSnapshot;
 use crate::context::rc;
 use crate::db::enums::{LogStatus, MunicipalRoleKind, UnitRoleKind};
 use crate::db::schema::{deletion_request, log, person, staff_unit_role, unit};
-use crate::db::{goals, org, requests, snapshots};
+use crate::db::{goals, org, requests};
 use crate::error::{ApiError, ApiResult};
+use crate::policy::relation::ObjectRef;
 use crate::policy::{ReadField, relation};
 use crate::principal::Principal;
 use async_graphql::{Context, ID, Object, SimpleObject};
@@ -71,18 +73,24 @@ impl Query {
     /// NOT_FOUND when it does not exist or you may not know of it.
     async fn snapshot(&self, ctx: &Context<'_>, id: ID) -> ApiResult<Option<ArchiveSnapshot>> {
         let snapshot_id = ids::parse(&id, "id")?;
-        let mut conn = rc(ctx).conn().await?;
-        let meta = snapshots::by_id(&mut conn, snapshot_id).await?;
-        drop(conn);
+        let rc = rc(ctx);
         let not_found = || ApiError::NotFound("ArchiveSnapshot");
-        let meta = meta.ok_or_else(not_found)?;
-        let access = LogAccess::load(ctx, meta.log_id)
-            .await?
-            .ok_or_else(not_found)?;
+        let log_id = locate(rc, ObjectRef::Snapshot(snapshot_id)).await?;
+        let access = LogAccess::load(ctx, log_id).await?.ok_or_else(not_found)?;
         // Without the right to list a log's snapshots, a snapshot is as absent as any other.
         if access.read(ctx, ReadField::Snapshots).await.is_err() {
             return Err(not_found());
         }
+        let meta = rc
+            .loaders
+            .snapshots
+            .load_one(log_id)
+            .await?
+            .unwrap_or_default();
+        let meta = meta
+            .into_iter()
+            .find(|s| s.id == snapshot_id)
+            .ok_or_else(not_found)?;
         Ok(Some(ArchiveSnapshot { row: meta, access }))
     }
 

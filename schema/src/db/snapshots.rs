@@ -43,15 +43,6 @@ pub async fn of_logs(
         .await
 }
 
-pub async fn by_id(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<Option<SnapshotMeta>> {
-    archive_snapshot::table
-        .find(id)
-        .select(SnapshotMeta::as_select())
-        .first(conn)
-        .await
-        .optional()
-}
-
 pub async fn contents(
     conn: &mut AsyncPgConnection,
     ids: &[Uuid],

@@ -221,3 +221,88 @@ struct VisibleRow {
     #[diesel(sql_type = Timestamptz)]
     created_at: DateTime<Utc>,
 }
+
+/// An object addressed by id in a request, and where its log id is found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ObjectRef {
+    Goal(Uuid),
+    Measure(Uuid),
+    Meeting(Uuid),
+    /// only messages addressed to the principal (or to all, or theirs)
+    Message(Uuid),
+    Consent(Uuid),
+    Participant(Uuid),
+    Handover(Uuid),
+    Snapshot(Uuid),
+    DeletionRequest(Uuid),
+}
+
+impl ObjectRef {
+    /// The GraphQL type name, used in NOT_FOUND messages.
+    pub fn name(self) -> &'static str {
+        match self {
+            ObjectRef::Goal(_) => "Goal",
+            ObjectRef::Measure(_) => "Measure",
+            ObjectRef::Meeting(_) => "Meeting",
+            ObjectRef::Message(_) => "Message",
+            ObjectRef::Consent(_) => "Consent",
+            ObjectRef::Participant(_) => "Participant",
+            ObjectRef::Handover(_) => "Handover",
+            ObjectRef::Snapshot(_) => "ArchiveSnapshot",
+            ObjectRef::DeletionRequest(_) => "DeletionRequest",
+        }
+    }
+
+    fn id(self) -> Uuid {
+        match self {
+            ObjectRef::Goal(id)
+            | ObjectRef::Measure(id)
+            | ObjectRef::Meeting(id)
+            | ObjectRef::Message(id)
+            | ObjectRef::Consent(id)
+            | ObjectRef::Participant(id)
+            | ObjectRef::Handover(id)
+            | ObjectRef::Snapshot(id)
+            | ObjectRef::DeletionRequest(id) => id,
+        }
+    }
+
+    /// SQL yielding the object's log id (`$1` the principal, `$2` the id).
+    fn log_id_sql(self) -> &'static str {
+        match self {
+            ObjectRef::Goal(_) => "SELECT log_id FROM goal WHERE id = $2",
+            ObjectRef::Measure(_) => "SELECT log_id FROM measure WHERE id = $2",
+            ObjectRef::Meeting(_) => "SELECT log_id FROM meeting WHERE id = $2",
+            ObjectRef::Message(_) => {
+                "SELECT log_id FROM message m WHERE id = $2 AND (m.to_all OR m.author_id = $1
+                    OR EXISTS (SELECT 1 FROM message_recipient r WHERE r.message_id = m.id AND r.person_id = $1))"
+            }
+            ObjectRef::Consent(_) => "SELECT log_id FROM consent WHERE id = $2",
+            ObjectRef::Participant(_) => "SELECT log_id FROM participant WHERE id = $2",
+            ObjectRef::Handover(_) => "SELECT log_id FROM handover WHERE id = $2",
+            ObjectRef::Snapshot(_) => "SELECT log_id FROM archive_snapshot WHERE id = $2",
+            ObjectRef::DeletionRequest(_) => "SELECT log_id FROM deletion_request WHERE id = $2",
+        }
+    }
+}
+
+/// The principal's relation to the log of an object, in one statement
+/// whether the object is absent, in a hidden log, or visible — so absent
+/// and hidden objects cost the same and answer the same. `None` for absent.
+pub async fn load_for_object(
+    conn: &mut AsyncPgConnection,
+    person_id: Uuid,
+    object: ObjectRef,
+) -> ApiResult<Option<LogRelation>> {
+    let sql = format!(
+        "SELECT {RELATION_COLUMNS} {RELATION_FROM} WHERE l.id = ({})",
+        object.log_id_sql()
+    );
+    Ok(diesel::sql_query(sql)
+        .bind::<SqlUuid, _>(person_id)
+        .bind::<SqlUuid, _>(object.id())
+        .load::<LogRelation>(conn)
+        .await?
+        .into_iter()
+        .next())
+}

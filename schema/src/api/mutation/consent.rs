@@ -1,6 +1,7 @@
 //! Consent: given, registered on paper, withdrawn; and proposing units
 //! (DESIGN.md §2: 2, 3, 7).
 
+use super::tx::locate;
 use super::tx::{Lock, ScopedFutureExt, Write, with_log};
 use crate::api::guard::LogAccess;
 use crate::api::ids;
@@ -16,6 +17,7 @@ use crate::db::schema::{child, log, unit};
 use crate::db::{logs, participants};
 use crate::error::{ApiError, ApiResult};
 use crate::events::EventPayload;
+use crate::policy::relation::ObjectRef;
 use crate::policy::{Acting, WriteAction};
 use async_graphql::{Context, ID, InputObject, Object};
 use chrono::{DateTime, Utc};
@@ -125,12 +127,7 @@ impl ConsentMutations {
     async fn withdraw_consent(&self, ctx: &Context<'_>, consent_id: ID) -> ApiResult<Consent> {
         let rc = rc(ctx);
         let consent_id = ids::parse(&consent_id, "consentId")?;
-        let mut conn = rc.conn().await?;
-        let log_id = consents::by_id(&mut conn, consent_id)
-            .await?
-            .ok_or(ApiError::NotFound("Consent"))?
-            .log_id;
-        drop(conn);
+        let log_id = locate(rc, ObjectRef::Consent(consent_id)).await?;
         let row = with_log(rc, log_id, Lock::Exclusive, "Consent", move |conn, w| {
             async move {
                 let acting = w.authorize(WriteAction::WithdrawConsent)?;

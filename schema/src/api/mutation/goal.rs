@@ -1,6 +1,7 @@
 //! Goals, measures, evaluations and comments (DESIGN.md §2: 4).
 
 use super::people;
+use super::tx::locate;
 use super::tx::{Lock, ScopedFutureExt, Write, with_log};
 use crate::api::guard::LogAccess;
 use crate::api::ids;
@@ -18,6 +19,7 @@ use crate::db::schema::{comment, evaluation, goal, measure};
 use crate::error::{ApiError, ApiResult};
 use crate::events::EventPayload;
 use crate::policy::WriteAction;
+use crate::policy::relation::ObjectRef;
 use async_graphql::{Context, ID, InputObject, MaybeUndefined, Object};
 use chrono::{NaiveDate, Utc};
 use diesel::prelude::*;
@@ -492,24 +494,13 @@ fn target(measure_id: Option<&ID>, goal_id: Option<&ID>) -> ApiResult<Target> {
     }
 }
 
-/// The log a goal or measure belongs to; NOT_FOUND when there is none.
+/// The log of a goal or measure the principal may see; NOT_FOUND otherwise.
 async fn log_of(ctx: &Context<'_>, target: Target) -> ApiResult<Uuid> {
-    let mut conn = rc(ctx).conn().await?;
-    let found = match target {
-        Target::Goal(id) => goal::table
-            .find(id)
-            .select(goal::log_id)
-            .first(&mut conn)
-            .await
-            .optional()?,
-        Target::Measure(id) => measure::table
-            .find(id)
-            .select(measure::log_id)
-            .first(&mut conn)
-            .await
-            .optional()?,
+    let object = match target {
+        Target::Goal(id) => ObjectRef::Goal(id),
+        Target::Measure(id) => ObjectRef::Measure(id),
     };
-    found.ok_or(ApiError::NotFound(target.name()))
+    locate(rc(ctx), object).await
 }
 
 /// (area, responsible person, measure id, goal id) of a target.

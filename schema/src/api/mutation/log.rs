@@ -1,5 +1,6 @@
 //! Creating, editing, closing, reopening and deleting logs (DESIGN.md §2: 1, 8, 9, 10).
 
+use super::tx::locate;
 use super::tx::{Lock, ScopedFutureExt, in_transaction, with_log};
 use crate::api::guard::LogAccess;
 use crate::api::ids;
@@ -20,6 +21,7 @@ use crate::db::{consents, logs, participants, requests, snapshots};
 use crate::error::{ApiError, ApiResult};
 use crate::events::EventPayload;
 use crate::national_id;
+use crate::policy::relation::ObjectRef;
 use crate::policy::{WriteAction, admin};
 use crate::principal::ensure_citizen;
 use async_graphql::{Context, ID, InputObject, Object};
@@ -514,12 +516,7 @@ impl LogMutations {
     async fn process_deletion(&self, ctx: &Context<'_>, request_id: ID) -> ApiResult<Log> {
         let rc = rc(ctx);
         let request_id = ids::parse(&request_id, "requestId")?;
-        let mut conn = rc.conn().await?;
-        let request = requests::deletion_by_id(&mut conn, request_id)
-            .await?
-            .ok_or(ApiError::NotFound("DeletionRequest"))?;
-        drop(conn);
-        let log_id = request.log_id;
+        let log_id = locate(rc, ObjectRef::DeletionRequest(request_id)).await?;
         with_log(
             rc,
             log_id,

@@ -2,6 +2,7 @@
 //! meeting (DESIGN.md §2: 5).
 
 use super::people;
+use super::tx::locate;
 use super::tx::{Lock, ScopedFutureExt, Write, with_log};
 use crate::api::guard::LogAccess;
 use crate::api::ids;
@@ -17,6 +18,7 @@ use crate::db::snapshots;
 use crate::error::{ApiError, ApiResult};
 use crate::events::EventPayload;
 use crate::policy::WriteAction;
+use crate::policy::relation::ObjectRef;
 use async_graphql::{Context, ID, InputObject, Object};
 use chrono::{DateTime, Utc};
 use diesel_async::AsyncPgConnection;
@@ -122,12 +124,7 @@ impl MeetingMutations {
         let rc = rc(ctx);
         let meeting_id = ids::parse(&meeting_id, "meetingId")?;
         let minutes = input::required(&minutes, "minutes", limits::MINUTES)?;
-        let mut conn = rc.conn().await?;
-        let log_id = meetings::by_id(&mut conn, meeting_id)
-            .await?
-            .ok_or(ApiError::NotFound("Meeting"))?
-            .log_id;
-        drop(conn);
+        let log_id = locate(rc, ObjectRef::Meeting(meeting_id)).await?;
         let row = with_log(rc, log_id, Lock::Share, "Meeting", move |conn, w| {
             async move {
                 let acting = w.authorize(WriteAction::RecordMinutes)?;

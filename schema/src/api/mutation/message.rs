@@ -1,6 +1,7 @@
 //! Secure messages (DESIGN.md §2: 4–5).
 
 use super::people;
+use super::tx::locate;
 use super::tx::{Lock, ScopedFutureExt, with_log};
 use crate::api::guard::LogAccess;
 use crate::api::ids;
@@ -12,6 +13,7 @@ use crate::db::messages::{self, Message as MessageRow};
 use crate::error::{ApiError, ApiResult};
 use crate::events::EventPayload;
 use crate::policy::WriteAction;
+use crate::policy::relation::ObjectRef;
 use async_graphql::{Context, ID, InputObject, Object};
 use chrono::Utc;
 use uuid::Uuid;
@@ -88,13 +90,7 @@ impl MessageMutations {
     async fn mark_message_read(&self, ctx: &Context<'_>, message_id: ID) -> ApiResult<Message> {
         let rc = rc(ctx);
         let message_id = ids::parse(&message_id, "messageId")?;
-        let viewer = rc.principal.person_id();
-        let mut conn = rc.conn().await?;
-        let log_id = messages::visible_by_id(&mut conn, viewer, message_id)
-            .await?
-            .ok_or(ApiError::NotFound("Message"))?
-            .log_id;
-        drop(conn);
+        let log_id = locate(rc, ObjectRef::Message(message_id)).await?;
         let row = with_log(rc, log_id, Lock::Share, "Message", move |conn, w| {
             async move {
                 let acting = w.authorize(WriteAction::MarkMessageRead)?;

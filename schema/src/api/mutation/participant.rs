@@ -1,6 +1,7 @@
 //! Participants and the relay of the baton (DESIGN.md §2: 3, 6).
 
 use super::log::{is_unique_violation, reload};
+use super::tx::locate;
 use super::tx::{Lock, ScopedFutureExt, with_log};
 use crate::api::guard::LogAccess;
 use crate::api::ids;
@@ -18,6 +19,7 @@ use crate::db::schema::staff_unit_role;
 use crate::error::{ApiError, ApiResult};
 use crate::events::EventPayload;
 use crate::policy::WriteAction;
+use crate::policy::relation::ObjectRef;
 use async_graphql::{Context, ID, InputObject, Object};
 use chrono::Utc;
 use diesel::prelude::*;
@@ -376,19 +378,11 @@ async fn pending(conn: &mut diesel_async::AsyncPgConnection, id: Uuid) -> ApiRes
 }
 
 async fn log_of_participant(ctx: &Context<'_>, id: Uuid) -> ApiResult<Uuid> {
-    let mut conn = rc(ctx).conn().await?;
-    Ok(participants::by_id(&mut conn, id)
-        .await?
-        .ok_or(ApiError::NotFound("Participant"))?
-        .log_id)
+    locate(rc(ctx), ObjectRef::Participant(id)).await
 }
 
 async fn log_of_handover(ctx: &Context<'_>, id: Uuid) -> ApiResult<Uuid> {
-    let mut conn = rc(ctx).conn().await?;
-    Ok(participants::handover_by_id(&mut conn, id)
-        .await?
-        .ok_or(ApiError::NotFound("Handover"))?
-        .log_id)
+    locate(rc(ctx), ObjectRef::Handover(id)).await
 }
 
 async fn participant_object(ctx: &Context<'_>, log_id: Uuid, id: Uuid) -> ApiResult<Participant> {

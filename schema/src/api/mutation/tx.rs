@@ -7,6 +7,8 @@ use crate::context::RequestContext;
 use crate::db::enums::{AccessAction, EventKind, ObjectType};
 use crate::error::{ApiError, ApiResult};
 use crate::events::{self, EventPayload};
+use crate::policy::Roles;
+use crate::policy::relation::ObjectRef;
 use crate::policy::{Acting, LogRelation, WriteAction, relation, write};
 use crate::{audit, db};
 use diesel_async::{AnsiTransactionManager, AsyncPgConnection, TransactionManager};
@@ -66,6 +68,18 @@ impl Write {
     ) -> ApiResult<()> {
         payload.actor_id.get_or_insert(self.actor);
         events::emit(conn, self.rel.log_id, kind, payload).await
+    }
+}
+
+/// The log of an object the principal may see, or NOT_FOUND named after the
+/// object — the same answer, after the same single statement, whether the
+/// object does not exist or lies in a log the principal has no relation to.
+pub async fn locate(rc: &RequestContext, object: ObjectRef) -> ApiResult<Uuid> {
+    let mut conn = rc.conn().await?;
+    let rel = relation::load_for_object(&mut conn, rc.principal.person_id(), object).await?;
+    match rel {
+        Some(rel) if !Roles::of(&rel).is_outsider() => Ok(rel.log_id),
+        _ => Err(ApiError::NotFound(object.name())),
     }
 }
 
