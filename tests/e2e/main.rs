@@ -2,4 +2,6 @@
 //! One binary, many modules: linking is the slow part of a build.
 
 mod acceptance;
+mod access_log;
+mod consent_edges;
 mod lifecycle;
