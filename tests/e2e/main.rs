@@ -3,5 +3,6 @@
 
 mod acceptance;
 mod access_log;
+mod authz_random;
 mod consent_edges;
 mod lifecycle;
