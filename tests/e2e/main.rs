@@ -3,6 +3,9 @@
 
 mod acceptance;
 mod access_log;
+mod authz_existence;
+mod authz_inputs;
 mod authz_random;
+mod authz_read;
 mod consent_edges;
 mod lifecycle;

@@ -12,8 +12,7 @@
 //! client's input errors and get BAD_USER_INPUT; ours already carry theirs.
 
 use async_graphql::extensions::{
-    Extension, ExtensionContext, ExtensionFactory, NextExecute, NextResolve, NextSubscribe,
-    ResolveInfo,
+    Extension, ExtensionContext, ExtensionFactory, NextRequest, NextResolve, NextSubscribe, ResolveInfo,
 };
 use async_graphql::{Response, ServerError, ServerResult, Value};
 use futures_util::stream::{BoxStream, StreamExt};
@@ -59,23 +58,17 @@ impl Extension for Collector {
         let nullable = !info.return_type.ends_with('!');
         match next.run(ctx, info).await {
             Err(e) if nullable => {
-                self.errors
-                    .lock()
-                    .unwrap_or_else(|p| p.into_inner())
-                    .push(e);
+                self.errors.lock().unwrap_or_else(|p| p.into_inner()).push(e);
                 Ok(Some(Value::Null))
             }
             other => other,
         }
     }
 
-    async fn execute(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        operation_name: Option<&str>,
-        next: NextExecute<'_>,
-    ) -> Response {
-        let mut response = next.run(ctx, operation_name).await;
+    /// Wraps the whole request, parse and validation included, so that
+    /// their errors get a code too.
+    async fn request(&self, ctx: &ExtensionContext<'_>, next: NextRequest<'_>) -> Response {
+        let mut response = next.run(ctx).await;
         drain(&self.errors, &mut response);
         response
     }
