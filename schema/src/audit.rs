@@ -38,9 +38,7 @@ pub async fn record_write(
         action,
         detail: None,
     };
-    access_log::append(conn, &entry)
-        .await
-        .map_err(ApiError::from)
+    access_log::append(conn, &entry).await.map_err(ApiError::from)
 }
 
 /// One request's read entries, at most one per log.
@@ -78,9 +76,7 @@ impl ReadAudit {
                     detail: None,
                 };
                 let result = match pool.get().await {
-                    Ok(mut conn) => access_log::append(&mut conn, &entry)
-                        .await
-                        .map_err(ApiError::from),
+                    Ok(mut conn) => access_log::append(&mut conn, &entry).await.map_err(ApiError::from),
                     Err(e) => Err(ApiError::from(e)),
                 };
                 result.is_ok()
@@ -90,9 +86,7 @@ impl ReadAudit {
             Ok(())
         } else {
             self.failed.store(true, Ordering::SeqCst);
-            Err(ApiError::internal(format_args!(
-                "access log entry for log {log_id} could not be stored"
-            )))
+            Err(ApiError::internal(format_args!("access log entry for log {log_id} could not be stored")))
         }
     }
 

@@ -19,6 +19,9 @@ pub struct ApiConfig {
     pub max_page_size: i64,
     /// the horizon of "due soon" deadline events
     pub due_soon_days: i64,
+    /// signalled after every commit, so the relay sequences new events
+    /// without waiting for PostgreSQL's notification
+    pub outbox_written: Arc<tokio::sync::Notify>,
 }
 
 impl Default for ApiConfig {
@@ -27,6 +30,7 @@ impl Default for ApiConfig {
             default_page_size: 20,
             max_page_size: 100,
             due_soon_days: 7,
+            outbox_written: Arc::new(tokio::sync::Notify::new()),
         }
     }
 }
@@ -42,13 +46,7 @@ pub struct RequestContext {
 impl RequestContext {
     pub fn new(principal: Principal, pool: Pool, config: Arc<ApiConfig>) -> Arc<RequestContext> {
         let loaders = Loaders::new(&pool, principal.person_id());
-        Arc::new(RequestContext {
-            principal,
-            pool,
-            config,
-            audit: ReadAudit::default(),
-            loaders,
-        })
+        Arc::new(RequestContext { principal, pool, config, audit: ReadAudit::default(), loaders })
     }
 
     pub async fn conn(&self) -> ApiResult<PooledConn> {

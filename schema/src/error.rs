@@ -102,12 +102,8 @@ impl ErrorExtensions for ApiError {
         async_graphql::Error::new(self.to_string()).extend_with(|_, ext| {
             ext.set("code", self.code());
             match self {
-                ApiError::Internal { correlation_id } => {
-                    ext.set("correlationId", correlation_id.to_string())
-                }
-                ApiError::RateLimited { retry_after_secs } => {
-                    ext.set("retryAfterSeconds", *retry_after_secs)
-                }
+                ApiError::Internal { correlation_id } => ext.set("correlationId", correlation_id.to_string()),
+                ApiError::RateLimited { retry_after_secs } => ext.set("retryAfterSeconds", *retry_after_secs),
                 _ => {}
             }
         })

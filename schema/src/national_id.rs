@@ -48,13 +48,7 @@ pub fn birth_date(id: &str) -> Result<NaiveDate, NationalIdError> {
 pub fn generate(date: NaiveDate, individual: u32, synthetic: bool) -> Option<String> {
     use chrono::Datelike;
     let month = date.month() + if synthetic { 80 } else { 0 };
-    let base = format!(
-        "{:02}{:02}{:02}{:03}",
-        date.day(),
-        month,
-        date.year() % 100,
-        individual
-    );
+    let base = format!("{:02}{:02}{:02}{:03}", date.day(), month, date.year() % 100, individual);
     let mut d: Vec<u32> = base.chars().map(|c| c.to_digit(10).unwrap_or(0)).collect();
     for weights in [&K1_WEIGHTS[..], &K2_WEIGHTS[..]] {
         let sum: u32 = weights.iter().zip(d.iter()).map(|(w, x)| w * x).sum();
@@ -65,10 +59,7 @@ pub fn generate(date: NaiveDate, individual: u32, synthetic: bool) -> Option<Str
         };
         d.push(k);
     }
-    let id: String = d
-        .iter()
-        .map(|x| char::from_digit(*x, 10).unwrap_or('0'))
-        .collect();
+    let id: String = d.iter().map(|x| char::from_digit(*x, 10).unwrap_or('0')).collect();
     (birth_date(&id).ok() == Some(date)).then_some(id)
 }
 
@@ -137,11 +128,7 @@ mod tests {
     #[test]
     fn generated_numbers_round_trip_including_synthetic_and_d_numbers() {
         for (i, synthetic) in [(500, false), (501, true), (10, false)] {
-            let d = if i < 500 {
-                date(1985, 6, 30)
-            } else {
-                date(2012, 2, 29)
-            };
+            let d = if i < 500 { date(1985, 6, 30) } else { date(2012, 2, 29) };
             let id = (i..i + 20).find_map(|n| generate(d, n, synthetic)).unwrap();
             assert_eq!(birth_date(&id), Ok(d), "{id}");
         }
@@ -150,23 +137,19 @@ mod tests {
     #[test]
     fn rejects_an_impossible_date_with_valid_check_digits() {
         // 31 February does not exist: search for a checksum-valid number anyway.
-        let found = (0..1000)
-            .map(|i| format!("3102{:02}{:03}", 12, i))
-            .find_map(|base| {
-                let d: Vec<u32> = base.chars().map(|c| c.to_digit(10).unwrap()).collect();
-                let k = |w: &[u32], d: &[u32]| match 11
-                    - w.iter().zip(d).map(|(a, b)| a * b).sum::<u32>() % 11
-                {
-                    11 => Some(0),
-                    10 => None,
-                    k => Some(k),
-                };
-                let k1 = k(&K1_WEIGHTS, &d)?;
-                let mut d2 = d.clone();
-                d2.push(k1);
-                let k2 = k(&K2_WEIGHTS, &d2)?;
-                Some(format!("{base}{k1}{k2}"))
-            });
+        let found = (0..1000).map(|i| format!("3102{:02}{:03}", 12, i)).find_map(|base| {
+            let d: Vec<u32> = base.chars().map(|c| c.to_digit(10).unwrap()).collect();
+            let k = |w: &[u32], d: &[u32]| match 11 - w.iter().zip(d).map(|(a, b)| a * b).sum::<u32>() % 11 {
+                11 => Some(0),
+                10 => None,
+                k => Some(k),
+            };
+            let k1 = k(&K1_WEIGHTS, &d)?;
+            let mut d2 = d.clone();
+            d2.push(k1);
+            let k2 = k(&K2_WEIGHTS, &d2)?;
+            Some(format!("{base}{k1}{k2}"))
+        });
         assert_eq!(validate(&found.unwrap()), Err(NationalIdError::Date));
     }
 }

@@ -33,16 +33,8 @@ pub struct MunicipalRole {
 
 #[derive(Debug, Clone)]
 pub enum Principal {
-    Citizen {
-        person_id: Uuid,
-        national_id: String,
-    },
-    Staff {
-        person_id: Uuid,
-        municipality_id: Uuid,
-        unit_roles: Vec<UnitRole>,
-        municipal_roles: Vec<MunicipalRole>,
-    },
+    Citizen { person_id: Uuid, national_id: String },
+    Staff { person_id: Uuid, municipality_id: Uuid, unit_roles: Vec<UnitRole>, municipal_roles: Vec<MunicipalRole> },
 }
 
 impl Principal {
@@ -72,23 +64,17 @@ impl Principal {
 
     pub fn municipal_roles(&self) -> &[MunicipalRole] {
         match self {
-            Principal::Staff {
-                municipal_roles, ..
-            } => municipal_roles,
+            Principal::Staff { municipal_roles, .. } => municipal_roles,
             Principal::Citizen { .. } => &[],
         }
     }
 
     pub fn has_unit_role(&self, unit_id: Uuid, roles: &[UnitRoleKind]) -> bool {
-        self.unit_roles()
-            .iter()
-            .any(|r| r.unit_id == unit_id && roles.contains(&r.role))
+        self.unit_roles().iter().any(|r| r.unit_id == unit_id && roles.contains(&r.role))
     }
 
     pub fn has_municipal_role(&self, municipality_id: Uuid, role: MunicipalRoleKind) -> bool {
-        self.municipal_roles()
-            .iter()
-            .any(|r| r.municipality_id == municipality_id && r.role == role)
+        self.municipal_roles().iter().any(|r| r.municipality_id == municipality_id && r.role == role)
     }
 }
 
@@ -102,20 +88,11 @@ pub async fn resolve(conn: &mut AsyncPgConnection, identity: &Identity) -> ApiRe
     }
 }
 
-async fn resolve_citizen(
-    conn: &mut AsyncPgConnection,
-    pid: &str,
-    name: Option<&str>,
-) -> ApiResult<Principal> {
-    national_id::validate(pid).map_err(|e| {
-        ApiError::Unauthenticated(format!("token pid is not a valid national id: {e}"))
-    })?;
-    let person_id =
-        ensure_citizen(conn, pid, name.unwrap_or("Ukjent innbygger"), None, None).await?;
-    Ok(Principal::Citizen {
-        person_id,
-        national_id: pid.to_owned(),
-    })
+async fn resolve_citizen(conn: &mut AsyncPgConnection, pid: &str, name: Option<&str>) -> ApiResult<Principal> {
+    national_id::validate(pid)
+        .map_err(|e| ApiError::Unauthenticated(format!("token pid is not a valid national id: {e}")))?;
+    let person_id = ensure_citizen(conn, pid, name.unwrap_or("Ukjent innbygger"), None, None).await?;
+    Ok(Principal::Citizen { person_id, national_id: pid.to_owned() })
 }
 
 /// Returns the citizen with this national id, creating the person when absent.
@@ -154,11 +131,7 @@ pub async fn ensure_citizen(
         return Ok(id);
     }
     diesel::delete(person::table.find(id)).execute(conn).await?;
-    Ok(citizen::table
-        .filter(citizen::national_id.eq(national_id))
-        .select(citizen::person_id)
-        .first(conn)
-        .await?)
+    Ok(citizen::table.filter(citizen::national_id.eq(national_id)).select(citizen::person_id).first(conn).await?)
 }
 
 async fn resolve_staff(conn: &mut AsyncPgConnection, external_id: &str) -> ApiResult<Principal> {
@@ -183,22 +156,11 @@ async fn resolve_staff(conn: &mut AsyncPgConnection, external_id: &str) -> ApiRe
         .collect();
     let municipal_roles = staff_municipal_role::table
         .filter(staff_municipal_role::staff_id.eq(person_id))
-        .select((
-            staff_municipal_role::municipality_id,
-            staff_municipal_role::role,
-        ))
+        .select((staff_municipal_role::municipality_id, staff_municipal_role::role))
         .load::<(Uuid, MunicipalRoleKind)>(conn)
         .await?
         .into_iter()
-        .map(|(municipality_id, role)| MunicipalRole {
-            municipality_id,
-            role,
-        })
+        .map(|(municipality_id, role)| MunicipalRole { municipality_id, role })
         .collect();
-    Ok(Principal::Staff {
-        person_id,
-        municipality_id,
-        unit_roles,
-        municipal_roles,
-    })
+    Ok(Principal::Staff { person_id, municipality_id, unit_roles, municipal_roles })
 }

@@ -1,13 +1,19 @@
-//! The application: one `App` holds the pool, the schema, the authenticator
-//! and the configuration; `AppState` is its handle in axum.
+//! The application: one `App` holds the pool, the schema, the authenticator,
+//! the event hub and the configuration; `AppState` is its handle in axum.
 
 use crate::auth::Authenticator;
 use crate::config::Config;
 use crate::db;
+use crate::events::redis_bus::RedisBus;
+use crate::events::{deadlines, listen, relay};
 use anyhow::Result;
 use stafett_schema::db::Pool;
+use stafett_schema::events::Hub;
 use stafett_schema::{ApiConfig, StafettSchema, build_schema};
 use std::sync::Arc;
+use std::sync::atomic::AtomicU64;
+use tokio::task::JoinHandle;
+use tokio_util::sync::CancellationToken;
 
 pub struct App {
     pub config: Config,
@@ -17,6 +23,14 @@ pub struct App {
     pub api_config: Arc<ApiConfig>,
     /// SQL statements sent since start
     pub queries: db::QueryCounter,
+    /// this instance's fan-out of committed events
+    pub hub: Arc<Hub>,
+    /// Redis between instances; `None` runs on the in-process bus alone
+    pub redis: Option<Arc<RedisBus>>,
+    /// events this instance has sequenced
+    pub relayed: Arc<AtomicU64>,
+    /// cancelled on shutdown: websockets close with 1001, tasks stop
+    pub shutdown: CancellationToken,
 }
 
 #[derive(Clone)]
@@ -39,34 +53,74 @@ impl App {
         }
         let queries = db::QueryCounter::default();
         let pool = db::pool(&config.database, queries.clone())?;
-        Ok(Self::with_pool(config, pool, queries))
+        Self::with_pool(config, pool, queries).await
     }
 
     /// Builds the app on an existing pool (tests).
-    pub fn with_pool(config: Config, pool: Pool, queries: db::QueryCounter) -> AppState {
+    pub async fn with_pool(config: Config, pool: Pool, queries: db::QueryCounter) -> Result<AppState> {
         let api_config = Arc::new(ApiConfig {
             default_page_size: config.limits.default_page_size,
             max_page_size: config.limits.max_page_size,
+            due_soon_days: i64::from(config.events.due_soon_days),
             ..ApiConfig::default()
         });
-        let schema = schema(&config);
+        let hub = Hub::start(pool.clone(), config.events.hub_capacity).await?;
+        let redis = config.redis_url.as_deref().map(RedisBus::new).transpose()?;
+        let schema = schema(&config, hub.clone());
         let auth = Authenticator::new(config.dev_auth.enabled || config.demo);
-        AppState(Arc::new(App {
+        Ok(AppState(Arc::new(App {
             config,
             pool,
             schema,
             auth,
             api_config,
             queries,
-        }))
+            hub,
+            redis,
+            relayed: Arc::new(AtomicU64::new(0)),
+            shutdown: CancellationToken::new(),
+        })))
+    }
+
+    /// Starts the background work of an instance: the relay and what wakes
+    /// it, the Redis subscription (or none), catch-up, and the deadline sweep.
+    pub fn spawn_background(&self) -> Vec<JoinHandle<()>> {
+        let stop = self.shutdown.clone();
+        let events = &self.config.events;
+        let wake = self.api_config.outbox_written.clone();
+        let relay = relay::Relay {
+            pool: self.pool.clone(),
+            hub: self.hub.clone(),
+            bus: self.redis.clone(),
+            wake: wake.clone(),
+            poll: events.relay_poll,
+            relayed: self.relayed.clone(),
+        };
+        let mut tasks = vec![
+            tokio::spawn(relay.run(stop.clone())),
+            tokio::spawn(listen::run(self.config.database.url.clone(), wake.clone(), stop.clone())),
+            tokio::spawn(relay::catch_up(self.hub.clone(), events.catch_up, stop.clone())),
+            tokio::spawn(deadlines::run(
+                self.pool.clone(),
+                events.deadline_sweep,
+                events.due_soon_days,
+                wake,
+                stop.clone(),
+            )),
+        ];
+        if let Some(bus) = &self.redis {
+            tasks.push(tokio::spawn(bus.clone().subscribe(self.hub.clone(), stop)));
+        }
+        tasks
     }
 }
 
 /// The schema with the limits of `config`. Introspection and suggestions
 /// are for development: on in demo mode, off in `serve`.
-pub fn schema(config: &Config) -> StafettSchema {
+pub fn schema(config: &Config, hub: Arc<Hub>) -> StafettSchema {
     let l = &config.limits;
     let mut builder = build_schema()
+        .data(hub)
         .limit_depth(l.max_depth)
         .limit_complexity(l.max_complexity)
         .limit_directives(l.max_directives)

@@ -10,11 +10,7 @@ use clap::{Parser, Subcommand};
 use diesel_async::AsyncConnection;
 
 #[derive(Parser)]
-#[command(
-    name = "stafett",
-    version,
-    about = "Stafett: an open stafettlogg service (GraphQL)"
-)]
+#[command(name = "stafett", version, about = "Stafett: an open stafettlogg service (GraphQL)")]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -60,10 +56,7 @@ pub async fn run(cli: Cli) -> Result<()> {
             let config = Config::from_environment()?;
             db::create_if_missing(&config.database.url).await?;
             let ran = db::migrate(&config.database.url).await?;
-            println!(
-                "{ran} migration(s) run on {}",
-                db::redact(&config.database.url)
-            );
+            println!("{ran} migration(s) run on {}", db::redact(&config.database.url));
             Ok(())
         }
         Command::Demo => {
@@ -78,10 +71,7 @@ pub async fn run(cli: Cli) -> Result<()> {
                 tracing::info!("demo data already present; nothing changed");
             }
             drop(conn);
-            println!(
-                "Stafett demo on http://{}/graphql — get a token with `stafett token guardian`",
-                config.addr
-            );
+            println!("Stafett demo on http://{}/graphql — get a token with `stafett token guardian`", config.addr);
             serve(config).await
         }
         Command::Token { persona, ttl } => {
@@ -98,13 +88,21 @@ pub async fn run(cli: Cli) -> Result<()> {
 async fn serve(config: Config) -> Result<()> {
     let addr = config.addr;
     let state = App::start(config).await?;
-    let listener = tokio::net::TcpListener::bind(addr)
-        .await
-        .with_context(|| format!("binding {addr}"))?;
-    tracing::info!(%addr, "listening");
-    axum::serve(listener, http::router(state))
-        .with_graceful_shutdown(shutdown_signal())
+    let tasks = state.spawn_background();
+    let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| format!("binding {addr}"))?;
+    tracing::info!(%addr, redis = state.redis.is_some(), "listening");
+    let stop = state.shutdown.clone();
+    axum::serve(listener, http::router(state.clone()))
+        .with_graceful_shutdown(async move {
+            shutdown_signal().await;
+            // Websockets close with 1001 and the relay flushes once more.
+            stop.cancel();
+        })
         .await?;
+    state.shutdown.cancel();
+    for task in tasks {
+        let _ = task.await;
+    }
     Ok(())
 }
 
@@ -114,8 +112,7 @@ async fn shutdown_signal() {
     };
     #[cfg(unix)]
     let term = async {
-        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
-        {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
             s.recv().await;
         }
     };

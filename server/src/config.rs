@@ -23,19 +23,12 @@ where
 {
     match var(name)? {
         None => Ok(default),
-        Some(v) => v
-            .trim()
-            .parse()
-            .map_err(|e| anyhow::anyhow!("{name}={v:?}: {e}")),
+        Some(v) => v.trim().parse().map_err(|e| anyhow::anyhow!("{name}={v:?}: {e}")),
     }
 }
 
 fn flag(name: &str) -> Result<bool> {
-    match var(name)?
-        .as_deref()
-        .map(str::to_ascii_lowercase)
-        .as_deref()
-    {
+    match var(name)?.as_deref().map(str::to_ascii_lowercase).as_deref() {
         None | Some("0" | "false" | "no" | "off") => Ok(false),
         Some("1" | "true" | "yes" | "on") => Ok(true),
         Some(other) => bail!("{name}={other:?}: expected true or false"),
@@ -57,10 +50,7 @@ impl DatabaseConfig {
         Ok(DatabaseConfig {
             url: var("DATABASE_URL")?.unwrap_or_else(|| "postgres://localhost/stafett".into()),
             pool_size: parsed("STAFETT_DB_POOL_SIZE", 16)?,
-            statement_timeout: Duration::from_millis(parsed(
-                "STAFETT_DB_STATEMENT_TIMEOUT_MS",
-                5_000,
-            )?),
+            statement_timeout: Duration::from_millis(parsed("STAFETT_DB_STATEMENT_TIMEOUT_MS", 5_000)?),
             acquire_timeout: Duration::from_millis(parsed("STAFETT_DB_ACQUIRE_TIMEOUT_MS", 5_000)?),
         })
     }
@@ -76,10 +66,7 @@ pub struct DevAuthConfig {
 
 impl DevAuthConfig {
     pub fn from_environment() -> Result<Self> {
-        Ok(DevAuthConfig {
-            enabled: flag("STAFETT_DEV_AUTH")?,
-            forced: flag("STAFETT_DEV_AUTH_FORCE")?,
-        })
+        Ok(DevAuthConfig { enabled: flag("STAFETT_DEV_AUTH")?, forced: flag("STAFETT_DEV_AUTH_FORCE")? })
     }
 }
 
@@ -93,6 +80,26 @@ pub struct Config {
     pub demo: bool,
     pub limits: crate::limits::Limits,
     pub json_logs: bool,
+    pub events: crate::events::EventsConfig,
+    pub ws: WsConfig,
+}
+
+#[derive(Debug, Clone)]
+pub struct WsConfig {
+    /// how long a websocket may stay open without `connection_init`
+    pub init_timeout: Duration,
+}
+
+impl WsConfig {
+    pub fn from_environment() -> Result<Self> {
+        Ok(WsConfig { init_timeout: Duration::from_millis(parsed("STAFETT_WS_INIT_TIMEOUT_MS", 3_000)?) })
+    }
+}
+
+impl Default for WsConfig {
+    fn default() -> Self {
+        WsConfig { init_timeout: Duration::from_secs(3) }
+    }
 }
 
 impl Config {
@@ -105,6 +112,8 @@ impl Config {
             demo: false,
             limits: crate::limits::Limits::from_environment()?,
             json_logs: var("STAFETT_LOG_FORMAT")?.as_deref() == Some("json"),
+            events: crate::events::EventsConfig::from_environment()?,
+            ws: WsConfig::from_environment()?,
         })
     }
 }

@@ -6,9 +6,7 @@ use anyhow::{Context, Result};
 use diesel::connection::InstrumentationEvent;
 use diesel::prelude::*;
 use diesel_async::pooled_connection::{AsyncDieselConnectionManager, ManagerConfig};
-use diesel_async::{
-    AsyncConnection, AsyncMigrationHarness, AsyncPgConnection, RunQueryDsl, SimpleAsyncConnection,
-};
+use diesel_async::{AsyncConnection, AsyncMigrationHarness, AsyncPgConnection, RunQueryDsl, SimpleAsyncConnection};
 use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
 use futures_util::FutureExt;
 use stafett_schema::db::Pool;
@@ -33,16 +31,14 @@ pub async fn create_if_missing(url: &str) -> Result<()> {
         #[diesel(sql_type = diesel::sql_types::Bool)]
         exists: bool,
     }
-    let found: Exists =
-        diesel::sql_query("SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1) AS exists")
-            .bind::<diesel::sql_types::Text, _>(&name)
-            .get_result(&mut conn)
-            .await?;
+    let found: Exists = diesel::sql_query("SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1) AS exists")
+        .bind::<diesel::sql_types::Text, _>(&name)
+        .get_result(&mut conn)
+        .await?;
     if !found.exists {
         tracing::info!(database = %name, "creating database");
         let quoted = name.replace('"', "\"\"");
-        conn.batch_execute(&format!("CREATE DATABASE \"{quoted}\""))
-            .await?;
+        conn.batch_execute(&format!("CREATE DATABASE \"{quoted}\"")).await?;
     }
     Ok(())
 }
@@ -50,21 +46,14 @@ pub async fn create_if_missing(url: &str) -> Result<()> {
 /// `postgres://host/db?x` → (`postgres://host`, `db`).
 fn split_database(url: &str) -> Result<(String, String)> {
     let without_query = url.split('?').next().unwrap_or(url);
-    let (server, name) = without_query
-        .rsplit_once('/')
-        .context("DATABASE_URL has no database name")?;
-    anyhow::ensure!(
-        server.contains("://") && !name.is_empty(),
-        "DATABASE_URL has no database name"
-    );
+    let (server, name) = without_query.rsplit_once('/').context("DATABASE_URL has no database name")?;
+    anyhow::ensure!(server.contains("://") && !name.is_empty(), "DATABASE_URL has no database name");
     Ok((server.to_owned(), name.to_owned()))
 }
 
 /// Runs pending migrations; returns how many ran.
 pub async fn migrate(url: &str) -> Result<usize> {
-    let conn = AsyncPgConnection::establish(url)
-        .await
-        .context("connecting to run migrations")?;
+    let conn = AsyncPgConnection::establish(url).await.context("connecting to run migrations")?;
     let url = url.to_owned();
     // The harness blocks on the async connection; keep it off the runtime's workers.
     tokio::task::spawn_blocking(move || -> Result<usize> {
@@ -120,10 +109,7 @@ pub fn pool(config: &DatabaseConfig, counter: QueryCounter) -> Result<Pool> {
         }
         .boxed()
     });
-    let manager = AsyncDieselConnectionManager::<AsyncPgConnection>::new_with_config(
-        &config.url,
-        manager_config,
-    );
+    let manager = AsyncDieselConnectionManager::<AsyncPgConnection>::new_with_config(&config.url, manager_config);
     Ok(Pool::builder(manager)
         .max_size(config.pool_size)
         .wait_timeout(Some(config.acquire_timeout))

@@ -150,13 +150,8 @@ impl Persona {
     /// external id `demo-<handle>` for staff.
     pub fn identity(&self) -> Identity {
         match self.kind {
-            Kind::Citizen(born) => Identity::Citizen {
-                pid: synthetic_id(born),
-                name: Some(self.name.into()),
-            },
-            Kind::Staff => Identity::Staff {
-                external_id: format!("demo-{}", self.handle),
-            },
+            Kind::Citizen(born) => Identity::Citizen { pid: synthetic_id(born), name: Some(self.name.into()) },
+            Kind::Staff => Identity::Staff { external_id: format!("demo-{}", self.handle) },
         }
     }
 
@@ -190,9 +185,8 @@ fn persona(handle: &str) -> &'static Persona {
 
 /// Creates the demo data unless it exists. Returns whether anything was written.
 pub async fn seed(conn: &mut AsyncPgConnection) -> Result<bool> {
-    let exists: bool = diesel::select(diesel::dsl::exists(municipality::table.find(MUNICIPALITY)))
-        .get_result(conn)
-        .await?;
+    let exists: bool =
+        diesel::select(diesel::dsl::exists(municipality::table.find(MUNICIPALITY))).get_result(conn).await?;
     if exists {
         return Ok(false);
     }
@@ -203,9 +197,7 @@ pub async fn seed(conn: &mut AsyncPgConnection) -> Result<bool> {
             Ok(true)
         }
         Err(e) => {
-            AnsiTransactionManager::rollback_transaction(conn)
-                .await
-                .ok();
+            AnsiTransactionManager::rollback_transaction(conn).await.ok();
             Err(e)
         }
     }
@@ -215,42 +207,23 @@ async fn write(conn: &mut AsyncPgConnection) -> Result<()> {
     let now = Utc::now();
     let today = now.date_naive();
     diesel::insert_into(municipality::table)
-        .values(Municipality {
-            id: MUNICIPALITY,
-            name: "Nordby kommune".into(),
-            consent_age: 16,
-            created_at: now,
-        })
+        .values(Municipality { id: MUNICIPALITY, name: "Nordby kommune".into(), consent_age: 16, created_at: now })
         .execute(conn)
         .await?;
     for (id, name, kind) in [
         (SCHOOL, "Nordby skole", ServiceKind::School),
-        (
-            HEALTH_STATION,
-            "Nordby helsestasjon",
-            ServiceKind::HealthStation,
-        ),
+        (HEALTH_STATION, "Nordby helsestasjon", ServiceKind::HealthStation),
         (PPT, "PPT Nordby", ServiceKind::Ppt),
     ] {
         diesel::insert_into(unit::table)
-            .values(Unit {
-                id,
-                municipality_id: MUNICIPALITY,
-                name: name.into(),
-                service_kind: kind,
-                created_at: now,
-            })
+            .values(Unit { id, municipality_id: MUNICIPALITY, name: name.into(), service_kind: kind, created_at: now })
             .execute(conn)
             .await?;
     }
 
     // People.
     for p in PERSONAS {
-        let kind = if p.national_id().is_some() {
-            PersonKind::Citizen
-        } else {
-            PersonKind::Staff
-        };
+        let kind = if p.national_id().is_some() { PersonKind::Citizen } else { PersonKind::Staff };
         let email = format!("{}@demo.nordby.kommune.no", p.handle);
         diesel::insert_into(person::table)
             .values(Person {
@@ -298,25 +271,12 @@ async fn write(conn: &mut AsyncPgConnection) -> Result<()> {
         .execute(conn)
         .await?;
     diesel::insert_into(citizen::table)
-        .values((
-            citizen::person_id.eq(SARAS_MOTHER),
-            citizen::national_id.eq(synthetic_id(SARAS_MOTHER_BORN)),
-        ))
+        .values((citizen::person_id.eq(SARAS_MOTHER), citizen::national_id.eq(synthetic_id(SARAS_MOTHER_BORN))))
         .execute(conn)
         .await?;
     for (handle, unit, role, title) in [
-        (
-            "coordinator",
-            SCHOOL,
-            UnitRoleKind::Employee,
-            "kontaktlærer",
-        ),
-        (
-            "participant",
-            HEALTH_STATION,
-            UnitRoleKind::Employee,
-            "helsesykepleier",
-        ),
+        ("coordinator", SCHOOL, UnitRoleKind::Employee, "kontaktlærer"),
+        ("participant", HEALTH_STATION, UnitRoleKind::Employee, "helsesykepleier"),
         ("unconsented", PPT, UnitRoleKind::Employee, "PP-rådgiver"),
         ("unitadmin", SCHOOL, UnitRoleKind::UnitAdmin, "superbruker"),
     ] {
@@ -330,10 +290,9 @@ async fn write(conn: &mut AsyncPgConnection) -> Result<()> {
             .execute(conn)
             .await?;
     }
-    for (handle, role) in [
-        ("municipaladmin", MunicipalRoleKind::MunicipalAdmin),
-        ("systemowner", MunicipalRoleKind::SystemOwner),
-    ] {
+    for (handle, role) in
+        [("municipaladmin", MunicipalRoleKind::MunicipalAdmin), ("systemowner", MunicipalRoleKind::SystemOwner)]
+    {
         diesel::insert_into(staff_municipal_role::table)
             .values((
                 staff_municipal_role::staff_id.eq(persona(handle).person_id),
@@ -351,38 +310,10 @@ async fn write(conn: &mut AsyncPgConnection) -> Result<()> {
     let nurse = persona("participant").person_id;
     let youth = persona("youth").person_id;
     let children = [
-        (
-            EMMA,
-            "Emma Nordmann",
-            EMMA_BORN,
-            EMMA_LOG,
-            LogStatus::Active,
-            vec![guardian, guardian2],
-        ),
-        (
-            JONAS,
-            "Jonas Nordmann",
-            JONAS_BORN,
-            JONAS_LOG,
-            LogStatus::Passive,
-            vec![guardian, guardian2],
-        ),
-        (
-            NORA,
-            "Nora Nordmann",
-            NORA_BORN,
-            NORA_LOG,
-            LogStatus::Active,
-            vec![guardian, guardian2],
-        ),
-        (
-            SARA,
-            "Sara Berg",
-            SARA_BORN,
-            SARA_LOG,
-            LogStatus::Active,
-            vec![SARAS_MOTHER],
-        ),
+        (EMMA, "Emma Nordmann", EMMA_BORN, EMMA_LOG, LogStatus::Active, vec![guardian, guardian2]),
+        (JONAS, "Jonas Nordmann", JONAS_BORN, JONAS_LOG, LogStatus::Passive, vec![guardian, guardian2]),
+        (NORA, "Nora Nordmann", NORA_BORN, NORA_LOG, LogStatus::Active, vec![guardian, guardian2]),
+        (SARA, "Sara Berg", SARA_BORN, SARA_LOG, LogStatus::Active, vec![SARAS_MOTHER]),
     ];
     for (n, (child_id, name, born, log_id, status, guardians)) in children.iter().enumerate() {
         diesel::insert_into(child::table)
@@ -407,7 +338,9 @@ async fn write(conn: &mut AsyncPgConnection) -> Result<()> {
                 status: *status,
                 presentation: Some(format!("{name} er en blid og nysgjerrig elev som liker å tegne og være ute.")),
                 about_me: Some("Jeg liker fotball, tegning og å være med venner.".into()),
-                child_voice: Some("Jeg vil at det skal være roligere i klasserommet, og at noen spør meg hvordan jeg har det.".into()),
+                child_voice: Some(
+                    "Jeg vil at det skal være roligere i klasserommet, og at noen spør meg hvordan jeg har det.".into(),
+                ),
                 initiative: Some("Skolen og foreldrene er bekymret for trivsel og konsentrasjon.".into()),
                 created_by: persona("unitadmin").person_id,
                 created_at: created,
@@ -539,11 +472,7 @@ async fn consent(
         .values(Consent {
             id: Uuid::new_v5(&log_id, format!("{by}{unit:?}").as_bytes()),
             log_id,
-            scope: if unit.is_some() {
-                ConsentScope::Unit
-            } else {
-                ConsentScope::Log
-            },
+            scope: if unit.is_some() { ConsentScope::Unit } else { ConsentScope::Log },
             unit_id: unit,
             given_by: by,
             method: ConsentMethod::Digital,
@@ -580,11 +509,7 @@ const EMMA_GOALS: &[GoalSpec] = &[
         level: 2,
         text: "Emma skal oppleve mestring i lesing og skriving.",
         measures: &[
-            (
-                "Daglig lesetrening 15 minutter med lærer",
-                Who::Coordinator,
-                -5,
-            ),
+            ("Daglig lesetrening 15 minutter med lærer", Who::Coordinator, -5),
             ("Tilpasset lekseplan hver uke", Who::Coordinator, 30),
         ],
     },
@@ -592,21 +517,13 @@ const EMMA_GOALS: &[GoalSpec] = &[
         area: GoalArea::OtherServices,
         level: 2,
         text: "Emma skal sove bedre og ha mer energi på skolen.",
-        measures: &[(
-            "Samtaler om søvn og skjermbruk på helsestasjonen",
-            Who::Nurse,
-            4,
-        )],
+        measures: &[("Samtaler om søvn og skjermbruk på helsestasjonen", Who::Nurse, 4)],
     },
     GoalSpec {
         area: GoalArea::HomeLeisure,
         level: 1,
         text: "Emma skal ha en fast fritidsaktivitet hun trives med.",
-        measures: &[(
-            "Prøve ut fotballtrening to ganger i uken",
-            Who::Guardian,
-            45,
-        )],
+        measures: &[("Prøve ut fotballtrening to ganger i uken", Who::Guardian, 45)],
     },
 ];
 
@@ -647,11 +564,7 @@ async fn emma_content(conn: &mut AsyncPgConnection, today: NaiveDate) -> Result<
                     description: (*text).into(),
                     responsible_id: responsible,
                     deadline: Some(today + Duration::days(*due_in)),
-                    status: if *due_in < 0 {
-                        MeasureStatus::InProgress
-                    } else {
-                        MeasureStatus::Planned
-                    },
+                    status: if *due_in < 0 { MeasureStatus::InProgress } else { MeasureStatus::Planned },
                     created_by: coordinator,
                     created_at: created,
                     updated_at: created,
@@ -687,10 +600,7 @@ async fn emma_content(conn: &mut AsyncPgConnection, today: NaiveDate) -> Result<
         location: Some("Nordby skole, møterom 2".into()),
         agenda: Some("1. Presentasjon\n2. Mål og tiltak\n3. Neste møte".into()),
         status: MeetingStatus::Held,
-        minutes: Some(
-            "Vi ble enige om tre mål. Ingrid følger opp lesing, Hanne søvn, foreldrene fotball."
-                .into(),
-        ),
+        minutes: Some("Vi ble enige om tre mål. Ingrid følger opp lesing, Hanne søvn, foreldrene fotball.".into()),
         minutes_recorded_at: Some(now - Duration::days(14)),
         minutes_recorded_by: Some(coordinator),
         created_by: coordinator,
@@ -712,14 +622,7 @@ async fn emma_content(conn: &mut AsyncPgConnection, today: NaiveDate) -> Result<
         created_at: now - Duration::days(2),
     };
     meetings::insert(conn, &upcoming, &[]).await?;
-    snapshots::take(
-        conn,
-        EMMA_LOG,
-        SnapshotReason::Meeting,
-        Some(held.id),
-        coordinator,
-    )
-    .await?;
+    snapshots::take(conn, EMMA_LOG, SnapshotReason::Meeting, Some(held.id), coordinator).await?;
 
     let msgs: [(u128, Uuid, MessageKind, Option<Uuid>, &str, &[Uuid], i64); 5] = [
         (
@@ -749,15 +652,7 @@ async fn emma_content(conn: &mut AsyncPgConnection, today: NaiveDate) -> Result<
             &[guardian],
             7,
         ),
-        (
-            1003,
-            guardian,
-            MessageKind::Message,
-            None,
-            "Takk! Emma gleder seg til fotballen.",
-            &[],
-            5,
-        ),
+        (1003, guardian, MessageKind::Message, None, "Takk! Emma gleder seg til fotballen.", &[], 5),
         (
             1004,
             coordinator,

@@ -17,10 +17,7 @@ const PAGE: &str = "query($id: ID!) { log(id: $id) {
 } }";
 
 async fn entries(app: &TestApp) -> i64 {
-    app.count(&format!(
-        "SELECT count(*) AS n FROM access_log WHERE log_id = '{EMMA_LOG}'"
-    ))
-    .await
+    app.count(&format!("SELECT count(*) AS n FROM access_log WHERE log_id = '{EMMA_LOG}'")).await
 }
 
 /// The newest entry of Emma's log as (actor, role, unit, object, action).
@@ -39,37 +36,25 @@ async fn newest(app: &TestApp) -> Value {
 async fn a_professional_reading_a_whole_log_page_makes_one_entry() {
     let app = TestApp::demo().await;
     let before = entries(&app).await;
-    app.gql("coordinator", PAGE, json!({ "id": EMMA_LOG }))
-        .await
-        .ok();
-    assert_eq!(
-        entries(&app).await,
-        before + 1,
-        "one entry per request, not per field"
-    );
+    app.gql("coordinator", PAGE, json!({ "id": EMMA_LOG })).await.ok();
+    assert_eq!(entries(&app).await, before + 1, "one entry per request, not per field");
     let e = newest(&app).await;
     assert_eq!(e["actorName"], "Ingrid Lærer");
     assert_eq!(e["actorRole"], "COORDINATOR");
     assert_eq!(e["actorUnit"]["id"], json!(SCHOOL));
     assert_eq!(e["objectType"], "LOG");
     assert_eq!(e["action"], "READ");
-    app.gql("participant", PAGE, json!({ "id": EMMA_LOG }))
-        .await;
+    app.gql("participant", PAGE, json!({ "id": EMMA_LOG })).await;
     assert_eq!(entries(&app).await, before + 2, "each request is recorded");
     let e = newest(&app).await;
-    assert_eq!(
-        (e["actorRole"].as_str(), &e["actorUnit"]["id"]),
-        (Some("PARTICIPANT"), &json!(HEALTH_STATION))
-    );
+    assert_eq!((e["actorRole"].as_str(), &e["actorUnit"]["id"]), (Some("PARTICIPANT"), &json!(HEALTH_STATION)));
 }
 
 #[tokio::test]
 async fn owners_reads_and_metadata_reads_are_not_professional_reads() {
     let app = TestApp::demo().await;
     let before = entries(&app).await;
-    app.gql("guardian", PAGE, json!({ "id": EMMA_LOG }))
-        .await
-        .ok();
+    app.gql("guardian", PAGE, json!({ "id": EMMA_LOG })).await.ok();
     app.gql(
         "unitadmin",
         "query($id: ID!) { log(id: $id) { id status child { name } participants { name } } }",
@@ -85,7 +70,11 @@ async fn every_write_is_recorded_with_who_role_unit_object_and_action() {
     let app = TestApp::demo().await;
     let before = entries(&app).await;
     let posted = app
-        .gql("participant", "mutation($l: ID!) { postMessage(input: { logId: $l, body: \"Hei fra helsestasjonen\" }) { id } }", json!({ "l": EMMA_LOG }))
+        .gql(
+            "participant",
+            "mutation($l: ID!) { postMessage(input: { logId: $l, body: \"Hei fra helsestasjonen\" }) { id } }",
+            json!({ "l": EMMA_LOG }),
+        )
         .await;
     let message_id = posted.ok()["postMessage"]["id"].clone();
     assert_eq!(entries(&app).await, before + 1);
@@ -115,21 +104,11 @@ async fn owners_page_through_the_access_log_newest_first() {
         edges { cursor node { id at actorName } } pageInfo { hasNextPage endCursor } } } }";
     let first = app.gql("guardian", q, json!({ "id": EMMA_LOG })).await;
     let page = &first.ok()["log"]["accessLog"];
-    let names: Vec<&str> = page["edges"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["node"]["actorName"].as_str().unwrap())
-        .collect();
+    let names: Vec<&str> =
+        page["edges"].as_array().unwrap().iter().map(|e| e["node"]["actorName"].as_str().unwrap()).collect();
     assert_eq!(names, ["Ingrid Lærer", "Hanne Helsesøster"], "newest first");
     assert_eq!(page["pageInfo"]["hasNextPage"], true);
-    let second = app
-        .gql(
-            "guardian",
-            q,
-            json!({ "id": EMMA_LOG, "after": page["pageInfo"]["endCursor"] }),
-        )
-        .await;
+    let second = app.gql("guardian", q, json!({ "id": EMMA_LOG, "after": page["pageInfo"]["endCursor"] })).await;
     let next = &second.ok()["log"]["accessLog"]["edges"];
     assert_eq!(next[0]["node"]["actorName"], "Ingrid Lærer");
     let t0 = page["edges"][1]["node"]["at"].as_str().unwrap().to_owned();
@@ -148,35 +127,29 @@ async fn owners_page_through_the_access_log_newest_first() {
 #[tokio::test]
 async fn the_municipal_admin_audits_and_the_audit_is_itself_recorded() {
     let app = TestApp::demo().await;
-    app.gql("coordinator", PAGE, json!({ "id": EMMA_LOG }))
-        .await;
+    app.gql("coordinator", PAGE, json!({ "id": EMMA_LOG })).await;
     let audit = app
-        .gql("municipaladmin", "query($id: ID!) { log(id: $id) { accessLog { edges { node { actorName actorRole action } } } } }", json!({ "id": EMMA_LOG }))
+        .gql(
+            "municipaladmin",
+            "query($id: ID!) { log(id: $id) { accessLog { edges { node { actorName actorRole action } } } } }",
+            json!({ "id": EMMA_LOG }),
+        )
         .await;
     let edges = &audit.ok()["log"]["accessLog"]["edges"];
     // The audit is recorded before the page is read, so it is the newest entry on it.
     assert_eq!(edges[0]["node"]["actorName"], "Mona Kommuneadmin");
     assert_eq!(edges[1]["node"]["actorName"], "Ingrid Lærer");
     let e = newest(&app).await;
-    assert_eq!(
-        (e["actorRole"].as_str(), e["objectType"].as_str()),
-        (Some("MUNICIPAL_ADMIN"), Some("ACCESS_LOG"))
-    );
+    assert_eq!((e["actorRole"].as_str(), e["objectType"].as_str()), (Some("MUNICIPAL_ADMIN"), Some("ACCESS_LOG")));
 }
 
 #[tokio::test]
 async fn nobody_can_change_or_delete_entries() {
     let app = TestApp::demo().await;
-    app.gql("coordinator", PAGE, json!({ "id": EMMA_LOG }))
-        .await
-        .ok();
+    app.gql("coordinator", PAGE, json!({ "id": EMMA_LOG })).await.ok();
     let mut conn = app.conn().await;
     // The test connects as a superuser that owns the table: the database refuses even that.
-    for sql in [
-        "UPDATE access_log SET action = 'UPDATE'",
-        "DELETE FROM access_log",
-        "TRUNCATE access_log",
-    ] {
+    for sql in ["UPDATE access_log SET action = 'UPDATE'", "DELETE FROM access_log", "TRUNCATE access_log"] {
         let err = conn.batch_execute(sql).await.expect_err(sql);
         assert!(err.to_string().contains("append-only"), "{sql}: {err}");
     }
@@ -187,38 +160,20 @@ async fn nobody_can_change_or_delete_entries() {
 async fn a_read_fails_when_its_access_log_entry_cannot_be_stored() {
     let app = TestApp::demo().await;
     break_access_log(&app).await;
-    let r = app
-        .gql("coordinator", PAGE, json!({ "id": EMMA_LOG }))
-        .await;
-    assert!(
-        r.data().is_null(),
-        "nothing is shown that was not recorded: {:#}",
-        r.body
-    );
+    let r = app.gql("coordinator", PAGE, json!({ "id": EMMA_LOG })).await;
+    assert!(r.data().is_null(), "nothing is shown that was not recorded: {:#}", r.body);
     assert_eq!(r.codes(), vec!["INTERNAL"]);
     let correlation = &r.errors()[0]["extensions"]["correlationId"];
-    assert!(
-        correlation.as_str().is_some_and(|c| c.len() == 36),
-        "{correlation}"
-    );
-    assert!(
-        !r.body.to_string().contains("access-log fault"),
-        "no database text reaches the client"
-    );
+    assert!(correlation.as_str().is_some_and(|c| c.len() == 36), "{correlation}");
+    assert!(!r.body.to_string().contains("access-log fault"), "no database text reaches the client");
     // Owners' reads are not professional reads, so they still work.
-    app.gql("guardian", PAGE, json!({ "id": EMMA_LOG }))
-        .await
-        .ok();
+    app.gql("guardian", PAGE, json!({ "id": EMMA_LOG })).await.ok();
 }
 
 #[tokio::test]
 async fn a_write_fails_and_changes_nothing_when_its_entry_cannot_be_stored() {
     let app = TestApp::demo().await;
-    let messages = app
-        .count(&format!(
-            "SELECT count(*) AS n FROM message WHERE log_id = '{EMMA_LOG}'"
-        ))
-        .await;
+    let messages = app.count(&format!("SELECT count(*) AS n FROM message WHERE log_id = '{EMMA_LOG}'")).await;
     let events = app.count("SELECT count(*) AS n FROM event").await;
     break_access_log(&app).await;
     let r = app
@@ -229,18 +184,8 @@ async fn a_write_fails_and_changes_nothing_when_its_entry_cannot_be_stored() {
         )
         .await;
     r.err("INTERNAL");
-    assert_eq!(
-        app.count(&format!(
-            "SELECT count(*) AS n FROM message WHERE log_id = '{EMMA_LOG}'"
-        ))
-        .await,
-        messages
-    );
-    assert_eq!(
-        app.count("SELECT count(*) AS n FROM event").await,
-        events,
-        "no event for a write that did not happen"
-    );
+    assert_eq!(app.count(&format!("SELECT count(*) AS n FROM message WHERE log_id = '{EMMA_LOG}'")).await, messages);
+    assert_eq!(app.count("SELECT count(*) AS n FROM event").await, events, "no event for a write that did not happen");
 }
 
 /// A database fault: every insert into the access log raises.

@@ -92,40 +92,18 @@ fn log_spec() -> impl Strategy<Value = LogSpec> {
         std::array::from_fn::<_, 4, _>(|_| proptest::option::of(proptest::bool::weighted(0.2))),
         0..4usize,
     )
-        .prop_map(
-            |(
-                status,
-                mut guardians,
-                youth,
-                log_consents,
-                unit_consents,
-                mut participants,
-                coordinator,
-            )| {
-                if !guardians.iter().any(|g| *g) {
-                    guardians[0] = true;
-                }
-                participants[coordinator] = Some(false);
-                LogSpec {
-                    status,
-                    guardians,
-                    youth,
-                    log_consents,
-                    unit_consents,
-                    participants,
-                    coordinator,
-                }
-            },
-        )
+        .prop_map(|(status, mut guardians, youth, log_consents, unit_consents, mut participants, coordinator)| {
+            if !guardians.iter().any(|g| *g) {
+                guardians[0] = true;
+            }
+            participants[coordinator] = Some(false);
+            LogSpec { status, guardians, youth, log_consents, unit_consents, participants, coordinator }
+        })
 }
 
 fn world() -> impl Strategy<Value = World> {
-    (
-        proptest::collection::vec(log_spec(), 1..=3),
-        [any::<bool>(); STAFF],
-        any::<bool>(),
-    )
-        .prop_map(|(mut logs, unit_admin, municipal_admin)| {
+    (proptest::collection::vec(log_spec(), 1..=3), [any::<bool>(); STAFF], any::<bool>()).prop_map(
+        |(mut logs, unit_admin, municipal_admin)| {
             // A child has one record, so c3 can be the child of one log only.
             let mut youth_taken = false;
             for log in &mut logs {
@@ -136,12 +114,9 @@ fn world() -> impl Strategy<Value = World> {
                     youth_taken = true;
                 }
             }
-            World {
-                logs,
-                unit_admin,
-                municipal_admin,
-            }
-        })
+            World { logs, unit_admin, municipal_admin }
+        },
+    )
 }
 
 // ---- The reference model: DESIGN.md §3, restated. ----
@@ -193,19 +168,11 @@ impl LogSpec {
     }
 
     fn effective_status(&self) -> Status {
-        if self.status == Status::Active && !self.owners_consented() {
-            Status::Passive
-        } else {
-            self.status
-        }
+        if self.status == Status::Active && !self.owners_consented() { Status::Passive } else { self.status }
     }
 
     fn unit_consented(&self, unit: usize) -> bool {
-        if unit == 0 {
-            self.owners_consented()
-        } else {
-            self.unit_consents[unit - 1].valid()
-        }
+        if unit == 0 { self.owners_consented() } else { self.unit_consents[unit - 1].valid() }
     }
 
     /// Whether `s` takes part with content access: active log, consented unit.
@@ -307,8 +274,7 @@ fn q(s: &str) -> String {
 async fn build(app: &TestApp, world: &World) -> Built {
     let municipality = Uuid::new_v4();
     let units: Vec<Uuid> = (0..3).map(|_| Uuid::new_v4()).collect();
-    let mut sql =
-        format!("INSERT INTO municipality (id, name) VALUES ('{municipality}', 'Tilfeldig');");
+    let mut sql = format!("INSERT INTO municipality (id, name) VALUES ('{municipality}', 'Tilfeldig');");
     for (i, u) in units.iter().enumerate() {
         sql += &format!(
             "INSERT INTO unit (id, municipality_id, name, service_kind) VALUES ('{u}', '{municipality}', 'Enhet {i}', 'OTHER');"
@@ -360,18 +326,10 @@ async fn build(app: &TestApp, world: &World) -> Built {
         let log = Uuid::new_v4();
         let child = Uuid::new_v4();
         // The child is c3 (at consent age) or someone without a login.
-        let child_nid = if spec.youth == Some(true) {
-            citizens[3].1.clone()
-        } else {
-            national_id(8)
-        };
+        let child_nid = if spec.youth == Some(true) { citizens[3].1.clone() } else { national_id(8) };
         let born = stafett_schema::national_id::birth_date(&child_nid).expect("valid");
         let status = format!("{:?}", spec.status).to_uppercase();
-        let closed = if spec.status == Status::Closed {
-            "now()"
-        } else {
-            "NULL"
-        };
+        let closed = if spec.status == Status::Closed { "now()" } else { "NULL" };
         sql += &format!(
             "INSERT INTO child (id, municipality_id, name, national_id, birth_date) VALUES ('{child}', '{municipality}', 'Barn', {}, '{born}');
              INSERT INTO log (id, municipality_id, unit_id, child_id, status, presentation, created_by, closed_at)
@@ -397,17 +355,11 @@ async fn build(app: &TestApp, world: &World) -> Built {
         for (s, p) in spec.participants.iter().enumerate() {
             let Some(left) = p else { continue };
             let pid = Uuid::new_v4();
-            let (left_at, reason) = if *left {
-                ("now()", "'REMOVED'")
-            } else {
-                ("NULL", "NULL")
-            };
+            let (left_at, reason) = if *left { ("now()", "'REMOVED'") } else { ("NULL", "NULL") };
             sql += &format!(
                 "INSERT INTO participant (id, log_id, staff_id, unit_id, added_by, left_at, left_reason)
                      VALUES ('{pid}', '{log}', '{}', '{}', '{}', {left_at}, {reason});",
-                staff[s],
-                units[STAFF_UNIT[s]],
-                staff[0]
+                staff[s], units[STAFF_UNIT[s]], staff[0]
             );
             if s == spec.coordinator {
                 sql += &format!(
@@ -442,14 +394,8 @@ async fn build(app: &TestApp, world: &World) -> Built {
         logs.push(log);
     }
     let mut conn = app.conn().await;
-    conn.batch_execute(&format!("BEGIN; {sql} COMMIT;"))
-        .await
-        .unwrap_or_else(|e| panic!("building the world: {e}"));
-    Built {
-        citizens,
-        staff,
-        logs,
-    }
+    conn.batch_execute(&format!("BEGIN; {sql} COMMIT;")).await.unwrap_or_else(|e| panic!("building the world: {e}"));
+    Built { citizens, staff, logs }
 }
 
 fn consent_sql(log: Uuid, by: Uuid, unit: Option<Uuid>, state: Consent) -> String {
@@ -461,12 +407,7 @@ fn consent_sql(log: Uuid, by: Uuid, unit: Option<Uuid>, state: Consent) -> Strin
         Consent::None => return String::new(),
         Consent::Valid => ("now()", "NULL", "NULL", "NULL"),
         Consent::Withdrawn => ("now()", "NULL", "now()", "'WITHDRAWN'"),
-        Consent::Expired => (
-            "now() - interval '2 days'",
-            "now() - interval '1 day'",
-            "NULL",
-            "NULL",
-        ),
+        Consent::Expired => ("now() - interval '2 days'", "now() - interval '1 day'", "NULL", "NULL"),
     };
     format!(
         "INSERT INTO consent (id, log_id, scope, unit_id, given_by, method, given_at, expires_at, withdrawn_at, withdrawal_reason)
@@ -503,39 +444,20 @@ async fn check(app: &TestApp, world: &World) -> Result<(), TestCaseError> {
     let built = build(app, world).await;
     let principals: Vec<(Who, String)> = (0..CITIZENS)
         .map(|c| {
-            (
-                Who::Citizen(c),
-                TestApp::token_for(&Identity::Citizen {
-                    pid: built.citizens[c].1.clone(),
-                    name: None,
-                }),
-            )
+            (Who::Citizen(c), TestApp::token_for(&Identity::Citizen { pid: built.citizens[c].1.clone(), name: None }))
         })
         .chain((0..STAFF).map(|s| {
-            (
-                Who::Staff(s),
-                TestApp::token_for(&Identity::Staff {
-                    external_id: format!("rand-{}", built.staff[s]),
-                }),
-            )
+            (Who::Staff(s), TestApp::token_for(&Identity::Staff { external_id: format!("rand-{}", built.staff[s]) }))
         }))
         .collect();
-    let aliases: String = built
-        .logs
-        .iter()
-        .enumerate()
-        .map(|(i, id)| format!("l{i}: log(id: \"{id}\") {{ {SELECTION} }} "))
-        .collect();
+    let aliases: String =
+        built.logs.iter().enumerate().map(|(i, id)| format!("l{i}: log(id: \"{id}\") {{ {SELECTION} }} ")).collect();
     let query = format!("{{ {aliases} logs(first: 100) {{ edges {{ node {{ id }} }} }} }}");
     for (who, token) in &principals {
         let r = app.gql_with_token(Some(token), &query, json!({})).await;
         let listed: BTreeSet<String> = r.data()["logs"]["edges"]
             .as_array()
-            .map(|a| {
-                a.iter()
-                    .filter_map(|e| e["node"]["id"].as_str().map(str::to_owned))
-                    .collect()
-            })
+            .map(|a| a.iter().filter_map(|e| e["node"]["id"].as_str().map(str::to_owned)).collect())
             .unwrap_or_default();
         for (i, spec) in world.logs.iter().enumerate() {
             let expected = model(world, spec, *who);
@@ -554,28 +476,14 @@ async fn check(app: &TestApp, world: &World) -> Result<(), TestCaseError> {
             };
             prop_assert!(!log.is_null(), "a visible log was hidden: {}", ctx());
             let status = format!("{:?}", spec.effective_status()).to_uppercase();
-            prop_assert_eq!(
-                log["status"].as_str(),
-                Some(status.as_str()),
-                "status: {}",
-                ctx()
-            );
+            prop_assert_eq!(log["status"].as_str(), Some(status.as_str()), "status: {}", ctx());
             for f in FIELDS {
                 let value = field_value(log, f);
-                prop_assert_eq!(
-                    !value.is_null(),
-                    allowed.contains(&f),
-                    "field {:?}: {}",
-                    f,
-                    ctx()
-                );
+                prop_assert_eq!(!value.is_null(), allowed.contains(&f), "field {:?}: {}", f, ctx());
             }
             // Messages: the private one (s0 to c0) only for its author and addressee.
-            let private_seen = log["messages"]["edges"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .any(|m| m["node"]["body"] == "Privat");
+            let private_seen =
+                log["messages"]["edges"].as_array().into_iter().flatten().any(|m| m["node"]["body"] == "Privat");
             if allowed.contains(&Field::Messages) {
                 let party = matches!(who, Who::Staff(0) | Who::Citizen(0));
                 prop_assert_eq!(private_seen, party, "the private message: {}", ctx());
@@ -587,21 +495,10 @@ async fn check(app: &TestApp, world: &World) -> Result<(), TestCaseError> {
 
 #[test]
 fn no_principal_ever_reads_what_the_tables_forbid() {
-    let cases = std::env::var("STAFETT_PROPTEST_CASES")
-        .ok()
-        .and_then(|c| c.parse().ok())
-        .unwrap_or(200);
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap();
+    let cases = std::env::var("STAFETT_PROPTEST_CASES").ok().and_then(|c| c.parse().ok()).unwrap_or(200);
+    let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
     let app = rt.block_on(TestApp::empty());
-    let mut runner = TestRunner::new(Config {
-        cases,
-        failure_persistence: None,
-        ..Config::default()
-    });
+    let mut runner = TestRunner::new(Config { cases, failure_persistence: None, ..Config::default() });
     let result = runner.run(&world(), |w| rt.block_on(check(&app, &w)));
     if let Err(e) = result {
         panic!("{e}");

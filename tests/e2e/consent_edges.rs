@@ -12,7 +12,11 @@ const GOALS: &str = "query($id: ID!) { log(id: $id) { status goals { id } } }";
 /// The id of `persona`'s valid consent on Emma's log (the log itself, or a unit).
 async fn consent_id(app: &TestApp, persona: &str, unit: Option<uuid::Uuid>) -> String {
     let r = app
-        .gql(persona, "query($id: ID!) { log(id: $id) { consents { id scope valid unit { id } givenBy { id } } } }", json!({ "id": EMMA_LOG }))
+        .gql(
+            persona,
+            "query($id: ID!) { log(id: $id) { consents { id scope valid unit { id } givenBy { id } } } }",
+            json!({ "id": EMMA_LOG }),
+        )
         .await;
     let me = json!(ids::person(persona));
     r.ok()["log"]["consents"]
@@ -40,10 +44,7 @@ async fn withdraw(app: &TestApp, persona: &str, consent: &str) -> Gql {
 }
 
 async fn status(app: &TestApp, persona: &str) -> Value {
-    app.gql(persona, GOALS, json!({ "id": EMMA_LOG }))
-        .await
-        .data()["log"]["status"]
-        .clone()
+    app.gql(persona, GOALS, json!({ "id": EMMA_LOG })).await.data()["log"]["status"].clone()
 }
 
 #[tokio::test]
@@ -52,32 +53,20 @@ async fn an_expired_consent_stops_granting_access_without_anyone_acting() {
     let own = consent_id(&app, "guardian2", None).await;
     withdraw(&app, "guardian2", &own).await.ok();
     let expires = (Utc::now() + Duration::seconds(2)).to_rfc3339();
-    app.gql("guardian2", "mutation($l: ID!, $e: DateTime) { giveConsent(input: { logId: $l, expiresAt: $e }) { expiresAt } }", json!({ "l": EMMA_LOG, "e": expires }))
-        .await
-        .ok();
+    app.gql(
+        "guardian2",
+        "mutation($l: ID!, $e: DateTime) { giveConsent(input: { logId: $l, expiresAt: $e }) { expiresAt } }",
+        json!({ "l": EMMA_LOG, "e": expires }),
+    )
+    .await
+    .ok();
     assert_eq!(status(&app, "guardian").await, "ACTIVE");
-    assert!(
-        app.gql("participant", GOALS, json!({ "id": EMMA_LOG }))
-            .await
-            .ok()["log"]["goals"]
-            .is_array()
-    );
+    assert!(app.gql("participant", GOALS, json!({ "id": EMMA_LOG })).await.ok()["log"]["goals"].is_array());
     tokio::time::sleep(std::time::Duration::from_millis(2_500)).await;
-    assert_eq!(
-        status(&app, "guardian").await,
-        "PASSIVE",
-        "the log reads passive once the consent lapsed"
-    );
-    app.gql("participant", GOALS, json!({ "id": EMMA_LOG }))
-        .await
-        .err("NOT_FOUND");
-    let holder = app
-        .gql("coordinator", GOALS, json!({ "id": EMMA_LOG }))
-        .await;
-    assert!(
-        holder.data()["log"]["goals"].is_null(),
-        "the coordinator keeps metadata only"
-    );
+    assert_eq!(status(&app, "guardian").await, "PASSIVE", "the log reads passive once the consent lapsed");
+    app.gql("participant", GOALS, json!({ "id": EMMA_LOG })).await.err("NOT_FOUND");
+    let holder = app.gql("coordinator", GOALS, json!({ "id": EMMA_LOG })).await;
+    assert!(holder.data()["log"]["goals"].is_null(), "the coordinator keeps metadata only");
 }
 
 #[tokio::test]
@@ -89,24 +78,17 @@ async fn an_expired_unit_consent_shuts_out_only_that_unit() {
     app.gql("guardian", "mutation($l: ID!, $u: ID!, $e: DateTime) { giveConsent(input: { logId: $l, unitId: $u, expiresAt: $e }) { id } }", json!({ "l": EMMA_LOG, "u": HEALTH_STATION, "e": expires }))
         .await
         .ok();
-    app.gql("coordinator", "mutation($i: AddParticipantInput!) { addParticipant(input: $i) { id } }", json!({ "i": { "logId": EMMA_LOG, "staffId": ids::person("participant"), "unitId": HEALTH_STATION } }))
-        .await
-        .ok();
-    assert!(
-        app.gql("participant", GOALS, json!({ "id": EMMA_LOG }))
-            .await
-            .ok()["log"]["goals"]
-            .is_array()
-    );
+    app.gql(
+        "coordinator",
+        "mutation($i: AddParticipantInput!) { addParticipant(input: $i) { id } }",
+        json!({ "i": { "logId": EMMA_LOG, "staffId": ids::person("participant"), "unitId": HEALTH_STATION } }),
+    )
+    .await
+    .ok();
+    assert!(app.gql("participant", GOALS, json!({ "id": EMMA_LOG })).await.ok()["log"]["goals"].is_array());
     tokio::time::sleep(std::time::Duration::from_millis(2_500)).await;
-    app.gql("participant", GOALS, json!({ "id": EMMA_LOG }))
-        .await
-        .err("NOT_FOUND");
-    assert_eq!(
-        status(&app, "coordinator").await,
-        "ACTIVE",
-        "the log itself stays active"
-    );
+    app.gql("participant", GOALS, json!({ "id": EMMA_LOG })).await.err("NOT_FOUND");
+    assert_eq!(status(&app, "coordinator").await, "ACTIVE", "the log itself stays active");
 }
 
 #[tokio::test]
@@ -139,26 +121,14 @@ async fn withdrawing_one_units_consent_removes_only_that_units_participants() {
         .await;
     let log = &r.ok()["log"];
     assert_eq!(log["status"], "ACTIVE");
-    let units: Vec<&Value> = log["participants"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|p| &p["unit"]["id"])
-        .collect();
+    let units: Vec<&Value> = log["participants"].as_array().unwrap().iter().map(|p| &p["unit"]["id"]).collect();
     assert_eq!(
         units,
         [&json!(SCHOOL), &json!(PPT)],
         "the school's coordinator and PPT stay; the health station leaves"
     );
-    app.gql("participant", GOALS, json!({ "id": EMMA_LOG }))
-        .await
-        .err("NOT_FOUND");
-    assert!(
-        app.gql("unconsented", GOALS, json!({ "id": EMMA_LOG }))
-            .await
-            .ok()["log"]["goals"]
-            .is_array()
-    );
+    app.gql("participant", GOALS, json!({ "id": EMMA_LOG })).await.err("NOT_FOUND");
+    assert!(app.gql("unconsented", GOALS, json!({ "id": EMMA_LOG })).await.ok()["log"]["goals"].is_array());
 }
 
 #[tokio::test]
@@ -168,15 +138,9 @@ async fn either_guardians_withdrawal_makes_the_log_passive() {
         let own = consent_id(&app, guardian, None).await;
         withdraw(&app, guardian, &own).await.ok();
         assert_eq!(status(&app, "guardian").await, "PASSIVE", "{guardian}");
-        app.gql("participant", GOALS, json!({ "id": EMMA_LOG }))
-            .await
-            .err("NOT_FOUND");
+        app.gql("participant", GOALS, json!({ "id": EMMA_LOG })).await.err("NOT_FOUND");
         // A guardian cannot withdraw the other guardian's consent to the log.
-        let other = if guardian == "guardian" {
-            "guardian2"
-        } else {
-            "guardian"
-        };
+        let other = if guardian == "guardian" { "guardian2" } else { "guardian" };
         let theirs = consent_id(&app, other, None).await;
         withdraw(&app, guardian, &theirs).await.err("FORBIDDEN");
     }
@@ -187,58 +151,24 @@ async fn a_child_reaching_the_consent_age_becomes_an_owner_and_can_withdraw() {
     let app = TestApp::demo().await;
     // Fifteen years and a few days old: an owner at consent age 15, not at 16.
     let born = Utc::now().date_naive() - Duration::days(15 * 365 + 10);
-    let nid = (500..900)
-        .find_map(|i| stafett_schema::national_id::generate(born, i, true))
-        .unwrap();
+    let nid = (500..900).find_map(|i| stafett_schema::national_id::generate(born, i, true)).unwrap();
     let log = create_log(&app, &nid, born).await;
     for persona in ["guardian", "guardian2"] {
-        app.gql(
-            persona,
-            "mutation($l: ID!) { giveConsent(input: { logId: $l }) { id } }",
-            json!({ "l": log }),
-        )
-        .await
-        .ok();
+        app.gql(persona, "mutation($l: ID!) { giveConsent(input: { logId: $l }) { id } }", json!({ "l": log }))
+            .await
+            .ok();
     }
-    let youth = TestApp::token_for(&Identity::Citizen {
-        pid: nid.clone(),
-        name: Some("Tiril".into()),
-    });
+    let youth = TestApp::token_for(&Identity::Citizen { pid: nid.clone(), name: Some("Tiril".into()) });
     let q = "query($id: ID!) { log(id: $id) { status myRoles goals { id } } }";
-    let at_16 = app
-        .gql_with_token(Some(&youth), q, json!({ "id": log }))
-        .await;
+    let at_16 = app.gql_with_token(Some(&youth), q, json!({ "id": log })).await;
     at_16.err("NOT_FOUND");
-    assert_eq!(
-        app.count("SELECT consent_age::bigint AS n FROM municipality")
-            .await,
-        16,
-        "the default is 16"
-    );
+    assert_eq!(app.count("SELECT consent_age::bigint AS n FROM municipality").await, 16, "the default is 16");
 
-    app.gql(
-        "municipaladmin",
-        "mutation { setConsentAge(consentAge: 15) }",
-        json!({}),
-    )
-    .await
-    .ok();
-    app.gql(
-        "municipaladmin",
-        "mutation { setConsentAge(consentAge: 14) }",
-        json!({}),
-    )
-    .await
-    .err("BAD_USER_INPUT");
-    let owner = app
-        .gql_with_token(Some(&youth), q, json!({ "id": log }))
-        .await;
+    app.gql("municipaladmin", "mutation { setConsentAge(consentAge: 15) }", json!({})).await.ok();
+    app.gql("municipaladmin", "mutation { setConsentAge(consentAge: 14) }", json!({})).await.err("BAD_USER_INPUT");
+    let owner = app.gql_with_token(Some(&youth), q, json!({ "id": log })).await;
     assert_eq!(owner.ok()["log"]["myRoles"], json!(["YOUTH"]));
-    assert_eq!(
-        owner.data()["log"]["status"],
-        "PASSIVE",
-        "at consent age the youth's own consent is required"
-    );
+    assert_eq!(owner.data()["log"]["status"], "PASSIVE", "at consent age the youth's own consent is required");
     app.gql_with_token(
         Some(&youth),
         "mutation($l: ID!) { giveConsent(input: { logId: $l }) { id } }",
@@ -246,14 +176,13 @@ async fn a_child_reaching_the_consent_age_becomes_an_owner_and_can_withdraw() {
     )
     .await
     .ok();
-    assert_eq!(
-        app.gql_with_token(Some(&youth), q, json!({ "id": log }))
-            .await
-            .ok()["log"]["status"],
-        "ACTIVE"
-    );
+    assert_eq!(app.gql_with_token(Some(&youth), q, json!({ "id": log })).await.ok()["log"]["status"], "ACTIVE");
     let consents = app
-        .gql_with_token(Some(&youth), "query($id: ID!) { log(id: $id) { consents { id scope valid givenBy { __typename } } } }", json!({ "id": log }))
+        .gql_with_token(
+            Some(&youth),
+            "query($id: ID!) { log(id: $id) { consents { id scope valid givenBy { __typename } } } }",
+            json!({ "id": log }),
+        )
         .await;
     let own = consents.ok()["log"]["consents"]
         .as_array()
@@ -270,12 +199,7 @@ async fn a_child_reaching_the_consent_age_becomes_an_owner_and_can_withdraw() {
         )
         .await;
     assert_eq!(w.ok()["withdrawConsent"]["valid"], false);
-    assert_eq!(
-        app.gql_with_token(Some(&youth), q, json!({ "id": log }))
-            .await
-            .ok()["log"]["status"],
-        "PASSIVE"
-    );
+    assert_eq!(app.gql_with_token(Some(&youth), q, json!({ "id": log })).await.ok()["log"]["status"], "PASSIVE");
 }
 
 #[tokio::test]
@@ -305,23 +229,25 @@ async fn paper_consent_is_marked_and_audited() {
         .await;
     assert_eq!(audited, 1);
     // A participant may not register consents, and a paper consent needs its reference.
-    app.gql("participant", "mutation($i: PaperConsentInput!) { registerPaperConsent(input: $i) { id } }", json!({ "i": { "logId": EMMA_LOG, "ownerId": ids::person("guardian"), "documentReference": "x" } }))
-        .await
-        .err("FORBIDDEN");
-    app.gql("coordinator", "mutation($i: PaperConsentInput!) { registerPaperConsent(input: $i) { id } }", json!({ "i": { "logId": EMMA_LOG, "ownerId": ids::person("guardian"), "documentReference": "  " } }))
-        .await
-        .err("BAD_USER_INPUT");
+    app.gql(
+        "participant",
+        "mutation($i: PaperConsentInput!) { registerPaperConsent(input: $i) { id } }",
+        json!({ "i": { "logId": EMMA_LOG, "ownerId": ids::person("guardian"), "documentReference": "x" } }),
+    )
+    .await
+    .err("FORBIDDEN");
+    app.gql(
+        "coordinator",
+        "mutation($i: PaperConsentInput!) { registerPaperConsent(input: $i) { id } }",
+        json!({ "i": { "logId": EMMA_LOG, "ownerId": ids::person("guardian"), "documentReference": "  " } }),
+    )
+    .await
+    .err("BAD_USER_INPUT");
 }
 
 async fn create_log(app: &TestApp, child_nid: &str, born: NaiveDate) -> String {
-    let guardian = stafett_server::demo::Persona::find("guardian")
-        .unwrap()
-        .national_id()
-        .unwrap();
-    let guardian2 = stafett_server::demo::Persona::find("guardian2")
-        .unwrap()
-        .national_id()
-        .unwrap();
+    let guardian = stafett_server::demo::Persona::find("guardian").unwrap().national_id().unwrap();
+    let guardian2 = stafett_server::demo::Persona::find("guardian2").unwrap().national_id().unwrap();
     let r = app
         .gql(
             "unitadmin",
@@ -331,8 +257,5 @@ async fn create_log(app: &TestApp, child_nid: &str, born: NaiveDate) -> String {
                 "guardians": [{ "nationalId": guardian, "name": "Ola Nordmann" }, { "nationalId": guardian2, "name": "Kari Nordmann" }] } }),
         )
         .await;
-    r.data()["createLog"]["id"]
-        .as_str()
-        .expect("log created")
-        .to_owned()
+    r.data()["createLog"]["id"].as_str().expect("log created").to_owned()
 }

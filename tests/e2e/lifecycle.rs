@@ -30,21 +30,11 @@ async fn a_log_lives_from_creation_to_deletion() {
     let app = TestApp::demo().await;
     let child_nid = (500..900)
         .find_map(|i| {
-            stafett_schema::national_id::generate(
-                chrono::NaiveDate::from_ymd_opt(2015, 5, 5).unwrap(),
-                i,
-                true,
-            )
+            stafett_schema::national_id::generate(chrono::NaiveDate::from_ymd_opt(2015, 5, 5).unwrap(), i, true)
         })
         .unwrap();
-    let guardian_nid = stafett_server::demo::Persona::find("guardian")
-        .unwrap()
-        .national_id()
-        .unwrap();
-    let guardian2_nid = stafett_server::demo::Persona::find("guardian2")
-        .unwrap()
-        .national_id()
-        .unwrap();
+    let guardian_nid = stafett_server::demo::Persona::find("guardian").unwrap().national_id().unwrap();
+    let guardian2_nid = stafett_server::demo::Persona::find("guardian2").unwrap().national_id().unwrap();
 
     // 1. The unit admin creates a DRAFT log, names the coordinator and registers the guardians.
     let bad = app
@@ -56,10 +46,7 @@ async fn a_log_lives_from_creation_to_deletion() {
                 "guardians": [{ "nationalId": guardian_nid, "name": "Ola Nordmann" }] } }),
         )
         .await;
-    assert!(
-        bad.err("BAD_USER_INPUT").contains("nationalId"),
-        "an invalid fødselsnummer is refused"
-    );
+    assert!(bad.err("BAD_USER_INPUT").contains("nationalId"), "an invalid fødselsnummer is refused");
     let created = app
         .gql(
             "unitadmin",
@@ -71,29 +58,16 @@ async fn a_log_lives_from_creation_to_deletion() {
                 "initiative": "Skolen ønsker samarbeid om Lars' trivsel." } }),
         )
         .await;
-    let log = created.data()["createLog"]["id"]
-        .as_str()
-        .expect("created")
-        .to_owned();
+    let log = created.data()["createLog"]["id"].as_str().expect("created").to_owned();
     assert_eq!(created.data()["createLog"]["status"], "DRAFT");
-    assert_eq!(
-        created.data()["createLog"]["child"]["name"],
-        "Lars Nordmann"
-    );
+    assert_eq!(created.data()["createLog"]["child"]["name"], "Lars Nordmann");
     // The unit admin sees metadata only; the birth date is FORBIDDEN.
     assert_eq!(created.codes(), vec!["FORBIDDEN"]);
     let draft = state(&app, "coordinator", &log).await;
     assert_eq!(draft.data()["log"]["status"], "DRAFT");
     assert_eq!(draft.data()["log"]["coordinator"]["name"], "Ingrid Lærer");
-    assert!(
-        draft.data()["log"]["goals"].is_null(),
-        "no content before consent"
-    );
-    assert_eq!(
-        state(&app, "guardian", &log).await.ok()["log"]["status"],
-        "DRAFT",
-        "the owner sees her log"
-    );
+    assert!(draft.data()["log"]["goals"].is_null(), "no content before consent");
+    assert_eq!(state(&app, "guardian", &log).await.ok()["log"]["status"], "DRAFT", "the owner sees her log");
 
     // 2. One guardian consents digitally; the coordinator registers the other's paper consent.
     let consent = app
@@ -137,12 +111,7 @@ async fn a_log_lives_from_creation_to_deletion() {
     assert_eq!(proposal.ok()["proposeUnit"]["consented"], false);
     let add = "mutation($i: AddParticipantInput!) { addParticipant(input: $i) { id name role } }";
     let add_nurse = json!({ "i": { "logId": log, "staffId": ids::person("participant"), "unitId": HEALTH_STATION, "title": "helsesykepleier" } });
-    assert!(
-        app.gql("coordinator", add, add_nurse.clone())
-            .await
-            .err("BAD_USER_INPUT")
-            .contains("consented")
-    );
+    assert!(app.gql("coordinator", add, add_nurse.clone()).await.err("BAD_USER_INPUT").contains("consented"));
     app.gql(
         "guardian",
         "mutation($l: ID!, $u: ID!) { giveConsent(input: { logId: $l, unitId: $u }) { scope } }",
@@ -172,30 +141,32 @@ async fn a_log_lives_from_creation_to_deletion() {
         )
         .await;
     let measure_id = s(&measure.ok()["addMeasure"]["id"]).to_owned();
-    assert_eq!(
-        measure.data()["addMeasure"]["responsible"]["name"],
-        "Hanne Helsesøster"
-    );
+    assert_eq!(measure.data()["addMeasure"]["responsible"]["name"], "Hanne Helsesøster");
     let home = app
         .gql("guardian", "mutation($l: ID!) { addGoal(input: { logId: $l, area: HOME_LEISURE, btiLevel: 1, description: \"Faste leggetider\" }) { id } }", json!({ "l": log }))
         .await;
     home.ok();
     let updated = app
-        .gql("participant", "mutation($m: ID!) { updateMeasure(measureId: $m, input: { status: IN_PROGRESS }) { status } }", json!({ "m": measure_id }))
+        .gql(
+            "participant",
+            "mutation($m: ID!) { updateMeasure(measureId: $m, input: { status: IN_PROGRESS }) { status } }",
+            json!({ "m": measure_id }),
+        )
         .await;
     assert_eq!(updated.ok()["updateMeasure"]["status"], "IN_PROGRESS");
-    app.gql("participant", "mutation($m: ID!) { addEvaluation(input: { measureId: $m, body: \"God fremgang\" }) { id } }", json!({ "m": measure_id }))
-        .await
-        .ok();
+    app.gql(
+        "participant",
+        "mutation($m: ID!) { addEvaluation(input: { measureId: $m, body: \"God fremgang\" }) { id } }",
+        json!({ "m": measure_id }),
+    )
+    .await
+    .ok();
     let after_goals = state(&app, "guardian", &log).await;
     let goals = after_goals.ok()["log"]["goals"].as_array().unwrap().clone();
     assert_eq!(goals.len(), 2);
     assert_eq!(goals[0]["measures"][0]["status"], "IN_PROGRESS");
     assert_eq!(goals[0]["measures"][0]["deadline"], deadline.as_str());
-    assert_eq!(
-        goals[0]["measures"][0]["evaluations"][0]["body"],
-        "God fremgang"
-    );
+    assert_eq!(goals[0]["measures"][0]["evaluations"][0]["body"], "God fremgang");
 
     // 5. A meeting: invitation, minutes, and an immutable snapshot after it.
     let starts = (chrono::Utc::now() + chrono::Duration::days(3)).to_rfc3339();
@@ -212,28 +183,13 @@ async fn a_log_lives_from_creation_to_deletion() {
         .await;
     assert_eq!(minutes.ok()["recordMinutes"]["status"], "HELD");
     let after_meeting = state(&app, "guardian", &log).await;
-    assert_eq!(
-        after_meeting.ok()["log"]["snapshots"],
-        json!([{ "reason": "MEETING", "restricted": false }])
-    );
+    assert_eq!(after_meeting.ok()["log"]["snapshots"], json!([{ "reason": "MEETING", "restricted": false }]));
     let inbox = app
-        .gql(
-            "guardian",
-            "query($l: ID!) { log(id: $l) { messages { edges { node { kind } } } } }",
-            json!({ "l": log }),
-        )
+        .gql("guardian", "query($l: ID!) { log(id: $l) { messages { edges { node { kind } } } } }", json!({ "l": log }))
         .await;
-    let kinds: Vec<&str> = inbox.ok()["log"]["messages"]["edges"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| s(&e["node"]["kind"]))
-        .collect();
-    assert_eq!(
-        kinds,
-        vec!["MINUTES", "INVITATION"],
-        "invitation and minutes went out as messages"
-    );
+    let kinds: Vec<&str> =
+        inbox.ok()["log"]["messages"]["edges"].as_array().unwrap().iter().map(|e| s(&e["node"]["kind"])).collect();
+    assert_eq!(kinds, vec!["MINUTES", "INVITATION"], "invitation and minutes went out as messages");
 
     // 6. Handover: proposed to the nurse, who accepts; history is kept.
     let to_stranger = app
@@ -245,7 +201,11 @@ async fn a_log_lives_from_creation_to_deletion() {
         .await;
     to_stranger.err("FORBIDDEN");
     let handover = app
-        .gql("coordinator", "mutation($l: ID!, $p: ID!) { proposeHandover(logId: $l, participantId: $p) { id status } }", json!({ "l": log, "p": nurse_participant }))
+        .gql(
+            "coordinator",
+            "mutation($l: ID!, $p: ID!) { proposeHandover(logId: $l, participantId: $p) { id status } }",
+            json!({ "l": log, "p": nurse_participant }),
+        )
         .await;
     assert_eq!(handover.ok()["proposeHandover"]["status"], "PENDING");
     let handover_id = s(&handover.data()["proposeHandover"]["id"]).to_owned();
@@ -254,22 +214,12 @@ async fn a_log_lives_from_creation_to_deletion() {
         "Ingrid Lærer",
         "the baton moves only on acceptance"
     );
-    app.gql(
-        "participant",
-        "mutation($h: ID!) { acceptHandover(handoverId: $h) { id } }",
-        json!({ "h": handover_id }),
-    )
-    .await
-    .ok();
+    app.gql("participant", "mutation($h: ID!) { acceptHandover(handoverId: $h) { id } }", json!({ "h": handover_id }))
+        .await
+        .ok();
     let handed = state(&app, "guardian", &log).await;
-    assert_eq!(
-        handed.ok()["log"]["coordinator"]["name"],
-        "Hanne Helsesøster"
-    );
-    let history = handed.data()["log"]["coordinatorHistory"]
-        .as_array()
-        .unwrap()
-        .clone();
+    assert_eq!(handed.ok()["log"]["coordinator"]["name"], "Hanne Helsesøster");
+    let history = handed.data()["log"]["coordinatorHistory"].as_array().unwrap().clone();
     assert_eq!(history.len(), 2);
     assert_eq!(history[0]["coordinator"]["name"], "Ingrid Lærer");
     assert!(!history[0]["endedAt"].is_null());
@@ -289,29 +239,14 @@ async fn a_log_lives_from_creation_to_deletion() {
         .find(|c| c["scope"] == "LOG" && c["givenBy"]["id"] == json!(ids::person("guardian")))
         .map(|c| s(&c["id"]).to_owned())
         .unwrap();
-    app.gql(
-        "guardian",
-        "mutation($c: ID!) { withdrawConsent(consentId: $c) { valid } }",
-        json!({ "c": own }),
-    )
-    .await
-    .ok();
-    assert_eq!(
-        state(&app, "guardian", &log).await.ok()["log"]["status"],
-        "PASSIVE"
-    );
+    app.gql("guardian", "mutation($c: ID!) { withdrawConsent(consentId: $c) { valid } }", json!({ "c": own }))
+        .await
+        .ok();
+    assert_eq!(state(&app, "guardian", &log).await.ok()["log"]["status"], "PASSIVE");
     let hidden = state(&app, "coordinator", &log).await;
-    assert_eq!(
-        hidden.err("NOT_FOUND"),
-        "Log not found",
-        "the (former coordinator) participant sees nothing"
-    );
+    assert_eq!(hidden.err("NOT_FOUND"), "Log not found", "the (former coordinator) participant sees nothing");
     let holder = state(&app, "participant", &log).await;
-    assert_eq!(
-        holder.data()["log"]["status"],
-        "PASSIVE",
-        "the coordinator keeps metadata"
-    );
+    assert_eq!(holder.data()["log"]["status"], "PASSIVE", "the coordinator keeps metadata");
     assert!(holder.data()["log"]["goals"].is_null());
     let posted = app
         .gql(
@@ -323,17 +258,10 @@ async fn a_log_lives_from_creation_to_deletion() {
     posted.err("NOT_FOUND");
 
     // Consent given again: ACTIVE, and the participant sees the log again.
-    app.gql(
-        "guardian",
-        "mutation($l: ID!) { giveConsent(input: { logId: $l }) { valid } }",
-        json!({ "l": log }),
-    )
-    .await
-    .ok();
-    assert_eq!(
-        state(&app, "coordinator", &log).await.data()["log"]["status"],
-        "ACTIVE"
-    );
+    app.gql("guardian", "mutation($l: ID!) { giveConsent(input: { logId: $l }) { valid } }", json!({ "l": log }))
+        .await
+        .ok();
+    assert_eq!(state(&app, "coordinator", &log).await.data()["log"]["status"], "ACTIVE");
 
     // 8. Closed: frozen, with a final snapshot; professionals lose access.
     let closed = app
@@ -361,74 +289,38 @@ async fn a_log_lives_from_creation_to_deletion() {
         .await;
     frozen_goal.err("CONFLICT");
     let after_close = state(&app, "guardian", &log).await;
-    let snapshots = after_close.ok()["log"]["snapshots"]
-        .as_array()
-        .unwrap()
-        .clone();
+    let snapshots = after_close.ok()["log"]["snapshots"].as_array().unwrap().clone();
     assert_eq!(snapshots[0]["reason"], "CLOSING");
-    assert!(
-        after_close.data()["log"]["consents"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .all(|c| c["valid"] == false)
-    );
+    assert!(after_close.data()["log"]["consents"].as_array().unwrap().iter().all(|c| c["valid"] == false));
     state(&app, "coordinator", &log).await.err("NOT_FOUND");
 
     // 9. Reopened with both guardians' approval; only units consented again regain access.
-    let reopen = app
-        .gql(
-            "participant",
-            "mutation($l: ID!) { requestReopen(logId: $l) { status } }",
-            json!({ "l": log }),
-        )
-        .await;
+    let reopen =
+        app.gql("participant", "mutation($l: ID!) { requestReopen(logId: $l) { status } }", json!({ "l": log })).await;
     assert_eq!(reopen.ok()["requestReopen"]["status"], "PENDING");
-    app.gql(
-        "guardian",
-        "mutation($l: ID!) { approveReopen(logId: $l) { status } }",
-        json!({ "l": log }),
-    )
-    .await
-    .ok();
-    assert_eq!(
-        state(&app, "guardian", &log).await.ok()["log"]["status"],
-        "CLOSED",
-        "both guardians must approve"
-    );
-    let reopened = app
-        .gql(
-            "guardian2",
-            "mutation($l: ID!) { approveReopen(logId: $l) { status } }",
-            json!({ "l": log }),
-        )
-        .await;
+    app.gql("guardian", "mutation($l: ID!) { approveReopen(logId: $l) { status } }", json!({ "l": log })).await.ok();
+    assert_eq!(state(&app, "guardian", &log).await.ok()["log"]["status"], "CLOSED", "both guardians must approve");
+    let reopened =
+        app.gql("guardian2", "mutation($l: ID!) { approveReopen(logId: $l) { status } }", json!({ "l": log })).await;
     assert_eq!(reopened.ok()["approveReopen"]["status"], "ACTIVE");
     let school = state(&app, "coordinator", &log).await;
-    assert!(
-        school.data()["log"]["goals"].is_array(),
-        "the home unit is covered by the renewed log consent"
-    );
+    assert!(school.data()["log"]["goals"].is_array(), "the home unit is covered by the renewed log consent");
     let health = state(&app, "participant", &log).await;
-    assert!(
-        health.data()["log"]["goals"].is_null(),
-        "the health station has not been consented again"
-    );
-    assert_eq!(
-        health.data()["log"]["myRoles"],
-        json!(["COORDINATOR_METADATA_ONLY"])
-    );
+    assert!(health.data()["log"]["goals"].is_null(), "the health station has not been consented again");
+    assert_eq!(health.data()["log"]["myRoles"], json!(["COORDINATOR_METADATA_ONLY"]));
 
     // 10. Deletion requested by a guardian and processed by the municipal admin.
-    let request = app.gql("guardian", "mutation($l: ID!) { requestDeletion(logId: $l, reason: \"Vi ønsker sletting\") { id } }", json!({ "l": log })).await;
+    let request = app
+        .gql(
+            "guardian",
+            "mutation($l: ID!) { requestDeletion(logId: $l, reason: \"Vi ønsker sletting\") { id } }",
+            json!({ "l": log }),
+        )
+        .await;
     let request_id = s(&request.ok()["requestDeletion"]["id"]).to_owned();
-    app.gql(
-        "guardian",
-        "mutation($r: ID!) { processDeletion(requestId: $r) { id } }",
-        json!({ "r": request_id }),
-    )
-    .await
-    .err("FORBIDDEN");
+    app.gql("guardian", "mutation($r: ID!) { processDeletion(requestId: $r) { id } }", json!({ "r": request_id }))
+        .await
+        .err("FORBIDDEN");
     let processed = app
         .gql(
             "municipaladmin",
@@ -442,19 +334,8 @@ async fn a_log_lives_from_creation_to_deletion() {
     assert!(!d["deletedAt"].is_null());
     assert_eq!(d["goals"], json!([]), "live content is purged");
     assert_eq!(d["meetings"], json!([]));
-    assert!(
-        d["snapshots"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .all(|s| s["restricted"] == true),
-        "snapshots stay, restricted"
-    );
-    assert_eq!(
-        d["snapshots"].as_array().unwrap().len(),
-        3,
-        "meeting, closing, and closing before deletion"
-    );
+    assert!(d["snapshots"].as_array().unwrap().iter().all(|s| s["restricted"] == true), "snapshots stay, restricted");
+    assert_eq!(d["snapshots"].as_array().unwrap().len(), 3, "meeting, closing, and closing before deletion");
     let audit = app
         .gql(
             "municipaladmin",
@@ -463,22 +344,7 @@ async fn a_log_lives_from_creation_to_deletion() {
         )
         .await;
     assert!(audit.data()["log"]["snapshots"][0]["content"].is_null());
-    assert!(
-        audit.codes().iter().all(|c| c == "FORBIDDEN"),
-        "restricted snapshots: metadata only"
-    );
-    assert_eq!(
-        app.count(&format!(
-            "SELECT count(*) AS n FROM goal WHERE log_id = '{log}'"
-        ))
-        .await,
-        0
-    );
-    assert_eq!(
-        app.count(&format!(
-            "SELECT count(*) AS n FROM archive_snapshot WHERE log_id = '{log}'"
-        ))
-        .await,
-        3
-    );
+    assert!(audit.codes().iter().all(|c| c == "FORBIDDEN"), "restricted snapshots: metadata only");
+    assert_eq!(app.count(&format!("SELECT count(*) AS n FROM goal WHERE log_id = '{log}'")).await, 0);
+    assert_eq!(app.count(&format!("SELECT count(*) AS n FROM archive_snapshot WHERE log_id = '{log}'")).await, 3);
 }

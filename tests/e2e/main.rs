@@ -7,5 +7,8 @@ mod authz_existence;
 mod authz_inputs;
 mod authz_random;
 mod authz_read;
+mod clients;
 mod consent_edges;
+mod instances;
 mod lifecycle;
+mod realtime;

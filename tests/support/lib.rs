@@ -6,6 +6,9 @@
 //! parallel test processes build each template once.
 
 use axum::Router;
+pub mod process;
+pub mod ws;
+
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use diesel::prelude::*;
@@ -49,10 +52,7 @@ impl TestDb {
         // same template at the same instant; retry briefly.
         let mut attempts = 0;
         loop {
-            match admin
-                .batch_execute(&format!("CREATE DATABASE {name} TEMPLATE {template}"))
-                .await
-            {
+            match admin.batch_execute(&format!("CREATE DATABASE {name} TEMPLATE {template}")).await {
                 Ok(()) => break,
                 Err(e) if attempts < 50 => {
                     attempts += 1;
@@ -62,10 +62,7 @@ impl TestDb {
                 Err(e) => panic!("cannot create test database from {template}: {e}"),
             }
         }
-        TestDb {
-            url: format!("{}/{name}", server_url()),
-            name,
-        }
+        TestDb { url: format!("{}/{name}", server_url()), name }
     }
 
     pub fn name(&self) -> &str {
@@ -78,17 +75,10 @@ impl Drop for TestDb {
         let name = self.name.clone();
         // Drop runs outside async; use a small runtime of its own.
         let _ = std::thread::spawn(move || {
-            let rt = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .expect("runtime");
+            let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
             rt.block_on(async {
-                if let Ok(mut admin) =
-                    AsyncPgConnection::establish(&format!("{}/postgres", server_url())).await
-                {
-                    let _ = admin
-                        .batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-                        .await;
+                if let Ok(mut admin) = AsyncPgConnection::establish(&format!("{}/postgres", server_url())).await {
+                    let _ = admin.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).await;
                 }
             });
         })
@@ -135,11 +125,7 @@ fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
 
 async fn ensure_template(fixture: Fixture) -> String {
     let key = template_key(fixture);
-    let prefix = if fixture == Fixture::Demo {
-        "stafett_tpl_demo"
-    } else {
-        "stafett_tpl"
-    };
+    let prefix = if fixture == Fixture::Demo { "stafett_tpl_demo" } else { "stafett_tpl" };
     let template = format!("{prefix}_{key:x}");
     let mut admin = admin_conn().await;
     #[derive(QueryableByName)]
@@ -151,39 +137,18 @@ async fn ensure_template(fixture: Fixture) -> String {
         diesel::sql_query("SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1) AS found")
             .bind::<diesel::sql_types::Text, _>(name)
     };
-    if exists(template.clone())
-        .get_result::<Found>(&mut admin)
-        .await
-        .expect("query")
-        .found
-    {
+    if exists(template.clone()).get_result::<Found>(&mut admin).await.expect("query").found {
         return template;
     }
-    admin
-        .batch_execute(&format!("SELECT pg_advisory_lock({key})"))
-        .await
-        .expect("lock");
-    if !exists(template.clone())
-        .get_result::<Found>(&mut admin)
-        .await
-        .expect("query")
-        .found
-    {
+    admin.batch_execute(&format!("SELECT pg_advisory_lock({key})")).await.expect("lock");
+    if !exists(template.clone()).get_result::<Found>(&mut admin).await.expect("query").found {
         let building = format!("{template}_building");
-        admin
-            .batch_execute(&format!("DROP DATABASE IF EXISTS {building} WITH (FORCE)"))
-            .await
-            .expect("drop");
-        admin
-            .batch_execute(&format!("CREATE DATABASE {building}"))
-            .await
-            .expect("create template");
+        admin.batch_execute(&format!("DROP DATABASE IF EXISTS {building} WITH (FORCE)")).await.expect("drop");
+        admin.batch_execute(&format!("CREATE DATABASE {building}")).await.expect("create template");
         let url = format!("{}/{building}", server_url());
         db::migrate(&url).await.expect("migrate template");
         if fixture == Fixture::Demo {
-            let mut conn = AsyncPgConnection::establish(&url)
-                .await
-                .expect("connect template");
+            let mut conn = AsyncPgConnection::establish(&url).await.expect("connect template");
             demo::seed(&mut conn).await.expect("seed demo");
         }
         // Publish atomically: a template name only ever names a finished template.
@@ -192,10 +157,7 @@ async fn ensure_template(fixture: Fixture) -> String {
             .await
             .expect("publish template");
     }
-    admin
-        .batch_execute(&format!("SELECT pg_advisory_unlock({key})"))
-        .await
-        .expect("unlock");
+    admin.batch_execute(&format!("SELECT pg_advisory_unlock({key})")).await.expect("unlock");
     template
 }
 
@@ -210,13 +172,12 @@ pub fn test_config(url: &str) -> Config {
             acquire_timeout: Duration::from_secs(10),
         },
         redis_url: None,
-        dev_auth: DevAuthConfig {
-            enabled: true,
-            forced: true,
-        },
+        dev_auth: DevAuthConfig { enabled: true, forced: true },
         demo: false,
         limits: stafett_server::limits::Limits::default(),
         json_logs: false,
+        events: stafett_server::events::EventsConfig::default(),
+        ws: stafett_server::config::WsConfig::default(),
     }
 }
 
@@ -245,31 +206,19 @@ impl Gql {
 
     /// The codes of all errors, in order.
     pub fn codes(&self) -> Vec<String> {
-        self.errors()
-            .iter()
-            .map(|e| e["extensions"]["code"].as_str().unwrap_or("").to_owned())
-            .collect()
+        self.errors().iter().map(|e| e["extensions"]["code"].as_str().unwrap_or("").to_owned()).collect()
     }
 
     /// Asserts there are no errors and returns `data`.
     pub fn ok(&self) -> &Value {
-        assert!(
-            self.errors().is_empty(),
-            "unexpected errors: {:#}",
-            self.body
-        );
+        assert!(self.errors().is_empty(), "unexpected errors: {:#}", self.body);
         self.data()
     }
 
     /// Asserts the single error has `code` and returns its message.
     pub fn err(&self, code: &str) -> String {
         let errors = self.errors();
-        assert_eq!(
-            self.codes(),
-            vec![code],
-            "expected one {code}: {:#}",
-            self.body
-        );
+        assert_eq!(self.codes(), vec![code], "expected one {code}: {:#}", self.body);
         errors[0]["message"].as_str().unwrap_or("").to_owned()
     }
 }
@@ -280,9 +229,23 @@ impl TestApp {
         let config = test_config(&db.url);
         let queries = db::QueryCounter::default();
         let pool = db::pool(&config.database, queries.clone()).expect("pool");
-        let state = App::with_pool(config, pool, queries);
+        let state = App::with_pool(config, pool, queries).await.expect("app");
         let router = stafett_server::http::router(state.clone());
         TestApp { state, router, db }
+    }
+
+    /// Serves the app on a loopback port with its background tasks (relay,
+    /// catch-up, deadline sweep), for websocket tests. Stops when the app drops.
+    pub async fn serve(&self) -> std::net::SocketAddr {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let addr = listener.local_addr().expect("addr");
+        self.state.spawn_background();
+        let router = self.router.clone();
+        let stop = self.state.shutdown.clone();
+        tokio::spawn(async move {
+            axum::serve(listener, router).with_graceful_shutdown(async move { stop.cancelled().await }).await.ok();
+        });
+        addr
     }
 
     pub async fn demo() -> TestApp {
@@ -311,8 +274,7 @@ impl TestApp {
 
     /// Runs a GraphQL operation as a demo persona.
     pub async fn gql(&self, persona: &str, query: &str, variables: Value) -> Gql {
-        self.gql_with_token(Some(&Self::token(persona)), query, variables)
-            .await
+        self.gql_with_token(Some(&Self::token(persona)), query, variables).await
     }
 
     pub async fn gql_with_token(&self, token: Option<&str>, query: &str, variables: Value) -> Gql {
@@ -323,41 +285,25 @@ impl TestApp {
             req = req.header(header::AUTHORIZATION, format!("Bearer {t}"));
         }
         let body = json!({ "query": query, "variables": variables }).to_string();
-        let (status, _, body) = self
-            .send(req.body(Body::from(body)).expect("request"))
-            .await;
+        let (status, _, body) = self.send(req.body(Body::from(body)).expect("request")).await;
         Gql {
             status,
-            body: serde_json::from_slice(&body)
-                .unwrap_or_else(|_| json!({ "raw": String::from_utf8_lossy(&body) })),
+            body: serde_json::from_slice(&body).unwrap_or_else(|_| json!({ "raw": String::from_utf8_lossy(&body) })),
         }
     }
 
     /// Sends any request through the router.
     pub async fn send(&self, req: Request<Body>) -> (StatusCode, axum::http::HeaderMap, Vec<u8>) {
-        let response = self
-            .router
-            .clone()
-            .oneshot(req)
-            .await
-            .expect("router never fails");
+        let response = self.router.clone().oneshot(req).await.expect("router never fails");
         let status = response.status();
         let headers = response.headers().clone();
-        let body = response
-            .into_body()
-            .collect()
-            .await
-            .expect("body")
-            .to_bytes()
-            .to_vec();
+        let body = response.into_body().collect().await.expect("body").to_bytes().to_vec();
         (status, headers, body)
     }
 
     /// A direct connection to the test's database, for assertions on stored state.
     pub async fn conn(&self) -> AsyncPgConnection {
-        AsyncPgConnection::establish(&self.db.url)
-            .await
-            .expect("connect")
+        AsyncPgConnection::establish(&self.db.url).await.expect("connect")
     }
 
     /// Runs SQL returning one bigint, e.g. a count.
@@ -368,23 +314,21 @@ impl TestApp {
             n: i64,
         }
         let mut conn = self.conn().await;
-        diesel::sql_query(sql)
-            .get_result::<N>(&mut conn)
-            .await
-            .unwrap_or_else(|e| panic!("{sql}: {e}"))
-            .n
+        diesel::sql_query(sql).get_result::<N>(&mut conn).await.unwrap_or_else(|e| panic!("{sql}: {e}")).n
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        self.state.shutdown.cancel();
     }
 }
 
 /// Ids of the demo data.
 pub mod ids {
-    pub use stafett_server::demo::{
-        EMMA, EMMA_LOG, HEALTH_STATION, JONAS_LOG, NORA_LOG, PPT, SARA_LOG, SCHOOL,
-    };
+    pub use stafett_server::demo::{EMMA, EMMA_LOG, HEALTH_STATION, JONAS_LOG, NORA_LOG, PPT, SARA_LOG, SCHOOL};
 
     pub fn person(handle: &str) -> uuid::Uuid {
-        stafett_server::demo::Persona::find(handle)
-            .expect("persona")
-            .person_id
+        stafett_server::demo::Persona::find(handle).expect("persona").person_id
     }
 }

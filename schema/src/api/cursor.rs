@@ -14,9 +14,7 @@ fn encode(raw: String) -> String {
 
 fn decode<'a>(cursor: &str, prefix: &str, buf: &'a mut String) -> ApiResult<&'a str> {
     let invalid = || ApiError::bad_input("invalid cursor: pass a cursor this API returned");
-    let bytes = URL_SAFE_NO_PAD
-        .decode(cursor.as_bytes())
-        .map_err(|_| invalid())?;
+    let bytes = URL_SAFE_NO_PAD.decode(cursor.as_bytes()).map_err(|_| invalid())?;
     *buf = String::from_utf8(bytes).map_err(|_| invalid())?;
     buf.strip_prefix(prefix).ok_or_else(invalid)
 }
@@ -59,9 +57,7 @@ pub fn page_size(first: Option<i32>, default: i64, max: i64) -> ApiResult<i64> {
     match first {
         None => Ok(default),
         Some(n) if n >= 0 && i64::from(n) <= max => Ok(i64::from(n)),
-        Some(_) => Err(ApiError::bad_input(format!(
-            "first must be between 0 and {max}"
-        ))),
+        Some(_) => Err(ApiError::bad_input(format!("first must be between 0 and {max}"))),
     }
 }
 
@@ -75,19 +71,13 @@ mod tests {
         let id = Uuid::new_v4();
         let c = encode_time_id("m", at, id);
         assert_eq!(decode_time_id("m", &c).unwrap(), (at, id));
-        assert!(
-            decode_time_id("l", &c).is_err(),
-            "a message cursor is not a log cursor"
-        );
+        assert!(decode_time_id("l", &c).is_err(), "a message cursor is not a log cursor");
     }
 
     #[test]
     fn garbage_is_bad_user_input() {
         for bad in ["", "!!!", "bTE6", "bTE6eHh4OnNz"] {
-            assert!(
-                matches!(decode_time_id("m", bad), Err(ApiError::BadUserInput(_))),
-                "{bad}"
-            );
+            assert!(matches!(decode_time_id("m", bad), Err(ApiError::BadUserInput(_))), "{bad}");
         }
         assert!(decode_seq("a", &encode_seq("a", -1)).is_err());
     }

@@ -49,27 +49,12 @@ impl LogAccess {
     pub async fn read(&self, ctx: &Context<'_>, field: ReadField) -> ApiResult<Grant> {
         let (grant, role) = read::best(&self.roles, field);
         let Some(role) = role.filter(|_| grant != Grant::Denied) else {
-            return Err(ApiError::forbidden(format!(
-                "your role in this log may not read {}",
-                describe(field)
-            )));
+            return Err(ApiError::forbidden(format!("your role in this log may not read {}", describe(field))));
         };
         if read::is_content(field) && !self.roles.is_owner() && role.is_professional() {
             let rc = rc(ctx);
-            let object = if field == ReadField::AccessLog {
-                ObjectType::AccessLog
-            } else {
-                ObjectType::Log
-            };
-            rc.audit
-                .record_read(
-                    &rc.pool,
-                    self.viewer,
-                    Acting::new(role, &self.rel),
-                    self.rel.log_id,
-                    object,
-                )
-                .await?;
+            let object = if field == ReadField::AccessLog { ObjectType::AccessLog } else { ObjectType::Log };
+            rc.audit.record_read(&rc.pool, self.viewer, Acting::new(role, &self.rel), self.rel.log_id, object).await?;
         }
         Ok(grant)
     }
@@ -81,10 +66,7 @@ impl LogAccess {
 
     /// The participant's unit, for grants limited to it.
     pub fn own_unit(&self) -> Option<Uuid> {
-        self.roles
-            .contains(Role::Participant)
-            .then_some(self.rel.participant_unit_id)
-            .flatten()
+        self.roles.contains(Role::Participant).then_some(self.rel.participant_unit_id).flatten()
     }
 }
 

@@ -36,15 +36,11 @@ pub fn optional(value: Option<&str>, field: &str, max: usize) -> ApiResult<Optio
 
 fn optional_text(value: &str, field: &str, max: usize) -> ApiResult<String> {
     if value.contains('\0') {
-        return Err(ApiError::bad_input(format!(
-            "{field} must not contain NUL characters"
-        )));
+        return Err(ApiError::bad_input(format!("{field} must not contain NUL characters")));
     }
     let len = value.chars().count();
     if len > max {
-        return Err(ApiError::bad_input(format!(
-            "{field} is {len} characters; at most {max} are allowed"
-        )));
+        return Err(ApiError::bad_input(format!("{field} is {len} characters; at most {max} are allowed")));
     }
     Ok(value.to_owned())
 }
@@ -52,9 +48,7 @@ fn optional_text(value: &str, field: &str, max: usize) -> ApiResult<String> {
 /// A date that must not be before today.
 pub fn not_past(date: NaiveDate, field: &str) -> ApiResult<NaiveDate> {
     if date < Utc::now().date_naive() {
-        return Err(ApiError::bad_input(format!(
-            "{field} must not be in the past"
-        )));
+        return Err(ApiError::bad_input(format!("{field} must not be in the past")));
     }
     Ok(date)
 }
@@ -62,9 +56,7 @@ pub fn not_past(date: NaiveDate, field: &str) -> ApiResult<NaiveDate> {
 /// A moment that must be in the future.
 pub fn future(at: DateTime<Utc>, field: &str) -> ApiResult<DateTime<Utc>> {
     if at <= Utc::now() {
-        return Err(ApiError::bad_input(format!(
-            "{field} must be in the future"
-        )));
+        return Err(ApiError::bad_input(format!("{field} must be in the future")));
     }
     Ok(at)
 }
@@ -77,10 +69,7 @@ mod tests {
     fn text_limits_hold_at_their_edge() {
         assert!(required(&"a".repeat(10), "body", 10).is_ok());
         assert!(required(&"a".repeat(11), "body", 10).is_err());
-        assert!(
-            required(&"ø".repeat(10), "body", 10).is_ok(),
-            "limits count characters, not bytes"
-        );
+        assert!(required(&"ø".repeat(10), "body", 10).is_ok(), "limits count characters, not bytes");
         assert!(required("   ", "body", 10).is_err());
         assert!(required("a\0b", "body", 10).is_err());
         assert_eq!(optional(Some(""), "x", 10).unwrap(), None);

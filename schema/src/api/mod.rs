@@ -7,21 +7,17 @@ pub mod ids;
 pub mod input;
 pub mod mutation;
 pub mod query;
+pub mod subscription;
 pub mod types;
 
-use async_graphql::{EmptySubscription, Schema};
+use async_graphql::Schema;
 
-pub type StafettSchema = Schema<query::Query, mutation::Mutation, EmptySubscription>;
+pub type StafettSchema = Schema<query::Query, mutation::Mutation, subscription::Subscription>;
 
 /// The schema without limits; the server adds limits and extensions.
-pub fn build_schema()
--> async_graphql::SchemaBuilder<query::Query, mutation::Mutation, EmptySubscription> {
-    Schema::build(
-        query::Query,
-        mutation::Mutation::default(),
-        EmptySubscription,
-    )
-    .extension(extensions::NullableFieldErrors)
+pub fn build_schema() -> async_graphql::SchemaBuilder<query::Query, mutation::Mutation, subscription::Subscription> {
+    Schema::build(query::Query, mutation::Mutation::default(), subscription::Subscription)
+        .extension(extensions::NullableFieldErrors)
 }
 
 #[cfg(test)]

@@ -63,10 +63,7 @@ impl Query {
     /// exist or you may not know of it; the two are indistinguishable.
     async fn log(&self, ctx: &Context<'_>, id: ID) -> ApiResult<Option<Log>> {
         let log_id = ids::parse(&id, "id")?;
-        Log::load(ctx, log_id)
-            .await?
-            .map(Some)
-            .ok_or(ApiError::NotFound("Log"))
+        Log::load(ctx, log_id).await?.map(Some).ok_or(ApiError::NotFound("Log"))
     }
 
     /// An archive snapshot of a log you may see the snapshots of. Null with
@@ -81,16 +78,8 @@ impl Query {
         if access.read(ctx, ReadField::Snapshots).await.is_err() {
             return Err(not_found());
         }
-        let meta = rc
-            .loaders
-            .snapshots
-            .load_one(log_id)
-            .await?
-            .unwrap_or_default();
-        let meta = meta
-            .into_iter()
-            .find(|s| s.id == snapshot_id)
-            .ok_or_else(not_found)?;
+        let meta = rc.loaders.snapshots.load_one(log_id).await?.unwrap_or_default();
+        let meta = meta.into_iter().find(|s| s.id == snapshot_id).ok_or_else(not_found)?;
         Ok(Some(ArchiveSnapshot { row: meta, access }))
     }
 
@@ -104,53 +93,24 @@ impl Query {
     ) -> ApiResult<LogConnection> {
         let rc = rc(ctx);
         let limit = cursor::page_size(first, rc.config.default_page_size, rc.config.max_page_size)?;
-        let after = after
-            .as_deref()
-            .map(|c| cursor::decode_time_id("l", c))
-            .transpose()?;
+        let after = after.as_deref().map(|c| cursor::decode_time_id("l", c)).transpose()?;
         let mut conn = rc.conn().await?;
-        let page = relation::visible_page(
-            &mut conn,
-            rc.principal.person_id(),
-            status,
-            after,
-            limit + 1,
-        )
-        .await?;
+        let page = relation::visible_page(&mut conn, rc.principal.person_id(), status, after, limit + 1).await?;
         drop(conn);
-        let rows = rc
-            .loaders
-            .log
-            .load_many(page.iter().map(|(r, _)| r.log_id))
-            .await?;
+        let rows = rc.loaders.log.load_many(page.iter().map(|(r, _)| r.log_id)).await?;
         let items: Vec<_> = page
             .into_iter()
             .filter_map(|(rel, key)| {
                 let row = rows.get(&rel.log_id)?.clone();
-                Some((
-                    key,
-                    Log {
-                        row,
-                        access: LogAccess::new(rel, rc.principal.person_id()),
-                    },
-                ))
+                Some((key, Log { row, access: LogAccess::new(rel, rc.principal.person_id()) }))
             })
             .collect();
-        Ok(LogConnection::from_rows(
-            items,
-            limit,
-            |(k, _)| cursor::encode_time_id("l", k.created_at, k.id),
-            |(_, l)| l,
-        ))
+        Ok(LogConnection::from_rows(items, limit, |(k, _)| cursor::encode_time_id("l", k.created_at, k.id), |(_, l)| l))
     }
 
     /// Open measures you are responsible for or coordinate, soonest deadline
     /// first, overdue ones included; `withinDays` limits how far ahead.
-    async fn my_deadlines(
-        &self,
-        ctx: &Context<'_>,
-        within_days: Option<i32>,
-    ) -> ApiResult<Vec<Measure>> {
+    async fn my_deadlines(&self, ctx: &Context<'_>, within_days: Option<i32>) -> ApiResult<Vec<Measure>> {
         let rc = rc(ctx);
         let until = match within_days {
             None => None,
@@ -158,30 +118,20 @@ impl Query {
                 Some(Utc::now().date_naive() + Duration::days(i64::from(d)))
             }
             Some(_) => {
-                return Err(ApiError::bad_input(format!(
-                    "withinDays must be between 0 and {MAX_WITHIN_DAYS}"
-                )));
+                return Err(ApiError::bad_input(format!("withinDays must be between 0 and {MAX_WITHIN_DAYS}")));
             }
         };
         let mut conn = rc.conn().await?;
-        let rows =
-            goals::open_deadlines_for(&mut conn, rc.principal.person_id(), until, MAX_DEADLINES)
-                .await?;
+        let rows = goals::open_deadlines_for(&mut conn, rc.principal.person_id(), until, MAX_DEADLINES).await?;
         drop(conn);
         let mut access: HashMap<uuid::Uuid, Option<std::sync::Arc<LogAccess>>> = HashMap::new();
-        let rels = rc
-            .loaders
-            .relation
-            .load_many(rows.iter().map(|m| m.log_id))
-            .await?;
+        let rels = rc.loaders.relation.load_many(rows.iter().map(|m| m.log_id)).await?;
         let mut out = Vec::new();
         for row in rows {
             let entry = match access.get(&row.log_id) {
                 Some(a) => a.clone(),
                 None => {
-                    let a = rels
-                        .get(&row.log_id)
-                        .map(|rel| LogAccess::new(rel.clone(), rc.principal.person_id()));
+                    let a = rels.get(&row.log_id).map(|rel| LogAccess::new(rel.clone(), rc.principal.person_id()));
                     // Only logs whose goals the viewer may read right now.
                     let a = match a {
                         Some(a) if a.require(ctx, ReadField::Goals).await.is_ok() => Some(a),
@@ -200,10 +150,7 @@ impl Query {
 
     /// Units of your municipality (staff only), for proposing units and adding participants.
     async fn units(&self, ctx: &Context<'_>) -> ApiResult<Vec<Unit>> {
-        let Principal::Staff {
-            municipality_id, ..
-        } = &rc(ctx).principal
-        else {
+        let Principal::Staff { municipality_id, .. } = &rc(ctx).principal else {
             return Err(ApiError::forbidden("only staff may list units"));
         };
         let mut conn = rc(ctx).conn().await?;
@@ -219,10 +166,7 @@ impl Query {
 
     /// Staff of a unit in your municipality (staff only).
     async fn unit_staff(&self, ctx: &Context<'_>, unit_id: ID) -> ApiResult<Vec<StaffMember>> {
-        let Principal::Staff {
-            municipality_id, ..
-        } = &rc(ctx).principal
-        else {
+        let Principal::Staff { municipality_id, .. } = &rc(ctx).principal else {
             return Err(ApiError::forbidden("only staff may list staff"));
         };
         let unit_id = ids::parse(&unit_id, "unitId")?;
@@ -233,24 +177,11 @@ impl Query {
             .filter(staff_unit_role::unit_id.eq(unit_id))
             .filter(unit::municipality_id.eq(municipality_id))
             .order((person::name, staff_unit_role::role))
-            .select((
-                person::id,
-                person::name,
-                staff_unit_role::role,
-                staff_unit_role::title,
-            ))
+            .select((person::id, person::name, staff_unit_role::role, staff_unit_role::title))
             .load(&mut conn)
             .await
             .map_err(ApiError::from)?;
-        Ok(rows
-            .into_iter()
-            .map(|(id, name, role, title)| StaffMember {
-                id: ids::id(id),
-                name,
-                role,
-                title,
-            })
-            .collect())
+        Ok(rows.into_iter().map(|(id, name, role, title)| StaffMember { id: ids::id(id), name, role, title }).collect())
     }
 
     /// Deletion requests waiting in your municipality (municipal admin only).
@@ -271,13 +202,8 @@ impl Query {
 
     /// Counts for the system owner and municipal admins.
     async fn statistics(&self, ctx: &Context<'_>) -> ApiResult<Statistics> {
-        let municipalities = municipalities_with(
-            ctx,
-            &[
-                MunicipalRoleKind::SystemOwner,
-                MunicipalRoleKind::MunicipalAdmin,
-            ],
-        )?;
+        let municipalities =
+            municipalities_with(ctx, &[MunicipalRoleKind::SystemOwner, MunicipalRoleKind::MunicipalAdmin])?;
         let mut conn = rc(ctx).conn().await?;
         let counts: Vec<(LogStatus, i64)> = log::table
             .filter(log::municipality_id.eq_any(&municipalities))
@@ -299,11 +225,7 @@ impl Query {
                 .iter()
                 .map(|s| StatusCount {
                     status: *s,
-                    count: counts
-                        .iter()
-                        .find(|(c, _)| c == s)
-                        .map(|(_, n)| *n)
-                        .unwrap_or(0),
+                    count: counts.iter().find(|(c, _)| c == s).map(|(_, n)| *n).unwrap_or(0),
                 })
                 .collect(),
             open_deletion_requests: open,
@@ -312,10 +234,7 @@ impl Query {
 }
 
 /// The municipalities where the principal holds one of `roles`; FORBIDDEN when none.
-fn municipalities_with(
-    ctx: &Context<'_>,
-    roles: &[MunicipalRoleKind],
-) -> ApiResult<Vec<uuid::Uuid>> {
+fn municipalities_with(ctx: &Context<'_>, roles: &[MunicipalRoleKind]) -> ApiResult<Vec<uuid::Uuid>> {
     let ids: Vec<_> = rc(ctx)
         .principal
         .municipal_roles()

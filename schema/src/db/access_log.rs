@@ -35,15 +35,8 @@ pub struct NewAccessLogEntry<'a> {
     pub detail: Option<&'a str>,
 }
 
-pub async fn append(
-    conn: &mut AsyncPgConnection,
-    entry: &NewAccessLogEntry<'_>,
-) -> QueryResult<()> {
-    diesel::insert_into(access_log::table)
-        .values(entry)
-        .execute(conn)
-        .await
-        .map(drop)
+pub async fn append(conn: &mut AsyncPgConnection, entry: &NewAccessLogEntry<'_>) -> QueryResult<()> {
+    diesel::insert_into(access_log::table).values(entry).execute(conn).await.map(drop)
 }
 
 /// A page of each log's access log, newest first, before entry id `before`.

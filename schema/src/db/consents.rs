@@ -44,12 +44,7 @@ pub struct UnitProposal {
 }
 
 pub async fn by_id(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<Option<Consent>> {
-    consent::table
-        .find(id)
-        .select(Consent::as_select())
-        .first(conn)
-        .await
-        .optional()
+    consent::table.find(id).select(Consent::as_select()).first(conn).await.optional()
 }
 
 /// Every consent of the logs, withdrawn ones included (they are history the family may see).
@@ -73,28 +68,18 @@ pub async fn valid_of(
         .filter(consent::log_id.eq(log_id))
         .filter(consent::given_by.eq(given_by))
         .filter(consent::withdrawn_at.is_null())
-        .filter(
-            consent::expires_at
-                .is_null()
-                .or(consent::expires_at.gt(diesel::dsl::now)),
-        )
+        .filter(consent::expires_at.is_null().or(consent::expires_at.gt(diesel::dsl::now)))
         .select(Consent::as_select())
         .into_boxed();
     q = match unit_id {
-        Some(u) => q
-            .filter(consent::scope.eq(ConsentScope::Unit))
-            .filter(consent::unit_id.eq(u)),
+        Some(u) => q.filter(consent::scope.eq(ConsentScope::Unit)).filter(consent::unit_id.eq(u)),
         None => q.filter(consent::scope.eq(ConsentScope::Log)),
     };
     q.first(conn).await.optional()
 }
 
 pub async fn insert(conn: &mut AsyncPgConnection, c: &Consent) -> QueryResult<()> {
-    diesel::insert_into(consent::table)
-        .values(c)
-        .execute(conn)
-        .await
-        .map(drop)
+    diesel::insert_into(consent::table).values(c).execute(conn).await.map(drop)
 }
 
 /// Withdraws the given consents (ids), returning how many were still in force.
@@ -104,26 +89,18 @@ pub async fn withdraw(
     by: Option<Uuid>,
     reason: WithdrawalReason,
 ) -> QueryResult<usize> {
-    diesel::update(
-        consent::table
-            .filter(consent::id.eq_any(ids))
-            .filter(consent::withdrawn_at.is_null()),
-    )
-    .set((
-        consent::withdrawn_at.eq(diesel::dsl::now),
-        consent::withdrawn_by.eq(by),
-        consent::withdrawal_reason.eq(reason),
-    ))
-    .execute(conn)
-    .await
+    diesel::update(consent::table.filter(consent::id.eq_any(ids)).filter(consent::withdrawn_at.is_null()))
+        .set((
+            consent::withdrawn_at.eq(diesel::dsl::now),
+            consent::withdrawn_by.eq(by),
+            consent::withdrawal_reason.eq(reason),
+        ))
+        .execute(conn)
+        .await
 }
 
 /// Ids of the consents in force for one unit of a log, whoever gave them.
-pub async fn in_force_for_unit(
-    conn: &mut AsyncPgConnection,
-    log_id: Uuid,
-    unit_id: Uuid,
-) -> QueryResult<Vec<Uuid>> {
+pub async fn in_force_for_unit(conn: &mut AsyncPgConnection, log_id: Uuid, unit_id: Uuid) -> QueryResult<Vec<Uuid>> {
     consent::table
         .filter(consent::log_id.eq(log_id))
         .filter(consent::scope.eq(ConsentScope::Unit))
@@ -144,11 +121,7 @@ pub async fn in_force(conn: &mut AsyncPgConnection, log_id: Uuid) -> QueryResult
         .await
 }
 
-pub async fn proposal(
-    conn: &mut AsyncPgConnection,
-    log_id: Uuid,
-    unit_id: Uuid,
-) -> QueryResult<Option<UnitProposal>> {
+pub async fn proposal(conn: &mut AsyncPgConnection, log_id: Uuid, unit_id: Uuid) -> QueryResult<Option<UnitProposal>> {
     unit_proposal::table
         .filter(unit_proposal::log_id.eq(log_id))
         .filter(unit_proposal::unit_id.eq(unit_id))
@@ -158,10 +131,7 @@ pub async fn proposal(
         .optional()
 }
 
-pub async fn proposals_of(
-    conn: &mut AsyncPgConnection,
-    log_ids: &[Uuid],
-) -> QueryResult<Vec<UnitProposal>> {
+pub async fn proposals_of(conn: &mut AsyncPgConnection, log_ids: &[Uuid]) -> QueryResult<Vec<UnitProposal>> {
     unit_proposal::table
         .filter(unit_proposal::log_id.eq_any(log_ids))
         .order((unit_proposal::log_id, unit_proposal::proposed_at))
@@ -171,22 +141,12 @@ pub async fn proposals_of(
 }
 
 pub async fn insert_proposal(conn: &mut AsyncPgConnection, p: &UnitProposal) -> QueryResult<()> {
-    diesel::insert_into(unit_proposal::table)
-        .values(p)
-        .execute(conn)
-        .await
-        .map(drop)
+    diesel::insert_into(unit_proposal::table).values(p).execute(conn).await.map(drop)
 }
 
 /// Whether a unit currently has consent in a log (the SQL function `unit_consented`).
-pub async fn unit_consented(
-    conn: &mut AsyncPgConnection,
-    log_id: Uuid,
-    unit_id: Uuid,
-) -> QueryResult<bool> {
-    diesel::select(unit_consented_fn(log_id, unit_id))
-        .get_result(conn)
-        .await
+pub async fn unit_consented(conn: &mut AsyncPgConnection, log_id: Uuid, unit_id: Uuid) -> QueryResult<bool> {
+    diesel::select(unit_consented_fn(log_id, unit_id)).get_result(conn).await
 }
 
 diesel::define_sql_function!(

@@ -29,7 +29,7 @@ pub struct GoalChanges {
     pub status: Option<GoalStatus>,
 }
 
-#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[derive(Debug, Clone, Queryable, QueryableByName, Selectable, Insertable)]
 #[diesel(table_name = measure, check_for_backend(diesel::pg::Pg))]
 pub struct Measure {
     pub id: Uuid,
@@ -91,18 +91,10 @@ pub async fn goals_of(conn: &mut AsyncPgConnection, log_ids: &[Uuid]) -> QueryRe
 }
 
 pub async fn goal_by_id(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<Option<Goal>> {
-    goal::table
-        .find(id)
-        .select(Goal::as_select())
-        .first(conn)
-        .await
-        .optional()
+    goal::table.find(id).select(Goal::as_select()).first(conn).await.optional()
 }
 
-pub async fn measures_of_goals(
-    conn: &mut AsyncPgConnection,
-    goal_ids: &[Uuid],
-) -> QueryResult<Vec<Measure>> {
+pub async fn measures_of_goals(conn: &mut AsyncPgConnection, goal_ids: &[Uuid]) -> QueryResult<Vec<Measure>> {
     measure::table
         .filter(measure::goal_id.eq_any(goal_ids))
         .order((measure::goal_id, measure::created_at, measure::id))
@@ -111,30 +103,15 @@ pub async fn measures_of_goals(
         .await
 }
 
-pub async fn measures_by_ids(
-    conn: &mut AsyncPgConnection,
-    ids: &[Uuid],
-) -> QueryResult<Vec<Measure>> {
-    measure::table
-        .filter(measure::id.eq_any(ids))
-        .select(Measure::as_select())
-        .load(conn)
-        .await
+pub async fn measures_by_ids(conn: &mut AsyncPgConnection, ids: &[Uuid]) -> QueryResult<Vec<Measure>> {
+    measure::table.filter(measure::id.eq_any(ids)).select(Measure::as_select()).load(conn).await
 }
 
 pub async fn measure_by_id(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<Option<Measure>> {
-    measure::table
-        .find(id)
-        .select(Measure::as_select())
-        .first(conn)
-        .await
-        .optional()
+    measure::table.find(id).select(Measure::as_select()).first(conn).await.optional()
 }
 
-pub async fn evaluations_of_measures(
-    conn: &mut AsyncPgConnection,
-    ids: &[Uuid],
-) -> QueryResult<Vec<Evaluation>> {
+pub async fn evaluations_of_measures(conn: &mut AsyncPgConnection, ids: &[Uuid]) -> QueryResult<Vec<Evaluation>> {
     evaluation::table
         .filter(evaluation::measure_id.eq_any(ids))
         .order((evaluation::evaluated_on, evaluation::created_at))
@@ -143,10 +120,7 @@ pub async fn evaluations_of_measures(
         .await
 }
 
-pub async fn evaluations_of_goals(
-    conn: &mut AsyncPgConnection,
-    ids: &[Uuid],
-) -> QueryResult<Vec<Evaluation>> {
+pub async fn evaluations_of_goals(conn: &mut AsyncPgConnection, ids: &[Uuid]) -> QueryResult<Vec<Evaluation>> {
     evaluation::table
         .filter(evaluation::goal_id.eq_any(ids))
         .order((evaluation::evaluated_on, evaluation::created_at))
@@ -155,10 +129,7 @@ pub async fn evaluations_of_goals(
         .await
 }
 
-pub async fn comments_of_measures(
-    conn: &mut AsyncPgConnection,
-    ids: &[Uuid],
-) -> QueryResult<Vec<Comment>> {
+pub async fn comments_of_measures(conn: &mut AsyncPgConnection, ids: &[Uuid]) -> QueryResult<Vec<Comment>> {
     comment::table
         .filter(comment::measure_id.eq_any(ids))
         .order(comment::created_at)
@@ -167,10 +138,7 @@ pub async fn comments_of_measures(
         .await
 }
 
-pub async fn comments_of_goals(
-    conn: &mut AsyncPgConnection,
-    ids: &[Uuid],
-) -> QueryResult<Vec<Comment>> {
+pub async fn comments_of_goals(conn: &mut AsyncPgConnection, ids: &[Uuid]) -> QueryResult<Vec<Comment>> {
     comment::table
         .filter(comment::goal_id.eq_any(ids))
         .order(comment::created_at)
@@ -196,11 +164,7 @@ pub async fn open_deadlines_for(
     let mut q = measure::table
         .filter(measure::status.eq_any([MeasureStatus::Planned, MeasureStatus::InProgress]))
         .filter(measure::deadline.is_not_null())
-        .filter(
-            measure::responsible_id
-                .eq(person)
-                .or(diesel::dsl::exists(coordinated)),
-        )
+        .filter(measure::responsible_id.eq(person).or(diesel::dsl::exists(coordinated)))
         .order((measure::deadline, measure::id))
         .limit(limit)
         .select(Measure::as_select())

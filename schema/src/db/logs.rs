@@ -63,28 +63,14 @@ pub struct LogTextChanges {
 }
 
 pub async fn by_ids(conn: &mut AsyncPgConnection, ids: &[Uuid]) -> QueryResult<Vec<LogRow>> {
-    log::table
-        .filter(log::id.eq_any(ids))
-        .select(LogRow::as_select())
-        .load(conn)
-        .await
+    log::table.filter(log::id.eq_any(ids)).select(LogRow::as_select()).load(conn).await
 }
 
-pub async fn children_by_ids(
-    conn: &mut AsyncPgConnection,
-    ids: &[Uuid],
-) -> QueryResult<Vec<Child>> {
-    child::table
-        .filter(child::id.eq_any(ids))
-        .select(Child::as_select())
-        .load(conn)
-        .await
+pub async fn children_by_ids(conn: &mut AsyncPgConnection, ids: &[Uuid]) -> QueryResult<Vec<Child>> {
+    child::table.filter(child::id.eq_any(ids)).select(Child::as_select()).load(conn).await
 }
 
-pub async fn guardians_of(
-    conn: &mut AsyncPgConnection,
-    log_ids: &[Uuid],
-) -> QueryResult<Vec<GuardianView>> {
+pub async fn guardians_of(conn: &mut AsyncPgConnection, log_ids: &[Uuid]) -> QueryResult<Vec<GuardianView>> {
     guardian::table
         .inner_join(person::table.on(person::id.eq(guardian::citizen_id)))
         .inner_join(citizen::table.on(citizen::person_id.eq(guardian::citizen_id)))
@@ -103,11 +89,7 @@ pub async fn guardians_of(
         .await
 }
 
-pub async fn set_status(
-    conn: &mut AsyncPgConnection,
-    log_id: Uuid,
-    status: LogStatus,
-) -> QueryResult<()> {
+pub async fn set_status(conn: &mut AsyncPgConnection, log_id: Uuid, status: LogStatus) -> QueryResult<()> {
     diesel::update(log::table.find(log_id))
         .set((log::status.eq(status), log::updated_at.eq(diesel::dsl::now)))
         .execute(conn)
@@ -116,25 +98,18 @@ pub async fn set_status(
 }
 
 /// The child's own citizen record, if the child has logged in or consented on paper.
-pub async fn youth_citizen(
-    conn: &mut AsyncPgConnection,
-    log_id: Uuid,
-) -> QueryResult<Option<Uuid>> {
+pub async fn youth_citizen(conn: &mut AsyncPgConnection, log_id: Uuid) -> QueryResult<Option<Uuid>> {
     diesel::select(log_youth(log_id)).get_result(conn).await
 }
 
 /// Whether the child of the log has reached the municipality's consent age.
 pub async fn child_at_consent_age(conn: &mut AsyncPgConnection, log_id: Uuid) -> QueryResult<bool> {
-    diesel::select(log_child_at_consent_age(log_id))
-        .get_result(conn)
-        .await
+    diesel::select(log_child_at_consent_age(log_id)).get_result(conn).await
 }
 
 /// Whether every owner holds a valid consent to the log.
 pub async fn consent_complete(conn: &mut AsyncPgConnection, log_id: Uuid) -> QueryResult<bool> {
-    diesel::select(log_consent_complete(log_id))
-        .get_result(conn)
-        .await
+    diesel::select(log_consent_complete(log_id)).get_result(conn).await
 }
 
 diesel::define_sql_function!(fn log_youth(log: diesel::sql_types::Uuid) -> diesel::sql_types::Nullable<diesel::sql_types::Uuid>);

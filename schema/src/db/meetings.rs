@@ -34,18 +34,10 @@ pub async fn of_logs(conn: &mut AsyncPgConnection, log_ids: &[Uuid]) -> QueryRes
 }
 
 pub async fn by_id(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<Option<Meeting>> {
-    meeting::table
-        .find(id)
-        .select(Meeting::as_select())
-        .first(conn)
-        .await
-        .optional()
+    meeting::table.find(id).select(Meeting::as_select()).first(conn).await.optional()
 }
 
-pub async fn invitees_of(
-    conn: &mut AsyncPgConnection,
-    meeting_ids: &[Uuid],
-) -> QueryResult<Vec<(Uuid, Uuid)>> {
+pub async fn invitees_of(conn: &mut AsyncPgConnection, meeting_ids: &[Uuid]) -> QueryResult<Vec<(Uuid, Uuid)>> {
     meeting_invitee::table
         .filter(meeting_invitee::meeting_id.eq_any(meeting_ids))
         .select((meeting_invitee::meeting_id, meeting_invitee::person_id))
@@ -53,38 +45,15 @@ pub async fn invitees_of(
         .await
 }
 
-pub async fn insert(
-    conn: &mut AsyncPgConnection,
-    m: &Meeting,
-    invitees: &[Uuid],
-) -> QueryResult<()> {
-    diesel::insert_into(meeting::table)
-        .values(m)
-        .execute(conn)
-        .await?;
-    let rows: Vec<_> = invitees
-        .iter()
-        .map(|p| {
-            (
-                meeting_invitee::meeting_id.eq(m.id),
-                meeting_invitee::person_id.eq(*p),
-            )
-        })
-        .collect();
-    diesel::insert_into(meeting_invitee::table)
-        .values(rows)
-        .on_conflict_do_nothing()
-        .execute(conn)
-        .await?;
+pub async fn insert(conn: &mut AsyncPgConnection, m: &Meeting, invitees: &[Uuid]) -> QueryResult<()> {
+    diesel::insert_into(meeting::table).values(m).execute(conn).await?;
+    let rows: Vec<_> =
+        invitees.iter().map(|p| (meeting_invitee::meeting_id.eq(m.id), meeting_invitee::person_id.eq(*p))).collect();
+    diesel::insert_into(meeting_invitee::table).values(rows).on_conflict_do_nothing().execute(conn).await?;
     Ok(())
 }
 
-pub async fn record_minutes(
-    conn: &mut AsyncPgConnection,
-    id: Uuid,
-    minutes: &str,
-    by: Uuid,
-) -> QueryResult<()> {
+pub async fn record_minutes(conn: &mut AsyncPgConnection, id: Uuid, minutes: &str, by: Uuid) -> QueryResult<()> {
     diesel::update(meeting::table.find(id))
         .set((
             meeting::minutes.eq(minutes),

@@ -55,21 +55,13 @@ pub async fn pages(
 }
 
 /// A message if `viewer` may read it (addressed to them or to all, or theirs).
-pub async fn visible_by_id(
-    conn: &mut AsyncPgConnection,
-    viewer: Uuid,
-    id: Uuid,
-) -> QueryResult<Option<Message>> {
+pub async fn visible_by_id(conn: &mut AsyncPgConnection, viewer: Uuid, id: Uuid) -> QueryResult<Option<Message>> {
     let addressed = message_recipient::table
         .filter(message_recipient::message_id.eq(message::id))
         .filter(message_recipient::person_id.eq(viewer));
     message::table
         .filter(message::id.eq(id))
-        .filter(
-            message::to_all
-                .or(message::author_id.eq(viewer))
-                .or(diesel::dsl::exists(addressed)),
-        )
+        .filter(message::to_all.or(message::author_id.eq(viewer)).or(diesel::dsl::exists(addressed)))
         .select(Message::as_select())
         .first(conn)
         .await
@@ -77,17 +69,10 @@ pub async fn visible_by_id(
 }
 
 pub async fn by_ids(conn: &mut AsyncPgConnection, ids: &[Uuid]) -> QueryResult<Vec<Message>> {
-    message::table
-        .filter(message::id.eq_any(ids))
-        .select(Message::as_select())
-        .load(conn)
-        .await
+    message::table.filter(message::id.eq_any(ids)).select(Message::as_select()).load(conn).await
 }
 
-pub async fn recipients_of(
-    conn: &mut AsyncPgConnection,
-    message_ids: &[Uuid],
-) -> QueryResult<Vec<(Uuid, Uuid)>> {
+pub async fn recipients_of(conn: &mut AsyncPgConnection, message_ids: &[Uuid]) -> QueryResult<Vec<(Uuid, Uuid)>> {
     message_recipient::table
         .filter(message_recipient::message_id.eq_any(message_ids))
         .select((message_recipient::message_id, message_recipient::person_id))
@@ -102,54 +87,27 @@ pub async fn reads_of(
     message_read::table
         .filter(message_read::message_id.eq_any(message_ids))
         .order(message_read::read_at)
-        .select((
-            message_read::message_id,
-            message_read::person_id,
-            message_read::read_at,
-        ))
+        .select((message_read::message_id, message_read::person_id, message_read::read_at))
         .load(conn)
         .await
 }
 
-pub async fn insert(
-    conn: &mut AsyncPgConnection,
-    m: &Message,
-    recipients: &[Uuid],
-) -> QueryResult<()> {
-    diesel::insert_into(message::table)
-        .values(m)
-        .execute(conn)
-        .await?;
+pub async fn insert(conn: &mut AsyncPgConnection, m: &Message, recipients: &[Uuid]) -> QueryResult<()> {
+    diesel::insert_into(message::table).values(m).execute(conn).await?;
     if !recipients.is_empty() {
         let rows: Vec<_> = recipients
             .iter()
-            .map(|p| {
-                (
-                    message_recipient::message_id.eq(m.id),
-                    message_recipient::person_id.eq(*p),
-                )
-            })
+            .map(|p| (message_recipient::message_id.eq(m.id), message_recipient::person_id.eq(*p)))
             .collect();
-        diesel::insert_into(message_recipient::table)
-            .values(rows)
-            .on_conflict_do_nothing()
-            .execute(conn)
-            .await?;
+        diesel::insert_into(message_recipient::table).values(rows).on_conflict_do_nothing().execute(conn).await?;
     }
     Ok(())
 }
 
 /// Records a read receipt; reading twice keeps the first time. Returns whether it was new.
-pub async fn mark_read(
-    conn: &mut AsyncPgConnection,
-    message_id: Uuid,
-    person_id: Uuid,
-) -> QueryResult<bool> {
+pub async fn mark_read(conn: &mut AsyncPgConnection, message_id: Uuid, person_id: Uuid) -> QueryResult<bool> {
     diesel::insert_into(message_read::table)
-        .values((
-            message_read::message_id.eq(message_id),
-            message_read::person_id.eq(person_id),
-        ))
+        .values((message_read::message_id.eq(message_id), message_read::person_id.eq(person_id)))
         .on_conflict_do_nothing()
         .execute(conn)
         .await

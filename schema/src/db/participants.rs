@@ -60,10 +60,7 @@ pub struct Handover {
 diesel::alias!(coordinator_term as current_term: CurrentTerm);
 
 /// Active participants of the logs (joined with person and unit), oldest first.
-pub async fn active_of(
-    conn: &mut AsyncPgConnection,
-    log_ids: &[Uuid],
-) -> QueryResult<Vec<ParticipantView>> {
+pub async fn active_of(conn: &mut AsyncPgConnection, log_ids: &[Uuid]) -> QueryResult<Vec<ParticipantView>> {
     participant::table
         .inner_join(person::table.on(person::id.eq(participant::staff_id)))
         .inner_join(unit::table.on(unit::id.eq(participant::unit_id)))
@@ -82,20 +79,14 @@ pub async fn active_of(
             person::phone,
             person::email,
             unit::name,
-            current_term
-                .field(coordinator_term::id)
-                .nullable()
-                .is_not_null(),
+            current_term.field(coordinator_term::id).nullable().is_not_null(),
         ))
         .load(conn)
         .await
 }
 
 /// The participant rows (any, even those who left) with these ids, with names.
-pub async fn by_ids(
-    conn: &mut AsyncPgConnection,
-    ids: &[Uuid],
-) -> QueryResult<Vec<ParticipantView>> {
+pub async fn by_ids(conn: &mut AsyncPgConnection, ids: &[Uuid]) -> QueryResult<Vec<ParticipantView>> {
     participant::table
         .inner_join(person::table.on(person::id.eq(participant::staff_id)))
         .inner_join(unit::table.on(unit::id.eq(participant::unit_id)))
@@ -112,10 +103,7 @@ pub async fn by_ids(
             person::phone,
             person::email,
             unit::name,
-            current_term
-                .field(coordinator_term::id)
-                .nullable()
-                .is_not_null(),
+            current_term.field(coordinator_term::id).nullable().is_not_null(),
         ))
         .load(conn)
         .await
@@ -137,20 +125,11 @@ pub async fn active_by_staff(
 }
 
 pub async fn by_id(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<Option<Participant>> {
-    participant::table
-        .find(id)
-        .select(Participant::as_select())
-        .first(conn)
-        .await
-        .optional()
+    participant::table.find(id).select(Participant::as_select()).first(conn).await.optional()
 }
 
 pub async fn insert(conn: &mut AsyncPgConnection, p: &Participant) -> QueryResult<()> {
-    diesel::insert_into(participant::table)
-        .values(p)
-        .execute(conn)
-        .await
-        .map(drop)
+    diesel::insert_into(participant::table).values(p).execute(conn).await.map(drop)
 }
 
 /// Marks participants as having left; returns the staff ids that left.
@@ -171,19 +150,13 @@ pub async fn leave(
     if let Some(id) = filter_id {
         q = q.filter(participant::id.eq(id));
     }
-    q.set((
-        participant::left_at.eq(diesel::dsl::now),
-        participant::left_reason.eq(reason),
-    ))
-    .returning(participant::staff_id)
-    .get_results(conn)
-    .await
+    q.set((participant::left_at.eq(diesel::dsl::now), participant::left_reason.eq(reason)))
+        .returning(participant::staff_id)
+        .get_results(conn)
+        .await
 }
 
-pub async fn current_term_of(
-    conn: &mut AsyncPgConnection,
-    log_id: Uuid,
-) -> QueryResult<CoordinatorTerm> {
+pub async fn current_term_of(conn: &mut AsyncPgConnection, log_id: Uuid) -> QueryResult<CoordinatorTerm> {
     coordinator_term::table
         .filter(coordinator_term::log_id.eq(log_id))
         .filter(coordinator_term::ended_at.is_null())
@@ -192,11 +165,7 @@ pub async fn current_term_of(
         .await
 }
 
-pub async fn start_term(
-    conn: &mut AsyncPgConnection,
-    log_id: Uuid,
-    participant: &Participant,
-) -> QueryResult<()> {
+pub async fn start_term(conn: &mut AsyncPgConnection, log_id: Uuid, participant: &Participant) -> QueryResult<()> {
     diesel::update(
         coordinator_term::table
             .filter(coordinator_term::log_id.eq(log_id))
@@ -220,10 +189,7 @@ pub async fn start_term(
 }
 
 /// The coordinator history of the logs, oldest first.
-pub async fn terms_of(
-    conn: &mut AsyncPgConnection,
-    log_ids: &[Uuid],
-) -> QueryResult<Vec<CoordinatorTerm>> {
+pub async fn terms_of(conn: &mut AsyncPgConnection, log_ids: &[Uuid]) -> QueryResult<Vec<CoordinatorTerm>> {
     coordinator_term::table
         .filter(coordinator_term::log_id.eq_any(log_ids))
         .order((coordinator_term::log_id, coordinator_term::started_at))
@@ -232,10 +198,7 @@ pub async fn terms_of(
         .await
 }
 
-pub async fn pending_handover(
-    conn: &mut AsyncPgConnection,
-    log_id: Uuid,
-) -> QueryResult<Option<Handover>> {
+pub async fn pending_handover(conn: &mut AsyncPgConnection, log_id: Uuid) -> QueryResult<Option<Handover>> {
     handover::table
         .filter(handover::log_id.eq(log_id))
         .filter(handover::status.eq(HandoverStatus::Pending))
@@ -245,10 +208,7 @@ pub async fn pending_handover(
         .optional()
 }
 
-pub async fn pending_handovers_of(
-    conn: &mut AsyncPgConnection,
-    log_ids: &[Uuid],
-) -> QueryResult<Vec<Handover>> {
+pub async fn pending_handovers_of(conn: &mut AsyncPgConnection, log_ids: &[Uuid]) -> QueryResult<Vec<Handover>> {
     handover::table
         .filter(handover::log_id.eq_any(log_ids))
         .filter(handover::status.eq(HandoverStatus::Pending))
@@ -257,36 +217,17 @@ pub async fn pending_handovers_of(
         .await
 }
 
-pub async fn handover_by_id(
-    conn: &mut AsyncPgConnection,
-    id: Uuid,
-) -> QueryResult<Option<Handover>> {
-    handover::table
-        .find(id)
-        .select(Handover::as_select())
-        .first(conn)
-        .await
-        .optional()
+pub async fn handover_by_id(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<Option<Handover>> {
+    handover::table.find(id).select(Handover::as_select()).first(conn).await.optional()
 }
 
 pub async fn insert_handover(conn: &mut AsyncPgConnection, h: &Handover) -> QueryResult<()> {
-    diesel::insert_into(handover::table)
-        .values(h)
-        .execute(conn)
-        .await
-        .map(drop)
+    diesel::insert_into(handover::table).values(h).execute(conn).await.map(drop)
 }
 
-pub async fn decide_handover(
-    conn: &mut AsyncPgConnection,
-    id: Uuid,
-    status: HandoverStatus,
-) -> QueryResult<()> {
+pub async fn decide_handover(conn: &mut AsyncPgConnection, id: Uuid, status: HandoverStatus) -> QueryResult<()> {
     diesel::update(handover::table.find(id))
-        .set((
-            handover::status.eq(status),
-            handover::decided_at.eq(diesel::dsl::now),
-        ))
+        .set((handover::status.eq(status), handover::decided_at.eq(diesel::dsl::now)))
         .execute(conn)
         .await
         .map(drop)

@@ -30,10 +30,7 @@ pub struct DeletionRequest {
     pub processed_at: Option<DateTime<Utc>>,
 }
 
-pub async fn pending_reopen(
-    conn: &mut AsyncPgConnection,
-    log_id: Uuid,
-) -> QueryResult<Option<ReopenRequest>> {
+pub async fn pending_reopen(conn: &mut AsyncPgConnection, log_id: Uuid) -> QueryResult<Option<ReopenRequest>> {
     reopen_request::table
         .filter(reopen_request::log_id.eq(log_id))
         .filter(reopen_request::status.eq(ReopenStatus::Pending))
@@ -43,10 +40,7 @@ pub async fn pending_reopen(
         .optional()
 }
 
-pub async fn pending_reopens_of(
-    conn: &mut AsyncPgConnection,
-    log_ids: &[Uuid],
-) -> QueryResult<Vec<ReopenRequest>> {
+pub async fn pending_reopens_of(conn: &mut AsyncPgConnection, log_ids: &[Uuid]) -> QueryResult<Vec<ReopenRequest>> {
     reopen_request::table
         .filter(reopen_request::log_id.eq_any(log_ids))
         .filter(reopen_request::status.eq(ReopenStatus::Pending))
@@ -56,32 +50,18 @@ pub async fn pending_reopens_of(
 }
 
 pub async fn insert_reopen(conn: &mut AsyncPgConnection, r: &ReopenRequest) -> QueryResult<()> {
-    diesel::insert_into(reopen_request::table)
-        .values(r)
-        .execute(conn)
-        .await
-        .map(drop)
+    diesel::insert_into(reopen_request::table).values(r).execute(conn).await.map(drop)
 }
 
-pub async fn decide_reopen(
-    conn: &mut AsyncPgConnection,
-    id: Uuid,
-    status: ReopenStatus,
-) -> QueryResult<()> {
+pub async fn decide_reopen(conn: &mut AsyncPgConnection, id: Uuid, status: ReopenStatus) -> QueryResult<()> {
     diesel::update(reopen_request::table.find(id))
-        .set((
-            reopen_request::status.eq(status),
-            reopen_request::decided_at.eq(diesel::dsl::now),
-        ))
+        .set((reopen_request::status.eq(status), reopen_request::decided_at.eq(diesel::dsl::now)))
         .execute(conn)
         .await
         .map(drop)
 }
 
-pub async fn open_deletion(
-    conn: &mut AsyncPgConnection,
-    log_id: Uuid,
-) -> QueryResult<Option<DeletionRequest>> {
+pub async fn open_deletion(conn: &mut AsyncPgConnection, log_id: Uuid) -> QueryResult<Option<DeletionRequest>> {
     deletion_request::table
         .filter(deletion_request::log_id.eq(log_id))
         .filter(deletion_request::processed_at.is_null())
@@ -91,10 +71,7 @@ pub async fn open_deletion(
         .optional()
 }
 
-pub async fn open_deletions_of(
-    conn: &mut AsyncPgConnection,
-    log_ids: &[Uuid],
-) -> QueryResult<Vec<DeletionRequest>> {
+pub async fn open_deletions_of(conn: &mut AsyncPgConnection, log_ids: &[Uuid]) -> QueryResult<Vec<DeletionRequest>> {
     deletion_request::table
         .filter(deletion_request::log_id.eq_any(log_ids))
         .filter(deletion_request::processed_at.is_null())
@@ -103,36 +80,17 @@ pub async fn open_deletions_of(
         .await
 }
 
-pub async fn deletion_by_id(
-    conn: &mut AsyncPgConnection,
-    id: Uuid,
-) -> QueryResult<Option<DeletionRequest>> {
-    deletion_request::table
-        .find(id)
-        .select(DeletionRequest::as_select())
-        .first(conn)
-        .await
-        .optional()
+pub async fn deletion_by_id(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<Option<DeletionRequest>> {
+    deletion_request::table.find(id).select(DeletionRequest::as_select()).first(conn).await.optional()
 }
 
 pub async fn insert_deletion(conn: &mut AsyncPgConnection, r: &DeletionRequest) -> QueryResult<()> {
-    diesel::insert_into(deletion_request::table)
-        .values(r)
-        .execute(conn)
-        .await
-        .map(drop)
+    diesel::insert_into(deletion_request::table).values(r).execute(conn).await.map(drop)
 }
 
-pub async fn mark_deletion_processed(
-    conn: &mut AsyncPgConnection,
-    id: Uuid,
-    by: Uuid,
-) -> QueryResult<()> {
+pub async fn mark_deletion_processed(conn: &mut AsyncPgConnection, id: Uuid, by: Uuid) -> QueryResult<()> {
     diesel::update(deletion_request::table.find(id))
-        .set((
-            deletion_request::processed_by.eq(by),
-            deletion_request::processed_at.eq(diesel::dsl::now),
-        ))
+        .set((deletion_request::processed_by.eq(by), deletion_request::processed_at.eq(diesel::dsl::now)))
         .execute(conn)
         .await
         .map(drop)

@@ -31,10 +31,7 @@ pub struct NewSnapshot {
     pub content: serde_json::Value,
 }
 
-pub async fn of_logs(
-    conn: &mut AsyncPgConnection,
-    log_ids: &[Uuid],
-) -> QueryResult<Vec<SnapshotMeta>> {
+pub async fn of_logs(conn: &mut AsyncPgConnection, log_ids: &[Uuid]) -> QueryResult<Vec<SnapshotMeta>> {
     archive_snapshot::table
         .filter(archive_snapshot::log_id.eq_any(log_ids))
         .order((archive_snapshot::log_id, archive_snapshot::taken_at.desc()))
@@ -43,10 +40,7 @@ pub async fn of_logs(
         .await
 }
 
-pub async fn contents(
-    conn: &mut AsyncPgConnection,
-    ids: &[Uuid],
-) -> QueryResult<Vec<(Uuid, serde_json::Value)>> {
+pub async fn contents(conn: &mut AsyncPgConnection, ids: &[Uuid]) -> QueryResult<Vec<(Uuid, serde_json::Value)>> {
     archive_snapshot::table
         .filter(archive_snapshot::id.eq_any(ids))
         .select((archive_snapshot::id, archive_snapshot::content))
@@ -55,11 +49,7 @@ pub async fn contents(
 }
 
 pub async fn insert(conn: &mut AsyncPgConnection, s: &NewSnapshot) -> QueryResult<()> {
-    diesel::insert_into(archive_snapshot::table)
-        .values(s)
-        .execute(conn)
-        .await
-        .map(drop)
+    diesel::insert_into(archive_snapshot::table).values(s).execute(conn).await.map(drop)
 }
 
 /// Marks every snapshot of a log restricted (after a deletion request).
@@ -69,10 +59,7 @@ pub async fn restrict_all(conn: &mut AsyncPgConnection, log_id: Uuid) -> QueryRe
             .filter(archive_snapshot::log_id.eq(log_id))
             .filter(archive_snapshot::restricted.eq(false)),
     )
-    .set((
-        archive_snapshot::restricted.eq(true),
-        archive_snapshot::restricted_at.eq(diesel::dsl::now),
-    ))
+    .set((archive_snapshot::restricted.eq(true), archive_snapshot::restricted_at.eq(diesel::dsl::now)))
     .execute(conn)
     .await
 }
@@ -80,17 +67,11 @@ pub async fn restrict_all(conn: &mut AsyncPgConnection, log_id: Uuid) -> QueryRe
 /// The archived form of a log: texts, child, participants, guardians' names,
 /// goals with measures and evaluations, and meetings with minutes. Messages
 /// are not archived: each is addressed to its own readers.
-pub async fn build_content(
-    conn: &mut AsyncPgConnection,
-    log_id: Uuid,
-) -> QueryResult<serde_json::Value> {
+pub async fn build_content(conn: &mut AsyncPgConnection, log_id: Uuid) -> QueryResult<serde_json::Value> {
     use super::{goals, logs, meetings, participants};
     use serde_json::json;
     let ids = [log_id];
-    let log = logs::by_ids(conn, &ids)
-        .await?
-        .pop()
-        .ok_or(diesel::result::Error::NotFound)?;
+    let log = logs::by_ids(conn, &ids).await?.pop().ok_or(diesel::result::Error::NotFound)?;
     let child = logs::children_by_ids(conn, &[log.child_id]).await?.pop();
     let people = participants::active_of(conn, &ids).await?;
     let guardians = logs::guardians_of(conn, &ids).await?;
@@ -111,9 +92,7 @@ pub async fn build_content(
         .into_iter()
         .collect();
     let name_of = |person: Uuid| -> String { names.get(&person).cloned().unwrap_or_default() };
-    let evals = |list: &[goals::Evaluation],
-                 pick: &dyn Fn(&goals::Evaluation) -> bool|
-     -> Vec<serde_json::Value> {
+    let evals = |list: &[goals::Evaluation], pick: &dyn Fn(&goals::Evaluation) -> bool| -> Vec<serde_json::Value> {
         list.iter()
             .filter(|e| pick(e))
             .map(|e| json!({ "evaluatedOn": e.evaluated_on, "body": e.body, "author": name_of(e.author_id) }))
@@ -157,17 +136,6 @@ pub async fn take(
 ) -> QueryResult<Uuid> {
     let content = build_content(conn, log_id).await?;
     let id = Uuid::new_v4();
-    insert(
-        conn,
-        &NewSnapshot {
-            id,
-            log_id,
-            reason,
-            meeting_id,
-            taken_by,
-            content,
-        },
-    )
-    .await?;
+    insert(conn, &NewSnapshot { id, log_id, reason, meeting_id, taken_by, content }).await?;
     Ok(id)
 }

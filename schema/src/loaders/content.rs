@@ -9,30 +9,12 @@ use std::collections::HashMap;
 use uuid::Uuid;
 
 list_loader!(GoalsByLog, Goal, goals::goals_of, |r| r.log_id);
-list_loader!(MeasuresByGoal, Measure, goals::measures_of_goals, |r| r
-    .goal_id);
+list_loader!(MeasuresByGoal, Measure, goals::measures_of_goals, |r| r.goal_id);
 row_loader!(MeasureLoader, Measure, goals::measures_by_ids, |r| r.id);
-list_loader!(
-    EvaluationsByMeasure,
-    Evaluation,
-    goals::evaluations_of_measures,
-    |r| r.measure_id.unwrap_or_default()
-);
-list_loader!(
-    EvaluationsByGoal,
-    Evaluation,
-    goals::evaluations_of_goals,
-    |r| r.goal_id.unwrap_or_default()
-);
-list_loader!(
-    CommentsByMeasure,
-    Comment,
-    goals::comments_of_measures,
-    |r| r.measure_id.unwrap_or_default()
-);
-list_loader!(CommentsByGoal, Comment, goals::comments_of_goals, |r| r
-    .goal_id
-    .unwrap_or_default());
+list_loader!(EvaluationsByMeasure, Evaluation, goals::evaluations_of_measures, |r| r.measure_id.unwrap_or_default());
+list_loader!(EvaluationsByGoal, Evaluation, goals::evaluations_of_goals, |r| r.goal_id.unwrap_or_default());
+list_loader!(CommentsByMeasure, Comment, goals::comments_of_measures, |r| r.measure_id.unwrap_or_default());
+list_loader!(CommentsByGoal, Comment, goals::comments_of_goals, |r| r.goal_id.unwrap_or_default());
 list_loader!(MeetingsByLog, Meeting, meetings::of_logs, |r| r.log_id);
 
 /// The persons invited to each meeting.

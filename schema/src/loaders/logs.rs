@@ -32,33 +32,14 @@ impl Loader<Uuid> for RelationLoader {
 
 row_loader!(LogLoader, LogRow, logs::by_ids, |r| r.id);
 row_loader!(ChildLoader, Child, logs::children_by_ids, |r| r.id);
-list_loader!(GuardiansByLog, GuardianView, logs::guardians_of, |r| r
-    .log_id);
+list_loader!(GuardiansByLog, GuardianView, logs::guardians_of, |r| r.log_id);
 list_loader!(ConsentsByLog, Consent, consents::of_logs, |r| r.log_id);
-list_loader!(ProposalsByLog, UnitProposal, consents::proposals_of, |r| r
-    .log_id);
-row_loader!(
-    PendingHandoverByLog,
-    Handover,
-    participants::pending_handovers_of,
-    |r| r.log_id
-);
-row_loader!(
-    PendingReopenByLog,
-    ReopenRequest,
-    requests::pending_reopens_of,
-    |r| r.log_id
-);
-row_loader!(
-    OpenDeletionByLog,
-    DeletionRequest,
-    requests::open_deletions_of,
-    |r| r.log_id
-);
-list_loader!(TermsByLog, CoordinatorTerm, participants::terms_of, |r| r
-    .log_id);
-list_loader!(SnapshotsByLog, SnapshotMeta, snapshots::of_logs, |r| r
-    .log_id);
+list_loader!(ProposalsByLog, UnitProposal, consents::proposals_of, |r| r.log_id);
+row_loader!(PendingHandoverByLog, Handover, participants::pending_handovers_of, |r| r.log_id);
+row_loader!(PendingReopenByLog, ReopenRequest, requests::pending_reopens_of, |r| r.log_id);
+row_loader!(OpenDeletionByLog, DeletionRequest, requests::open_deletions_of, |r| r.log_id);
+list_loader!(TermsByLog, CoordinatorTerm, participants::terms_of, |r| r.log_id);
+list_loader!(SnapshotsByLog, SnapshotMeta, snapshots::of_logs, |r| r.log_id);
 
 /// Snapshot content, loaded only when a reader asks for it and may see it.
 pub struct SnapshotContent(pub Pool);
@@ -69,9 +50,6 @@ impl Loader<Uuid> for SnapshotContent {
 
     async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, serde_json::Value>, ApiError> {
         let mut conn = self.0.get().await?;
-        Ok(snapshots::contents(&mut conn, keys)
-            .await?
-            .into_iter()
-            .collect())
+        Ok(snapshots::contents(&mut conn, keys).await?.into_iter().collect())
     }
 }

@@ -28,10 +28,7 @@ impl Loader<MessagePageKey> for MessagePages {
     type Value = Vec<Message>;
     type Error = ApiError;
 
-    async fn load(
-        &self,
-        keys: &[MessagePageKey],
-    ) -> Result<HashMap<MessagePageKey, Vec<Message>>, ApiError> {
+    async fn load(&self, keys: &[MessagePageKey]) -> Result<HashMap<MessagePageKey, Vec<Message>>, ApiError> {
         let mut conn = self.pool.get().await?;
         let mut out = HashMap::new();
         for ((before, limit), logs) in group_keys(keys, |k| ((k.before, k.limit), k.log_id)) {
@@ -39,14 +36,7 @@ impl Loader<MessagePageKey> for MessagePages {
             let mut by_log = crate::db::group_by(rows, |m| m.log_id);
             for log_id in logs {
                 let page = by_log.remove(&log_id).unwrap_or_default();
-                out.insert(
-                    MessagePageKey {
-                        log_id,
-                        before,
-                        limit,
-                    },
-                    page,
-                );
+                out.insert(MessagePageKey { log_id, before, limit }, page);
             }
         }
         Ok(out)
@@ -77,24 +67,14 @@ impl Loader<AccessLogPageKey> for AccessLogPages {
             let mut by_log = crate::db::group_by(rows, |e| e.log_id);
             for log_id in logs {
                 let page = by_log.remove(&log_id).unwrap_or_default();
-                out.insert(
-                    AccessLogPageKey {
-                        log_id,
-                        before,
-                        limit,
-                    },
-                    page,
-                );
+                out.insert(AccessLogPageKey { log_id, before, limit }, page);
             }
         }
         Ok(out)
     }
 }
 
-fn group_keys<K, G: std::hash::Hash + Eq>(
-    keys: &[K],
-    split: impl Fn(&K) -> (G, Uuid),
-) -> HashMap<G, Vec<Uuid>> {
+fn group_keys<K, G: std::hash::Hash + Eq>(keys: &[K], split: impl Fn(&K) -> (G, Uuid)) -> HashMap<G, Vec<Uuid>> {
     let mut groups: HashMap<G, Vec<Uuid>> = HashMap::new();
     for k in keys {
         let (g, id) = split(k);

@@ -10,20 +10,14 @@ use uuid::Uuid;
 
 /// Unit admins and unit leaders create logs in their own unit.
 pub fn create_log(principal: &Principal, unit_id: Uuid) -> ApiResult<Acting> {
-    for (kind, role) in [
-        (UnitRoleKind::UnitAdmin, ActorRole::UnitAdmin),
-        (UnitRoleKind::UnitLeader, ActorRole::UnitLeader),
-    ] {
+    for (kind, role) in
+        [(UnitRoleKind::UnitAdmin, ActorRole::UnitAdmin), (UnitRoleKind::UnitLeader, ActorRole::UnitLeader)]
+    {
         if principal.has_unit_role(unit_id, &[kind]) {
-            return Ok(Acting {
-                role,
-                unit_id: Some(unit_id),
-            });
+            return Ok(Acting { role, unit_id: Some(unit_id) });
         }
     }
-    Err(ApiError::forbidden(
-        "only a unit admin or unit leader of this unit may create logs in it",
-    ))
+    Err(ApiError::forbidden("only a unit admin or unit leader of this unit may create logs in it"))
 }
 
 /// Unit admins register employees and leaders in their unit; municipal
@@ -37,14 +31,10 @@ pub fn register_staff(
     if principal.has_municipal_role(unit_municipality, MunicipalRoleKind::MunicipalAdmin) {
         return Ok(());
     }
-    if role != UnitRoleKind::UnitAdmin
-        && principal.has_unit_role(unit_id, &[UnitRoleKind::UnitAdmin])
-    {
+    if role != UnitRoleKind::UnitAdmin && principal.has_unit_role(unit_id, &[UnitRoleKind::UnitAdmin]) {
         return Ok(());
     }
-    Err(ApiError::forbidden(
-        "only this unit's admin (or a municipal admin) may register its staff",
-    ))
+    Err(ApiError::forbidden("only this unit's admin (or a municipal admin) may register its staff"))
 }
 
 /// Municipal admins maintain their municipality's settings and templates.
@@ -52,7 +42,5 @@ pub fn manage_municipality(principal: &Principal, municipality_id: Uuid) -> ApiR
     if principal.has_municipal_role(municipality_id, MunicipalRoleKind::MunicipalAdmin) {
         return Ok(());
     }
-    Err(ApiError::forbidden(
-        "only a municipal admin may change the municipality's settings and templates",
-    ))
+    Err(ApiError::forbidden("only a municipal admin may change the municipality's settings and templates"))
 }

@@ -68,11 +68,7 @@ impl Roles {
         }
         let content = rel.status == LogStatus::Active && rel.participant_unit_consented;
         if rel.is_coordinator {
-            roles.push(if content {
-                Role::Coordinator
-            } else {
-                Role::CoordinatorMetadata
-            });
+            roles.push(if content { Role::Coordinator } else { Role::CoordinatorMetadata });
         } else if rel.participant_id.is_some() && content {
             roles.push(Role::Participant);
         }
@@ -158,11 +154,7 @@ mod tests {
 
     #[test]
     fn a_participant_whose_unit_lost_consent_is_an_outsider() {
-        let r = LogRelation {
-            participant_id: Some(Uuid::nil()),
-            participant_unit_consented: false,
-            ..rel()
-        };
+        let r = LogRelation { participant_id: Some(Uuid::nil()), participant_unit_consented: false, ..rel() };
         assert!(Roles::of(&r).is_outsider());
     }
 }

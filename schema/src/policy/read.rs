@@ -90,21 +90,13 @@ fn column(role: Role) -> usize {
 
 /// The grant of one role for one field.
 pub fn grant(role: Role, field: ReadField) -> Grant {
-    TABLE
-        .iter()
-        .find(|(f, _)| *f == field)
-        .map(|(_, row)| row[column(role)])
-        .unwrap_or(Grant::Denied)
+    TABLE.iter().find(|(f, _)| *f == field).map(|(_, row)| row[column(role)]).unwrap_or(Grant::Denied)
 }
 
 /// The widest grant among the principal's roles, and the role that gives it
 /// (for the access log).
 pub fn best(roles: &Roles, field: ReadField) -> (Grant, Option<Role>) {
-    roles
-        .iter()
-        .map(|r| (grant(r, field), Some(r)))
-        .max_by_key(|(g, _)| *g)
-        .unwrap_or((Grant::Denied, None))
+    roles.iter().map(|r| (grant(r, field), Some(r))).max_by_key(|(g, _)| *g).unwrap_or((Grant::Denied, None))
 }
 
 /// Fields whose reads by professionals are recorded in the access log: all

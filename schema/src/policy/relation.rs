@@ -43,6 +43,10 @@ pub struct LogRelation {
     pub is_unit_leader: bool,
     #[diesel(sql_type = Bool)]
     pub is_municipal_admin: bool,
+    /// the next moment a consent of the log expires: the relation may change
+    /// then without any event, so whoever caches it must look again
+    #[diesel(sql_type = Nullable<Timestamptz>)]
+    pub changes_at: Option<DateTime<Utc>>,
 }
 
 impl LogRelation {
@@ -63,6 +67,7 @@ impl LogRelation {
             is_unit_admin: false,
             is_unit_leader: false,
             is_municipal_admin: false,
+            changes_at: None,
         }
     }
 }
@@ -85,7 +90,9 @@ const RELATION_COLUMNS: &str = "
              WHERE r.staff_id = $1 AND r.unit_id = l.unit_id AND r.role = 'UNIT_LEADER') AS is_unit_leader,
     EXISTS (SELECT 1 FROM staff_municipal_role r
              WHERE r.staff_id = $1 AND r.municipality_id = l.municipality_id
-               AND r.role = 'MUNICIPAL_ADMIN') AS is_municipal_admin";
+               AND r.role = 'MUNICIPAL_ADMIN') AS is_municipal_admin,
+    (SELECT min(c.expires_at) FROM consent c
+      WHERE c.log_id = l.id AND c.withdrawn_at IS NULL AND c.expires_at > now()) AS changes_at";
 
 const RELATION_FROM: &str = "
     FROM log l
@@ -110,17 +117,9 @@ const CANDIDATES: &str = "
 
 /// The principal's relation to each of `log_ids` that exists. Logs that do
 /// not exist are simply absent; the caller treats absent and outsider alike.
-pub async fn load(
-    conn: &mut AsyncPgConnection,
-    person_id: Uuid,
-    log_ids: &[Uuid],
-) -> ApiResult<Vec<LogRelation>> {
+pub async fn load(conn: &mut AsyncPgConnection, person_id: Uuid, log_ids: &[Uuid]) -> ApiResult<Vec<LogRelation>> {
     let sql = format!("SELECT {RELATION_COLUMNS} {RELATION_FROM} WHERE l.id = ANY($2)");
-    Ok(diesel::sql_query(sql)
-        .bind::<SqlUuid, _>(person_id)
-        .bind::<Array<SqlUuid>, _>(log_ids)
-        .load(conn)
-        .await?)
+    Ok(diesel::sql_query(sql).bind::<SqlUuid, _>(person_id).bind::<Array<SqlUuid>, _>(log_ids).load(conn).await?)
 }
 
 /// Same as [`load`] for one log, taking a lock on the log row first so that a
@@ -132,11 +131,7 @@ pub async fn load_locked(
     log_id: Uuid,
     exclusive: bool,
 ) -> ApiResult<Option<LogRelation>> {
-    let lock = if exclusive {
-        "FOR NO KEY UPDATE"
-    } else {
-        "FOR SHARE"
-    };
+    let lock = if exclusive { "FOR NO KEY UPDATE" } else { "FOR SHARE" };
     diesel::sql_query(format!("SELECT 1 AS one FROM log WHERE id = $1 {lock}"))
         .bind::<SqlUuid, _>(log_id)
         .execute(conn)
@@ -175,10 +170,7 @@ pub async fn visible_page(
     Ok(rows
         .into_iter()
         .map(|r| {
-            let key = VisibleKey {
-                created_at: r.created_at,
-                id: r.relation.log_id,
-            };
+            let key = VisibleKey { created_at: r.created_at, id: r.relation.log_id };
             (r.relation, key)
         })
         .collect())
@@ -186,11 +178,7 @@ pub async fn visible_page(
 
 /// Whether the principal may see the log, by the SQL rule alone. Used by the
 /// test that checks the SQL and Rust statements of the rule agree.
-pub async fn visible_in_sql(
-    conn: &mut AsyncPgConnection,
-    person_id: Uuid,
-    log_id: Uuid,
-) -> ApiResult<bool> {
+pub async fn visible_in_sql(conn: &mut AsyncPgConnection, person_id: Uuid, log_id: Uuid) -> ApiResult<bool> {
     #[derive(diesel::QueryableByName)]
     struct Row {
         #[diesel(sql_type = Bool)]
@@ -200,11 +188,8 @@ pub async fn visible_in_sql(
         "WITH rel AS (SELECT {RELATION_COLUMNS} {RELATION_FROM} WHERE l.id = $2)
          SELECT coalesce((SELECT {VISIBLE} FROM rel), false) AS visible"
     );
-    let row: Row = diesel::sql_query(sql)
-        .bind::<SqlUuid, _>(person_id)
-        .bind::<SqlUuid, _>(log_id)
-        .get_result(conn)
-        .await?;
+    let row: Row =
+        diesel::sql_query(sql).bind::<SqlUuid, _>(person_id).bind::<SqlUuid, _>(log_id).get_result(conn).await?;
     Ok(row.visible)
 }
 
@@ -294,10 +279,7 @@ pub async fn load_for_object(
     person_id: Uuid,
     object: ObjectRef,
 ) -> ApiResult<Option<LogRelation>> {
-    let sql = format!(
-        "SELECT {RELATION_COLUMNS} {RELATION_FROM} WHERE l.id = ({})",
-        object.log_id_sql()
-    );
+    let sql = format!("SELECT {RELATION_COLUMNS} {RELATION_FROM} WHERE l.id = ({})", object.log_id_sql());
     Ok(diesel::sql_query(sql)
         .bind::<SqlUuid, _>(person_id)
         .bind::<SqlUuid, _>(object.id())

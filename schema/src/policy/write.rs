@@ -58,10 +58,7 @@ use WriteAction::*;
 impl WriteAction {
     /// Actions that still apply to a CLOSED log.
     fn allowed_when_closed(self) -> bool {
-        matches!(
-            self,
-            RequestReopen | ApproveReopen | RequestDeletion | ProcessDeletion
-        )
+        matches!(self, RequestReopen | ApproveReopen | RequestDeletion | ProcessDeletion)
     }
 
     /// Actions on the log's content, which need it ACTIVE.
@@ -92,14 +89,8 @@ pub fn allowed(role: Role, action: WriteAction) -> bool {
                 | UpdateOwnMeasure
                 | EditGoal(GoalArea::HomeLeisure)
                 | EditMeasure(GoalArea::HomeLeisure)
-                | Evaluate {
-                    area: GoalArea::HomeLeisure,
-                    ..
-                }
-                | Evaluate {
-                    responsible: true,
-                    ..
-                }
+                | Evaluate { area: GoalArea::HomeLeisure, .. }
+                | Evaluate { responsible: true, .. }
                 | Comment
                 | PostMessage
                 | MarkMessageRead
@@ -132,18 +123,12 @@ pub fn allowed(role: Role, action: WriteAction) -> bool {
         // Outside an ACTIVE, consented log the coordinator keeps the steps that
         // bring it (back) to life, and may ask to reopen a closed one.
         CoordinatorMetadata => {
-            matches!(
-                action,
-                RegisterPaperConsent | ProposeUnit | CancelHandover | RequestReopen
-            )
+            matches!(action, RegisterPaperConsent | ProposeUnit | CancelHandover | RequestReopen)
         }
         Participant => matches!(
             action,
             UpdateOwnMeasure
-                | Evaluate {
-                    responsible: true,
-                    ..
-                }
+                | Evaluate { responsible: true, .. }
                 | Comment
                 | PostMessage
                 | MarkMessageRead
@@ -164,15 +149,10 @@ fn authorize_with(rel: &LogRelation, roles: &Roles, action: WriteAction) -> ApiR
         return Err(ApiError::NotFound("Log"));
     }
     if rel.status == LogStatus::Closed && !action.allowed_when_closed() {
-        return Err(ApiError::conflict(
-            "the log is closed; closed logs cannot be changed",
-        ));
+        return Err(ApiError::conflict("the log is closed; closed logs cannot be changed"));
     }
     let Some(role) = roles.iter().find(|r| allowed(*r, action)) else {
-        return Err(ApiError::forbidden(format!(
-            "your role in this log does not allow {}",
-            describe(action)
-        )));
+        return Err(ApiError::forbidden(format!("your role in this log does not allow {}", describe(action))));
     };
     if action.needs_active() && rel.status != LogStatus::Active {
         return Err(ApiError::conflict(format!(
@@ -224,53 +204,27 @@ mod tests {
 
     #[test]
     fn outsiders_get_not_found_even_for_closed_logs() {
-        let rel = LogRelation {
-            status: LogStatus::Closed,
-            ..active()
-        };
-        assert!(matches!(
-            authorize(&rel, PostMessage),
-            Err(ApiError::NotFound(_))
-        ));
+        let rel = LogRelation { status: LogStatus::Closed, ..active() };
+        assert!(matches!(authorize(&rel, PostMessage), Err(ApiError::NotFound(_))));
     }
 
     #[test]
     fn closed_logs_are_frozen_before_roles_are_considered() {
-        let rel = LogRelation {
-            status: LogStatus::Closed,
-            is_unit_admin: true,
-            ..active()
-        };
-        assert!(matches!(
-            authorize(&rel, PostMessage),
-            Err(ApiError::Conflict(_))
-        ));
+        let rel = LogRelation { status: LogStatus::Closed, is_unit_admin: true, ..active() };
+        assert!(matches!(authorize(&rel, PostMessage), Err(ApiError::Conflict(_))));
     }
 
     #[test]
     fn a_guardian_may_not_edit_a_school_goal() {
-        let rel = LogRelation {
-            is_guardian: true,
-            ..active()
-        };
-        assert!(matches!(
-            authorize(&rel, EditGoal(GoalArea::KindergartenSchool)),
-            Err(ApiError::Forbidden(_))
-        ));
+        let rel = LogRelation { is_guardian: true, ..active() };
+        assert!(matches!(authorize(&rel, EditGoal(GoalArea::KindergartenSchool)), Err(ApiError::Forbidden(_))));
         assert!(authorize(&rel, EditGoal(GoalArea::HomeLeisure)).is_ok());
     }
 
     #[test]
     fn owners_content_writes_wait_for_an_active_log() {
-        let rel = LogRelation {
-            is_guardian: true,
-            status: LogStatus::Passive,
-            ..active()
-        };
-        assert!(matches!(
-            authorize(&rel, PostMessage),
-            Err(ApiError::Conflict(_))
-        ));
+        let rel = LogRelation { is_guardian: true, status: LogStatus::Passive, ..active() };
+        assert!(matches!(authorize(&rel, PostMessage), Err(ApiError::Conflict(_))));
         assert!(authorize(&rel, GiveConsent).is_ok());
     }
 }

@@ -33,10 +33,7 @@ pub struct DevKeys {
 
 impl Default for DevKeys {
     fn default() -> Self {
-        DevKeys {
-            encoding: EncodingKey::from_secret(DEV_SECRET),
-            decoding: DecodingKey::from_secret(DEV_SECRET),
-        }
+        DevKeys { encoding: EncodingKey::from_secret(DEV_SECRET), decoding: DecodingKey::from_secret(DEV_SECRET) }
     }
 }
 
@@ -57,25 +54,20 @@ impl DevKeys {
             exp: now + ttl_secs,
             iat: now,
         };
-        encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)
-            .expect("HS256 signing cannot fail")
+        encode(&Header::new(Algorithm::HS256), &claims, &self.encoding).expect("HS256 signing cannot fail")
     }
 
-    pub fn verify(&self, token: &str) -> Result<Identity, jsonwebtoken::errors::Error> {
+    pub fn verify(&self, token: &str) -> Result<super::Verified, jsonwebtoken::errors::Error> {
         let mut validation = Validation::new(Algorithm::HS256);
         validation.set_issuer(&[DEV_ISSUER]);
         validation.set_audience(&[DEV_AUDIENCE]);
         validation.leeway = 30;
         let claims = decode::<DevClaims>(token, &self.decoding, &validation)?.claims;
-        Ok(match claims.pid {
-            Some(pid) => Identity::Citizen {
-                pid,
-                name: claims.name,
-            },
-            None => Identity::Staff {
-                external_id: claims.sub,
-            },
-        })
+        let identity = match claims.pid {
+            Some(pid) => Identity::Citizen { pid, name: claims.name },
+            None => Identity::Staff { external_id: claims.sub },
+        };
+        Ok(super::Verified { identity, expires_at: chrono::DateTime::from_timestamp(claims.exp, 0) })
     }
 }
 
@@ -87,33 +79,21 @@ mod tests {
     fn round_trips_both_kinds() {
         let keys = DevKeys::default();
         for id in [
-            Identity::Staff {
-                external_id: "demo-coordinator".into(),
-            },
-            Identity::Citizen {
-                pid: "01010750160".into(),
-                name: Some("Ola".into()),
-            },
+            Identity::Staff { external_id: "demo-coordinator".into() },
+            Identity::Citizen { pid: "01010750160".into(), name: Some("Ola".into()) },
         ] {
-            assert_eq!(keys.verify(&keys.issue(&id, 60)).unwrap(), id);
+            assert_eq!(keys.verify(&keys.issue(&id, 60)).unwrap().identity, id);
         }
     }
 
     #[test]
     fn refuses_expired_and_tampered_tokens() {
         let keys = DevKeys::default();
-        let id = Identity::Staff {
-            external_id: "demo-coordinator".into(),
-        };
+        let id = Identity::Staff { external_id: "demo-coordinator".into() };
         assert!(keys.verify(&keys.issue(&id, -120)).is_err());
         let token = keys.issue(&id, 60);
         let mut parts: Vec<&str> = token.split('.').collect();
-        let forged = keys.issue(
-            &Identity::Staff {
-                external_id: "demo-municipaladmin".into(),
-            },
-            60,
-        );
+        let forged = keys.issue(&Identity::Staff { external_id: "demo-municipaladmin".into() }, 60);
         parts[1] = forged.split('.').nth(1).unwrap();
         assert!(keys.verify(&parts.join(".")).is_err());
     }

@@ -13,9 +13,7 @@ pub struct Authenticator {
 
 impl Authenticator {
     pub fn new(dev_auth: bool) -> Self {
-        Authenticator {
-            dev: dev_auth.then(dev::DevKeys::default),
-        }
+        Authenticator { dev: dev_auth.then(dev::DevKeys::default) }
     }
 
     pub fn dev_enabled(&self) -> bool {
@@ -24,10 +22,10 @@ impl Authenticator {
 
     /// Verifies a bearer token. Every failure is UNAUTHENTICATED and says
     /// little: details go to the log, not to whoever presented the token.
-    pub fn identify(&self, token: &str) -> Result<Identity, ApiError> {
+    pub fn identify(&self, token: &str) -> Result<Verified, ApiError> {
         if let Some(dev) = &self.dev {
             match dev.verify(token) {
-                Ok(identity) => return Ok(identity),
+                Ok(verified) => return Ok(verified),
                 Err(e) => tracing::debug!(error = %e, "not a development token"),
             }
         }
@@ -35,13 +33,17 @@ impl Authenticator {
     }
 }
 
+/// A verified token: who it names, and until when it may be used.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Verified {
+    pub identity: Identity,
+    pub expires_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
 /// The token from an `Authorization: Bearer …` header value.
 pub fn bearer(header: &str) -> Option<&str> {
     let (scheme, token) = header.trim().split_once(' ')?;
-    scheme
-        .eq_ignore_ascii_case("bearer")
-        .then(|| token.trim())
-        .filter(|t| !t.is_empty())
+    scheme.eq_ignore_ascii_case("bearer").then(|| token.trim()).filter(|t| !t.is_empty())
 }
 
 #[cfg(test)]

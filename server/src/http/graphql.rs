@@ -10,7 +10,7 @@ use crate::auth;
 use async_graphql::http::GraphiQLSource;
 use async_graphql::parser::types::OperationType;
 use axum::body::Bytes;
-use axum::extract::{RawQuery, State};
+use axum::extract::State;
 use axum::http::header::{ACCEPT, ALLOW, AUTHORIZATION, CONTENT_TYPE, WWW_AUTHENTICATE};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
@@ -30,18 +30,13 @@ pub enum Format {
 
 impl Format {
     pub fn negotiate(headers: &HeaderMap) -> Format {
-        let accept = headers
-            .get(ACCEPT)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("");
+        let accept = headers.get(ACCEPT).and_then(|v| v.to_str().ok()).unwrap_or("");
         let mut best: Option<(f32, Format)> = None;
         for part in accept.split(',') {
             let mut pieces = part.split(';');
             let media = pieces.next().unwrap_or("").trim().to_ascii_lowercase();
-            let q = pieces
-                .filter_map(|p| p.trim().strip_prefix("q="))
-                .find_map(|q| q.parse::<f32>().ok())
-                .unwrap_or(1.0);
+            let q =
+                pieces.filter_map(|p| p.trim().strip_prefix("q=")).find_map(|q| q.parse::<f32>().ok()).unwrap_or(1.0);
             let format = match media.as_str() {
                 GRAPHQL_RESPONSE_JSON => Format::GraphqlResponseJson,
                 APPLICATION_JSON => Format::Json,
@@ -66,16 +61,9 @@ impl Format {
 
 pub async fn post(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
     let format = Format::negotiate(&headers);
-    let content_type = headers
-        .get(CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("");
+    let content_type = headers.get(CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
     if !is_json_media_type(content_type) {
-        return plain_error(
-            format,
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "POST bodies must be application/json",
-        );
+        return plain_error(format, StatusCode::UNSUPPORTED_MEDIA_TYPE, "POST bodies must be application/json");
     }
     if body.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'[') {
         return plain_error(
@@ -87,21 +75,23 @@ pub async fn post(State(state): State<AppState>, headers: HeaderMap, body: Bytes
     let request: async_graphql::Request = match serde_json::from_slice(&body) {
         Ok(r) => r,
         Err(e) => {
-            return plain_error(
-                format,
-                StatusCode::BAD_REQUEST,
-                &format!("the body is not a GraphQL request: {e}"),
-            );
+            return plain_error(format, StatusCode::BAD_REQUEST, &format!("the body is not a GraphQL request: {e}"));
         }
     };
     execute(&state, &headers, request, format).await
 }
 
-pub async fn get(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    RawQuery(query): RawQuery,
-) -> Response {
+pub async fn get(State(state): State<AppState>, request: axum::extract::Request) -> Response {
+    let (mut parts, _) = request.into_parts();
+    if parts.headers.get(axum::http::header::UPGRADE).is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"websocket")) {
+        use axum::extract::FromRequestParts;
+        return match axum::extract::ws::WebSocketUpgrade::from_request_parts(&mut parts, &state).await {
+            Ok(ws) => super::ws::upgrade(State(state), ws).await.into_response(),
+            Err(rejection) => rejection.into_response(),
+        };
+    }
+    let headers = parts.headers;
+    let query = parts.uri.query().map(str::to_owned);
     let format = Format::negotiate(&headers);
     if state.config.demo && query.is_none() && accepts_html(&headers) {
         return graphiql().into_response();
@@ -109,34 +99,19 @@ pub async fn get(
     let request = match async_graphql::http::parse_query_string(query.as_deref().unwrap_or("")) {
         Ok(r) => r,
         Err(e) => {
-            return plain_error(
-                format,
-                StatusCode::BAD_REQUEST,
-                &format!("invalid query string: {e}"),
-            );
+            return plain_error(format, StatusCode::BAD_REQUEST, &format!("invalid query string: {e}"));
         }
     };
     if is_mutation(&request) {
-        let mut response = plain_error(
-            format,
-            StatusCode::METHOD_NOT_ALLOWED,
-            "mutations must be sent with POST",
-        );
-        response
-            .headers_mut()
-            .insert(ALLOW, HeaderValue::from_static("POST"));
+        let mut response = plain_error(format, StatusCode::METHOD_NOT_ALLOWED, "mutations must be sent with POST");
+        response.headers_mut().insert(ALLOW, HeaderValue::from_static("POST"));
         return response;
     }
     execute(&state, &headers, request, format).await
 }
 
 /// Authenticates, runs the operation and shapes the response.
-async fn execute(
-    state: &AppState,
-    headers: &HeaderMap,
-    request: async_graphql::Request,
-    format: Format,
-) -> Response {
+async fn execute(state: &AppState, headers: &HeaderMap, request: async_graphql::Request, format: Format) -> Response {
     let rc = match request_context(state, headers).await {
         Ok(rc) => rc,
         Err(e) => return api_error(format, e),
@@ -146,21 +121,15 @@ async fn execute(
         // Something was read that could not be recorded in the access log:
         // the request fails as a whole and shows nothing.
         let e = ApiError::internal("access log entry could not be stored; response withheld");
-        return json_response(
-            format,
-            StatusCode::OK,
-            &json!({ "data": null, "errors": [error_json(&e)] }),
-        );
+        return json_response(format, StatusCode::OK, &json!({ "data": null, "errors": [error_json(&e)] }));
     }
     let request_error = response.data == async_graphql::Value::Null
         && !response.errors.is_empty()
         && response.errors.iter().all(|e| e.path.is_empty());
     match (format, request_error) {
-        (Format::GraphqlResponseJson, true) => json_response(
-            format,
-            StatusCode::BAD_REQUEST,
-            &json!({ "errors": response.errors }),
-        ),
+        (Format::GraphqlResponseJson, true) => {
+            json_response(format, StatusCode::BAD_REQUEST, &json!({ "errors": response.errors }))
+        }
         _ => json_response(format, StatusCode::OK, &response),
     }
 }
@@ -175,31 +144,28 @@ pub async fn request_context(
         .and_then(|v| v.to_str().ok())
         .and_then(auth::bearer)
         .ok_or_else(|| ApiError::Unauthenticated("missing bearer token".into()))?;
-    let identity = state.auth.identify(token)?;
+    let (principal, _) = resolve_token(state, token).await?;
+    Ok(RequestContext::new(principal, state.pool.clone(), state.api_config.clone()))
+}
+
+/// Verifies a token and finds its principal, with the token's expiry.
+pub async fn resolve_token(
+    state: &AppState,
+    token: &str,
+) -> Result<(stafett_schema::Principal, Option<chrono::DateTime<chrono::Utc>>), ApiError> {
+    let verified = state.auth.identify(token)?;
     let mut conn = state.pool.get().await?;
-    let principal = principal::resolve(&mut conn, &identity).await?;
-    Ok(RequestContext::new(
-        principal,
-        state.pool.clone(),
-        state.api_config.clone(),
-    ))
+    let principal = principal::resolve(&mut conn, &verified.identity).await?;
+    Ok((principal, verified.expires_at))
 }
 
 fn is_json_media_type(content_type: &str) -> bool {
-    let media = content_type
-        .split(';')
-        .next()
-        .unwrap_or("")
-        .trim()
-        .to_ascii_lowercase();
+    let media = content_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
     media == APPLICATION_JSON || media == GRAPHQL_RESPONSE_JSON
 }
 
 fn accepts_html(headers: &HeaderMap) -> bool {
-    headers
-        .get(ACCEPT)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|a| a.contains("text/html"))
+    headers.get(ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|a| a.contains("text/html"))
 }
 
 fn is_mutation(request: &async_graphql::Request) -> bool {
@@ -208,18 +174,13 @@ fn is_mutation(request: &async_graphql::Request) -> bool {
     };
     let name = request.operation_name.as_deref();
     doc.operations.iter().any(|(op_name, op)| {
-        op.node.ty == OperationType::Mutation
-            && (name.is_none() || op_name.map(|n| n.as_str()) == name)
+        op.node.ty == OperationType::Mutation && (name.is_none() || op_name.map(|n| n.as_str()) == name)
     })
 }
 
 fn graphiql() -> Html<String> {
     Html(
-        GraphiQLSource::build()
-            .endpoint("/graphql")
-            .subscription_endpoint("/graphql")
-            .title("Stafett (demo)")
-            .finish(),
+        GraphiQLSource::build().endpoint("/graphql").subscription_endpoint("/graphql").title("Stafett (demo)").finish(),
     )
 }
 
@@ -239,27 +200,19 @@ fn api_error(format: Format, e: ApiError) -> Response {
     };
     let mut response = json_response(format, status, &json!({ "errors": [error_json(&e)] }));
     if status == StatusCode::UNAUTHORIZED {
-        response
-            .headers_mut()
-            .insert(WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+        response.headers_mut().insert(WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
     }
     response
 }
 
 /// A request that could not be read as GraphQL.
 fn plain_error(format: Format, status: StatusCode, message: &str) -> Response {
-    let code = if status == StatusCode::UNSUPPORTED_MEDIA_TYPE
-        || status == StatusCode::METHOD_NOT_ALLOWED
-    {
+    let code = if status == StatusCode::UNSUPPORTED_MEDIA_TYPE || status == StatusCode::METHOD_NOT_ALLOWED {
         "BAD_REQUEST"
     } else {
         "BAD_USER_INPUT"
     };
-    json_response(
-        format,
-        status,
-        &json!({ "errors": [{ "message": message, "extensions": { "code": code } }] }),
-    )
+    json_response(format, status, &json!({ "errors": [{ "message": message, "extensions": { "code": code } }] }))
 }
 
 fn json_response(format: Format, status: StatusCode, body: &impl serde::Serialize) -> Response {
@@ -285,27 +238,17 @@ mod tests {
     #[test]
     fn negotiates_the_response_type() {
         assert_eq!(Format::negotiate(&HeaderMap::new()), Format::Json);
-        assert_eq!(
-            Format::negotiate(&accept("application/graphql-response+json")),
-            Format::GraphqlResponseJson
-        );
+        assert_eq!(Format::negotiate(&accept("application/graphql-response+json")), Format::GraphqlResponseJson);
         assert_eq!(Format::negotiate(&accept("application/json")), Format::Json);
         assert_eq!(
-            Format::negotiate(&accept(
-                "application/json;q=0.5, application/graphql-response+json"
-            )),
+            Format::negotiate(&accept("application/json;q=0.5, application/graphql-response+json")),
             Format::GraphqlResponseJson
         );
         assert_eq!(
-            Format::negotiate(&accept(
-                "application/graphql-response+json;q=0.1, application/json"
-            )),
+            Format::negotiate(&accept("application/graphql-response+json;q=0.1, application/json")),
             Format::Json
         );
-        assert_eq!(
-            Format::negotiate(&accept("*/*")),
-            Format::GraphqlResponseJson
-        );
+        assert_eq!(Format::negotiate(&accept("*/*")), Format::GraphqlResponseJson);
     }
 
     #[test]
@@ -313,8 +256,7 @@ mod tests {
         let r = async_graphql::Request::new("query A { me { id } } mutation B { noop }");
         assert!(is_mutation(&r));
         assert!(!is_mutation(
-            &async_graphql::Request::new("query A { me { id } } mutation B { noop }")
-                .operation_name("A")
+            &async_graphql::Request::new("query A { me { id } } mutation B { noop }").operation_name("A")
         ));
     }
 }

@@ -18,13 +18,6 @@ pub async fn readyz(State(state): State<AppState>) -> (StatusCode, Json<serde_js
         Ok(mut conn) => conn.batch_execute("SELECT 1").await.is_ok(),
         Err(_) => false,
     };
-    let status = if postgres {
-        StatusCode::OK
-    } else {
-        StatusCode::SERVICE_UNAVAILABLE
-    };
-    (
-        status,
-        Json(json!({ "postgres": if postgres { "ok" } else { "unreachable" } })),
-    )
+    let status = if postgres { StatusCode::OK } else { StatusCode::SERVICE_UNAVAILABLE };
+    (status, Json(json!({ "postgres": if postgres { "ok" } else { "unreachable" } })))
 }

@@ -1,7 +1,8 @@
 //! HTTP: the router and its handlers.
 
-mod graphql;
+pub mod graphql;
 mod health;
+pub mod ws;
 
 use crate::app::AppState;
 use axum::Router;

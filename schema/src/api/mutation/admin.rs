@@ -56,11 +56,7 @@ pub struct AdminMutations;
 #[Object]
 impl AdminMutations {
     /// Registers a staff member in a unit (unit admin of the unit, or municipal admin).
-    async fn register_staff(
-        &self,
-        ctx: &Context<'_>,
-        input: RegisterStaffInput,
-    ) -> ApiResult<RegisteredStaff> {
+    async fn register_staff(&self, ctx: &Context<'_>, input: RegisterStaffInput) -> ApiResult<RegisteredStaff> {
         let rc = rc(ctx);
         let unit_id = ids::parse(&input.unit_id, "unitId")?;
         let name = input::required(&input.name, "name", limits::NAME)?;
@@ -81,18 +77,8 @@ impl AdminMutations {
                     .ok_or(ApiError::NotFound("Unit"))?;
                 admin::register_staff(&principal, unit_id, municipality, role)?;
                 let id = Uuid::new_v4();
-                let row = Person {
-                    id,
-                    kind: PersonKind::Staff,
-                    name,
-                    phone,
-                    email,
-                    created_at: Utc::now(),
-                };
-                diesel::insert_into(person::table)
-                    .values(&row)
-                    .execute(conn)
-                    .await?;
+                let row = Person { id, kind: PersonKind::Staff, name, phone, email, created_at: Utc::now() };
+                diesel::insert_into(person::table).values(&row).execute(conn).await?;
                 diesel::insert_into(staff::table)
                     .values((
                         staff::person_id.eq(id),
@@ -103,9 +89,7 @@ impl AdminMutations {
                     .await
                     .map_err(|e| {
                         if is_unique_violation(&e) {
-                            ApiError::conflict(
-                                "a staff member with this externalId is already registered",
-                            )
+                            ApiError::conflict("a staff member with this externalId is already registered")
                         } else {
                             e.into()
                         }
@@ -124,11 +108,7 @@ impl AdminMutations {
             .scope_boxed()
         })
         .await?;
-        Ok(RegisteredStaff {
-            id: ids::id(id),
-            name: input.name,
-            role,
-        })
+        Ok(RegisteredStaff { id: ids::id(id), name: input.name, role })
     }
 
     /// Sets the municipality's consent age (samtykkealder: 15 or 16), at which
@@ -138,13 +118,8 @@ impl AdminMutations {
         if !matches!(consent_age, 15 | 16) {
             return Err(ApiError::bad_input("consentAge must be 15 or 16"));
         }
-        let crate::principal::Principal::Staff {
-            municipality_id, ..
-        } = &rc.principal
-        else {
-            return Err(ApiError::forbidden(
-                "only a municipal admin may set the consent age",
-            ));
+        let crate::principal::Principal::Staff { municipality_id, .. } = &rc.principal else {
+            return Err(ApiError::forbidden("only a municipal admin may set the consent age"));
         };
         admin::manage_municipality(&rc.principal, *municipality_id)?;
         let mut conn = rc.conn().await?;
@@ -156,39 +131,25 @@ impl AdminMutations {
     }
 
     /// Creates a plan template for the municipality (municipal admin).
-    async fn create_template(
-        &self,
-        ctx: &Context<'_>,
-        input: CreateTemplateInput,
-    ) -> ApiResult<Template> {
+    async fn create_template(&self, ctx: &Context<'_>, input: CreateTemplateInput) -> ApiResult<Template> {
         let rc = rc(ctx);
         let name = input::required(&input.name, "name", limits::NAME)?;
         let prompts = input.section_prompts.0;
         if prompts.len() > 20
-            || prompts
-                .values()
-                .any(|v| !v.is_string() || v.as_str().is_some_and(|s| s.len() > limits::BODY))
+            || prompts.values().any(|v| !v.is_string() || v.as_str().is_some_and(|s| s.len() > limits::BODY))
         {
             return Err(ApiError::bad_input(
                 "sectionPrompts: at most 20 sections, each a text of at most 10000 characters",
             ));
         }
         let municipality = match &rc.principal {
-            crate::principal::Principal::Staff {
-                municipality_id, ..
-            } => *municipality_id,
+            crate::principal::Principal::Staff { municipality_id, .. } => *municipality_id,
             _ => {
-                return Err(ApiError::forbidden(
-                    "only a municipal admin may manage templates",
-                ));
+                return Err(ApiError::forbidden("only a municipal admin may manage templates"));
             }
         };
         admin::manage_municipality(&rc.principal, municipality)?;
-        let areas: Vec<String> = input
-            .default_goal_areas
-            .iter()
-            .map(|a| a.as_str().to_owned())
-            .collect();
+        let areas: Vec<String> = input.default_goal_areas.iter().map(|a| a.as_str().to_owned()).collect();
         let actor = rc.principal.person_id();
         let id = Uuid::new_v4();
         let mut conn = rc.conn().await?;
@@ -203,9 +164,6 @@ impl AdminMutations {
             ))
             .execute(&mut conn)
             .await?;
-        Ok(Template {
-            id: ids::id(id),
-            name,
-        })
+        Ok(Template { id: ids::id(id), name })
     }
 }

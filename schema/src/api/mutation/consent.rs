@@ -10,8 +10,8 @@ use crate::api::types::consent::{Consent, UnitProposal};
 use crate::context::rc;
 use crate::db::consents::{self, Consent as ConsentRow, UnitProposal as ProposalRow};
 use crate::db::enums::{
-    AccessAction, ConsentMethod, ConsentScope, EventKind, LogStatus, ObjectType,
-    ParticipantLeftReason, WithdrawalReason,
+    AccessAction, ConsentMethod, ConsentScope, EventKind, LogStatus, ObjectType, ParticipantLeftReason,
+    WithdrawalReason,
 };
 use crate::db::schema::{child, log, unit};
 use crate::db::{logs, participants};
@@ -55,15 +55,8 @@ impl ConsentMutations {
     async fn give_consent(&self, ctx: &Context<'_>, input: GiveConsentInput) -> ApiResult<Consent> {
         let rc = rc(ctx);
         let log_id = ids::parse(&input.log_id, "logId")?;
-        let unit_id = input
-            .unit_id
-            .as_ref()
-            .map(|u| ids::parse(u, "unitId"))
-            .transpose()?;
-        let expires_at = input
-            .expires_at
-            .map(|e| input::future(e, "expiresAt"))
-            .transpose()?;
+        let unit_id = input.unit_id.as_ref().map(|u| ids::parse(u, "unitId")).transpose()?;
+        let expires_at = input.expires_at.map(|e| input::future(e, "expiresAt")).transpose()?;
         let row = with_log(rc, log_id, Lock::Exclusive, "Log", move |conn, w| {
             async move {
                 let acting = w.authorize(WriteAction::GiveConsent)?;
@@ -78,42 +71,18 @@ impl ConsentMutations {
 
     /// The coordinator registers a signed paper consent on an owner's behalf.
     /// It is marked PAPER with its document reference, and audited.
-    async fn register_paper_consent(
-        &self,
-        ctx: &Context<'_>,
-        input: PaperConsentInput,
-    ) -> ApiResult<Consent> {
+    async fn register_paper_consent(&self, ctx: &Context<'_>, input: PaperConsentInput) -> ApiResult<Consent> {
         let rc = rc(ctx);
         let log_id = ids::parse(&input.log_id, "logId")?;
         let owner_id = ids::parse(&input.owner_id, "ownerId")?;
-        let unit_id = input
-            .unit_id
-            .as_ref()
-            .map(|u| ids::parse(u, "unitId"))
-            .transpose()?;
-        let expires_at = input
-            .expires_at
-            .map(|e| input::future(e, "expiresAt"))
-            .transpose()?;
-        let reference = input::required(
-            &input.document_reference,
-            "documentReference",
-            limits::SHORT,
-        )?;
+        let unit_id = input.unit_id.as_ref().map(|u| ids::parse(u, "unitId")).transpose()?;
+        let expires_at = input.expires_at.map(|e| input::future(e, "expiresAt")).transpose()?;
+        let reference = input::required(&input.document_reference, "documentReference", limits::SHORT)?;
         let row = with_log(rc, log_id, Lock::Exclusive, "Log", move |conn, w| {
             async move {
                 let acting = w.authorize(WriteAction::RegisterPaperConsent)?;
                 let owner = owner_person(conn, w.log_id(), owner_id).await?;
-                record(
-                    conn,
-                    &w,
-                    acting,
-                    owner,
-                    unit_id,
-                    expires_at,
-                    Some(reference),
-                )
-                .await
+                record(conn, &w, acting, owner, unit_id, expires_at, Some(reference)).await
             }
             .scope_boxed()
         })
@@ -131,9 +100,7 @@ impl ConsentMutations {
         let row = with_log(rc, log_id, Lock::Exclusive, "Consent", move |conn, w| {
             async move {
                 let acting = w.authorize(WriteAction::WithdrawConsent)?;
-                let consent = consents::by_id(conn, consent_id)
-                    .await?
-                    .ok_or(ApiError::NotFound("Consent"))?;
+                let consent = consents::by_id(conn, consent_id).await?.ok_or(ApiError::NotFound("Consent"))?;
                 if consent.withdrawn_at.is_some() {
                     return Err(ApiError::conflict("this consent is already withdrawn"));
                 }
@@ -141,17 +108,8 @@ impl ConsentMutations {
                     ConsentScope::Log => withdraw_log_consent(conn, &w, &consent).await?,
                     ConsentScope::Unit => withdraw_unit_consent(conn, &w, &consent).await?,
                 }
-                w.audit(
-                    conn,
-                    acting,
-                    ObjectType::Consent,
-                    consent.id,
-                    AccessAction::Update,
-                )
-                .await?;
-                Ok(consents::by_id(conn, consent_id)
-                    .await?
-                    .ok_or(ApiError::NotFound("Consent"))?)
+                w.audit(conn, acting, ObjectType::Consent, consent.id, AccessAction::Update).await?;
+                Ok(consents::by_id(conn, consent_id).await?.ok_or(ApiError::NotFound("Consent"))?)
             }
             .scope_boxed()
         })
@@ -175,26 +133,15 @@ impl ConsentMutations {
         let row = with_log(rc, log_id, Lock::Share, "Log", move |conn, w| {
             async move {
                 let acting = w.authorize(WriteAction::ProposeUnit)?;
-                let unit_municipality: Option<Uuid> = unit::table
-                    .find(unit_id)
-                    .select(unit::municipality_id)
-                    .first(conn)
-                    .await
-                    .optional()?;
+                let unit_municipality: Option<Uuid> =
+                    unit::table.find(unit_id).select(unit::municipality_id).first(conn).await.optional()?;
                 if unit_municipality != Some(w.rel.municipality_id) {
-                    return Err(ApiError::bad_input(
-                        "unitId is not a unit of this municipality",
-                    ));
+                    return Err(ApiError::bad_input("unitId is not a unit of this municipality"));
                 }
                 if unit_id == w.rel.unit_id {
-                    return Err(ApiError::bad_input(
-                        "the log's own unit is covered by the consent to the log",
-                    ));
+                    return Err(ApiError::bad_input("the log's own unit is covered by the consent to the log"));
                 }
-                if consents::proposal(conn, w.log_id(), unit_id)
-                    .await?
-                    .is_some()
-                {
+                if consents::proposal(conn, w.log_id(), unit_id).await?.is_some() {
                     return Err(ApiError::conflict("this unit is already proposed"));
                 }
                 let row = ProposalRow {
@@ -206,32 +153,15 @@ impl ConsentMutations {
                     proposed_at: Utc::now(),
                 };
                 consents::insert_proposal(conn, &row).await?;
-                w.audit(
-                    conn,
-                    acting,
-                    ObjectType::UnitProposal,
-                    row.id,
-                    AccessAction::Create,
-                )
-                .await?;
-                w.emit(
-                    conn,
-                    EventKind::UnitProposed,
-                    EventPayload {
-                        unit_id: Some(unit_id),
-                        ..Default::default()
-                    },
-                )
-                .await?;
+                w.audit(conn, acting, ObjectType::UnitProposal, row.id, AccessAction::Create).await?;
+                w.emit(conn, EventKind::UnitProposed, EventPayload { unit_id: Some(unit_id), ..Default::default() })
+                    .await?;
                 Ok(row)
             }
             .scope_boxed()
         })
         .await?;
-        Ok(UnitProposal {
-            row,
-            consented: false,
-        })
+        Ok(UnitProposal { row, consented: false })
     }
 }
 
@@ -249,35 +179,20 @@ async fn record(
     let log_id = w.log_id();
     if let Some(unit_id) = unit_id {
         if consents::proposal(conn, log_id, unit_id).await?.is_none() {
-            return Err(ApiError::bad_input(
-                "the coordinator has not proposed this unit",
-            ));
+            return Err(ApiError::bad_input("the coordinator has not proposed this unit"));
         }
     }
-    if consents::valid_of(conn, log_id, given_by, unit_id)
-        .await?
-        .is_some()
-    {
-        return Err(ApiError::conflict(
-            "a valid consent already exists; withdraw it first to change it",
-        ));
+    if consents::valid_of(conn, log_id, given_by, unit_id).await?.is_some() {
+        return Err(ApiError::conflict("a valid consent already exists; withdraw it first to change it"));
     }
     let paper = paper_reference.is_some();
     let row = ConsentRow {
         id: Uuid::new_v4(),
         log_id,
-        scope: if unit_id.is_some() {
-            ConsentScope::Unit
-        } else {
-            ConsentScope::Log
-        },
+        scope: if unit_id.is_some() { ConsentScope::Unit } else { ConsentScope::Log },
         unit_id,
         given_by,
-        method: if paper {
-            ConsentMethod::Paper
-        } else {
-            ConsentMethod::Digital
-        },
+        method: if paper { ConsentMethod::Paper } else { ConsentMethod::Digital },
         document_reference: paper_reference,
         registered_by: paper.then_some(w.actor),
         given_at: Utc::now(),
@@ -287,103 +202,47 @@ async fn record(
         withdrawal_reason: None,
     };
     consents::insert(conn, &row).await?;
-    w.audit(
-        conn,
-        acting,
-        ObjectType::Consent,
-        row.id,
-        AccessAction::Create,
-    )
-    .await?;
+    w.audit(conn, acting, ObjectType::Consent, row.id, AccessAction::Create).await?;
     w.emit(
         conn,
         EventKind::ConsentGiven,
-        EventPayload {
-            consent_id: Some(row.id),
-            consent_scope: Some(row.scope),
-            unit_id,
-            ..Default::default()
-        },
+        EventPayload { consent_id: Some(row.id), consent_scope: Some(row.scope), unit_id, ..Default::default() },
     )
     .await?;
-    let stored: LogStatus = log::table
-        .find(log_id)
-        .select(log::status)
-        .first(conn)
-        .await?;
+    let stored: LogStatus = log::table.find(log_id).select(log::status).first(conn).await?;
     if row.scope == ConsentScope::Log
         && matches!(stored, LogStatus::Draft | LogStatus::Passive)
         && logs::consent_complete(conn, log_id).await?
     {
         logs::set_status(conn, log_id, LogStatus::Active).await?;
-        w.emit(
-            conn,
-            EventKind::StatusChanged,
-            EventPayload {
-                status: Some(LogStatus::Active),
-                ..Default::default()
-            },
-        )
-        .await?;
+        w.emit(conn, EventKind::StatusChanged, EventPayload { status: Some(LogStatus::Active), ..Default::default() })
+            .await?;
     }
     Ok(row)
 }
 
-async fn withdraw_log_consent(
-    conn: &mut AsyncPgConnection,
-    w: &Write,
-    consent: &ConsentRow,
-) -> ApiResult<()> {
+async fn withdraw_log_consent(conn: &mut AsyncPgConnection, w: &Write, consent: &ConsentRow) -> ApiResult<()> {
     if consent.given_by != w.actor {
-        return Err(ApiError::forbidden(
-            "only the owner who gave a consent to the log may withdraw it",
-        ));
+        return Err(ApiError::forbidden("only the owner who gave a consent to the log may withdraw it"));
     }
-    consents::withdraw(
-        conn,
-        &[consent.id],
-        Some(w.actor),
-        WithdrawalReason::Withdrawn,
-    )
-    .await?;
+    consents::withdraw(conn, &[consent.id], Some(w.actor), WithdrawalReason::Withdrawn).await?;
     w.emit(
         conn,
         EventKind::ConsentWithdrawn,
-        EventPayload {
-            consent_id: Some(consent.id),
-            consent_scope: Some(ConsentScope::Log),
-            ..Default::default()
-        },
+        EventPayload { consent_id: Some(consent.id), consent_scope: Some(ConsentScope::Log), ..Default::default() },
     )
     .await?;
-    let stored: LogStatus = log::table
-        .find(w.log_id())
-        .select(log::status)
-        .first(conn)
-        .await?;
+    let stored: LogStatus = log::table.find(w.log_id()).select(log::status).first(conn).await?;
     if stored == LogStatus::Active {
         logs::set_status(conn, w.log_id(), LogStatus::Passive).await?;
-        w.emit(
-            conn,
-            EventKind::StatusChanged,
-            EventPayload {
-                status: Some(LogStatus::Passive),
-                ..Default::default()
-            },
-        )
-        .await?;
+        w.emit(conn, EventKind::StatusChanged, EventPayload { status: Some(LogStatus::Passive), ..Default::default() })
+            .await?;
     }
     Ok(())
 }
 
-async fn withdraw_unit_consent(
-    conn: &mut AsyncPgConnection,
-    w: &Write,
-    consent: &ConsentRow,
-) -> ApiResult<()> {
-    let unit_id = consent
-        .unit_id
-        .ok_or_else(|| ApiError::internal("unit consent without a unit"))?;
+async fn withdraw_unit_consent(conn: &mut AsyncPgConnection, w: &Write, consent: &ConsentRow) -> ApiResult<()> {
+    let unit_id = consent.unit_id.ok_or_else(|| ApiError::internal("unit consent without a unit"))?;
     let in_force = consents::in_force_for_unit(conn, w.log_id(), unit_id).await?;
     consents::withdraw(conn, &in_force, Some(w.actor), WithdrawalReason::Withdrawn).await?;
     w.emit(
@@ -399,14 +258,9 @@ async fn withdraw_unit_consent(
     .await?;
     // The coordinator keeps the baton (and metadata access) even when their
     // unit's consent goes; everyone else from the unit leaves the log.
-    let coordinator = participants::current_term_of(conn, w.log_id())
-        .await?
-        .staff_id;
+    let coordinator = participants::current_term_of(conn, w.log_id()).await?.staff_id;
     let left = participants::active_of(conn, &[w.log_id()]).await?;
-    for p in left
-        .iter()
-        .filter(|p| p.participant.unit_id == unit_id && p.participant.staff_id != coordinator)
-    {
+    for p in left.iter().filter(|p| p.participant.unit_id == unit_id && p.participant.staff_id != coordinator) {
         participants::leave(
             conn,
             w.log_id(),
@@ -432,11 +286,7 @@ async fn withdraw_unit_consent(
 
 /// The citizen an owner id stands for: a guardian of the log, or the child
 /// (a youth at consent age), whose citizen record is created if needed.
-async fn owner_person(
-    conn: &mut AsyncPgConnection,
-    log_id: Uuid,
-    owner_id: Uuid,
-) -> ApiResult<Uuid> {
+async fn owner_person(conn: &mut AsyncPgConnection, log_id: Uuid, owner_id: Uuid) -> ApiResult<Uuid> {
     let (child_id, name, nid): (Uuid, String, Option<String>) = log::table
         .inner_join(child::table.on(child::id.eq(log::child_id)))
         .filter(log::id.eq(log_id))
@@ -446,25 +296,16 @@ async fn owner_person(
     if owner_id == child_id {
         return super::people::youth(conn, log_id, &name, nid.as_deref())
             .await?
-            .ok_or_else(|| {
-                ApiError::bad_input("the child is below consent age; their guardians consent")
-            });
+            .ok_or_else(|| ApiError::bad_input("the child is below consent age; their guardians consent"));
     }
-    let is_guardian = logs::guardians_of(conn, &[log_id])
-        .await?
-        .iter()
-        .any(|g| g.person_id == owner_id);
+    let is_guardian = logs::guardians_of(conn, &[log_id]).await?.iter().any(|g| g.person_id == owner_id);
     if !is_guardian {
-        return Err(ApiError::bad_input(
-            "ownerId is not a guardian of this log or its child",
-        ));
+        return Err(ApiError::bad_input("ownerId is not a guardian of this log or its child"));
     }
     Ok(owner_id)
 }
 
 async fn consent_object(ctx: &Context<'_>, row: ConsentRow) -> ApiResult<Consent> {
-    let access = LogAccess::load(ctx, row.log_id)
-        .await?
-        .ok_or(ApiError::NotFound("Log"))?;
+    let access = LogAccess::load(ctx, row.log_id).await?.ok_or(ApiError::NotFound("Log"))?;
     Ok(Consent { row, access })
 }

@@ -11,8 +11,8 @@ use crate::context::rc;
 use crate::db::consents;
 use crate::db::enums::{AccessAction, EventKind, GoalArea, GoalStatus, MeasureStatus, ObjectType};
 use crate::db::goals::{
-    self, Comment as CommentRow, Evaluation as EvaluationRow, Goal as GoalRow, GoalChanges,
-    Measure as MeasureRow, MeasureChanges,
+    self, Comment as CommentRow, Evaluation as EvaluationRow, Goal as GoalRow, GoalChanges, Measure as MeasureRow,
+    MeasureChanges,
 };
 use crate::db::participants;
 use crate::db::schema::{comment, evaluation, goal, measure};
@@ -105,39 +105,20 @@ impl GoalMutations {
                     created_at: now,
                     updated_at: now,
                 };
-                diesel::insert_into(goal::table)
-                    .values(&row)
-                    .execute(conn)
+                diesel::insert_into(goal::table).values(&row).execute(conn).await?;
+                w.audit(conn, acting, ObjectType::Goal, row.id, AccessAction::Create).await?;
+                w.emit(conn, EventKind::GoalAdded, EventPayload { goal_id: Some(row.id), ..Default::default() })
                     .await?;
-                w.audit(conn, acting, ObjectType::Goal, row.id, AccessAction::Create)
-                    .await?;
-                w.emit(
-                    conn,
-                    EventKind::GoalAdded,
-                    EventPayload {
-                        goal_id: Some(row.id),
-                        ..Default::default()
-                    },
-                )
-                .await?;
                 Ok(row)
             }
             .scope_boxed()
         })
         .await?;
-        Ok(Goal {
-            access: access(ctx, row.log_id).await?,
-            row,
-        })
+        Ok(Goal { access: access(ctx, row.log_id).await?, row })
     }
 
     /// Changes a goal's level, description or status (its area is fixed).
-    async fn update_goal(
-        &self,
-        ctx: &Context<'_>,
-        goal_id: ID,
-        input: UpdateGoalInput,
-    ) -> ApiResult<Goal> {
+    async fn update_goal(&self, ctx: &Context<'_>, goal_id: ID, input: UpdateGoalInput) -> ApiResult<Goal> {
         let rc = rc(ctx);
         let goal_id = ids::parse(&goal_id, "goalId")?;
         let changes = GoalChanges {
@@ -149,48 +130,28 @@ impl GoalMutations {
                 .transpose()?,
             status: input.status,
         };
-        if changes.bti_level.is_none() && changes.description.is_none() && changes.status.is_none()
-        {
+        if changes.bti_level.is_none() && changes.description.is_none() && changes.status.is_none() {
             return Err(ApiError::bad_input("nothing to change"));
         }
         let log_id = log_of(ctx, Target::Goal(goal_id)).await?;
         let row = with_log(rc, log_id, Lock::Share, "Goal", move |conn, w| {
             async move {
-                let g = goals::goal_by_id(conn, goal_id)
-                    .await?
-                    .ok_or(ApiError::NotFound("Goal"))?;
+                let g = goals::goal_by_id(conn, goal_id).await?.ok_or(ApiError::NotFound("Goal"))?;
                 let acting = w.authorize(WriteAction::EditGoal(g.area))?;
                 let row: GoalRow = diesel::update(goal::table.find(goal_id))
                     .set((&changes, goal::updated_at.eq(diesel::dsl::now)))
                     .returning(GoalRow::as_returning())
                     .get_result(conn)
                     .await?;
-                w.audit(
-                    conn,
-                    acting,
-                    ObjectType::Goal,
-                    goal_id,
-                    AccessAction::Update,
-                )
-                .await?;
-                w.emit(
-                    conn,
-                    EventKind::GoalChanged,
-                    EventPayload {
-                        goal_id: Some(goal_id),
-                        ..Default::default()
-                    },
-                )
-                .await?;
+                w.audit(conn, acting, ObjectType::Goal, goal_id, AccessAction::Update).await?;
+                w.emit(conn, EventKind::GoalChanged, EventPayload { goal_id: Some(goal_id), ..Default::default() })
+                    .await?;
                 Ok(row)
             }
             .scope_boxed()
         })
         .await?;
-        Ok(Goal {
-            access: access(ctx, row.log_id).await?,
-            row,
-        })
+        Ok(Goal { access: access(ctx, row.log_id).await?, row })
     }
 
     /// Adds a measure with a responsible person and, usually, a deadline.
@@ -199,16 +160,11 @@ impl GoalMutations {
         let goal_id = ids::parse(&input.goal_id, "goalId")?;
         let responsible = ids::parse(&input.responsible_id, "responsibleId")?;
         let description = input::required(&input.description, "description", limits::DESCRIPTION)?;
-        let deadline = input
-            .deadline
-            .map(|d| input::not_past(d, "deadline"))
-            .transpose()?;
+        let deadline = input.deadline.map(|d| input::not_past(d, "deadline")).transpose()?;
         let log_id = log_of(ctx, Target::Goal(goal_id)).await?;
         let row = with_log(rc, log_id, Lock::Share, "Goal", move |conn, w| {
             async move {
-                let g = goals::goal_by_id(conn, goal_id)
-                    .await?
-                    .ok_or(ApiError::NotFound("Goal"))?;
+                let g = goals::goal_by_id(conn, goal_id).await?.ok_or(ApiError::NotFound("Goal"))?;
                 let acting = w.authorize(WriteAction::EditMeasure(g.area))?;
                 let responsible_id = responsible_person(conn, &w, responsible).await?;
                 let now = Utc::now();
@@ -226,78 +182,42 @@ impl GoalMutations {
                     overdue_emitted_for: None,
                     due_soon_emitted_for: None,
                 };
-                diesel::insert_into(measure::table)
-                    .values(&row)
-                    .execute(conn)
-                    .await?;
-                w.audit(
-                    conn,
-                    acting,
-                    ObjectType::Measure,
-                    row.id,
-                    AccessAction::Create,
-                )
-                .await?;
-                w.emit(conn, EventKind::MeasureCreated, measure_payload(&row, None))
-                    .await?;
+                diesel::insert_into(measure::table).values(&row).execute(conn).await?;
+                w.audit(conn, acting, ObjectType::Measure, row.id, AccessAction::Create).await?;
+                w.emit(conn, EventKind::MeasureCreated, EventPayload::measure(&row, None)).await?;
                 if deadline.is_some() {
-                    w.emit(conn, EventKind::DeadlineSet, measure_payload(&row, None))
-                        .await?;
+                    w.emit(conn, EventKind::DeadlineSet, EventPayload::measure(&row, None)).await?;
                 }
                 Ok(row)
             }
             .scope_boxed()
         })
         .await?;
-        Ok(Measure {
-            access: access(ctx, row.log_id).await?,
-            row,
-        })
+        Ok(Measure { access: access(ctx, row.log_id).await?, row })
     }
 
     /// Updates a measure. Its responsible person may change its status,
     /// description and deadline; the coordinator (and owners, for home and
     /// leisure measures) may also change who is responsible.
-    async fn update_measure(
-        &self,
-        ctx: &Context<'_>,
-        measure_id: ID,
-        input: UpdateMeasureInput,
-    ) -> ApiResult<Measure> {
+    async fn update_measure(&self, ctx: &Context<'_>, measure_id: ID, input: UpdateMeasureInput) -> ApiResult<Measure> {
         let rc = rc(ctx);
         let measure_id = ids::parse(&measure_id, "measureId")?;
-        let description = input
-            .description
-            .as_deref()
-            .map(|d| input::required(d, "description", limits::DESCRIPTION))
-            .transpose()?;
-        let responsible = input
-            .responsible_id
-            .as_ref()
-            .map(|r| ids::parse(r, "responsibleId"))
-            .transpose()?;
+        let description =
+            input.description.as_deref().map(|d| input::required(d, "description", limits::DESCRIPTION)).transpose()?;
+        let responsible = input.responsible_id.as_ref().map(|r| ids::parse(r, "responsibleId")).transpose()?;
         let deadline: Option<Option<NaiveDate>> = match input.deadline {
             MaybeUndefined::Undefined => None,
             MaybeUndefined::Null => Some(None),
             MaybeUndefined::Value(d) => Some(Some(input::not_past(d, "deadline")?)),
         };
-        if description.is_none()
-            && responsible.is_none()
-            && deadline.is_none()
-            && input.status.is_none()
-        {
+        if description.is_none() && responsible.is_none() && deadline.is_none() && input.status.is_none() {
             return Err(ApiError::bad_input("nothing to change"));
         }
         let log_id = log_of(ctx, Target::Measure(measure_id)).await?;
         let row = with_log(rc, log_id, Lock::Share, "Measure", move |conn, w| {
             async move {
-                let before = goals::measure_by_id(conn, measure_id)
-                    .await?
-                    .ok_or(ApiError::NotFound("Measure"))?;
-                let area = goals::goal_by_id(conn, before.goal_id)
-                    .await?
-                    .ok_or(ApiError::NotFound("Measure"))?
-                    .area;
+                let before = goals::measure_by_id(conn, measure_id).await?.ok_or(ApiError::NotFound("Measure"))?;
+                let area = goals::goal_by_id(conn, before.goal_id).await?.ok_or(ApiError::NotFound("Measure"))?.area;
                 let action = if before.responsible_id == w.actor && responsible.is_none() {
                     WriteAction::UpdateOwnMeasure
                 } else {
@@ -314,44 +234,25 @@ impl GoalMutations {
                     Some(r) => Some(responsible_person(conn, &w, r).await?),
                     None => None,
                 };
-                let changes = MeasureChanges {
-                    description,
-                    responsible_id,
-                    deadline,
-                    status: input.status,
-                };
+                let changes = MeasureChanges { description, responsible_id, deadline, status: input.status };
                 let after: MeasureRow = diesel::update(measure::table.find(measure_id))
                     .set((&changes, measure::updated_at.eq(diesel::dsl::now)))
                     .returning(MeasureRow::as_returning())
                     .get_result(conn)
                     .await?;
-                w.audit(
-                    conn,
-                    acting,
-                    ObjectType::Measure,
-                    measure_id,
-                    AccessAction::Update,
-                )
-                .await?;
+                w.audit(conn, acting, ObjectType::Measure, measure_id, AccessAction::Update).await?;
                 emit_measure_changes(conn, &w, &before, &after).await?;
                 Ok(after)
             }
             .scope_boxed()
         })
         .await?;
-        Ok(Measure {
-            access: access(ctx, row.log_id).await?,
-            row,
-        })
+        Ok(Measure { access: access(ctx, row.log_id).await?, row })
     }
 
     /// Adds a dated evaluation of a measure (by its responsible person or the
     /// coordinator) or of a goal (by the coordinator; owners for home/leisure).
-    async fn add_evaluation(
-        &self,
-        ctx: &Context<'_>,
-        input: AddEvaluationInput,
-    ) -> ApiResult<Evaluation> {
+    async fn add_evaluation(&self, ctx: &Context<'_>, input: AddEvaluationInput) -> ApiResult<Evaluation> {
         let rc = rc(ctx);
         let target = target(input.measure_id.as_ref(), input.goal_id.as_ref())?;
         let body = input::required(&input.body, "body", limits::BODY)?;
@@ -364,10 +265,7 @@ impl GoalMutations {
         let row = with_log(rc, log_id, Lock::Share, target.name(), move |conn, w| {
             async move {
                 let (area, responsible, measure_id, goal_id) = resolve_target(conn, target).await?;
-                let acting = w.authorize(WriteAction::Evaluate {
-                    responsible: responsible == Some(w.actor),
-                    area,
-                })?;
+                let acting = w.authorize(WriteAction::Evaluate { responsible: responsible == Some(w.actor), area })?;
                 let row = EvaluationRow {
                     id: Uuid::new_v4(),
                     log_id: w.log_id(),
@@ -378,42 +276,16 @@ impl GoalMutations {
                     author_id: w.actor,
                     created_at: Utc::now(),
                 };
-                diesel::insert_into(evaluation::table)
-                    .values(&row)
-                    .execute(conn)
-                    .await?;
-                w.audit(
-                    conn,
-                    acting,
-                    ObjectType::Evaluation,
-                    row.id,
-                    AccessAction::Create,
-                )
-                .await?;
-                let kind = if measure_id.is_some() {
-                    EventKind::MeasureEvaluated
-                } else {
-                    EventKind::GoalEvaluated
-                };
-                w.emit(
-                    conn,
-                    kind,
-                    EventPayload {
-                        measure_id,
-                        goal_id,
-                        ..Default::default()
-                    },
-                )
-                .await?;
+                diesel::insert_into(evaluation::table).values(&row).execute(conn).await?;
+                w.audit(conn, acting, ObjectType::Evaluation, row.id, AccessAction::Create).await?;
+                let kind = if measure_id.is_some() { EventKind::MeasureEvaluated } else { EventKind::GoalEvaluated };
+                w.emit(conn, kind, EventPayload { measure_id, goal_id, ..Default::default() }).await?;
                 Ok(row)
             }
             .scope_boxed()
         })
         .await?;
-        Ok(Evaluation {
-            access: access(ctx, row.log_id).await?,
-            row,
-        })
+        Ok(Evaluation { access: access(ctx, row.log_id).await?, row })
     }
 
     /// Comments on a measure or a goal.
@@ -435,37 +307,16 @@ impl GoalMutations {
                     author_id: w.actor,
                     created_at: Utc::now(),
                 };
-                diesel::insert_into(comment::table)
-                    .values(&row)
-                    .execute(conn)
+                diesel::insert_into(comment::table).values(&row).execute(conn).await?;
+                w.audit(conn, acting, ObjectType::Comment, row.id, AccessAction::Create).await?;
+                w.emit(conn, EventKind::CommentAdded, EventPayload { measure_id, goal_id, ..Default::default() })
                     .await?;
-                w.audit(
-                    conn,
-                    acting,
-                    ObjectType::Comment,
-                    row.id,
-                    AccessAction::Create,
-                )
-                .await?;
-                w.emit(
-                    conn,
-                    EventKind::CommentAdded,
-                    EventPayload {
-                        measure_id,
-                        goal_id,
-                        ..Default::default()
-                    },
-                )
-                .await?;
                 Ok(row)
             }
             .scope_boxed()
         })
         .await?;
-        Ok(Comment {
-            access: access(ctx, row.log_id).await?,
-            row,
-        })
+        Ok(Comment { access: access(ctx, row.log_id).await?, row })
     }
 }
 
@@ -488,9 +339,7 @@ fn target(measure_id: Option<&ID>, goal_id: Option<&ID>) -> ApiResult<Target> {
     match (measure_id, goal_id) {
         (Some(m), None) => Ok(Target::Measure(ids::parse(m, "measureId")?)),
         (None, Some(g)) => Ok(Target::Goal(ids::parse(g, "goalId")?)),
-        _ => Err(ApiError::bad_input(
-            "give exactly one of measureId and goalId",
-        )),
+        _ => Err(ApiError::bad_input("give exactly one of measureId and goalId")),
     }
 }
 
@@ -510,29 +359,19 @@ async fn resolve_target(
 ) -> ApiResult<(GoalArea, Option<Uuid>, Option<Uuid>, Option<Uuid>)> {
     match target {
         Target::Goal(id) => {
-            let g = goals::goal_by_id(conn, id)
-                .await?
-                .ok_or(ApiError::NotFound("Goal"))?;
+            let g = goals::goal_by_id(conn, id).await?.ok_or(ApiError::NotFound("Goal"))?;
             Ok((g.area, None, None, Some(id)))
         }
         Target::Measure(id) => {
-            let m = goals::measure_by_id(conn, id)
-                .await?
-                .ok_or(ApiError::NotFound("Measure"))?;
-            let g = goals::goal_by_id(conn, m.goal_id)
-                .await?
-                .ok_or(ApiError::NotFound("Measure"))?;
+            let m = goals::measure_by_id(conn, id).await?.ok_or(ApiError::NotFound("Measure"))?;
+            let g = goals::goal_by_id(conn, m.goal_id).await?.ok_or(ApiError::NotFound("Measure"))?;
             Ok((g.area, Some(m.responsible_id), Some(id), None))
         }
     }
 }
 
 fn bti_level(level: i32) -> ApiResult<i32> {
-    if (1..=3).contains(&level) {
-        Ok(level)
-    } else {
-        Err(ApiError::bad_input("btiLevel must be 1, 2 or 3"))
-    }
+    if (1..=3).contains(&level) { Ok(level) } else { Err(ApiError::bad_input("btiLevel must be 1, 2 or 3")) }
 }
 
 /// The responsible person for an id; a participant must belong to a
@@ -541,24 +380,10 @@ async fn responsible_person(conn: &mut AsyncPgConnection, w: &Write, id: Uuid) -
     let person = people::resolve_one(conn, w.log_id(), id, "responsibleId").await?;
     if let Some(p) = participants::active_by_staff(conn, w.log_id(), person).await? {
         if !consents::unit_consented(conn, w.log_id(), p.unit_id).await? {
-            return Err(ApiError::bad_input(
-                "the responsible participant's unit has no consent in this log",
-            ));
+            return Err(ApiError::bad_input("the responsible participant's unit has no consent in this log"));
         }
     }
     Ok(person)
-}
-
-fn measure_payload(m: &MeasureRow, previous: Option<NaiveDate>) -> EventPayload {
-    EventPayload {
-        goal_id: Some(m.goal_id),
-        measure_id: Some(m.id),
-        responsible_id: Some(m.responsible_id),
-        deadline: m.deadline,
-        previous_deadline: previous,
-        measure_status: Some(m.status),
-        ..Default::default()
-    }
 }
 
 /// MEASURE_UPDATED, plus the deadline events a dashboard follows.
@@ -568,12 +393,7 @@ async fn emit_measure_changes(
     before: &MeasureRow,
     after: &MeasureRow,
 ) -> ApiResult<()> {
-    w.emit(
-        conn,
-        EventKind::MeasureUpdated,
-        measure_payload(after, before.deadline),
-    )
-    .await?;
+    w.emit(conn, EventKind::MeasureUpdated, EventPayload::measure(after, before.deadline)).await?;
     let deadline_kind = match (before.deadline, after.deadline) {
         (None, Some(_)) => Some(EventKind::DeadlineSet),
         (Some(a), Some(b)) if a != b => Some(EventKind::DeadlineMoved),
@@ -581,22 +401,16 @@ async fn emit_measure_changes(
         _ => None,
     };
     if let Some(kind) = deadline_kind {
-        w.emit(conn, kind, measure_payload(after, before.deadline))
-            .await?;
+        w.emit(conn, kind, EventPayload::measure(after, before.deadline)).await?;
     }
     if before.status != MeasureStatus::Done && after.status == MeasureStatus::Done {
-        w.emit(
-            conn,
-            EventKind::MeasureDone,
-            measure_payload(after, before.deadline),
-        )
-        .await?;
+        w.emit(conn, EventKind::MeasureDone, EventPayload::measure(after, before.deadline)).await?;
     }
     if before.responsible_id != after.responsible_id && after.deadline.is_some() {
         // The deadline moves from one person's dashboard to another's.
         let payload = EventPayload {
             previous_responsible_id: Some(before.responsible_id),
-            ..measure_payload(after, before.deadline)
+            ..EventPayload::measure(after, before.deadline)
         };
         w.emit(conn, EventKind::DeadlineSet, payload).await?;
     }
@@ -604,7 +418,5 @@ async fn emit_measure_changes(
 }
 
 async fn access(ctx: &Context<'_>, log_id: Uuid) -> ApiResult<std::sync::Arc<LogAccess>> {
-    LogAccess::load(ctx, log_id)
-        .await?
-        .ok_or(ApiError::NotFound("Log"))
+    LogAccess::load(ctx, log_id).await?.ok_or(ApiError::NotFound("Log"))
 }

@@ -9,13 +9,13 @@ use crate::api::types::log::Log;
 use crate::api::types::requests::{DeletionRequest, ReopenRequest};
 use crate::context::rc;
 use crate::db::enums::{
-    AccessAction, ConsentMethod, ConsentScope, EventKind, HandoverStatus, LogStatus, ObjectType,
-    ParticipantLeftReason, ReopenStatus, SnapshotReason, WithdrawalReason,
+    AccessAction, ConsentMethod, ConsentScope, EventKind, HandoverStatus, LogStatus, ObjectType, ParticipantLeftReason,
+    ReopenStatus, SnapshotReason, WithdrawalReason,
 };
 use crate::db::logs::{Child, LogRow, LogTextChanges};
 use crate::db::schema::{
-    child, comment, evaluation, event, goal, guardian, log, measure, meeting, meeting_invitee,
-    message, message_read, message_recipient, staff_unit_role, template, unit,
+    child, comment, evaluation, event, goal, guardian, log, measure, meeting, meeting_invitee, message, message_read,
+    message_recipient, staff_unit_role, template, unit,
 };
 use crate::db::{consents, logs, participants, requests, snapshots};
 use crate::error::{ApiError, ApiResult};
@@ -82,44 +82,28 @@ impl LogMutations {
         let unit_id = ids::parse(&input.unit_id, "unitId")?;
         let acting = admin::create_log(&rc.principal, unit_id)?;
         let coordinator_id = ids::parse(&input.coordinator_id, "coordinatorId")?;
-        let template_id = input
-            .template_id
-            .as_ref()
-            .map(|t| ids::parse(t, "templateId"))
-            .transpose()?;
+        let template_id = input.template_id.as_ref().map(|t| ids::parse(t, "templateId")).transpose()?;
         let child_name = input::required(&input.child.name, "child.name", limits::NAME)?;
-        let child_nid = input
-            .child
-            .national_id
-            .as_deref()
-            .map(str::trim)
-            .filter(|s| !s.is_empty());
+        let child_nid = input.child.national_id.as_deref().map(str::trim).filter(|s| !s.is_empty());
         let birth_date = match child_nid {
             Some(nid) => {
-                let derived = national_id::birth_date(nid)
-                    .map_err(|e| ApiError::bad_input(format!("child.nationalId {e}")))?;
+                let derived =
+                    national_id::birth_date(nid).map_err(|e| ApiError::bad_input(format!("child.nationalId {e}")))?;
                 if input.child.birth_date.is_some_and(|b| b != derived) {
-                    return Err(ApiError::bad_input(
-                        "child.birthDate does not match child.nationalId",
-                    ));
+                    return Err(ApiError::bad_input("child.birthDate does not match child.nationalId"));
                 }
                 Some(derived)
             }
             None => input.child.birth_date,
         };
         let guardians = validate_guardians(&input.guardians, child_nid)?;
-        let initiative =
-            input::optional(input.initiative.as_deref(), "initiative", limits::LOG_TEXT)?;
+        let initiative = input::optional(input.initiative.as_deref(), "initiative", limits::LOG_TEXT)?;
         let actor = rc.principal.person_id();
         let child_nid = child_nid.map(str::to_owned);
 
         let log_id = in_transaction(rc, move |conn| {
             async move {
-                let municipality_id: Uuid = unit::table
-                    .find(unit_id)
-                    .select(unit::municipality_id)
-                    .first(conn)
-                    .await?;
+                let municipality_id: Uuid = unit::table.find(unit_id).select(unit::municipality_id).first(conn).await?;
                 let coordinator_in_unit: bool = diesel::select(diesel::dsl::exists(
                     staff_unit_role::table
                         .filter(staff_unit_role::staff_id.eq(coordinator_id))
@@ -128,9 +112,7 @@ impl LogMutations {
                 .get_result(conn)
                 .await?;
                 if !coordinator_in_unit {
-                    return Err(ApiError::bad_input(
-                        "coordinatorId must be a staff member of the unit",
-                    ));
+                    return Err(ApiError::bad_input("coordinatorId must be a staff member of the unit"));
                 }
                 if let Some(t) = template_id {
                     let ok: bool = diesel::select(diesel::dsl::exists(
@@ -141,19 +123,11 @@ impl LogMutations {
                     .get_result(conn)
                     .await?;
                     if !ok {
-                        return Err(ApiError::bad_input(
-                            "templateId is not a template of this municipality",
-                        ));
+                        return Err(ApiError::bad_input("templateId is not a template of this municipality"));
                     }
                 }
-                let child_id = find_or_create_child(
-                    conn,
-                    municipality_id,
-                    &child_name,
-                    child_nid.as_deref(),
-                    birth_date,
-                )
-                .await?;
+                let child_id =
+                    find_or_create_child(conn, municipality_id, &child_name, child_nid.as_deref(), birth_date).await?;
                 let now = Utc::now();
                 let row = LogRow {
                     id: Uuid::new_v4(),
@@ -173,26 +147,16 @@ impl LogMutations {
                     closed_reason: None,
                     deleted_at: None,
                 };
-                diesel::insert_into(log::table)
-                    .values(&row)
-                    .execute(conn)
-                    .await
-                    .map_err(|e| {
-                        if is_unique_violation(&e) {
-                            ApiError::conflict("this child already has an open log")
-                        } else {
-                            e.into()
-                        }
-                    })?;
+                diesel::insert_into(log::table).values(&row).execute(conn).await.map_err(|e| {
+                    if is_unique_violation(&e) {
+                        ApiError::conflict("this child already has an open log")
+                    } else {
+                        e.into()
+                    }
+                })?;
                 for g in &guardians {
-                    let citizen = ensure_citizen(
-                        conn,
-                        &g.national_id,
-                        &g.name,
-                        g.phone.as_deref(),
-                        g.address.as_deref(),
-                    )
-                    .await?;
+                    let citizen =
+                        ensure_citizen(conn, &g.national_id, &g.name, g.phone.as_deref(), g.address.as_deref()).await?;
                     diesel::insert_into(guardian::table)
                         .values((
                             guardian::log_id.eq(row.id),
@@ -229,11 +193,7 @@ impl LogMutations {
                     conn,
                     row.id,
                     EventKind::StatusChanged,
-                    EventPayload {
-                        actor_id: Some(actor),
-                        status: Some(LogStatus::Draft),
-                        ..Default::default()
-                    },
+                    EventPayload { actor_id: Some(actor), status: Some(LogStatus::Draft), ..Default::default() },
                 )
                 .await?;
                 Ok(row.id)
@@ -246,19 +206,12 @@ impl LogMutations {
 
     /// Edits the text sections. Owners and the coordinator write the
     /// presentation, aboutMe and childVoice; the coordinator the initiative.
-    async fn update_log_text(
-        &self,
-        ctx: &Context<'_>,
-        log_id: ID,
-        input: LogTextInput,
-    ) -> ApiResult<Log> {
+    async fn update_log_text(&self, ctx: &Context<'_>, log_id: ID, input: LogTextInput) -> ApiResult<Log> {
         let rc = rc(ctx);
         let log_id = ids::parse(&log_id, "logId")?;
         let text = |v: &Option<String>, f: &str| -> ApiResult<Option<String>> {
             v.as_deref()
-                .map(|s| {
-                    input::optional(Some(s), f, limits::LOG_TEXT).map(|t| t.unwrap_or_default())
-                })
+                .map(|s| input::optional(Some(s), f, limits::LOG_TEXT).map(|t| t.unwrap_or_default()))
                 .transpose()
         };
         let changes = LogTextChanges {
@@ -267,9 +220,7 @@ impl LogMutations {
             child_voice: text(&input.child_voice, "childVoice")?,
             initiative: text(&input.initiative, "initiative")?,
         };
-        let family = changes.presentation.is_some()
-            || changes.about_me.is_some()
-            || changes.child_voice.is_some();
+        let family = changes.presentation.is_some() || changes.about_me.is_some() || changes.child_voice.is_some();
         let initiative = changes.initiative.is_some();
         if !family && !initiative {
             return Err(ApiError::bad_input("nothing to change"));
@@ -285,8 +236,7 @@ impl LogMutations {
                 }
                 let acting = acting.ok_or_else(|| ApiError::bad_input("nothing to change"))?;
                 // Empty strings clear a section.
-                let clear =
-                    |v: Option<String>| v.map(|s| if s.is_empty() { None } else { Some(s) });
+                let clear = |v: Option<String>| v.map(|s| if s.is_empty() { None } else { Some(s) });
                 diesel::update(log::table.find(w.log_id()))
                     .set((
                         clear(changes.presentation).map(|v| log::presentation.eq(v)),
@@ -297,16 +247,8 @@ impl LogMutations {
                     ))
                     .execute(conn)
                     .await?;
-                w.audit(
-                    conn,
-                    acting,
-                    ObjectType::Log,
-                    w.log_id(),
-                    AccessAction::Update,
-                )
-                .await?;
-                w.emit(conn, EventKind::TextChanged, EventPayload::default())
-                    .await
+                w.audit(conn, acting, ObjectType::Log, w.log_id(), AccessAction::Update).await?;
+                w.emit(conn, EventKind::TextChanged, EventPayload::default()).await
             }
             .scope_boxed()
         })
@@ -317,12 +259,7 @@ impl LogMutations {
     /// Closes the log: an owner's demand, or the coordinator when the goals
     /// are met. The log is frozen, a final snapshot is taken, every consent
     /// ends and professionals lose access.
-    async fn close_log(
-        &self,
-        ctx: &Context<'_>,
-        log_id: ID,
-        reason: Option<String>,
-    ) -> ApiResult<Log> {
+    async fn close_log(&self, ctx: &Context<'_>, log_id: ID, reason: Option<String>) -> ApiResult<Log> {
         let rc = rc(ctx);
         let log_id = ids::parse(&log_id, "logId")?;
         let reason = input::optional(reason.as_deref(), "reason", limits::REASON)?;
@@ -330,14 +267,7 @@ impl LogMutations {
             async move {
                 let acting = w.authorize(WriteAction::CloseLog)?;
                 close(conn, &w, reason.as_deref(), WithdrawalReason::LogClosed).await?;
-                w.audit(
-                    conn,
-                    acting,
-                    ObjectType::Log,
-                    w.log_id(),
-                    AccessAction::Update,
-                )
-                .await
+                w.audit(conn, acting, ObjectType::Log, w.log_id(), AccessAction::Update).await
             }
             .scope_boxed()
         })
@@ -359,9 +289,7 @@ impl LogMutations {
                     return Err(ApiError::conflict("a deleted log cannot be reopened"));
                 }
                 if requests::pending_reopen(conn, w.log_id()).await?.is_some() {
-                    return Err(ApiError::conflict(
-                        "a reopening request is already waiting for the family",
-                    ));
+                    return Err(ApiError::conflict("a reopening request is already waiting for the family"));
                 }
                 let row = requests::ReopenRequest {
                     id: Uuid::new_v4(),
@@ -372,16 +300,8 @@ impl LogMutations {
                     decided_at: None,
                 };
                 requests::insert_reopen(conn, &row).await?;
-                w.audit(
-                    conn,
-                    acting,
-                    ObjectType::ReopenRequest,
-                    row.id,
-                    AccessAction::Create,
-                )
-                .await?;
-                w.emit(conn, EventKind::ReopenRequested, EventPayload::default())
-                    .await?;
+                w.audit(conn, acting, ObjectType::ReopenRequest, row.id, AccessAction::Create).await?;
+                w.emit(conn, EventKind::ReopenRequested, EventPayload::default()).await?;
                 Ok(row)
             }
             .scope_boxed()
@@ -400,14 +320,9 @@ impl LogMutations {
             async move {
                 let acting = w.authorize(WriteAction::ApproveReopen)?;
                 let Some(request) = requests::pending_reopen(conn, w.log_id()).await? else {
-                    return Err(ApiError::conflict(
-                        "there is no reopening request to approve",
-                    ));
+                    return Err(ApiError::conflict("there is no reopening request to approve"));
                 };
-                if consents::valid_of(conn, w.log_id(), w.actor, None)
-                    .await?
-                    .is_some()
-                {
+                if consents::valid_of(conn, w.log_id(), w.actor, None).await?.is_some() {
                     return Err(ApiError::conflict("you have already approved reopening"));
                 }
                 let consent = consents::Consent {
@@ -426,14 +341,7 @@ impl LogMutations {
                     withdrawal_reason: None,
                 };
                 consents::insert(conn, &consent).await?;
-                w.audit(
-                    conn,
-                    acting,
-                    ObjectType::Consent,
-                    consent.id,
-                    AccessAction::Create,
-                )
-                .await?;
+                w.audit(conn, acting, ObjectType::Consent, consent.id, AccessAction::Create).await?;
                 if logs::consent_complete(conn, w.log_id()).await? {
                     diesel::update(log::table.find(w.log_id()))
                         .set((
@@ -448,10 +356,7 @@ impl LogMutations {
                     w.emit(
                         conn,
                         EventKind::StatusChanged,
-                        EventPayload {
-                            status: Some(LogStatus::Active),
-                            ..Default::default()
-                        },
+                        EventPayload { status: Some(LogStatus::Active), ..Default::default() },
                     )
                     .await?;
                 }
@@ -492,16 +397,8 @@ impl LogMutations {
                     processed_at: None,
                 };
                 requests::insert_deletion(conn, &row).await?;
-                w.audit(
-                    conn,
-                    acting,
-                    ObjectType::DeletionRequest,
-                    row.id,
-                    AccessAction::Create,
-                )
-                .await?;
-                w.emit(conn, EventKind::DeletionRequested, EventPayload::default())
-                    .await?;
+                w.audit(conn, acting, ObjectType::DeletionRequest, row.id, AccessAction::Create).await?;
+                w.emit(conn, EventKind::DeletionRequested, EventPayload::default()).await?;
                 Ok(row)
             }
             .scope_boxed()
@@ -517,47 +414,24 @@ impl LogMutations {
         let rc = rc(ctx);
         let request_id = ids::parse(&request_id, "requestId")?;
         let log_id = locate(rc, ObjectRef::DeletionRequest(request_id)).await?;
-        with_log(
-            rc,
-            log_id,
-            Lock::Exclusive,
-            "DeletionRequest",
-            move |conn, w| {
-                async move {
-                    let acting = w.authorize(WriteAction::ProcessDeletion)?;
-                    let request = requests::deletion_by_id(conn, request_id)
-                        .await?
-                        .ok_or(ApiError::NotFound("DeletionRequest"))?;
-                    if request.processed_at.is_some() {
-                        return Err(ApiError::conflict(
-                            "this deletion request is already processed",
-                        ));
-                    }
-                    if w.rel.status != LogStatus::Closed {
-                        close(
-                            conn,
-                            &w,
-                            Some("slettet etter krav fra familien"),
-                            WithdrawalReason::LogDeleted,
-                        )
-                        .await?;
-                    }
-                    purge(conn, w.log_id()).await?;
-                    requests::mark_deletion_processed(conn, request_id, w.actor).await?;
-                    w.audit(
-                        conn,
-                        acting,
-                        ObjectType::Log,
-                        w.log_id(),
-                        AccessAction::Delete,
-                    )
-                    .await?;
-                    w.emit(conn, EventKind::LogDeleted, EventPayload::default())
-                        .await
+        with_log(rc, log_id, Lock::Exclusive, "DeletionRequest", move |conn, w| {
+            async move {
+                let acting = w.authorize(WriteAction::ProcessDeletion)?;
+                let request =
+                    requests::deletion_by_id(conn, request_id).await?.ok_or(ApiError::NotFound("DeletionRequest"))?;
+                if request.processed_at.is_some() {
+                    return Err(ApiError::conflict("this deletion request is already processed"));
                 }
-                .scope_boxed()
-            },
-        )
+                if w.rel.status != LogStatus::Closed {
+                    close(conn, &w, Some("slettet etter krav fra familien"), WithdrawalReason::LogDeleted).await?;
+                }
+                purge(conn, w.log_id()).await?;
+                requests::mark_deletion_processed(conn, request_id, w.actor).await?;
+                w.audit(conn, acting, ObjectType::Log, w.log_id(), AccessAction::Delete).await?;
+                w.emit(conn, EventKind::LogDeleted, EventPayload::default()).await
+            }
+            .scope_boxed()
+        })
         .await?;
         reload(ctx, log_id).await
     }
@@ -565,45 +439,29 @@ impl LogMutations {
 
 /// Re-reads a log after a write, as the writer may now see it.
 pub(super) async fn reload(ctx: &Context<'_>, log_id: Uuid) -> ApiResult<Log> {
-    let access = LogAccess::load(ctx, log_id)
-        .await?
-        .ok_or(ApiError::NotFound("Log"))?;
-    Log::with_access(ctx, access)
-        .await?
-        .ok_or(ApiError::NotFound("Log"))
+    let access = LogAccess::load(ctx, log_id).await?.ok_or(ApiError::NotFound("Log"))?;
+    Log::with_access(ctx, access).await?.ok_or(ApiError::NotFound("Log"))
 }
 
-fn validate_guardians(
-    input: &[GuardianInput],
-    child_nid: Option<&str>,
-) -> ApiResult<Vec<GuardianInput>> {
+fn validate_guardians(input: &[GuardianInput], child_nid: Option<&str>) -> ApiResult<Vec<GuardianInput>> {
     if input.is_empty() || input.len() > MAX_GUARDIANS {
-        return Err(ApiError::bad_input(format!(
-            "a log needs 1 to {MAX_GUARDIANS} guardians"
-        )));
+        return Err(ApiError::bad_input(format!("a log needs 1 to {MAX_GUARDIANS} guardians")));
     }
     let mut out: Vec<GuardianInput> = Vec::with_capacity(input.len());
     for (i, g) in input.iter().enumerate() {
         let nid = g.national_id.trim();
-        national_id::validate(nid)
-            .map_err(|e| ApiError::bad_input(format!("guardians[{i}].nationalId {e}")))?;
+        national_id::validate(nid).map_err(|e| ApiError::bad_input(format!("guardians[{i}].nationalId {e}")))?;
         if Some(nid) == child_nid {
             return Err(ApiError::bad_input("a guardian cannot be the child"));
         }
         if out.iter().any(|o| o.national_id == nid) {
-            return Err(ApiError::bad_input(format!(
-                "guardians[{i}] is listed twice"
-            )));
+            return Err(ApiError::bad_input(format!("guardians[{i}] is listed twice")));
         }
         out.push(GuardianInput {
             national_id: nid.to_owned(),
             name: input::required(&g.name, &format!("guardians[{i}].name"), limits::NAME)?,
             phone: input::optional(g.phone.as_deref(), &format!("guardians[{i}].phone"), 40)?,
-            address: input::optional(
-                g.address.as_deref(),
-                &format!("guardians[{i}].address"),
-                400,
-            )?,
+            address: input::optional(g.address.as_deref(), &format!("guardians[{i}].address"), 400)?,
         });
     }
     Ok(out)
@@ -625,9 +483,7 @@ async fn find_or_create_child(
             .optional()?;
         if let Some((id, m)) = existing {
             if m != municipality_id {
-                return Err(ApiError::conflict(
-                    "this child is registered in another municipality",
-                ));
+                return Err(ApiError::conflict("this child is registered in another municipality"));
             }
             return Ok(id);
         }
@@ -640,10 +496,7 @@ async fn find_or_create_child(
         birth_date,
         created_at: Utc::now(),
     };
-    diesel::insert_into(child::table)
-        .values(&row)
-        .execute(conn)
-        .await?;
+    diesel::insert_into(child::table).values(&row).execute(conn).await?;
     Ok(row.id)
 }
 
@@ -670,24 +523,9 @@ async fn close(
     if let Some(h) = participants::pending_handover(conn, log_id).await? {
         participants::decide_handover(conn, h.id, HandoverStatus::Cancelled).await?;
     }
-    w.emit(
-        conn,
-        EventKind::SnapshotTaken,
-        EventPayload {
-            snapshot_id: Some(snapshot_id),
-            ..Default::default()
-        },
-    )
-    .await?;
-    w.emit(
-        conn,
-        EventKind::StatusChanged,
-        EventPayload {
-            status: Some(LogStatus::Closed),
-            ..Default::default()
-        },
-    )
-    .await
+    w.emit(conn, EventKind::SnapshotTaken, EventPayload { snapshot_id: Some(snapshot_id), ..Default::default() })
+        .await?;
+    w.emit(conn, EventKind::StatusChanged, EventPayload { status: Some(LogStatus::Closed), ..Default::default() }).await
 }
 
 /// Deletes a log's live content. Kept: the log row (status, dates), the
@@ -695,42 +533,20 @@ async fn close(
 /// log), participants as history, consents, the access log, and the
 /// snapshots, now restricted.
 async fn purge(conn: &mut AsyncPgConnection, log_id: Uuid) -> ApiResult<()> {
-    let messages = message::table
-        .filter(message::log_id.eq(log_id))
-        .select(message::id);
-    diesel::delete(message_read::table.filter(message_read::message_id.eq_any(messages)))
-        .execute(conn)
-        .await?;
+    let messages = message::table.filter(message::log_id.eq(log_id)).select(message::id);
+    diesel::delete(message_read::table.filter(message_read::message_id.eq_any(messages))).execute(conn).await?;
     diesel::delete(message_recipient::table.filter(message_recipient::message_id.eq_any(messages)))
         .execute(conn)
         .await?;
-    diesel::delete(message::table.filter(message::log_id.eq(log_id)))
-        .execute(conn)
-        .await?;
-    diesel::delete(comment::table.filter(comment::log_id.eq(log_id)))
-        .execute(conn)
-        .await?;
-    diesel::delete(evaluation::table.filter(evaluation::log_id.eq(log_id)))
-        .execute(conn)
-        .await?;
-    diesel::delete(measure::table.filter(measure::log_id.eq(log_id)))
-        .execute(conn)
-        .await?;
-    diesel::delete(goal::table.filter(goal::log_id.eq(log_id)))
-        .execute(conn)
-        .await?;
-    let meetings = meeting::table
-        .filter(meeting::log_id.eq(log_id))
-        .select(meeting::id);
-    diesel::delete(meeting_invitee::table.filter(meeting_invitee::meeting_id.eq_any(meetings)))
-        .execute(conn)
-        .await?;
-    diesel::delete(meeting::table.filter(meeting::log_id.eq(log_id)))
-        .execute(conn)
-        .await?;
-    diesel::delete(event::table.filter(event::log_id.eq(log_id)))
-        .execute(conn)
-        .await?;
+    diesel::delete(message::table.filter(message::log_id.eq(log_id))).execute(conn).await?;
+    diesel::delete(comment::table.filter(comment::log_id.eq(log_id))).execute(conn).await?;
+    diesel::delete(evaluation::table.filter(evaluation::log_id.eq(log_id))).execute(conn).await?;
+    diesel::delete(measure::table.filter(measure::log_id.eq(log_id))).execute(conn).await?;
+    diesel::delete(goal::table.filter(goal::log_id.eq(log_id))).execute(conn).await?;
+    let meetings = meeting::table.filter(meeting::log_id.eq(log_id)).select(meeting::id);
+    diesel::delete(meeting_invitee::table.filter(meeting_invitee::meeting_id.eq_any(meetings))).execute(conn).await?;
+    diesel::delete(meeting::table.filter(meeting::log_id.eq(log_id))).execute(conn).await?;
+    diesel::delete(event::table.filter(event::log_id.eq(log_id))).execute(conn).await?;
     participants::leave(conn, log_id, None, None, ParticipantLeftReason::LogDeleted).await?;
     snapshots::restrict_all(conn, log_id).await?;
     diesel::update(log::table.find(log_id))
@@ -748,8 +564,5 @@ async fn purge(conn: &mut AsyncPgConnection, log_id: Uuid) -> ApiResult<()> {
 }
 
 pub(super) fn is_unique_violation(e: &diesel::result::Error) -> bool {
-    matches!(
-        e,
-        diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _)
-    )
+    matches!(e, diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _))
 }

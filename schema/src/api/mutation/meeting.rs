@@ -9,9 +9,7 @@ use crate::api::ids;
 use crate::api::input::{self, limits};
 use crate::api::types::meeting::Meeting;
 use crate::context::rc;
-use crate::db::enums::{
-    AccessAction, EventKind, MeetingStatus, MessageKind, ObjectType, SnapshotReason,
-};
+use crate::db::enums::{AccessAction, EventKind, MeetingStatus, MessageKind, ObjectType, SnapshotReason};
 use crate::db::meetings::{self, Meeting as MeetingRow};
 use crate::db::messages::{self, Message as MessageRow};
 use crate::db::snapshots;
@@ -45,11 +43,7 @@ pub struct MeetingMutations;
 #[Object]
 impl MeetingMutations {
     /// The coordinator schedules a meeting; the invitation goes out as a message.
-    async fn schedule_meeting(
-        &self,
-        ctx: &Context<'_>,
-        input: ScheduleMeetingInput,
-    ) -> ApiResult<Meeting> {
+    async fn schedule_meeting(&self, ctx: &Context<'_>, input: ScheduleMeetingInput) -> ApiResult<Meeting> {
         let rc = rc(ctx);
         let log_id = ids::parse(&input.log_id, "logId")?;
         let title = input::required(&input.title, "title", limits::SHORT)?;
@@ -57,16 +51,13 @@ impl MeetingMutations {
         let location = input::optional(input.location.as_deref(), "location", limits::SHORT)?;
         let agenda = input::optional(input.agenda.as_deref(), "agenda", limits::BODY)?;
         if input.invitee_ids.len() > MAX_INVITEES {
-            return Err(ApiError::bad_input(format!(
-                "at most {MAX_INVITEES} invitees"
-            )));
+            return Err(ApiError::bad_input(format!("at most {MAX_INVITEES} invitees")));
         }
         let invitee_ids = ids::parse_all(&input.invitee_ids, "inviteeIds")?;
         let row = with_log(rc, log_id, Lock::Share, "Log", move |conn, w| {
             async move {
                 let acting = w.authorize(WriteAction::ScheduleMeeting)?;
-                let invitees =
-                    people::resolve(conn, w.log_id(), &invitee_ids, "inviteeIds").await?;
+                let invitees = people::resolve(conn, w.log_id(), &invitee_ids, "inviteeIds").await?;
                 let row = MeetingRow {
                     id: Uuid::new_v4(),
                     log_id: w.log_id(),
@@ -82,21 +73,11 @@ impl MeetingMutations {
                     created_at: Utc::now(),
                 };
                 meetings::insert(conn, &row, &invitees).await?;
-                w.audit(
-                    conn,
-                    acting,
-                    ObjectType::Meeting,
-                    row.id,
-                    AccessAction::Create,
-                )
-                .await?;
+                w.audit(conn, acting, ObjectType::Meeting, row.id, AccessAction::Create).await?;
                 w.emit(
                     conn,
                     EventKind::MeetingScheduled,
-                    EventPayload {
-                        meeting_id: Some(row.id),
-                        ..Default::default()
-                    },
+                    EventPayload { meeting_id: Some(row.id), ..Default::default() },
                 )
                 .await?;
                 let body = invitation_text(&row);
@@ -106,21 +87,13 @@ impl MeetingMutations {
             .scope_boxed()
         })
         .await?;
-        Ok(Meeting {
-            access: access(ctx, row.log_id).await?,
-            row,
-        })
+        Ok(Meeting { access: access(ctx, row.log_id).await?, row })
     }
 
     /// The coordinator records the minutes (referat). The meeting is marked
     /// held, the minutes go to everyone as a message, and the log is archived
     /// as an immutable snapshot.
-    async fn record_minutes(
-        &self,
-        ctx: &Context<'_>,
-        meeting_id: ID,
-        minutes: String,
-    ) -> ApiResult<Meeting> {
+    async fn record_minutes(&self, ctx: &Context<'_>, meeting_id: ID, minutes: String) -> ApiResult<Meeting> {
         let rc = rc(ctx);
         let meeting_id = ids::parse(&meeting_id, "meetingId")?;
         let minutes = input::required(&minutes, "minutes", limits::MINUTES)?;
@@ -128,75 +101,44 @@ impl MeetingMutations {
         let row = with_log(rc, log_id, Lock::Share, "Meeting", move |conn, w| {
             async move {
                 let acting = w.authorize(WriteAction::RecordMinutes)?;
-                let meeting = meetings::by_id(conn, meeting_id)
-                    .await?
-                    .ok_or(ApiError::NotFound("Meeting"))?;
+                let meeting = meetings::by_id(conn, meeting_id).await?.ok_or(ApiError::NotFound("Meeting"))?;
                 if meeting.minutes.is_some() {
-                    return Err(ApiError::conflict(
-                        "minutes are already recorded and archived for this meeting",
-                    ));
+                    return Err(ApiError::conflict("minutes are already recorded and archived for this meeting"));
                 }
                 if meeting.status == MeetingStatus::Cancelled {
                     return Err(ApiError::conflict("the meeting was cancelled"));
                 }
                 meetings::record_minutes(conn, meeting_id, &minutes, w.actor).await?;
-                w.audit(
-                    conn,
-                    acting,
-                    ObjectType::Meeting,
-                    meeting_id,
-                    AccessAction::Update,
-                )
-                .await?;
+                w.audit(conn, acting, ObjectType::Meeting, meeting_id, AccessAction::Update).await?;
                 w.emit(
                     conn,
                     EventKind::MinutesRecorded,
-                    EventPayload {
-                        meeting_id: Some(meeting_id),
-                        ..Default::default()
-                    },
+                    EventPayload { meeting_id: Some(meeting_id), ..Default::default() },
                 )
                 .await?;
                 let body = format!("Referat fra «{}»:\n\n{}", meeting.title, minutes);
                 let body: String = body.chars().take(limits::BODY).collect();
                 send(conn, &w, MessageKind::Minutes, meeting_id, body, &[]).await?;
-                let snapshot = snapshots::take(
-                    conn,
-                    w.log_id(),
-                    SnapshotReason::Meeting,
-                    Some(meeting_id),
-                    w.actor,
-                )
-                .await?;
+                let snapshot =
+                    snapshots::take(conn, w.log_id(), SnapshotReason::Meeting, Some(meeting_id), w.actor).await?;
                 w.emit(
                     conn,
                     EventKind::SnapshotTaken,
-                    EventPayload {
-                        snapshot_id: Some(snapshot),
-                        ..Default::default()
-                    },
+                    EventPayload { snapshot_id: Some(snapshot), ..Default::default() },
                 )
                 .await?;
-                Ok(meetings::by_id(conn, meeting_id)
-                    .await?
-                    .ok_or(ApiError::NotFound("Meeting"))?)
+                Ok(meetings::by_id(conn, meeting_id).await?.ok_or(ApiError::NotFound("Meeting"))?)
             }
             .scope_boxed()
         })
         .await?;
-        Ok(Meeting {
-            access: access(ctx, row.log_id).await?,
-            row,
-        })
+        Ok(Meeting { access: access(ctx, row.log_id).await?, row })
     }
 }
 
 fn invitation_text(m: &MeetingRow) -> String {
-    let mut text = format!(
-        "Invitasjon til samarbeidsmøte: {}\nTid: {}",
-        m.title,
-        m.starts_at.format("%d.%m.%Y %H:%M UTC")
-    );
+    let mut text =
+        format!("Invitasjon til samarbeidsmøte: {}\nTid: {}", m.title, m.starts_at.format("%d.%m.%Y %H:%M UTC"));
     if let Some(l) = &m.location {
         text.push_str(&format!("\nSted: {l}"));
     }
@@ -226,16 +168,9 @@ async fn send(
         created_at: Utc::now(),
     };
     messages::insert(conn, &m, to).await?;
-    w.emit(
-        conn,
-        EventKind::MessagePosted,
-        super::message::payload(&m, to),
-    )
-    .await
+    w.emit(conn, EventKind::MessagePosted, super::message::payload(&m, to)).await
 }
 
 async fn access(ctx: &Context<'_>, log_id: Uuid) -> ApiResult<std::sync::Arc<LogAccess>> {
-    LogAccess::load(ctx, log_id)
-        .await?
-        .ok_or(ApiError::NotFound("Log"))
+    LogAccess::load(ctx, log_id).await?.ok_or(ApiError::NotFound("Log"))
 }

@@ -41,21 +41,16 @@ impl MessageMutations {
         let log_id = ids::parse(&input.log_id, "logId")?;
         let body = input::required(&input.body, "body", limits::BODY)?;
         if input.recipient_ids.len() > MAX_RECIPIENTS {
-            return Err(ApiError::bad_input(format!(
-                "at most {MAX_RECIPIENTS} recipients"
-            )));
+            return Err(ApiError::bad_input(format!("at most {MAX_RECIPIENTS} recipients")));
         }
         let recipient_ids = ids::parse_all(&input.recipient_ids, "recipientIds")?;
         let row = with_log(rc, log_id, Lock::Share, "Log", move |conn, w| {
             async move {
                 let acting = w.authorize(WriteAction::PostMessage)?;
-                let mut to =
-                    people::resolve(conn, w.log_id(), &recipient_ids, "recipientIds").await?;
+                let mut to = people::resolve(conn, w.log_id(), &recipient_ids, "recipientIds").await?;
                 to.retain(|p| *p != w.actor);
                 if !recipient_ids.is_empty() && to.is_empty() {
-                    return Err(ApiError::bad_input(
-                        "recipientIds: a message needs someone besides you",
-                    ));
+                    return Err(ApiError::bad_input("recipientIds: a message needs someone besides you"));
                 }
                 let row = MessageRow {
                     id: Uuid::new_v4(),
@@ -68,16 +63,8 @@ impl MessageMutations {
                     created_at: Utc::now(),
                 };
                 messages::insert(conn, &row, &to).await?;
-                w.audit(
-                    conn,
-                    acting,
-                    ObjectType::Message,
-                    row.id,
-                    AccessAction::Create,
-                )
-                .await?;
-                w.emit(conn, EventKind::MessagePosted, payload(&row, &to))
-                    .await?;
+                w.audit(conn, acting, ObjectType::Message, row.id, AccessAction::Create).await?;
+                w.emit(conn, EventKind::MessagePosted, payload(&row, &to)).await?;
                 Ok(row)
             }
             .scope_boxed()
@@ -94,18 +81,10 @@ impl MessageMutations {
         let row = with_log(rc, log_id, Lock::Share, "Message", move |conn, w| {
             async move {
                 let acting = w.authorize(WriteAction::MarkMessageRead)?;
-                let row = messages::visible_by_id(conn, w.actor, message_id)
-                    .await?
-                    .ok_or(ApiError::NotFound("Message"))?;
+                let row =
+                    messages::visible_by_id(conn, w.actor, message_id).await?.ok_or(ApiError::NotFound("Message"))?;
                 if messages::mark_read(conn, message_id, w.actor).await? {
-                    w.audit(
-                        conn,
-                        acting,
-                        ObjectType::Message,
-                        message_id,
-                        AccessAction::Update,
-                    )
-                    .await?;
+                    w.audit(conn, acting, ObjectType::Message, message_id, AccessAction::Update).await?;
                 }
                 Ok(row)
             }
@@ -129,8 +108,6 @@ pub(super) fn payload(m: &MessageRow, to: &[Uuid]) -> EventPayload {
 }
 
 async fn message_object(ctx: &Context<'_>, row: MessageRow) -> ApiResult<Message> {
-    let access = LogAccess::load(ctx, row.log_id)
-        .await?
-        .ok_or(ApiError::NotFound("Log"))?;
+    let access = LogAccess::load(ctx, row.log_id).await?.ok_or(ApiError::NotFound("Log"))?;
     Ok(Message { row, access })
 }

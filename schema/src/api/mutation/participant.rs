@@ -11,9 +11,7 @@ use crate::api::types::people::Participant;
 use crate::api::types::requests::Handover;
 use crate::context::rc;
 use crate::db::consents;
-use crate::db::enums::{
-    AccessAction, EventKind, HandoverStatus, ObjectType, ParticipantLeftReason,
-};
+use crate::db::enums::{AccessAction, EventKind, HandoverStatus, ObjectType, ParticipantLeftReason};
 use crate::db::participants::{self, Handover as HandoverRow, Participant as ParticipantRow};
 use crate::db::schema::staff_unit_role;
 use crate::error::{ApiError, ApiResult};
@@ -43,11 +41,7 @@ pub struct ParticipantMutations;
 #[Object]
 impl ParticipantMutations {
     /// The coordinator adds a staff member of a consented unit.
-    async fn add_participant(
-        &self,
-        ctx: &Context<'_>,
-        input: AddParticipantInput,
-    ) -> ApiResult<Participant> {
+    async fn add_participant(&self, ctx: &Context<'_>, input: AddParticipantInput) -> ApiResult<Participant> {
         let rc = rc(ctx);
         let log_id = ids::parse(&input.log_id, "logId")?;
         let staff_id = ids::parse(&input.staff_id, "staffId")?;
@@ -64,14 +58,10 @@ impl ParticipantMutations {
                 .get_result(conn)
                 .await?;
                 if !in_unit {
-                    return Err(ApiError::bad_input(
-                        "staffId is not a staff member of unitId",
-                    ));
+                    return Err(ApiError::bad_input("staffId is not a staff member of unitId"));
                 }
                 if !consents::unit_consented(conn, w.log_id(), unit_id).await? {
-                    return Err(ApiError::bad_input(
-                        "the family has not consented to this unit",
-                    ));
+                    return Err(ApiError::bad_input("the family has not consented to this unit"));
                 }
                 let row = ParticipantRow {
                     id: Uuid::new_v4(),
@@ -91,14 +81,7 @@ impl ParticipantMutations {
                         e.into()
                     }
                 })?;
-                w.audit(
-                    conn,
-                    acting,
-                    ObjectType::Participant,
-                    row.id,
-                    AccessAction::Create,
-                )
-                .await?;
+                w.audit(conn, acting, ObjectType::Participant, row.id, AccessAction::Create).await?;
                 w.emit(
                     conn,
                     EventKind::ParticipantJoined,
@@ -119,54 +102,27 @@ impl ParticipantMutations {
     }
 
     /// The coordinator removes a participant (not themself: hand over first).
-    async fn remove_participant(
-        &self,
-        ctx: &Context<'_>,
-        participant_id: ID,
-    ) -> ApiResult<Participant> {
+    async fn remove_participant(&self, ctx: &Context<'_>, participant_id: ID) -> ApiResult<Participant> {
         let rc = rc(ctx);
         let participant_id = ids::parse(&participant_id, "participantId")?;
         let log_id = log_of_participant(ctx, participant_id).await?;
         with_log(rc, log_id, Lock::Share, "Participant", move |conn, w| {
             async move {
                 let acting = w.authorize(WriteAction::RemoveParticipant)?;
-                let p = participants::by_id(conn, participant_id)
-                    .await?
-                    .ok_or(ApiError::NotFound("Participant"))?;
+                let p = participants::by_id(conn, participant_id).await?.ok_or(ApiError::NotFound("Participant"))?;
                 if p.left_at.is_some() {
                     return Err(ApiError::conflict("this participant has already left"));
                 }
-                if participants::current_term_of(conn, w.log_id())
-                    .await?
-                    .participant_id
-                    == p.id
-                {
-                    return Err(ApiError::conflict(
-                        "the coordinator cannot be removed; hand over the baton first",
-                    ));
+                if participants::current_term_of(conn, w.log_id()).await?.participant_id == p.id {
+                    return Err(ApiError::conflict("the coordinator cannot be removed; hand over the baton first"));
                 }
                 if let Some(h) = participants::pending_handover(conn, w.log_id()).await? {
                     if h.to_participant_id == p.id {
-                        participants::decide_handover(conn, h.id, HandoverStatus::Cancelled)
-                            .await?;
+                        participants::decide_handover(conn, h.id, HandoverStatus::Cancelled).await?;
                     }
                 }
-                participants::leave(
-                    conn,
-                    w.log_id(),
-                    None,
-                    Some(p.id),
-                    ParticipantLeftReason::Removed,
-                )
-                .await?;
-                w.audit(
-                    conn,
-                    acting,
-                    ObjectType::Participant,
-                    p.id,
-                    AccessAction::Delete,
-                )
-                .await?;
+                participants::leave(conn, w.log_id(), None, Some(p.id), ParticipantLeftReason::Removed).await?;
+                w.audit(conn, acting, ObjectType::Participant, p.id, AccessAction::Delete).await?;
                 w.emit(
                     conn,
                     EventKind::ParticipantLeft,
@@ -187,12 +143,7 @@ impl ParticipantMutations {
 
     /// The coordinator proposes a participant as successor. The baton moves
     /// only when the successor accepts.
-    async fn propose_handover(
-        &self,
-        ctx: &Context<'_>,
-        log_id: ID,
-        participant_id: ID,
-    ) -> ApiResult<Handover> {
+    async fn propose_handover(&self, ctx: &Context<'_>, log_id: ID, participant_id: ID) -> ApiResult<Handover> {
         let rc = rc(ctx);
         let log_id = ids::parse(&log_id, "logId")?;
         let participant_id = ids::parse(&participant_id, "participantId")?;
@@ -200,27 +151,17 @@ impl ParticipantMutations {
             async move {
                 let acting = w.authorize(WriteAction::ProposeHandover)?;
                 let target = participants::by_id(conn, participant_id).await?;
-                let Some(target) = target.filter(|p| p.log_id == w.log_id() && p.left_at.is_none())
-                else {
-                    return Err(ApiError::forbidden(
-                        "the baton can only be handed to a participant of this log",
-                    ));
+                let Some(target) = target.filter(|p| p.log_id == w.log_id() && p.left_at.is_none()) else {
+                    return Err(ApiError::forbidden("the baton can only be handed to a participant of this log"));
                 };
                 if !consents::unit_consented(conn, w.log_id(), target.unit_id).await? {
-                    return Err(ApiError::forbidden(
-                        "the successor's unit has no consent in this log",
-                    ));
+                    return Err(ApiError::forbidden("the successor's unit has no consent in this log"));
                 }
                 if target.staff_id == w.actor {
                     return Err(ApiError::bad_input("you already hold the baton"));
                 }
-                if participants::pending_handover(conn, w.log_id())
-                    .await?
-                    .is_some()
-                {
-                    return Err(ApiError::conflict(
-                        "a handover is already waiting; cancel it first",
-                    ));
+                if participants::pending_handover(conn, w.log_id()).await?.is_some() {
+                    return Err(ApiError::conflict("a handover is already waiting; cancel it first"));
                 }
                 let row = HandoverRow {
                     id: Uuid::new_v4(),
@@ -233,14 +174,7 @@ impl ParticipantMutations {
                     decided_at: None,
                 };
                 participants::insert_handover(conn, &row).await?;
-                w.audit(
-                    conn,
-                    acting,
-                    ObjectType::Handover,
-                    row.id,
-                    AccessAction::Create,
-                )
-                .await?;
+                w.audit(conn, acting, ObjectType::Handover, row.id, AccessAction::Create).await?;
                 w.emit(
                     conn,
                     EventKind::HandoverProposed,
@@ -282,26 +216,14 @@ impl ParticipantMutations {
                 let acting = w.authorize(WriteAction::CancelHandover)?;
                 let h = pending(conn, handover_id).await?;
                 participants::decide_handover(conn, h.id, HandoverStatus::Cancelled).await?;
-                w.audit(
-                    conn,
-                    acting,
-                    ObjectType::Handover,
-                    h.id,
-                    AccessAction::Update,
-                )
-                .await?;
+                w.audit(conn, acting, ObjectType::Handover, h.id, AccessAction::Update).await?;
                 w.emit(
                     conn,
                     EventKind::HandoverCancelled,
-                    EventPayload {
-                        handover_id: Some(h.id),
-                        ..Default::default()
-                    },
+                    EventPayload { handover_id: Some(h.id), ..Default::default() },
                 )
                 .await?;
-                Ok(participants::handover_by_id(conn, h.id)
-                    .await?
-                    .ok_or(ApiError::NotFound("Handover"))?)
+                Ok(participants::handover_by_id(conn, h.id).await?.ok_or(ApiError::NotFound("Handover"))?)
             }
             .scope_boxed()
         })
@@ -319,14 +241,11 @@ async fn respond(ctx: &Context<'_>, handover_id: ID, accept: bool) -> ApiResult<
             let acting = w.authorize(WriteAction::RespondToHandover)?;
             let h = pending(conn, handover_id).await?;
             if h.to_staff_id != w.actor {
-                return Err(ApiError::forbidden(
-                    "only the proposed successor may respond to this handover",
-                ));
+                return Err(ApiError::forbidden("only the proposed successor may respond to this handover"));
             }
             if accept {
-                let successor = participants::by_id(conn, h.to_participant_id)
-                    .await?
-                    .ok_or(ApiError::NotFound("Handover"))?;
+                let successor =
+                    participants::by_id(conn, h.to_participant_id).await?.ok_or(ApiError::NotFound("Handover"))?;
                 participants::start_term(conn, w.log_id(), &successor).await?;
                 participants::decide_handover(conn, h.id, HandoverStatus::Accepted).await?;
                 w.emit(
@@ -345,21 +264,11 @@ async fn respond(ctx: &Context<'_>, handover_id: ID, accept: bool) -> ApiResult<
                 w.emit(
                     conn,
                     EventKind::HandoverDeclined,
-                    EventPayload {
-                        handover_id: Some(h.id),
-                        ..Default::default()
-                    },
+                    EventPayload { handover_id: Some(h.id), ..Default::default() },
                 )
                 .await?;
             }
-            w.audit(
-                conn,
-                acting,
-                ObjectType::Handover,
-                h.id,
-                AccessAction::Update,
-            )
-            .await?;
+            w.audit(conn, acting, ObjectType::Handover, h.id, AccessAction::Update).await?;
             Ok(w.log_id())
         }
         .scope_boxed()
@@ -368,9 +277,7 @@ async fn respond(ctx: &Context<'_>, handover_id: ID, accept: bool) -> ApiResult<
 }
 
 async fn pending(conn: &mut diesel_async::AsyncPgConnection, id: Uuid) -> ApiResult<HandoverRow> {
-    let h = participants::handover_by_id(conn, id)
-        .await?
-        .ok_or(ApiError::NotFound("Handover"))?;
+    let h = participants::handover_by_id(conn, id).await?.ok_or(ApiError::NotFound("Handover"))?;
     if h.status != HandoverStatus::Pending {
         return Err(ApiError::conflict("this handover is no longer pending"));
     }
@@ -386,21 +293,12 @@ async fn log_of_handover(ctx: &Context<'_>, id: Uuid) -> ApiResult<Uuid> {
 }
 
 async fn participant_object(ctx: &Context<'_>, log_id: Uuid, id: Uuid) -> ApiResult<Participant> {
-    let access = LogAccess::load(ctx, log_id)
-        .await?
-        .ok_or(ApiError::NotFound("Log"))?;
-    let view = rc(ctx)
-        .loaders
-        .participant
-        .load_one(id)
-        .await?
-        .ok_or(ApiError::NotFound("Participant"))?;
+    let access = LogAccess::load(ctx, log_id).await?.ok_or(ApiError::NotFound("Log"))?;
+    let view = rc(ctx).loaders.participant.load_one(id).await?.ok_or(ApiError::NotFound("Participant"))?;
     Ok(Participant::new(view, access))
 }
 
 async fn handover_object(ctx: &Context<'_>, row: HandoverRow) -> ApiResult<Handover> {
-    let access = LogAccess::load(ctx, row.log_id)
-        .await?
-        .ok_or(ApiError::NotFound("Log"))?;
+    let access = LogAccess::load(ctx, row.log_id).await?.ok_or(ApiError::NotFound("Log"))?;
     Ok(Handover { row, access })
 }

@@ -13,12 +13,7 @@ use uuid::Uuid;
 
 /// Person ids for `ids`, in order, without duplicates. Participants must
 /// still take part; the child counts only once they are an owner (youth).
-pub async fn resolve(
-    conn: &mut AsyncPgConnection,
-    log_id: Uuid,
-    ids: &[Uuid],
-    field: &str,
-) -> ApiResult<Vec<Uuid>> {
+pub async fn resolve(conn: &mut AsyncPgConnection, log_id: Uuid, ids: &[Uuid], field: &str) -> ApiResult<Vec<Uuid>> {
     let mut found: HashMap<Uuid, Uuid> = HashMap::new();
     let participants: Vec<(Uuid, Uuid)> = participant::table
         .filter(participant::log_id.eq(log_id))
@@ -49,9 +44,7 @@ pub async fn resolve(
     let mut out = Vec::with_capacity(ids.len());
     for id in ids {
         let person = found.get(id).ok_or_else(|| {
-            ApiError::bad_input(format!(
-                "{field}: {id} is not a participant, guardian or youth owner of this log"
-            ))
+            ApiError::bad_input(format!("{field}: {id} is not a participant, guardian or youth owner of this log"))
         })?;
         if !out.contains(person) {
             out.push(*person);
@@ -61,12 +54,7 @@ pub async fn resolve(
 }
 
 /// One person id for `id`.
-pub async fn resolve_one(
-    conn: &mut AsyncPgConnection,
-    log_id: Uuid,
-    id: Uuid,
-    field: &str,
-) -> ApiResult<Uuid> {
+pub async fn resolve_one(conn: &mut AsyncPgConnection, log_id: Uuid, id: Uuid, field: &str) -> ApiResult<Uuid> {
     Ok(resolve(conn, log_id, &[id], field).await?[0])
 }
 
@@ -84,7 +72,5 @@ pub async fn youth(
     if !logs::child_at_consent_age(conn, log_id).await? {
         return Ok(None);
     }
-    Ok(Some(
-        ensure_citizen(conn, nid, child_name, None, None).await?,
-    ))
+    Ok(Some(ensure_citizen(conn, nid, child_name, None, None).await?))
 }

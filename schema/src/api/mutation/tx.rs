@@ -48,16 +48,7 @@ impl Write {
         object_id: Uuid,
         action: AccessAction,
     ) -> ApiResult<()> {
-        audit::record_write(
-            conn,
-            self.actor,
-            acting,
-            self.rel.log_id,
-            object,
-            Some(object_id),
-            action,
-        )
-        .await
+        audit::record_write(conn, self.actor, acting, self.rel.log_id, object, Some(object_id), action).await
     }
 
     pub async fn emit(
@@ -94,9 +85,7 @@ pub async fn with_log<'a, T, F>(
 ) -> ApiResult<T>
 where
     T: Send + 'a,
-    F: for<'c> FnOnce(&'c mut AsyncPgConnection, Write) -> ScopedBoxFuture<'a, 'c, ApiResult<T>>
-        + Send
-        + 'a,
+    F: for<'c> FnOnce(&'c mut AsyncPgConnection, Write) -> ScopedBoxFuture<'a, 'c, ApiResult<T>> + Send + 'a,
 {
     let actor = rc.principal.person_id();
     in_transaction(rc, move |conn| {
@@ -115,9 +104,7 @@ where
 pub async fn in_transaction<'a, T, F>(rc: &'a RequestContext, body: F) -> ApiResult<T>
 where
     T: Send + 'a,
-    F: for<'c> FnOnce(&'c mut AsyncPgConnection) -> ScopedBoxFuture<'a, 'c, ApiResult<T>>
-        + Send
-        + 'a,
+    F: for<'c> FnOnce(&'c mut AsyncPgConnection) -> ScopedBoxFuture<'a, 'c, ApiResult<T>> + Send + 'a,
 {
     let mut pooled: db::PooledConn = rc.conn().await?;
     let conn: &mut AsyncPgConnection = &mut pooled;
@@ -125,6 +112,7 @@ where
     match body(conn).await {
         Ok(value) => {
             AnsiTransactionManager::commit_transaction(conn).await?;
+            rc.config.outbox_written.notify_one();
             Ok(value)
         }
         Err(e) => {

@@ -42,8 +42,7 @@ impl Child {
             self.access
                 .roles
                 .iter()
-                .all(|r| crate::policy::read::grant(r, ReadField::ChildName)
-                    == crate::policy::Grant::Full)
+                .all(|r| crate::policy::read::grant(r, ReadField::ChildName) == crate::policy::Grant::Full)
         );
         self.row.name.clone()
     }
@@ -57,10 +56,7 @@ impl Child {
     /// Age in whole years today; null when the date of birth is unknown.
     async fn age(&self, ctx: &Context<'_>) -> ApiResult<Option<i32>> {
         self.access.require(ctx, ReadField::ChildBirthDate).await?;
-        Ok(self
-            .row
-            .birth_date
-            .map(|b| age_on(b, Utc::now().date_naive())))
+        Ok(self.row.birth_date.map(|b| age_on(b, Utc::now().date_naive())))
     }
 
     /// fødselsnummer; null for an unborn child.

@@ -52,13 +52,9 @@ macro_rules! connection {
                 cursor: impl Fn(&R) -> String,
                 node: impl Fn(R) -> $node,
             ) -> Self {
-                let (edges, page_info) =
-                    $crate::api::types::connection::page(rows, limit, cursor, node);
+                let (edges, page_info) = $crate::api::types::connection::page(rows, limit, cursor, node);
                 $connection {
-                    edges: edges
-                        .into_iter()
-                        .map(|(cursor, node)| $edge { cursor, node })
-                        .collect(),
+                    edges: edges.into_iter().map(|(cursor, node)| $edge { cursor, node }).collect(),
                     page_info,
                 }
             }

@@ -94,12 +94,7 @@ impl UnitProposal {
     }
 
     async fn unit(&self, ctx: &Context<'_>) -> ApiResult<Option<Unit>> {
-        Ok(rc(ctx)
-            .loaders
-            .unit
-            .load_one(self.row.unit_id)
-            .await?
-            .map(Unit))
+        Ok(rc(ctx).loaders.unit.load_one(self.row.unit_id).await?.map(Unit))
     }
 
     async fn reason(&self) -> Option<&str> {

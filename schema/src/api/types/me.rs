@@ -44,28 +44,14 @@ impl Me {
     async fn units(&self, ctx: &Context<'_>) -> ApiResult<Vec<UnitMembership>> {
         let rc = rc(ctx);
         let roles = rc.principal.unit_roles();
-        let units = rc
-            .loaders
-            .unit
-            .load_many(roles.iter().map(|r| r.unit_id))
-            .await?;
+        let units = rc.loaders.unit.load_many(roles.iter().map(|r| r.unit_id)).await?;
         Ok(roles
             .iter()
-            .filter_map(|r| {
-                Some(UnitMembership {
-                    unit: Unit(units.get(&r.unit_id)?.clone()),
-                    role: r.role,
-                })
-            })
+            .filter_map(|r| Some(UnitMembership { unit: Unit(units.get(&r.unit_id)?.clone()), role: r.role }))
             .collect())
     }
 
     async fn municipal_roles(&self, ctx: &Context<'_>) -> Vec<MunicipalRoleKind> {
-        rc(ctx)
-            .principal
-            .municipal_roles()
-            .iter()
-            .map(|r| r.role)
-            .collect()
+        rc(ctx).principal.municipal_roles().iter().map(|r| r.role).collect()
     }
 }

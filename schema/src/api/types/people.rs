@@ -29,15 +29,8 @@ impl Person {
     /// The person `person_id` as they appear in this log: a participant (the
     /// latest participation, even one that ended), a guardian, or the child
     /// as youth. `None` for someone with no place in the log.
-    pub async fn in_log(
-        ctx: &Context<'_>,
-        access: &Arc<LogAccess>,
-        person_id: Uuid,
-    ) -> ApiResult<Option<Person>> {
-        Ok(Self::aligned_in_log(ctx, access, &[person_id])
-            .await?
-            .pop()
-            .flatten())
+    pub async fn in_log(ctx: &Context<'_>, access: &Arc<LogAccess>, person_id: Uuid) -> ApiResult<Option<Person>> {
+        Ok(Self::aligned_in_log(ctx, access, &[person_id]).await?.pop().flatten())
     }
 
     /// Like [`in_log`](Self::in_log) for several people, in a constant number
@@ -47,11 +40,7 @@ impl Person {
         access: &Arc<LogAccess>,
         person_ids: &[Uuid],
     ) -> ApiResult<Vec<Person>> {
-        Ok(Self::aligned_in_log(ctx, access, person_ids)
-            .await?
-            .into_iter()
-            .flatten()
-            .collect())
+        Ok(Self::aligned_in_log(ctx, access, person_ids).await?.into_iter().flatten().collect())
     }
 
     /// One entry per id, in order.
@@ -62,23 +51,9 @@ impl Person {
     ) -> ApiResult<Vec<Option<Person>>> {
         let rc = rc(ctx);
         let log_id = access.log_id();
-        let persons = rc
-            .loaders
-            .person
-            .load_many(person_ids.iter().copied())
-            .await?;
-        let participants = rc
-            .loaders
-            .participants
-            .load_one(log_id)
-            .await?
-            .unwrap_or_default();
-        let guardians = rc
-            .loaders
-            .guardians
-            .load_one(log_id)
-            .await?
-            .unwrap_or_default();
+        let persons = rc.loaders.person.load_many(person_ids.iter().copied()).await?;
+        let participants = rc.loaders.participants.load_one(log_id).await?.unwrap_or_default();
+        let guardians = rc.loaders.guardians.load_one(log_id).await?.unwrap_or_default();
         let mut out = Vec::with_capacity(person_ids.len());
         for person_id in person_ids {
             let Some(person) = persons.get(person_id) else {
@@ -86,20 +61,14 @@ impl Person {
                 continue;
             };
             let found = match person.kind {
-                PersonKind::Staff => Person::Participant(
-                    match participants
-                        .iter()
-                        .find(|p| p.participant.staff_id == *person_id)
-                    {
+                PersonKind::Staff => {
+                    Person::Participant(match participants.iter().find(|p| p.participant.staff_id == *person_id) {
                         Some(p) => Participant::new(p.clone(), access.clone()),
                         None => Participant::former(person.clone(), access.clone()),
-                    },
-                ),
+                    })
+                }
                 PersonKind::Citizen => match guardians.iter().find(|g| g.person_id == *person_id) {
-                    Some(g) => Person::Guardian(Guardian {
-                        row: g.clone(),
-                        access: access.clone(),
-                    }),
+                    Some(g) => Person::Guardian(Guardian { row: g.clone(), access: access.clone() }),
                     None => {
                         let log = rc.loaders.log.load_one(log_id).await?;
                         let child = match log {
@@ -204,11 +173,7 @@ impl Participant {
     }
 
     async fn role(&self) -> ParticipantRole {
-        if self.is_coordinator {
-            ParticipantRole::Coordinator
-        } else {
-            ParticipantRole::Participant
-        }
+        if self.is_coordinator { ParticipantRole::Coordinator } else { ParticipantRole::Participant }
     }
 
     /// Job title in the log, e.g. "kontaktlærer".
@@ -226,16 +191,12 @@ impl Participant {
     }
 
     async fn phone(&self, ctx: &Context<'_>) -> ApiResult<Option<String>> {
-        self.access
-            .require(ctx, ReadField::ParticipantContact)
-            .await?;
+        self.access.require(ctx, ReadField::ParticipantContact).await?;
         Ok(self.phone.clone())
     }
 
     async fn email(&self, ctx: &Context<'_>) -> ApiResult<Option<String>> {
-        self.access
-            .require(ctx, ReadField::ParticipantContact)
-            .await?;
+        self.access.require(ctx, ReadField::ParticipantContact).await?;
         Ok(self.email.clone())
     }
 }
@@ -252,9 +213,7 @@ impl Guardian {
         match self.access.read(ctx, ReadField::GuardianPrivate).await? {
             Grant::Full => Ok(value.clone()),
             Grant::OwnRecord if self.row.person_id == self.access.viewer => Ok(value.clone()),
-            _ => Err(ApiError::forbidden(
-                "only the coordinator and the guardian themself may read this",
-            )),
+            _ => Err(ApiError::forbidden("only the coordinator and the guardian themself may read this")),
         }
     }
 }

@@ -44,16 +44,9 @@ impl ArchiveSnapshot {
             Grant::Full => {}
             Grant::Unrestricted if !self.row.restricted => {}
             _ => {
-                return Err(ApiError::forbidden(
-                    "this snapshot is restricted; only its metadata may be read",
-                ));
+                return Err(ApiError::forbidden("this snapshot is restricted; only its metadata may be read"));
             }
         }
-        Ok(rc(ctx)
-            .loaders
-            .snapshot_content
-            .load_one(self.row.id)
-            .await?
-            .map(Json))
+        Ok(rc(ctx).loaders.snapshot_content.load_one(self.row.id).await?.map(Json))
     }
 }

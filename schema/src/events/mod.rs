@@ -1,7 +1,15 @@
+//! Events: what a mutation records in the outbox, and the hub that hands
+//! committed events to subscriptions.
+//!
 //! What an outbox event carries. One payload shape for every kind (fields
 //! unused by a kind are absent), written by mutations and read by the
 //! subscription layer, which authorizes each event from it without another
 //! query where it can.
+
+pub mod deadlines;
+pub mod hub;
+
+pub use hub::{Hub, StoredEvent};
 
 use crate::db::enums::{ConsentScope, EventKind, LogStatus, MeasureStatus};
 use crate::db::events;
@@ -60,12 +68,36 @@ pub struct EventPayload {
 }
 
 /// Appends an event in the caller's transaction.
-pub async fn emit(
-    conn: &mut AsyncPgConnection,
-    log_id: Uuid,
-    kind: EventKind,
-    payload: EventPayload,
-) -> ApiResult<()> {
+pub async fn emit(conn: &mut AsyncPgConnection, log_id: Uuid, kind: EventKind, payload: EventPayload) -> ApiResult<()> {
     let value = serde_json::to_value(&payload)?;
     Ok(events::append(conn, log_id, kind, value).await?)
+}
+
+impl StoredEvent {
+    /// A sequenced outbox row as the hub hands it out.
+    pub fn from_row(row: events::Event) -> ApiResult<StoredEvent> {
+        Ok(StoredEvent {
+            seq: row.seq.ok_or_else(|| crate::error::ApiError::internal("event without seq"))?,
+            log_id: row.log_id,
+            kind: row.kind,
+            payload: serde_json::from_value(row.payload)?,
+            created_at: row.created_at,
+        })
+    }
+}
+
+impl EventPayload {
+    /// The payload of an event about a measure: enough for a deadline
+    /// dashboard to decide whether it is theirs without a query.
+    pub fn measure(m: &crate::db::goals::Measure, previous_deadline: Option<NaiveDate>) -> EventPayload {
+        EventPayload {
+            goal_id: Some(m.goal_id),
+            measure_id: Some(m.id),
+            responsible_id: Some(m.responsible_id),
+            deadline: m.deadline,
+            previous_deadline,
+            measure_status: Some(m.status),
+            ..Default::default()
+        }
+    }
 }

@@ -1,0 +1,178 @@
+//! Subscriptions (DESIGN.md §5): live messages, log activity and deadline
+//! changes, each resumable from an event cursor.
+//!
+//! Delivery is at-least-once across reconnects: every event carries its
+//! cursor; a client that resubscribes with `after: <last cursor>` gets
+//! everything it missed, in order, and should drop any cursor it has seen.
+//!
+//! (No `diesel_async::RunQueryDsl` in this module tree: with it in scope the
+//! `#[Subscription]` macro resolves `.execute` to diesel's.)
+
+pub mod feed;
+pub mod types;
+
+use self::feed::{Feed, Scope};
+use self::types::{DeadlineEvent, LogEvent, MessageEvent};
+use crate::api::cursor;
+use crate::api::ids;
+use crate::context::RequestContext;
+use crate::db::enums::{EventKind, ObjectType};
+use crate::error::{ApiError, ApiResult};
+use crate::events::Hub;
+use crate::policy::{ReadField, Role};
+use async_graphql::{Context, Enum, ID, InputObject, Subscription as SubscriptionMacro};
+use futures_util::{Stream, StreamExt};
+use std::sync::Arc;
+
+pub struct Subscription;
+
+/// Which deadlines a dashboard follows.
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+pub enum DeadlineScopeKind {
+    /// measures you are responsible for, in every log you may read
+    Mine,
+    /// every measure in the logs where you hold the baton
+    Coordinated,
+    /// every measure in one log (`logId`)
+    Log,
+}
+
+#[derive(InputObject)]
+pub struct DeadlineScope {
+    pub kind: DeadlineScopeKind,
+    /// required with kind LOG
+    pub log_id: Option<ID>,
+}
+
+fn context(ctx: &Context<'_>) -> ApiResult<(Arc<RequestContext>, Arc<Hub>)> {
+    let rc = ctx.data_unchecked::<Arc<RequestContext>>().clone();
+    let hub = ctx.data::<Arc<Hub>>().map_err(|_| ApiError::internal("subscriptions need the event hub"))?.clone();
+    Ok((rc, hub))
+}
+
+fn after(after: Option<&str>) -> ApiResult<Option<i64>> {
+    after.map(|c| cursor::decode_seq("e", c)).transpose()
+}
+
+fn is_message(kind: EventKind) -> bool {
+    kind == EventKind::MessagePosted
+}
+
+fn is_activity(kind: EventKind) -> bool {
+    !matches!(kind, EventKind::MessagePosted | EventKind::MessageRead)
+}
+
+pub fn is_deadline(kind: EventKind) -> bool {
+    use EventKind::*;
+    matches!(kind, DeadlineSet | DeadlineMoved | DeadlineRemoved | MeasureDone | MeasureOverdue | MeasureDueSoon)
+}
+
+#[SubscriptionMacro]
+impl Subscription {
+    /// New messages addressed to you or to all. With `logId`, one log (the
+    /// subscription ends with FORBIDDEN if you lose access to it); without,
+    /// every log you may read.
+    async fn message_added(
+        &self,
+        ctx: &Context<'_>,
+        log_id: Option<ID>,
+        after: Option<String>,
+    ) -> Result<impl Stream<Item = ApiResult<MessageEvent>>, ApiError> {
+        let (rc, hub) = context(ctx)?;
+        let after = self::after(after.as_deref())?;
+        let scope = match &log_id {
+            Some(id) => {
+                let id = ids::parse(id, "logId")?;
+                feed::check_start(&rc, id, ReadField::Messages).await?;
+                Scope::Log(id)
+            }
+            None => Scope::AllMyLogs,
+        };
+        let feed = Feed {
+            scope,
+            needs: ReadField::Messages,
+            kinds: is_message,
+            audience: Box::new(|e, access| {
+                let p = &e.payload;
+                p.to_all == Some(true) || p.actor_id == Some(access.viewer) || p.recipients.contains(&access.viewer)
+            }),
+            object: ObjectType::Message,
+        };
+        let loader_rc = rc.clone();
+        Ok(feed::start(rc, hub, feed, after).filter_map(move |item| {
+            let rc = loader_rc.clone();
+            async move {
+                let (event, access) = match item {
+                    Ok(i) => i,
+                    Err(e) => return Some(Err(e)),
+                };
+                let message_id = event.payload.message_id?;
+                match rc.loaders.message.load_one(message_id).await {
+                    // A message purged after it was posted is simply gone.
+                    Ok(row) => row.map(|row| Ok(MessageEvent::new(&event, row, access))),
+                    Err(e) => Some(Err(e)),
+                }
+            }
+        }))
+    }
+
+    /// Everything that happens in a log except messages: goals, measures,
+    /// evaluations, meetings and minutes, participants, the baton, consents
+    /// and status. Ends with FORBIDDEN when you lose access to the log.
+    async fn log_activity(
+        &self,
+        ctx: &Context<'_>,
+        log_id: ID,
+        after: Option<String>,
+    ) -> Result<impl Stream<Item = ApiResult<LogEvent>>, ApiError> {
+        let (rc, hub) = context(ctx)?;
+        let after = self::after(after.as_deref())?;
+        let log_id = ids::parse(&log_id, "logId")?;
+        feed::check_start(&rc, log_id, ReadField::Goals).await?;
+        let feed = Feed {
+            scope: Scope::Log(log_id),
+            needs: ReadField::Goals,
+            kinds: is_activity,
+            audience: Box::new(|_, _| true),
+            object: ObjectType::Log,
+        };
+        Ok(feed::start(rc, hub, feed, after).map(|item| item.map(|(event, access)| LogEvent::new(event, access))))
+    }
+
+    /// Deadlines set, moved or removed, measures done, overdue or due soon.
+    async fn deadline_changes(
+        &self,
+        ctx: &Context<'_>,
+        scope: DeadlineScope,
+        after: Option<String>,
+    ) -> Result<impl Stream<Item = ApiResult<DeadlineEvent>>, ApiError> {
+        let (rc, hub) = context(ctx)?;
+        let after = self::after(after.as_deref())?;
+        let (scope, audience): (
+            Scope,
+            Box<dyn Fn(&crate::events::StoredEvent, &crate::api::guard::LogAccess) -> bool + Send + Sync>,
+        ) = match scope.kind {
+            DeadlineScopeKind::Log => {
+                let id = scope
+                    .log_id
+                    .as_ref()
+                    .ok_or_else(|| ApiError::bad_input("scope.logId is required with kind LOG"))?;
+                let id = ids::parse(id, "scope.logId")?;
+                feed::check_start(&rc, id, ReadField::Goals).await?;
+                (Scope::Log(id), Box::new(|_, _| true))
+            }
+            DeadlineScopeKind::Mine => (
+                Scope::AllMyLogs,
+                Box::new(|e, access| {
+                    e.payload.responsible_id == Some(access.viewer)
+                        || e.payload.previous_responsible_id == Some(access.viewer)
+                }),
+            ),
+            DeadlineScopeKind::Coordinated => {
+                (Scope::AllMyLogs, Box::new(|_, access| access.roles.contains(Role::Coordinator)))
+            }
+        };
+        let feed = Feed { scope, needs: ReadField::Goals, kinds: is_deadline, audience, object: ObjectType::Measure };
+        Ok(feed::start(rc, hub, feed, after).map(|item| item.map(|(event, access)| DeadlineEvent::new(event, access))))
+    }
+}

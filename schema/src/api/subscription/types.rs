@@ -1,0 +1,181 @@
+//! What subscriptions deliver. Every event carries its `cursor`.
+
+use crate::api::cursor;
+use crate::api::guard::LogAccess;
+use crate::api::ids::id;
+use crate::api::types::goal::{Goal, Measure};
+use crate::api::types::meeting::Meeting;
+use crate::api::types::message::Message;
+use crate::api::types::people::{Participant, Person};
+use crate::context::rc;
+use crate::db::enums::{EventKind, LogStatus};
+use crate::db::messages;
+use crate::error::ApiResult;
+use crate::events::StoredEvent;
+use crate::policy::ReadField;
+use async_graphql::{Context, Enum, ID, Object, SimpleObject};
+use chrono::{DateTime, NaiveDate, Utc};
+use std::sync::Arc;
+
+fn event_cursor(e: &StoredEvent) -> String {
+    cursor::encode_seq("e", e.seq)
+}
+
+/// A new message.
+#[derive(SimpleObject)]
+pub struct MessageEvent {
+    /// pass it as `after` to resume after this event
+    pub cursor: String,
+    pub message: Message,
+}
+
+impl MessageEvent {
+    pub fn new(event: &StoredEvent, row: messages::Message, access: Arc<LogAccess>) -> Self {
+        MessageEvent { cursor: event_cursor(event), message: Message { row, access } }
+    }
+}
+
+/// Something that happened in a log.
+pub struct LogEvent {
+    event: Arc<StoredEvent>,
+    access: Arc<LogAccess>,
+}
+
+impl LogEvent {
+    pub fn new(event: Arc<StoredEvent>, access: Arc<LogAccess>) -> Self {
+        LogEvent { event, access }
+    }
+}
+
+#[Object]
+impl LogEvent {
+    async fn cursor(&self) -> String {
+        event_cursor(&self.event)
+    }
+
+    async fn kind(&self) -> EventKind {
+        self.event.kind
+    }
+
+    async fn log_id(&self) -> ID {
+        id(self.event.log_id)
+    }
+
+    async fn at(&self) -> DateTime<Utc> {
+        self.event.created_at
+    }
+
+    /// Who caused it; null for the deadline sweeper.
+    async fn actor(&self, ctx: &Context<'_>) -> ApiResult<Option<Person>> {
+        let Some(actor) = self.event.payload.actor_id else { return Ok(None) };
+        Person::in_log(ctx, &self.access, actor).await
+    }
+
+    /// The log's status after a STATUS_CHANGED.
+    async fn status(&self) -> Option<LogStatus> {
+        self.event.payload.status
+    }
+
+    async fn goal(&self, ctx: &Context<'_>) -> ApiResult<Option<Goal>> {
+        let Some(goal_id) = self.event.payload.goal_id else { return Ok(None) };
+        self.access.require(ctx, ReadField::Goals).await?;
+        let goals = rc(ctx).loaders.goals.load_one(self.event.log_id).await?.unwrap_or_default();
+        Ok(goals.into_iter().find(|g| g.id == goal_id).map(|row| Goal { row, access: self.access.clone() }))
+    }
+
+    async fn measure(&self, ctx: &Context<'_>) -> ApiResult<Option<Measure>> {
+        measure(ctx, &self.event, &self.access).await
+    }
+
+    async fn meeting(&self, ctx: &Context<'_>) -> ApiResult<Option<Meeting>> {
+        let Some(meeting_id) = self.event.payload.meeting_id else { return Ok(None) };
+        self.access.require(ctx, ReadField::Meetings).await?;
+        let meetings = rc(ctx).loaders.meetings.load_one(self.event.log_id).await?.unwrap_or_default();
+        Ok(meetings.into_iter().find(|m| m.id == meeting_id).map(|row| Meeting { row, access: self.access.clone() }))
+    }
+
+    /// The participant who joined, left, or took over the baton.
+    async fn participant(&self, ctx: &Context<'_>) -> ApiResult<Option<Participant>> {
+        let Some(participant_id) = self.event.payload.participant_id else { return Ok(None) };
+        let p = rc(ctx).loaders.participant.load_one(participant_id).await?;
+        Ok(p.map(|p| Participant::new(p, self.access.clone())))
+    }
+}
+
+async fn measure(ctx: &Context<'_>, event: &StoredEvent, access: &Arc<LogAccess>) -> ApiResult<Option<Measure>> {
+    let Some(measure_id) = event.payload.measure_id else { return Ok(None) };
+    access.require(ctx, ReadField::Goals).await?;
+    let row = rc(ctx).loaders.measure.load_one(measure_id).await?;
+    Ok(row.map(|row| Measure { row, access: access.clone() }))
+}
+
+/// What happened to a deadline.
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+pub enum DeadlineEventKind {
+    Set,
+    Moved,
+    Removed,
+    /// the measure was marked done
+    Done,
+    /// the deadline passed with the measure still open
+    Overdue,
+    /// the deadline is within the configured horizon (default 7 days)
+    DueSoon,
+}
+
+impl DeadlineEventKind {
+    fn of(kind: EventKind) -> DeadlineEventKind {
+        match kind {
+            EventKind::DeadlineMoved => DeadlineEventKind::Moved,
+            EventKind::DeadlineRemoved => DeadlineEventKind::Removed,
+            EventKind::MeasureDone => DeadlineEventKind::Done,
+            EventKind::MeasureOverdue => DeadlineEventKind::Overdue,
+            EventKind::MeasureDueSoon => DeadlineEventKind::DueSoon,
+            _ => DeadlineEventKind::Set,
+        }
+    }
+}
+
+pub struct DeadlineEvent {
+    event: Arc<StoredEvent>,
+    access: Arc<LogAccess>,
+}
+
+impl DeadlineEvent {
+    pub fn new(event: Arc<StoredEvent>, access: Arc<LogAccess>) -> Self {
+        DeadlineEvent { event, access }
+    }
+}
+
+#[Object]
+impl DeadlineEvent {
+    async fn cursor(&self) -> String {
+        event_cursor(&self.event)
+    }
+
+    async fn kind(&self) -> DeadlineEventKind {
+        DeadlineEventKind::of(self.event.kind)
+    }
+
+    async fn log_id(&self) -> ID {
+        id(self.event.log_id)
+    }
+
+    async fn at(&self) -> DateTime<Utc> {
+        self.event.created_at
+    }
+
+    /// The deadline after the change (null when removed).
+    async fn deadline(&self) -> Option<NaiveDate> {
+        self.event.payload.deadline
+    }
+
+    async fn previous_deadline(&self) -> Option<NaiveDate> {
+        self.event.payload.previous_deadline
+    }
+
+    /// The measure as it is now.
+    async fn measure(&self, ctx: &Context<'_>) -> ApiResult<Option<Measure>> {
+        measure(ctx, &self.event, &self.access).await
+    }
+}

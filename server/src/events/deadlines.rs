@@ -1,0 +1,26 @@
+//! The periodic deadline sweep: "overdue" and "due soon" events, each
+//! emitted once per deadline across all instances.
+
+use stafett_schema::db::Pool;
+use stafett_schema::events::deadlines::sweep;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::Notify;
+use tokio_util::sync::CancellationToken;
+
+pub async fn run(pool: Pool, every: Duration, due_soon_days: i32, wake_relay: Arc<Notify>, stop: CancellationToken) {
+    loop {
+        match sweep(&pool, due_soon_days).await {
+            Ok(0) => {}
+            Ok(n) => {
+                tracing::info!(events = n, "deadline events emitted");
+                wake_relay.notify_one();
+            }
+            Err(e) => tracing::warn!(error = %e, "deadline sweep failed"),
+        }
+        tokio::select! {
+            _ = stop.cancelled() => return,
+            _ = tokio::time::sleep(every) => {}
+        }
+    }
+}

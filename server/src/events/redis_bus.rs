@@ -1,0 +1,109 @@
+//! Redis as the doorbell between instances: one connection publishes, one
+//! subscription per process listens, whatever the number of websocket
+//! clients. Pub/sub is at-most-once; PostgreSQL stays the truth, and the hub
+//! catches up from it after every reconnect.
+
+use super::backoff;
+use futures_util::StreamExt;
+use redis::AsyncCommands;
+use stafett_schema::events::{Hub, StoredEvent};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+use tokio::sync::Mutex;
+use tokio_util::sync::CancellationToken;
+
+pub const CHANNEL: &str = "stafett:events";
+
+pub struct RedisBus {
+    client: redis::Client,
+    publisher: Mutex<Option<redis::aio::MultiplexedConnection>>,
+    /// whether the subscription is up (for /readyz)
+    connected: AtomicBool,
+}
+
+impl RedisBus {
+    pub fn new(url: &str) -> anyhow::Result<Arc<RedisBus>> {
+        let client = redis::Client::open(url)?;
+        Ok(Arc::new(RedisBus { client, publisher: Mutex::new(None), connected: AtomicBool::new(false) }))
+    }
+
+    pub fn is_connected(&self) -> bool {
+        self.connected.load(Ordering::Relaxed)
+    }
+
+    /// Rings the doorbell. A failure is logged, not returned: subscribers
+    /// still get the events from PostgreSQL when they catch up.
+    pub async fn publish(&self, events: &[StoredEvent]) {
+        let payload = match serde_json::to_string(events) {
+            Ok(p) => p,
+            Err(e) => return tracing::error!(error = %e, "cannot encode events"),
+        };
+        let mut guard = self.publisher.lock().await;
+        if guard.is_none() {
+            match tokio::time::timeout(Duration::from_secs(1), self.client.get_multiplexed_async_connection()).await {
+                Ok(Ok(c)) => *guard = Some(c),
+                Ok(Err(e)) => {
+                    return tracing::warn!(error = %e, "Redis unavailable; events will be caught up from PostgreSQL");
+                }
+                Err(_) => return tracing::warn!("Redis connect timed out; events will be caught up from PostgreSQL"),
+            }
+        }
+        let Some(conn) = guard.as_mut() else { return };
+        let sent: Result<Result<i64, redis::RedisError>, _> =
+            tokio::time::timeout(Duration::from_secs(1), conn.publish(CHANNEL, payload)).await;
+        if !matches!(sent, Ok(Ok(_))) {
+            tracing::warn!("Redis publish failed; events will be caught up from PostgreSQL");
+            *guard = None;
+        }
+    }
+
+    /// The process's one subscription: feeds the hub, reconnects with backoff.
+    pub async fn subscribe(self: Arc<Self>, hub: Arc<Hub>, stop: CancellationToken) {
+        let mut delay = Duration::from_millis(100);
+        while !stop.is_cancelled() {
+            match self.client.get_async_pubsub().await {
+                Ok(mut pubsub) => match pubsub.subscribe(CHANNEL).await {
+                    Ok(()) => {
+                        self.connected.store(true, Ordering::Relaxed);
+                        delay = Duration::from_millis(100);
+                        tracing::info!("subscribed to Redis");
+                        // What was published while we were away is in PostgreSQL.
+                        if let Err(e) = hub.catch_up().await {
+                            tracing::warn!(error = %e, "catch-up after reconnect failed");
+                        }
+                        let mut messages = pubsub.into_on_message();
+                        loop {
+                            tokio::select! {
+                                _ = stop.cancelled() => return,
+                                msg = messages.next() => match msg {
+                                    Some(msg) => self.deliver(&hub, msg).await,
+                                    None => break,
+                                },
+                            }
+                        }
+                        self.connected.store(false, Ordering::Relaxed);
+                        tracing::warn!("Redis subscription lost; reconnecting");
+                    }
+                    Err(e) => tracing::warn!(error = %e, "Redis SUBSCRIBE failed"),
+                },
+                Err(e) => tracing::warn!(error = %e, "cannot connect to Redis"),
+            }
+            tokio::select! {
+                _ = stop.cancelled() => return,
+                _ = tokio::time::sleep(delay) => {}
+            }
+            delay = backoff(delay);
+        }
+    }
+
+    async fn deliver(&self, hub: &Hub, msg: redis::Msg) {
+        let events: Vec<StoredEvent> = match msg.get_payload::<String>().map(|p| serde_json::from_str(&p)) {
+            Ok(Ok(events)) => events,
+            _ => return tracing::warn!("ignoring a malformed message on {CHANNEL}"),
+        };
+        if let Err(e) = hub.offer(events).await {
+            tracing::warn!(error = %e, "could not deliver events from Redis");
+        }
+    }
+}

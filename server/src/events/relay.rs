@@ -1,0 +1,99 @@
+//! Sequencing: committed events get their `seq` (the cursor clients see)
+//! in commit order, then go to this instance's hub and, through Redis, to
+//! every other instance. Every instance runs a relay; a transaction-scoped
+//! advisory lock makes them take turns, so there is no leader to elect.
+
+use super::redis_bus::RedisBus;
+use diesel_async::{AnsiTransactionManager, AsyncPgConnection, TransactionManager};
+use stafett_schema::ApiResult;
+use stafett_schema::db::Pool;
+use stafett_schema::db::events::sequence_batch;
+use stafett_schema::events::{Hub, StoredEvent};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+use tokio::sync::Notify;
+use tokio_util::sync::CancellationToken;
+
+/// Events sequenced per transaction.
+const BATCH: i64 = 500;
+
+pub struct Relay {
+    pub pool: Pool,
+    pub hub: Arc<Hub>,
+    pub bus: Option<Arc<RedisBus>>,
+    pub wake: Arc<Notify>,
+    pub poll: Duration,
+    /// events this instance sequenced
+    pub relayed: Arc<AtomicU64>,
+}
+
+impl Relay {
+    pub async fn run(self, stop: CancellationToken) {
+        loop {
+            if let Err(e) = self.drain().await {
+                tracing::warn!(error = %e, "relay pass failed; retrying");
+            }
+            tokio::select! {
+                _ = stop.cancelled() => {
+                    // Flush what is committed before going away.
+                    if let Err(e) = self.drain().await {
+                        tracing::warn!(error = %e, "final relay pass failed");
+                    }
+                    return;
+                }
+                _ = self.wake.notified() => {}
+                _ = tokio::time::sleep(self.poll) => {}
+            }
+        }
+    }
+
+    /// Sequences and publishes until nothing is left.
+    pub async fn drain(&self) -> ApiResult<()> {
+        loop {
+            let events = self.sequence().await?;
+            let n = events.len();
+            if n == 0 {
+                return Ok(());
+            }
+            self.relayed.fetch_add(n as u64, Ordering::Relaxed);
+            if let Some(bus) = &self.bus {
+                bus.publish(&events).await;
+            }
+            self.hub.offer(events).await?;
+            if (n as i64) < BATCH {
+                return Ok(());
+            }
+        }
+    }
+
+    async fn sequence(&self) -> ApiResult<Vec<StoredEvent>> {
+        let mut pooled = self.pool.get().await?;
+        let conn: &mut AsyncPgConnection = &mut pooled;
+        AnsiTransactionManager::begin_transaction(conn).await?;
+        match sequence_batch(conn, BATCH).await {
+            Ok(rows) => {
+                AnsiTransactionManager::commit_transaction(conn).await?;
+                rows.into_iter().map(StoredEvent::from_row).collect()
+            }
+            Err(e) => {
+                AnsiTransactionManager::rollback_transaction(conn).await.ok();
+                Err(e.into())
+            }
+        }
+    }
+}
+
+/// Compares the hub with PostgreSQL now and then: events whose doorbell was
+/// lost (Redis down, a publisher that died) arrive late but arrive.
+pub async fn catch_up(hub: Arc<Hub>, every: Duration, stop: CancellationToken) {
+    loop {
+        tokio::select! {
+            _ = stop.cancelled() => return,
+            _ = tokio::time::sleep(every) => {}
+        }
+        if let Err(e) = hub.catch_up().await {
+            tracing::warn!(error = %e, "catch-up from PostgreSQL failed");
+        }
+    }
+}

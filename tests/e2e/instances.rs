@@ -1,0 +1,147 @@
+//! Several `stafett` processes sharing PostgreSQL and Redis: events cross
+//! instances, survive Redis going away, and background work is done once.
+//! These tests start (and kill) a `redis-server` of their own.
+
+use serde_json::{Value, json};
+use stafett_tests::ids::EMMA_LOG;
+use stafett_tests::process::{RedisProcess, ServerProcess};
+use stafett_tests::ws::WsClient;
+use stafett_tests::{Fixture, TestApp, TestDb};
+use std::time::Duration;
+
+const MESSAGES: &str = "subscription($log: ID, $after: String) {
+    messageAdded(logId: $log, after: $after) { cursor message { body } } }";
+
+async fn post(server: &ServerProcess, body: &str) {
+    let res = reqwest::Client::new()
+        .post(format!("http://{}/graphql", server.addr))
+        .bearer_auth(TestApp::token("coordinator"))
+        .json(&json!({ "query": "mutation($i: PostMessageInput!) { postMessage(input: $i) { id } }",
+                       "variables": { "i": { "logId": EMMA_LOG, "body": body } } }))
+        .send()
+        .await
+        .expect("request");
+    let status = res.status();
+    let answer: Value = res.json().await.expect("json");
+    assert!(status.is_success() && answer["errors"].is_null(), "{status} {answer}");
+}
+
+/// Reads `n` messages for subscription `id`, returning (body, cursor) pairs.
+async fn read(client: &mut WsClient, id: &str, n: usize) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    while out.len() < n {
+        let p = client.next_for(id, Duration::from_secs(15)).await;
+        let m = &p["data"]["messageAdded"];
+        out.push((m["message"]["body"].as_str().unwrap().to_owned(), m["cursor"].as_str().unwrap().to_owned()));
+    }
+    out
+}
+
+#[tokio::test]
+async fn messages_cross_instances_and_survive_redis_going_away() {
+    let db = TestDb::new(Fixture::Demo).await;
+    let mut redis = RedisProcess::start().await;
+    let fast = [("STAFETT_CATCH_UP_MS", "500")];
+    let a = ServerProcess::start(&db.url, Some(&redis.url()), &fast).await;
+    let b = ServerProcess::start(&db.url, Some(&redis.url()), &fast).await;
+
+    let mut guardian = WsClient::connect(b.addr, &TestApp::token("guardian")).await;
+    guardian.subscribe("m", MESSAGES, json!({ "log": EMMA_LOG })).await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+
+    // Through A, to a subscriber on B, with Redis up.
+    for i in 1..=5 {
+        post(&a, &format!("melding {i}")).await;
+    }
+    let first = read(&mut guardian, "m", 5).await;
+
+    // Redis killed for a few seconds: writes keep working, and B catches up from PostgreSQL.
+    redis.kill();
+    for i in 6..=10 {
+        post(&a, &format!("melding {i}")).await;
+    }
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    for i in 11..=15 {
+        post(&a, &format!("melding {i}")).await;
+    }
+    redis.restart().await;
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    for i in 16..=20 {
+        post(&a, &format!("melding {i}")).await;
+    }
+    let rest = read(&mut guardian, "m", 15).await;
+    let all: Vec<String> = first.iter().chain(&rest).map(|(b, _)| b.clone()).collect();
+    let expected: Vec<String> = (1..=20).map(|i| format!("melding {i}")).collect();
+    assert_eq!(all, expected, "nothing lost, nothing twice, in order");
+    assert!(guardian.try_recv(Duration::from_millis(700)).await.is_none(), "no duplicates afterwards");
+
+    // A client that resumes from the fifth cursor gets the other fifteen, once.
+    let mut resumed = WsClient::connect(a.addr, &TestApp::token("guardian")).await;
+    resumed.subscribe("r", MESSAGES, json!({ "log": EMMA_LOG, "after": first[4].1 })).await;
+    let replayed: Vec<String> = read(&mut resumed, "r", 15).await.into_iter().map(|(b, _)| b).collect();
+    assert_eq!(replayed, expected[5..].to_vec());
+    assert!(resumed.try_recv(Duration::from_millis(700)).await.is_none());
+    assert!(b.log_text().matches("subscribed to Redis").count() >= 2, "B reconnected to Redis:\n{}", b.log_text());
+}
+
+#[tokio::test]
+async fn overdue_and_due_soon_are_emitted_once_with_two_instances() {
+    let db = TestDb::new(Fixture::Demo).await;
+    // Many overdue measures, so both instances' sweeps race for them.
+    let mut conn: diesel_async::AsyncPgConnection =
+        <diesel_async::AsyncPgConnection as diesel_async::AsyncConnection>::establish(&db.url).await.expect("connect");
+    diesel_async::SimpleAsyncConnection::batch_execute(
+        &mut conn,
+        "INSERT INTO measure (id, log_id, goal_id, description, responsible_id, deadline, created_by)
+         SELECT gen_random_uuid(), m.log_id, m.goal_id, 'Tiltak ' || n, m.responsible_id, current_date - n % 30 - 1, m.created_by
+           FROM measure m, generate_series(1, 300) n WHERE m.id = '5afe77e0-0000-4000-8000-0000000002bc'",
+    )
+    .await
+    .expect("insert measures");
+    let fast = [("STAFETT_DEADLINE_SWEEP_MS", "20")];
+    let _a = ServerProcess::start(&db.url, None, &fast).await;
+    let _b = ServerProcess::start(&db.url, None, &fast).await;
+    let count = |sql: &'static str| {
+        let url = db.url.clone();
+        async move {
+            #[derive(diesel::QueryableByName)]
+            struct N {
+                #[diesel(sql_type = diesel::sql_types::BigInt)]
+                n: i64,
+            }
+            let mut c =
+                <diesel_async::AsyncPgConnection as diesel_async::AsyncConnection>::establish(&url).await.unwrap();
+            diesel_async::RunQueryDsl::get_result::<N>(diesel::sql_query(sql), &mut c).await.unwrap().n
+        }
+    };
+    let expected_overdue = count(
+        "SELECT count(*) AS n FROM measure WHERE status IN ('PLANNED','IN_PROGRESS') AND deadline < current_date",
+    )
+    .await;
+    assert!(expected_overdue > 300);
+    for _ in 0..100 {
+        if count("SELECT count(*) AS n FROM event WHERE kind = 'MEASURE_OVERDUE'").await >= expected_overdue {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    // Let both sweeps run many more times.
+    tokio::time::sleep(Duration::from_millis(800)).await;
+    assert_eq!(count("SELECT count(*) AS n FROM event WHERE kind = 'MEASURE_OVERDUE'").await, expected_overdue);
+    assert_eq!(
+        count("SELECT count(*) AS n FROM (SELECT payload->>'measureId' FROM event WHERE kind = 'MEASURE_OVERDUE' GROUP BY 1 HAVING count(*) > 1) d").await,
+        0,
+        "no measure announced twice"
+    );
+    assert_eq!(
+        count("SELECT count(*) AS n FROM event WHERE kind = 'MEASURE_DUE_SOON'").await,
+        1,
+        "the nurse's measure, due in 4 days"
+    );
+    assert_eq!(count("SELECT count(*) AS n FROM event WHERE seq IS NULL").await, 0, "every event was sequenced");
+    assert_eq!(
+        count("SELECT count(*) AS n FROM (SELECT seq FROM event GROUP BY seq HAVING count(*) > 1) d").await,
+        0,
+        "no seq given twice"
+    );
+}

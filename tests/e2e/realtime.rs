@@ -1,0 +1,263 @@
+//! Real-time delivery over `graphql-transport-ws`: live messages, resuming
+//! without gap or duplicate, authorization on every event, and the end of a
+//! subscription when access is lost.
+
+use serde_json::{Value, json};
+use stafett_tests::TestApp;
+use stafett_tests::ids::{self, EMMA_LOG, HEALTH_STATION};
+use stafett_tests::ws::WsClient;
+use std::time::Duration;
+
+const MESSAGES: &str = "subscription($log: ID, $after: String) {
+    messageAdded(logId: $log, after: $after) { cursor message { body toAll author { name } } } }";
+
+const SECONDS: Duration = Duration::from_secs(10);
+
+async fn post(app: &TestApp, persona: &str, body: &str, to: Value) -> Value {
+    let r = app
+        .gql(
+            persona,
+            "mutation($i: PostMessageInput!) { postMessage(input: $i) { id } }",
+            json!({ "i": { "logId": EMMA_LOG, "body": body, "recipientIds": to } }),
+        )
+        .await;
+    r.ok()["postMessage"]["id"].clone()
+}
+
+fn body(payload: &Value) -> &str {
+    payload["data"]["messageAdded"]["message"]["body"].as_str().unwrap_or_else(|| panic!("no message in {payload}"))
+}
+
+fn cursor(payload: &Value) -> String {
+    payload["data"]["messageAdded"]["cursor"].as_str().expect("cursor").to_owned()
+}
+
+#[tokio::test]
+async fn a_posted_message_reaches_a_connected_guardian() {
+    let app = TestApp::demo().await;
+    let addr = app.serve().await;
+    let mut guardian = WsClient::connect(addr, &TestApp::token("guardian")).await;
+    guardian.subscribe("m", MESSAGES, json!({ "log": EMMA_LOG })).await;
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    post(&app, "coordinator", "Husk møtet på torsdag", json!([])).await;
+    let got = guardian.next_for("m", SECONDS).await;
+    assert_eq!(body(&got), "Husk møtet på torsdag");
+    assert_eq!(got["data"]["messageAdded"]["message"]["author"]["name"], "Ingrid Lærer");
+    assert!(!cursor(&got).is_empty());
+}
+
+#[tokio::test]
+async fn a_participant_only_gets_messages_addressed_to_her_or_to_all() {
+    let app = TestApp::demo().await;
+    let addr = app.serve().await;
+    let mut nurse = WsClient::connect(addr, &TestApp::token("participant")).await;
+    nurse.subscribe("m", MESSAGES, json!({ "log": EMMA_LOG })).await;
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    post(&app, "guardian", "Bare til Kari", json!([ids::person("guardian2")])).await;
+    post(&app, "guardian", "Til alle", json!([])).await;
+    let got = nurse.next_for("m", SECONDS).await;
+    assert_eq!(body(&got), "Til alle", "the private message was not delivered to her");
+}
+
+#[tokio::test]
+async fn resuming_after_a_cursor_replays_every_missed_event_once_in_order() {
+    let app = TestApp::demo().await;
+    let addr = app.serve().await;
+    // A first client sees one message and remembers its cursor.
+    let mut first = WsClient::connect(addr, &TestApp::token("guardian")).await;
+    first.subscribe("m", MESSAGES, json!({ "log": EMMA_LOG })).await;
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    post(&app, "coordinator", "melding 0", json!([])).await;
+    let last = cursor(&first.next_for("m", SECONDS).await);
+    drop(first);
+    // While it is away, messages keep coming; they keep coming during its replay too.
+    for i in 1..=20 {
+        post(&app, "coordinator", &format!("melding {i}"), json!([])).await;
+    }
+    let writer = {
+        let router = app.router.clone();
+        tokio::spawn(async move {
+            let token = TestApp::token("participant");
+            for i in 21..=60 {
+                let body = json!({ "query": "mutation($i: PostMessageInput!) { postMessage(input: $i) { id } }",
+                    "variables": { "i": { "logId": EMMA_LOG, "body": format!("melding {i}") } } });
+                let req = axum::http::Request::post("/graphql")
+                    .header("content-type", "application/json")
+                    .header("authorization", format!("Bearer {token}"))
+                    .body(axum::body::Body::from(body.to_string()))
+                    .unwrap();
+                let res = tower::ServiceExt::oneshot(router.clone(), req).await.unwrap();
+                assert!(res.status().is_success());
+            }
+        })
+    };
+    let mut again = WsClient::connect(addr, &TestApp::token("guardian")).await;
+    again.subscribe("m", MESSAGES, json!({ "log": EMMA_LOG, "after": last })).await;
+    let mut seen = Vec::new();
+    let mut cursors = Vec::new();
+    while seen.len() < 60 {
+        let got = again.next_for("m", SECONDS).await;
+        seen.push(body(&got).to_owned());
+        cursors.push(cursor(&got));
+    }
+    writer.await.unwrap();
+    let expected: Vec<String> = (1..=60).map(|i| format!("melding {i}")).collect();
+    assert_eq!(seen, expected, "every missed and concurrent message exactly once, in order");
+    let mut sorted = cursors.clone();
+    sorted.dedup();
+    assert_eq!(sorted.len(), 60, "no duplicate cursors");
+    assert!(again.try_recv(Duration::from_millis(500)).await.is_none(), "nothing more");
+}
+
+#[tokio::test]
+async fn log_activity_and_deadline_changes_carry_what_changed() {
+    let app = TestApp::demo().await;
+    let addr = app.serve().await;
+    let mut coordinator = WsClient::connect(addr, &TestApp::token("coordinator")).await;
+    coordinator
+        .subscribe(
+            "a",
+            "subscription($l: ID!) { logActivity(logId: $l) { cursor kind measure { description status } } }",
+            json!({ "l": EMMA_LOG }),
+        )
+        .await;
+    let mut nurse = WsClient::connect(addr, &TestApp::token("participant")).await;
+    nurse
+        .subscribe("d", "subscription { deadlineChanges(scope: { kind: MINE }) { cursor kind deadline previousDeadline measure { description } } }", json!({}))
+        .await;
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let sleep_measure = stafett_server::demo::id(710);
+    let moved = (chrono::Utc::now().date_naive() + chrono::Duration::days(20)).to_string();
+    app.gql("participant", "mutation($m: ID!, $d: NaiveDate) { updateMeasure(measureId: $m, input: { deadline: $d, status: IN_PROGRESS }) { id } }", json!({ "m": sleep_measure, "d": moved }))
+        .await
+        .ok();
+    // The deadline sweep may announce the demo's overdue and due-soon measures first.
+    let activity = next_of_kind(&mut coordinator, "a", "logActivity", "MEASURE_UPDATED").await;
+    assert_eq!(activity["measure"]["status"], "IN_PROGRESS");
+    let d = &next_of_kind(&mut nurse, "d", "deadlineChanges", "MOVED").await;
+    assert_eq!(d["kind"], "MOVED");
+    assert_eq!(d["deadline"], moved.as_str());
+    assert_eq!(d["measure"]["description"], "Samtaler om søvn og skjermbruk på helsestasjonen");
+}
+
+async fn next_of_kind(client: &mut WsClient, id: &str, field: &str, kind: &str) -> Value {
+    loop {
+        let got = client.next_for(id, SECONDS).await;
+        if got["data"][field]["kind"] == kind {
+            return got["data"][field].clone();
+        }
+    }
+}
+
+/// The ways a participant loses access; each must end her subscription with FORBIDDEN.
+async fn ends_with_forbidden(lose_access: impl AsyncFnOnce(&TestApp)) {
+    let app = TestApp::demo().await;
+    let addr = app.serve().await;
+    let mut nurse = WsClient::connect(addr, &TestApp::token("participant")).await;
+    nurse.subscribe("m", MESSAGES, json!({ "log": EMMA_LOG })).await;
+    nurse.subscribe("a", "subscription($l: ID!) { logActivity(logId: $l) { kind } }", json!({ "l": EMMA_LOG })).await;
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    lose_access(&app).await;
+    let mut ended = std::collections::BTreeMap::new();
+    while ended.len() < 2 {
+        let m = nurse.recv(SECONDS).await.expect("still connected");
+        let id = m["id"].as_str().unwrap_or("").to_owned();
+        match m["type"].as_str() {
+            Some("next") if !m["payload"]["errors"].is_null() => {
+                assert_eq!(m["payload"]["errors"][0]["extensions"]["code"], "FORBIDDEN", "{m}");
+                ended.insert(id, "forbidden");
+            }
+            Some("complete") => assert_eq!(ended.get(&id), Some(&"forbidden"), "completed without FORBIDDEN: {m}"),
+            _ => {}
+        }
+    }
+    // Whatever happens in the log now reaches her no more.
+    app.gql(
+        "guardian",
+        "mutation($l: ID!) { postMessage(input: { logId: $l, body: \"Etterpå\" }) { id } }",
+        json!({ "l": EMMA_LOG }),
+    )
+    .await;
+    let rest = nurse.try_recv(Duration::from_millis(800)).await;
+    assert!(rest.as_ref().is_none_or(|m| m["type"] == "complete"), "{rest:?}");
+}
+
+async fn withdraw(app: &TestApp, persona: &str, scope_unit: Option<uuid::Uuid>) {
+    let r = app
+        .gql(
+            persona,
+            "query($l: ID!) { log(id: $l) { consents { id scope valid unit { id } givenBy { id } } } }",
+            json!({ "l": EMMA_LOG }),
+        )
+        .await;
+    let me = json!(ids::person(persona));
+    let id = r.ok()["log"]["consents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| {
+            c["valid"] == true
+                && match scope_unit {
+                    None => c["scope"] == "LOG" && c["givenBy"]["id"] == me,
+                    Some(u) => c["unit"]["id"] == json!(u),
+                }
+        })
+        .map(|c| c["id"].clone())
+        .unwrap();
+    app.gql(persona, "mutation($c: ID!) { withdrawConsent(consentId: $c) { id } }", json!({ "c": id })).await.ok();
+}
+
+#[tokio::test]
+async fn withdrawn_consent_ends_the_subscription_with_forbidden() {
+    ends_with_forbidden(async |app| withdraw(app, "guardian2", None).await).await;
+}
+
+#[tokio::test]
+async fn a_withdrawn_unit_consent_ends_that_units_subscriptions() {
+    ends_with_forbidden(async |app| withdraw(app, "guardian", Some(HEALTH_STATION)).await).await;
+}
+
+#[tokio::test]
+async fn closing_the_log_ends_the_subscription_with_forbidden() {
+    ends_with_forbidden(async |app| {
+        app.gql("coordinator", "mutation($l: ID!) { closeLog(logId: $l) { id } }", json!({ "l": EMMA_LOG })).await;
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn removing_the_participant_ends_her_subscription_with_forbidden() {
+    ends_with_forbidden(async |app| {
+        let r = app
+            .gql("coordinator", "query($l: ID!) { log(id: $l) { participants { id name } } }", json!({ "l": EMMA_LOG }))
+            .await;
+        let nurse = r.ok()["log"]["participants"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["name"] == "Hanne Helsesøster")
+            .map(|p| p["id"].clone())
+            .unwrap();
+        app.gql(
+            "coordinator",
+            "mutation($p: ID!) { removeParticipant(participantId: $p) { id } }",
+            json!({ "p": nurse }),
+        )
+        .await
+        .ok();
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_subscription_to_a_hidden_log_answers_like_one_to_a_missing_log() {
+    let app = TestApp::demo().await;
+    let addr = app.serve().await;
+    let mut outsider = WsClient::connect(addr, &TestApp::token("outsider")).await;
+    outsider.subscribe("a", MESSAGES, json!({ "log": EMMA_LOG })).await;
+    outsider.subscribe("b", MESSAGES, json!({ "log": uuid::Uuid::new_v4() })).await;
+    let a = outsider.next_for("a", SECONDS).await;
+    let b = outsider.next_for("b", SECONDS).await;
+    assert_eq!(a, b);
+    assert_eq!(a["errors"][0]["extensions"]["code"], "NOT_FOUND");
+}
