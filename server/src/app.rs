@@ -67,7 +67,8 @@ impl App {
         let hub = Hub::start(pool.clone(), config.events.hub_capacity).await?;
         let redis = config.redis_url.as_deref().map(RedisBus::new).transpose()?;
         let schema = schema(&config, hub.clone());
-        let auth = Authenticator::new(config.dev_auth.enabled || config.demo);
+        let auth = Authenticator::new(config.dev_auth.enabled || config.demo, &config.oidc)?;
+        auth.prefetch().await;
         Ok(AppState(Arc::new(App {
             config,
             pool,

@@ -82,6 +82,7 @@ pub struct Config {
     pub json_logs: bool,
     pub events: crate::events::EventsConfig,
     pub ws: WsConfig,
+    pub oidc: crate::auth::OidcConfig,
 }
 
 #[derive(Debug, Clone)]
@@ -114,6 +115,7 @@ impl Config {
             json_logs: var("STAFETT_LOG_FORMAT")?.as_deref() == Some("json"),
             events: crate::events::EventsConfig::from_environment()?,
             ws: WsConfig::from_environment()?,
+            oidc: crate::auth::OidcConfig::from_environment()?,
         })
     }
 }

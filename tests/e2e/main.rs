@@ -3,6 +3,7 @@
 
 mod acceptance;
 mod access_log;
+mod auth;
 mod authz_existence;
 mod authz_inputs;
 mod authz_random;

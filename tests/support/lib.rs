@@ -6,6 +6,7 @@
 //! parallel test processes build each template once.
 
 use axum::Router;
+pub mod oidc;
 pub mod process;
 pub mod ws;
 
@@ -178,6 +179,7 @@ pub fn test_config(url: &str) -> Config {
         json_logs: false,
         events: stafett_server::events::EventsConfig::default(),
         ws: stafett_server::config::WsConfig::default(),
+        oidc: Default::default(),
     }
 }
 
@@ -225,8 +227,14 @@ impl Gql {
 
 impl TestApp {
     pub async fn new(fixture: Fixture) -> TestApp {
+        Self::with(fixture, |_| {}).await
+    }
+
+    /// An app whose test configuration `configure` may change first.
+    pub async fn with(fixture: Fixture, configure: impl FnOnce(&mut Config)) -> TestApp {
         let db = TestDb::new(fixture).await;
-        let config = test_config(&db.url);
+        let mut config = test_config(&db.url);
+        configure(&mut config);
         let queries = db::QueryCounter::default();
         let pool = db::pool(&config.database, queries.clone()).expect("pool");
         let state = App::with_pool(config, pool, queries).await.expect("app");

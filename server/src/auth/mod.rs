@@ -1,43 +1,105 @@
-//! Authentication: a bearer token in, an [`Identity`] out. The token is
-//! verified here (transport concern); what the identity may do is decided by
-//! the schema crate's policy.
+//! Authentication: a bearer token in, a verified identity out. Tokens are
+//! verified here (transport concern); what the identity may do is decided
+//! by the schema crate's policy.
+//!
+//! A token is routed by its (unverified) `iss` to the one verifier that may
+//! accept it: ID-porten for citizens, the municipality's IdP for staff, or
+//! development tokens when development auth is on. Each verifies with its
+//! own keys, so one issuer can never vouch for another's users.
 
 pub mod dev;
+pub mod oidc;
 
+use crate::config::var;
+use anyhow::Context;
 use stafett_schema::{ApiError, Identity};
-
-pub struct Authenticator {
-    /// development tokens, when development auth is on
-    dev: Option<dev::DevKeys>,
-}
-
-impl Authenticator {
-    pub fn new(dev_auth: bool) -> Self {
-        Authenticator { dev: dev_auth.then(dev::DevKeys::default) }
-    }
-
-    pub fn dev_enabled(&self) -> bool {
-        self.dev.is_some()
-    }
-
-    /// Verifies a bearer token. Every failure is UNAUTHENTICATED and says
-    /// little: details go to the log, not to whoever presented the token.
-    pub fn identify(&self, token: &str) -> Result<Verified, ApiError> {
-        if let Some(dev) = &self.dev {
-            match dev.verify(token) {
-                Ok(verified) => return Ok(verified),
-                Err(e) => tracing::debug!(error = %e, "not a development token"),
-            }
-        }
-        Err(ApiError::Unauthenticated("invalid or expired token".into()))
-    }
-}
+use std::time::Duration;
 
 /// A verified token: who it names, and until when it may be used.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Verified {
     pub identity: Identity,
     pub expires_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct OidcConfig {
+    pub citizen: Option<oidc::IssuerConfig>,
+    pub staff: Option<oidc::IssuerConfig>,
+}
+
+impl OidcConfig {
+    pub fn from_environment() -> anyhow::Result<Self> {
+        let min_refresh = Duration::from_millis(crate::config::parsed("STAFETT_JWKS_MIN_REFRESH_MS", 30_000)?);
+        let issuer = |prefix: &str, kind: oidc::Kind| -> anyhow::Result<Option<oidc::IssuerConfig>> {
+            let Some(issuer) = var(&format!("STAFETT_{prefix}_ISSUER"))? else { return Ok(None) };
+            let audience = var(&format!("STAFETT_{prefix}_AUDIENCE"))?
+                .with_context(|| format!("STAFETT_{prefix}_ISSUER is set, so STAFETT_{prefix}_AUDIENCE must be too"))?;
+            let config = oidc::IssuerConfig { issuer, audience, kind, min_refresh };
+            config.check()?;
+            Ok(Some(config))
+        };
+        let acr = var("STAFETT_CITIZEN_ACR")?.unwrap_or_else(|| "idporten-loa-high".into());
+        let id_claim = var("STAFETT_STAFF_ID_CLAIM")?.unwrap_or_else(|| "sub".into());
+        Ok(OidcConfig {
+            citizen: issuer("CITIZEN", oidc::Kind::Citizen { acr })?,
+            staff: issuer("STAFF", oidc::Kind::Staff { id_claim })?,
+        })
+    }
+}
+
+pub struct Authenticator {
+    /// development tokens, when development auth is on
+    dev: Option<dev::DevKeys>,
+    pub citizen: Option<oidc::Issuer>,
+    pub staff: Option<oidc::Issuer>,
+}
+
+impl Authenticator {
+    pub fn new(dev_auth: bool, oidc: &OidcConfig) -> anyhow::Result<Self> {
+        Ok(Authenticator {
+            dev: dev_auth.then(dev::DevKeys::default),
+            citizen: oidc.citizen.clone().map(oidc::Issuer::new).transpose()?,
+            staff: oidc.staff.clone().map(oidc::Issuer::new).transpose()?,
+        })
+    }
+
+    pub fn dev_enabled(&self) -> bool {
+        self.dev.is_some()
+    }
+
+    /// Fetches the issuers' keys ahead of the first request; failures are
+    /// logged and retried when a token needs the keys.
+    pub async fn prefetch(&self) {
+        for issuer in [&self.citizen, &self.staff].into_iter().flatten() {
+            if let Err(e) = issuer.refresh().await {
+                tracing::warn!(issuer = %issuer.config.issuer, error = %e, "could not fetch the issuer's keys yet");
+            }
+        }
+    }
+
+    /// Verifies a bearer token. Every failure is UNAUTHENTICATED and says
+    /// little: details go to the log, not to whoever presented the token.
+    pub async fn identify(&self, token: &str) -> Result<Verified, ApiError> {
+        let refused = || ApiError::Unauthenticated("invalid or expired token".into());
+        let iss = oidc::unverified_issuer(token).ok_or_else(refused)?;
+        for issuer in [&self.citizen, &self.staff].into_iter().flatten() {
+            if issuer.config.issuer == iss {
+                return issuer.verify(token).await.map_err(|e| {
+                    tracing::info!(issuer = %iss, reason = %e, "token refused");
+                    refused()
+                });
+            }
+        }
+        if let Some(dev) = self.dev.as_ref().filter(|_| iss == dev::DEV_ISSUER) {
+            return dev.verify(token).map_err(|e| {
+                tracing::info!(reason = %e, "development token refused");
+                refused()
+            });
+        }
+        tracing::info!(issuer = %iss, "token from an issuer this server does not trust");
+        Err(refused())
+    }
 }
 
 /// The token from an `Authorization: Bearer …` header value.

@@ -153,7 +153,7 @@ pub async fn resolve_token(
     state: &AppState,
     token: &str,
 ) -> Result<(stafett_schema::Principal, Option<chrono::DateTime<chrono::Utc>>), ApiError> {
-    let verified = state.auth.identify(token)?;
+    let verified = state.auth.identify(token).await?;
     let mut conn = state.pool.get().await?;
     let principal = principal::resolve(&mut conn, &verified.identity).await?;
     Ok((principal, verified.expires_at))
