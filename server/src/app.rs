@@ -31,6 +31,10 @@ pub struct App {
     pub relayed: Arc<AtomicU64>,
     /// cancelled on shutdown: websockets close with 1001, tasks stop
     pub shutdown: CancellationToken,
+    /// requests per principal
+    pub rate: crate::limits::RateLimiter,
+    /// live subscriptions per principal
+    pub subscriptions: Arc<crate::limits::SubscriptionCounts>,
 }
 
 #[derive(Clone)]
@@ -64,6 +68,8 @@ impl App {
             due_soon_days: i64::from(config.events.due_soon_days),
             ..ApiConfig::default()
         });
+        crate::metrics::handle();
+        let config_limits = config.limits.clone();
         let hub = Hub::start(pool.clone(), config.events.hub_capacity).await?;
         let redis = config.redis_url.as_deref().map(RedisBus::new).transpose()?;
         let schema = schema(&config, hub.clone());
@@ -80,6 +86,8 @@ impl App {
             redis,
             relayed: Arc::new(AtomicU64::new(0)),
             shutdown: CancellationToken::new(),
+            rate: crate::limits::RateLimiter::new(&config_limits),
+            subscriptions: Default::default(),
         })))
     }
 
@@ -125,6 +133,11 @@ pub fn schema(config: &Config, hub: Arc<Hub>) -> StafettSchema {
         .limit_depth(l.max_depth)
         .limit_complexity(l.max_complexity)
         .limit_directives(l.max_directives)
+        .extension(stafett_schema::api::extensions::DocumentLimits {
+            max_fields: l.max_fields,
+            max_aliases: l.max_aliases,
+            max_directives: l.max_directives,
+        })
         .limit_recursive_depth(32);
     if !config.demo {
         builder = builder.disable_introspection().disable_suggestions();

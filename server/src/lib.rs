@@ -11,6 +11,7 @@ pub mod demo;
 pub mod events;
 pub mod http;
 pub mod limits;
+pub mod metrics;
 
 pub use app::{App, AppState};
 pub use config::Config;

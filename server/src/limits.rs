@@ -1,28 +1,51 @@
 //! Limits against abuse, each configurable; defaults are in the README's
-//! Security section.
+//! Security section. Query shape limits are enforced by the schema (depth,
+//! complexity, directives), sizes by the transport, and the per-principal
+//! rate and subscription caps here.
 
 use crate::config::parsed;
 use anyhow::Result;
+use governor::{DefaultKeyedRateLimiter, Quota};
+use stafett_schema::ApiError;
+use std::collections::HashMap;
+use std::num::NonZeroU32;
+use std::sync::{Arc, Mutex};
+use uuid::Uuid;
 
 #[derive(Debug, Clone)]
 pub struct Limits {
     pub max_depth: usize,
     pub max_complexity: usize,
     pub max_directives: usize,
+    /// field selections in a document, duplicates included and fragments expanded
+    pub max_fields: usize,
+    pub max_aliases: usize,
     pub max_body_bytes: usize,
     pub default_page_size: i64,
     pub max_page_size: i64,
+    /// sustained requests per second per principal
+    pub rate_per_second: u32,
+    /// requests a principal may make at once before the rate applies
+    pub rate_burst: u32,
+    pub max_subscriptions_per_connection: usize,
+    pub max_subscriptions_per_principal: usize,
 }
 
 impl Default for Limits {
     fn default() -> Self {
         Limits {
-            max_depth: 12,
+            max_depth: 15,
             max_complexity: 1_000,
             max_directives: 4,
+            max_fields: 250,
+            max_aliases: 30,
             max_body_bytes: 256 * 1024,
             default_page_size: 20,
             max_page_size: 100,
+            rate_per_second: 50,
+            rate_burst: 200,
+            max_subscriptions_per_connection: 50,
+            max_subscriptions_per_principal: 200,
         }
     }
 }
@@ -34,9 +57,117 @@ impl Limits {
             max_depth: parsed("STAFETT_MAX_DEPTH", d.max_depth)?,
             max_complexity: parsed("STAFETT_MAX_COMPLEXITY", d.max_complexity)?,
             max_directives: parsed("STAFETT_MAX_DIRECTIVES", d.max_directives)?,
+            max_fields: parsed("STAFETT_MAX_FIELDS", d.max_fields)?,
+            max_aliases: parsed("STAFETT_MAX_ALIASES", d.max_aliases)?,
             max_body_bytes: parsed("STAFETT_MAX_BODY_BYTES", d.max_body_bytes)?,
             default_page_size: d.default_page_size,
             max_page_size: parsed("STAFETT_MAX_PAGE_SIZE", d.max_page_size)?,
+            rate_per_second: parsed("STAFETT_RATE_PER_SECOND", d.rate_per_second)?,
+            rate_burst: parsed("STAFETT_RATE_BURST", d.rate_burst)?,
+            max_subscriptions_per_connection: parsed(
+                "STAFETT_WS_MAX_SUBSCRIPTIONS",
+                d.max_subscriptions_per_connection,
+            )?,
+            max_subscriptions_per_principal: parsed(
+                "STAFETT_MAX_SUBSCRIPTIONS_PER_PRINCIPAL",
+                d.max_subscriptions_per_principal,
+            )?,
         })
+    }
+}
+
+/// A token bucket per principal (per instance).
+pub struct RateLimiter {
+    limiter: DefaultKeyedRateLimiter<Uuid>,
+    per_second: u32,
+}
+
+impl RateLimiter {
+    pub fn new(limits: &Limits) -> RateLimiter {
+        let rate = NonZeroU32::new(limits.rate_per_second.max(1)).unwrap_or(NonZeroU32::MIN);
+        let burst = NonZeroU32::new(limits.rate_burst.max(1)).unwrap_or(NonZeroU32::MIN);
+        RateLimiter {
+            limiter: governor::RateLimiter::keyed(Quota::per_second(rate).allow_burst(burst)),
+            per_second: rate.get(),
+        }
+    }
+
+    /// RATE_LIMITED when the principal has used up its burst.
+    pub fn check(&self, principal: Uuid) -> Result<(), ApiError> {
+        self.limiter.check_key(&principal).map_err(|_| {
+            // At the sustained rate a new request is allowed within a second.
+            ApiError::RateLimited { retry_after_secs: u64::from(self.per_second > 0) }
+        })?;
+        if self.limiter.len() > 100_000 {
+            self.limiter.retain_recent();
+        }
+        Ok(())
+    }
+}
+
+/// Live subscriptions per principal, across this instance's connections.
+#[derive(Default)]
+pub struct SubscriptionCounts {
+    counts: Mutex<HashMap<Uuid, usize>>,
+}
+
+/// Releases its subscription's place when dropped.
+pub struct SubscriptionSlot {
+    counts: Arc<SubscriptionCounts>,
+    principal: Uuid,
+}
+
+impl SubscriptionCounts {
+    /// Takes a place for `principal`, or says no when it has `max` already.
+    pub fn take(self: &Arc<Self>, principal: Uuid, max: usize) -> Option<SubscriptionSlot> {
+        let mut counts = self.counts.lock().unwrap_or_else(|p| p.into_inner());
+        let n = counts.entry(principal).or_default();
+        if *n >= max {
+            return None;
+        }
+        *n += 1;
+        metrics::gauge!("stafett_subscriptions_active").increment(1.0);
+        Some(SubscriptionSlot { counts: self.clone(), principal })
+    }
+}
+
+impl Drop for SubscriptionSlot {
+    fn drop(&mut self) {
+        let mut counts = self.counts.counts.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(n) = counts.get_mut(&self.principal) {
+            *n -= 1;
+            if *n == 0 {
+                counts.remove(&self.principal);
+            }
+        }
+        metrics::gauge!("stafett_subscriptions_active").decrement(1.0);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_burst_is_the_edge() {
+        let limits = Limits { rate_per_second: 1, rate_burst: 3, ..Limits::default() };
+        let limiter = RateLimiter::new(&limits);
+        let who = Uuid::new_v4();
+        for _ in 0..3 {
+            assert!(limiter.check(who).is_ok());
+        }
+        assert!(matches!(limiter.check(who), Err(ApiError::RateLimited { .. })));
+        assert!(limiter.check(Uuid::new_v4()).is_ok(), "another principal has its own bucket");
+    }
+
+    #[test]
+    fn subscription_places_are_returned() {
+        let counts = Arc::new(SubscriptionCounts::default());
+        let who = Uuid::new_v4();
+        let a = counts.take(who, 2).unwrap();
+        let _b = counts.take(who, 2).unwrap();
+        assert!(counts.take(who, 2).is_none());
+        drop(a);
+        assert!(counts.take(who, 2).is_some());
     }
 }

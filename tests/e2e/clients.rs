@@ -25,7 +25,7 @@ async fn post(port: u16, body: &str) {
 /// while it was disconnected arrive too, each once.
 #[tokio::test]
 async fn live_messages_prints_messages_and_resumes_after_a_reconnect() {
-    let dir = npm_ci();
+    let dir = npm_ci("client-examples");
     let db = TestDb::new(Fixture::Empty).await;
     let port = free_port();
     let mut first = ServerProcess::start_on("demo", port, &db.url, None, &[]).await;

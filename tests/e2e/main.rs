@@ -12,4 +12,6 @@ mod clients;
 mod consent_edges;
 mod instances;
 mod lifecycle;
+mod limits;
+mod protocol;
 mod realtime;

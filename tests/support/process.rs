@@ -160,20 +160,22 @@ impl Drop for RedisProcess {
     }
 }
 
-/// Installs the client examples' npm dependencies once (from the lockfile).
-pub fn npm_ci() -> PathBuf {
-    static DONE: OnceLock<PathBuf> = OnceLock::new();
-    DONE.get_or_init(|| {
-        let dir = workspace().join("client-examples");
+/// Installs the npm dependencies of a folder of the workspace once per
+/// test process, from its lockfile.
+pub fn npm_ci(folder: &str) -> PathBuf {
+    static DONE: OnceLock<std::sync::Mutex<std::collections::HashSet<String>>> = OnceLock::new();
+    let dir = workspace().join(folder);
+    let mut done = DONE.get_or_init(Default::default).lock().unwrap_or_else(|p| p.into_inner());
+    if !done.contains(folder) {
         if !dir.join("node_modules").exists() {
             let status = Command::new("npm")
                 .args(["ci", "--no-audit", "--no-fund"])
                 .current_dir(&dir)
                 .status()
                 .expect("npm runs");
-            assert!(status.success(), "npm ci failed in client-examples");
+            assert!(status.success(), "npm ci failed in {folder}");
         }
-        dir
-    })
-    .clone()
+        done.insert(folder.to_owned());
+    }
+    dir
 }

@@ -12,9 +12,10 @@
 //! client's input errors and get BAD_USER_INPUT; ours already carry theirs.
 
 use async_graphql::extensions::{
-    Extension, ExtensionContext, ExtensionFactory, NextRequest, NextResolve, NextSubscribe, ResolveInfo,
+    Extension, ExtensionContext, ExtensionFactory, NextParseQuery, NextRequest, NextResolve, NextSubscribe, ResolveInfo,
 };
-use async_graphql::{Response, ServerError, ServerResult, Value};
+use async_graphql::parser::types::{ExecutableDocument, Selection, SelectionSet};
+use async_graphql::{Name, Response, ServerError, ServerResult, Value, Variables};
 use futures_util::stream::{BoxStream, StreamExt};
 use std::sync::{Arc, Mutex};
 
@@ -86,5 +87,116 @@ impl Extension for Collector {
                 response
             })
             .boxed()
+    }
+}
+
+/// Limits on the shape of a document, checked right after parsing, before
+/// validation does any work: how many fields it selects (duplicates
+/// included, fragments expanded), how many aliases, and how many directives
+/// any one selection carries. They stop alias overloading, field
+/// duplication and directive overloading with one clear error.
+#[derive(Debug, Clone, Copy)]
+pub struct DocumentLimits {
+    pub max_fields: usize,
+    pub max_aliases: usize,
+    pub max_directives: usize,
+}
+
+impl ExtensionFactory for DocumentLimits {
+    fn create(&self) -> Arc<dyn Extension> {
+        Arc::new(*self)
+    }
+}
+
+#[derive(Default)]
+struct Tally {
+    fields: usize,
+    aliases: usize,
+    directives: usize,
+    /// field names from the operation to here
+    path: Vec<Name>,
+}
+
+/// Introspection fields that lead back into types: GraphiQL's own query
+/// passes each at most once on a path, a circular query many times.
+const CIRCULAR: [&str; 6] = ["types", "fields", "type", "inputFields", "interfaces", "possibleTypes"];
+
+impl DocumentLimits {
+    fn walk(
+        &self,
+        doc: &ExecutableDocument,
+        set: &SelectionSet,
+        tally: &mut Tally,
+        fragments: &mut Vec<Name>,
+    ) -> Result<(), String> {
+        for item in &set.items {
+            let directives = match &item.node {
+                Selection::Field(f) => {
+                    let name = &f.node.name.node;
+                    if CIRCULAR.contains(&name.as_str()) {
+                        let seen = tally.path.iter().filter(|n| *n == name).count();
+                        if seen >= 2 {
+                            return Err("the query runs in circles through the schema's introspection".into());
+                        }
+                    }
+                    tally.fields += 1;
+                    tally.aliases += usize::from(f.node.alias.is_some());
+                    if tally.fields > self.max_fields {
+                        return Err(format!("the query selects more than {} fields", self.max_fields));
+                    }
+                    if tally.aliases > self.max_aliases {
+                        return Err(format!("the query uses more than {} aliases", self.max_aliases));
+                    }
+                    tally.path.push(name.clone());
+                    let inner = self.walk(doc, &f.node.selection_set.node, tally, fragments);
+                    tally.path.pop();
+                    inner?;
+                    f.node.directives.len()
+                }
+                Selection::InlineFragment(i) => {
+                    self.walk(doc, &i.node.selection_set.node, tally, fragments)?;
+                    i.node.directives.len()
+                }
+                Selection::FragmentSpread(s) => {
+                    let name = &s.node.fragment_name.node;
+                    // A cycle is a validation error; here it only must not loop.
+                    if !fragments.contains(name) {
+                        if let Some(fragment) = doc.fragments.get(name) {
+                            fragments.push(name.clone());
+                            self.walk(doc, &fragment.node.selection_set.node, tally, fragments)?;
+                            fragments.pop();
+                        }
+                    }
+                    s.node.directives.len()
+                }
+            };
+            tally.directives = tally.directives.max(directives);
+            if directives > self.max_directives {
+                return Err(format!("a selection carries more than {} directives", self.max_directives));
+            }
+        }
+        Ok(())
+    }
+}
+
+#[async_trait::async_trait]
+impl Extension for DocumentLimits {
+    async fn parse_query(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        query: &str,
+        variables: &Variables,
+        next: NextParseQuery<'_>,
+    ) -> ServerResult<ExecutableDocument> {
+        let doc = next.run(ctx, query, variables).await?;
+        let mut tally = Tally::default();
+        for (_, op) in doc.operations.iter() {
+            if let Err(message) = self.walk(&doc, &op.node.selection_set.node, &mut tally, &mut Vec::new()) {
+                let mut e = ServerError::new(message, Some(op.pos));
+                with_code(&mut e);
+                return Err(e);
+            }
+        }
+        Ok(doc)
     }
 }

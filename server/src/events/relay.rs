@@ -57,6 +57,7 @@ impl Relay {
                 return Ok(());
             }
             self.relayed.fetch_add(n as u64, Ordering::Relaxed);
+            metrics::counter!("stafett_events_relayed_total").increment(n as u64);
             if let Some(bus) = &self.bus {
                 bus.publish(&events).await;
             }

@@ -40,7 +40,8 @@ impl Format {
             let format = match media.as_str() {
                 GRAPHQL_RESPONSE_JSON => Format::GraphqlResponseJson,
                 APPLICATION_JSON => Format::Json,
-                "*/*" | "application/*" => Format::GraphqlResponseJson,
+                // Wildcards get the type every client reads (the spec's SHOULD).
+                "*/*" | "application/*" => Format::Json,
                 _ => continue,
             };
             if q > 0.0 && best.is_none_or(|(bq, _)| q > bq) {
@@ -112,11 +113,27 @@ pub async fn get(State(state): State<AppState>, request: axum::extract::Request)
 
 /// Authenticates, runs the operation and shapes the response.
 async fn execute(state: &AppState, headers: &HeaderMap, request: async_graphql::Request, format: Format) -> Response {
+    let started = std::time::Instant::now();
+    let operation = crate::metrics::operation_label(request.operation_name.as_deref());
     let rc = match request_context(state, headers).await {
         Ok(rc) => rc,
-        Err(e) => return api_error(format, e),
+        Err(e) => {
+            record(&operation, e.code(), started);
+            return api_error(format, e);
+        }
     };
     let response = state.schema.execute(request.data(rc.clone())).await;
+    let outcome = response
+        .errors
+        .first()
+        .and_then(|e| e.extensions.as_ref())
+        .and_then(|x| x.get("code"))
+        .and_then(|c| match c {
+            async_graphql::Value::String(s) => Some(s.clone()),
+            _ => None,
+        })
+        .unwrap_or_else(|| "ok".into());
+    record(&operation, &outcome, started);
     if rc.audit.failed() {
         // Something was read that could not be recorded in the access log:
         // the request fails as a whole and shows nothing.
@@ -134,6 +151,13 @@ async fn execute(state: &AppState, headers: &HeaderMap, request: async_graphql::
     }
 }
 
+fn record(operation: &str, outcome: &str, started: std::time::Instant) {
+    let labels = [("operation", operation.to_owned()), ("outcome", outcome.to_owned())];
+    metrics::counter!("stafett_http_requests_total", &labels).increment(1);
+    metrics::histogram!("stafett_http_request_duration_seconds", "operation" => operation.to_owned())
+        .record(started.elapsed().as_secs_f64());
+}
+
 /// The caller's context: a verified token resolved to a principal.
 pub async fn request_context(
     state: &AppState,
@@ -145,6 +169,7 @@ pub async fn request_context(
         .and_then(auth::bearer)
         .ok_or_else(|| ApiError::Unauthenticated("missing bearer token".into()))?;
     let (principal, _) = resolve_token(state, token).await?;
+    state.rate.check(principal.person_id())?;
     Ok(RequestContext::new(principal, state.pool.clone(), state.api_config.clone()))
 }
 
@@ -202,6 +227,9 @@ fn api_error(format: Format, e: ApiError) -> Response {
     if status == StatusCode::UNAUTHORIZED {
         response.headers_mut().insert(WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
     }
+    if let ApiError::RateLimited { retry_after_secs } = e {
+        response.headers_mut().insert(axum::http::header::RETRY_AFTER, HeaderValue::from(retry_after_secs.max(1)));
+    }
     response
 }
 
@@ -248,7 +276,7 @@ mod tests {
             Format::negotiate(&accept("application/graphql-response+json;q=0.1, application/json")),
             Format::Json
         );
-        assert_eq!(Format::negotiate(&accept("*/*")), Format::GraphqlResponseJson);
+        assert_eq!(Format::negotiate(&accept("*/*")), Format::Json);
     }
 
     #[test]

@@ -75,6 +75,12 @@ fn reason(text: &str) -> Utf8Bytes {
 }
 
 async fn run(state: AppState, socket: WebSocket) {
+    metrics::gauge!("stafett_websockets_open").increment(1.0);
+    serve(state, socket).await;
+    metrics::gauge!("stafett_websockets_open").decrement(1.0);
+}
+
+async fn serve(state: AppState, socket: WebSocket) {
     let (mut sink, mut stream) = socket.split();
     let (out_tx, mut out_rx) = mpsc::channel::<Out>(256);
     let writer = tokio::spawn(async move {
@@ -218,6 +224,25 @@ impl Connection {
         if self.operations.contains_key(&id) {
             return Err((close::SUBSCRIBER_EXISTS, "Subscriber for this id already exists"));
         }
+        let limits = &self.state.config.limits;
+        let refused = if self.operations.len() >= limits.max_subscriptions_per_connection {
+            Some(ApiError::RateLimited { retry_after_secs: 1 })
+                .map(|e| (e, "too many operations on this connection; complete some first"))
+        } else {
+            self.state.rate.check(principal.person_id()).err().map(|e| (e, "too many requests"))
+        };
+        let slot = match refused {
+            None => self.state.subscriptions.take(principal.person_id(), limits.max_subscriptions_per_principal),
+            Some(_) => None,
+        };
+        let Some(slot) = slot else {
+            let message = refused.map_or("too many subscriptions for this user", |(_, m)| m);
+            self.send(json!({ "id": id, "type": "error", "payload": [
+                { "message": message, "extensions": { "code": "RATE_LIMITED" } }
+            ] }))
+            .await;
+            return Ok(());
+        };
         let rc = RequestContext::new(principal, self.state.pool.clone(), self.state.api_config.clone());
         let mut request = async_graphql::Request::new(payload.query).data(rc);
         if let Some(name) = payload.operation_name {
@@ -230,6 +255,8 @@ impl Connection {
         let out = self.out.clone();
         let op_id = id.clone();
         let task = tokio::spawn(async move {
+            // Held for as long as the operation runs.
+            let _slot = slot;
             let mut responses = std::pin::pin!(schema.execute_stream(request));
             let mut first = true;
             while let Some(response) = responses.next().await {

@@ -1,0 +1,319 @@
+//! Abuse limits, each at its edge, and the twelve checks of graphql-cop.
+
+use axum::body::Body;
+use axum::http::{Request, header};
+use diesel_async::{RunQueryDsl, SimpleAsyncConnection};
+use serde_json::{Value, json};
+use stafett_tests::ids::EMMA_LOG;
+use stafett_tests::ws::WsClient;
+use stafett_tests::{Fixture, TestApp};
+use std::time::Duration;
+
+async fn raw(app: &TestApp, req: Request<Body>) -> (u16, Value, axum::http::HeaderMap) {
+    let (status, headers, body) = app.send(req).await;
+    (status.as_u16(), serde_json::from_slice(&body).unwrap_or(Value::Null), headers)
+}
+
+fn post(token: &str, body: impl Into<Body>) -> Request<Body> {
+    Request::post("/graphql")
+        .header(header::CONTENT_TYPE, "application/json")
+        .header(header::AUTHORIZATION, format!("Bearer {token}"))
+        .body(body.into())
+        .unwrap()
+}
+
+fn code(r: &stafett_tests::Gql) -> String {
+    r.codes().into_iter().next().unwrap_or_default()
+}
+
+#[tokio::test]
+async fn query_depth_is_limited() {
+    let app = TestApp::with(Fixture::Demo, |c| c.limits.max_depth = 4).await;
+    app.gql("guardian", "{ me { units { unit { name } } } }", json!({})).await.ok();
+    let deep = app
+        .gql(
+            "guardian",
+            "query($id: ID!) { log(id: $id) { goals { measures { responsible { name } } } } }",
+            json!({ "id": EMMA_LOG }),
+        )
+        .await;
+    assert_eq!(code(&deep), "BAD_USER_INPUT", "{:#}", deep.body);
+    assert!(deep.data().is_null());
+}
+
+#[tokio::test]
+async fn complexity_counts_every_field_and_alias() {
+    let app = TestApp::with(Fixture::Demo, |c| c.limits.max_complexity = 10).await;
+    let aliases =
+        |n: usize| format!("{{ {} }}", (0..n).map(|i| format!("a{i}: me {{ id }}")).collect::<Vec<_>>().join(" "));
+    app.gql("guardian", &aliases(5), json!({})).await.ok();
+    assert_eq!(code(&app.gql("guardian", &aliases(6), json!({})).await), "BAD_USER_INPUT");
+}
+
+#[tokio::test]
+async fn aliases_and_fields_are_limited_per_document() {
+    let app = TestApp::with(Fixture::Demo, |c| {
+        c.limits.max_aliases = 3;
+        c.limits.max_fields = 8;
+    })
+    .await;
+    let aliases =
+        |n: usize| format!("{{ {} }}", (0..n).map(|i| format!("a{i}: __typename")).collect::<Vec<_>>().join(" "));
+    app.gql("guardian", &aliases(3), json!({})).await.ok();
+    let over = app.gql("guardian", &aliases(4), json!({})).await;
+    assert!(over.err("BAD_USER_INPUT").contains("aliases"));
+    let fields = |n: usize| format!("{{ {} }}", vec!["__typename"; n].join(" "));
+    app.gql("guardian", &fields(8), json!({})).await.ok();
+    assert!(app.gql("guardian", &fields(9), json!({})).await.err("BAD_USER_INPUT").contains("fields"));
+}
+
+#[tokio::test]
+async fn directives_per_field_are_limited() {
+    let app = TestApp::with(Fixture::Demo, |c| c.limits.max_directives = 1).await;
+    app.gql("guardian", "{ me @include(if: true) { id } }", json!({})).await.ok();
+    let over = app.gql("guardian", "{ me @include(if: true) @skip(if: false) { id } }", json!({})).await;
+    assert!(over.err("BAD_USER_INPUT").contains("directives"));
+}
+
+#[tokio::test]
+async fn batches_are_refused() {
+    let app = TestApp::demo().await;
+    let (status, body, _) =
+        raw(&app, post(&TestApp::token("guardian"), r#"[{"query":"{ me { id } }"},{"query":"{ me { id } }"}]"#)).await;
+    assert_eq!(status, 400);
+    assert!(body["errors"][0]["message"].as_str().unwrap().contains("batched"));
+}
+
+#[tokio::test]
+async fn the_request_body_size_is_limited() {
+    let app = TestApp::with(Fixture::Demo, |c| c.limits.max_body_bytes = 1_000).await;
+    let body = |len: usize| {
+        let base = json!({ "query": "{ me { id } }" }).to_string();
+        let pad = len - base.len();
+        json!({ "query": format!("{{ me {{ id }} }}{}", " ".repeat(pad)) }).to_string()
+    };
+    assert_eq!(body(1_000).len(), 1_000);
+    let (ok, _, _) = raw(&app, post(&TestApp::token("guardian"), body(1_000))).await;
+    assert_eq!(ok, 200);
+    let (too_big, _, _) = raw(&app, post(&TestApp::token("guardian"), body(1_001))).await;
+    assert_eq!(too_big, 413);
+}
+
+#[tokio::test]
+async fn first_is_capped_on_every_connection() {
+    let app = TestApp::demo().await;
+    for (field, q) in [
+        ("logs", "query($n: Int) { logs(first: $n) { edges { cursor } } }"),
+        ("messages", "query($n: Int, $id: ID!) { log(id: $id) { messages(first: $n) { edges { cursor } } } }"),
+        ("accessLog", "query($n: Int, $id: ID!) { log(id: $id) { accessLog(first: $n) { edges { cursor } } } }"),
+    ] {
+        app.gql("guardian", q, json!({ "n": 100, "id": EMMA_LOG })).await.ok();
+        let over = app.gql("guardian", q, json!({ "n": 101, "id": EMMA_LOG })).await;
+        assert!(over.err("BAD_USER_INPUT").contains("between 0 and 100"), "{field}");
+    }
+}
+
+#[tokio::test]
+async fn each_principal_is_rate_limited() {
+    let app = TestApp::with(Fixture::Demo, |c| {
+        c.limits.rate_burst = 5;
+        c.limits.rate_per_second = 1;
+    })
+    .await;
+    for _ in 0..5 {
+        app.gql("guardian", "{ me { id } }", json!({})).await.ok();
+    }
+    let (status, body, headers) =
+        raw(&app, post(&TestApp::token("guardian"), json!({ "query": "{ me { id } }" }).to_string())).await;
+    assert_eq!(status, 429);
+    assert_eq!(body["errors"][0]["extensions"]["code"], "RATE_LIMITED");
+    assert!(headers.get(header::RETRY_AFTER).is_some());
+    app.gql("guardian2", "{ me { id } }", json!({})).await.ok();
+}
+
+#[tokio::test]
+async fn every_database_connection_has_a_statement_timeout() {
+    let app = TestApp::with(Fixture::Demo, |c| c.database.statement_timeout = Duration::from_millis(300)).await;
+    let mut conn = app.state.pool.get().await.unwrap();
+    conn.batch_execute("SELECT pg_sleep(0.1)").await.expect("under the limit");
+    let err = conn.batch_execute("SELECT pg_sleep(0.6)").await.expect_err("over the limit");
+    assert!(err.to_string().contains("statement timeout"), "{err}");
+    #[derive(diesel::QueryableByName)]
+    struct T {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        statement_timeout: String,
+    }
+    let t: T = diesel::sql_query("SHOW statement_timeout").get_result(&mut conn).await.unwrap();
+    assert_eq!(t.statement_timeout, "300ms");
+}
+
+#[tokio::test]
+async fn subscriptions_are_limited_per_connection_and_per_principal() {
+    let app = TestApp::with(Fixture::Demo, |c| {
+        c.limits.max_subscriptions_per_connection = 2;
+        c.limits.max_subscriptions_per_principal = 3;
+    })
+    .await;
+    let addr = app.serve().await;
+    let q = "subscription { messageAdded { cursor } }";
+    let mut a = WsClient::connect(addr, &TestApp::token("guardian")).await;
+    a.subscribe("1", q, json!({})).await;
+    a.subscribe("2", q, json!({})).await;
+    a.subscribe("3", q, json!({})).await;
+    let refused = a.recv(Duration::from_secs(5)).await.unwrap();
+    assert_eq!((refused["id"].as_str(), refused["type"].as_str()), (Some("3"), Some("error")), "{refused}");
+    assert_eq!(refused["payload"][0]["extensions"]["code"], "RATE_LIMITED");
+    let mut b = WsClient::connect(addr, &TestApp::token("guardian")).await;
+    b.subscribe("1", q, json!({})).await;
+    b.subscribe("2", q, json!({})).await;
+    let refused = b.recv(Duration::from_secs(5)).await.unwrap();
+    assert_eq!(
+        (refused["id"].as_str(), refused["type"].as_str()),
+        (Some("2"), Some("error")),
+        "the principal's third is the last"
+    );
+    // Completing one frees its place.
+    a.send(json!({ "id": "1", "type": "complete" })).await;
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    b.subscribe("3", q, json!({})).await;
+    assert!(b.try_recv(Duration::from_millis(500)).await.is_none(), "accepted: no error");
+}
+
+// ---- graphql-cop's twelve checks ----
+
+#[tokio::test]
+async fn cop_alias_overloading_is_refused() {
+    let app = TestApp::demo().await;
+    let q = format!("{{ {} }}", (0..101).map(|i| format!("a{i}: __typename")).collect::<Vec<_>>().join(" "));
+    app.gql("guardian", &q, json!({})).await.err("BAD_USER_INPUT");
+}
+
+#[tokio::test]
+async fn cop_batch_queries_are_refused() {
+    let app = TestApp::demo().await;
+    let (status, _, _) = raw(&app, post(&TestApp::token("guardian"), r#"[{"query":"{ __typename }"}]"#)).await;
+    assert_eq!(status, 400);
+}
+
+/// GET queries are part of GraphQL over HTTP, so they work — with a bearer
+/// token, which a cross-site request cannot carry: no CSRF through GET.
+#[tokio::test]
+async fn cop_get_queries_need_a_bearer_token() {
+    let app = TestApp::demo().await;
+    let get = |token: Option<&str>| {
+        let mut r = Request::get("/graphql?query=%7B__typename%7D");
+        if let Some(t) = token {
+            r = r.header(header::AUTHORIZATION, format!("Bearer {t}"));
+        }
+        r.body(Body::empty()).unwrap()
+    };
+    let (anonymous, body, _) = raw(&app, get(None)).await;
+    assert_eq!(anonymous, 401);
+    assert!(body["data"].is_null());
+    let (with_token, body, _) = raw(&app, get(Some(&TestApp::token("guardian")))).await;
+    assert_eq!((with_token, &body["data"]["__typename"]), (200, &json!("Query")));
+}
+
+#[tokio::test]
+async fn cop_urlencoded_posts_are_refused() {
+    let app = TestApp::demo().await;
+    let req = Request::post("/graphql")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(header::AUTHORIZATION, format!("Bearer {}", TestApp::token("guardian")))
+        .body(Body::from("query=%7B__typename%7D"))
+        .unwrap();
+    assert_eq!(raw(&app, req).await.0, 415);
+}
+
+#[tokio::test]
+async fn cop_get_mutations_are_refused() {
+    let app = TestApp::demo().await;
+    let req = Request::get(format!("/graphql?query={}", "mutation%20%7B%20setConsentAge(consentAge%3A%2015)%20%7D"))
+        .header(header::AUTHORIZATION, format!("Bearer {}", TestApp::token("municipaladmin")))
+        .body(Body::empty())
+        .unwrap();
+    let (status, _, headers) = raw(&app, req).await;
+    assert_eq!(status, 405);
+    assert_eq!(headers.get(header::ALLOW).unwrap(), "POST");
+    assert_eq!(app.count("SELECT consent_age::bigint AS n FROM municipality").await, 16, "nothing changed");
+}
+
+#[tokio::test]
+async fn cop_no_tracing_or_debug_output() {
+    let app = TestApp::demo().await;
+    let r = app.gql("guardian", "{ __typename }", json!({})).await;
+    assert!(r.body.get("extensions").is_none(), "{:#}", r.body);
+    let text = r.body.to_string();
+    for leak in ["tracing", "debug", "stack"] {
+        assert!(!text.contains(leak), "{text}");
+    }
+}
+
+#[tokio::test]
+async fn cop_field_duplication_is_refused() {
+    let app = TestApp::demo().await;
+    let q = format!("{{ {} }}", vec!["__typename"; 500].join(" "));
+    app.gql("guardian", &q, json!({})).await.err("BAD_USER_INPUT");
+}
+
+#[tokio::test]
+async fn cop_field_suggestions_are_off_in_serve_and_on_in_demo() {
+    let serve = TestApp::demo().await;
+    let msg = serve.gql("guardian", "{ myDeadlinez { id } }", json!({})).await.err("BAD_USER_INPUT");
+    assert!(!msg.contains("Did you mean"), "{msg}");
+    let demo = TestApp::with(Fixture::Demo, |c| c.demo = true).await;
+    let msg = demo.gql("guardian", "{ myDeadlinez { id } }", json!({})).await.err("BAD_USER_INPUT");
+    assert!(msg.contains("Did you mean"), "{msg}");
+}
+
+#[tokio::test]
+async fn cop_graphiql_is_not_exposed_in_serve() {
+    let html = |app: &TestApp| {
+        let req = Request::get("/graphql").header(header::ACCEPT, "text/html").body(Body::empty()).unwrap();
+        let router = app.router.clone();
+        async move {
+            let res = tower::ServiceExt::oneshot(router, req).await.unwrap();
+            let body = http_body_util::BodyExt::collect(res.into_body()).await.unwrap().to_bytes();
+            String::from_utf8_lossy(&body).to_lowercase()
+        }
+    };
+    let serve = TestApp::demo().await;
+    assert!(!html(&serve).await.contains("graphiql"));
+    let demo = TestApp::with(Fixture::Demo, |c| c.demo = true).await;
+    assert!(html(&demo).await.contains("graphiql"));
+}
+
+#[tokio::test]
+async fn cop_introspection_is_off_in_serve_and_on_in_demo() {
+    let q = "{ __schema { queryType { name } } }";
+    let serve = TestApp::demo().await;
+    let r = serve.gql("guardian", q, json!({})).await;
+    assert!(r.data().is_null() || r.data()["__schema"].is_null(), "no schema is revealed: {:#}", r.body);
+    let t = serve.gql("guardian", "{ __type(name: \"Log\") { fields { name } } }", json!({})).await;
+    assert!(t.data().is_null() || t.data()["__type"].is_null(), "{:#}", t.body);
+    let demo = TestApp::with(Fixture::Demo, |c| c.demo = true).await;
+    assert_eq!(demo.gql("guardian", q, json!({})).await.ok()["__schema"]["queryType"]["name"], "Query");
+    // The full query GraphiQL and code generators send passes every limit.
+    let full = include_str!("../fixtures/introspection.graphql");
+    let types = demo.gql("guardian", full, json!({})).await;
+    assert!(types.ok()["__schema"]["types"].as_array().unwrap().len() > 50);
+}
+
+#[tokio::test]
+async fn cop_directive_overloading_is_refused() {
+    let app = TestApp::demo().await;
+    let q = format!("{{ __typename {} }}", vec!["@aa"; 50].join(""));
+    let r = app.gql("guardian", &q, json!({})).await;
+    assert_eq!(r.errors().len(), 1, "one error, not fifty: {:#}", r.body);
+    assert_eq!(code(&r), "BAD_USER_INPUT");
+}
+
+#[tokio::test]
+async fn cop_circular_introspection_is_refused() {
+    let q = "{ __schema { types { fields { type { fields { type { fields { type { fields { type { name } } } } } } } } } } }";
+    let demo = TestApp::with(Fixture::Demo, |c| c.demo = true).await;
+    let r = demo.gql("guardian", q, json!({})).await;
+    assert_eq!(code(&r), "BAD_USER_INPUT", "even with introspection on, depth stops it: {:#}", r.body);
+    let serve = TestApp::demo().await;
+    assert!(!serve.gql("guardian", q, json!({})).await.errors().is_empty());
+}
