@@ -26,6 +26,10 @@ pub enum ApiError {
     RateLimited { retry_after_secs: u64 },
     #[error("internal error (correlation id {correlation_id})")]
     Internal { correlation_id: Uuid },
+    /// The database cannot be reached right now: code INTERNAL, but a
+    /// message that tells the client to try again shortly.
+    #[error("the service is temporarily unavailable; try again shortly (correlation id {correlation_id})")]
+    Unavailable { correlation_id: Uuid },
 }
 
 impl ApiError {
@@ -37,7 +41,7 @@ impl ApiError {
             ApiError::BadUserInput(_) => "BAD_USER_INPUT",
             ApiError::Conflict(_) => "CONFLICT",
             ApiError::RateLimited { .. } => "RATE_LIMITED",
-            ApiError::Internal { .. } => "INTERNAL",
+            ApiError::Internal { .. } | ApiError::Unavailable { .. } => "INTERNAL",
         }
     }
 
@@ -69,6 +73,13 @@ impl ApiError {
         tracing::error!(%correlation_id, cause = %cause, "internal error");
         ApiError::Internal { correlation_id }
     }
+
+    /// Like [`internal`](Self::internal), for a database that cannot be reached.
+    pub fn unavailable(cause: impl std::fmt::Display) -> Self {
+        let correlation_id = Uuid::new_v4();
+        tracing::error!(%correlation_id, cause = %cause, "database unavailable");
+        ApiError::Unavailable { correlation_id }
+    }
 }
 
 impl From<diesel::result::Error> for ApiError {
@@ -80,6 +91,8 @@ impl From<diesel::result::Error> for ApiError {
             Error::DatabaseError(DatabaseErrorKind::SerializationFailure, _) => {
                 ApiError::internal(format_args!("serialization failure: {e}"))
             }
+            Error::DatabaseError(DatabaseErrorKind::ClosedConnection | DatabaseErrorKind::UnableToSendCommand, _)
+            | Error::BrokenTransactionManager => ApiError::unavailable(format_args!("database: {e}")),
             _ => ApiError::internal(format_args!("database: {e}")),
         }
     }
@@ -87,7 +100,7 @@ impl From<diesel::result::Error> for ApiError {
 
 impl From<diesel_async::pooled_connection::deadpool::PoolError> for ApiError {
     fn from(e: diesel_async::pooled_connection::deadpool::PoolError) -> Self {
-        ApiError::internal(format_args!("database pool: {e}"))
+        ApiError::unavailable(format_args!("database pool: {e}"))
     }
 }
 
@@ -102,7 +115,9 @@ impl ErrorExtensions for ApiError {
         async_graphql::Error::new(self.to_string()).extend_with(|_, ext| {
             ext.set("code", self.code());
             match self {
-                ApiError::Internal { correlation_id } => ext.set("correlationId", correlation_id.to_string()),
+                ApiError::Internal { correlation_id } | ApiError::Unavailable { correlation_id } => {
+                    ext.set("correlationId", correlation_id.to_string())
+                }
                 ApiError::RateLimited { retry_after_secs } => ext.set("retryAfterSeconds", *retry_after_secs),
                 _ => {}
             }

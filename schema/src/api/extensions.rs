@@ -188,6 +188,13 @@ impl Extension for DocumentLimits {
         variables: &Variables,
         next: NextParseQuery<'_>,
     ) -> ServerResult<ExecutableDocument> {
+        // The parser recurses on nesting; a document nested thousands deep
+        // must be refused before it can exhaust the stack.
+        if let Err(message) = nesting(query, MAX_NESTING) {
+            let mut e = ServerError::new(message, None);
+            with_code(&mut e);
+            return Err(e);
+        }
         let doc = next.run(ctx, query, variables).await?;
         let mut tally = Tally::default();
         for (_, op) in doc.operations.iter() {
@@ -198,5 +205,62 @@ impl Extension for DocumentLimits {
             }
         }
         Ok(doc)
+    }
+}
+
+/// The deepest `{`, `[` or `(` nesting any real document needs is far below this.
+const MAX_NESTING: usize = 64;
+
+/// Checks how deeply brackets nest in a document, outside strings and comments.
+fn nesting(query: &str, max: usize) -> Result<(), String> {
+    let bytes = query.as_bytes();
+    let mut depth = 0usize;
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'#' => {
+                while i < bytes.len() && bytes[i] != b'\n' {
+                    i += 1;
+                }
+            }
+            b'"' if bytes[i..].starts_with(b"\"\"\"") => {
+                i += 3;
+                while i < bytes.len() && !bytes[i..].starts_with(b"\"\"\"") {
+                    i += if bytes[i] == b'\\' { 2 } else { 1 };
+                }
+                i += 2;
+            }
+            b'"' => {
+                i += 1;
+                while i < bytes.len() && bytes[i] != b'"' {
+                    i += if bytes[i] == b'\\' { 2 } else { 1 };
+                }
+            }
+            b'{' | b'[' | b'(' => {
+                depth += 1;
+                if depth > max {
+                    return Err(format!("the query nests brackets more than {max} deep"));
+                }
+            }
+            b'}' | b']' | b')' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        i += 1;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::nesting;
+
+    #[test]
+    fn nesting_is_measured_outside_strings_and_comments() {
+        assert!(nesting("{ a { b { c } } }", 3).is_ok());
+        assert!(nesting("{ a { b { c { d } } } }", 3).is_err());
+        assert!(nesting(r#"{ a(x: "[[[[[[") }"#, 3).is_ok());
+        assert!(nesting("{ a # [[[[[[\n }", 3).is_ok());
+        assert!(nesting(r#"{ a(x: """ [[[[ \""" [[[ """) }"#, 3).is_ok());
+        assert!(nesting(&format!("{{ a(x: {}1{}) }}", "[".repeat(5000), "]".repeat(5000)), 64).is_err());
     }
 }

@@ -3,6 +3,7 @@
 //! [`Roles::of`](super::Roles::of) state the same rule twice, once for SQL
 //! and once for Rust; `tests/e2e/authz_random.rs` checks that they agree.
 
+use super::ReadField;
 use crate::db::enums::LogStatus;
 use crate::error::ApiResult;
 use chrono::{DateTime, Utc};
@@ -238,7 +239,20 @@ impl ObjectRef {
         }
     }
 
-    fn id(self) -> Uuid {
+    /// What a principal must be able to read to know the object exists.
+    pub fn read_field(self) -> ReadField {
+        match self {
+            ObjectRef::Goal(_) | ObjectRef::Measure(_) => ReadField::Goals,
+            ObjectRef::Meeting(_) => ReadField::Meetings,
+            ObjectRef::Message(_) => ReadField::Messages,
+            ObjectRef::Consent(_) => ReadField::Consents,
+            ObjectRef::Participant(_) | ObjectRef::Handover(_) => ReadField::ParticipantBasics,
+            ObjectRef::Snapshot(_) => ReadField::Snapshots,
+            ObjectRef::DeletionRequest(_) => ReadField::LogMetadata,
+        }
+    }
+
+    pub fn id(self) -> Uuid {
         match self {
             ObjectRef::Goal(id)
             | ObjectRef::Measure(id)

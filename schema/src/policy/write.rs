@@ -119,6 +119,7 @@ pub fn allowed(role: Role, action: WriteAction) -> bool {
                 | EditFamilyText
                 | EditInitiative
                 | CloseLog
+                | RequestReopen
         ),
         // Outside an ACTIVE, consented log the coordinator keeps the steps that
         // bring it (back) to life, and may ask to reopen a closed one.

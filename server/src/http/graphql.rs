@@ -60,8 +60,19 @@ impl Format {
     }
 }
 
-pub async fn post(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
+pub async fn post(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Result<Bytes, axum::extract::rejection::BytesRejection>,
+) -> Response {
     let format = Format::negotiate(&headers);
+    let body = match body {
+        Ok(b) => b,
+        Err(rejection) => {
+            let text = rejection.body_text();
+            return plain_error(format, rejection.status(), &format!("the request body could not be read: {text}"));
+        }
+    };
     let content_type = headers.get(CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
     if !is_json_media_type(content_type) {
         return plain_error(format, StatusCode::UNSUPPORTED_MEDIA_TYPE, "POST bodies must be application/json");
@@ -80,6 +91,11 @@ pub async fn post(State(state): State<AppState>, headers: HeaderMap, body: Bytes
         }
     };
     execute(&state, &headers, request, format).await
+}
+
+/// A request without a query is not a GraphQL request.
+fn missing_query(request: &async_graphql::Request, format: Format) -> Option<Response> {
+    request.query.trim().is_empty().then(|| plain_error(format, StatusCode::BAD_REQUEST, "the request has no query"))
 }
 
 pub async fn get(State(state): State<AppState>, request: axum::extract::Request) -> Response {
@@ -113,6 +129,9 @@ pub async fn get(State(state): State<AppState>, request: axum::extract::Request)
 
 /// Authenticates, runs the operation and shapes the response.
 async fn execute(state: &AppState, headers: &HeaderMap, request: async_graphql::Request, format: Format) -> Response {
+    if let Some(refused) = missing_query(&request, format) {
+        return refused;
+    }
     let started = std::time::Instant::now();
     let operation = crate::metrics::operation_label(request.operation_name.as_deref());
     let rc = match request_context(state, headers).await {
@@ -221,26 +240,32 @@ fn api_error(format: Format, e: ApiError) -> Response {
         ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
         ApiError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
         ApiError::BadUserInput(_) => StatusCode::BAD_REQUEST,
+        ApiError::Internal { .. } => StatusCode::INTERNAL_SERVER_ERROR,
         _ => StatusCode::SERVICE_UNAVAILABLE,
     };
     let mut response = json_response(format, status, &json!({ "errors": [error_json(&e)] }));
     if status == StatusCode::UNAUTHORIZED {
         response.headers_mut().insert(WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
     }
-    if let ApiError::RateLimited { retry_after_secs } = e {
-        response.headers_mut().insert(axum::http::header::RETRY_AFTER, HeaderValue::from(retry_after_secs.max(1)));
+    match e {
+        ApiError::RateLimited { retry_after_secs } => {
+            response.headers_mut().insert(axum::http::header::RETRY_AFTER, HeaderValue::from(retry_after_secs.max(1)));
+        }
+        ApiError::Unavailable { .. } => {
+            response.headers_mut().insert(axum::http::header::RETRY_AFTER, HeaderValue::from_static("2"));
+        }
+        _ => {}
     }
     response
 }
 
 /// A request that could not be read as GraphQL.
 fn plain_error(format: Format, status: StatusCode, message: &str) -> Response {
-    let code = if status == StatusCode::UNSUPPORTED_MEDIA_TYPE || status == StatusCode::METHOD_NOT_ALLOWED {
-        "BAD_REQUEST"
-    } else {
-        "BAD_USER_INPUT"
-    };
-    json_response(format, status, &json!({ "errors": [{ "message": message, "extensions": { "code": code } }] }))
+    json_response(
+        format,
+        status,
+        &json!({ "errors": [{ "message": message, "extensions": { "code": "BAD_USER_INPUT" } }] }),
+    )
 }
 
 fn json_response(format: Format, status: StatusCode, body: &impl serde::Serialize) -> Response {

@@ -1,0 +1,909 @@
+//! The write table of DESIGN.md §3 ("Write access (summary)") and §2 as a
+//! test: every mutation × every persona → the outcome the design asks for.
+//!
+//! The expectations below are written from DESIGN.md and the README's
+//! "Decisions where DESIGN.md is silent", never from `schema/src/policy/`, so
+//! that a wrong policy shows up here as a wrong cell. The rules, in order:
+//!
+//! 1. A principal with no relation to the log gets NOT_FOUND (`N`), exactly
+//!    as for a log that does not exist. A participant whose log is not ACTIVE
+//!    (or whose unit lacks consent) is such a principal (§3).
+//! 2. An object addressed by its own id (a measure, a consent, a message …)
+//!    that the principal may not *see* under the read table is NOT_FOUND too,
+//!    marked `H` (hidden) in the table: README, "Ids": "a well-formed id of
+//!    something you may not see is NOT_FOUND with the same message as one
+//!    that does not exist". So a unit admin updating a measure gets NOT_FOUND
+//!    (answering FORBIDDEN would confirm the measure exists), while a unit
+//!    admin posting to a log whose metadata she sees gets FORBIDDEN.
+//! 3. Any change to a CLOSED log is CONFLICT for whoever can see the object,
+//!    except requesting/approving reopening and requesting/processing
+//!    deletion (README, "Content writes need an ACTIVE log").
+//! 4. A role that lacks the right gets FORBIDDEN, whatever the log's status.
+//!    The coordinator of a log that is not ACTIVE has metadata only, like a
+//!    unit admin (§3 "Coordinator content access follows the same rule";
+//!    README, "Metadata"), so her writes there are FORBIDDEN as the admin's.
+//! 5. An owner's content write on a log that is not ACTIVE is CONFLICT
+//!    (README); owners' consent actions and closing work in PASSIVE.
+//!
+//! Each ALLOWED cell runs on a fresh demo database and must change state (a
+//! row-specific SQL count grows) and append a write to the access log. The
+//! refused cells of a row share one database, and each refusal must leave
+//! that count unchanged. Every wrong cell is collected; the test fails once
+//! with the full list.
+//!
+//! Where the cases of interest are:
+//! - a participant editing a measure she is not responsible for: row
+//!   "updateMeasure: reading measure, not the nurse's" (FORBIDDEN);
+//! - a guardian editing a school goal vs a home/leisure goal: rows "updateGoal
+//!   of the school goal" (FORBIDDEN) and "… of the HOME_LEISURE goal" (allowed);
+//! - a unit admin writing content: the unitadmin column (e.g. "postMessage",
+//!   "addGoal …" on Emma: FORBIDDEN); reading it: the test
+//!   `a_unit_admin_reads_metadata_but_not_content`;
+//! - a participant posting to a PASSIVE log: Jonas' "postMessage" row
+//!   (NOT_FOUND), and `a_write_to_a_hidden_log_reads_like_one_to_a_missing_log`;
+//! - changing a CLOSED log: the Nora rows.
+
+use serde_json::{Value, json};
+use stafett_server::demo::{self, EMMA_LOG, HEALTH_STATION, JONAS_LOG, NORA_LOG, PPT, SARA_LOG};
+use stafett_tests::{Gql, TestApp, ids};
+use std::fmt::Write as _;
+use std::sync::Arc;
+use uuid::Uuid;
+
+/// The personas, in the table's column order.
+const PERSONAS: [&str; 10] = [
+    "guardian",
+    "guardian2",
+    "youth",
+    "coordinator",
+    "participant",
+    "unconsented",
+    "unitadmin",
+    "municipaladmin",
+    "systemowner",
+    "outsider",
+];
+
+/// The expected outcome of one cell.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Expect {
+    Allowed,
+    Forbidden,
+    /// no relation to the log
+    NotFound,
+    /// the log is visible, but the object addressed by id is not (rule 2)
+    Hidden,
+    Conflict,
+    BadInput,
+}
+
+// Short names so that a table row fits on one line and reads as a row.
+const A: Expect = Expect::Allowed;
+const F: Expect = Expect::Forbidden;
+const N: Expect = Expect::NotFound;
+const H: Expect = Expect::Hidden;
+const C: Expect = Expect::Conflict;
+const B: Expect = Expect::BadInput;
+
+impl Expect {
+    fn code(self) -> &'static str {
+        match self {
+            Expect::Allowed => "ALLOWED",
+            Expect::Forbidden => "FORBIDDEN",
+            Expect::NotFound | Expect::Hidden => "NOT_FOUND",
+            Expect::Conflict => "CONFLICT",
+            Expect::BadInput => "BAD_USER_INPUT",
+        }
+    }
+}
+
+/// The log a row acts on.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum On {
+    /// ACTIVE: guardians, coordinator, the nurse, PPT proposed but not consented
+    Emma,
+    /// PASSIVE: guardian2 withdrew her consent
+    Jonas,
+    /// CLOSED
+    Nora,
+    /// ACTIVE, owned by the youth and her mother
+    Sara,
+    /// not about one log (createLog, registerStaff, …)
+    NoLog,
+}
+
+impl On {
+    fn name(self) -> &'static str {
+        match self {
+            On::Emma => "Emma/ACTIVE",
+            On::Jonas => "Jonas/PASSIVE",
+            On::Nora => "Nora/CLOSED",
+            On::Sara => "Sara/ACTIVE",
+            On::NoLog => "-",
+        }
+    }
+
+    fn id(self) -> Uuid {
+        match self {
+            On::Emma => EMMA_LOG,
+            On::Jonas => JONAS_LOG,
+            On::Nora => NORA_LOG,
+            On::Sara => SARA_LOG,
+            On::NoLog => Uuid::nil(),
+        }
+    }
+}
+
+/// A mutation: its document and the field its result comes back under.
+#[derive(Clone, Copy)]
+struct Op {
+    field: &'static str,
+    doc: &'static str,
+}
+
+const fn op(field: &'static str, doc: &'static str) -> Op {
+    Op { field, doc }
+}
+
+const CREATE_LOG: Op = op("createLog", "mutation($i: CreateLogInput!) { createLog(input: $i) { id } }");
+const UPDATE_LOG_TEXT: Op =
+    op("updateLogText", "mutation($l: ID!, $i: LogTextInput!) { updateLogText(logId: $l, input: $i) { id } }");
+const CLOSE_LOG: Op = op("closeLog", "mutation($l: ID!) { closeLog(logId: $l, reason: \"authz probe\") { id } }");
+const REQUEST_REOPEN: Op = op("requestReopen", "mutation($l: ID!) { requestReopen(logId: $l) { id } }");
+const APPROVE_REOPEN: Op = op("approveReopen", "mutation($l: ID!) { approveReopen(logId: $l) { id } }");
+const REQUEST_DELETION: Op =
+    op("requestDeletion", "mutation($l: ID!) { requestDeletion(logId: $l, reason: \"authz probe\") { id } }");
+const PROCESS_DELETION: Op = op("processDeletion", "mutation($r: ID!) { processDeletion(requestId: $r) { id } }");
+const GIVE_CONSENT: Op = op("giveConsent", "mutation($i: GiveConsentInput!) { giveConsent(input: $i) { id } }");
+const REGISTER_PAPER_CONSENT: Op =
+    op("registerPaperConsent", "mutation($i: PaperConsentInput!) { registerPaperConsent(input: $i) { id } }");
+const WITHDRAW_CONSENT: Op = op("withdrawConsent", "mutation($c: ID!) { withdrawConsent(consentId: $c) { id } }");
+const PROPOSE_UNIT: Op = op(
+    "proposeUnit",
+    "mutation($l: ID!, $u: ID!) { proposeUnit(logId: $l, unitId: $u, reason: \"authz probe\") { id } }",
+);
+const ADD_PARTICIPANT: Op =
+    op("addParticipant", "mutation($i: AddParticipantInput!) { addParticipant(input: $i) { id } }");
+const REMOVE_PARTICIPANT: Op =
+    op("removeParticipant", "mutation($p: ID!) { removeParticipant(participantId: $p) { id } }");
+const PROPOSE_HANDOVER: Op =
+    op("proposeHandover", "mutation($l: ID!, $p: ID!) { proposeHandover(logId: $l, participantId: $p) { id } }");
+const ACCEPT_HANDOVER: Op = op("acceptHandover", "mutation($h: ID!) { acceptHandover(handoverId: $h) { id } }");
+const DECLINE_HANDOVER: Op = op("declineHandover", "mutation($h: ID!) { declineHandover(handoverId: $h) { id } }");
+const CANCEL_HANDOVER: Op = op("cancelHandover", "mutation($h: ID!) { cancelHandover(handoverId: $h) { id } }");
+const ADD_GOAL: Op = op("addGoal", "mutation($i: AddGoalInput!) { addGoal(input: $i) { id } }");
+const UPDATE_GOAL: Op =
+    op("updateGoal", "mutation($g: ID!, $i: UpdateGoalInput!) { updateGoal(goalId: $g, input: $i) { id } }");
+const ADD_MEASURE: Op = op("addMeasure", "mutation($i: AddMeasureInput!) { addMeasure(input: $i) { id } }");
+const UPDATE_MEASURE: Op = op(
+    "updateMeasure",
+    "mutation($m: ID!, $i: UpdateMeasureInput!) { updateMeasure(measureId: $m, input: $i) { id } }",
+);
+const ADD_EVALUATION: Op = op("addEvaluation", "mutation($i: AddEvaluationInput!) { addEvaluation(input: $i) { id } }");
+const ADD_COMMENT: Op = op("addComment", "mutation($i: AddCommentInput!) { addComment(input: $i) { id } }");
+const SCHEDULE_MEETING: Op =
+    op("scheduleMeeting", "mutation($i: ScheduleMeetingInput!) { scheduleMeeting(input: $i) { id } }");
+const RECORD_MINUTES: Op =
+    op("recordMinutes", "mutation($m: ID!) { recordMinutes(meetingId: $m, minutes: \"authz probe\") { id } }");
+const POST_MESSAGE: Op = op("postMessage", "mutation($i: PostMessageInput!) { postMessage(input: $i) { id } }");
+const MARK_MESSAGE_READ: Op = op("markMessageRead", "mutation($m: ID!) { markMessageRead(messageId: $m) { id } }");
+const REGISTER_STAFF: Op = op("registerStaff", "mutation($i: RegisterStaffInput!) { registerStaff(input: $i) { id } }");
+const SET_CONSENT_AGE: Op = op("setConsentAge", "mutation { setConsentAge(consentAge: 15) }");
+const CREATE_TEMPLATE: Op =
+    op("createTemplate", "mutation($i: CreateTemplateInput!) { createTemplate(input: $i) { id } }");
+
+/// What a row needs in place before its cells run. Its result (an id) replaces
+/// the string [`SETUP`] in the row's variables and effect SQL.
+#[derive(Clone, Debug)]
+enum Setup {
+    None,
+    /// a unit of the municipality that no log has been proposed
+    NewUnit,
+    /// a new school employee (registered by the unit admin), not yet in any log
+    NewSchoolStaff,
+    /// the coordinator has proposed the nurse as successor on Emma's log
+    HandoverToNurse,
+    /// the coordinator of the closed log has asked the family to reopen it
+    ReopenRequested(On),
+    /// the guardian has asked for the log to be deleted
+    DeletionRequested(On),
+    /// the id of a consent, found by SQL
+    ConsentId(String),
+    /// on Jonas' log the guardian has withdrawn his consent as well, so that
+    /// neither owner holds one and either may give it
+    JonasWithoutConsents,
+}
+
+/// Stands for the setup's result in variables and effect SQL.
+const SETUP: &str = "@setup";
+
+/// One row of the table: one mutation on one log, with the expected outcome
+/// for each persona in [`PERSONAS`] order.
+struct Row {
+    label: &'static str,
+    on: On,
+    op: Op,
+    vars: Value,
+    setup: Setup,
+    /// SQL returning `n`: grows when the mutation takes effect.
+    effect: String,
+    expect: [Expect; 10],
+}
+
+fn row(label: &'static str, on: On, op: Op, vars: Value, effect: String, expect: [Expect; 10]) -> Row {
+    Row { label, on, op, vars, setup: Setup::None, effect, expect }
+}
+
+impl Row {
+    fn after(mut self, setup: Setup) -> Row {
+        self.setup = setup;
+        self
+    }
+}
+
+/// The probe text every allowed write stores, so its effect can be counted.
+const PROBE: &str = "authz probe";
+
+fn id(n: u128) -> String {
+    demo::id(n).to_string()
+}
+
+fn person(handle: &str) -> String {
+    ids::person(handle).to_string()
+}
+
+/// `SELECT count(*) AS n FROM …`
+fn count(from_where: impl AsRef<str>) -> String {
+    format!("SELECT count(*) AS n FROM {}", from_where.as_ref())
+}
+
+fn a_fresh_child_national_id() -> String {
+    let born = chrono::NaiveDate::from_ymd_opt(2017, 8, 9).expect("date");
+    (500..900).find_map(|i| stafett_schema::national_id::generate(born, i, true)).expect("a valid synthetic id")
+}
+
+fn guardians_national_id() -> String {
+    demo::Persona::find("guardian").and_then(|p| p.national_id()).expect("the guardian has a national id")
+}
+
+/// The table. Columns: guardian, guardian2, youth, coordinator, participant,
+/// unconsented, unitadmin, municipaladmin, systemowner, outsider. Cells:
+/// A allowed, F FORBIDDEN, C CONFLICT, B BAD_USER_INPUT, N NOT_FOUND (no
+/// relation to the log), H NOT_FOUND (the log is visible, the object is not).
+#[rustfmt::skip]
+fn table() -> Vec<Row> {
+    let emma = EMMA_LOG.to_string();
+    let jonas = JONAS_LOG.to_string();
+    let nora = NORA_LOG.to_string();
+    let sara = SARA_LOG.to_string();
+    let school = ids::SCHOOL.to_string();
+    let ppt = PPT.to_string();
+    let health = HEALTH_STATION.to_string();
+    let school_goal = id(600); // KINDERGARTEN_SCHOOL
+    let home_goal = id(602); // HOME_LEISURE
+    let reading = id(700); // the coordinator's reading measure
+    let sleep = id(710); // the nurse's measure "Samtaler om søvn …"
+    let football = id(720); // HOME_LEISURE, the guardian's
+    let jonas_measure = id(1240); // HOME_LEISURE, the guardian's
+    let nora_measure = id(1250); // HOME_LEISURE, guardian2's
+    let sara_measure = id(1230); // HOME_LEISURE, the youth's
+    let nurse_in_emma = id(410); // the nurse's participation in Emma's log
+    let coordinator_in_emma = id(400);
+    let next_week = (chrono::Utc::now() + chrono::Duration::days(7)).to_rfc3339();
+    let deadline = (chrono::Utc::now().date_naive() + chrono::Duration::days(14)).to_string();
+    let log_is = |log: &str, cond: &str| count(format!("log WHERE id = '{log}' AND {cond}"));
+    let closed = |log: &str| log_is(log, "status = 'CLOSED'");
+    let probe_in = |table: &str, column: &str| count(format!("{table} WHERE {column} = '{PROBE}'"));
+    let measure_done = |m: &str| count(format!("measure WHERE id = '{m}' AND status = 'DONE'"));
+    let done = json!({ "status": "DONE" });
+    let message = |log: &str| json!({ "i": { "logId": log, "body": PROBE } });
+    let home_goal_in = |log: &str| json!({ "i": { "logId": log, "area": "HOME_LEISURE", "btiLevel": 1, "description": PROBE } });
+    let valid_log_consents = |log: &str| count(format!("consent WHERE log_id = '{log}' AND scope = 'LOG' AND withdrawn_at IS NULL"));
+
+    vec![
+        // ---- Emma's ACTIVE log: every mutation ---------------------------------------------
+        //                                                                     g  g2 y  co pa un ua ma so ou
+        // createLog: "you must be its unit admin or leader" (schema); the municipal
+        // admin's tasks are templates, unit admins, deletions (§1 glossary) → FORBIDDEN.
+        row("createLog for the school", On::NoLog, CREATE_LOG,
+            json!({ "i": { "unitId": school, "coordinatorId": person("coordinator"),
+                "child": { "name": "Authz Probe", "nationalId": a_fresh_child_national_id() },
+                "guardians": [{ "nationalId": guardians_national_id(), "name": "Ola Nordmann" }] } }),
+            count("log"),                                                     [F, F, F, F, F, F, A, F, F, F]),
+        // Owners write presentation/childVoice; the coordinator everything else.
+        row("updateLogText presentation", On::Emma, UPDATE_LOG_TEXT,
+            json!({ "l": emma, "i": { "presentation": PROBE } }),
+            log_is(&emma, &format!("presentation = '{PROBE}'")),              [A, A, N, A, F, N, F, F, N, N]),
+        // The initiative (why the log was started) is not among the owners' texts.
+        row("updateLogText initiative (not an owner's text)", On::Emma, UPDATE_LOG_TEXT,
+            json!({ "l": emma, "i": { "initiative": PROBE } }),
+            log_is(&emma, &format!("initiative = '{PROBE}'")),                [F, F, N, A, F, N, F, F, N, N]),
+        // "The coordinator closes when goals are met": read as when she closes, not as
+        // a precondition that every goal is achieved.
+        row("closeLog", On::Emma, CLOSE_LOG, json!({ "l": emma }),
+            closed(&emma),                                                    [A, A, N, A, F, N, F, F, N, N]),
+        // Reopening is the coordinator's request; on an open log that request conflicts
+        // with the log's state. Roles without the right are refused first.
+        row("requestReopen of an open log", On::Emma, REQUEST_REOPEN, json!({ "l": emma }),
+            count(format!("reopen_request WHERE log_id = '{emma}'")),          [F, F, N, C, F, N, F, F, N, N]),
+        // Owners approve reopening; an open log has nothing to reopen (state → CONFLICT).
+        row("approveReopen of an open log", On::Emma, APPROVE_REOPEN, json!({ "l": emma }),
+            valid_log_consents(&emma),                                        [C, C, N, F, F, N, F, F, N, N]),
+        row("requestDeletion", On::Emma, REQUEST_DELETION, json!({ "l": emma }),
+            count(format!("deletion_request WHERE log_id = '{emma}'")),        [A, A, N, F, F, N, F, F, N, N]),
+        // A deletion request is log metadata (like the status): whoever sees the log
+        // and is not the municipal admin gets FORBIDDEN.
+        row("processDeletion", On::Emma, PROCESS_DELETION, json!({ "r": SETUP }),
+            log_is(&emma, "deleted_at IS NOT NULL"),                          [F, F, N, F, F, N, F, A, N, N])
+            .after(Setup::DeletionRequested(On::Emma)),
+        // Any owner consents to a unit the coordinator proposed (README).
+        row("giveConsent to the proposed PPT", On::Emma, GIVE_CONSENT,
+            json!({ "i": { "logId": emma, "unitId": ppt } }),
+            count(format!("consent WHERE log_id = '{emma}' AND unit_id = '{ppt}' AND withdrawn_at IS NULL")),
+                                                                              [A, A, N, F, F, N, F, F, N, N]),
+        // Consent goes to a unit the coordinator proposed (§2.3): an unproposed unit is an
+        // unmet precondition for the owners; others lack the right first.
+        row("giveConsent to a unit nobody proposed", On::Emma, GIVE_CONSENT,
+            json!({ "i": { "logId": emma, "unitId": SETUP } }),
+            count(format!("consent WHERE log_id = '{emma}' AND unit_id = '{SETUP}'")),
+                                                                              [B, B, N, F, F, N, F, F, N, N])
+            .after(Setup::NewUnit),
+        row("registerPaperConsent for PPT on guardian2's behalf", On::Emma, REGISTER_PAPER_CONSENT,
+            json!({ "i": { "logId": emma, "ownerId": person("guardian2"), "unitId": ppt, "documentReference": "arkiv 2026/77" } }),
+            count(format!("consent WHERE log_id = '{emma}' AND method = 'PAPER'")),
+                                                                              [F, F, N, A, F, N, F, F, N, N]),
+        // Any owner may withdraw a unit's consent (README). The nurse sees her own
+        // unit's consents (§3) → FORBIDDEN; admins see no consents (H).
+        row("withdrawConsent of the health station", On::Emma, WITHDRAW_CONSENT, json!({ "c": SETUP }),
+            count(format!("consent WHERE log_id = '{emma}' AND withdrawn_at IS NOT NULL")),
+                                                                              [A, A, N, F, F, N, H, H, N, N])
+            .after(Setup::ConsentId(format!("SELECT id::text AS v FROM consent WHERE log_id = '{emma}' AND unit_id = '{health}'"))),
+        // Only the owner who gave a consent to the log may withdraw it (README). The
+        // nurse sees only her unit's consents, so this LOG consent is hidden from her (H).
+        row("withdrawConsent of guardian2's log consent", On::Emma, WITHDRAW_CONSENT, json!({ "c": SETUP }),
+            count(format!("consent WHERE log_id = '{emma}' AND withdrawn_at IS NOT NULL")),
+                                                                              [F, A, N, F, H, N, H, H, N, N])
+            .after(Setup::ConsentId(format!("SELECT id::text AS v FROM consent WHERE log_id = '{emma}' AND scope = 'LOG' AND given_by = '{}'", person("guardian2")))),
+        // The coordinator proposes units; admins manage staff, not the log's units.
+        row("proposeUnit", On::Emma, PROPOSE_UNIT, json!({ "l": emma, "u": SETUP }),
+            count(format!("unit_proposal WHERE log_id = '{emma}'")),           [F, F, N, A, F, N, F, F, N, N])
+            .after(Setup::NewUnit),
+        // "The coordinator does everything else in the log"; "admins … manage staff"
+        // is read as registering staff in units, not as adding them to logs.
+        row("addParticipant (a new school employee)", On::Emma, ADD_PARTICIPANT,
+            json!({ "i": { "logId": emma, "staffId": SETUP, "unitId": school, "title": "lærer" } }),
+            count(format!("participant WHERE log_id = '{emma}'")),             [F, F, N, A, F, N, F, F, N, N])
+            .after(Setup::NewSchoolStaff),
+        // "No consent, no access" (§2.3): PPT staff cannot join before the family consents.
+        row("addParticipant from the unconsented PPT", On::Emma, ADD_PARTICIPANT,
+            json!({ "i": { "logId": emma, "staffId": person("unconsented"), "unitId": ppt, "title": "PP-rådgiver" } }),
+            count(format!("participant WHERE log_id = '{emma}'")),             [F, F, N, B, F, N, F, F, N, N]),
+        // Participants' names/units are metadata everyone who sees the log reads.
+        row("removeParticipant (the nurse)", On::Emma, REMOVE_PARTICIPANT, json!({ "p": nurse_in_emma }),
+            count(format!("participant WHERE log_id = '{emma}' AND left_at IS NOT NULL")),
+                                                                              [F, F, N, A, F, N, F, F, N, N]),
+        row("proposeHandover to the nurse", On::Emma, PROPOSE_HANDOVER,
+            json!({ "l": emma, "p": nurse_in_emma }),
+            count(format!("handover WHERE log_id = '{emma}'")),                [F, F, N, A, F, N, F, F, N, N]),
+        // A pending handover is read as log metadata (who coordinates), so whoever
+        // sees the log but is not the successor gets FORBIDDEN.
+        row("acceptHandover (the nurse is the successor)", On::Emma, ACCEPT_HANDOVER, json!({ "h": SETUP }),
+            count(format!("handover WHERE id = '{SETUP}' AND status = 'ACCEPTED'")),
+                                                                              [F, F, N, F, A, N, F, F, N, N])
+            .after(Setup::HandoverToNurse),
+        row("declineHandover (the nurse is the successor)", On::Emma, DECLINE_HANDOVER, json!({ "h": SETUP }),
+            count(format!("handover WHERE id = '{SETUP}' AND status = 'DECLINED'")),
+                                                                              [F, F, N, F, A, N, F, F, N, N])
+            .after(Setup::HandoverToNurse),
+        row("cancelHandover (the coordinator's proposal)", On::Emma, CANCEL_HANDOVER, json!({ "h": SETUP }),
+            count(format!("handover WHERE id = '{SETUP}' AND status = 'CANCELLED'")),
+                                                                              [F, F, N, A, F, N, F, F, N, N])
+            .after(Setup::HandoverToNurse),
+        // Owners own HOME_LEISURE; participants do not add goals; admins never content.
+        row("addGoal HOME_LEISURE", On::Emma, ADD_GOAL, home_goal_in(&emma),
+            probe_in("goal", "description"),                                   [A, A, N, A, F, N, F, F, N, N]),
+        row("addGoal KINDERGARTEN_SCHOOL (a school goal)", On::Emma, ADD_GOAL,
+            json!({ "i": { "logId": emma, "area": "KINDERGARTEN_SCHOOL", "btiLevel": 2, "description": PROBE } }),
+            probe_in("goal", "description"),                                   [F, F, N, A, F, N, F, F, N, N]),
+        // A guardian editing a school goal: FORBIDDEN. Admins may not see goals (H).
+        row("updateGoal of the school goal", On::Emma, UPDATE_GOAL,
+            json!({ "g": school_goal, "i": { "description": PROBE } }),
+            probe_in("goal", "description"),                                   [F, F, N, A, F, N, H, H, N, N]),
+        // … and a HOME_LEISURE goal: allowed.
+        row("updateGoal of the HOME_LEISURE goal", On::Emma, UPDATE_GOAL,
+            json!({ "g": home_goal, "i": { "description": PROBE } }),
+            probe_in("goal", "description"),                                   [A, A, N, A, F, N, H, H, N, N]),
+        row("addMeasure under the HOME_LEISURE goal", On::Emma, ADD_MEASURE,
+            json!({ "i": { "goalId": home_goal, "description": PROBE, "responsibleId": person("guardian"), "deadline": deadline } }),
+            probe_in("measure", "description"),                                [A, A, N, A, F, N, H, H, N, N]),
+        row("addMeasure under the school goal", On::Emma, ADD_MEASURE,
+            json!({ "i": { "goalId": school_goal, "description": PROBE, "responsibleId": coordinator_in_emma, "deadline": deadline } }),
+            probe_in("measure", "description"),                                [F, F, N, A, F, N, H, H, N, N]),
+        // The responsible participant updates her measure …
+        row("updateMeasure: the nurse's own measure", On::Emma, UPDATE_MEASURE,
+            json!({ "m": sleep, "i": done }),
+            measure_done(&sleep),                                              [F, F, N, A, A, N, H, H, N, N]),
+        // … but not one she is not responsible for: FORBIDDEN.
+        row("updateMeasure: reading measure, not the nurse's", On::Emma, UPDATE_MEASURE,
+            json!({ "m": reading, "i": done }),
+            measure_done(&reading),                                            [F, F, N, A, F, N, H, H, N, N]),
+        // Owners own HOME_LEISURE measures, both guardians alike.
+        row("updateMeasure: the HOME_LEISURE football measure", On::Emma, UPDATE_MEASURE,
+            json!({ "m": football, "i": done }),
+            measure_done(&football),                                           [A, A, N, A, F, N, H, H, N, N]),
+        // Evaluations are by the responsible party or the coordinator (§1, §2.4).
+        row("addEvaluation of the nurse's measure", On::Emma, ADD_EVALUATION,
+            json!({ "i": { "measureId": sleep, "body": PROBE } }),
+            probe_in("evaluation", "body"),                                    [F, F, N, A, A, N, H, H, N, N]),
+        row("addEvaluation of the coordinator's measure", On::Emma, ADD_EVALUATION,
+            json!({ "i": { "measureId": reading, "body": PROBE } }),
+            probe_in("evaluation", "body"),                                    [F, F, N, A, F, N, H, H, N, N]),
+        // Home/leisure measures belong to the owners jointly: guardian2 may evaluate too.
+        row("addEvaluation of the HOME_LEISURE measure", On::Emma, ADD_EVALUATION,
+            json!({ "i": { "measureId": football, "body": PROBE } }),
+            probe_in("evaluation", "body"),                                    [A, A, N, A, F, N, H, H, N, N]),
+        row("addEvaluation of the HOME_LEISURE goal", On::Emma, ADD_EVALUATION,
+            json!({ "i": { "goalId": home_goal, "body": PROBE } }),
+            probe_in("evaluation", "body"),                                    [A, A, N, A, F, N, H, H, N, N]),
+        row("addEvaluation of the school goal", On::Emma, ADD_EVALUATION,
+            json!({ "i": { "goalId": school_goal, "body": PROBE } }),
+            probe_in("evaluation", "body"),                                    [F, F, N, A, F, N, H, H, N, N]),
+        // Owners comment; participants "write evaluations and comments" — comments are
+        // not limited to what one is responsible for.
+        row("addComment on the nurse's measure", On::Emma, ADD_COMMENT,
+            json!({ "i": { "measureId": sleep, "body": PROBE } }),
+            probe_in("comment", "body"),                                       [A, A, N, A, A, N, H, H, N, N]),
+        row("addComment on the school goal", On::Emma, ADD_COMMENT,
+            json!({ "i": { "goalId": school_goal, "body": PROBE } }),
+            probe_in("comment", "body"),                                       [A, A, N, A, A, N, H, H, N, N]),
+        row("scheduleMeeting", On::Emma, SCHEDULE_MEETING,
+            json!({ "i": { "logId": emma, "title": PROBE, "startsAt": next_week } }),
+            probe_in("meeting", "title"),                                      [F, F, N, A, F, N, F, F, N, N]),
+        row("recordMinutes of the upcoming meeting", On::Emma, RECORD_MINUTES, json!({ "m": id(901) }),
+            probe_in("meeting", "minutes"),                                    [F, F, N, A, F, N, H, H, N, N]),
+        // A unit admin writing content: FORBIDDEN.
+        row("postMessage", On::Emma, POST_MESSAGE, message(&emma),
+            probe_in("message", "body"),                                       [A, A, N, A, A, N, F, F, N, N]),
+        // A message to all, written by the coordinator: read as addressed to everyone
+        // in the log, its author included (marking it read is harmless).
+        row("markMessageRead of a message to all", On::Emma, MARK_MESSAGE_READ, json!({ "m": id(1000) }),
+            count(format!("message_read WHERE message_id = '{}'", id(1000))),  [A, A, N, A, A, N, H, H, N, N]),
+        // The nurse's message to the guardian only: hidden from guardian2 and from the
+        // coordinator ("the coordinator included", README "Messages").
+        row("markMessageRead of the nurse's message to the guardian", On::Emma, MARK_MESSAGE_READ, json!({ "m": id(1002) }),
+            count(format!("message_read WHERE message_id = '{}'", id(1002))),  [A, H, N, H, A, N, H, H, N, N]),
+        // ---- not about one log ----------------------------------------------------------------
+        row("registerStaff in the school", On::NoLog, REGISTER_STAFF,
+            json!({ "i": { "unitId": school, "name": "Authz Probe", "externalId": "authz-probe", "role": "EMPLOYEE" } }),
+            count("staff WHERE external_id = 'authz-probe'"),                  [F, F, F, F, F, F, A, A, F, F]),
+        row("setConsentAge", On::NoLog, SET_CONSENT_AGE, json!({}),
+            count("municipality WHERE consent_age = 15"),                      [F, F, F, F, F, F, F, A, F, F]),
+        row("createTemplate", On::NoLog, CREATE_TEMPLATE,
+            json!({ "i": { "name": PROBE, "sectionPrompts": { "presentation": "Skriv om barnet" } } }),
+            probe_in("template", "name"),                                      [F, F, F, F, F, F, F, A, F, F]),
+
+        // ---- Jonas' PASSIVE log --------------------------------------------------------------
+        // The nurse is an outsider here (NOT_FOUND). Owners' content writes: CONFLICT.
+        // The coordinator has metadata only, like a unit admin (rule 4): FORBIDDEN.
+        // (Ambiguous: one could also read her refusal as the log's state, CONFLICT.)
+        //                                                                     g  g2 y  co pa un ua ma so ou
+        row("postMessage", On::Jonas, POST_MESSAGE, message(&jonas),
+            probe_in("message", "body"),                                       [C, C, N, F, N, N, F, F, N, N]),
+        row("addGoal HOME_LEISURE", On::Jonas, ADD_GOAL, home_goal_in(&jonas),
+            probe_in("goal", "description"),                                   [C, C, N, F, N, N, F, F, N, N]),
+        // Measures are content: only the owners may see them on a PASSIVE log (rule 2).
+        row("updateMeasure: the HOME_LEISURE measure", On::Jonas, UPDATE_MEASURE,
+            json!({ "m": jonas_measure, "i": done }),
+            measure_done(&jonas_measure),                                      [C, C, N, H, N, N, H, H, N, N]),
+        // "Guardians may demand closing at any time"; the metadata-only coordinator may not.
+        row("closeLog", On::Jonas, CLOSE_LOG, json!({ "l": jonas }),
+            closed(&jonas),                                                    [A, A, N, F, N, N, F, F, N, N]),
+        // Owners' consent actions work in PASSIVE (README); giving consent is theirs alone.
+        row("giveConsent to the log", On::Jonas, GIVE_CONSENT, json!({ "i": { "logId": jonas } }),
+            valid_log_consents(&jonas),                                        [A, A, N, F, N, N, F, F, N, N])
+            .after(Setup::JonasWithoutConsents),
+
+        // ---- Nora's CLOSED log ---------------------------------------------------------------
+        // Frozen: CONFLICT for whoever sees the log (owners, the coordinator and the
+        // admins see its metadata); NOT_FOUND for the rest, the nurse included.
+        //                                                                     g  g2 y  co pa un ua ma so ou
+        row("postMessage", On::Nora, POST_MESSAGE, message(&nora),
+            probe_in("message", "body"),                                       [C, C, N, C, N, N, C, C, N, N]),
+        row("addGoal HOME_LEISURE", On::Nora, ADD_GOAL, home_goal_in(&nora),
+            probe_in("goal", "description"),                                   [C, C, N, C, N, N, C, C, N, N]),
+        // Addressed by the measure's id: only the owners may see a closed log's measures,
+        // so the others get NOT_FOUND before the freeze is considered (rules 2, 3).
+        row("updateMeasure: the HOME_LEISURE measure", On::Nora, UPDATE_MEASURE,
+            json!({ "m": nora_measure, "i": done }),
+            measure_done(&nora_measure),                                       [C, C, N, H, N, N, H, H, N, N]),
+        row("closeLog", On::Nora, CLOSE_LOG, json!({ "l": nora }),
+            closed(&nora),                                                     [C, C, N, C, N, N, C, C, N, N]),
+        row("giveConsent to the log", On::Nora, GIVE_CONSENT, json!({ "i": { "logId": nora } }),
+            valid_log_consents(&nora),                                         [C, C, N, C, N, N, C, C, N, N]),
+        // The exceptions to the freeze (README): reopening and deletion.
+        row("requestReopen", On::Nora, REQUEST_REOPEN, json!({ "l": nora }),
+            count(format!("reopen_request WHERE log_id = '{nora}'")),          [F, F, N, A, N, N, F, F, N, N]),
+        // Each owner's approval is also their new consent to the log.
+        row("approveReopen", On::Nora, APPROVE_REOPEN, json!({ "l": nora }),
+            valid_log_consents(&nora),                                         [A, A, N, F, N, N, F, F, N, N])
+            .after(Setup::ReopenRequested(On::Nora)),
+        row("requestDeletion", On::Nora, REQUEST_DELETION, json!({ "l": nora }),
+            count(format!("deletion_request WHERE log_id = '{nora}'")),        [A, A, N, F, N, N, F, F, N, N]),
+        row("processDeletion", On::Nora, PROCESS_DELETION, json!({ "r": SETUP }),
+            log_is(&nora, "deleted_at IS NOT NULL"),                           [F, F, N, F, N, N, F, A, N, N])
+            .after(Setup::DeletionRequested(On::Nora)),
+
+        // ---- Sara's ACTIVE log: the youth is an owner ---------------------------------------------
+        //                                                                     g  g2 y  co pa un ua ma so ou
+        row("postMessage", On::Sara, POST_MESSAGE, message(&sara),
+            probe_in("message", "body"),                                       [N, N, A, A, A, N, F, F, N, N]),
+        row("addGoal HOME_LEISURE", On::Sara, ADD_GOAL, home_goal_in(&sara),
+            probe_in("goal", "description"),                                   [N, N, A, A, F, N, F, F, N, N]),
+        row("updateLogText childVoice", On::Sara, UPDATE_LOG_TEXT,
+            json!({ "l": sara, "i": { "childVoice": PROBE } }),
+            log_is(&sara, &format!("child_voice = '{PROBE}'")),                [N, N, A, A, F, N, F, F, N, N]),
+        row("updateMeasure: the youth's HOME_LEISURE measure", On::Sara, UPDATE_MEASURE,
+            json!({ "m": sara_measure, "i": done }),
+            measure_done(&sara_measure),                                       [N, N, A, A, F, N, H, H, N, N]),
+        row("closeLog", On::Sara, CLOSE_LOG, json!({ "l": sara }),
+            closed(&sara),                                                     [N, N, A, A, F, N, F, F, N, N]),
+        row("requestDeletion", On::Sara, REQUEST_DELETION, json!({ "l": sara }),
+            count(format!("deletion_request WHERE log_id = '{sara}'")),        [N, N, A, F, F, N, F, F, N, N]),
+    ]
+}
+
+/// What the server answered: ALLOWED, or the error codes joined by `+`.
+fn outcome(r: &Gql, field: &str) -> String {
+    let codes = r.codes();
+    if !codes.is_empty() {
+        codes.join("+")
+    } else if r.data()[field].is_null() {
+        "NO_DATA".into()
+    } else {
+        "ALLOWED".into()
+    }
+}
+
+/// The response, short enough for a list of mismatches.
+fn brief(r: &Gql) -> String {
+    let errors = r.errors();
+    let text = if errors.is_empty() {
+        r.data().to_string()
+    } else {
+        errors.iter().map(|e| format!("{}: {}", e["extensions"]["code"], e["message"])).collect::<Vec<_>>().join("; ")
+    };
+    text.chars().take(240).collect()
+}
+
+/// Replaces [`SETUP`] strings in variables with the setup's result.
+fn bind(v: &Value, setup: &str) -> Value {
+    match v {
+        Value::String(s) if s == SETUP => Value::String(setup.to_owned()),
+        Value::Array(a) => Value::Array(a.iter().map(|x| bind(x, setup)).collect()),
+        Value::Object(o) => Value::Object(o.iter().map(|(k, x)| (k.clone(), bind(x, setup))).collect()),
+        other => other.clone(),
+    }
+}
+
+/// Runs SQL returning one text column `v` (e.g. an id found for a setup).
+async fn text(app: &TestApp, sql: &str) -> Result<String, String> {
+    use diesel::QueryableByName;
+    use diesel_async::RunQueryDsl;
+    #[derive(QueryableByName)]
+    struct V {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        v: String,
+    }
+    let mut conn = app.conn().await;
+    diesel::sql_query(sql).get_result::<V>(&mut conn).await.map(|r| r.v).map_err(|e| format!("{sql}: {e}"))
+}
+
+/// Runs SQL directly, for setups that must not depend on the API under test.
+async fn execute(app: &TestApp, sql: &str) -> Result<(), String> {
+    use diesel_async::SimpleAsyncConnection;
+    let mut conn = app.conn().await;
+    conn.batch_execute(sql).await.map_err(|e| format!("{sql}: {e}"))
+}
+
+/// Runs a mutation as a persona for a setup step and returns the new object's id.
+async fn setup_call(app: &TestApp, persona: &str, op: Op, vars: Value) -> Result<String, String> {
+    let r = app.gql(persona, op.doc, vars).await;
+    r.data()[op.field]["id"]
+        .as_str()
+        .map(str::to_owned)
+        .ok_or_else(|| format!("setup {} as {persona} failed: {}", op.field, brief(&r)))
+}
+
+/// Puts a row's precondition in place; returns what replaces [`SETUP`].
+async fn prepare(app: &TestApp, setup: &Setup) -> Result<String, String> {
+    match setup {
+        Setup::None => Ok(String::new()),
+        Setup::NewUnit => {
+            let unit = Uuid::new_v4();
+            execute(
+                app,
+                &format!(
+                    "INSERT INTO unit (id, municipality_id, name, service_kind) \
+                     VALUES ('{unit}', '{}', 'Nordby barnevern', 'CHILD_WELFARE')",
+                    demo::MUNICIPALITY
+                ),
+            )
+            .await?;
+            Ok(unit.to_string())
+        }
+        Setup::NewSchoolStaff => {
+            let vars = json!({ "i": { "unitId": ids::SCHOOL, "name": "Nils Nylærer",
+                "externalId": "authz-new-teacher", "role": "EMPLOYEE" } });
+            setup_call(app, "unitadmin", REGISTER_STAFF, vars).await
+        }
+        Setup::HandoverToNurse => {
+            let vars = json!({ "l": EMMA_LOG, "p": id(410) });
+            setup_call(app, "coordinator", PROPOSE_HANDOVER, vars).await
+        }
+        Setup::ReopenRequested(on) => setup_call(app, "coordinator", REQUEST_REOPEN, json!({ "l": on.id() })).await,
+        Setup::DeletionRequested(on) => setup_call(app, "guardian", REQUEST_DELETION, json!({ "l": on.id() })).await,
+        Setup::ConsentId(sql) => text(app, sql).await,
+        Setup::JonasWithoutConsents => {
+            // As the demo withdrew guardian2's: directly, so this setup does not
+            // depend on the behaviour under test.
+            execute(
+                app,
+                &format!(
+                    "UPDATE consent SET withdrawn_at = now() - interval '1 day', \
+                     withdrawn_by = given_by, withdrawal_reason = 'WITHDRAWN' \
+                     WHERE log_id = '{JONAS_LOG}' AND scope = 'LOG' AND withdrawn_at IS NULL"
+                ),
+            )
+            .await?;
+            Ok(String::new())
+        }
+    }
+}
+
+/// Writes (not reads) in the access log; an allowed write must add one.
+const WRITES_AUDITED: &str = "SELECT count(*) AS n FROM access_log WHERE action <> 'READ'";
+
+/// One wrong cell, sortable into table order.
+struct Mismatch {
+    row: usize,
+    persona: usize,
+    text: String,
+}
+
+/// A unit of work: one database and the cells that run on it.
+enum Job {
+    /// the row's refused cells, sharing a database
+    Refused { row: usize, personas: Vec<usize> },
+    /// one allowed cell, on a database of its own
+    Allowed { row: usize, persona: usize },
+}
+
+fn mismatch(rows: &[Row], row: usize, persona: usize, what: String) -> Mismatch {
+    let r = &rows[row];
+    Mismatch {
+        row,
+        persona,
+        text: format!("{:<14} {:<15} {}: {} — {what}", PERSONAS[persona], r.on.name(), r.op.field, r.label),
+    }
+}
+
+/// A demo database of its own with the row's setup in place.
+async fn fresh(rows: &[Row], row: usize) -> Result<(TestApp, String), String> {
+    let app = TestApp::demo().await;
+    let bound = prepare(&app, &rows[row].setup).await?;
+    Ok((app, bound))
+}
+
+/// Runs a job's cells and returns the ones that came out wrong.
+async fn run_job(rows: Arc<Vec<Row>>, job: Job) -> Vec<Mismatch> {
+    let mut out = Vec::new();
+    match job {
+        Job::Refused { row, personas } => {
+            let r = &rows[row];
+            let mut app: Option<(TestApp, String)> = None;
+            for p in personas {
+                if app.is_none() {
+                    match fresh(&rows, row).await {
+                        Ok(a) => app = Some(a),
+                        Err(e) => {
+                            out.push(mismatch(&rows, row, p, format!("setup failed: {e}")));
+                            return out;
+                        }
+                    }
+                }
+                let (a, bound) = app.as_ref().expect("created above");
+                let effect = r.effect.replace(SETUP, bound);
+                let before = a.count(&effect).await;
+                let resp = a.gql(PERSONAS[p], r.op.doc, bind(&r.vars, bound)).await;
+                let after = a.count(&effect).await;
+                let actual = outcome(&resp, r.op.field);
+                let expected = r.expect[p].code();
+                if actual != expected {
+                    let why = if r.expect[p] == Expect::Hidden { " (hidden object, README \"Ids\")" } else { "" };
+                    out.push(mismatch(
+                        &rows,
+                        row,
+                        p,
+                        format!("expected {expected}{why}, got {actual}: {}", brief(&resp)),
+                    ));
+                }
+                if after != before {
+                    out.push(mismatch(
+                        &rows,
+                        row,
+                        p,
+                        format!("a refused request changed state ({before} → {after}: {effect})"),
+                    ));
+                }
+                // A wrongly allowed write changed the database: later cells get a clean one.
+                if actual == "ALLOWED" || after != before {
+                    app = None;
+                }
+            }
+        }
+        Job::Allowed { row, persona: p } => {
+            let r = &rows[row];
+            let (a, bound) = match fresh(&rows, row).await {
+                Ok(a) => a,
+                Err(e) => return vec![mismatch(&rows, row, p, format!("setup failed: {e}"))],
+            };
+            let effect = r.effect.replace(SETUP, &bound);
+            let before = a.count(&effect).await;
+            let audited_before = a.count(WRITES_AUDITED).await;
+            let resp = a.gql(PERSONAS[p], r.op.doc, bind(&r.vars, &bound)).await;
+            let actual = outcome(&resp, r.op.field);
+            if actual != "ALLOWED" {
+                out.push(mismatch(&rows, row, p, format!("expected ALLOWED, got {actual}: {}", brief(&resp))));
+                return out;
+            }
+            let after = a.count(&effect).await;
+            if after <= before {
+                out.push(mismatch(
+                    &rows,
+                    row,
+                    p,
+                    format!("allowed, but took no effect ({before} → {after}: {effect})"),
+                ));
+            }
+            // Every write is appended to the access log (§3); the non-log admin
+            // mutations have no log to record it under.
+            let about_a_log = r.on != On::NoLog || r.op.field == "createLog";
+            if about_a_log && a.count(WRITES_AUDITED).await <= audited_before {
+                out.push(mismatch(&rows, row, p, "allowed, but no write was appended to the access log".into()));
+            }
+        }
+    }
+    out
+}
+
+/// Databases in use at once: enough to overlap I/O on two cores.
+const PARALLEL: usize = 6;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn every_mutation_by_every_persona() {
+    let rows = Arc::new(table());
+    let mut jobs = Vec::new();
+    for (i, r) in rows.iter().enumerate() {
+        let refused: Vec<usize> = (0..PERSONAS.len()).filter(|&p| r.expect[p] != Expect::Allowed).collect();
+        if !refused.is_empty() {
+            jobs.push(Job::Refused { row: i, personas: refused });
+        }
+        for p in (0..PERSONAS.len()).filter(|&p| r.expect[p] == Expect::Allowed) {
+            jobs.push(Job::Allowed { row: i, persona: p });
+        }
+    }
+    let permits = Arc::new(tokio::sync::Semaphore::new(PARALLEL));
+    let mut handles = Vec::new();
+    for job in jobs {
+        let rows = rows.clone();
+        let permits = permits.clone();
+        handles.push(tokio::spawn(async move {
+            let _permit = permits.acquire_owned().await.expect("semaphore");
+            run_job(rows, job).await
+        }));
+    }
+    let mut mismatches = Vec::new();
+    for h in handles {
+        mismatches.extend(h.await.expect("a job panicked"));
+    }
+    mismatches.sort_by_key(|m| (m.row, m.persona));
+    let cells = rows.len() * PERSONAS.len();
+    if !mismatches.is_empty() {
+        let mut report = format!("{} of {cells} cells of the write table are wrong:\n", mismatches.len());
+        for m in &mismatches {
+            let _ = writeln!(report, "  {}", m.text);
+        }
+        panic!("{report}");
+    }
+}
+
+/// The table names every mutation of the schema, so a new one cannot slip by.
+#[test]
+fn the_table_covers_every_mutation() {
+    let sdl =
+        std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../schema/schema.graphql"))
+            .expect("schema.graphql");
+    let body = sdl.split("type Mutation {").nth(1).and_then(|rest| rest.split("\n}").next()).expect("a Mutation type");
+    let mut in_doc = false;
+    let mut mutations = Vec::new();
+    for line in body.lines().map(str::trim) {
+        if line.starts_with("\"\"\"") {
+            // A one-line doc string opens and closes on the same line.
+            in_doc = !(in_doc || (line.len() > 3 && line.ends_with("\"\"\"")));
+            continue;
+        }
+        if !in_doc && !line.is_empty() {
+            let name = line.split(['(', ':']).next().expect("a field name");
+            mutations.push(name.to_owned());
+        }
+    }
+    let tested: Vec<&str> = table().iter().map(|r| r.op.field).collect();
+    let missing: Vec<&String> = mutations.iter().filter(|m| !tested.contains(&m.as_str())).collect();
+    assert!(mutations.len() >= 30, "parsed {mutations:?}");
+    assert!(missing.is_empty(), "mutations without a row: {missing:?}");
+}
+
+/// A unit admin sees Emma's log's metadata, but its content is null with
+/// FORBIDDEN at each field; writing content is refused and changes nothing.
+#[tokio::test]
+async fn a_unit_admin_reads_metadata_but_not_content() {
+    let app = TestApp::demo().await;
+    let r = app
+        .gql(
+            "unitadmin",
+            "query($id: ID!) { log(id: $id) { id status child { name } goals { id } meetings { id } presentation } }",
+            json!({ "id": EMMA_LOG }),
+        )
+        .await;
+    let log = &r.data()["log"];
+    assert_eq!(log["status"], "ACTIVE", "{:#}", r.body);
+    assert_eq!(log["child"]["name"], "Emma Nordmann");
+    for field in ["goals", "meetings", "presentation"] {
+        assert!(log[field].is_null(), "{field}: {:#}", r.body);
+        assert!(
+            r.errors().iter().any(|e| e["path"] == json!(["log", field]) && e["extensions"]["code"] == "FORBIDDEN"),
+            "{field} is FORBIDDEN: {:#}",
+            r.body
+        );
+    }
+    let goals = count(format!("goal WHERE log_id = '{EMMA_LOG}'"));
+    let before = app.count(&goals).await;
+    app.gql(
+        "unitadmin",
+        ADD_GOAL.doc,
+        json!({ "i": { "logId": EMMA_LOG, "area": "HOME_LEISURE", "btiLevel": 1, "description": PROBE } }),
+    )
+    .await
+    .err("FORBIDDEN");
+    assert_eq!(app.count(&goals).await, before, "the refusal wrote nothing");
+}
+
+/// Whoever has no relation to a log gets, for a write, exactly the answer for
+/// a log that does not exist — the nurse on Jonas' PASSIVE log included.
+#[tokio::test]
+async fn a_write_to_a_hidden_log_reads_like_one_to_a_missing_log() {
+    let app = TestApp::demo().await;
+    let missing = Uuid::new_v4();
+    for (persona, log) in [
+        ("outsider", EMMA_LOG),
+        ("youth", EMMA_LOG),
+        ("unconsented", EMMA_LOG),
+        ("systemowner", EMMA_LOG),
+        ("participant", JONAS_LOG),
+        ("participant", NORA_LOG),
+    ] {
+        for (op, vars) in
+            [(POST_MESSAGE, json!({ "i": { "logId": log, "body": PROBE } })), (CLOSE_LOG, json!({ "l": log }))]
+        {
+            let hidden = app.gql(persona, op.doc, vars.clone()).await;
+            let absent = app.gql(persona, op.doc, bind_log(&vars, log, missing)).await;
+            assert_eq!((hidden.status, &hidden.body), (absent.status, &absent.body), "{persona} {} on {log}", op.field);
+            hidden.err("NOT_FOUND");
+        }
+    }
+}
+
+/// The same variables with one log id swapped for another.
+fn bind_log(vars: &Value, from: Uuid, to: Uuid) -> Value {
+    serde_json::from_str(&vars.to_string().replace(&from.to_string(), &to.to_string())).expect("json")
+}
