@@ -29,8 +29,10 @@ pub struct App {
     pub redis: Option<Arc<RedisBus>>,
     /// events this instance has sequenced
     pub relayed: Arc<AtomicU64>,
-    /// cancelled on shutdown: websockets close with 1001, tasks stop
+    /// cancelled when shutdown begins: websockets close with 1001
     pub shutdown: CancellationToken,
+    /// cancelled once requests have finished: background tasks flush and stop
+    pub background: CancellationToken,
     /// requests per principal
     pub rate: crate::limits::RateLimiter,
     /// live subscriptions per principal
@@ -86,6 +88,7 @@ impl App {
             redis,
             relayed: Arc::new(AtomicU64::new(0)),
             shutdown: CancellationToken::new(),
+            background: CancellationToken::new(),
             rate: crate::limits::RateLimiter::new(&config_limits),
             subscriptions: Default::default(),
         })))
@@ -94,7 +97,7 @@ impl App {
     /// Starts the background work of an instance: the relay and what wakes
     /// it, the Redis subscription (or none), catch-up, and the deadline sweep.
     pub fn spawn_background(&self) -> Vec<JoinHandle<()>> {
-        let stop = self.shutdown.clone();
+        let stop = self.background.clone();
         let events = &self.config.events;
         let wake = self.api_config.outbox_written.clone();
         let relay = relay::Relay {

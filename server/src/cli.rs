@@ -99,7 +99,10 @@ async fn serve(config: Config) -> Result<()> {
             stop.cancel();
         })
         .await?;
+    // Every request has been answered: now the relay sequences what they
+    // wrote, and the background tasks stop.
     state.shutdown.cancel();
+    state.background.cancel();
     for task in tasks {
         let _ = task.await;
     }

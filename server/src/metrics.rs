@@ -39,9 +39,33 @@ pub fn operation_label(name: Option<&str>) -> String {
     }
 }
 
+/// The name of a document's first operation (`query LogPage { … }` → `LogPage`),
+/// read without parsing the document.
+pub fn operation_name(query: &str) -> Option<String> {
+    let mut rest = query.trim_start();
+    while let Some(comment) = rest.strip_prefix('#') {
+        rest = comment.split_once('\n').map_or("", |(_, r)| r).trim_start();
+    }
+    let rest = ["query", "mutation", "subscription"].iter().find_map(|k| rest.strip_prefix(k))?;
+    if !rest.starts_with(char::is_whitespace) {
+        return None;
+    }
+    let name: String = rest.trim_start().chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_').collect();
+    (!name.is_empty()).then_some(name)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn operation_names_are_read_from_the_document() {
+        assert_eq!(operation_name("query LogPage($id: ID!) { log }").as_deref(), Some("LogPage"));
+        assert_eq!(operation_name("# hi\n  mutation Post { x }").as_deref(), Some("Post"));
+        assert_eq!(operation_name("{ me { id } }"), None);
+        assert_eq!(operation_name("query { me }"), None);
+        assert_eq!(operation_name("queryX { me }"), None);
+    }
 
     #[test]
     fn operation_labels_are_tamed() {

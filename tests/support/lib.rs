@@ -329,6 +329,7 @@ impl TestApp {
 impl Drop for TestApp {
     fn drop(&mut self) {
         self.state.shutdown.cancel();
+        self.state.background.cancel();
     }
 }
 

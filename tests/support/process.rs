@@ -179,3 +179,66 @@ pub fn npm_ci(folder: &str) -> PathBuf {
     }
     dir
 }
+
+/// A PostgreSQL cluster of the test's own (trust auth, on a spare port), for
+/// tests that stop or restart PostgreSQL. Removed when dropped.
+pub struct PgCluster {
+    pub version: String,
+    pub name: String,
+    pub port: u16,
+}
+
+impl PgCluster {
+    pub async fn create() -> PgCluster {
+        let version = std::fs::read_dir("/etc/postgresql")
+            .expect("Debian's postgresql-common")
+            .filter_map(|e| e.ok()?.file_name().into_string().ok())
+            .max_by_key(|v| v.parse::<u32>().unwrap_or(0))
+            .expect("a PostgreSQL version");
+        let port = free_port();
+        let name = format!("stafett_fault_{port}");
+        let status = Command::new("pg_createcluster")
+            .args([&version, &name, "-p", &port.to_string(), "--start", "--", "--auth=trust"])
+            .stdout(Stdio::null())
+            .status()
+            .expect("pg_createcluster runs");
+        assert!(status.success(), "pg_createcluster failed");
+        let cluster = PgCluster { version, name, port };
+        assert!(wait_for_port(port, Duration::from_secs(30)).await, "the cluster did not listen");
+        cluster
+    }
+
+    pub fn url(&self, database: &str) -> String {
+        format!("postgres://postgres@127.0.0.1:{}/{database}", self.port)
+    }
+
+    fn ctl(&self, args: &[&str]) {
+        let status = Command::new("pg_ctlcluster")
+            .args([self.version.as_str(), self.name.as_str()])
+            .args(args)
+            .stdout(Stdio::null())
+            .status()
+            .expect("pg_ctlcluster runs");
+        assert!(status.success(), "pg_ctlcluster {args:?} failed");
+    }
+
+    /// Stops at once, as a crash would (`-m immediate`).
+    pub fn stop_immediately(&self) {
+        self.ctl(&["stop", "-m", "immediate"]);
+    }
+
+    pub async fn start(&self) {
+        self.ctl(&["start"]);
+        assert!(wait_for_port(self.port, Duration::from_secs(30)).await);
+    }
+}
+
+impl Drop for PgCluster {
+    fn drop(&mut self) {
+        let _ = Command::new("pg_dropcluster")
+            .args([self.version.as_str(), self.name.as_str(), "--stop"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status();
+    }
+}

@@ -133,7 +133,8 @@ async fn execute(state: &AppState, headers: &HeaderMap, request: async_graphql::
         return refused;
     }
     let started = std::time::Instant::now();
-    let operation = crate::metrics::operation_label(request.operation_name.as_deref());
+    let named = request.operation_name.clone().or_else(|| crate::metrics::operation_name(&request.query));
+    let operation = crate::metrics::operation_label(named.as_deref());
     let rc = match request_context(state, headers).await {
         Ok(rc) => rc,
         Err(e) => {
