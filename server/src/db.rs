@@ -90,13 +90,19 @@ impl QueryCounter {
 pub fn pool(config: &DatabaseConfig, counter: QueryCounter) -> Result<Pool> {
     let timeout_ms = config.statement_timeout.as_millis();
     let mut manager_config = ManagerConfig::<AsyncPgConnection>::default();
+    // Verified recycling pings the server on every checkout: a round trip per
+    // loader per request. A dead connection fails its first query instead,
+    // and the pool drops it.
+    manager_config.recycling_method = diesel_async::pooled_connection::RecyclingMethod::Fast;
     manager_config.custom_setup = Box::new(move |url| {
         let counter = counter.clone();
         async move {
             let mut conn = AsyncPgConnection::establish(url).await?;
             conn.set_instrumentation(move |event: InstrumentationEvent<'_>| {
-                if matches!(event, InstrumentationEvent::StartQuery { .. }) {
+                if let InstrumentationEvent::StartQuery { query, .. } = event {
                     counter.0.fetch_add(1, Ordering::Relaxed);
+                    // RUST_LOG=stafett::sql=trace shows every statement (for profiling round trips).
+                    tracing::trace!(target: "stafett::sql", "{query}");
                 }
             });
             conn.batch_execute(&format!(

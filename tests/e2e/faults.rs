@@ -90,7 +90,13 @@ async fn with_redis_stopped_the_service_works_and_events_arrive_when_it_returns(
         .await
         .unwrap();
     assert!(reads.status().is_success(), "queries keep working without Redis");
-    assert!(guardian.try_recv(Duration::from_millis(700)).await.is_none(), "nothing can reach B while Redis is down");
+    // B may still get some of them: its own relay may sequence A's events
+    // (instances take turns), and a relay hands what it sequences to its
+    // own clients. What B's relay did not sequence waits for Redis.
+    while let Some(m) = guardian.try_recv(Duration::from_millis(700)).await {
+        delivered += usize::from(m["type"] == "next");
+    }
+    let during = delivered - 10;
     redis.restart().await;
     while delivered < acknowledged {
         let m = guardian.recv(Duration::from_secs(15)).await.expect("connected");
@@ -104,7 +110,9 @@ async fn with_redis_stopped_the_service_works_and_events_arrive_when_it_returns(
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    eprintln!("redis outage: writes acknowledged {acknowledged}, events delivered {delivered}");
+    eprintln!(
+        "redis outage: writes acknowledged {acknowledged}, events delivered {delivered} ({during} of the 10 written during the outage arrived before Redis returned)"
+    );
     assert_eq!(ready["status"], "ready", "{ready}");
     assert_eq!(delivered, acknowledged);
 }

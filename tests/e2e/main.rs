@@ -20,3 +20,4 @@ mod limits;
 mod ops;
 mod protocol;
 mod realtime;
+mod roundtrips;

@@ -33,7 +33,7 @@ impl LogAccess {
     }
 
     pub async fn load_rc(rc: &RequestContext, log_id: Uuid) -> ApiResult<Option<Arc<LogAccess>>> {
-        let Some(rel) = rc.loaders.relation.load_one(log_id).await? else {
+        let Some(rel) = rc.loaders.relation().load_one(log_id).await? else {
             return Ok(None);
         };
         let access = LogAccess::new(rel, rc.principal.person_id());

@@ -78,7 +78,7 @@ impl Query {
         if access.read(ctx, ReadField::Snapshots).await.is_err() {
             return Err(not_found());
         }
-        let meta = rc.loaders.snapshots.load_one(log_id).await?.unwrap_or_default();
+        let meta = rc.loaders.snapshots().load_one(log_id).await?.unwrap_or_default();
         let meta = meta.into_iter().find(|s| s.id == snapshot_id).ok_or_else(not_found)?;
         Ok(Some(ArchiveSnapshot { row: meta, access }))
     }
@@ -97,7 +97,7 @@ impl Query {
         let mut conn = rc.conn().await?;
         let page = relation::visible_page(&mut conn, rc.principal.person_id(), status, after, limit + 1).await?;
         drop(conn);
-        let rows = rc.loaders.log.load_many(page.iter().map(|(r, _)| r.log_id)).await?;
+        let rows = rc.loaders.log().load_many(page.iter().map(|(r, _)| r.log_id)).await?;
         let items: Vec<_> = page
             .into_iter()
             .filter_map(|(rel, key)| {
@@ -125,7 +125,7 @@ impl Query {
         let rows = goals::open_deadlines_for(&mut conn, rc.principal.person_id(), until, MAX_DEADLINES).await?;
         drop(conn);
         let mut access: HashMap<uuid::Uuid, Option<std::sync::Arc<LogAccess>>> = HashMap::new();
-        let rels = rc.loaders.relation.load_many(rows.iter().map(|m| m.log_id)).await?;
+        let rels = rc.loaders.relation().load_many(rows.iter().map(|m| m.log_id)).await?;
         let mut out = Vec::new();
         for row in rows {
             let entry = match access.get(&row.log_id) {

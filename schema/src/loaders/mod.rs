@@ -14,7 +14,7 @@ pub use messages::*;
 pub use people::*;
 
 use crate::db::Pool;
-use async_graphql::dataloader::DataLoader;
+use async_graphql::dataloader::{DataLoader, HashMapCache};
 use uuid::Uuid;
 
 /// A loader that returns, for each parent id, the rows of one query over all ids.
@@ -63,76 +63,73 @@ macro_rules! row_loader {
 
 pub(crate) use {list_loader, row_loader};
 
-pub struct Loaders {
-    pub relation: DataLoader<RelationLoader>,
-    pub log: DataLoader<LogLoader>,
-    pub child: DataLoader<ChildLoader>,
-    pub guardians: DataLoader<GuardiansByLog>,
-    pub consents: DataLoader<ConsentsByLog>,
-    pub proposals: DataLoader<ProposalsByLog>,
-    pub handovers: DataLoader<PendingHandoverByLog>,
-    pub reopens: DataLoader<PendingReopenByLog>,
-    pub deletions: DataLoader<OpenDeletionByLog>,
-    pub terms: DataLoader<TermsByLog>,
-    pub snapshots: DataLoader<SnapshotsByLog>,
-    pub snapshot_content: DataLoader<SnapshotContent>,
-    pub goals: DataLoader<GoalsByLog>,
-    pub measures: DataLoader<MeasuresByGoal>,
-    pub measure: DataLoader<MeasureLoader>,
-    pub measure_evaluations: DataLoader<EvaluationsByMeasure>,
-    pub goal_evaluations: DataLoader<EvaluationsByGoal>,
-    pub measure_comments: DataLoader<CommentsByMeasure>,
-    pub goal_comments: DataLoader<CommentsByGoal>,
-    pub meetings: DataLoader<MeetingsByLog>,
-    pub invitees: DataLoader<InviteesByMeeting>,
-    pub messages: DataLoader<MessagePages>,
-    pub message: DataLoader<MessageLoader>,
-    pub recipients: DataLoader<RecipientsByMessage>,
-    pub reads: DataLoader<ReadsByMessage>,
-    pub access_log: DataLoader<AccessLogPages>,
-    pub participants: DataLoader<ParticipantsByLog>,
-    pub participant: DataLoader<ParticipantLoader>,
-    pub person: DataLoader<PersonLoader>,
-    pub unit: DataLoader<UnitLoader>,
+/// Declares the per-request loaders. Each is created on first use (a
+/// subscription touches only a few, and there may be tens of thousands of
+/// them) and caches what it loaded for the rest of the request; writes clear
+/// the caches so a mutation's answer reads what it wrote.
+macro_rules! loaders {
+    ($($name:ident: $loader:ty [$key:ty] = |$pool:ident, $viewer:ident| $make:expr;)+) => {
+        pub struct Loaders {
+            pool: Pool,
+            viewer: Uuid,
+            $($name: std::sync::OnceLock<DataLoader<$loader, HashMapCache>>,)+
+        }
+
+        impl Loaders {
+            pub fn new(pool: &Pool, viewer: Uuid) -> Loaders {
+                Loaders { pool: pool.clone(), viewer, $($name: std::sync::OnceLock::new(),)+ }
+            }
+
+            $(
+                pub fn $name(&self) -> &DataLoader<$loader, HashMapCache> {
+                    self.$name.get_or_init(|| {
+                        let $pool = self.pool.clone();
+                        let $viewer = self.viewer;
+                        let _ = $viewer;
+                        DataLoader::with_cache($make, tokio::spawn, HashMapCache::default())
+                    })
+                }
+            )+
+
+            /// Forgets everything loaded so far (after a write).
+            pub fn clear(&self) {
+                $(if let Some(loader) = self.$name.get() {
+                    loader.clear::<$key>();
+                })+
+            }
+        }
+    };
 }
 
-impl Loaders {
-    pub fn new(pool: &Pool, viewer: Uuid) -> Loaders {
-        fn dl<T: Send + Sync + 'static>(loader: T) -> DataLoader<T> {
-            DataLoader::new(loader, tokio::spawn)
-        }
-        let p = || pool.clone();
-        Loaders {
-            relation: dl(RelationLoader { pool: p(), viewer }),
-            log: dl(LogLoader(p())),
-            child: dl(ChildLoader(p())),
-            guardians: dl(GuardiansByLog(p())),
-            consents: dl(ConsentsByLog(p())),
-            proposals: dl(ProposalsByLog(p())),
-            handovers: dl(PendingHandoverByLog(p())),
-            reopens: dl(PendingReopenByLog(p())),
-            deletions: dl(OpenDeletionByLog(p())),
-            terms: dl(TermsByLog(p())),
-            snapshots: dl(SnapshotsByLog(p())),
-            snapshot_content: dl(SnapshotContent(p())),
-            goals: dl(GoalsByLog(p())),
-            measures: dl(MeasuresByGoal(p())),
-            measure: dl(MeasureLoader(p())),
-            measure_evaluations: dl(EvaluationsByMeasure(p())),
-            goal_evaluations: dl(EvaluationsByGoal(p())),
-            measure_comments: dl(CommentsByMeasure(p())),
-            goal_comments: dl(CommentsByGoal(p())),
-            meetings: dl(MeetingsByLog(p())),
-            invitees: dl(InviteesByMeeting(p())),
-            messages: dl(MessagePages { pool: p(), viewer }),
-            message: dl(MessageLoader(p())),
-            recipients: dl(RecipientsByMessage(p())),
-            reads: dl(ReadsByMessage(p())),
-            access_log: dl(AccessLogPages(p())),
-            participants: dl(ParticipantsByLog(p())),
-            participant: dl(ParticipantLoader(p())),
-            person: dl(PersonLoader(p())),
-            unit: dl(UnitLoader(p())),
-        }
-    }
+loaders! {
+    relation: RelationLoader [Uuid] = |pool, viewer| RelationLoader { pool, viewer };
+    log: LogLoader [Uuid] = |pool, viewer| LogLoader(pool);
+    child: ChildLoader [Uuid] = |pool, viewer| ChildLoader(pool);
+    guardians: GuardiansByLog [Uuid] = |pool, viewer| GuardiansByLog(pool);
+    consents: ConsentsByLog [Uuid] = |pool, viewer| ConsentsByLog(pool);
+    proposals: ProposalsByLog [Uuid] = |pool, viewer| ProposalsByLog(pool);
+    handovers: PendingHandoverByLog [Uuid] = |pool, viewer| PendingHandoverByLog(pool);
+    reopens: PendingReopenByLog [Uuid] = |pool, viewer| PendingReopenByLog(pool);
+    deletions: OpenDeletionByLog [Uuid] = |pool, viewer| OpenDeletionByLog(pool);
+    terms: TermsByLog [Uuid] = |pool, viewer| TermsByLog(pool);
+    snapshots: SnapshotsByLog [Uuid] = |pool, viewer| SnapshotsByLog(pool);
+    snapshot_content: SnapshotContent [Uuid] = |pool, viewer| SnapshotContent(pool);
+    goals: GoalsByLog [Uuid] = |pool, viewer| GoalsByLog(pool);
+    measures: MeasuresByGoal [Uuid] = |pool, viewer| MeasuresByGoal(pool);
+    measure: MeasureLoader [Uuid] = |pool, viewer| MeasureLoader(pool);
+    measure_evaluations: EvaluationsByMeasure [Uuid] = |pool, viewer| EvaluationsByMeasure(pool);
+    goal_evaluations: EvaluationsByGoal [Uuid] = |pool, viewer| EvaluationsByGoal(pool);
+    measure_comments: CommentsByMeasure [Uuid] = |pool, viewer| CommentsByMeasure(pool);
+    goal_comments: CommentsByGoal [Uuid] = |pool, viewer| CommentsByGoal(pool);
+    meetings: MeetingsByLog [Uuid] = |pool, viewer| MeetingsByLog(pool);
+    invitees: InviteesByMeeting [Uuid] = |pool, viewer| InviteesByMeeting(pool);
+    messages: MessagePages [MessagePageKey] = |pool, viewer| MessagePages { pool, viewer };
+    message: MessageLoader [Uuid] = |pool, viewer| MessageLoader(pool);
+    recipients: RecipientsByMessage [Uuid] = |pool, viewer| RecipientsByMessage(pool);
+    reads: ReadsByMessage [Uuid] = |pool, viewer| ReadsByMessage(pool);
+    access_log: AccessLogPages [AccessLogPageKey] = |pool, viewer| AccessLogPages(pool);
+    participants: ParticipantsByLog [Uuid] = |pool, viewer| ParticipantsByLog(pool);
+    participant: ParticipantLoader [Uuid] = |pool, viewer| ParticipantLoader(pool);
+    person: PersonLoader [Uuid] = |pool, viewer| PersonLoader(pool);
+    unit: UnitLoader [Uuid] = |pool, viewer| UnitLoader(pool);
 }

@@ -294,7 +294,7 @@ async fn log_of_handover(ctx: &Context<'_>, id: Uuid) -> ApiResult<Uuid> {
 
 async fn participant_object(ctx: &Context<'_>, log_id: Uuid, id: Uuid) -> ApiResult<Participant> {
     let access = LogAccess::load(ctx, log_id).await?.ok_or(ApiError::NotFound("Log"))?;
-    let view = rc(ctx).loaders.participant.load_one(id).await?.ok_or(ApiError::NotFound("Participant"))?;
+    let view = rc(ctx).loaders.participant().load_one(id).await?.ok_or(ApiError::NotFound("Participant"))?;
     Ok(Participant::new(view, access))
 }
 

@@ -126,6 +126,8 @@ where
         Ok(value) => {
             AnsiTransactionManager::commit_transaction(conn).await?;
             rc.config.outbox_written.notify_one();
+            // What this request loaded before the write may no longer be true.
+            rc.loaders.clear();
             Ok(value)
         }
         Err(e) => {

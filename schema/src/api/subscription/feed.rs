@@ -205,6 +205,9 @@ impl Run {
             return Ok(Flow::Continue);
         }
         self.audit(&access).await?;
+        // Whatever this subscription's loaders cached was read before this
+        // event was committed; resolving it must read anew.
+        self.rc.loaders.clear();
         if self.tx.send(Ok((event, access))).await.is_err() {
             return Ok(Flow::Stop);
         }

@@ -107,7 +107,7 @@ impl Subscription {
                     Err(e) => return Some(Err(e)),
                 };
                 let message_id = event.payload.message_id?;
-                match rc.loaders.message.load_one(message_id).await {
+                match rc.loaders.message().load_one(message_id).await {
                     // A message purged after it was posted is simply gone.
                     Ok(row) => row.map(|row| Ok(MessageEvent::new(&event, row, access))),
                     Err(e) => Some(Err(e)),

@@ -79,7 +79,7 @@ impl LogEvent {
     async fn goal(&self, ctx: &Context<'_>) -> ApiResult<Option<Goal>> {
         let Some(goal_id) = self.event.payload.goal_id else { return Ok(None) };
         self.access.require(ctx, ReadField::Goals).await?;
-        let goals = rc(ctx).loaders.goals.load_one(self.event.log_id).await?.unwrap_or_default();
+        let goals = rc(ctx).loaders.goals().load_one(self.event.log_id).await?.unwrap_or_default();
         Ok(goals.into_iter().find(|g| g.id == goal_id).map(|row| Goal { row, access: self.access.clone() }))
     }
 
@@ -90,14 +90,14 @@ impl LogEvent {
     async fn meeting(&self, ctx: &Context<'_>) -> ApiResult<Option<Meeting>> {
         let Some(meeting_id) = self.event.payload.meeting_id else { return Ok(None) };
         self.access.require(ctx, ReadField::Meetings).await?;
-        let meetings = rc(ctx).loaders.meetings.load_one(self.event.log_id).await?.unwrap_or_default();
+        let meetings = rc(ctx).loaders.meetings().load_one(self.event.log_id).await?.unwrap_or_default();
         Ok(meetings.into_iter().find(|m| m.id == meeting_id).map(|row| Meeting { row, access: self.access.clone() }))
     }
 
     /// The participant who joined, left, or took over the baton.
     async fn participant(&self, ctx: &Context<'_>) -> ApiResult<Option<Participant>> {
         let Some(participant_id) = self.event.payload.participant_id else { return Ok(None) };
-        let p = rc(ctx).loaders.participant.load_one(participant_id).await?;
+        let p = rc(ctx).loaders.participant().load_one(participant_id).await?;
         Ok(p.map(|p| Participant::new(p, self.access.clone())))
     }
 }
@@ -105,7 +105,7 @@ impl LogEvent {
 async fn measure(ctx: &Context<'_>, event: &StoredEvent, access: &Arc<LogAccess>) -> ApiResult<Option<Measure>> {
     let Some(measure_id) = event.payload.measure_id else { return Ok(None) };
     access.require(ctx, ReadField::Goals).await?;
-    let row = rc(ctx).loaders.measure.load_one(measure_id).await?;
+    let row = rc(ctx).loaders.measure().load_one(measure_id).await?;
     Ok(row.map(|row| Measure { row, access: access.clone() }))
 }
 

@@ -23,7 +23,7 @@ impl AccessLogEntry {
 
     /// Who looked or wrote.
     async fn actor_name(&self, ctx: &Context<'_>) -> ApiResult<String> {
-        let person = rc(ctx).loaders.person.load_one(self.0.actor_id).await?;
+        let person = rc(ctx).loaders.person().load_one(self.0.actor_id).await?;
         Ok(person.map(|p| p.name).unwrap_or_default())
     }
 
@@ -36,7 +36,7 @@ impl AccessLogEntry {
         let Some(unit_id) = self.0.actor_unit_id else {
             return Ok(None);
         };
-        Ok(rc(ctx).loaders.unit.load_one(unit_id).await?.map(Unit))
+        Ok(rc(ctx).loaders.unit().load_one(unit_id).await?.map(Unit))
     }
 
     async fn action(&self) -> AccessAction {

@@ -31,7 +31,7 @@ impl Consent {
         let Some(unit_id) = self.row.unit_id else {
             return Ok(None);
         };
-        Ok(rc(ctx).loaders.unit.load_one(unit_id).await?.map(Unit))
+        Ok(rc(ctx).loaders.unit().load_one(unit_id).await?.map(Unit))
     }
 
     /// The owner whose consent this is.
@@ -94,7 +94,7 @@ impl UnitProposal {
     }
 
     async fn unit(&self, ctx: &Context<'_>) -> ApiResult<Option<Unit>> {
-        Ok(rc(ctx).loaders.unit.load_one(self.row.unit_id).await?.map(Unit))
+        Ok(rc(ctx).loaders.unit().load_one(self.row.unit_id).await?.map(Unit))
     }
 
     async fn reason(&self) -> Option<&str> {

@@ -38,7 +38,7 @@ impl Log {
     }
 
     pub async fn with_access(ctx: &Context<'_>, access: Arc<LogAccess>) -> ApiResult<Option<Log>> {
-        let row = rc(ctx).loaders.log.load_one(access.log_id()).await?;
+        let row = rc(ctx).loaders.log().load_one(access.log_id()).await?;
         Ok(row.map(|row| Log { row, access }))
     }
 }
@@ -103,11 +103,11 @@ impl Log {
 
     /// The unit that created the log; the consent to the log covers it.
     async fn unit(&self, ctx: &Context<'_>) -> ApiResult<Option<Unit>> {
-        Ok(rc(ctx).loaders.unit.load_one(self.row.unit_id).await?.map(Unit))
+        Ok(rc(ctx).loaders.unit().load_one(self.row.unit_id).await?.map(Unit))
     }
 
     async fn child(&self, ctx: &Context<'_>) -> ApiResult<Child> {
-        let child = rc(ctx).loaders.child.load_one(self.row.child_id).await?;
+        let child = rc(ctx).loaders.child().load_one(self.row.child_id).await?;
         let child = child.ok_or_else(|| ApiError::internal(format_args!("log {} has no child row", self.row.id)))?;
         Ok(Child::new(child, self.access.clone()))
     }
@@ -115,33 +115,33 @@ impl Log {
     /// The stafettholder.
     async fn coordinator(&self, ctx: &Context<'_>) -> ApiResult<Option<Participant>> {
         self.access.require(ctx, ReadField::LogMetadata).await?;
-        let participants = rc(ctx).loaders.participants.load_one(self.row.id).await?.unwrap_or_default();
+        let participants = rc(ctx).loaders.participants().load_one(self.row.id).await?.unwrap_or_default();
         Ok(participants.into_iter().find(|p| p.is_coordinator).map(|p| Participant::new(p, self.access.clone())))
     }
 
     async fn participants(&self, ctx: &Context<'_>) -> ApiResult<Vec<Participant>> {
         self.access.require(ctx, ReadField::ParticipantBasics).await?;
-        let participants = rc(ctx).loaders.participants.load_one(self.row.id).await?.unwrap_or_default();
+        let participants = rc(ctx).loaders.participants().load_one(self.row.id).await?.unwrap_or_default();
         Ok(participants.into_iter().map(|p| Participant::new(p, self.access.clone())).collect())
     }
 
     /// The proposed handover waiting for its successor, if any.
     async fn pending_handover(&self, ctx: &Context<'_>) -> ApiResult<Option<Handover>> {
         self.access.require(ctx, ReadField::ParticipantBasics).await?;
-        let row = rc(ctx).loaders.handovers.load_one(self.row.id).await?;
+        let row = rc(ctx).loaders.handovers().load_one(self.row.id).await?;
         Ok(row.map(|row| Handover { row, access: self.access.clone() }))
     }
 
     /// Everyone who has held the baton, oldest first.
     async fn coordinator_history(&self, ctx: &Context<'_>) -> ApiResult<Vec<CoordinatorTerm>> {
         self.access.require(ctx, ReadField::ParticipantBasics).await?;
-        let terms = rc(ctx).loaders.terms.load_one(self.row.id).await?.unwrap_or_default();
+        let terms = rc(ctx).loaders.terms().load_one(self.row.id).await?.unwrap_or_default();
         Ok(terms.into_iter().map(|row| CoordinatorTerm { row, access: self.access.clone() }).collect())
     }
 
     async fn guardians(&self, ctx: &Context<'_>) -> ApiResult<Option<Vec<Guardian>>> {
         self.access.require(ctx, ReadField::GuardianName).await?;
-        let rows = rc(ctx).loaders.guardians.load_one(self.row.id).await?.unwrap_or_default();
+        let rows = rc(ctx).loaders.guardians().load_one(self.row.id).await?.unwrap_or_default();
         Ok(Some(rows.into_iter().map(|row| Guardian { row, access: self.access.clone() }).collect()))
     }
 
@@ -149,7 +149,7 @@ impl Log {
     /// only those for their own unit.
     async fn consents(&self, ctx: &Context<'_>) -> ApiResult<Option<Vec<Consent>>> {
         let grant = self.access.read(ctx, ReadField::Consents).await?;
-        let rows = rc(ctx).loaders.consents.load_one(self.row.id).await?.unwrap_or_default();
+        let rows = rc(ctx).loaders.consents().load_one(self.row.id).await?.unwrap_or_default();
         let own_unit = self.access.own_unit();
         Ok(Some(
             rows.into_iter()
@@ -163,8 +163,8 @@ impl Log {
     async fn unit_proposals(&self, ctx: &Context<'_>) -> ApiResult<Option<Vec<UnitProposal>>> {
         let grant = self.access.read(ctx, ReadField::Consents).await?;
         let rc = rc(ctx);
-        let proposals = rc.loaders.proposals.load_one(self.row.id).await?.unwrap_or_default();
-        let consents = rc.loaders.consents.load_one(self.row.id).await?.unwrap_or_default();
+        let proposals = rc.loaders.proposals().load_one(self.row.id).await?.unwrap_or_default();
+        let consents = rc.loaders.consents().load_one(self.row.id).await?.unwrap_or_default();
         let own_unit = self.access.own_unit();
         let now = Utc::now();
         Ok(Some(
@@ -207,14 +207,14 @@ impl Log {
 
     async fn goals(&self, ctx: &Context<'_>) -> ApiResult<Option<Vec<Goal>>> {
         self.access.require(ctx, ReadField::Goals).await?;
-        let rows = rc(ctx).loaders.goals.load_one(self.row.id).await?.unwrap_or_default();
+        let rows = rc(ctx).loaders.goals().load_one(self.row.id).await?.unwrap_or_default();
         Ok(Some(rows.into_iter().map(|row| Goal { row, access: self.access.clone() }).collect()))
     }
 
     /// Meetings, oldest first.
     async fn meetings(&self, ctx: &Context<'_>) -> ApiResult<Option<Vec<Meeting>>> {
         self.access.require(ctx, ReadField::Meetings).await?;
-        let rows = rc(ctx).loaders.meetings.load_one(self.row.id).await?.unwrap_or_default();
+        let rows = rc(ctx).loaders.meetings().load_one(self.row.id).await?.unwrap_or_default();
         Ok(Some(rows.into_iter().map(|row| Meeting { row, access: self.access.clone() }).collect()))
     }
 
@@ -230,7 +230,7 @@ impl Log {
         let limit = cursor::page_size(first, rc.config.default_page_size, rc.config.max_page_size)?;
         let before = after.as_deref().map(|c| cursor::decode_time_id("m", c)).transpose()?;
         let key = MessagePageKey { log_id: self.row.id, before, limit: limit + 1 };
-        let rows = rc.loaders.messages.load_one(key).await?.unwrap_or_default();
+        let rows = rc.loaders.messages().load_one(key).await?.unwrap_or_default();
         Ok(Some(super::message::MessageConnection::from_rows(
             rows,
             limit,
@@ -251,7 +251,7 @@ impl Log {
         let limit = cursor::page_size(first, rc.config.default_page_size, rc.config.max_page_size)?;
         let before = after.as_deref().map(|c| cursor::decode_seq("a", c)).transpose()?;
         let key = AccessLogPageKey { log_id: self.row.id, before, limit: limit + 1 };
-        let rows = rc.loaders.access_log.load_one(key).await?.unwrap_or_default();
+        let rows = rc.loaders.access_log().load_one(key).await?.unwrap_or_default();
         Ok(Some(super::access_log::AccessLogConnection::from_rows(
             rows,
             limit,
@@ -263,20 +263,20 @@ impl Log {
     /// Archive snapshots, newest first.
     async fn snapshots(&self, ctx: &Context<'_>) -> ApiResult<Option<Vec<ArchiveSnapshot>>> {
         self.access.require(ctx, ReadField::Snapshots).await?;
-        let rows = rc(ctx).loaders.snapshots.load_one(self.row.id).await?.unwrap_or_default();
+        let rows = rc(ctx).loaders.snapshots().load_one(self.row.id).await?.unwrap_or_default();
         Ok(Some(rows.into_iter().map(|row| ArchiveSnapshot { row, access: self.access.clone() }).collect()))
     }
 
     /// A request to reopen the closed log, waiting for the owners' approval.
     async fn pending_reopen_request(&self, ctx: &Context<'_>) -> ApiResult<Option<ReopenRequest>> {
         self.access.require(ctx, ReadField::LogMetadata).await?;
-        Ok(rc(ctx).loaders.reopens.load_one(self.row.id).await?.map(ReopenRequest))
+        Ok(rc(ctx).loaders.reopens().load_one(self.row.id).await?.map(ReopenRequest))
     }
 
     /// A deletion request waiting for the municipal admin.
     async fn open_deletion_request(&self, ctx: &Context<'_>) -> ApiResult<Option<DeletionRequest>> {
         self.access.require(ctx, ReadField::LogMetadata).await?;
-        Ok(rc(ctx).loaders.deletions.load_one(self.row.id).await?.map(DeletionRequest))
+        Ok(rc(ctx).loaders.deletions().load_one(self.row.id).await?.map(DeletionRequest))
     }
 }
 

@@ -28,7 +28,7 @@ impl Me {
 
     async fn name(&self, ctx: &Context<'_>) -> ApiResult<String> {
         let rc = rc(ctx);
-        let person = rc.loaders.person.load_one(rc.principal.person_id()).await?;
+        let person = rc.loaders.person().load_one(rc.principal.person_id()).await?;
         Ok(person.map(|p| p.name).unwrap_or_default())
     }
 
@@ -44,7 +44,7 @@ impl Me {
     async fn units(&self, ctx: &Context<'_>) -> ApiResult<Vec<UnitMembership>> {
         let rc = rc(ctx);
         let roles = rc.principal.unit_roles();
-        let units = rc.loaders.unit.load_many(roles.iter().map(|r| r.unit_id)).await?;
+        let units = rc.loaders.unit().load_many(roles.iter().map(|r| r.unit_id)).await?;
         Ok(roles
             .iter()
             .filter_map(|r| Some(UnitMembership { unit: Unit(units.get(&r.unit_id)?.clone()), role: r.role }))

@@ -52,7 +52,7 @@ impl Meeting {
     }
 
     async fn invitees(&self, ctx: &Context<'_>) -> ApiResult<Vec<Person>> {
-        let ids = rc(ctx).loaders.invitees.load_one(self.row.id).await?.unwrap_or_default();
+        let ids = rc(ctx).loaders.invitees().load_one(self.row.id).await?.unwrap_or_default();
         Person::many_in_log(ctx, &self.access, &ids).await
     }
 }

@@ -47,7 +47,7 @@ impl Message {
 
     /// The addressees; empty when the message is to all.
     async fn recipients(&self, ctx: &Context<'_>) -> ApiResult<Vec<Person>> {
-        let ids = rc(ctx).loaders.recipients.load_one(self.row.id).await?.unwrap_or_default();
+        let ids = rc(ctx).loaders.recipients().load_one(self.row.id).await?.unwrap_or_default();
         Person::many_in_log(ctx, &self.access, &ids).await
     }
 
@@ -60,18 +60,18 @@ impl Message {
         let Some(meeting_id) = self.row.meeting_id else {
             return Ok(None);
         };
-        let meetings = rc(ctx).loaders.meetings.load_one(self.row.log_id).await?.unwrap_or_default();
+        let meetings = rc(ctx).loaders.meetings().load_one(self.row.log_id).await?.unwrap_or_default();
         Ok(meetings.into_iter().find(|m| m.id == meeting_id).map(|row| Meeting { row, access: self.access.clone() }))
     }
 
     async fn read_by_me(&self, ctx: &Context<'_>) -> ApiResult<bool> {
-        let reads = rc(ctx).loaders.reads.load_one(self.row.id).await?.unwrap_or_default();
+        let reads = rc(ctx).loaders.reads().load_one(self.row.id).await?.unwrap_or_default();
         Ok(reads.iter().any(|(p, _)| *p == self.access.viewer))
     }
 
     /// Who has read the message, and when.
     async fn read_by(&self, ctx: &Context<'_>) -> ApiResult<Vec<ReadReceipt>> {
-        let reads = rc(ctx).loaders.reads.load_one(self.row.id).await?.unwrap_or_default();
+        let reads = rc(ctx).loaders.reads().load_one(self.row.id).await?.unwrap_or_default();
         let ids: Vec<_> = reads.iter().map(|(p, _)| *p).collect();
         let people = Person::aligned_in_log(ctx, &self.access, &ids).await?;
         Ok(people

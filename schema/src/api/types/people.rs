@@ -51,9 +51,9 @@ impl Person {
     ) -> ApiResult<Vec<Option<Person>>> {
         let rc = rc(ctx);
         let log_id = access.log_id();
-        let persons = rc.loaders.person.load_many(person_ids.iter().copied()).await?;
-        let participants = rc.loaders.participants.load_one(log_id).await?.unwrap_or_default();
-        let guardians = rc.loaders.guardians.load_one(log_id).await?.unwrap_or_default();
+        let persons = rc.loaders.person().load_many(person_ids.iter().copied()).await?;
+        let participants = rc.loaders.participants().load_one(log_id).await?.unwrap_or_default();
+        let guardians = rc.loaders.guardians().load_one(log_id).await?.unwrap_or_default();
         let mut out = Vec::with_capacity(person_ids.len());
         for person_id in person_ids {
             let Some(person) = persons.get(person_id) else {
@@ -70,9 +70,9 @@ impl Person {
                 PersonKind::Citizen => match guardians.iter().find(|g| g.person_id == *person_id) {
                     Some(g) => Person::Guardian(Guardian { row: g.clone(), access: access.clone() }),
                     None => {
-                        let log = rc.loaders.log.load_one(log_id).await?;
+                        let log = rc.loaders.log().load_one(log_id).await?;
                         let child = match log {
-                            Some(log) => rc.loaders.child.load_one(log.child_id).await?,
+                            Some(log) => rc.loaders.child().load_one(log.child_id).await?,
                             None => None,
                         };
                         match child {
@@ -169,7 +169,7 @@ impl Participant {
         let Some(unit_id) = self.unit_id else {
             return Ok(None);
         };
-        Ok(rc(ctx).loaders.unit.load_one(unit_id).await?.map(Unit))
+        Ok(rc(ctx).loaders.unit().load_one(unit_id).await?.map(Unit))
     }
 
     async fn role(&self) -> ParticipantRole {

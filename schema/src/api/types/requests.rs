@@ -33,7 +33,7 @@ impl Handover {
     }
 
     async fn to(&self, ctx: &Context<'_>) -> ApiResult<Option<Participant>> {
-        let p = rc(ctx).loaders.participant.load_one(self.row.to_participant_id).await?;
+        let p = rc(ctx).loaders.participant().load_one(self.row.to_participant_id).await?;
         Ok(p.map(|p| Participant::new(p, self.access.clone())))
     }
 
@@ -59,7 +59,7 @@ pub struct CoordinatorTerm {
 #[Object]
 impl CoordinatorTerm {
     async fn coordinator(&self, ctx: &Context<'_>) -> ApiResult<Option<Participant>> {
-        let p = rc(ctx).loaders.participant.load_one(self.row.participant_id).await?;
+        let p = rc(ctx).loaders.participant().load_one(self.row.participant_id).await?;
         Ok(p.map(|p| Participant::new(p, self.access.clone())))
     }
 

@@ -47,6 +47,6 @@ impl ArchiveSnapshot {
                 return Err(ApiError::forbidden("this snapshot is restricted; only its metadata may be read"));
             }
         }
-        Ok(rc(ctx).loaders.snapshot_content.load_one(self.row.id).await?.map(Json))
+        Ok(rc(ctx).loaders.snapshot_content().load_one(self.row.id).await?.map(Json))
     }
 }
