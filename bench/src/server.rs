@@ -1,0 +1,122 @@
+//! The server under test: the release `stafett` binary, started as a
+//! process of its own on a loopback port.
+
+use anyhow::{bail, Context, Result};
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+/// Builds (if needed) and returns the release `stafett` binary.
+pub fn binary() -> Result<PathBuf> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let status = Command::new(cargo)
+        .args(["build", "--release", "--quiet", "--bin", "stafett"])
+        .current_dir(&root)
+        .status()
+        .context("running cargo")?;
+    if !status.success() {
+        bail!("building the release stafett binary failed");
+    }
+    let target = std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| root.join("target"));
+    Ok(target.join("release").join("stafett"))
+}
+
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).unwrap_or(18080)
+}
+
+pub struct Server {
+    child: Child,
+    pub addr: SocketAddr,
+}
+
+impl Server {
+    pub async fn start(bin: &Path, database_url: &str, redis_url: Option<&str>, pool_size: usize) -> Result<Server> {
+        let port = free_port();
+        let mut cmd = Command::new(bin);
+        cmd.arg("serve")
+            .env("DATABASE_URL", database_url)
+            .env("STAFETT_ADDR", format!("127.0.0.1:{port}"))
+            .env("STAFETT_DEV_AUTH", "true")
+            .env("STAFETT_DEV_AUTH_FORCE", "true")
+            .env("STAFETT_DB_POOL_SIZE", pool_size.to_string())
+            // The bench is one principal many times over: no rate or subscription caps.
+            .env("STAFETT_RATE_PER_SECOND", "10000000")
+            .env("STAFETT_RATE_BURST", "10000000")
+            .env("STAFETT_MAX_SUBSCRIPTIONS_PER_PRINCIPAL", "10000000")
+            .env("STAFETT_DEADLINE_SWEEP_MS", "3600000")
+            .env("RUST_LOG", "warn")
+            .env_remove("REDIS_URL")
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit());
+        if let Some(url) = redis_url {
+            cmd.env("REDIS_URL", url);
+        }
+        let child = cmd.spawn().context("starting stafett")?;
+        let server = Server { child, addr: SocketAddr::from(([127, 0, 0, 1], port)) };
+        for _ in 0..300 {
+            if tokio::net::TcpStream::connect(server.addr).await.is_ok() {
+                return Ok(server);
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        bail!("stafett did not start listening")
+    }
+
+    /// Resident memory of the server process, in KiB.
+    pub fn rss_kib(&self) -> u64 {
+        std::fs::read_to_string(format!("/proc/{}/status", self.child.id()))
+            .ok()
+            .and_then(|s| {
+                s.lines()
+                    .find(|l| l.starts_with("VmRSS:"))
+                    .and_then(|l| l.split_whitespace().nth(1))
+                    .and_then(|v| v.parse().ok())
+            })
+            .unwrap_or(0)
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A redis-server of the bench's own.
+pub struct Redis {
+    child: Child,
+    pub port: u16,
+}
+
+impl Redis {
+    pub async fn start() -> Result<Redis> {
+        let port = free_port();
+        let child = Command::new("redis-server")
+            .args(["--port", &port.to_string(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"])
+            .stdout(Stdio::null())
+            .spawn()
+            .context("starting redis-server")?;
+        for _ in 0..100 {
+            if tokio::net::TcpStream::connect(("127.0.0.1", port)).await.is_ok() {
+                return Ok(Redis { child, port });
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        bail!("redis-server did not start")
+    }
+
+    pub fn url(&self) -> String {
+        format!("redis://127.0.0.1:{}", self.port)
+    }
+}
+
+impl Drop for Redis {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
