@@ -36,7 +36,9 @@ fn participant_staff(i: usize, j: usize) -> (usize, usize, usize) {
 pub async fn generate(server_url: &str, database: &str, logs: usize) -> Result<()> {
     let started = Instant::now();
     let mut admin = AsyncPgConnection::establish(&format!("{server_url}/postgres")).await?;
-    admin.batch_execute(&format!("DROP DATABASE IF EXISTS {database} WITH (FORCE); CREATE DATABASE {database}")).await?;
+    admin
+        .batch_execute(&format!("DROP DATABASE IF EXISTS {database} WITH (FORCE); CREATE DATABASE {database}"))
+        .await?;
     let url = format!("{server_url}/{database}");
     stafett_server::db::migrate(&url).await?;
     let mut conn = AsyncPgConnection::establish(&url).await?;
@@ -207,8 +209,9 @@ pub async fn log_ids(conn: &mut AsyncPgConnection, n: usize) -> Result<Vec<uuid:
         #[diesel(sql_type = diesel::sql_types::Uuid)]
         id: uuid::Uuid,
     }
-    let rows: Vec<Row> = diesel::sql_query(format!("SELECT md5('log'||i)::uuid AS id FROM generate_series(1,{n}) i ORDER BY i"))
-        .load(conn)
-        .await?;
+    let rows: Vec<Row> =
+        diesel::sql_query(format!("SELECT md5('log'||i)::uuid AS id FROM generate_series(1,{n}) i ORDER BY i"))
+            .load(conn)
+            .await?;
     Ok(rows.into_iter().map(|r| r.id).collect())
 }

@@ -2,21 +2,21 @@
 //! per log; messages posted at a steady rate; latency from each mutation's
 //! response to its receipt by every recipient, and nothing lost.
 
-use crate::dataset::{participant_external_id, PARTICIPANTS};
+use crate::dataset::{PARTICIPANTS, participant_external_id};
 use crate::server::Server;
 use anyhow::Result;
 use futures_util::{SinkExt, StreamExt};
 use hdrhistogram::Histogram;
-use serde_json::{json, Value};
-use stafett_server::auth::dev::DevKeys;
+use serde_json::{Value, json};
 use stafett_schema::Identity;
+use stafett_server::auth::dev::DevKeys;
 use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
+use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use tokio_tungstenite::tungstenite::http::HeaderValue;
-use tokio_tungstenite::tungstenite::Message;
 use tokio_util::sync::CancellationToken;
 
 #[derive(Debug, Clone)]
@@ -48,7 +48,12 @@ async fn subscriber(
     let mut req = format!("ws://{addr}/graphql").into_client_request()?;
     req.headers_mut().insert("Sec-WebSocket-Protocol", HeaderValue::from_static("graphql-transport-ws"));
     let (mut ws, _) = tokio_tungstenite::connect_async(req).await?;
-    ws.send(Message::Text(json!({ "type": "connection_init", "payload": { "authorization": format!("Bearer {token}") } }).to_string().into())).await?;
+    ws.send(Message::Text(
+        json!({ "type": "connection_init", "payload": { "authorization": format!("Bearer {token}") } })
+            .to_string()
+            .into(),
+    ))
+    .await?;
     loop {
         match ws.next().await {
             Some(Ok(Message::Text(t))) if t.contains("connection_ack") => break,
@@ -82,7 +87,13 @@ async fn subscriber(
     }))
 }
 
-pub async fn run(servers: &[&Server], logs: &[uuid::Uuid], clients: usize, rate: u64, seconds: u64) -> Result<FanoutResult> {
+pub async fn run(
+    servers: &[&Server],
+    logs: &[uuid::Uuid],
+    clients: usize,
+    rate: u64,
+    seconds: u64,
+) -> Result<FanoutResult> {
     let per_log = PARTICIPANTS;
     let nlogs = (clients / per_log).min(logs.len());
     let clients = nlogs * per_log;
@@ -125,7 +136,9 @@ pub async fn run(servers: &[&Server], logs: &[uuid::Uuid], clients: usize, rate:
                 let i = 1 + (k as usize % logs.len());
                 let body = json!({ "query": "mutation($i: PostMessageInput!) { postMessage(input: $i) { id } }",
                     "variables": { "i": { "logId": logs[i - 1], "body": format!("Live {k}") } } });
-                if let Ok(r) = client.post(format!("http://{post_to}/graphql")).bearer_auth(token(i, 0)).json(&body).send().await {
+                if let Ok(r) =
+                    client.post(format!("http://{post_to}/graphql")).bearer_auth(token(i, 0)).json(&body).send().await
+                {
                     let at = Instant::now();
                     if let Ok(v) = r.json::<Value>().await {
                         if let Some(id) = v["data"]["postMessage"]["id"].as_str() {

@@ -3,14 +3,14 @@
 //! same size (one statement building the page as JSON in PostgreSQL, plus
 //! the principal lookup and the access-log entry a professional read costs).
 
-use crate::dataset::{participant_external_id, PARTICIPANTS};
+use crate::dataset::{PARTICIPANTS, participant_external_id};
 use crate::load::{self, LoadResult};
-use diesel_async::pooled_connection::deadpool::Pool;
 use diesel_async::pooled_connection::AsyncDieselConnectionManager;
+use diesel_async::pooled_connection::deadpool::Pool;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use serde_json::json;
-use stafett_server::auth::dev::DevKeys;
 use stafett_schema::Identity;
+use stafett_server::auth::dev::DevKeys;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
@@ -40,7 +40,12 @@ pub fn readers(logs: &[uuid::Uuid], count: usize) -> Vec<(uuid::Uuid, String, St
         .collect()
 }
 
-pub async fn graphql(addr: SocketAddr, readers: Arc<Vec<(uuid::Uuid, String, String)>>, concurrency: usize, seconds: u64) -> LoadResult {
+pub async fn graphql(
+    addr: SocketAddr,
+    readers: Arc<Vec<(uuid::Uuid, String, String)>>,
+    concurrency: usize,
+    seconds: u64,
+) -> LoadResult {
     let client = reqwest::Client::builder().pool_max_idle_per_host(concurrency).build().expect("client");
     let url = format!("http://{addr}/graphql");
     load::run(concurrency, Duration::from_secs(3), Duration::from_secs(seconds), move |_, n| {
@@ -48,7 +53,12 @@ pub async fn graphql(addr: SocketAddr, readers: Arc<Vec<(uuid::Uuid, String, Str
         let client = client.clone();
         let url = url.clone();
         async move {
-            let res = client.post(&url).bearer_auth(token).json(&json!({ "query": QUERY, "variables": { "id": log } })).send().await;
+            let res = client
+                .post(&url)
+                .bearer_auth(token)
+                .json(&json!({ "query": QUERY, "variables": { "id": log } }))
+                .send()
+                .await;
             match res {
                 Ok(r) if r.status().is_success() => match r.bytes().await {
                     Ok(b) => b.len() > 1000 && !b.windows(8).any(|w| w == b"\"errors\""),
@@ -88,7 +98,13 @@ WHERE l.id = $1 AND log_effective_status(l.id, l.status) = 'ACTIVE'
   AND EXISTS (SELECT 1 FROM participant p WHERE p.log_id = l.id AND p.staff_id = $2 AND p.left_at IS NULL
               AND unit_consented(l.id, p.unit_id))";
 
-pub async fn floor(database_url: &str, readers: Arc<Vec<(uuid::Uuid, String, String)>>, pool_size: usize, concurrency: usize, seconds: u64) -> LoadResult {
+pub async fn floor(
+    database_url: &str,
+    readers: Arc<Vec<(uuid::Uuid, String, String)>>,
+    pool_size: usize,
+    concurrency: usize,
+    seconds: u64,
+) -> LoadResult {
     let manager = AsyncDieselConnectionManager::<AsyncPgConnection>::new(database_url);
     let pool: Pool<AsyncPgConnection> = Pool::builder(manager).max_size(pool_size).build().expect("pool");
     load::run(concurrency, Duration::from_secs(3), Duration::from_secs(seconds), move |_, n| {

@@ -1,7 +1,7 @@
 //! The server under test: the release `stafett` binary, started as a
 //! process of its own on a loopback port.
 
-use anyhow::{bail, Context, Result};
+use anyhow::{Context, Result, bail};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};

@@ -7,7 +7,12 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-pub async fn post_message(addr: SocketAddr, writers: Arc<Vec<(uuid::Uuid, String, String)>>, concurrency: usize, seconds: u64) -> LoadResult {
+pub async fn post_message(
+    addr: SocketAddr,
+    writers: Arc<Vec<(uuid::Uuid, String, String)>>,
+    concurrency: usize,
+    seconds: u64,
+) -> LoadResult {
     let client = reqwest::Client::builder().pool_max_idle_per_host(concurrency).build().expect("client");
     let url = format!("http://{addr}/graphql");
     load::run(concurrency, Duration::from_secs(3), Duration::from_secs(seconds), move |_, n| {
@@ -20,7 +25,9 @@ pub async fn post_message(addr: SocketAddr, writers: Arc<Vec<(uuid::Uuid, String
                 "variables": { "i": { "logId": log, "body": format!("Benchmelding {n}: alt går bra i dag.") } },
             });
             match client.post(&url).bearer_auth(token).json(&body).send().await {
-                Ok(r) if r.status().is_success() => r.bytes().await.is_ok_and(|b| !b.windows(8).any(|w| w == b"\"errors\"")),
+                Ok(r) if r.status().is_success() => {
+                    r.bytes().await.is_ok_and(|b| !b.windows(8).any(|w| w == b"\"errors\""))
+                }
                 _ => false,
             }
         }

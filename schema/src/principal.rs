@@ -11,7 +11,7 @@ use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
 /// What a verified token says about its bearer.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Identity {
     /// A citizen logged in with ID-porten; `pid` is the fødselsnummer.
     Citizen { pid: String, name: Option<String> },

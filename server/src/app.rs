@@ -37,6 +37,7 @@ pub struct App {
     pub rate: crate::limits::RateLimiter,
     /// live subscriptions per principal
     pub subscriptions: Arc<crate::limits::SubscriptionCounts>,
+    pub principals: crate::auth::principals::PrincipalCache,
 }
 
 #[derive(Clone)]
@@ -72,6 +73,7 @@ impl App {
         });
         crate::metrics::handle();
         let config_limits = config.limits.clone();
+        let principal_ttl = config.principal_cache;
         let hub = Hub::start(pool.clone(), config.events.hub_capacity).await?;
         let redis = config.redis_url.as_deref().map(RedisBus::new).transpose()?;
         let schema = schema(&config, hub.clone());
@@ -91,6 +93,7 @@ impl App {
             background: CancellationToken::new(),
             rate: crate::limits::RateLimiter::new(&config_limits),
             subscriptions: Default::default(),
+            principals: crate::auth::principals::PrincipalCache::new(principal_ttl),
         })))
     }
 

@@ -83,6 +83,8 @@ pub struct Config {
     pub events: crate::events::EventsConfig,
     pub ws: WsConfig,
     pub oidc: crate::auth::OidcConfig,
+    /// how long a principal's roles are cached
+    pub principal_cache: Duration,
 }
 
 #[derive(Debug, Clone)]
@@ -116,6 +118,7 @@ impl Config {
             events: crate::events::EventsConfig::from_environment()?,
             ws: WsConfig::from_environment()?,
             oidc: crate::auth::OidcConfig::from_environment()?,
+            principal_cache: Duration::from_millis(parsed("STAFETT_PRINCIPAL_CACHE_MS", 10_000)?),
         })
     }
 }

@@ -180,6 +180,8 @@ pub fn test_config(url: &str) -> Config {
         events: stafett_server::events::EventsConfig::default(),
         ws: stafett_server::config::WsConfig::default(),
         oidc: Default::default(),
+        // Tests change roles and expect to see it at once.
+        principal_cache: Duration::ZERO,
     }
 }
 

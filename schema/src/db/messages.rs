@@ -8,7 +8,9 @@ use diesel::sql_types::{Array, BigInt, Nullable, Timestamptz, Uuid as SqlUuid};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
-#[derive(Debug, Clone, Queryable, QueryableByName, Selectable, Insertable)]
+#[derive(
+    Debug, Clone, PartialEq, Queryable, QueryableByName, Selectable, Insertable, serde::Serialize, serde::Deserialize,
+)]
 #[diesel(table_name = message, check_for_backend(diesel::pg::Pg))]
 pub struct Message {
     pub id: Uuid,

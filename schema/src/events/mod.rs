@@ -27,6 +27,10 @@ pub struct EventPayload {
     pub actor_id: Option<Uuid>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub message_id: Option<Uuid>,
+    /// the posted message itself, so a live delivery to thousands of
+    /// subscribers needs no query per subscriber
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message: Option<crate::db::messages::Message>,
     /// for messages: addressed to all, or to `recipients` (plus the author)
     #[serde(skip_serializing_if = "Option::is_none")]
     pub to_all: Option<bool>,

@@ -132,12 +132,16 @@ pub async fn load_locked(
     log_id: Uuid,
     exclusive: bool,
 ) -> ApiResult<Option<LogRelation>> {
-    let lock = if exclusive { "FOR NO KEY UPDATE" } else { "FOR SHARE" };
-    diesel::sql_query(format!("SELECT 1 AS one FROM log WHERE id = $1 {lock}"))
+    // One statement: the lock is taken on the log row as the facts are read.
+    let lock = if exclusive { "FOR NO KEY UPDATE OF l" } else { "FOR SHARE OF l" };
+    let sql = format!("SELECT {RELATION_COLUMNS} {RELATION_FROM} WHERE l.id = $2 {lock}");
+    Ok(diesel::sql_query(sql)
+        .bind::<SqlUuid, _>(person_id)
         .bind::<SqlUuid, _>(log_id)
-        .execute(conn)
-        .await?;
-    Ok(load(conn, person_id, &[log_id]).await?.into_iter().next())
+        .load::<LogRelation>(conn)
+        .await?
+        .into_iter()
+        .next())
 }
 
 /// A page of the logs the principal may see, newest first, keyed by

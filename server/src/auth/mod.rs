@@ -9,6 +9,7 @@
 
 pub mod dev;
 pub mod oidc;
+pub mod principals;
 
 use crate::config::var;
 use anyhow::Context;

@@ -15,7 +15,6 @@ use axum::http::header::{ACCEPT, ALLOW, AUTHORIZATION, CONTENT_TYPE, WWW_AUTHENT
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use serde_json::json;
-use stafett_schema::principal;
 use stafett_schema::{ApiError, RequestContext};
 
 const GRAPHQL_RESPONSE_JSON: &str = "application/graphql-response+json";
@@ -199,8 +198,7 @@ pub async fn resolve_token(
     token: &str,
 ) -> Result<(stafett_schema::Principal, Option<chrono::DateTime<chrono::Utc>>), ApiError> {
     let verified = state.auth.identify(token).await?;
-    let mut conn = state.pool.get().await?;
-    let principal = principal::resolve(&mut conn, &verified.identity).await?;
+    let principal = state.principals.resolve(&state.pool, &verified.identity).await?;
     Ok((principal, verified.expires_at))
 }
 

@@ -39,7 +39,14 @@ pub mod close {
 }
 
 pub async fn upgrade(State(state): State<AppState>, ws: WebSocketUpgrade) -> impl IntoResponse {
-    ws.protocols([PROTOCOL]).on_upgrade(move |socket| run(state, socket))
+    // Small buffers: tens of thousands of connections each hold them, and a
+    // subscription's frames are small. A client message is at most 256 KiB.
+    ws.protocols([PROTOCOL])
+        .read_buffer_size(4 * 1024)
+        .write_buffer_size(0)
+        .max_message_size(256 * 1024)
+        .max_frame_size(256 * 1024)
+        .on_upgrade(move |socket| run(state, socket))
 }
 
 #[derive(Deserialize)]

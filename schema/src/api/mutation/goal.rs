@@ -3,7 +3,6 @@
 use super::people;
 use super::tx::locate;
 use super::tx::{Lock, ScopedFutureExt, Write, with_log};
-use crate::api::guard::LogAccess;
 use crate::api::ids;
 use crate::api::input::{self, limits};
 use crate::api::types::goal::{Comment, Evaluation, Goal, Measure};
@@ -109,12 +108,13 @@ impl GoalMutations {
                 w.audit(conn, acting, ObjectType::Goal, row.id, AccessAction::Create).await?;
                 w.emit(conn, EventKind::GoalAdded, EventPayload { goal_id: Some(row.id), ..Default::default() })
                     .await?;
-                Ok(row)
+                Ok((row, w.access()))
             }
             .scope_boxed()
         })
         .await?;
-        Ok(Goal { access: access(ctx, row.log_id).await?, row })
+        let (row, access) = row;
+        Ok(Goal { row, access })
     }
 
     /// Changes a goal's level, description or status (its area is fixed).
@@ -146,12 +146,13 @@ impl GoalMutations {
                 w.audit(conn, acting, ObjectType::Goal, goal_id, AccessAction::Update).await?;
                 w.emit(conn, EventKind::GoalChanged, EventPayload { goal_id: Some(goal_id), ..Default::default() })
                     .await?;
-                Ok(row)
+                Ok((row, w.access()))
             }
             .scope_boxed()
         })
         .await?;
-        Ok(Goal { access: access(ctx, row.log_id).await?, row })
+        let (row, access) = row;
+        Ok(Goal { row, access })
     }
 
     /// Adds a measure with a responsible person and, usually, a deadline.
@@ -188,12 +189,13 @@ impl GoalMutations {
                 if deadline.is_some() {
                     w.emit(conn, EventKind::DeadlineSet, EventPayload::measure(&row, None)).await?;
                 }
-                Ok(row)
+                Ok((row, w.access()))
             }
             .scope_boxed()
         })
         .await?;
-        Ok(Measure { access: access(ctx, row.log_id).await?, row })
+        let (row, access) = row;
+        Ok(Measure { row, access })
     }
 
     /// Updates a measure. Its responsible person may change its status,
@@ -242,12 +244,13 @@ impl GoalMutations {
                     .await?;
                 w.audit(conn, acting, ObjectType::Measure, measure_id, AccessAction::Update).await?;
                 emit_measure_changes(conn, &w, &before, &after).await?;
-                Ok(after)
+                Ok((after, w.access()))
             }
             .scope_boxed()
         })
         .await?;
-        Ok(Measure { access: access(ctx, row.log_id).await?, row })
+        let (row, access) = row;
+        Ok(Measure { row, access })
     }
 
     /// Adds a dated evaluation of a measure (by its responsible person or the
@@ -280,12 +283,13 @@ impl GoalMutations {
                 w.audit(conn, acting, ObjectType::Evaluation, row.id, AccessAction::Create).await?;
                 let kind = if measure_id.is_some() { EventKind::MeasureEvaluated } else { EventKind::GoalEvaluated };
                 w.emit(conn, kind, EventPayload { measure_id, goal_id, ..Default::default() }).await?;
-                Ok(row)
+                Ok((row, w.access()))
             }
             .scope_boxed()
         })
         .await?;
-        Ok(Evaluation { access: access(ctx, row.log_id).await?, row })
+        let (row, access) = row;
+        Ok(Evaluation { row, access })
     }
 
     /// Comments on a measure or a goal.
@@ -311,12 +315,13 @@ impl GoalMutations {
                 w.audit(conn, acting, ObjectType::Comment, row.id, AccessAction::Create).await?;
                 w.emit(conn, EventKind::CommentAdded, EventPayload { measure_id, goal_id, ..Default::default() })
                     .await?;
-                Ok(row)
+                Ok((row, w.access()))
             }
             .scope_boxed()
         })
         .await?;
-        Ok(Comment { access: access(ctx, row.log_id).await?, row })
+        let (row, access) = row;
+        Ok(Comment { row, access })
     }
 }
 
@@ -415,8 +420,4 @@ async fn emit_measure_changes(
         w.emit(conn, EventKind::DeadlineSet, payload).await?;
     }
     Ok(())
-}
-
-async fn access(ctx: &Context<'_>, log_id: Uuid) -> ApiResult<std::sync::Arc<LogAccess>> {
-    LogAccess::load(ctx, log_id).await?.ok_or(ApiError::NotFound("Log"))
 }

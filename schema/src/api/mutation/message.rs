@@ -3,7 +3,6 @@
 use super::people;
 use super::tx::locate;
 use super::tx::{Lock, ScopedFutureExt, with_log};
-use crate::api::guard::LogAccess;
 use crate::api::ids;
 use crate::api::input::{self, limits};
 use crate::api::types::message::Message;
@@ -65,12 +64,13 @@ impl MessageMutations {
                 messages::insert(conn, &row, &to).await?;
                 w.audit(conn, acting, ObjectType::Message, row.id, AccessAction::Create).await?;
                 w.emit(conn, EventKind::MessagePosted, payload(&row, &to)).await?;
-                Ok(row)
+                Ok((row, w.access()))
             }
             .scope_boxed()
         })
         .await?;
-        message_object(ctx, row).await
+        let (row, access) = row;
+        Ok(Message { row, access })
     }
 
     /// Records that you have read a message addressed to you.
@@ -86,12 +86,13 @@ impl MessageMutations {
                 if messages::mark_read(conn, message_id, w.actor).await? {
                     w.audit(conn, acting, ObjectType::Message, message_id, AccessAction::Update).await?;
                 }
-                Ok(row)
+                Ok((row, w.access()))
             }
             .scope_boxed()
         })
         .await?;
-        message_object(ctx, row).await
+        let (row, access) = row;
+        Ok(Message { row, access })
     }
 }
 
@@ -100,14 +101,10 @@ impl MessageMutations {
 pub(super) fn payload(m: &MessageRow, to: &[Uuid]) -> EventPayload {
     EventPayload {
         message_id: Some(m.id),
+        message: Some(m.clone()),
         to_all: Some(m.to_all),
         recipients: to.to_vec(),
         meeting_id: m.meeting_id,
         ..Default::default()
     }
-}
-
-async fn message_object(ctx: &Context<'_>, row: MessageRow) -> ApiResult<Message> {
-    let access = LogAccess::load(ctx, row.log_id).await?.ok_or(ApiError::NotFound("Log"))?;
-    Ok(Message { row, access })
 }

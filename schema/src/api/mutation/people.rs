@@ -14,6 +14,9 @@ use uuid::Uuid;
 /// Person ids for `ids`, in order, without duplicates. Participants must
 /// still take part; the child counts only once they are an owner (youth).
 pub async fn resolve(conn: &mut AsyncPgConnection, log_id: Uuid, ids: &[Uuid], field: &str) -> ApiResult<Vec<Uuid>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
     let mut found: HashMap<Uuid, Uuid> = HashMap::new();
     let participants: Vec<(Uuid, Uuid)> = participant::table
         .filter(participant::log_id.eq(log_id))

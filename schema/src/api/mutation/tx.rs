@@ -37,6 +37,12 @@ impl Write {
         self.rel.log_id
     }
 
+    /// The writer's access to the log as of the lock. Content writes do not
+    /// change access, so their answers are read with it (no reload).
+    pub fn access(&self) -> std::sync::Arc<crate::api::guard::LogAccess> {
+        crate::api::guard::LogAccess::new(self.rel.clone(), self.actor)
+    }
+
     pub fn authorize(&self, action: WriteAction) -> ApiResult<Acting> {
         write::authorize(&self.rel, action).map_err(|e| e.for_object(self.what))
     }

@@ -106,6 +106,9 @@ impl Subscription {
                     Ok(i) => i,
                     Err(e) => return Some(Err(e)),
                 };
+                if let Some(row) = event.payload.message.clone() {
+                    return Some(Ok(MessageEvent::new(&event, row, access)));
+                }
                 let message_id = event.payload.message_id?;
                 match rc.loaders.message().load_one(message_id).await {
                     // A message purged after it was posted is simply gone.
