@@ -7,6 +7,7 @@ use crate::db;
 use crate::events::redis_bus::RedisBus;
 use crate::events::{deadlines, listen, relay};
 use anyhow::Result;
+use stafett_schema::api::limits::DocumentLimits;
 use stafett_schema::db::Pool;
 use stafett_schema::events::Hub;
 use stafett_schema::{ApiConfig, StafettSchema, build_schema};
@@ -38,6 +39,8 @@ pub struct App {
     /// live subscriptions per principal
     pub subscriptions: Arc<crate::limits::SubscriptionCounts>,
     pub principals: crate::auth::principals::PrincipalCache,
+    /// checked on every request before it runs
+    pub document_limits: DocumentLimits,
 }
 
 #[derive(Clone)]
@@ -74,6 +77,11 @@ impl App {
         crate::metrics::handle();
         let config_limits = config.limits.clone();
         let principal_ttl = config.principal_cache;
+        let document_limits = DocumentLimits {
+            max_fields: config.limits.max_fields,
+            max_aliases: config.limits.max_aliases,
+            max_directives: config.limits.max_directives,
+        };
         let hub = Hub::start(pool.clone(), config.events.hub_capacity).await?;
         let redis = config.redis_url.as_deref().map(RedisBus::new).transpose()?;
         let schema = schema(&config, hub.clone());
@@ -94,6 +102,7 @@ impl App {
             rate: crate::limits::RateLimiter::new(&config_limits),
             subscriptions: Default::default(),
             principals: crate::auth::principals::PrincipalCache::new(principal_ttl),
+            document_limits,
         })))
     }
 
@@ -139,11 +148,6 @@ pub fn schema(config: &Config, hub: Arc<Hub>) -> StafettSchema {
         .limit_depth(l.max_depth)
         .limit_complexity(l.max_complexity)
         .limit_directives(l.max_directives)
-        .extension(stafett_schema::api::extensions::DocumentLimits {
-            max_fields: l.max_fields,
-            max_aliases: l.max_aliases,
-            max_directives: l.max_directives,
-        })
         .limit_recursive_depth(32);
     if !config.demo {
         builder = builder.disable_introspection().disable_suggestions();

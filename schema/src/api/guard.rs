@@ -64,10 +64,34 @@ impl LogAccess {
         self.read(ctx, field).await.map(drop)
     }
 
+    /// For a guarded (nullable) field: the grant, or `None` after putting
+    /// the FORBIDDEN error on this field, which then resolves to null while
+    /// its parent survives.
+    pub async fn grant(&self, ctx: &Context<'_>, field: ReadField) -> ApiResult<Option<Grant>> {
+        match self.read(ctx, field).await {
+            Ok(g) => Ok(Some(g)),
+            Err(e @ ApiError::Forbidden(_)) => deny(ctx, e),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// [`grant`](Self::grant) for fields that have no partial grants.
+    pub async fn allows(&self, ctx: &Context<'_>, field: ReadField) -> ApiResult<bool> {
+        Ok(self.grant(ctx, field).await?.is_some())
+    }
+
     /// The participant's unit, for grants limited to it.
     pub fn own_unit(&self) -> Option<Uuid> {
         self.roles.contains(Role::Participant).then_some(self.rel.participant_unit_id).flatten()
     }
+}
+
+/// Resolves a nullable field to null with `error` on it. (Returning the
+/// error instead would make async-graphql leave the field out altogether.)
+pub fn deny<T>(ctx: &Context<'_>, error: ApiError) -> ApiResult<Option<T>> {
+    let error: async_graphql::Error = error.into();
+    ctx.add_error(ctx.set_error_path(error.into_server_error(ctx.item.pos)));
+    Ok(None)
 }
 
 fn describe(field: ReadField) -> &'static str {

@@ -1,10 +1,10 @@
 //! The GraphQL API: root types, object types, and helpers shared by resolvers.
 
 pub mod cursor;
-pub mod extensions;
 pub mod guard;
 pub mod ids;
 pub mod input;
+pub mod limits;
 pub mod mutation;
 pub mod query;
 pub mod subscription;
@@ -14,10 +14,10 @@ use async_graphql::Schema;
 
 pub type StafettSchema = Schema<query::Query, mutation::Mutation, subscription::Subscription>;
 
-/// The schema without limits; the server adds limits and extensions.
+/// The schema without limits; the server adds them (`app::schema`) and checks
+/// each request with [`limits::check`].
 pub fn build_schema() -> async_graphql::SchemaBuilder<query::Query, mutation::Mutation, subscription::Subscription> {
     Schema::build(query::Query, mutation::Mutation::default(), subscription::Subscription)
-        .extension(extensions::NullableFieldErrors)
 }
 
 #[cfg(test)]

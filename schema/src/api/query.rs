@@ -1,7 +1,7 @@
 //! The root query.
 
 use super::cursor;
-use super::guard::LogAccess;
+use super::guard::{LogAccess, deny};
 use super::ids;
 use super::mutation::tx::locate;
 use super::types::goal::Measure;
@@ -63,24 +63,20 @@ impl Query {
     /// exist or you may not know of it; the two are indistinguishable.
     async fn log(&self, ctx: &Context<'_>, id: ID) -> ApiResult<Option<Log>> {
         let log_id = ids::parse(&id, "id")?;
-        Log::load(ctx, log_id).await?.map(Some).ok_or(ApiError::NotFound("Log"))
+        match Log::load(ctx, log_id).await? {
+            Some(log) => Ok(Some(log)),
+            None => deny(ctx, ApiError::NotFound("Log")),
+        }
     }
 
     /// An archive snapshot of a log you may see the snapshots of. Null with
     /// NOT_FOUND when it does not exist or you may not know of it.
     async fn snapshot(&self, ctx: &Context<'_>, id: ID) -> ApiResult<Option<ArchiveSnapshot>> {
         let snapshot_id = ids::parse(&id, "id")?;
-        let rc = rc(ctx);
-        let not_found = || ApiError::NotFound("ArchiveSnapshot");
-        let log_id = locate(rc, ObjectRef::Snapshot(snapshot_id)).await?;
-        let access = LogAccess::load(ctx, log_id).await?.ok_or_else(not_found)?;
-        // Without the right to list a log's snapshots, a snapshot is as absent as any other.
-        if access.read(ctx, ReadField::Snapshots).await.is_err() {
-            return Err(not_found());
+        match self.find_snapshot(ctx, snapshot_id).await {
+            Err(e @ ApiError::NotFound(_)) => deny(ctx, e),
+            other => other.map(Some),
         }
-        let meta = rc.loaders.snapshots().load_one(log_id).await?.unwrap_or_default();
-        let meta = meta.into_iter().find(|s| s.id == snapshot_id).ok_or_else(not_found)?;
-        Ok(Some(ArchiveSnapshot { row: meta, access }))
     }
 
     /// The logs you may see, newest first.
@@ -230,6 +226,22 @@ impl Query {
                 .collect(),
             open_deletion_requests: open,
         })
+    }
+}
+
+impl Query {
+    async fn find_snapshot(&self, ctx: &Context<'_>, snapshot_id: uuid::Uuid) -> ApiResult<ArchiveSnapshot> {
+        let rc = rc(ctx);
+        let not_found = || ApiError::NotFound("ArchiveSnapshot");
+        let log_id = locate(rc, ObjectRef::Snapshot(snapshot_id)).await?;
+        let access = LogAccess::load(ctx, log_id).await?.ok_or_else(not_found)?;
+        // Without the right to list a log's snapshots, a snapshot is as absent as any other.
+        if access.read(ctx, ReadField::Snapshots).await.is_err() {
+            return Err(not_found());
+        }
+        let meta = rc.loaders.snapshots().load_one(log_id).await?.unwrap_or_default();
+        let meta = meta.into_iter().find(|s| s.id == snapshot_id).ok_or_else(not_found)?;
+        Ok(ArchiveSnapshot { row: meta, access })
     }
 }
 

@@ -15,6 +15,7 @@ use axum::http::header::{ACCEPT, ALLOW, AUTHORIZATION, CONTENT_TYPE, WWW_AUTHENT
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use serde_json::json;
+use stafett_schema::api::limits;
 use stafett_schema::{ApiError, RequestContext};
 
 const GRAPHQL_RESPONSE_JSON: &str = "application/graphql-response+json";
@@ -141,7 +142,12 @@ async fn execute(state: &AppState, headers: &HeaderMap, request: async_graphql::
             return api_error(format, e);
         }
     };
-    let response = state.schema.execute(request.data(rc.clone())).await;
+    let mut request = request;
+    let mut response = match limits::check(&mut request, &state.document_limits) {
+        Err(refused) => async_graphql::Response::from_errors(vec![refused]),
+        Ok(()) => state.schema.execute(request.data(rc.clone())).await,
+    };
+    limits::add_codes(&mut response);
     let outcome = response
         .errors
         .first()

@@ -258,6 +258,10 @@ impl Connection {
         if let Some(vars) = payload.variables {
             request = request.variables(async_graphql::Variables::from_json(vars));
         }
+        if let Err(refused) = stafett_schema::api::limits::check(&mut request, &self.state.document_limits) {
+            self.send(json!({ "id": id, "type": "error", "payload": [refused] })).await;
+            return Ok(());
+        }
         let schema = self.state.schema.clone();
         let out = self.out.clone();
         let op_id = id.clone();
@@ -266,7 +270,8 @@ impl Connection {
             let _slot = slot;
             let mut responses = std::pin::pin!(schema.execute_stream(request));
             let mut first = true;
-            while let Some(response) = responses.next().await {
+            while let Some(mut response) = responses.next().await {
+                stafett_schema::api::limits::add_codes(&mut response);
                 // A request that fails before execution is an `error` message, with no `complete`.
                 if first && is_request_error(&response) {
                     let _ =

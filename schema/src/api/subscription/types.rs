@@ -78,7 +78,9 @@ impl LogEvent {
 
     async fn goal(&self, ctx: &Context<'_>) -> ApiResult<Option<Goal>> {
         let Some(goal_id) = self.event.payload.goal_id else { return Ok(None) };
-        self.access.require(ctx, ReadField::Goals).await?;
+        if !self.access.allows(ctx, ReadField::Goals).await? {
+            return Ok(None);
+        }
         let goals = rc(ctx).loaders.goals().load_one(self.event.log_id).await?.unwrap_or_default();
         Ok(goals.into_iter().find(|g| g.id == goal_id).map(|row| Goal { row, access: self.access.clone() }))
     }
@@ -89,7 +91,9 @@ impl LogEvent {
 
     async fn meeting(&self, ctx: &Context<'_>) -> ApiResult<Option<Meeting>> {
         let Some(meeting_id) = self.event.payload.meeting_id else { return Ok(None) };
-        self.access.require(ctx, ReadField::Meetings).await?;
+        if !self.access.allows(ctx, ReadField::Meetings).await? {
+            return Ok(None);
+        }
         let meetings = rc(ctx).loaders.meetings().load_one(self.event.log_id).await?.unwrap_or_default();
         Ok(meetings.into_iter().find(|m| m.id == meeting_id).map(|row| Meeting { row, access: self.access.clone() }))
     }
@@ -104,7 +108,9 @@ impl LogEvent {
 
 async fn measure(ctx: &Context<'_>, event: &StoredEvent, access: &Arc<LogAccess>) -> ApiResult<Option<Measure>> {
     let Some(measure_id) = event.payload.measure_id else { return Ok(None) };
-    access.require(ctx, ReadField::Goals).await?;
+    if !access.allows(ctx, ReadField::Goals).await? {
+        return Ok(None);
+    }
     let row = rc(ctx).loaders.measure().load_one(measure_id).await?;
     Ok(row.map(|row| Measure { row, access: access.clone() }))
 }

@@ -114,7 +114,9 @@ impl Log {
 
     /// The stafettholder.
     async fn coordinator(&self, ctx: &Context<'_>) -> ApiResult<Option<Participant>> {
-        self.access.require(ctx, ReadField::LogMetadata).await?;
+        if !self.access.allows(ctx, ReadField::LogMetadata).await? {
+            return Ok(None);
+        }
         let participants = rc(ctx).loaders.participants().load_one(self.row.id).await?.unwrap_or_default();
         Ok(participants.into_iter().find(|p| p.is_coordinator).map(|p| Participant::new(p, self.access.clone())))
     }
@@ -127,7 +129,9 @@ impl Log {
 
     /// The proposed handover waiting for its successor, if any.
     async fn pending_handover(&self, ctx: &Context<'_>) -> ApiResult<Option<Handover>> {
-        self.access.require(ctx, ReadField::ParticipantBasics).await?;
+        if !self.access.allows(ctx, ReadField::ParticipantBasics).await? {
+            return Ok(None);
+        }
         let row = rc(ctx).loaders.handovers().load_one(self.row.id).await?;
         Ok(row.map(|row| Handover { row, access: self.access.clone() }))
     }
@@ -140,7 +144,9 @@ impl Log {
     }
 
     async fn guardians(&self, ctx: &Context<'_>) -> ApiResult<Option<Vec<Guardian>>> {
-        self.access.require(ctx, ReadField::GuardianName).await?;
+        if !self.access.allows(ctx, ReadField::GuardianName).await? {
+            return Ok(None);
+        }
         let rows = rc(ctx).loaders.guardians().load_one(self.row.id).await?.unwrap_or_default();
         Ok(Some(rows.into_iter().map(|row| Guardian { row, access: self.access.clone() }).collect()))
     }
@@ -148,7 +154,7 @@ impl Log {
     /// All consents, withdrawn and expired ones included. A participant sees
     /// only those for their own unit.
     async fn consents(&self, ctx: &Context<'_>) -> ApiResult<Option<Vec<Consent>>> {
-        let grant = self.access.read(ctx, ReadField::Consents).await?;
+        let Some(grant) = self.access.grant(ctx, ReadField::Consents).await? else { return Ok(None) };
         let rows = rc(ctx).loaders.consents().load_one(self.row.id).await?.unwrap_or_default();
         let own_unit = self.access.own_unit();
         Ok(Some(
@@ -161,7 +167,7 @@ impl Log {
 
     /// Units proposed by the coordinator, and whether they have consent.
     async fn unit_proposals(&self, ctx: &Context<'_>) -> ApiResult<Option<Vec<UnitProposal>>> {
-        let grant = self.access.read(ctx, ReadField::Consents).await?;
+        let Some(grant) = self.access.grant(ctx, ReadField::Consents).await? else { return Ok(None) };
         let rc = rc(ctx);
         let proposals = rc.loaders.proposals().load_one(self.row.id).await?.unwrap_or_default();
         let consents = rc.loaders.consents().load_one(self.row.id).await?.unwrap_or_default();
@@ -183,37 +189,49 @@ impl Log {
 
     /// Presentasjon: written by the family.
     async fn presentation(&self, ctx: &Context<'_>) -> ApiResult<Option<String>> {
-        self.access.require(ctx, ReadField::LogText).await?;
+        if !self.access.allows(ctx, ReadField::LogText).await? {
+            return Ok(None);
+        }
         Ok(self.row.presentation.clone())
     }
 
     /// Om meg: the child's own section.
     async fn about_me(&self, ctx: &Context<'_>) -> ApiResult<Option<String>> {
-        self.access.require(ctx, ReadField::LogText).await?;
+        if !self.access.allows(ctx, ReadField::LogText).await? {
+            return Ok(None);
+        }
         Ok(self.row.about_me.clone())
     }
 
     /// Barnets stemme: the child's voice.
     async fn child_voice(&self, ctx: &Context<'_>) -> ApiResult<Option<String>> {
-        self.access.require(ctx, ReadField::LogText).await?;
+        if !self.access.allows(ctx, ReadField::LogText).await? {
+            return Ok(None);
+        }
         Ok(self.row.child_voice.clone())
     }
 
     /// Bakgrunn: why the log was started.
     async fn initiative(&self, ctx: &Context<'_>) -> ApiResult<Option<String>> {
-        self.access.require(ctx, ReadField::LogText).await?;
+        if !self.access.allows(ctx, ReadField::LogText).await? {
+            return Ok(None);
+        }
         Ok(self.row.initiative.clone())
     }
 
     async fn goals(&self, ctx: &Context<'_>) -> ApiResult<Option<Vec<Goal>>> {
-        self.access.require(ctx, ReadField::Goals).await?;
+        if !self.access.allows(ctx, ReadField::Goals).await? {
+            return Ok(None);
+        }
         let rows = rc(ctx).loaders.goals().load_one(self.row.id).await?.unwrap_or_default();
         Ok(Some(rows.into_iter().map(|row| Goal { row, access: self.access.clone() }).collect()))
     }
 
     /// Meetings, oldest first.
     async fn meetings(&self, ctx: &Context<'_>) -> ApiResult<Option<Vec<Meeting>>> {
-        self.access.require(ctx, ReadField::Meetings).await?;
+        if !self.access.allows(ctx, ReadField::Meetings).await? {
+            return Ok(None);
+        }
         let rows = rc(ctx).loaders.meetings().load_one(self.row.id).await?.unwrap_or_default();
         Ok(Some(rows.into_iter().map(|row| Meeting { row, access: self.access.clone() }).collect()))
     }
@@ -225,7 +243,9 @@ impl Log {
         first: Option<i32>,
         after: Option<String>,
     ) -> ApiResult<Option<super::message::MessageConnection>> {
-        self.access.require(ctx, ReadField::Messages).await?;
+        if !self.access.allows(ctx, ReadField::Messages).await? {
+            return Ok(None);
+        }
         let rc = rc(ctx);
         let limit = cursor::page_size(first, rc.config.default_page_size, rc.config.max_page_size)?;
         let before = after.as_deref().map(|c| cursor::decode_time_id("m", c)).transpose()?;
@@ -246,7 +266,9 @@ impl Log {
         first: Option<i32>,
         after: Option<String>,
     ) -> ApiResult<Option<super::access_log::AccessLogConnection>> {
-        self.access.require(ctx, ReadField::AccessLog).await?;
+        if !self.access.allows(ctx, ReadField::AccessLog).await? {
+            return Ok(None);
+        }
         let rc = rc(ctx);
         let limit = cursor::page_size(first, rc.config.default_page_size, rc.config.max_page_size)?;
         let before = after.as_deref().map(|c| cursor::decode_seq("a", c)).transpose()?;
@@ -262,20 +284,26 @@ impl Log {
 
     /// Archive snapshots, newest first.
     async fn snapshots(&self, ctx: &Context<'_>) -> ApiResult<Option<Vec<ArchiveSnapshot>>> {
-        self.access.require(ctx, ReadField::Snapshots).await?;
+        if !self.access.allows(ctx, ReadField::Snapshots).await? {
+            return Ok(None);
+        }
         let rows = rc(ctx).loaders.snapshots().load_one(self.row.id).await?.unwrap_or_default();
         Ok(Some(rows.into_iter().map(|row| ArchiveSnapshot { row, access: self.access.clone() }).collect()))
     }
 
     /// A request to reopen the closed log, waiting for the owners' approval.
     async fn pending_reopen_request(&self, ctx: &Context<'_>) -> ApiResult<Option<ReopenRequest>> {
-        self.access.require(ctx, ReadField::LogMetadata).await?;
+        if !self.access.allows(ctx, ReadField::LogMetadata).await? {
+            return Ok(None);
+        }
         Ok(rc(ctx).loaders.reopens().load_one(self.row.id).await?.map(ReopenRequest))
     }
 
     /// A deletion request waiting for the municipal admin.
     async fn open_deletion_request(&self, ctx: &Context<'_>) -> ApiResult<Option<DeletionRequest>> {
-        self.access.require(ctx, ReadField::LogMetadata).await?;
+        if !self.access.allows(ctx, ReadField::LogMetadata).await? {
+            return Ok(None);
+        }
         Ok(rc(ctx).loaders.deletions().load_one(self.row.id).await?.map(DeletionRequest))
     }
 }

@@ -2,7 +2,7 @@
 //! interface that authors, recipients and responsible people resolve to.
 
 use super::child::Child;
-use crate::api::guard::LogAccess;
+use crate::api::guard::{LogAccess, deny};
 use crate::api::ids::id;
 use crate::context::rc;
 use crate::db::enums::{PersonKind, ServiceKind};
@@ -191,12 +191,16 @@ impl Participant {
     }
 
     async fn phone(&self, ctx: &Context<'_>) -> ApiResult<Option<String>> {
-        self.access.require(ctx, ReadField::ParticipantContact).await?;
+        if !self.access.allows(ctx, ReadField::ParticipantContact).await? {
+            return Ok(None);
+        }
         Ok(self.phone.clone())
     }
 
     async fn email(&self, ctx: &Context<'_>) -> ApiResult<Option<String>> {
-        self.access.require(ctx, ReadField::ParticipantContact).await?;
+        if !self.access.allows(ctx, ReadField::ParticipantContact).await? {
+            return Ok(None);
+        }
         Ok(self.email.clone())
     }
 }
@@ -209,11 +213,12 @@ pub struct Guardian {
 
 impl Guardian {
     /// Personal details: the coordinator sees them, a guardian only their own.
-    async fn private<T: Clone>(&self, ctx: &Context<'_>, value: &T) -> ApiResult<T> {
-        match self.access.read(ctx, ReadField::GuardianPrivate).await? {
-            Grant::Full => Ok(value.clone()),
-            Grant::OwnRecord if self.row.person_id == self.access.viewer => Ok(value.clone()),
-            _ => Err(ApiError::forbidden("only the coordinator and the guardian themself may read this")),
+    async fn private<T: Clone>(&self, ctx: &Context<'_>, value: &Option<T>) -> ApiResult<Option<T>> {
+        match self.access.grant(ctx, ReadField::GuardianPrivate).await? {
+            None => Ok(None),
+            Some(Grant::Full) => Ok(value.clone()),
+            Some(Grant::OwnRecord) if self.row.person_id == self.access.viewer => Ok(value.clone()),
+            Some(_) => deny(ctx, ApiError::forbidden("only the coordinator and the guardian themself may read this")),
         }
     }
 }
@@ -229,7 +234,7 @@ impl Guardian {
     }
 
     async fn national_id(&self, ctx: &Context<'_>) -> ApiResult<Option<String>> {
-        self.private(ctx, &self.row.national_id).await.map(Some)
+        self.private(ctx, &Some(self.row.national_id.clone())).await
     }
 
     async fn phone(&self, ctx: &Context<'_>) -> ApiResult<Option<String>> {

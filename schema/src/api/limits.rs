@@ -1,43 +1,39 @@
-//! Cross-cutting behaviour of execution.
-//!
-//! [`NullableFieldErrors`]: async-graphql leaves a field whose resolver
-//! failed out of the response entirely, even when the field is nullable. The
-//! GraphQL specification (and every client cache) wants the key present with
-//! `null`, plus the error. This extension turns a failed nullable field into
-//! `null` and carries its error into the response — which is how a denied
-//! field reads "null plus FORBIDDEN" while its parent survives.
-//!
-//! It also gives every error an `extensions.code`: errors raised by
-//! async-graphql itself (parse, validation, argument coercion) are the
-//! client's input errors and get BAD_USER_INPUT; ours already carry theirs.
+//! Checks on a request before it runs, and the `extensions.code` every
+//! error must carry. The transport calls these (HTTP and websockets alike)
+//! instead of registering schema extensions, so that async-graphql keeps its
+//! fast path for every field of every request.
 
-use async_graphql::extensions::{
-    Extension, ExtensionContext, ExtensionFactory, NextParseQuery, NextRequest, NextResolve, NextSubscribe, ResolveInfo,
-};
 use async_graphql::parser::types::{ExecutableDocument, Selection, SelectionSet};
-use async_graphql::{Name, Response, ServerError, ServerResult, Value, Variables};
-use futures_util::stream::{BoxStream, StreamExt};
-use std::sync::{Arc, Mutex};
+use async_graphql::{Name, Request, Response, ServerError};
 
-pub struct NullableFieldErrors;
-
-impl ExtensionFactory for NullableFieldErrors {
-    fn create(&self) -> Arc<dyn Extension> {
-        Arc::new(Collector::default())
+/// Checks a request's document: bracket nesting before it is parsed (the
+/// parser recurses on it), then fields, aliases and directives. The parsed
+/// document stays in the request, so it is not parsed again.
+pub fn check(request: &mut Request, limits: &DocumentLimits) -> Result<(), ServerError> {
+    if let Err(message) = nesting(&request.query, MAX_NESTING) {
+        return Err(coded(ServerError::new(message, None)));
     }
+    let doc = request.parsed_query().map_err(|e| coded(e))?;
+    let mut tally = Tally::default();
+    for (_, op) in doc.operations.iter() {
+        if let Err(message) = limits.walk(doc, &op.node.selection_set.node, &mut tally, &mut Vec::new()) {
+            return Err(coded(ServerError::new(message, Some(op.pos))));
+        }
+    }
+    Ok(())
 }
 
-#[derive(Default)]
-struct Collector {
-    errors: Arc<Mutex<Vec<ServerError>>>,
-}
-
-fn drain(errors: &Mutex<Vec<ServerError>>, response: &mut Response) {
-    let mut errors = errors.lock().unwrap_or_else(|p| p.into_inner());
-    response.errors.append(&mut errors);
+/// Gives every error of a response a code: errors from async-graphql itself
+/// (parse, validation, argument coercion) are the client's input errors.
+pub fn add_codes(response: &mut Response) {
     for e in &mut response.errors {
         with_code(e);
     }
+}
+
+fn coded(mut e: ServerError) -> ServerError {
+    with_code(&mut e);
+    e
 }
 
 /// Gives an error without a code the code BAD_USER_INPUT.
@@ -45,48 +41,6 @@ pub fn with_code(e: &mut ServerError) {
     let ext = e.extensions.get_or_insert_with(Default::default);
     if ext.get("code").is_none() {
         ext.set("code", "BAD_USER_INPUT");
-    }
-}
-
-#[async_trait::async_trait]
-impl Extension for Collector {
-    async fn resolve(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        info: ResolveInfo<'_>,
-        next: NextResolve<'_>,
-    ) -> ServerResult<Option<Value>> {
-        let nullable = !info.return_type.ends_with('!');
-        match next.run(ctx, info).await {
-            Err(e) if nullable => {
-                self.errors.lock().unwrap_or_else(|p| p.into_inner()).push(e);
-                Ok(Some(Value::Null))
-            }
-            other => other,
-        }
-    }
-
-    /// Wraps the whole request, parse and validation included, so that
-    /// their errors get a code too.
-    async fn request(&self, ctx: &ExtensionContext<'_>, next: NextRequest<'_>) -> Response {
-        let mut response = next.run(ctx).await;
-        drain(&self.errors, &mut response);
-        response
-    }
-
-    fn subscribe<'s>(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        stream: BoxStream<'s, Response>,
-        next: NextSubscribe<'_>,
-    ) -> BoxStream<'s, Response> {
-        let errors = self.errors.clone();
-        next.run(ctx, stream)
-            .map(move |mut response| {
-                drain(&errors, &mut response);
-                response
-            })
-            .boxed()
     }
 }
 
@@ -100,12 +54,6 @@ pub struct DocumentLimits {
     pub max_fields: usize,
     pub max_aliases: usize,
     pub max_directives: usize,
-}
-
-impl ExtensionFactory for DocumentLimits {
-    fn create(&self) -> Arc<dyn Extension> {
-        Arc::new(*self)
-    }
 }
 
 #[derive(Default)]
@@ -176,35 +124,6 @@ impl DocumentLimits {
             }
         }
         Ok(())
-    }
-}
-
-#[async_trait::async_trait]
-impl Extension for DocumentLimits {
-    async fn parse_query(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        query: &str,
-        variables: &Variables,
-        next: NextParseQuery<'_>,
-    ) -> ServerResult<ExecutableDocument> {
-        // The parser recurses on nesting; a document nested thousands deep
-        // must be refused before it can exhaust the stack.
-        if let Err(message) = nesting(query, MAX_NESTING) {
-            let mut e = ServerError::new(message, None);
-            with_code(&mut e);
-            return Err(e);
-        }
-        let doc = next.run(ctx, query, variables).await?;
-        let mut tally = Tally::default();
-        for (_, op) in doc.operations.iter() {
-            if let Err(message) = self.walk(&doc, &op.node.selection_set.node, &mut tally, &mut Vec::new()) {
-                let mut e = ServerError::new(message, Some(op.pos));
-                with_code(&mut e);
-                return Err(e);
-            }
-        }
-        Ok(doc)
     }
 }
 
