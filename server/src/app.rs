@@ -5,7 +5,7 @@ use crate::auth::Authenticator;
 use crate::config::Config;
 use crate::db;
 use crate::events::redis_bus::RedisBus;
-use crate::events::{deadlines, listen, relay};
+use crate::events::{deadlines, relay};
 use anyhow::Result;
 use stafett_schema::api::limits::DocumentLimits;
 use stafett_schema::db::Pool;
@@ -106,8 +106,9 @@ impl App {
         })))
     }
 
-    /// Starts the background work of an instance: the relay and what wakes
-    /// it, the Redis subscription (or none), catch-up, and the deadline sweep.
+    /// Starts the background work of an instance: the relay (woken by this
+    /// instance's commits, and polling for what another left behind), the
+    /// Redis subscription (or none), catch-up, and the deadline sweep.
     pub fn spawn_background(&self) -> Vec<JoinHandle<()>> {
         let stop = self.background.clone();
         let events = &self.config.events;
@@ -122,7 +123,6 @@ impl App {
         };
         let mut tasks = vec![
             tokio::spawn(relay.run(stop.clone())),
-            tokio::spawn(listen::run(self.config.database.url.clone(), wake.clone(), stop.clone())),
             tokio::spawn(relay::catch_up(self.hub.clone(), events.catch_up, stop.clone())),
             tokio::spawn(deadlines::run(
                 self.pool.clone(),

@@ -76,13 +76,18 @@ impl LogRelation {
 /// `$1` is the principal's person id. Facts only; `VISIBLE` decides.
 const RELATION_COLUMNS: &str = "
     l.id AS log_id, l.municipality_id, l.unit_id,
-    log_effective_status(l.id, l.status) AS status,
+    -- as log_effective_status(), with the consent check computed once in `f`
+    CASE WHEN l.status = 'ACTIVE' AND NOT f.consent_complete THEN 'PASSIVE' ELSE l.status END AS status,
     l.deleted_at IS NOT NULL AS deleted,
     EXISTS (SELECT 1 FROM guardian g WHERE g.log_id = l.id AND g.citizen_id = $1) AS is_guardian,
-    coalesce(log_youth(l.id) = $1, false) AS is_youth,
+    coalesce(f.youth = $1, false) AS is_youth,
     p.id AS participant_id,
     p.unit_id AS participant_unit_id,
-    coalesce(p.id IS NOT NULL AND unit_consented(l.id, p.unit_id), false) AS participant_unit_consented,
+    -- as unit_consented(): the home unit through the log consent, others through a unit consent
+    coalesce(p.id IS NOT NULL AND ((p.unit_id = l.unit_id AND f.consent_complete)
+        OR EXISTS (SELECT 1 FROM consent c WHERE c.log_id = l.id AND c.scope = 'UNIT' AND c.unit_id = p.unit_id
+                    AND c.withdrawn_at IS NULL AND (c.expires_at IS NULL OR c.expires_at > now()))), false)
+        AS participant_unit_consented,
     EXISTS (SELECT 1 FROM coordinator_term ct
              WHERE ct.log_id = l.id AND ct.staff_id = $1 AND ct.ended_at IS NULL) AS is_coordinator,
     EXISTS (SELECT 1 FROM staff_unit_role r
@@ -97,6 +102,7 @@ const RELATION_COLUMNS: &str = "
 
 const RELATION_FROM: &str = "
     FROM log l
+    CROSS JOIN LATERAL (SELECT log_consent_complete(l.id) AS consent_complete, log_youth(l.id) AS youth) f
     LEFT JOIN participant p ON p.log_id = l.id AND p.staff_id = $1 AND p.left_at IS NULL";
 
 /// The SQL twin of `Roles::of(..).is_outsider() == false`.

@@ -3,7 +3,6 @@
 //! background sweep that notices deadlines passing.
 
 pub mod deadlines;
-pub mod listen;
 pub mod redis_bus;
 pub mod relay;
 

@@ -17,6 +17,9 @@ use tokio_util::sync::CancellationToken;
 
 /// Events sequenced per transaction.
 const BATCH: i64 = 500;
+/// How long a woken relay waits for more commits before a pass: one pass
+/// per burst of writes instead of one per write.
+const BATCH_WINDOW: Duration = Duration::from_millis(2);
 
 pub struct Relay {
     pub pool: Pool,
@@ -42,7 +45,10 @@ impl Relay {
                     }
                     return;
                 }
-                _ = self.wake.notified() => {}
+                _ = self.wake.notified() => {
+                    // Let the commits of the next moment join this pass.
+                    tokio::time::sleep(BATCH_WINDOW).await;
+                }
                 _ = tokio::time::sleep(self.poll) => {}
             }
         }
