@@ -16,6 +16,7 @@ use crate::error::{ApiError, ApiResult};
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
+use std::collections::HashMap;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
 use tokio::sync::{Mutex, broadcast};
@@ -33,7 +34,12 @@ pub struct StoredEvent {
 
 pub struct Hub {
     pool: Pool,
+    /// every event, for subscriptions to all of a principal's logs
     tx: broadcast::Sender<Arc<StoredEvent>>,
+    /// each log's events, for subscriptions to one log: with thousands of
+    /// those, an event wakes only its own log's subscribers
+    per_log: std::sync::Mutex<HashMap<Uuid, broadcast::Sender<Arc<StoredEvent>>>>,
+    capacity: usize,
     /// the last seq handed out; the lock orders deliveries
     delivered: Mutex<i64>,
     /// a copy of `delivered` readable without the lock
@@ -52,12 +58,31 @@ impl Hub {
         drop(conn);
         let newest = newest.unwrap_or(0);
         let (tx, _) = broadcast::channel(capacity);
-        Ok(Arc::new(Hub { pool, tx, delivered: Mutex::new(newest), last: AtomicI64::new(newest) }))
+        Ok(Arc::new(Hub {
+            pool,
+            tx,
+            per_log: Default::default(),
+            capacity,
+            delivered: Mutex::new(newest),
+            last: AtomicI64::new(newest),
+        }))
     }
 
     /// A receiver of live events and the seq it starts after.
     pub fn subscribe(&self) -> (broadcast::Receiver<Arc<StoredEvent>>, i64) {
         let rx = self.tx.subscribe();
+        (rx, AtomicI64::load(&self.last, Ordering::SeqCst))
+    }
+
+    /// A receiver of one log's live events and the seq it starts after.
+    pub fn subscribe_log(&self, log_id: Uuid) -> (broadcast::Receiver<Arc<StoredEvent>>, i64) {
+        let mut per_log = self.per_log.lock().unwrap_or_else(|p| p.into_inner());
+        // Channels of logs nobody follows any more are dropped when their log
+        // next has an event; logs that never have one are swept here.
+        if per_log.len() > 50_000 {
+            per_log.retain(|_, tx| tx.receiver_count() > 0);
+        }
+        let rx = per_log.entry(log_id).or_insert_with(|| broadcast::channel(self.capacity.min(1024)).0).subscribe();
         (rx, AtomicI64::load(&self.last, Ordering::SeqCst))
     }
 
@@ -68,7 +93,8 @@ impl Hub {
 
     /// How many subscriptions are listening.
     pub fn listeners(&self) -> usize {
-        self.tx.receiver_count()
+        let per_log = self.per_log.lock().unwrap_or_else(|p| p.into_inner());
+        self.tx.receiver_count() + per_log.values().map(|tx| tx.receiver_count()).sum::<usize>()
     }
 
     /// Offers events (in any order, possibly seen before); delivers the new
@@ -111,8 +137,19 @@ impl Hub {
     fn deliver(&self, delivered: &mut i64, e: StoredEvent) {
         *delivered = e.seq;
         self.last.store(e.seq, Ordering::SeqCst);
+        let e = Arc::new(e);
+        {
+            let mut per_log = self.per_log.lock().unwrap_or_else(|p| p.into_inner());
+            if let Some(tx) = per_log.get(&e.log_id) {
+                if tx.receiver_count() == 0 {
+                    per_log.remove(&e.log_id);
+                } else {
+                    let _ = tx.send(e.clone());
+                }
+            }
+        }
         // No receivers is fine: nobody is listening.
-        let _ = self.tx.send(Arc::new(e));
+        let _ = self.tx.send(e);
     }
 
     /// Sequenced events after `after` (and through `through`), oldest first.

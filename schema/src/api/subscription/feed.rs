@@ -85,7 +85,10 @@ pub fn start(
 ) -> impl Stream<Item = ApiResult<Item>> {
     let (tx, rx) = mpsc::channel(64);
     // Subscribe before anything is read, so nothing falls between replay and live.
-    let (live, now) = hub.subscribe();
+    let (live, now) = match feed.scope {
+        Scope::Log(log_id) => hub.subscribe_log(log_id),
+        Scope::AllMyLogs => hub.subscribe(),
+    };
     tokio::spawn(async move {
         let mut run = Run { rc, hub, feed, tx, cache: HashMap::new(), last: after.unwrap_or(now) };
         if let Err(e) = run.go(live).await {
