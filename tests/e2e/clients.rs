@@ -2,7 +2,7 @@
 
 use serde_json::json;
 use stafett_tests::ids::EMMA_LOG;
-use stafett_tests::process::{ServerProcess, free_port, npm_ci};
+use stafett_tests::process::{ServerProcess, free_port, node, npm_ci};
 use stafett_tests::{Fixture, TestApp, TestDb};
 use std::process::Stdio;
 use std::time::Duration;
@@ -87,4 +87,140 @@ async fn live_messages_prints_messages_and_resumes_after_a_reconnect() {
     let status = tokio::time::timeout(Duration::from_secs(10), node.wait()).await.unwrap().unwrap();
     assert!(status.success(), "the client exits after --count messages");
     drop(second);
+}
+
+/// `role-views` shows, per persona, which fields of Emma's log it gets: the
+/// cells follow DESIGN.md §3's read table.
+#[tokio::test]
+async fn role_views_shows_field_level_authorization() {
+    let db = TestDb::new(Fixture::Empty).await;
+    let server = ServerProcess::start_on("demo", free_port(), &db.url, None, &[]).await;
+    let url = format!("http://{}", server.addr);
+    // A professional has looked, so the family's access log has an entry.
+    let read = reqwest::Client::new()
+        .post(format!("{url}/graphql"))
+        .bearer_auth(TestApp::token("coordinator"))
+        .json(&json!({ "query": "query($id: ID!) { log(id: $id) { presentation } }", "variables": { "id": EMMA_LOG } }))
+        .send()
+        .await
+        .unwrap();
+    assert!(read.status().is_success());
+    let out =
+        node("client-examples", &["role-views/index.mjs", "--url", &url, "--json"], Duration::from_secs(60)).await;
+    let views: serde_json::Value = serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out}"));
+    let cell = |persona: &str, field: &str| views[persona][field].as_str().unwrap_or_default().to_owned();
+    // The family sees everything, its access log included.
+    for field in ["goals", "meetings", "messages", "accessLog", "presentation", "child.nationalId"] {
+        assert_eq!(cell("guardian", field), "✔", "guardian, {field}: {views}");
+    }
+    // Professionals see the content, not the access log.
+    for persona in ["coordinator", "participant"] {
+        assert_eq!(cell(persona, "goals"), "✔", "{persona}, goals: {views}");
+        assert_eq!(cell(persona, "messages"), "✔", "{persona}, messages: {views}");
+        assert_eq!(cell(persona, "accessLog"), "✖", "{persona}, accessLog: {views}");
+    }
+    // The unit admin administers, and reads no content.
+    assert_eq!(cell("unitadmin", "status"), "✔", "{views}");
+    for field in ["goals", "messages", "presentation"] {
+        assert_eq!(cell("unitadmin", field), "✖", "unitadmin, {field}: {views}");
+    }
+    // Someone with no relation cannot tell the log exists.
+    assert!(views["outsider"].as_object().unwrap().values().all(|v| v == "?"), "{views}");
+
+    // Without --json it prints the table for people.
+    let table = node("client-examples", &["role-views/index.mjs", "--url", &url], Duration::from_secs(60)).await;
+    assert!(table.lines().any(|l| l.starts_with("goals") && l.contains('✔') && l.contains('✖')), "{table}");
+}
+
+/// `deadline-dashboard` prints the coordinator's deadlines and redraws when
+/// one moves.
+#[tokio::test]
+async fn deadline_dashboard_follows_a_moved_deadline() {
+    let db = TestDb::new(Fixture::Empty).await;
+    let server = ServerProcess::start_on("demo", free_port(), &db.url, None, &[]).await;
+    let port = server.addr.port();
+    let dir = npm_ci("client-examples");
+    let mut dashboard = tokio::process::Command::new("node")
+        .args(["deadline-dashboard/index.mjs", "--url", &format!("http://127.0.0.1:{port}"), "--count", "1"])
+        .current_dir(&dir)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("node runs");
+    let mut stderr = BufReader::new(dashboard.stderr.take().unwrap()).lines();
+    let connected = tokio::time::timeout(Duration::from_secs(20), async {
+        while let Ok(Some(line)) = stderr.next_line().await {
+            if line.starts_with("connected;") {
+                return true;
+            }
+        }
+        false
+    })
+    .await;
+    assert_eq!(connected, Ok(true), "the dashboard did not connect: {}", server.log_text());
+    tokio::time::sleep(Duration::from_millis(300)).await;
+
+    // The coordinator moves the first deadline of Emma's log.
+    let http = reqwest::Client::new();
+    let gql = |query: &'static str, variables: serde_json::Value| {
+        http.post(format!("http://127.0.0.1:{port}/graphql"))
+            .bearer_auth(TestApp::token("coordinator"))
+            .json(&json!({ "query": query, "variables": variables }))
+            .send()
+    };
+    let page: serde_json::Value = gql(
+        "query($id: ID!) { log(id: $id) { goals { measures { id deadline status } } } }",
+        json!({ "id": EMMA_LOG }),
+    )
+    .await
+    .unwrap()
+    .json()
+    .await
+    .unwrap();
+    let measure = page["data"]["log"]["goals"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|g| g["measures"].as_array().unwrap())
+        .find(|m| m["deadline"].is_string() && m["status"] != "DONE" && m["status"] != "CANCELLED")
+        .expect("an open measure with a deadline")["id"]
+        .clone();
+    let moved: serde_json::Value = gql(
+        "mutation($id: ID!) { updateMeasure(measureId: $id, input: { deadline: \"2031-01-15\" }) { deadline } }",
+        json!({ "id": measure }),
+    )
+    .await
+    .unwrap()
+    .json()
+    .await
+    .unwrap();
+    assert_eq!(moved["data"]["updateMeasure"]["deadline"], "2031-01-15", "{moved}");
+
+    let out = tokio::time::timeout(Duration::from_secs(20), dashboard.wait_with_output()).await.unwrap().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{stdout}");
+    let tables: Vec<&str> = stdout.split("---\n").filter(|t| !t.is_empty()).collect();
+    assert_eq!(tables.len(), 2, "the first table and one redraw: {stdout}");
+    assert!(tables[0].contains("Deadlines for Ingrid Lærer") && tables[0].contains("Emma Nordmann"), "{stdout}");
+    assert!(!tables[0].contains("2031-01-15"), "{stdout}");
+    assert!(tables[1].contains("last event: MOVED") && tables[1].contains("2031-01-15"), "{stdout}");
+}
+
+/// `typed-client`: GraphQL Code Generator turns schema/schema.graphql into
+/// TypeScript types, `tsc --strict` checks the typed query, and it runs.
+#[tokio::test]
+async fn typed_client_generates_types_from_the_schema_file_and_runs() {
+    let db = TestDb::new(Fixture::Empty).await;
+    let server = ServerProcess::start_on("demo", free_port(), &db.url, None, &[]).await;
+    let url = format!("http://{}", server.addr);
+    let limit = Duration::from_secs(120);
+    node("client-examples", &["node_modules/.bin/graphql-codegen", "--config", "typed-client/codegen.yml"], limit)
+        .await;
+    let generated = std::fs::read_to_string(npm_ci("client-examples").join("typed-client/src/gql/graphql.ts")).unwrap();
+    assert!(generated.contains("export type DeadlinesOfLogQuery"), "the operation got its type");
+    node("client-examples", &["node_modules/.bin/tsc", "-p", "typed-client"], limit).await;
+    let out = node("client-examples", &["typed-client/dist/index.js", "--url", &url], limit).await;
+    assert!(out.starts_with("Emma Nordmann (ACTIVE): "), "{out}");
+    assert!(out.contains(" goals\n- "), "{out}");
 }

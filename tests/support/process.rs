@@ -8,7 +8,8 @@ use std::process::{Child, Command, Stdio};
 use std::sync::OnceLock;
 use std::time::Duration;
 
-fn workspace() -> PathBuf {
+/// The workspace root, for files beside the tests (npm projects, artifacts).
+pub fn workspace() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
 }
 
@@ -241,4 +242,24 @@ impl Drop for PgCluster {
             .stderr(Stdio::null())
             .status();
     }
+}
+
+/// Runs `node <args>` in a folder of the workspace (after `npm_ci`), with a
+/// time limit; returns its stdout, and fails the test with its output if it
+/// fails.
+pub async fn node(folder: &str, args: &[&str], limit: Duration) -> String {
+    let dir = npm_ci(folder);
+    let run = tokio::process::Command::new("node").args(args).current_dir(&dir).kill_on_drop(true).output();
+    let out = tokio::time::timeout(limit, run)
+        .await
+        .unwrap_or_else(|_| panic!("node {args:?} in {folder} took longer than {limit:?}"))
+        .expect("node runs");
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        out.status.success(),
+        "node {args:?} in {folder} failed ({}):\n{stdout}\n{}",
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
+    );
+    stdout
 }

@@ -1,5 +1,6 @@
 //! HTTP: the router and its handlers.
 
+mod demo_app;
 pub mod graphql;
 mod health;
 pub mod ws;
@@ -13,11 +14,16 @@ use tower_http::trace::TraceLayer;
 
 pub fn router(state: AppState) -> Router {
     let body_limit = state.config.limits.max_body_bytes;
-    Router::new()
+    let demo = state.config.demo;
+    let mut router = Router::new()
         .route("/graphql", get(graphql::get).post(graphql::post))
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
-        .route("/metrics", get(health::metrics))
+        .route("/metrics", get(health::metrics));
+    if demo {
+        router = router.merge(demo_app::routes());
+    }
+    router
         .layer(DefaultBodyLimit::max(body_limit))
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(TraceLayer::new_for_http().make_span_with(|req: &axum::http::Request<_>| {

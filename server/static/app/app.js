@@ -1,0 +1,362 @@
+// The Stafett demo page: choose a persona, read a log as that persona, post
+// messages and see new ones arrive live. Plain JavaScript with no build step;
+// it speaks GraphQL over HTTP with fetch and graphql-transport-ws with the
+// browser's WebSocket. Everything from the server is put in the page with
+// textContent, never as HTML.
+
+const PERSONAS = {
+  guardian: 'Ola Nordmann – far til Emma, Jonas og Nora',
+  guardian2: 'Kari Nordmann – mor til Emma, Jonas og Nora',
+  youth: 'Sara Berg – 16 år, eier sin egen logg',
+  outsider: 'Per Utenfor – innbygger uten logg',
+  coordinator: 'Ingrid Lærer – kontaktlærer og stafettholder',
+  participant: 'Hanne Helsesøster – helsestasjonen, har samtykke',
+  unconsented: 'Petter PPT – PPT, uten samtykke',
+  unitadmin: 'Ulla Enhetsadmin – enhetsadministrator, Nordby skole',
+  municipaladmin: 'Mona Kommuneadmin – kommuneadministrator',
+  systemowner: 'Sven Systemeier – systemeier',
+};
+
+const LABELS = {
+  DRAFT: 'Utkast', ACTIVE: 'Aktiv', PASSIVE: 'Passiv', CLOSED: 'Avsluttet',
+  HOME_LEISURE: 'Hjem og fritid', KINDERGARTEN_SCHOOL: 'Barnehage og skole', OTHER_SERVICES: 'Andre tjenester',
+  PLANNED: 'Planlagt', IN_PROGRESS: 'Pågår', DONE: 'Utført', CANCELLED: 'Avlyst',
+  SCHEDULED: 'Planlagt', HELD: 'Avholdt',
+  GUARDIAN: 'Foresatt', YOUTH: 'Ungdom', COORDINATOR: 'Stafettholder', PARTICIPANT: 'Deltaker',
+  COORDINATOR_METADATA_ONLY: 'Stafettholder (bare oversikt)',
+  UNIT_ADMIN: 'Enhetsadministrator', UNIT_LEADER: 'Enhetsleder', MUNICIPAL_ADMIN: 'Kommuneadministrator',
+  SYSTEM_OWNER: 'Systemeier', STAFF: 'Ansatt',
+  READ: 'leste', CREATE: 'opprettet', UPDATE: 'endret', DELETE: 'slettet',
+};
+const OBJECTS = {
+  LOG: 'loggen', GOAL: 'et mål', MEASURE: 'et tiltak', EVALUATION: 'en evaluering', COMMENT: 'en kommentar',
+  MEETING: 'et møte', MESSAGE: 'en melding', CONSENT: 'et samtykke', PARTICIPANT: 'en deltaker',
+  UNIT_PROPOSAL: 'et forslag om tjeneste', HANDOVER: 'en overføring', SNAPSHOT: 'et arkivbilde',
+  ACCESS_LOG: 'tilgangsloggen', REOPEN_REQUEST: 'en gjenåpning', DELETION_REQUEST: 'en sletting',
+};
+const label = (v) => LABELS[v] ?? v;
+
+const LOGS = `query Logs { me { name kind } logs(first: 20) { edges { node { id status child { name } } } } }`;
+const LOG_PAGE = `query LogPage($id: ID!) {
+  log(id: $id) {
+    id status myRoles
+    child { name age }
+    unit { name }
+    coordinator { name title unit { name } }
+    participants { id name title role unit { name } }
+    presentation
+    goals {
+      id area description status btiLevel
+      measures { id description deadline status overdue responsible { name } }
+    }
+    meetings { id title startsAt location status }
+    messages(first: 20) { edges { cursor node { id body createdAt toAll author { name } } } }
+    accessLog(first: 15) { edges { node { id at actorName actorRole action objectType actorUnit { name } } } }
+  }
+}`;
+const POST = `mutation Post($input: PostMessageInput!) { postMessage(input: $input) { id body createdAt toAll author { name } } }`;
+const LIVE = `subscription Live($logId: ID, $after: String) {
+  messageAdded(logId: $logId, after: $after) { cursor message { id body createdAt toAll author { name } } }
+}`;
+
+const state = { persona: null, token: null, logId: null, live: null, seen: new Set(), early: [] };
+const $ = (id) => document.getElementById(id);
+
+function el(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (k === 'class') node.className = v;
+    else if (k.startsWith('on')) node.addEventListener(k.slice(2), v);
+    else if (v !== false && v != null) node.setAttribute(k, v === true ? '' : v);
+  }
+  for (const c of children.flat()) {
+    if (c != null) node.append(c instanceof Node ? c : document.createTextNode(String(c)));
+  }
+  return node;
+}
+
+function say(text) {
+  $('status').textContent = text;
+}
+
+const dateFmt = new Intl.DateTimeFormat('nb-NO', { dateStyle: 'medium' });
+const timeFmt = new Intl.DateTimeFormat('nb-NO', { dateStyle: 'short', timeStyle: 'short' });
+const day = (d) => (d ? dateFmt.format(new Date(`${d}T12:00:00`)) : 'ingen frist');
+const when = (t) => timeFmt.format(new Date(t));
+
+async function gql(query, variables = {}) {
+  const res = await fetch('/graphql', {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      accept: 'application/graphql-response+json',
+      authorization: `Bearer ${state.token}`,
+    },
+    body: JSON.stringify({ query, variables }),
+  });
+  return res.json();
+}
+
+/** The codes of the errors whose path starts with `path`. */
+function codesAt(errors, ...path) {
+  return (errors ?? [])
+    .filter((e) => path.every((p, i) => e.path?.[i] === p))
+    .map((e) => e.extensions?.code);
+}
+
+function denied(text = 'Du har ikke tilgang til dette.') {
+  return el('p', { class: 'denied' }, text);
+}
+
+async function login(persona) {
+  const res = await fetch(`/app/token/${encodeURIComponent(persona)}`);
+  if (!res.ok) {
+    say('Kunne ikke logge inn.');
+    return;
+  }
+  state.persona = persona;
+  state.token = (await res.json()).token;
+  stopLive();
+  const { data, errors } = await gql(LOGS);
+  if (!data) {
+    say(`Feil: ${errors?.[0]?.message ?? 'ukjent'}`);
+    return;
+  }
+  $('whoami').textContent = `Innlogget som ${data.me.name}`;
+  $('intro').hidden = true;
+  const logs = data.logs.edges.map((e) => e.node);
+  const nav = $('logs');
+  nav.replaceChildren();
+  nav.hidden = false;
+  $('log').hidden = true;
+  $('log').replaceChildren();
+  if (logs.length === 0) {
+    nav.append(el('p', { class: 'empty' }, 'Du har ingen stafettlogger du har tilgang til.'));
+    say('');
+    return;
+  }
+  nav.append(el('h2', { class: 'visually-plain' }, 'Dine stafettlogger'));
+  for (const log of logs) {
+    nav.append(
+      el('button', { type: 'button', 'data-log': log.id, onclick: () => openLog(log.id) },
+        `${log.child.name} (${label(log.status)})`),
+    );
+  }
+  await openLog(logs[0].id);
+}
+
+async function openLog(id) {
+  state.logId = id;
+  state.seen = new Set();
+  for (const b of $('logs').querySelectorAll('button')) b.setAttribute('aria-current', String(b.dataset.log === id));
+  // Live first, then the page: a message posted in between arrives on the
+  // subscription and is shown once (messages are deduplicated by id).
+  const article = $('log');
+  article.replaceChildren();
+  startLive(id);
+  const { data, errors } = await gql(LOG_PAGE, { id });
+  article.hidden = false;
+  if (!data?.log) {
+    stopLive();
+    article.replaceChildren(denied('Loggen finnes ikke, eller du har ikke tilgang til den.'));
+    return;
+  }
+  renderLog(article, data.log, errors);
+  for (const m of state.early) addMessage(m);
+  state.early = [];
+  say('');
+}
+
+function renderLog(article, log, errors) {
+  const family = log.myRoles.some((r) => r === 'GUARDIAN' || r === 'YOUTH');
+  const canPost = log.status === 'ACTIVE' && log.myRoles.some((r) => ['GUARDIAN', 'YOUTH', 'COORDINATOR', 'PARTICIPANT'].includes(r));
+  article.replaceChildren(
+    el('h2', { id: 'log-title' }, `Stafettloggen til ${log.child.name}`),
+    el('p', { class: 'meta' },
+      `Status: ${label(log.status)}`,
+      log.child.age != null ? ` · ${log.child.age} år` : '',
+      log.unit ? ` · Opprettet av ${log.unit.name}` : '',
+      ` · Din rolle: ${log.myRoles.map(label).join(', ') || 'ingen'}`),
+    overview(log),
+    goals(log, errors),
+    meetings(log),
+    messages(log, canPost),
+    family || log.accessLog ? accessLog(log) : null,
+  );
+}
+
+function overview(log) {
+  const section = el('section', { 'aria-labelledby': 'h-overview' }, el('h3', { id: 'h-overview' }, 'Oversikt'));
+  section.append(el('p', {}, 'Stafettholder: ',
+    log.coordinator ? `${log.coordinator.name}${log.coordinator.unit ? `, ${log.coordinator.unit.name}` : ''}` : 'ingen'));
+  if (log.presentation) section.append(el('p', {}, log.presentation));
+  section.append(el('h4', {}, 'Deltakere'));
+  section.append(el('ul', { class: 'plain' },
+    log.participants.map((p) => el('li', {}, p.name, p.title ? `, ${p.title}` : '', p.unit ? ` – ${p.unit.name}` : '',
+      el('span', { class: 'badge' }, label(p.role))))));
+  return section;
+}
+
+function goals(log, errors) {
+  const section = el('section', { 'aria-labelledby': 'h-goals' }, el('h3', { id: 'h-goals' }, 'Mål og tiltak'));
+  if (log.goals == null) return section.append(denied()), section;
+  if (log.goals.length === 0) section.append(el('p', {}, 'Ingen mål ennå.'));
+  for (const g of log.goals) {
+    section.append(el('div', { class: 'card goal' },
+      el('p', { class: 'meta' }, `${label(g.area)} · BTI-nivå ${g.btiLevel} · ${label(g.status)}`),
+      el('p', { class: 'goal-text' }, el('strong', {}, g.description)),
+      el('ul', { class: 'plain' }, g.measures.map((m) => el('li', { class: 'measure' },
+        m.description,
+        el('br'),
+        el('span', { class: m.overdue ? 'overdue' : 'meta' },
+          `Frist: ${day(m.deadline)}${m.overdue ? ' (forfalt)' : ''} · ${label(m.status)}`,
+          ` · Ansvarlig: ${m.responsible?.name ?? 'ikke satt'}`)))),
+    ));
+  }
+  if (codesAt(errors, 'log', 'goals').includes('FORBIDDEN')) section.append(denied());
+  return section;
+}
+
+function meetings(log) {
+  const section = el('section', { 'aria-labelledby': 'h-meetings' }, el('h3', { id: 'h-meetings' }, 'Møter'));
+  if (log.meetings == null) return section.append(denied()), section;
+  if (log.meetings.length === 0) section.append(el('p', {}, 'Ingen møter.'));
+  section.append(el('ul', { class: 'plain' }, log.meetings.map((m) =>
+    el('li', {}, el('strong', {}, m.title), ` – ${when(m.startsAt)}`, m.location ? `, ${m.location}` : '', ` (${label(m.status)})`))));
+  return section;
+}
+
+function messageItem(m, fresh = false) {
+  return el('li', { class: `message${fresh ? ' new' : ''}`, 'data-id': m.id },
+    el('span', { class: 'who' }, m.author?.name ?? 'Ukjent'),
+    el('span', { class: 'meta' }, ` · ${when(m.createdAt)}${m.toAll ? '' : ' · til utvalgte'}`),
+    el('br'),
+    el('span', { class: 'body' }, m.body));
+}
+
+function messages(log, canPost) {
+  const section = el('section', { 'aria-labelledby': 'h-messages' }, el('h3', { id: 'h-messages' }, 'Meldinger'));
+  if (log.messages == null) return section.append(denied()), section;
+  const list = el('ul', { id: 'messages', class: 'plain', 'aria-live': 'polite', 'aria-relevant': 'additions' });
+  for (const e of log.messages.edges) {
+    state.seen.add(e.node.id);
+    list.append(messageItem(e.node));
+  }
+  if (log.messages.edges.length === 0) section.append(el('p', { id: 'no-messages' }, 'Ingen meldinger ennå.'));
+  section.append(list);
+  if (canPost) {
+    const text = el('textarea', { id: 'message-body', name: 'body', required: true, maxlength: '4000' });
+    const form = el('form', { class: 'post', onsubmit: async (ev) => {
+      ev.preventDefault();
+      const body = text.value.trim();
+      if (!body) return;
+      const { data, errors } = await gql(POST, { input: { logId: log.id, body } });
+      if (!data?.postMessage) {
+        say(`Meldingen ble ikke sendt: ${errors?.[0]?.message ?? 'ukjent feil'}`);
+        return;
+      }
+      text.value = '';
+      addMessage(data.postMessage);
+      say('Meldingen er sendt.');
+    } },
+    el('label', { for: 'message-body' }, 'Skriv en melding til alle i loggen'),
+    text,
+    el('div', {}, el('button', { type: 'submit', class: 'primary' }, 'Send melding')));
+    section.append(form);
+  }
+  return section;
+}
+
+function addMessage(m) {
+  if (!$('messages')) {
+    // The page is still loading: show it when the list is there.
+    state.early.push(m);
+    return;
+  }
+  if (state.seen.has(m.id)) return;
+  state.seen.add(m.id);
+  $('no-messages')?.remove();
+  $('messages')?.prepend(messageItem(m, true));
+}
+
+function accessLog(log) {
+  const section = el('section', { 'aria-labelledby': 'h-access' }, el('h3', { id: 'h-access' }, 'Hvem har sett loggen vår'));
+  if (log.accessLog == null) return section.append(denied('Tilgangsloggen er bare synlig for familien.')), section;
+  const rows = log.accessLog.edges.map(({ node: a }) => el('tr', {},
+    el('td', {}, when(a.at)),
+    el('td', {}, a.actorName, a.actorUnit ? `, ${a.actorUnit.name}` : ''),
+    el('td', {}, label(a.actorRole)),
+    el('td', {}, `${label(a.action)} ${OBJECTS[a.objectType] ?? a.objectType}`)));
+  section.append(el('table', { id: 'access-log' },
+    el('caption', { class: 'meta' }, 'De siste oppslagene og endringene, nyeste først'),
+    el('thead', {}, el('tr', {}, el('th', { scope: 'col' }, 'Når'), el('th', { scope: 'col' }, 'Hvem'),
+      el('th', { scope: 'col' }, 'Rolle'), el('th', { scope: 'col' }, 'Hva'))),
+    el('tbody', {}, rows)));
+  return section;
+}
+
+// graphql-transport-ws, the small part a page needs: init, subscribe, pong,
+// and reconnect from the last event's cursor so no message is missed.
+function startLive(logId) {
+  stopLive();
+  state.early = [];
+  let cursor = null;
+  let closed = false;
+  let retry = 0;
+  const connect = () => {
+    const url = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/graphql`;
+    const ws = new WebSocket(url, 'graphql-transport-ws');
+    ws.onopen = () => ws.send(JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${state.token}` } }));
+    ws.onmessage = (ev) => {
+      const msg = JSON.parse(ev.data);
+      if (msg.type === 'connection_ack') {
+        retry = 0;
+        ws.send(JSON.stringify({ id: '1', type: 'subscribe', payload: { query: LIVE, variables: { logId, after: cursor } } }));
+        document.body.dataset.live = 'on';
+      } else if (msg.type === 'ping') {
+        ws.send(JSON.stringify({ type: 'pong' }));
+      } else if (msg.type === 'next' && msg.payload?.data?.messageAdded) {
+        const e = msg.payload.data.messageAdded;
+        cursor = e.cursor;
+        addMessage(e.message);
+      } else if (msg.type === 'error' || msg.payload?.errors) {
+        const error = (msg.payload?.errors ?? msg.payload ?? [])[0];
+        say(error?.extensions?.code === 'FORBIDDEN'
+          ? 'Direkteoppdateringene stoppet: du har ikke lenger tilgang.'
+          : `Direkteoppdateringene stoppet: ${error?.message ?? 'ukjent feil'}`);
+        closed = true;
+        ws.close(1000);
+      }
+    };
+    ws.onclose = () => {
+      document.body.dataset.live = 'off';
+      if (closed) return;
+      retry += 1;
+      setTimeout(connect, Math.min(250 * 2 ** retry, 5000));
+    };
+    state.live = { close: () => { closed = true; ws.close(1000); } };
+  };
+  connect();
+}
+
+function stopLive() {
+  state.live?.close();
+  state.live = null;
+}
+
+function init() {
+  const select = $('persona');
+  select.append(el('option', { value: '' }, '– velg –'));
+  for (const [handle, text] of Object.entries(PERSONAS)) select.append(el('option', { value: handle }, text));
+  $('login').addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    if (select.value) login(select.value).catch((e) => say(`Feil: ${e.message}`));
+  });
+  const wanted = new URLSearchParams(location.search).get('persona');
+  if (wanted && PERSONAS[wanted]) {
+    select.value = wanted;
+    login(wanted).catch((e) => say(`Feil: ${e.message}`));
+  }
+}
+
+init();

@@ -1,0 +1,132 @@
+// Browser tests of the demo page (/app) in Debian's chromium, driven by
+// playwright-core. Run by tests/e2e/browser.rs against a real `stafett demo`;
+// by hand:
+//
+//   node app.test.mjs --url http://127.0.0.1:8080 [--out ../artifacts/browser] [--chromium /usr/bin/chromium]
+//
+// Each scenario saves screenshots in --out. Exits non-zero on the first
+// failed check, naming it.
+import { chromium } from 'playwright-core';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import assert from 'node:assert/strict';
+
+const arg = (name, fallback) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? process.argv[i + 1] : fallback;
+};
+const base = arg('url', 'http://127.0.0.1:8080');
+const out = arg('out', 'screenshots');
+const executablePath = arg('chromium', process.env.CHROMIUM ?? '/usr/bin/chromium');
+mkdirSync(out, { recursive: true });
+
+const browser = await chromium.launch({ executablePath, headless: true, args: ['--no-sandbox'] });
+const desktop = { viewport: { width: 1100, height: 900 }, locale: 'nb-NO' };
+const phone = { viewport: { width: 375, height: 800 }, locale: 'nb-NO', isMobile: true, hasTouch: true };
+
+async function loginAs(page, persona) {
+  await page.goto(`${base}/app/`);
+  await page.getByLabel('Velg person').selectOption(persona);
+  await page.getByRole('button', { name: 'Logg inn' }).click();
+  await page.locator('#whoami').filter({ hasText: 'Innlogget som' }).waitFor();
+}
+
+async function openEmma(page) {
+  await page.getByRole('button', { name: /^Emma Nordmann/ }).click();
+  await page.getByRole('heading', { name: 'Stafettloggen til Emma Nordmann' }).waitFor();
+}
+
+const scenarios = {
+  async 'the guardian opens Emma\'s log and sees the goals, measures, meetings, messages and access log'() {
+    // The coordinator looks first, so the family can see that she did.
+    const coordinator = await (await browser.newContext(desktop)).newPage();
+    await loginAs(coordinator, 'coordinator');
+    await openEmma(coordinator);
+    await coordinator.locator('.goal').first().waitFor();
+
+    const page = await (await browser.newContext(desktop)).newPage();
+    await loginAs(page, 'guardian');
+    await openEmma(page);
+    const goals = page.locator('.goal');
+    await goals.first().waitFor();
+    assert.ok((await goals.count()) > 0, 'goals are shown');
+    assert.ok((await page.locator('.measure').count()) > 0, 'measures are shown');
+    await assert.doesNotReject(page.getByText(/Frist:/).first().waitFor(), 'deadlines are shown');
+    await page.getByRole('heading', { name: 'Møter' }).waitFor();
+    await page.getByRole('heading', { name: 'Hvem har sett loggen vår' }).waitFor();
+    await page.locator('#access-log tbody tr', { hasText: 'Ingrid Lærer' }).first().waitFor();
+    await page.screenshot({ path: join(out, 'family-view.png'), fullPage: true });
+  },
+
+  async 'the coordinator posts a message and it appears live for the guardian'() {
+    const guardian = await (await browser.newContext(desktop)).newPage();
+    await loginAs(guardian, 'guardian');
+    await openEmma(guardian);
+    await guardian.waitForFunction(() => document.body.dataset.live === 'on');
+
+    const coordinator = await (await browser.newContext(desktop)).newPage();
+    await loginAs(coordinator, 'coordinator');
+    await openEmma(coordinator);
+    const text = `Hei! Vi flytter møtet til torsdag. (${Date.now()})`;
+    await coordinator.getByLabel('Skriv en melding til alle i loggen').fill(text);
+    await coordinator.getByRole('button', { name: 'Send melding' }).click();
+    await coordinator.locator('.message .body', { hasText: text }).waitFor({ timeout: 5000 });
+    await coordinator.screenshot({ path: join(out, 'professional-view.png'), fullPage: true });
+
+    // No reload: the message comes over the websocket.
+    await guardian.locator('.message .body', { hasText: text }).waitFor({ timeout: 5000 });
+    assert.equal(await guardian.locator('.message .body', { hasText: text }).count(), 1, 'the message arrives once');
+    await guardian.locator('#messages').screenshot({ path: join(out, 'live-message.png') });
+  },
+
+  async 'the unconsented PPT adviser sees no content'() {
+    const page = await (await browser.newContext(desktop)).newPage();
+    await loginAs(page, 'unconsented');
+    await page.waitForTimeout(300);
+    assert.equal(await page.locator('.goal').count(), 0, 'no goals');
+    assert.equal(await page.locator('.measure').count(), 0, 'no measures');
+    assert.equal(await page.locator('.message').count(), 0, 'no messages');
+    assert.equal(await page.locator('#access-log').count(), 0, 'no access log');
+    const body = await page.locator('main').innerText();
+    assert.ok(!body.includes('Emma'), 'not even the child\'s name');
+    await page.screenshot({ path: join(out, 'unconsented-view.png'), fullPage: true });
+  },
+
+  async 'the page works on a phone-width screen and by keyboard'() {
+    const page = await (await browser.newContext(phone)).newPage();
+    await page.goto(`${base}/app/`);
+    assert.equal(await page.getAttribute('html', 'lang'), 'nb');
+    // Keyboard only: the skip link, then the persona picker, then the button.
+    await page.keyboard.press('Tab');
+    assert.equal(await page.evaluate(() => document.activeElement.textContent), 'Hopp til innholdet');
+    await page.keyboard.press('Tab');
+    assert.equal(await page.evaluate(() => document.activeElement.id), 'persona');
+    await page.locator('#persona').selectOption('guardian');
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: /^Stafettloggen til/ }).waitFor();
+    await openEmma(page);
+    await page.locator('.goal').first().waitFor();
+    // Every form control has a label.
+    const unlabelled = await page.evaluate(() =>
+      [...document.querySelectorAll('input, select, textarea')].filter((e) => e.labels.length === 0).map((e) => e.id));
+    assert.deepEqual(unlabelled, [], 'unlabelled controls');
+    // Nothing wider than the screen.
+    const width = await page.evaluate(() => document.documentElement.scrollWidth);
+    assert.ok(width <= 375, `the page is ${width}px wide on a 375px screen`);
+    await page.screenshot({ path: join(out, 'phone-view.png'), fullPage: true });
+  },
+};
+
+let failed = 0;
+for (const [name, run] of Object.entries(scenarios)) {
+  try {
+    await run();
+    console.log(`ok - ${name}`);
+  } catch (e) {
+    failed += 1;
+    console.log(`not ok - ${name}\n  ${String(e?.stack ?? e).split('\n').join('\n  ')}`);
+  }
+}
+await browser.close();
+process.exit(failed ? 1 : 0);
