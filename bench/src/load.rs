@@ -9,7 +9,10 @@ use std::time::{Duration, Instant};
 
 #[derive(Debug, Clone)]
 pub struct LoadResult {
+    /// successful requests in the measured window
     pub requests: u64,
+    /// every request sent, warm-up included
+    pub sent: u64,
     pub errors: u64,
     pub seconds: f64,
     pub p50_ms: f64,
@@ -71,6 +74,7 @@ where
     }
     LoadResult {
         requests,
+        sent: counter.load(Ordering::Relaxed),
         errors,
         seconds: measure.as_secs_f64(),
         p50_ms: hist.value_at_quantile(0.5) as f64 / 1000.0,

@@ -120,3 +120,12 @@ impl Drop for Redis {
         let _ = self.child.wait();
     }
 }
+
+/// SQL statements the server has sent since it started (its `/metrics`).
+pub async fn statements(addr: SocketAddr) -> Result<u64> {
+    let text = reqwest::get(format!("http://{addr}/metrics")).await?.text().await?;
+    let line =
+        text.lines().find(|l| l.starts_with("stafett_db_queries ")).context("no stafett_db_queries in /metrics")?;
+    let value: f64 = line.rsplit(' ').next().unwrap_or_default().parse().context("stafett_db_queries")?;
+    Ok(value as u64)
+}

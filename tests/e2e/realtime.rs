@@ -261,3 +261,51 @@ async fn a_subscription_to_a_hidden_log_answers_like_one_to_a_missing_log() {
     assert_eq!(a, b);
     assert_eq!(a["errors"][0]["extensions"]["code"], "NOT_FOUND");
 }
+
+/// A professional following a log is reading it: the subscription is in the
+/// family's access log once, from the moment it starts, however many events
+/// it then receives. A family member's own subscription is not recorded.
+#[tokio::test]
+async fn a_professionals_subscription_is_recorded_once_when_it_starts() {
+    let app = TestApp::demo().await;
+    let addr = app.serve().await;
+    let reads_by_nurse = || async {
+        let r = app
+            .gql(
+                "guardian",
+                "query($id: ID!) { log(id: $id) { accessLog(first: 100) { edges { node {
+                    actorName action objectType } } } } }",
+                json!({ "id": EMMA_LOG }),
+            )
+            .await;
+        let data = r.ok();
+        data["log"]["accessLog"]["edges"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|e| e["node"]["actorName"] == "Hanne Helsesøster" && e["node"]["action"] == "READ")
+            .map(|e| e["node"]["objectType"].as_str().unwrap().to_owned())
+            .collect::<Vec<_>>()
+    };
+    assert!(reads_by_nurse().await.is_empty());
+    let mut nurse = WsClient::connect(addr, &TestApp::token("participant")).await;
+    nurse.subscribe("m", MESSAGES, json!({ "log": EMMA_LOG })).await;
+    let mut guardian = WsClient::connect(addr, &TestApp::token("guardian2")).await;
+    guardian.subscribe("m", MESSAGES, json!({ "log": EMMA_LOG })).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(reads_by_nurse().await, ["MESSAGE"], "recorded as the subscription started");
+    for i in 0..3 {
+        post(&app, "coordinator", &format!("melding {i}"), json!([])).await;
+        assert_eq!(body(&nurse.next_for("m", SECONDS).await), format!("melding {i}"));
+        assert_eq!(body(&guardian.next_for("m", SECONDS).await), format!("melding {i}"));
+    }
+    assert_eq!(reads_by_nurse().await, ["MESSAGE"], "still one entry after three events");
+    let by_family = app
+        .gql(
+            "guardian",
+            "query($id: ID!) { log(id: $id) { accessLog(first: 100) { edges { node { actorName } } } } }",
+            json!({ "id": EMMA_LOG }),
+        )
+        .await;
+    assert!(!by_family.ok().to_string().contains("Kari Nordmann"), "owners are not recorded");
+}

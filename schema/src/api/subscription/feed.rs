@@ -45,7 +45,8 @@ pub struct Feed {
     pub kinds: fn(EventKind) -> bool,
     /// whether this subscriber is an audience of this event
     pub audience: Box<dyn Fn(&StoredEvent, &LogAccess) -> bool + Send + Sync>,
-    /// recorded in the access log when a professional first receives content
+    /// recorded in the access log when a professional subscribes to one log,
+    /// or first receives content of a log through a subscription to all
     pub object: ObjectType,
 }
 
@@ -121,6 +122,18 @@ enum Flow {
 
 impl Run {
     async fn go(&mut self, mut live: broadcast::Receiver<Arc<StoredEvent>>) -> ApiResult<()> {
+        if let Scope::Log(log_id) = self.feed.scope {
+            // Decide access and record a professional's read now, as the
+            // subscription starts, rather than at its first event: when a
+            // message goes to a log thousands follow, the first event would
+            // otherwise cost each of them a relation query and an access-log
+            // insert at the same moment.
+            let Some(access) = self.readable(log_id).await? else {
+                self.lost().await;
+                return Ok(());
+            };
+            self.audit(&access).await?;
+        }
         if let Flow::Stop = self.replay().await? {
             return Ok(());
         }
@@ -247,7 +260,8 @@ impl Run {
         self.cache.get(&log_id).map(|c| (c.until - Utc::now()).to_std().unwrap_or(Duration::ZERO)).unwrap_or(RECHECK)
     }
 
-    /// A professional receiving content is a read: one entry per subscription and log.
+    /// A professional following or receiving content is a read: one entry per
+    /// subscription and log (the request's `ReadAudit` keeps it to one).
     async fn audit(&self, access: &LogAccess) -> ApiResult<()> {
         if access.roles.is_owner() {
             return Ok(());
