@@ -113,9 +113,25 @@ pub async fn run(
     while let Some(r) = connecting.next().await {
         readers.push(r?);
     }
+    // The clients have sent their subscriptions; the servers may still be
+    // starting them (checking access, recording professionals' reads). Wait
+    // until they are quiet, so the latencies below are of steady fan-out.
+    let settle = Instant::now();
+    let mut last: u64 = 0;
+    loop {
+        let mut now = 0;
+        for s in servers {
+            now += crate::server::statements(s.addr).await?;
+        }
+        if now.saturating_sub(last) < 25 || settle.elapsed() > Duration::from_secs(120) {
+            break;
+        }
+        last = now;
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+    // until every subscription is started (to the nearest half second)
     let connect_seconds = started.elapsed().as_secs_f64();
-    // Let the server register every subscription before measuring memory and posting.
-    tokio::time::sleep(Duration::from_secs(3)).await;
+    tokio::time::sleep(Duration::from_secs(1)).await;
     let rss_after: u64 = servers.iter().map(|s| s.rss_kib()).sum();
 
     let sent: Arc<Mutex<HashMap<String, Instant>>> = Arc::default();

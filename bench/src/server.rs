@@ -12,7 +12,10 @@ pub fn binary() -> Result<PathBuf> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let status = Command::new(cargo)
-        .args(["build", "--release", "--quiet", "--bin", "stafett"])
+        // The same packages as `cargo run -p stafett-bench` plus the binary:
+        // features resolve alike, so the two builds share their artifacts
+        // instead of rebuilding each other's dependencies.
+        .args(["build", "--release", "--quiet", "-p", "stafett-bench", "-p", "stafett-server", "--bin", "stafett"])
         .current_dir(&root)
         .status()
         .context("running cargo")?;

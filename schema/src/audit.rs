@@ -6,7 +6,7 @@
 //! field fails and the request is marked failed, so nothing is shown that
 //! the family could not later see was shown.
 
-use crate::db::Pool;
+use crate::context::RequestContext;
 use crate::db::access_log::{self, NewAccessLogEntry};
 use crate::db::enums::{AccessAction, ObjectType};
 use crate::error::{ApiError, ApiResult};
@@ -53,7 +53,7 @@ impl ReadAudit {
     /// Concurrent fields of the same log wait for the one entry.
     pub async fn record_read(
         &self,
-        pool: &Pool,
+        rc: &RequestContext,
         actor_id: Uuid,
         acting: Acting,
         log_id: Uuid,
@@ -75,7 +75,7 @@ impl ReadAudit {
                     action: AccessAction::Read,
                     detail: None,
                 };
-                let result = match pool.get().await {
+                let result = match rc.conn().await {
                     Ok(mut conn) => access_log::append(&mut conn, &entry).await.map_err(ApiError::from),
                     Err(e) => Err(ApiError::from(e)),
                 };

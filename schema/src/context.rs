@@ -9,6 +9,7 @@ use crate::loaders::Loaders;
 use crate::principal::Principal;
 use async_graphql::Context;
 use std::sync::Arc;
+use std::time::Duration;
 
 /// Settings of the API that operators may change.
 #[derive(Debug, Clone)]
@@ -41,16 +42,41 @@ pub struct RequestContext {
     pub config: Arc<ApiConfig>,
     pub audit: ReadAudit,
     pub loaders: Loaders,
+    /// how long to wait for a pooled connection; `None`: the pool's own
+    /// (short) timeout
+    wait: Option<Duration>,
 }
+
+/// How long a subscription waits for a pooled connection. When thousands of
+/// clients reconnect at once (after a restart, say), their subscriptions
+/// queue for the database instead of failing after the short timeout meant
+/// for HTTP requests, whose callers are waiting on a response.
+pub const SUBSCRIPTION_WAIT: Duration = Duration::from_secs(60);
 
 impl RequestContext {
     pub fn new(principal: Principal, pool: Pool, config: Arc<ApiConfig>) -> Arc<RequestContext> {
+        Self::with_wait(principal, pool, config, None)
+    }
+
+    /// The context of a websocket's subscriptions (see [`SUBSCRIPTION_WAIT`]).
+    pub fn for_subscriptions(principal: Principal, pool: Pool, config: Arc<ApiConfig>) -> Arc<RequestContext> {
+        Self::with_wait(principal, pool, config, Some(SUBSCRIPTION_WAIT))
+    }
+
+    fn with_wait(principal: Principal, pool: Pool, config: Arc<ApiConfig>, wait: Option<Duration>) -> Arc<Self> {
         let loaders = Loaders::new(&pool, principal.person_id());
-        Arc::new(RequestContext { principal, pool, config, audit: ReadAudit::default(), loaders })
+        Arc::new(RequestContext { principal, pool, config, audit: ReadAudit::default(), loaders, wait })
     }
 
     pub async fn conn(&self) -> ApiResult<PooledConn> {
-        Ok(self.pool.get().await?)
+        match self.wait {
+            None => Ok(self.pool.get().await?),
+            Some(wait) => {
+                let mut timeouts = self.pool.timeouts();
+                timeouts.wait = Some(wait);
+                Ok(self.pool.timeout_get(&timeouts).await?)
+            }
+        }
     }
 }
 

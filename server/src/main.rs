@@ -2,6 +2,12 @@ use clap::Parser;
 use stafett_server::cli::{Cli, run};
 use tracing_subscriber::EnvFilter;
 
+// glibc's malloc took about a third of the server's CPU time under the log-page
+// benchmark (perf: _int_malloc, malloc_consolidate, _int_free); GraphQL
+// execution allocates many small, short-lived values.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
     let json = std::env::var("STAFETT_LOG_FORMAT").is_ok_and(|v| v == "json");

@@ -54,7 +54,7 @@ impl LogAccess {
         if read::is_content(field) && !self.roles.is_owner() && role.is_professional() {
             let rc = rc(ctx);
             let object = if field == ReadField::AccessLog { ObjectType::AccessLog } else { ObjectType::Log };
-            rc.audit.record_read(&rc.pool, self.viewer, Acting::new(role, &self.rel), self.rel.log_id, object).await?;
+            rc.audit.record_read(rc, self.viewer, Acting::new(role, &self.rel), self.rel.log_id, object).await?;
         }
         Ok(grant)
     }

@@ -250,7 +250,7 @@ impl Connection {
             .await;
             return Ok(());
         };
-        let rc = RequestContext::new(principal, self.state.pool.clone(), self.state.api_config.clone());
+        let rc = RequestContext::for_subscriptions(principal, self.state.pool.clone(), self.state.api_config.clone());
         let mut request = async_graphql::Request::new(payload.query).data(rc);
         if let Some(name) = payload.operation_name {
             request = request.operation_name(name);

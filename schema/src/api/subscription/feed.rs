@@ -48,7 +48,12 @@ pub struct Feed {
     /// recorded in the access log when a professional subscribes to one log,
     /// or first receives content of a log through a subscription to all
     pub object: ObjectType,
+    /// what [`check_start`] found, so the feed need not look again
+    pub checked: Option<Checked>,
 }
+
+/// The subscriber's access to a one-log feed, as checked when it started.
+pub struct Checked(Arc<LogAccess>);
 
 /// Events that may change who has access to a log.
 pub fn changes_access(kind: EventKind) -> bool {
@@ -67,13 +72,13 @@ pub fn changes_access(kind: EventKind) -> bool {
 
 /// Checks that the subscriber may follow `log_id` now: NOT_FOUND when the
 /// log is hidden (as if absent), FORBIDDEN when visible without the grant.
-pub async fn check_start(rc: &RequestContext, log_id: Uuid, needs: ReadField) -> ApiResult<()> {
+pub async fn check_start(rc: &RequestContext, log_id: Uuid, needs: ReadField) -> ApiResult<Checked> {
     match access(rc, log_id).await? {
         None => Err(ApiError::NotFound("Log")),
         Some(a) if grant(&a, needs) == Grant::Denied => {
             Err(ApiError::forbidden("your role in this log does not give access to this subscription"))
         }
-        Some(_) => Ok(()),
+        Some(a) => Ok(Checked(a)),
     }
 }
 
@@ -122,6 +127,9 @@ enum Flow {
 
 impl Run {
     async fn go(&mut self, mut live: broadcast::Receiver<Arc<StoredEvent>>) -> ApiResult<()> {
+        if let (Scope::Log(log_id), Some(Checked(access))) = (self.feed.scope, self.feed.checked.take()) {
+            self.remember(log_id, Some(access));
+        }
         if let Scope::Log(log_id) = self.feed.scope {
             // Decide access and record a professional's read now, as the
             // subscription starts, rather than at its first event: when a
@@ -237,10 +245,17 @@ impl Run {
             return Ok(c.access.clone());
         }
         let found = access(&self.rc, log_id).await?;
+        Ok(self.remember(log_id, found))
+    }
+
+    /// Caches an access decision until it may change; returns the access if
+    /// it gives the feed's grant.
+    fn remember(&mut self, log_id: Uuid, found: Option<Arc<LogAccess>>) -> Option<Arc<LogAccess>> {
+        let now = Utc::now();
         let until = found.as_ref().and_then(|a| a.rel.changes_at).map_or(now + RECHECK, |t| t.min(now + RECHECK));
         let access = found.filter(|a| grant(a, self.feed.needs) != Grant::Denied);
         self.cache.insert(log_id, Cached { access: access.clone(), until });
-        Ok(access)
+        access
     }
 
     async fn ensure_access(&mut self, log_id: Uuid) -> ApiResult<Flow> {
@@ -270,13 +285,7 @@ impl Run {
         let Some(role) = role else { return Ok(()) };
         self.rc
             .audit
-            .record_read(
-                &self.rc.pool,
-                access.viewer,
-                Acting::new(role, &access.rel),
-                access.log_id(),
-                self.feed.object,
-            )
+            .record_read(&self.rc, access.viewer, Acting::new(role, &access.rel), access.log_id(), self.feed.object)
             .await
     }
 }

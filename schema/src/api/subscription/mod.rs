@@ -80,13 +80,12 @@ impl Subscription {
     ) -> Result<impl Stream<Item = ApiResult<MessageEvent>>, ApiError> {
         let (rc, hub) = context(ctx)?;
         let after = self::after(after.as_deref())?;
-        let scope = match &log_id {
+        let (scope, checked) = match &log_id {
             Some(id) => {
                 let id = ids::parse(id, "logId")?;
-                feed::check_start(&rc, id, ReadField::Messages).await?;
-                Scope::Log(id)
+                (Scope::Log(id), Some(feed::check_start(&rc, id, ReadField::Messages).await?))
             }
-            None => Scope::AllMyLogs,
+            None => (Scope::AllMyLogs, None),
         };
         let feed = Feed {
             scope,
@@ -97,6 +96,7 @@ impl Subscription {
                 p.to_all == Some(true) || p.actor_id == Some(access.viewer) || p.recipients.contains(&access.viewer)
             }),
             object: ObjectType::Message,
+            checked,
         };
         let loader_rc = rc.clone();
         Ok(feed::start(rc, hub, feed, after).filter_map(move |item| {
@@ -131,13 +131,14 @@ impl Subscription {
         let (rc, hub) = context(ctx)?;
         let after = self::after(after.as_deref())?;
         let log_id = ids::parse(&log_id, "logId")?;
-        feed::check_start(&rc, log_id, ReadField::Goals).await?;
+        let checked = feed::check_start(&rc, log_id, ReadField::Goals).await?;
         let feed = Feed {
             scope: Scope::Log(log_id),
             needs: ReadField::Goals,
             kinds: is_activity,
             audience: Box::new(|_, _| true),
             object: ObjectType::Log,
+            checked: Some(checked),
         };
         Ok(feed::start(rc, hub, feed, after).map(|item| item.map(|(event, access)| LogEvent::new(event, access))))
     }
@@ -151,6 +152,7 @@ impl Subscription {
     ) -> Result<impl Stream<Item = ApiResult<DeadlineEvent>>, ApiError> {
         let (rc, hub) = context(ctx)?;
         let after = self::after(after.as_deref())?;
+        let mut checked = None;
         let (scope, audience): (
             Scope,
             Box<dyn Fn(&crate::events::StoredEvent, &crate::api::guard::LogAccess) -> bool + Send + Sync>,
@@ -161,7 +163,7 @@ impl Subscription {
                     .as_ref()
                     .ok_or_else(|| ApiError::bad_input("scope.logId is required with kind LOG"))?;
                 let id = ids::parse(id, "scope.logId")?;
-                feed::check_start(&rc, id, ReadField::Goals).await?;
+                checked = Some(feed::check_start(&rc, id, ReadField::Goals).await?);
                 (Scope::Log(id), Box::new(|_, _| true))
             }
             DeadlineScopeKind::Mine => (
@@ -175,7 +177,8 @@ impl Subscription {
                 (Scope::AllMyLogs, Box::new(|_, access| access.roles.contains(Role::Coordinator)))
             }
         };
-        let feed = Feed { scope, needs: ReadField::Goals, kinds: is_deadline, audience, object: ObjectType::Measure };
+        let feed =
+            Feed { scope, needs: ReadField::Goals, kinds: is_deadline, audience, object: ObjectType::Measure, checked };
         Ok(feed::start(rc, hub, feed, after).map(|item| item.map(|(event, access)| DeadlineEvent::new(event, access))))
     }
 }
