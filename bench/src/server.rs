@@ -11,14 +11,17 @@ use std::time::Duration;
 pub fn binary() -> Result<PathBuf> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let status = Command::new(cargo)
-        // The same packages as `cargo run -p stafett-bench` plus the binary:
-        // features resolve alike, so the two builds share their artifacts
-        // instead of rebuilding each other's dependencies.
-        .args(["build", "--release", "--quiet", "-p", "stafett-bench", "-p", "stafett-server", "--bin", "stafett"])
-        .current_dir(&root)
-        .status()
-        .context("running cargo")?;
+    let mut build = Command::new(cargo);
+    build.args(["build", "--release", "--quiet", "-p", "stafett-server", "--bin", "stafett"]).current_dir(&root);
+    // `cargo run` gave us its CARGO_PKG_* and friends; build scripts that
+    // watch such variables would see them change and rebuild everything.
+    for (key, _) in std::env::vars_os() {
+        let key = key.to_string_lossy();
+        if key.starts_with("CARGO_") && key != "CARGO_HOME" && key != "CARGO_TARGET_DIR" {
+            build.env_remove(key.as_ref());
+        }
+    }
+    let status = build.status().context("running cargo")?;
     if !status.success() {
         bail!("building the release stafett binary failed");
     }

@@ -184,6 +184,12 @@ impl Run {
     /// Delivers the stored events after `last`, page by page.
     async fn replay(&mut self) -> ApiResult<Flow> {
         loop {
+            // Nothing is newer than what the hub has delivered, and whatever
+            // it delivers next arrives live: no need to ask PostgreSQL. (A new
+            // subscription without `after` always starts here.)
+            if self.last >= self.hub.last_seq() {
+                return Ok(Flow::Continue);
+            }
             let batch = match self.feed.scope {
                 Scope::Log(log_id) => self.hub.replay_log(self.last, log_id, PAGE).await?,
                 Scope::AllMyLogs => self.hub.replay(self.last, None, PAGE).await?,
