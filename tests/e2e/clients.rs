@@ -8,16 +8,22 @@ use std::process::Stdio;
 use std::time::Duration;
 use tokio::io::{AsyncBufReadExt, BufReader};
 
-async fn post(port: u16, body: &str) {
+/// One GraphQL request as a persona to a server process; the response body.
+async fn gql(port: u16, persona: &str, query: &str, variables: serde_json::Value) -> serde_json::Value {
     let res = reqwest::Client::new()
         .post(format!("http://127.0.0.1:{port}/graphql"))
-        .bearer_auth(TestApp::token("coordinator"))
-        .json(&json!({ "query": "mutation($i: PostMessageInput!) { postMessage(input: $i) { id } }",
-                       "variables": { "i": { "logId": EMMA_LOG, "body": body } } }))
+        .bearer_auth(TestApp::token(persona))
+        .json(&json!({ "query": query, "variables": variables }))
         .send()
         .await
         .expect("request");
     assert!(res.status().is_success());
+    res.json().await.expect("a JSON response")
+}
+
+async fn post(port: u16, body: &str) {
+    let query = "mutation($i: PostMessageInput!) { postMessage(input: $i) { id } }";
+    gql(port, "coordinator", query, json!({ "i": { "logId": EMMA_LOG, "body": body } })).await;
 }
 
 /// `live-messages` prints messages as they arrive and, when the server goes
@@ -97,14 +103,8 @@ async fn role_views_shows_field_level_authorization() {
     let server = ServerProcess::start_on("demo", free_port(), &db.url, None, &[]).await;
     let url = format!("http://{}", server.addr);
     // A professional has looked, so the family's access log has an entry.
-    let read = reqwest::Client::new()
-        .post(format!("{url}/graphql"))
-        .bearer_auth(TestApp::token("coordinator"))
-        .json(&json!({ "query": "query($id: ID!) { log(id: $id) { presentation } }", "variables": { "id": EMMA_LOG } }))
-        .send()
-        .await
-        .unwrap();
-    assert!(read.status().is_success());
+    let query = "query($id: ID!) { log(id: $id) { presentation } }";
+    gql(server.addr.port(), "coordinator", query, json!({ "id": EMMA_LOG })).await;
     let out =
         node("client-examples", &["role-views/index.mjs", "--url", &url, "--json"], Duration::from_secs(60)).await;
     let views: serde_json::Value = serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out}"));
@@ -162,22 +162,13 @@ async fn deadline_dashboard_follows_a_moved_deadline() {
     tokio::time::sleep(Duration::from_millis(300)).await;
 
     // The coordinator moves the first deadline of Emma's log.
-    let http = reqwest::Client::new();
-    let gql = |query: &'static str, variables: serde_json::Value| {
-        http.post(format!("http://127.0.0.1:{port}/graphql"))
-            .bearer_auth(TestApp::token("coordinator"))
-            .json(&json!({ "query": query, "variables": variables }))
-            .send()
-    };
-    let page: serde_json::Value = gql(
+    let page = gql(
+        port,
+        "coordinator",
         "query($id: ID!) { log(id: $id) { goals { measures { id deadline status } } } }",
         json!({ "id": EMMA_LOG }),
     )
-    .await
-    .unwrap()
-    .json()
-    .await
-    .unwrap();
+    .await;
     let measure = page["data"]["log"]["goals"]
         .as_array()
         .unwrap()
@@ -186,15 +177,13 @@ async fn deadline_dashboard_follows_a_moved_deadline() {
         .find(|m| m["deadline"].is_string() && m["status"] != "DONE" && m["status"] != "CANCELLED")
         .expect("an open measure with a deadline")["id"]
         .clone();
-    let moved: serde_json::Value = gql(
+    let moved = gql(
+        port,
+        "coordinator",
         "mutation($id: ID!) { updateMeasure(measureId: $id, input: { deadline: \"2031-01-15\" }) { deadline } }",
         json!({ "id": measure }),
     )
-    .await
-    .unwrap()
-    .json()
-    .await
-    .unwrap();
+    .await;
     assert_eq!(moved["data"]["updateMeasure"]["deadline"], "2031-01-15", "{moved}");
 
     let out = tokio::time::timeout(Duration::from_secs(20), dashboard.wait_with_output()).await.unwrap().unwrap();
