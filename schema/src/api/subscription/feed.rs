@@ -127,10 +127,10 @@ enum Flow {
 
 impl Run {
     async fn go(&mut self, mut live: broadcast::Receiver<Arc<StoredEvent>>) -> ApiResult<()> {
-        if let (Scope::Log(log_id), Some(Checked(access))) = (self.feed.scope, self.feed.checked.take()) {
-            self.remember(log_id, Some(access));
-        }
         if let Scope::Log(log_id) = self.feed.scope {
+            if let Some(Checked(access)) = self.feed.checked.take() {
+                self.remember(log_id, Some(access));
+            }
             // Decide access and record a professional's read now, as the
             // subscription starts, rather than at its first event: when a
             // message goes to a log thousands follow, the first event would
