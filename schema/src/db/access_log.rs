@@ -1,6 +1,7 @@
 //! The access log (tilgangslogg): append-only in the database.
 
 use super::enums::{AccessAction, ActorRole, ObjectType};
+use super::prepared::prepared;
 use super::schema::access_log;
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
@@ -48,7 +49,7 @@ pub async fn pages(
     limit: i64,
 ) -> QueryResult<Vec<AccessLogEntry>> {
     use diesel::sql_types::{Array, BigInt, Nullable, Uuid as SqlUuid};
-    diesel::sql_query(
+    prepared(
         "SELECT a.* FROM unnest($1::uuid[]) AS k(log_id)
          CROSS JOIN LATERAL (
              SELECT * FROM access_log a

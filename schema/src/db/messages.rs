@@ -1,6 +1,7 @@
 //! Messages, their recipients and read receipts.
 
 use super::enums::MessageKind;
+use super::prepared::prepared;
 use super::schema::{message, message_read, message_recipient};
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
@@ -36,7 +37,7 @@ pub async fn pages(
     before: Option<MessageKey>,
     limit: i64,
 ) -> QueryResult<Vec<Message>> {
-    diesel::sql_query(
+    prepared(
         "SELECT m.* FROM unnest($1::uuid[]) AS k(log_id)
          CROSS JOIN LATERAL (
              SELECT * FROM message m

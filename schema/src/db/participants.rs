@@ -65,9 +65,12 @@ pub async fn active_of(conn: &mut AsyncPgConnection, log_ids: &[Uuid]) -> QueryR
         .inner_join(person::table.on(person::id.eq(participant::staff_id)))
         .inner_join(unit::table.on(unit::id.eq(participant::unit_id)))
         .left_join(
+            // The log_id term lets PostgreSQL use the one-current-term-per-log
+            // index; on participant_id alone it scanned every term.
             current_term.on(current_term
-                .field(coordinator_term::participant_id)
-                .eq(participant::id)
+                .field(coordinator_term::log_id)
+                .eq(participant::log_id)
+                .and(current_term.field(coordinator_term::participant_id).eq(participant::id))
                 .and(current_term.field(coordinator_term::ended_at).is_null())),
         )
         .filter(participant::log_id.eq_any(log_ids))
@@ -91,9 +94,12 @@ pub async fn by_ids(conn: &mut AsyncPgConnection, ids: &[Uuid]) -> QueryResult<V
         .inner_join(person::table.on(person::id.eq(participant::staff_id)))
         .inner_join(unit::table.on(unit::id.eq(participant::unit_id)))
         .left_join(
+            // The log_id term lets PostgreSQL use the one-current-term-per-log
+            // index; on participant_id alone it scanned every term.
             current_term.on(current_term
-                .field(coordinator_term::participant_id)
-                .eq(participant::id)
+                .field(coordinator_term::log_id)
+                .eq(participant::log_id)
+                .and(current_term.field(coordinator_term::participant_id).eq(participant::id))
                 .and(current_term.field(coordinator_term::ended_at).is_null())),
         )
         .filter(participant::id.eq_any(ids))

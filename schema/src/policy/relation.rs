@@ -5,6 +5,7 @@
 
 use super::ReadField;
 use crate::db::enums::LogStatus;
+use crate::db::prepared::prepared;
 use crate::error::ApiResult;
 use chrono::{DateTime, Utc};
 use diesel::QueryableByName;
@@ -126,7 +127,7 @@ const CANDIDATES: &str = "
 /// not exist are simply absent; the caller treats absent and outsider alike.
 pub async fn load(conn: &mut AsyncPgConnection, person_id: Uuid, log_ids: &[Uuid]) -> ApiResult<Vec<LogRelation>> {
     let sql = format!("SELECT {RELATION_COLUMNS} {RELATION_FROM} WHERE l.id = ANY($2)");
-    Ok(diesel::sql_query(sql).bind::<SqlUuid, _>(person_id).bind::<Array<SqlUuid>, _>(log_ids).load(conn).await?)
+    Ok(prepared(sql).bind::<SqlUuid, _>(person_id).bind::<Array<SqlUuid>, _>(log_ids).load(conn).await?)
 }
 
 /// Same as [`load`] for one log, taking a lock on the log row first so that a
@@ -141,7 +142,7 @@ pub async fn load_locked(
     // One statement: the lock is taken on the log row as the facts are read.
     let lock = if exclusive { "FOR NO KEY UPDATE OF l" } else { "FOR SHARE OF l" };
     let sql = format!("SELECT {RELATION_COLUMNS} {RELATION_FROM} WHERE l.id = $2 {lock}");
-    Ok(diesel::sql_query(sql)
+    Ok(prepared(sql)
         .bind::<SqlUuid, _>(person_id)
         .bind::<SqlUuid, _>(log_id)
         .load::<LogRelation>(conn)
@@ -170,7 +171,7 @@ pub async fn visible_page(
           ORDER BY created_at DESC, log_id DESC
           LIMIT $5"
     );
-    let rows: Vec<VisibleRow> = diesel::sql_query(sql)
+    let rows: Vec<VisibleRow> = prepared(sql)
         .bind::<SqlUuid, _>(person_id)
         .bind::<Nullable<Text>, _>(status.map(LogStatus::as_str))
         .bind::<Nullable<Timestamptz>, _>(after.map(|a| a.0))
@@ -199,8 +200,7 @@ pub async fn visible_in_sql(conn: &mut AsyncPgConnection, person_id: Uuid, log_i
         "WITH rel AS (SELECT {RELATION_COLUMNS} {RELATION_FROM} WHERE l.id = $2)
          SELECT coalesce((SELECT {VISIBLE} FROM rel), false) AS visible"
     );
-    let row: Row =
-        diesel::sql_query(sql).bind::<SqlUuid, _>(person_id).bind::<SqlUuid, _>(log_id).get_result(conn).await?;
+    let row: Row = prepared(sql).bind::<SqlUuid, _>(person_id).bind::<SqlUuid, _>(log_id).get_result(conn).await?;
     Ok(row.visible)
 }
 
@@ -304,7 +304,7 @@ pub async fn load_for_object(
     object: ObjectRef,
 ) -> ApiResult<Option<LogRelation>> {
     let sql = format!("SELECT {RELATION_COLUMNS} {RELATION_FROM} WHERE l.id = ({})", object.log_id_sql());
-    Ok(diesel::sql_query(sql)
+    Ok(prepared(sql)
         .bind::<SqlUuid, _>(person_id)
         .bind::<SqlUuid, _>(object.id())
         .load::<LogRelation>(conn)
