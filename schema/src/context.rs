@@ -2,7 +2,7 @@
 //! its access-log reads. The transport builds one per request (or per
 //! websocket connection) and inserts it as `Arc<RequestContext>`.
 
-use crate::audit::ReadAudit;
+use crate::audit::{ReadAudit, ReadLogWriter};
 use crate::db::{Pool, PooledConn};
 use crate::error::ApiResult;
 use crate::loaders::Loaders;
@@ -23,6 +23,8 @@ pub struct ApiConfig {
     /// signalled after every commit, so the relay sequences new events
     /// without waiting for PostgreSQL's notification
     pub outbox_written: Arc<tokio::sync::Notify>,
+    /// stores professionals' read entries in batches
+    pub read_log: Arc<ReadLogWriter>,
 }
 
 impl Default for ApiConfig {
@@ -32,6 +34,7 @@ impl Default for ApiConfig {
             max_page_size: 100,
             due_soon_days: 7,
             outbox_written: Arc::new(tokio::sync::Notify::new()),
+            read_log: Arc::default(),
         }
     }
 }
@@ -68,15 +71,13 @@ impl RequestContext {
         Arc::new(RequestContext { principal, pool, config, audit: ReadAudit::default(), loaders, wait })
     }
 
+    /// How long this request waits for a pooled connection (`None`: the pool's own timeout).
+    pub fn pool_wait(&self) -> Option<Duration> {
+        self.wait
+    }
+
     pub async fn conn(&self) -> ApiResult<PooledConn> {
-        match self.wait {
-            None => Ok(self.pool.get().await?),
-            Some(wait) => {
-                let mut timeouts = self.pool.timeouts();
-                timeouts.wait = Some(wait);
-                Ok(self.pool.timeout_get(&timeouts).await?)
-            }
-        }
+        Ok(crate::db::conn_within(&self.pool, self.wait).await?)
     }
 }
 

@@ -170,6 +170,38 @@ async fn a_read_fails_when_its_access_log_entry_cannot_be_stored() {
     app.gql("guardian", PAGE, json!({ "id": EMMA_LOG })).await.ok();
 }
 
+/// Concurrent reads share a batch of entries; an entry the database refuses
+/// fails its own request and no other.
+#[tokio::test]
+async fn a_refused_read_entry_fails_only_its_own_request() {
+    let app = TestApp::demo().await;
+    let count = "SELECT count(*) AS n FROM access_log WHERE action = 'READ' AND actor_role = 'PARTICIPANT'";
+    let before = app.count(count).await;
+    let mut conn = app.conn().await;
+    conn.batch_execute(
+        "CREATE FUNCTION fail_coordinator_reads() RETURNS trigger LANGUAGE plpgsql AS $$
+         BEGIN IF NEW.actor_role = 'COORDINATOR' THEN RAISE EXCEPTION 'simulated fault'; END IF; RETURN NEW; END $$;
+         CREATE TRIGGER fail_coordinator_reads BEFORE INSERT ON access_log
+             FOR EACH ROW EXECUTE FUNCTION fail_coordinator_reads();",
+    )
+    .await
+    .expect("install fault");
+    let reads = (0..24).map(|i| {
+        let persona = if i % 2 == 0 { "coordinator" } else { "participant" };
+        let app = &app;
+        async move { (persona, app.gql(persona, PAGE, json!({ "id": EMMA_LOG })).await) }
+    });
+    for (persona, r) in futures_util::future::join_all(reads).await {
+        if persona == "coordinator" {
+            assert_eq!(r.codes(), vec!["INTERNAL"], "{:#}", r.body);
+            assert!(r.data().is_null());
+        } else {
+            r.ok();
+        }
+    }
+    assert_eq!(app.count(count).await, before + 12, "each participant read is recorded once");
+}
+
 #[tokio::test]
 async fn a_write_fails_and_changes_nothing_when_its_entry_cannot_be_stored() {
     let app = TestApp::demo().await;

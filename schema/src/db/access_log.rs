@@ -40,6 +40,11 @@ pub async fn append(conn: &mut AsyncPgConnection, entry: &NewAccessLogEntry<'_>)
     diesel::insert_into(access_log::table).values(entry).execute(conn).await.map(drop)
 }
 
+/// Appends `entries` in one statement: all or none.
+pub async fn append_all(conn: &mut AsyncPgConnection, entries: &[NewAccessLogEntry<'_>]) -> QueryResult<()> {
+    diesel::insert_into(access_log::table).values(entries).execute(conn).await.map(drop)
+}
+
 /// A page of each log's access log, newest first, before entry id `before`.
 /// One statement for any number of logs.
 pub async fn pages(

@@ -22,6 +22,18 @@ use diesel_async::AsyncPgConnection;
 pub type Pool = diesel_async::pooled_connection::deadpool::Pool<AsyncPgConnection>;
 pub type PooledConn = diesel_async::pooled_connection::deadpool::Object<AsyncPgConnection>;
 
+/// A pooled connection, waiting up to `wait` for one (`None`: the pool's own timeout).
+pub async fn conn_within(
+    pool: &Pool,
+    wait: Option<std::time::Duration>,
+) -> Result<PooledConn, diesel_async::pooled_connection::deadpool::PoolError> {
+    let mut timeouts = pool.timeouts();
+    if wait.is_some() {
+        timeouts.wait = wait;
+    }
+    pool.timeout_get(&timeouts).await
+}
+
 /// Groups rows by a key, keeping their order: the shape every list loader returns.
 pub fn group_by<K, R>(rows: Vec<R>, key: impl Fn(&R) -> K) -> std::collections::HashMap<K, Vec<R>>
 where

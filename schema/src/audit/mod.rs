@@ -4,7 +4,11 @@
 //! content by professionals are recorded once per request and log, before
 //! the first content field is returned: if the entry cannot be stored, the
 //! field fails and the request is marked failed, so nothing is shown that
-//! the family could not later see was shown.
+//! the family could not later see was shown. Read entries of concurrent
+//! requests share a statement and a commit ([`reads`]).
+
+mod reads;
+pub use reads::ReadLogWriter;
 
 use crate::context::RequestContext;
 use crate::db::access_log::{self, NewAccessLogEntry};
@@ -75,11 +79,7 @@ impl ReadAudit {
                     action: AccessAction::Read,
                     detail: None,
                 };
-                let result = match rc.conn().await {
-                    Ok(mut conn) => access_log::append(&mut conn, &entry).await.map_err(ApiError::from),
-                    Err(e) => Err(ApiError::from(e)),
-                };
-                result.is_ok()
+                rc.config.read_log.store(&rc.pool, rc.pool_wait(), entry).await.is_ok()
             })
             .await;
         if stored {
