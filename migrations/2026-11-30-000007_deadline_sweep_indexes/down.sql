@@ -1,0 +1,2 @@
+DROP INDEX measure_due_soon_unannounced_idx;
+DROP INDEX measure_overdue_unannounced_idx;
