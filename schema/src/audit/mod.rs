@@ -32,7 +32,19 @@ pub async fn record_write(
     object_id: Option<Uuid>,
     action: AccessAction,
 ) -> ApiResult<()> {
-    let entry = NewAccessLogEntry {
+    let entry = entry(actor_id, acting, log_id, object_type, object_id, action);
+    access_log::append(conn, &entry).await.map_err(ApiError::from)
+}
+
+fn entry(
+    actor_id: Uuid,
+    acting: Acting,
+    log_id: Uuid,
+    object_type: ObjectType,
+    object_id: Option<Uuid>,
+    action: AccessAction,
+) -> NewAccessLogEntry<'static> {
+    NewAccessLogEntry {
         actor_id,
         actor_role: acting.role,
         actor_unit_id: acting.unit_id,
@@ -41,8 +53,7 @@ pub async fn record_write(
         object_id,
         action,
         detail: None,
-    };
-    access_log::append(conn, &entry).await.map_err(ApiError::from)
+    }
 }
 
 /// One request's read entries, at most one per log.
@@ -69,16 +80,7 @@ impl ReadAudit {
         };
         let stored = *cell
             .get_or_init(|| async {
-                let entry = NewAccessLogEntry {
-                    actor_id,
-                    actor_role: acting.role,
-                    actor_unit_id: acting.unit_id,
-                    log_id,
-                    object_type,
-                    object_id: Some(log_id),
-                    action: AccessAction::Read,
-                    detail: None,
-                };
+                let entry = entry(actor_id, acting, log_id, object_type, Some(log_id), AccessAction::Read);
                 rc.config.read_log.store(&rc.pool, rc.pool_wait(), entry).await.is_ok()
             })
             .await;
