@@ -13,7 +13,7 @@ pub fn check(request: &mut Request, limits: &DocumentLimits) -> Result<(), Serve
     if let Err(message) = nesting(&request.query, MAX_NESTING) {
         return Err(coded(ServerError::new(message, None)));
     }
-    let doc = request.parsed_query().map_err(|e| coded(e))?;
+    let doc = request.parsed_query().map_err(coded)?;
     let mut tally = Tally::default();
     for (_, op) in doc.operations.iter() {
         if let Err(message) = limits.walk(doc, &op.node.selection_set.node, &mut tally, &mut Vec::new()) {

@@ -155,7 +155,7 @@ impl Hub {
     /// Sequenced events after `after` (and through `through`), oldest first.
     pub async fn replay(&self, after: i64, through: Option<i64>, limit: i64) -> ApiResult<Vec<StoredEvent>> {
         let mut conn = self.pool.get().await?;
-        let rows: Vec<(Option<i64>, Uuid, EventKind, serde_json::Value, DateTime<Utc>)> = event::table
+        let rows: Vec<EventRow> = event::table
             .filter(event::seq.gt(after))
             .filter(event::seq.le(through.unwrap_or(i64::MAX)))
             .order(event::seq)
@@ -171,7 +171,7 @@ impl Hub {
     /// Sequenced events of one log after `after`, oldest first.
     pub async fn replay_log(&self, after: i64, log_id: Uuid, limit: i64) -> ApiResult<Vec<StoredEvent>> {
         let mut conn = self.pool.get().await?;
-        let rows: Vec<(Option<i64>, Uuid, EventKind, serde_json::Value, DateTime<Utc>)> = event::table
+        let rows: Vec<EventRow> = event::table
             .filter(event::log_id.eq(log_id))
             .filter(event::seq.gt(after))
             .order(event::seq)
@@ -183,9 +183,10 @@ impl Hub {
     }
 }
 
-fn to_event(
-    (seq, log_id, kind, payload, created_at): (Option<i64>, Uuid, EventKind, serde_json::Value, DateTime<Utc>),
-) -> ApiResult<StoredEvent> {
+/// An event row as replay selects it.
+type EventRow = (Option<i64>, Uuid, EventKind, serde_json::Value, DateTime<Utc>);
+
+fn to_event((seq, log_id, kind, payload, created_at): EventRow) -> ApiResult<StoredEvent> {
     Ok(StoredEvent {
         seq: seq.ok_or_else(|| ApiError::internal("replayed an unsequenced event"))?,
         log_id,

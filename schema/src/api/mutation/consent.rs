@@ -109,7 +109,7 @@ impl ConsentMutations {
                     ConsentScope::Unit => withdraw_unit_consent(conn, &w, &consent).await?,
                 }
                 w.audit(conn, acting, ObjectType::Consent, consent.id, AccessAction::Update).await?;
-                Ok(consents::by_id(conn, consent_id).await?.ok_or(ApiError::NotFound("Consent"))?)
+                consents::by_id(conn, consent_id).await?.ok_or(ApiError::NotFound("Consent"))
             }
             .scope_boxed()
         })

@@ -127,7 +127,7 @@ impl MeetingMutations {
                     EventPayload { snapshot_id: Some(snapshot), ..Default::default() },
                 )
                 .await?;
-                Ok(meetings::by_id(conn, meeting_id).await?.ok_or(ApiError::NotFound("Meeting"))?)
+                meetings::by_id(conn, meeting_id).await?.ok_or(ApiError::NotFound("Meeting"))
             }
             .scope_boxed()
         })

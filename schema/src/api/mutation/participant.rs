@@ -223,7 +223,7 @@ impl ParticipantMutations {
                     EventPayload { handover_id: Some(h.id), ..Default::default() },
                 )
                 .await?;
-                Ok(participants::handover_by_id(conn, h.id).await?.ok_or(ApiError::NotFound("Handover"))?)
+                participants::handover_by_id(conn, h.id).await?.ok_or(ApiError::NotFound("Handover"))
             }
             .scope_boxed()
         })

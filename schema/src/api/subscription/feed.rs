@@ -37,6 +37,9 @@ pub enum Scope {
 }
 
 /// What a subscription listens to.
+/// Whether a subscriber is an audience of an event, given their access to its log.
+pub type Audience = Box<dyn Fn(&StoredEvent, &LogAccess) -> bool + Send + Sync>;
+
 pub struct Feed {
     pub scope: Scope,
     /// the grant the subscriber needs in a log to receive its events
@@ -44,7 +47,7 @@ pub struct Feed {
     /// the event kinds delivered
     pub kinds: fn(EventKind) -> bool,
     /// whether this subscriber is an audience of this event
-    pub audience: Box<dyn Fn(&StoredEvent, &LogAccess) -> bool + Send + Sync>,
+    pub audience: Audience,
     /// recorded in the access log when a professional subscribes to one log,
     /// or first receives content of a log through a subscription to all
     pub object: ObjectType,

@@ -153,10 +153,7 @@ impl Subscription {
         let (rc, hub) = context(ctx)?;
         let after = self::after(after.as_deref())?;
         let mut checked = None;
-        let (scope, audience): (
-            Scope,
-            Box<dyn Fn(&crate::events::StoredEvent, &crate::api::guard::LogAccess) -> bool + Send + Sync>,
-        ) = match scope.kind {
+        let (scope, audience): (Scope, feed::Audience) = match scope.kind {
             DeadlineScopeKind::Log => {
                 let id = scope
                     .log_id
