@@ -13,6 +13,7 @@ mod bad_input;
 mod browser;
 mod clients;
 mod consent_edges;
+mod deadlines;
 mod faults;
 mod fuzz;
 mod instances;

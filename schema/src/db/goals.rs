@@ -150,27 +150,32 @@ pub async fn comments_of_goals(conn: &mut AsyncPgConnection, ids: &[Uuid]) -> Qu
 /// Open measures with a deadline on or before `until` (all when `None`) that
 /// `person` is responsible for or coordinates, soonest first. The caller
 /// still filters by the policy: a lapsed log's deadlines are not shown.
+///
+/// Both conditions are index lookups PostgreSQL can OR together (the logs
+/// coordinated are an array, not a sub-select), and the CTE keeps the
+/// planner from walking every open deadline in order and testing each, as
+/// it chose to for the LIMIT: 12–17 s at 100,000 logs, now 40–100 ms for the
+/// bench's busiest people.
 pub async fn open_deadlines_for(
     conn: &mut AsyncPgConnection,
     person: Uuid,
     until: Option<NaiveDate>,
     limit: i64,
 ) -> QueryResult<Vec<Measure>> {
-    use super::schema::coordinator_term;
-    let coordinated = coordinator_term::table
-        .filter(coordinator_term::log_id.eq(measure::log_id))
-        .filter(coordinator_term::staff_id.eq(person))
-        .filter(coordinator_term::ended_at.is_null());
-    let mut q = measure::table
-        .filter(measure::status.eq_any([MeasureStatus::Planned, MeasureStatus::InProgress]))
-        .filter(measure::deadline.is_not_null())
-        .filter(measure::responsible_id.eq(person).or(diesel::dsl::exists(coordinated)))
-        .order((measure::deadline, measure::id))
-        .limit(limit)
-        .select(Measure::as_select())
-        .into_boxed();
-    if let Some(until) = until {
-        q = q.filter(measure::deadline.le(until));
-    }
-    q.load(conn).await
+    use diesel::sql_types::{BigInt, Date, Nullable, Uuid as SqlUuid};
+    super::prepared::prepared(
+        "WITH mine AS MATERIALIZED (
+             SELECT m.* FROM measure m
+              WHERE m.status IN ('PLANNED', 'IN_PROGRESS') AND m.deadline IS NOT NULL
+                AND ($2::date IS NULL OR m.deadline <= $2)
+                AND (m.responsible_id = $1
+                     OR m.log_id = ANY (ARRAY(SELECT ct.log_id FROM coordinator_term ct
+                                               WHERE ct.staff_id = $1 AND ct.ended_at IS NULL))))
+         SELECT * FROM mine ORDER BY deadline, id LIMIT $3",
+    )
+    .bind::<SqlUuid, _>(person)
+    .bind::<Nullable<Date>, _>(until)
+    .bind::<BigInt, _>(limit)
+    .load(conn)
+    .await
 }

@@ -1,0 +1,1 @@
+DROP INDEX measure_log_open_idx;
