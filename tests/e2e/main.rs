@@ -19,6 +19,7 @@ mod fuzz;
 mod instances;
 mod lifecycle;
 mod limits;
+mod listing;
 mod ops;
 mod protocol;
 mod realtime;
