@@ -50,8 +50,9 @@ pub async fn generate(server_url: &str, database: &str, logs: usize) -> Result<(
     let create = indexes.iter().map(|(_, def)| format!("{def};")).collect::<String>();
     let mut steps = vec![("drop secondary indexes", drop)];
     steps.extend(statements(logs));
-    steps
-        .insert(steps.len() - 1, ("rebuild secondary indexes", format!("SET maintenance_work_mem = '512MB';{create}")));
+    steps.push(("rebuild secondary indexes", format!("SET maintenance_work_mem = '512MB';{create}")));
+    // VACUUM refuses a transaction block, so it is a statement of its own.
+    steps.push(("analyze", "VACUUM ANALYZE".into()));
     for (what, sql) in steps {
         let t = Instant::now();
         conn.batch_execute(&sql).await.map_err(|e| anyhow::anyhow!("{what}: {e}"))?;
@@ -207,8 +208,6 @@ fn statements(n: usize) -> Vec<(&'static str, String)> {
             ),
         ),
         ("triggers back on", "SET session_replication_role = DEFAULT".into()),
-        // VACUUM refuses a transaction block, so it is a statement of its own.
-        ("analyze", "VACUUM ANALYZE".into()),
     ]
 }
 

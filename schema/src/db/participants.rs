@@ -59,8 +59,10 @@ pub struct Handover {
 
 diesel::alias!(coordinator_term as current_term: CurrentTerm);
 
-/// Active participants of the logs (joined with person and unit), oldest first.
-pub async fn active_of(conn: &mut AsyncPgConnection, log_ids: &[Uuid]) -> QueryResult<Vec<ParticipantView>> {
+/// Participants with their person, unit and current coordinator term: the
+/// rows both `ParticipantView` queries read.
+#[diesel::dsl::auto_type]
+fn with_names() -> _ {
     participant::table
         .inner_join(person::table.on(person::id.eq(participant::staff_id)))
         .inner_join(unit::table.on(unit::id.eq(participant::unit_id)))
@@ -73,6 +75,11 @@ pub async fn active_of(conn: &mut AsyncPgConnection, log_ids: &[Uuid]) -> QueryR
                 .and(current_term.field(coordinator_term::participant_id).eq(participant::id))
                 .and(current_term.field(coordinator_term::ended_at).is_null())),
         )
+}
+
+/// Active participants of the logs (joined with person and unit), oldest first.
+pub async fn active_of(conn: &mut AsyncPgConnection, log_ids: &[Uuid]) -> QueryResult<Vec<ParticipantView>> {
+    with_names()
         .filter(participant::log_id.eq_any(log_ids))
         .filter(participant::left_at.is_null())
         .order((participant::log_id, participant::joined_at, participant::id))
@@ -90,18 +97,7 @@ pub async fn active_of(conn: &mut AsyncPgConnection, log_ids: &[Uuid]) -> QueryR
 
 /// The participant rows (any, even those who left) with these ids, with names.
 pub async fn by_ids(conn: &mut AsyncPgConnection, ids: &[Uuid]) -> QueryResult<Vec<ParticipantView>> {
-    participant::table
-        .inner_join(person::table.on(person::id.eq(participant::staff_id)))
-        .inner_join(unit::table.on(unit::id.eq(participant::unit_id)))
-        .left_join(
-            // The log_id term lets PostgreSQL use the one-current-term-per-log
-            // index; on participant_id alone it scanned every term.
-            current_term.on(current_term
-                .field(coordinator_term::log_id)
-                .eq(participant::log_id)
-                .and(current_term.field(coordinator_term::participant_id).eq(participant::id))
-                .and(current_term.field(coordinator_term::ended_at).is_null())),
-        )
+    with_names()
         .filter(participant::id.eq_any(ids))
         .select((
             Participant::as_select(),

@@ -36,10 +36,10 @@ pub enum Scope {
     AllMyLogs,
 }
 
-/// What a subscription listens to.
 /// Whether a subscriber is an audience of an event, given their access to its log.
 pub type Audience = Box<dyn Fn(&StoredEvent, &LogAccess) -> bool + Send + Sync>;
 
+/// What a subscription listens to.
 pub struct Feed {
     pub scope: Scope,
     /// the grant the subscriber needs in a log to receive its events
