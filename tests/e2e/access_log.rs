@@ -4,8 +4,8 @@
 
 use diesel_async::SimpleAsyncConnection;
 use serde_json::{Value, json};
-use stafett_tests::TestApp;
 use stafett_tests::ids::{EMMA_LOG, HEALTH_STATION, SCHOOL};
+use stafett_tests::{Fixture, TestApp};
 
 const PAGE: &str = "query($id: ID!) { log(id: $id) {
     id status presentation childVoice child { name birthDate }
@@ -231,4 +231,49 @@ async fn break_access_log(app: &TestApp) {
     )
     .await
     .expect("install fault");
+}
+
+/// `postMessage` sends its inserts (message and recipients, access-log entry,
+/// outbox event) down one connection without waiting for each: a fault in any
+/// of them still fails the write whole, and the connection it ran on keeps
+/// serving (a pool of one connection, so the next write reuses it).
+#[tokio::test]
+async fn a_pipelined_write_changes_nothing_when_any_of_its_statements_fails() {
+    let app = TestApp::with(Fixture::Demo, |c| c.database.pool_size = 1).await;
+    let participants = app
+        .gql("coordinator", "query($l: ID!) { log(id: $l) { participants { id } } }", json!({ "l": EMMA_LOG }))
+        .await;
+    let to: Vec<Value> =
+        participants.ok()["log"]["participants"].as_array().unwrap().iter().map(|p| p["id"].clone()).collect();
+    let post =
+        "mutation($l: ID!, $to: [ID!]!) { postMessage(input: { logId: $l, body: \"Hei\", recipientIds: $to }) { id } }";
+    let counts = || async {
+        let mut n = Vec::new();
+        for table in ["message", "message_recipient", "access_log", "event"] {
+            n.push(app.count(&format!("SELECT count(*) AS n FROM {table}")).await);
+        }
+        n
+    };
+    for table in ["message", "message_recipient", "access_log", "event"] {
+        let before = counts().await;
+        let mut conn = app.conn().await;
+        conn.batch_execute(&format!(
+            "CREATE FUNCTION fail_{table}() RETURNS trigger LANGUAGE plpgsql AS $$
+             BEGIN RAISE EXCEPTION 'simulated {table} fault'; END $$;
+             CREATE TRIGGER fail_{table} BEFORE INSERT ON {table} FOR EACH ROW EXECUTE FUNCTION fail_{table}();"
+        ))
+        .await
+        .expect("install fault");
+        app.gql("coordinator", post, json!({ "l": EMMA_LOG, "to": to })).await.err("INTERNAL");
+        assert_eq!(counts().await, before, "a fault in {table} leaves nothing behind");
+        conn.batch_execute(&format!("DROP TRIGGER fail_{table} ON {table}")).await.expect("remove fault");
+        app.gql("coordinator", post, json!({ "l": EMMA_LOG, "to": to })).await.ok();
+        let after = counts().await;
+        assert_eq!(
+            (after[0], after[2], after[3]),
+            (before[0] + 1, before[2] + 1, before[3] + 1),
+            "after the {table} fault"
+        );
+        assert!(after[1] > before[1], "recipients stored after the {table} fault");
+    }
 }

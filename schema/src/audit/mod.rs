@@ -24,7 +24,7 @@ use uuid::Uuid;
 
 /// Records a write in the caller's transaction.
 pub async fn record_write(
-    conn: &mut AsyncPgConnection,
+    conn: &AsyncPgConnection,
     actor_id: Uuid,
     acting: Acting,
     log_id: Uuid,

@@ -36,8 +36,9 @@ pub struct NewAccessLogEntry<'a> {
     pub detail: Option<&'a str>,
 }
 
-pub async fn append(conn: &mut AsyncPgConnection, entry: &NewAccessLogEntry<'_>) -> QueryResult<()> {
-    diesel::insert_into(access_log::table).values(entry).execute(conn).await.map(drop)
+/// Takes a shared connection so a write can pipeline it with its other statements.
+pub async fn append(mut conn: &AsyncPgConnection, entry: &NewAccessLogEntry<'_>) -> QueryResult<()> {
+    diesel::insert_into(access_log::table).values(entry).execute(&mut conn).await.map(drop)
 }
 
 /// Appends `entries` in one statement: all or none.

@@ -19,15 +19,16 @@ pub struct Event {
     pub created_at: DateTime<Utc>,
 }
 
+/// Takes a shared connection so a write can pipeline it with its other statements.
 pub async fn append(
-    conn: &mut AsyncPgConnection,
+    mut conn: &AsyncPgConnection,
     log_id: Uuid,
     kind: EventKind,
     payload: serde_json::Value,
 ) -> QueryResult<()> {
     diesel::insert_into(event::table)
         .values((event::log_id.eq(log_id), event::kind.eq(kind), event::payload.eq(payload)))
-        .execute(conn)
+        .execute(&mut conn)
         .await
         .map(drop)
 }

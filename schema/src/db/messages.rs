@@ -95,14 +95,16 @@ pub async fn reads_of(
         .await
 }
 
-pub async fn insert(conn: &mut AsyncPgConnection, m: &Message, recipients: &[Uuid]) -> QueryResult<()> {
-    diesel::insert_into(message::table).values(m).execute(conn).await?;
+/// Takes a shared connection so a write can pipeline it with its other
+/// statements; the recipients follow the message they refer to.
+pub async fn insert(mut conn: &AsyncPgConnection, m: &Message, recipients: &[Uuid]) -> QueryResult<()> {
+    diesel::insert_into(message::table).values(m).execute(&mut conn).await?;
     if !recipients.is_empty() {
         let rows: Vec<_> = recipients
             .iter()
             .map(|p| (message_recipient::message_id.eq(m.id), message_recipient::person_id.eq(*p)))
             .collect();
-        diesel::insert_into(message_recipient::table).values(rows).on_conflict_do_nothing().execute(conn).await?;
+        diesel::insert_into(message_recipient::table).values(rows).on_conflict_do_nothing().execute(&mut conn).await?;
     }
     Ok(())
 }

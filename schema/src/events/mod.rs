@@ -72,7 +72,7 @@ pub struct EventPayload {
 }
 
 /// Appends an event in the caller's transaction.
-pub async fn emit(conn: &mut AsyncPgConnection, log_id: Uuid, kind: EventKind, payload: EventPayload) -> ApiResult<()> {
+pub async fn emit(conn: &AsyncPgConnection, log_id: Uuid, kind: EventKind, payload: EventPayload) -> ApiResult<()> {
     let value = serde_json::to_value(&payload)?;
     Ok(events::append(conn, log_id, kind, value).await?)
 }

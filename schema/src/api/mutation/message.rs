@@ -15,6 +15,7 @@ use crate::policy::WriteAction;
 use crate::policy::relation::ObjectRef;
 use async_graphql::{Context, ID, InputObject, Object};
 use chrono::Utc;
+use diesel_async::AsyncPgConnection;
 use uuid::Uuid;
 
 /// At most this many recipients on one message.
@@ -61,9 +62,14 @@ impl MessageMutations {
                     to_all: to.is_empty(),
                     created_at: Utc::now(),
                 };
-                messages::insert(conn, &row, &to).await?;
-                w.audit(conn, acting, ObjectType::Message, row.id, AccessAction::Create).await?;
-                w.emit(conn, EventKind::MessagePosted, payload(&row, &to)).await?;
+                // Pipelined: three round trips' wait becomes one, on the
+                // busiest write. If one fails, the transaction rolls back.
+                let conn: &AsyncPgConnection = conn;
+                futures_util::try_join!(
+                    async { messages::insert(conn, &row, &to).await.map_err(ApiError::from) },
+                    w.audit(conn, acting, ObjectType::Message, row.id, AccessAction::Create),
+                    w.emit(conn, EventKind::MessagePosted, payload(&row, &to)),
+                )?;
                 Ok((row, w.access()))
             }
             .scope_boxed()

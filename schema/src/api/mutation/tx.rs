@@ -47,9 +47,12 @@ impl Write {
         write::authorize(&self.rel, action).map_err(|e| e.for_object(self.what))
     }
 
+    /// Appends the access-log entry of this write. Like [`emit`](Self::emit)
+    /// it takes a shared connection, so a write can pipeline both with its
+    /// own statements (`futures_util::try_join!`, see `post_message`).
     pub async fn audit(
         &self,
-        conn: &mut AsyncPgConnection,
+        conn: &AsyncPgConnection,
         acting: Acting,
         object: ObjectType,
         object_id: Uuid,
@@ -58,12 +61,7 @@ impl Write {
         audit::record_write(conn, self.actor, acting, self.rel.log_id, object, Some(object_id), action).await
     }
 
-    pub async fn emit(
-        &self,
-        conn: &mut AsyncPgConnection,
-        kind: EventKind,
-        mut payload: EventPayload,
-    ) -> ApiResult<()> {
+    pub async fn emit(&self, conn: &AsyncPgConnection, kind: EventKind, mut payload: EventPayload) -> ApiResult<()> {
         payload.actor_id.get_or_insert(self.actor);
         events::emit(conn, self.rel.log_id, kind, payload).await
     }
