@@ -240,7 +240,7 @@ impl Query {
             return Err(not_found());
         }
         let meta = rc.loaders.snapshots().load_one(log_id).await?.unwrap_or_default();
-        let meta = meta.into_iter().find(|s| s.id == snapshot_id).ok_or_else(not_found)?;
+        let meta = meta.iter().find(|s| s.id == snapshot_id).cloned().ok_or_else(not_found)?;
         Ok(ArchiveSnapshot { row: meta, access })
     }
 }

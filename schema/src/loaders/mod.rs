@@ -18,22 +18,27 @@ use async_graphql::dataloader::{DataLoader, HashMapCache};
 use uuid::Uuid;
 
 /// A loader that returns, for each parent id, the rows of one query over all ids.
+///
+/// The lists are shared (`Arc`): the DataLoader hands out a clone of its
+/// cached value on every `load_one`, and a page asks for the same list many
+/// times (each of its ~70 person fields looks up the log's participants and
+/// guardians), which cloned every row and string each time.
 macro_rules! list_loader {
     ($(#[$m:meta])* $name:ident, $row:ty, $query:path, |$r:ident| $key:expr) => {
         $(#[$m])*
         pub struct $name(pub crate::db::Pool);
 
         impl async_graphql::dataloader::Loader<uuid::Uuid> for $name {
-            type Value = Vec<$row>;
+            type Value = std::sync::Arc<[$row]>;
             type Error = crate::error::ApiError;
 
             async fn load(
                 &self,
                 keys: &[uuid::Uuid],
-            ) -> Result<std::collections::HashMap<uuid::Uuid, Vec<$row>>, Self::Error> {
+            ) -> Result<std::collections::HashMap<uuid::Uuid, Self::Value>, Self::Error> {
                 let mut conn = self.0.get().await?;
                 let rows = $query(&mut conn, keys).await?;
-                Ok(crate::db::group_by(rows, |$r: &$row| $key))
+                Ok(crate::db::group_by(rows, |$r: &$row| $key).into_iter().map(|(k, v)| (k, v.into())).collect())
             }
         }
     };

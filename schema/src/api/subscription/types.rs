@@ -82,7 +82,7 @@ impl LogEvent {
             return Ok(None);
         }
         let goals = rc(ctx).loaders.goals().load_one(self.event.log_id).await?.unwrap_or_default();
-        Ok(goals.into_iter().find(|g| g.id == goal_id).map(|row| Goal { row, access: self.access.clone() }))
+        Ok(goals.iter().find(|g| g.id == goal_id).cloned().map(|row| Goal { row, access: self.access.clone() }))
     }
 
     async fn measure(&self, ctx: &Context<'_>) -> ApiResult<Option<Measure>> {
@@ -95,7 +95,11 @@ impl LogEvent {
             return Ok(None);
         }
         let meetings = rc(ctx).loaders.meetings().load_one(self.event.log_id).await?.unwrap_or_default();
-        Ok(meetings.into_iter().find(|m| m.id == meeting_id).map(|row| Meeting { row, access: self.access.clone() }))
+        Ok(meetings
+            .iter()
+            .find(|m| m.id == meeting_id)
+            .cloned()
+            .map(|row| Meeting { row, access: self.access.clone() }))
     }
 
     /// The participant who joined, left, or took over the baton.

@@ -50,17 +50,17 @@ impl Goal {
 
     async fn measures(&self, ctx: &Context<'_>) -> ApiResult<Vec<Measure>> {
         let rows = rc(ctx).loaders.measures().load_one(self.row.id).await?.unwrap_or_default();
-        Ok(rows.into_iter().map(|row| Measure { row, access: self.access.clone() }).collect())
+        Ok(rows.iter().cloned().map(|row| Measure { row, access: self.access.clone() }).collect())
     }
 
     async fn evaluations(&self, ctx: &Context<'_>) -> ApiResult<Vec<Evaluation>> {
         let rows = rc(ctx).loaders.goal_evaluations().load_one(self.row.id).await?.unwrap_or_default();
-        Ok(rows.into_iter().map(|row| Evaluation { row, access: self.access.clone() }).collect())
+        Ok(rows.iter().cloned().map(|row| Evaluation { row, access: self.access.clone() }).collect())
     }
 
     async fn comments(&self, ctx: &Context<'_>) -> ApiResult<Vec<Comment>> {
         let rows = rc(ctx).loaders.goal_comments().load_one(self.row.id).await?.unwrap_or_default();
-        Ok(rows.into_iter().map(|row| Comment { row, access: self.access.clone() }).collect())
+        Ok(rows.iter().cloned().map(|row| Comment { row, access: self.access.clone() }).collect())
     }
 }
 
@@ -116,12 +116,12 @@ impl Measure {
 
     async fn evaluations(&self, ctx: &Context<'_>) -> ApiResult<Vec<Evaluation>> {
         let rows = rc(ctx).loaders.measure_evaluations().load_one(self.row.id).await?.unwrap_or_default();
-        Ok(rows.into_iter().map(|row| Evaluation { row, access: self.access.clone() }).collect())
+        Ok(rows.iter().cloned().map(|row| Evaluation { row, access: self.access.clone() }).collect())
     }
 
     async fn comments(&self, ctx: &Context<'_>) -> ApiResult<Vec<Comment>> {
         let rows = rc(ctx).loaders.measure_comments().load_one(self.row.id).await?.unwrap_or_default();
-        Ok(rows.into_iter().map(|row| Comment { row, access: self.access.clone() }).collect())
+        Ok(rows.iter().cloned().map(|row| Comment { row, access: self.access.clone() }).collect())
     }
 }
 

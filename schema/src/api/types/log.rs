@@ -118,13 +118,13 @@ impl Log {
             return Ok(None);
         }
         let participants = rc(ctx).loaders.participants().load_one(self.row.id).await?.unwrap_or_default();
-        Ok(participants.into_iter().find(|p| p.is_coordinator).map(|p| Participant::new(p, self.access.clone())))
+        Ok(participants.iter().find(|p| p.is_coordinator).cloned().map(|p| Participant::new(p, self.access.clone())))
     }
 
     async fn participants(&self, ctx: &Context<'_>) -> ApiResult<Vec<Participant>> {
         self.access.require(ctx, ReadField::ParticipantBasics).await?;
         let participants = rc(ctx).loaders.participants().load_one(self.row.id).await?.unwrap_or_default();
-        Ok(participants.into_iter().map(|p| Participant::new(p, self.access.clone())).collect())
+        Ok(participants.iter().cloned().map(|p| Participant::new(p, self.access.clone())).collect())
     }
 
     /// The proposed handover waiting for its successor, if any.
@@ -140,7 +140,7 @@ impl Log {
     async fn coordinator_history(&self, ctx: &Context<'_>) -> ApiResult<Vec<CoordinatorTerm>> {
         self.access.require(ctx, ReadField::ParticipantBasics).await?;
         let terms = rc(ctx).loaders.terms().load_one(self.row.id).await?.unwrap_or_default();
-        Ok(terms.into_iter().map(|row| CoordinatorTerm { row, access: self.access.clone() }).collect())
+        Ok(terms.iter().cloned().map(|row| CoordinatorTerm { row, access: self.access.clone() }).collect())
     }
 
     async fn guardians(&self, ctx: &Context<'_>) -> ApiResult<Option<Vec<Guardian>>> {
@@ -148,7 +148,7 @@ impl Log {
             return Ok(None);
         }
         let rows = rc(ctx).loaders.guardians().load_one(self.row.id).await?.unwrap_or_default();
-        Ok(Some(rows.into_iter().map(|row| Guardian { row, access: self.access.clone() }).collect()))
+        Ok(Some(rows.iter().cloned().map(|row| Guardian { row, access: self.access.clone() }).collect()))
     }
 
     /// All consents, withdrawn and expired ones included. A participant sees
@@ -158,8 +158,9 @@ impl Log {
         let rows = rc(ctx).loaders.consents().load_one(self.row.id).await?.unwrap_or_default();
         let own_unit = self.access.own_unit();
         Ok(Some(
-            rows.into_iter()
+            rows.iter()
                 .filter(|c| grant == Grant::Full || (c.scope == ConsentScope::Unit && c.unit_id == own_unit))
+                .cloned()
                 .map(|row| Consent { row, access: self.access.clone() })
                 .collect(),
         ))
@@ -175,8 +176,9 @@ impl Log {
         let now = Utc::now();
         Ok(Some(
             proposals
-                .into_iter()
+                .iter()
                 .filter(|p| grant == Grant::Full || Some(p.unit_id) == own_unit)
+                .cloned()
                 .map(|row| {
                     let consented = consents
                         .iter()
@@ -224,7 +226,7 @@ impl Log {
             return Ok(None);
         }
         let rows = rc(ctx).loaders.goals().load_one(self.row.id).await?.unwrap_or_default();
-        Ok(Some(rows.into_iter().map(|row| Goal { row, access: self.access.clone() }).collect()))
+        Ok(Some(rows.iter().cloned().map(|row| Goal { row, access: self.access.clone() }).collect()))
     }
 
     /// Meetings, oldest first.
@@ -233,7 +235,7 @@ impl Log {
             return Ok(None);
         }
         let rows = rc(ctx).loaders.meetings().load_one(self.row.id).await?.unwrap_or_default();
-        Ok(Some(rows.into_iter().map(|row| Meeting { row, access: self.access.clone() }).collect()))
+        Ok(Some(rows.iter().cloned().map(|row| Meeting { row, access: self.access.clone() }).collect()))
     }
 
     /// Messages addressed to you or to all, newest first.
@@ -288,7 +290,7 @@ impl Log {
             return Ok(None);
         }
         let rows = rc(ctx).loaders.snapshots().load_one(self.row.id).await?.unwrap_or_default();
-        Ok(Some(rows.into_iter().map(|row| ArchiveSnapshot { row, access: self.access.clone() }).collect()))
+        Ok(Some(rows.iter().cloned().map(|row| ArchiveSnapshot { row, access: self.access.clone() }).collect()))
     }
 
     /// A request to reopen the closed log, waiting for the owners' approval.

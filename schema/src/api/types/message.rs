@@ -61,7 +61,11 @@ impl Message {
             return Ok(None);
         };
         let meetings = rc(ctx).loaders.meetings().load_one(self.row.log_id).await?.unwrap_or_default();
-        Ok(meetings.into_iter().find(|m| m.id == meeting_id).map(|row| Meeting { row, access: self.access.clone() }))
+        Ok(meetings
+            .iter()
+            .find(|m| m.id == meeting_id)
+            .cloned()
+            .map(|row| Meeting { row, access: self.access.clone() }))
     }
 
     async fn read_by_me(&self, ctx: &Context<'_>) -> ApiResult<bool> {
