@@ -145,3 +145,41 @@ async fn overdue_and_due_soon_are_emitted_once_with_two_instances() {
         "no seq given twice"
     );
 }
+
+/// Sequencers racing (this app's relay and two more, as other instances'
+/// relays would) give every event exactly one seq, in the order the events
+/// were written.
+#[tokio::test]
+async fn racing_sequencers_number_every_event_once_in_write_order() {
+    use diesel_async::{AnsiTransactionManager, TransactionManager};
+    use stafett_schema::db::enums::EventKind;
+    use stafett_schema::db::events::{append, sequence_batch};
+    let app = TestApp::demo().await;
+    let conn = app.conn().await;
+    for _ in 0..300 {
+        append(&conn, EMMA_LOG, EventKind::MessagePosted, json!({})).await.expect("append");
+    }
+    let sequencer = || async {
+        let mut conn = app.conn().await;
+        loop {
+            AnsiTransactionManager::begin_transaction(&mut conn).await.unwrap();
+            let batch = sequence_batch(&mut conn, 7).await.expect("sequence");
+            AnsiTransactionManager::commit_transaction(&mut conn).await.unwrap();
+            assert!(batch.windows(2).all(|w| w[0].id < w[1].id && w[0].seq < w[1].seq), "{batch:?}");
+            if batch.is_empty() {
+                return;
+            }
+        }
+    };
+    tokio::join!(sequencer(), sequencer());
+    assert_eq!(app.count("SELECT count(*) AS n FROM event WHERE seq IS NULL").await, 0);
+    assert_eq!(
+        app.count(
+            "SELECT count(*) AS n FROM (SELECT seq, lag(seq) OVER (ORDER BY id) AS before FROM event) e
+              WHERE before IS NOT NULL AND seq <= before"
+        )
+        .await,
+        0,
+        "a later event got a smaller seq"
+    );
+}

@@ -2,6 +2,7 @@
 //! relay (server crate) gives committed events their `seq` and publishes them.
 
 use super::enums::EventKind;
+use super::prepared::prepared;
 use super::schema::event;
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
@@ -40,33 +41,28 @@ const SEQUENCER_LOCK: i64 = 0x5afe_0e7e;
 /// `event_seq`, in insertion order, and returns them. Runs in the caller's
 /// transaction under a transaction-scoped advisory lock, so instances take
 /// turns and a seq, once visible, is never followed by a smaller one.
+///
+/// Two statements: the lock, then one that picks the events, draws their
+/// numbers and writes them (it was four round trips, each waiting for a
+/// busy CPU on the path of every live delivery). The statement must not
+/// start before the lock is held — its snapshot has to include what the
+/// previous holder sequenced — so the two are not pipelined.
 pub async fn sequence_batch(conn: &mut AsyncPgConnection, limit: i64) -> QueryResult<Vec<Event>> {
-    use diesel::sql_types::{Array, BigInt, Int8};
-    diesel::sql_query("SELECT pg_advisory_xact_lock($1)").bind::<BigInt, _>(SEQUENCER_LOCK).execute(conn).await?;
-    let ids: Vec<i64> =
-        event::table.filter(event::seq.is_null()).order(event::id).limit(limit).select(event::id).load(conn).await?;
-    if ids.is_empty() {
-        return Ok(Vec::new());
-    }
-    #[derive(QueryableByName)]
-    struct Next {
-        #[diesel(sql_type = BigInt)]
-        v: i64,
-    }
-    let mut seqs: Vec<i64> = diesel::sql_query("SELECT nextval('event_seq') AS v FROM generate_series(1, $1)")
-        .bind::<BigInt, _>(ids.len() as i64)
-        .load::<Next>(conn)
-        .await?
-        .into_iter()
-        .map(|n| n.v)
-        .collect();
-    seqs.sort_unstable();
-    let mut events: Vec<Event> = diesel::sql_query(
-        "UPDATE event e SET seq = u.seq FROM unnest($1::int8[], $2::int8[]) AS u(id, seq)
-          WHERE e.id = u.id RETURNING e.*",
+    use diesel::sql_types::BigInt;
+    prepared("SELECT pg_advisory_xact_lock($1)").bind::<BigInt, _>(SEQUENCER_LOCK).execute(conn).await?;
+    // nextval may hand the numbers out in any order within the statement;
+    // ranking both sides pairs the smallest number with the oldest event.
+    let mut events: Vec<Event> = prepared(
+        "WITH picked AS (SELECT id, row_number() OVER (ORDER BY id) AS n
+                           FROM (SELECT id FROM event WHERE seq IS NULL ORDER BY id LIMIT $1) p),
+              drawn AS (SELECT nextval('event_seq') AS seq FROM picked),
+              ranked AS (SELECT seq, row_number() OVER (ORDER BY seq) AS n FROM drawn)
+         UPDATE event e SET seq = ranked.seq
+           FROM picked JOIN ranked USING (n)
+          WHERE e.id = picked.id
+         RETURNING e.*",
     )
-    .bind::<Array<Int8>, _>(&ids)
-    .bind::<Array<Int8>, _>(&seqs)
+    .bind::<BigInt, _>(limit)
     .load(conn)
     .await?;
     events.sort_by_key(|e| e.seq);

@@ -64,10 +64,14 @@ impl Relay {
             }
             self.relayed.fetch_add(n as u64, Ordering::Relaxed);
             metrics::counter!("stafett_events_relayed_total").increment(n as u64);
-            if let Some(bus) = &self.bus {
-                bus.publish(&events).await;
-            }
-            self.hub.offer(events).await?;
+            // This instance's subscribers need not wait for the Redis round trip.
+            let publish = async {
+                if let Some(bus) = &self.bus {
+                    bus.publish(&events).await;
+                }
+            };
+            let ((), offered) = tokio::join!(publish, self.hub.offer(events.clone()));
+            offered?;
             if (n as i64) < BATCH {
                 return Ok(());
             }
