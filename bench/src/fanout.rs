@@ -31,7 +31,14 @@ pub struct FanoutResult {
     pub max_ms: f64,
     pub kib_per_connection: f64,
     pub connect_seconds: f64,
+    /// subscriptions the server ended or answered with an error, and the first such frame
+    pub ended: u64,
+    pub first_end: Option<String>,
 }
+
+/// What one client saw: (message id, arrival) pairs, and the frame that
+/// ended its subscription early, if one did.
+type Seen = (Vec<(String, Instant)>, Option<String>);
 
 fn token(i: usize, j: usize) -> String {
     DevKeys::default().issue(&Identity::Staff { external_id: participant_external_id(i, j) }, 24 * 3600)
@@ -44,7 +51,7 @@ async fn subscriber(
     token: String,
     log: uuid::Uuid,
     stop: CancellationToken,
-) -> Result<tokio::task::JoinHandle<Vec<(String, Instant)>>> {
+) -> Result<tokio::task::JoinHandle<Seen>> {
     let mut req = format!("ws://{addr}/graphql").into_client_request()?;
     req.headers_mut().insert("Sec-WebSocket-Protocol", HeaderValue::from_static("graphql-transport-ws"));
     let (mut ws, _) = tokio_tungstenite::connect_async(req).await?;
@@ -66,6 +73,7 @@ async fn subscriber(
     ws.send(Message::Text(sub.to_string().into())).await?;
     Ok(tokio::spawn(async move {
         let mut seen = Vec::new();
+        let mut ended = None;
         loop {
             tokio::select! {
                 _ = stop.cancelled() => break,
@@ -75,6 +83,8 @@ async fn subscriber(
                         if let Ok(v) = serde_json::from_str::<Value>(&t) {
                             if let Some(id) = v["payload"]["data"]["messageAdded"]["message"]["id"].as_str() {
                                 seen.push((id.to_owned(), now));
+                            } else if ended.is_none() && v["type"] != "ping" && v["type"] != "pong" {
+                                ended = Some(t.to_string());
                             }
                         }
                     }
@@ -83,7 +93,7 @@ async fn subscriber(
                 },
             }
         }
-        seen
+        (seen, ended)
     }))
 }
 
@@ -174,8 +184,14 @@ pub async fn run(
     let sent = sent.lock().unwrap().clone();
     let mut hist = Histogram::<u64>::new_with_bounds(1, 600_000_000, 3)?;
     let mut received = 0u64;
+    let (mut ended, mut first_end) = (0u64, None);
     for r in readers {
-        for (id, at) in r.await? {
+        let (seen, end) = r.await?;
+        if let Some(end) = end {
+            ended += 1;
+            first_end.get_or_insert(end);
+        }
+        for (id, at) in seen {
             if let Some(t0) = sent.get(&id) {
                 received += 1;
                 // Delivery can beat the mutation's response: that is zero latency.
@@ -196,5 +212,7 @@ pub async fn run(
         max_ms: hist.max() as f64 / 1000.0,
         kib_per_connection: rss_after.saturating_sub(rss_before) as f64 / clients as f64,
         connect_seconds,
+        ended,
+        first_end,
     })
 }

@@ -130,6 +130,10 @@ fn fanout_rows(col: &mut Column, name: &str, f: &fanout::FanoutResult) {
     col.add(&format!("{name}: p50 / p99 / max ms"), format!("{:.1} / {:.1} / {:.1}", f.p50_ms, f.p99_ms, f.max_ms));
     col.add(&format!("{name}: delivered / expected"), format!("{} / {}", f.received, f.expected));
     col.add(&format!("{name}: lost"), f.lost.to_string());
+    col.add(&format!("{name}: subscriptions ended early"), f.ended.to_string());
+    if let Some(first) = &f.first_end {
+        eprintln!("  {name}: first subscription ended with: {first}");
+    }
     col.add(&format!("{name}: all subscribed after (s)"), format!("{:.1}", f.connect_seconds));
     col.add(&format!("{name}: KiB per connection"), format!("{:.1}", f.kib_per_connection));
 }

@@ -119,6 +119,7 @@ impl App {
             bus: self.redis.clone(),
             wake: wake.clone(),
             poll: events.relay_poll,
+            pass_timeout: events.relay_pass_timeout,
             relayed: self.relayed.clone(),
         };
         let mut tasks = vec![

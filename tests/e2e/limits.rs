@@ -145,6 +145,16 @@ async fn every_database_connection_has_a_statement_timeout() {
     }
     let t: T = diesel::sql_query("SHOW statement_timeout").get_result(&mut conn).await.unwrap();
     assert_eq!(t.statement_timeout, "300ms");
+    #[derive(diesel::QueryableByName)]
+    struct S {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        setting: String,
+    }
+    let show = |name: &'static str| format!("SELECT current_setting('{name}') AS setting");
+    let s: S = diesel::sql_query(show("plan_cache_mode")).get_result(&mut conn).await.unwrap();
+    assert_eq!(s.setting, "force_generic_plan");
+    let s: S = diesel::sql_query(show("client_connection_check_interval")).get_result(&mut conn).await.unwrap();
+    assert_eq!(s.setting, "1s", "a statement whose client went away stops");
 }
 
 #[tokio::test]

@@ -2,10 +2,11 @@
 //! without gap or duplicate, authorization on every event, and the end of a
 //! subscription when access is lost.
 
+use diesel_async::SimpleAsyncConnection;
 use serde_json::{Value, json};
-use stafett_tests::TestApp;
 use stafett_tests::ids::{self, EMMA_LOG, HEALTH_STATION};
 use stafett_tests::ws::WsClient;
+use stafett_tests::{Fixture, TestApp};
 use std::time::Duration;
 
 const MESSAGES: &str = "subscription($log: ID, $after: String) {
@@ -308,4 +309,37 @@ async fn a_professionals_subscription_is_recorded_once_when_it_starts() {
         )
         .await;
     assert!(!by_family.ok().to_string().contains("Kari Nordmann"), "owners are not recorded");
+}
+
+/// A relay pass that stalls is abandoned after the pass timeout: its
+/// connection is dropped, PostgreSQL stops the statement within a second
+/// and releases the sequencer lock, and the next pass relays the event —
+/// long before the statement timeout would have ended the stall.
+#[tokio::test]
+async fn a_stalled_relay_pass_is_abandoned_and_the_message_still_arrives() {
+    let app = TestApp::with(Fixture::Demo, |c| {
+        c.events.relay_pass_timeout = Duration::from_millis(300);
+        c.events.relay_poll = Duration::from_millis(200);
+    })
+    .await;
+    let mut conn = app.conn().await;
+    // The first sequencing UPDATE sleeps past the test's 10 s statement timeout.
+    conn.batch_execute(
+        "CREATE SEQUENCE stall_once;
+         CREATE FUNCTION stall_once() RETURNS trigger LANGUAGE plpgsql AS $$
+         BEGIN IF nextval('stall_once') = 1 THEN PERFORM pg_sleep(30); END IF; RETURN NULL; END $$;
+         CREATE TRIGGER stall_once BEFORE UPDATE ON event FOR EACH STATEMENT EXECUTE FUNCTION stall_once();",
+    )
+    .await
+    .expect("install stall");
+    let addr = app.serve().await;
+    let mut guardian = WsClient::connect(addr, &TestApp::token("guardian")).await;
+    guardian.subscribe("m", MESSAGES, json!({ "log": EMMA_LOG })).await;
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let posted = std::time::Instant::now();
+    post(&app, "coordinator", "Etter stans", json!([])).await;
+    let got = guardian.next_for("m", Duration::from_secs(8)).await;
+    assert_eq!(body(&got), "Etter stans");
+    assert!(posted.elapsed() < Duration::from_secs(8), "arrived after {:?}", posted.elapsed());
+    assert!(app.count("SELECT last_value AS n FROM stall_once").await >= 2, "the stalled pass was retried");
 }

@@ -12,6 +12,8 @@ use std::time::Duration;
 pub struct EventsConfig {
     /// how often the relay looks for unsequenced events when nothing woke it
     pub relay_poll: Duration,
+    /// a sequencing pass not finished by then is abandoned and rolled back
+    pub relay_pass_timeout: Duration,
     /// how often the hub compares itself with PostgreSQL (covers lost doorbells)
     pub catch_up: Duration,
     /// how often deadlines are swept
@@ -27,6 +29,7 @@ impl EventsConfig {
         use crate::config::parsed;
         Ok(EventsConfig {
             relay_poll: Duration::from_millis(parsed("STAFETT_RELAY_POLL_MS", 1_000)?),
+            relay_pass_timeout: Duration::from_millis(parsed("STAFETT_RELAY_PASS_TIMEOUT_MS", 10_000)?),
             catch_up: Duration::from_millis(parsed("STAFETT_CATCH_UP_MS", 1_000)?),
             deadline_sweep: Duration::from_millis(parsed("STAFETT_DEADLINE_SWEEP_MS", 60_000)?),
             due_soon_days: parsed("STAFETT_DUE_SOON_DAYS", 7)?,
@@ -39,6 +42,7 @@ impl Default for EventsConfig {
     fn default() -> Self {
         EventsConfig {
             relay_poll: Duration::from_millis(1_000),
+            relay_pass_timeout: Duration::from_millis(10_000),
             catch_up: Duration::from_millis(1_000),
             deadline_sweep: Duration::from_millis(60_000),
             due_soon_days: 7,

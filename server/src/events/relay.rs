@@ -27,6 +27,14 @@ pub struct Relay {
     pub bus: Option<Arc<RedisBus>>,
     pub wake: Arc<Notify>,
     pub poll: Duration,
+    /// A sequencing pass that has not finished by then is abandoned: its
+    /// connection, still in its transaction, is discarded by the pool, which
+    /// rolls the pass back, and the next pass starts afresh. A pass takes
+    /// milliseconds. Once, in a bench run, a pass drew its numbers and never
+    /// committed (PostgreSQL was left sending its result to a client that
+    /// no longer read), and that instance relayed nothing more until it was
+    /// restarted; a stuck pass now costs at most this long.
+    pub pass_timeout: Duration,
     /// events this instance sequenced
     pub relayed: Arc<AtomicU64>,
 }
@@ -79,6 +87,16 @@ impl Relay {
     }
 
     async fn sequence(&self) -> ApiResult<Vec<StoredEvent>> {
+        match tokio::time::timeout(self.pass_timeout, self.sequence_pass()).await {
+            Ok(events) => events,
+            Err(_) => {
+                metrics::counter!("stafett_relay_passes_abandoned_total").increment(1);
+                Err(stafett_schema::ApiError::internal("relay pass timed out; abandoned"))
+            }
+        }
+    }
+
+    async fn sequence_pass(&self) -> ApiResult<Vec<StoredEvent>> {
         let mut pooled = self.pool.get().await?;
         let conn: &mut AsyncPgConnection = &mut pooled;
         AnsiTransactionManager::begin_transaction(conn).await?;
