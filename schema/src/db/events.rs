@@ -34,6 +34,18 @@ pub async fn append(
         .map(drop)
 }
 
+/// Raw SQL on the outbox, planned anew on every execution. The server's
+/// prepared statements keep the generic plan they got on first use (see
+/// `server::db::pool`), and the outbox grows from empty by hundreds of rows
+/// a second: the sequencing statement planned on the empty table joined
+/// every event with every event of the batch, each pass slower than the
+/// last, until a fan-out on a fresh database delivered nothing in time.
+/// Planning these few statements each time costs a fraction of a
+/// millisecond.
+pub fn outbox_query(sql: &'static str) -> diesel::query_builder::SqlQuery {
+    diesel::sql_query(sql)
+}
+
 /// The advisory lock that makes sequencing single-writer across instances.
 const SEQUENCER_LOCK: i64 = 0x5afe_0e7e;
 
@@ -52,7 +64,7 @@ pub async fn sequence_batch(conn: &mut AsyncPgConnection, limit: i64) -> QueryRe
     prepared("SELECT pg_advisory_xact_lock($1)").bind::<BigInt, _>(SEQUENCER_LOCK).execute(conn).await?;
     // nextval may hand the numbers out in any order within the statement;
     // ranking both sides pairs the smallest number with the oldest event.
-    let mut events: Vec<Event> = prepared(
+    let mut events: Vec<Event> = outbox_query(
         "WITH picked AS (SELECT id, row_number() OVER (ORDER BY id) AS n
                            FROM (SELECT id FROM event WHERE seq IS NULL ORDER BY id LIMIT $1) p),
               drawn AS (SELECT nextval('event_seq') AS seq FROM picked),

@@ -11,10 +11,12 @@
 use super::EventPayload;
 use crate::db::Pool;
 use crate::db::enums::EventKind;
+use crate::db::events::{Event, outbox_query};
 use crate::db::schema::event;
-use crate::error::{ApiError, ApiResult};
+use crate::error::ApiResult;
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
+use diesel::sql_types::BigInt;
 use diesel_async::RunQueryDsl;
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -155,15 +157,13 @@ impl Hub {
     /// Sequenced events after `after` (and through `through`), oldest first.
     pub async fn replay(&self, after: i64, through: Option<i64>, limit: i64) -> ApiResult<Vec<StoredEvent>> {
         let mut conn = self.pool.get().await?;
-        let rows: Vec<EventRow> = event::table
-            .filter(event::seq.gt(after))
-            .filter(event::seq.le(through.unwrap_or(i64::MAX)))
-            .order(event::seq)
-            .limit(limit)
-            .select((event::seq, event::log_id, event::kind, event::payload, event::created_at))
+        let rows: Vec<Event> = outbox_query("SELECT * FROM event WHERE seq > $1 AND seq <= $2 ORDER BY seq LIMIT $3")
+            .bind::<BigInt, _>(after)
+            .bind::<BigInt, _>(through.unwrap_or(i64::MAX))
+            .bind::<BigInt, _>(limit)
             .load(&mut conn)
             .await?;
-        rows.into_iter().map(to_event).collect()
+        rows.into_iter().map(StoredEvent::from_row).collect()
     }
 }
 
@@ -171,27 +171,12 @@ impl Hub {
     /// Sequenced events of one log after `after`, oldest first.
     pub async fn replay_log(&self, after: i64, log_id: Uuid, limit: i64) -> ApiResult<Vec<StoredEvent>> {
         let mut conn = self.pool.get().await?;
-        let rows: Vec<EventRow> = event::table
-            .filter(event::log_id.eq(log_id))
-            .filter(event::seq.gt(after))
-            .order(event::seq)
-            .limit(limit)
-            .select((event::seq, event::log_id, event::kind, event::payload, event::created_at))
+        let rows: Vec<Event> = outbox_query("SELECT * FROM event WHERE log_id = $1 AND seq > $2 ORDER BY seq LIMIT $3")
+            .bind::<diesel::sql_types::Uuid, _>(log_id)
+            .bind::<BigInt, _>(after)
+            .bind::<BigInt, _>(limit)
             .load(&mut conn)
             .await?;
-        rows.into_iter().map(to_event).collect()
+        rows.into_iter().map(StoredEvent::from_row).collect()
     }
-}
-
-/// An event row as replay selects it.
-type EventRow = (Option<i64>, Uuid, EventKind, serde_json::Value, DateTime<Utc>);
-
-fn to_event((seq, log_id, kind, payload, created_at): EventRow) -> ApiResult<StoredEvent> {
-    Ok(StoredEvent {
-        seq: seq.ok_or_else(|| ApiError::internal("replayed an unsequenced event"))?,
-        log_id,
-        kind,
-        payload: serde_json::from_value(payload)?,
-        created_at,
-    })
 }

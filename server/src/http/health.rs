@@ -5,7 +5,6 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::IntoResponse;
-use diesel::prelude::*;
 use diesel_async::{RunQueryDsl, SimpleAsyncConnection};
 use serde_json::json;
 use std::time::Duration;
@@ -59,13 +58,19 @@ pub async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
 
 /// Events waiting to be sequenced, and the age of the oldest (seconds).
 async fn outbox(state: &AppState) -> anyhow::Result<(i64, f64)> {
-    use stafett_schema::db::schema::event;
+    #[derive(diesel::QueryableByName)]
+    struct Pending {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        pending: i64,
+        #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Timestamptz>)]
+        oldest: Option<chrono::DateTime<chrono::Utc>>,
+    }
     let mut conn = state.pool.get().await?;
-    let (pending, oldest): (i64, Option<chrono::DateTime<chrono::Utc>>) = event::table
-        .filter(event::seq.is_null())
-        .select((diesel::dsl::count_star(), diesel::dsl::min(event::created_at)))
-        .first(&mut conn)
-        .await?;
+    let Pending { pending, oldest } = stafett_schema::db::events::outbox_query(
+        "SELECT count(*) AS pending, min(created_at) AS oldest FROM event WHERE seq IS NULL",
+    )
+    .get_result(&mut conn)
+    .await?;
     let lag = oldest.map_or(0.0, |t| (chrono::Utc::now() - t).num_milliseconds().max(0) as f64 / 1000.0);
     Ok((pending, lag))
 }
