@@ -85,9 +85,10 @@ const RELATION_COLUMNS: &str = "
     p.id AS participant_id,
     p.unit_id AS participant_unit_id,
     -- as unit_consented(): the home unit through the log consent, others through a unit consent
+    -- (a LIMIT 1 lookup, not EXISTS: the generic plan of EXISTS hashed every unit consent of every log)
     coalesce(p.id IS NOT NULL AND ((p.unit_id = l.unit_id AND f.consent_complete)
-        OR EXISTS (SELECT 1 FROM consent c WHERE c.log_id = l.id AND c.scope = 'UNIT' AND c.unit_id = p.unit_id
-                    AND c.withdrawn_at IS NULL AND (c.expires_at IS NULL OR c.expires_at > now()))), false)
+        OR (SELECT true FROM consent c WHERE c.log_id = l.id AND c.scope = 'UNIT' AND c.unit_id = p.unit_id
+             AND c.withdrawn_at IS NULL AND (c.expires_at IS NULL OR c.expires_at > now()) LIMIT 1)), false)
         AS participant_unit_consented,
     EXISTS (SELECT 1 FROM coordinator_term ct
              WHERE ct.log_id = l.id AND ct.staff_id = $1 AND ct.ended_at IS NULL) AS is_coordinator,
