@@ -96,7 +96,10 @@ impl QueryCounter {
 /// (the access-check statement 1.0 ms planning to 1.0 ms execution; all the
 /// log page's statements together 21 s planning to 15 s executing in one
 /// benchmark run). A statement whose generic plan is poor is rewritten so
-/// that it has a good one (see `db::participants::is_coordinator`).
+/// that it has a good one (see `db::participants::is_coordinator`). A
+/// connection keeps a generic plan until PostgreSQL invalidates it, which
+/// autovacuum's ANALYZE does as a table grows; the outbox grows faster than
+/// that and is planned per execution (`db::events::outbox_query`).
 ///
 /// `client_connection_check_interval`: a statement whose client went away
 /// (a request or relay pass abandoned on a timeout, its connection dropped)

@@ -30,10 +30,9 @@ pub struct Relay {
     /// A sequencing pass that has not finished by then is abandoned: its
     /// connection, still in its transaction, is discarded by the pool, which
     /// rolls the pass back, and the next pass starts afresh. A pass takes
-    /// milliseconds. Once, in a bench run, a pass drew its numbers and never
-    /// committed (PostgreSQL was left sending its result to a client that
-    /// no longer read), and that instance relayed nothing more until it was
-    /// restarted; a stuck pass now costs at most this long.
+    /// milliseconds; one stuck behind a lock or a plan gone bad would
+    /// otherwise hold up every live delivery of the instance for as long as
+    /// it lasts, and now costs at most this long.
     pub pass_timeout: Duration,
     /// events this instance sequenced
     pub relayed: Arc<AtomicU64>,
