@@ -87,7 +87,7 @@ async fn write(pool: &Pool, batch: &[Pending]) -> Vec<bool> {
     }
     let mut stored = Vec::with_capacity(batch.len());
     for entry in &entries {
-        let result = access_log::append(&mut conn, entry).await;
+        let result = access_log::append(&conn, entry).await;
         if let Err(e) = &result {
             tracing::warn!(error = %e, log_id = %entry.log_id, "access-log read entry refused");
         }
