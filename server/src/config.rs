@@ -43,6 +43,8 @@ pub struct DatabaseConfig {
     pub statement_timeout: Duration,
     /// how long a request waits for a pooled connection
     pub acquire_timeout: Duration,
+    /// a pooled connection older than this is closed instead of reused
+    pub max_connection_lifetime: Duration,
 }
 
 impl DatabaseConfig {
@@ -52,6 +54,7 @@ impl DatabaseConfig {
             pool_size: parsed("STAFETT_DB_POOL_SIZE", 16)?,
             statement_timeout: Duration::from_millis(parsed("STAFETT_DB_STATEMENT_TIMEOUT_MS", 5_000)?),
             acquire_timeout: Duration::from_millis(parsed("STAFETT_DB_ACQUIRE_TIMEOUT_MS", 5_000)?),
+            max_connection_lifetime: Duration::from_secs(parsed("STAFETT_DB_MAX_CONNECTION_LIFETIME_S", 600)?),
         })
     }
 }

@@ -101,6 +101,10 @@ impl QueryCounter {
 /// autovacuum's ANALYZE does as a table grows; the outbox grows faster than
 /// that and is planned per execution (`db::events::outbox_query`).
 ///
+/// Connections are closed once older than `max_connection_lifetime` (ten
+/// minutes by default), so no connection keeps a plan made when a table was
+/// much smaller for longer than that, whatever autovacuum does.
+///
 /// `client_connection_check_interval`: a statement whose client went away
 /// (a request or relay pass abandoned on a timeout, its connection dropped)
 /// stops within a second instead of running to its end holding its locks.
@@ -134,7 +138,15 @@ pub fn pool(config: &DatabaseConfig, counter: QueryCounter) -> Result<Pool> {
         .boxed()
     });
     let manager = AsyncDieselConnectionManager::<AsyncPgConnection>::new_with_config(&config.url, manager_config);
+    let lifetime = config.max_connection_lifetime;
     Ok(Pool::builder(manager)
+        .pre_recycle(deadpool::managed::Hook::sync_fn(move |_, metrics| {
+            if metrics.age() > lifetime {
+                Err(deadpool::managed::HookError::message("past its lifetime"))
+            } else {
+                Ok(())
+            }
+        }))
         .max_size(config.pool_size)
         .wait_timeout(Some(config.acquire_timeout))
         .create_timeout(Some(Duration::from_secs(5)))

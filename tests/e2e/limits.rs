@@ -327,3 +327,30 @@ async fn cop_circular_introspection_is_refused() {
     let serve = TestApp::demo().await;
     assert!(!serve.gql("guardian", q, json!({})).await.errors().is_empty());
 }
+
+/// A pooled connection is reused until it is older than the lifetime, then
+/// replaced (so no connection keeps plans made when its tables were small).
+#[tokio::test]
+async fn pooled_connections_are_replaced_after_their_lifetime() {
+    let lifetime = Duration::from_secs(2);
+    let app = TestApp::with(Fixture::Demo, |c| {
+        c.database.pool_size = 1;
+        c.database.max_connection_lifetime = lifetime;
+    })
+    .await;
+    #[derive(diesel::QueryableByName)]
+    struct Pid {
+        #[diesel(sql_type = diesel::sql_types::Integer)]
+        pid: i32,
+    }
+    let pid = || async {
+        let mut conn = app.state.pool.get().await.expect("connection");
+        diesel::sql_query("SELECT pg_backend_pid() AS pid").get_result::<Pid>(&mut conn).await.unwrap().pid
+    };
+    // Whatever the app opened while starting is past its lifetime after this.
+    tokio::time::sleep(lifetime + Duration::from_millis(200)).await;
+    let first = pid().await;
+    assert_eq!(pid().await, first, "reused while younger than its lifetime");
+    tokio::time::sleep(lifetime + Duration::from_millis(200)).await;
+    assert_ne!(pid().await, first, "replaced once older than its lifetime");
+}

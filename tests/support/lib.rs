@@ -171,6 +171,7 @@ pub fn test_config(url: &str) -> Config {
             pool_size: 4,
             statement_timeout: Duration::from_secs(10),
             acquire_timeout: Duration::from_secs(10),
+            max_connection_lifetime: Duration::from_secs(600),
         },
         redis_url: None,
         dev_auth: DevAuthConfig { enabled: true, forced: true },
