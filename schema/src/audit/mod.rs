@@ -22,21 +22,13 @@ use std::sync::{Arc, Mutex};
 use tokio::sync::OnceCell;
 use uuid::Uuid;
 
-/// Records a write in the caller's transaction.
-pub async fn record_write(
-    conn: &AsyncPgConnection,
-    actor_id: Uuid,
-    acting: Acting,
-    log_id: Uuid,
-    object_type: ObjectType,
-    object_id: Option<Uuid>,
-    action: AccessAction,
-) -> ApiResult<()> {
-    let entry = entry(actor_id, acting, log_id, object_type, object_id, action);
-    access_log::append(conn, &entry).await.map_err(ApiError::from)
+/// Records a write (an [`entry`]) in the caller's transaction.
+pub async fn record_write(conn: &AsyncPgConnection, entry: &NewAccessLogEntry<'_>) -> ApiResult<()> {
+    access_log::append(conn, entry).await.map_err(ApiError::from)
 }
 
-fn entry(
+/// The entry of `actor_id`'s `action` on an object of a log, as `acting`.
+pub fn entry(
     actor_id: Uuid,
     acting: Acting,
     log_id: Uuid,

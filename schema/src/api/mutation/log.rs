@@ -179,16 +179,9 @@ impl LogMutations {
                 };
                 participants::insert(conn, &participant).await?;
                 participants::start_term(conn, row.id, &participant).await?;
-                crate::audit::record_write(
-                    conn,
-                    actor,
-                    acting,
-                    row.id,
-                    ObjectType::Log,
-                    Some(row.id),
-                    AccessAction::Create,
-                )
-                .await?;
+                let entry =
+                    crate::audit::entry(actor, acting, row.id, ObjectType::Log, Some(row.id), AccessAction::Create);
+                crate::audit::record_write(conn, &entry).await?;
                 crate::events::emit(
                     conn,
                     row.id,

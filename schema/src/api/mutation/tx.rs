@@ -58,7 +58,8 @@ impl Write {
         object_id: Uuid,
         action: AccessAction,
     ) -> ApiResult<()> {
-        audit::record_write(conn, self.actor, acting, self.rel.log_id, object, Some(object_id), action).await
+        let entry = audit::entry(self.actor, acting, self.rel.log_id, object, Some(object_id), action);
+        audit::record_write(conn, &entry).await
     }
 
     pub async fn emit(&self, conn: &AsyncPgConnection, kind: EventKind, mut payload: EventPayload) -> ApiResult<()> {
