@@ -81,6 +81,7 @@ impl App {
             max_fields: config.limits.max_fields,
             max_aliases: config.limits.max_aliases,
             max_directives: config.limits.max_directives,
+            max_spreads: config.limits.max_spreads,
         };
         let hub = Hub::start(pool.clone(), config.events.hub_capacity).await?;
         let redis = config.redis_url.as_deref().map(RedisBus::new).transpose()?;
@@ -149,7 +150,7 @@ pub fn schema(config: &Config, hub: Arc<Hub>) -> StafettSchema {
         .limit_depth(l.max_depth)
         .limit_complexity(l.max_complexity)
         .limit_directives(l.max_directives)
-        .limit_recursive_depth(32);
+        .limit_recursive_depth(stafett_schema::api::limits::MAX_RECURSION);
     if !config.demo {
         builder = builder.disable_introspection().disable_suggestions();
     }

@@ -483,6 +483,7 @@ async fn consent(
             withdrawn_at: None,
             withdrawn_by: None,
             withdrawal_reason: None,
+            signed_on: None,
         })
         .execute(conn)
         .await?;

@@ -20,6 +20,8 @@ pub struct Limits {
     /// field selections in a document, duplicates included and fragments expanded
     pub max_fields: usize,
     pub max_aliases: usize,
+    /// fragment spreads in a document, counted where each is expanded
+    pub max_spreads: usize,
     pub max_body_bytes: usize,
     pub default_page_size: i64,
     pub max_page_size: i64,
@@ -39,6 +41,7 @@ impl Default for Limits {
             max_directives: 4,
             max_fields: 250,
             max_aliases: 30,
+            max_spreads: 100,
             max_body_bytes: 256 * 1024,
             default_page_size: 20,
             max_page_size: 100,
@@ -59,6 +62,7 @@ impl Limits {
             max_directives: parsed("STAFETT_MAX_DIRECTIVES", d.max_directives)?,
             max_fields: parsed("STAFETT_MAX_FIELDS", d.max_fields)?,
             max_aliases: parsed("STAFETT_MAX_ALIASES", d.max_aliases)?,
+            max_spreads: parsed("STAFETT_MAX_FRAGMENT_SPREADS", d.max_spreads)?,
             max_body_bytes: parsed("STAFETT_MAX_BODY_BYTES", d.max_body_bytes)?,
             default_page_size: d.default_page_size,
             max_page_size: parsed("STAFETT_MAX_PAGE_SIZE", d.max_page_size)?,

@@ -243,3 +243,23 @@ async fn serve_refuses_development_auth_unless_forced() {
     let forced = stafett_tests::process::ServerProcess::start(&db.url, None, &[]).await;
     assert!(forced.log_text().contains("DEVELOPMENT AUTH IS ON"), "a loud warning: {}", forced.log_text());
 }
+
+/// Issue 14.10: RFC 7515 §4.1.11 — a token whose `crit` header names an
+/// extension the recipient does not understand must be rejected; it was accepted.
+#[tokio::test]
+async fn a_token_with_a_critical_header_extension_is_rejected() {
+    let w = world(Duration::from_secs(30), "sub").await;
+    let key = w.citizen.key();
+    let now = chrono::Utc::now().timestamp();
+    let mut claims = guardian_claims();
+    claims["iss"] = json!(w.citizen.url);
+    claims["iat"] = json!(now);
+    claims["exp"] = json!(now + 600);
+    let mut header = Header::new(key.alg);
+    header.kid = Some(key.kid.clone());
+    assert_eq!(emma(&w, &jsonwebtoken::encode(&header, &claims, &key.encoding).unwrap()).await.status, 200);
+    header.crit = Some(vec!["exp-unknown".into()]);
+    let r = emma(&w, &jsonwebtoken::encode(&header, &claims, &key.encoding).unwrap()).await;
+    assert_eq!(r.status, 401, "{:#}", r.body);
+    r.err("UNAUTHENTICATED");
+}

@@ -95,7 +95,7 @@ const CASES: &[Case] = &[
     Case {
         name: "registerPaperConsent(logId)",
         kind: Log,
-        op: "mutation($id: ID!, $person: ID!) { registerPaperConsent(input: { logId: $id, ownerId: $person, documentReference: \"arkiv 1\" }) { id } }",
+        op: "mutation($id: ID!, $person: ID!) { registerPaperConsent(input: { logId: $id, ownerId: $person, documentReference: \"arkiv 1\", signedOn: \"2026-01-05\" }) { id } }",
     },
     Case {
         name: "proposeUnit(logId)",

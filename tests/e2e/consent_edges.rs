@@ -2,6 +2,7 @@
 //! withdrawal, the consent age, and paper consent.
 
 use chrono::{Duration, NaiveDate, Utc};
+use diesel_async::RunQueryDsl;
 use serde_json::{Value, json};
 use stafett_schema::Identity;
 use stafett_tests::ids::{self, EMMA_LOG, HEALTH_STATION, PPT, SCHOOL};
@@ -207,16 +208,26 @@ async fn paper_consent_is_marked_and_audited() {
     let app = TestApp::demo().await;
     let own = consent_id(&app, "guardian2", None).await;
     withdraw(&app, "guardian2", &own).await.ok();
+    // The withdrawal was three days ago and the new form signed yesterday (a
+    // form signed on or before the day of the withdrawal is refused: see
+    // security::a_paper_consent_signed_before_a_withdrawal_cannot_undo_it).
+    let mut conn = app.conn().await;
+    diesel::sql_query(format!("UPDATE consent SET withdrawn_at = now() - interval '3 days' WHERE id = '{own}'"))
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    let yesterday = (chrono::Utc::now().date_naive() - chrono::Duration::days(1)).to_string();
     let r = app
         .gql(
             "coordinator",
-            "mutation($i: PaperConsentInput!) { registerPaperConsent(input: $i) { method documentReference registeredBy { name } givenBy { name } } }",
-            json!({ "i": { "logId": EMMA_LOG, "ownerId": ids::person("guardian2"), "documentReference": "sak 2026/77 dok 3" } }),
+            "mutation($i: PaperConsentInput!) { registerPaperConsent(input: $i) { method documentReference signedOn registeredBy { name } givenBy { name } } }",
+            json!({ "i": { "logId": EMMA_LOG, "ownerId": ids::person("guardian2"), "documentReference": "sak 2026/77 dok 3", "signedOn": yesterday } }),
         )
         .await;
     let c = &r.ok()["registerPaperConsent"];
     assert_eq!(c["method"], "PAPER");
     assert_eq!(c["documentReference"], "sak 2026/77 dok 3");
+    assert_eq!(c["signedOn"], yesterday);
     assert_eq!(c["registeredBy"]["name"], "Ingrid Lærer");
     assert_eq!(c["givenBy"]["name"], "Kari Nordmann");
     assert_eq!(status(&app, "guardian").await, "ACTIVE");
@@ -232,14 +243,14 @@ async fn paper_consent_is_marked_and_audited() {
     app.gql(
         "participant",
         "mutation($i: PaperConsentInput!) { registerPaperConsent(input: $i) { id } }",
-        json!({ "i": { "logId": EMMA_LOG, "ownerId": ids::person("guardian"), "documentReference": "x" } }),
+        json!({ "i": { "logId": EMMA_LOG, "ownerId": ids::person("guardian"), "documentReference": "x", "signedOn": "2026-01-05" } }),
     )
     .await
     .err("FORBIDDEN");
     app.gql(
         "coordinator",
         "mutation($i: PaperConsentInput!) { registerPaperConsent(input: $i) { id } }",
-        json!({ "i": { "logId": EMMA_LOG, "ownerId": ids::person("guardian"), "documentReference": "  " } }),
+        json!({ "i": { "logId": EMMA_LOG, "ownerId": ids::person("guardian"), "documentReference": "  ", "signedOn": "2026-01-05" } }),
     )
     .await
     .err("BAD_USER_INPUT");

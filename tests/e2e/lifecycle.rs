@@ -87,7 +87,7 @@ async fn a_log_lives_from_creation_to_deletion() {
         .gql(
             "coordinator",
             "mutation($i: PaperConsentInput!) { registerPaperConsent(input: $i) { method documentReference } }",
-            json!({ "i": { "logId": log, "ownerId": ids::person("guardian2"), "documentReference": "arkiv 2026/1234" } }),
+            json!({ "i": { "logId": log, "ownerId": ids::person("guardian2"), "documentReference": "arkiv 2026/1234", "signedOn": chrono::Utc::now().date_naive().to_string() } }),
         )
         .await;
     assert_eq!(paper.ok()["registerPaperConsent"]["method"], "PAPER");
@@ -189,7 +189,8 @@ async fn a_log_lives_from_creation_to_deletion() {
         .await;
     let kinds: Vec<&str> =
         inbox.ok()["log"]["messages"]["edges"].as_array().unwrap().iter().map(|e| s(&e["node"]["kind"])).collect();
-    assert_eq!(kinds, vec!["MINUTES", "INVITATION"], "invitation and minutes went out as messages");
+    // The NOTICE is the family's word that Kari's paper consent was registered (step 2).
+    assert_eq!(kinds, vec!["MINUTES", "INVITATION", "NOTICE"], "invitation and minutes went out as messages");
 
     // 6. Handover: proposed to the nurse, who accepts; history is kept.
     let to_stranger = app

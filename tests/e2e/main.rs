@@ -24,3 +24,4 @@ mod ops;
 mod protocol;
 mod realtime;
 mod roundtrips;
+mod security;

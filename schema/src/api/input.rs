@@ -42,13 +42,96 @@ fn optional_text(value: &str, field: &str, max: usize) -> ApiResult<String> {
     if len > max {
         return Err(ApiError::bad_input(format!("{field} is {len} characters; at most {max} are allowed")));
     }
-    Ok(value.to_owned())
+    let text = if max <= limits::SHORT { strip_bidi(value) } else { balance_bidi(value) };
+    if text.trim().is_empty() {
+        return Err(ApiError::bad_input(format!("{field} must not be empty")));
+    }
+    Ok(text)
+}
+
+/// Unicode's explicit directional formatting characters: embeddings and
+/// overrides (U+202A–U+202E) and isolates (U+2066–U+2069). A right-to-left
+/// override in a name or message shown to others can make text read
+/// backwards from where it sits ("Trojan Source"; issue 14: names and
+/// bodies accepted U+202E).
+fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// Short fields (names, titles, references: at most [`limits::SHORT`]
+/// characters) are labels shown inline on other people's screens: they
+/// lose every directional control, and the marks (U+200E, U+200F, U+061C).
+fn strip_bidi(value: &str) -> String {
+    value.chars().filter(|c| !is_bidi_control(*c) && !matches!(c, '\u{200E}' | '\u{200F}' | '\u{061C}')).collect()
+}
+
+/// Longer texts (messages, minutes, descriptions) may mix scripts and keep
+/// their controls, but each line closes what it opened, so nothing reorders
+/// text outside it: unmatched closers are dropped and open embeddings,
+/// overrides and isolates are closed at the end of each line.
+fn balance_bidi(value: &str) -> String {
+    if !value.chars().any(is_bidi_control) {
+        return value.to_owned();
+    }
+    let mut out = String::with_capacity(value.len() + 8);
+    // true: an isolate (closed by U+2069), false: an embedding or override (closed by U+202C)
+    let mut open: Vec<bool> = Vec::new();
+    let close_all = |open: &mut Vec<bool>, out: &mut String| {
+        while let Some(isolate) = open.pop() {
+            out.push(if isolate { '\u{2069}' } else { '\u{202C}' });
+        }
+    };
+    for c in value.chars() {
+        match c {
+            '\u{202A}' | '\u{202B}' | '\u{202D}' | '\u{202E}' => {
+                open.push(false);
+                out.push(c);
+            }
+            '\u{2066}'..='\u{2068}' => {
+                open.push(true);
+                out.push(c);
+            }
+            '\u{202C}' => {
+                if open.last() == Some(&false) {
+                    open.pop();
+                    out.push(c);
+                }
+            }
+            '\u{2069}' => {
+                // A PDI closes its isolate and any embedding opened inside it.
+                if let Some(at) = open.iter().rposition(|isolate| *isolate) {
+                    for _ in at + 1..open.len() {
+                        out.push('\u{202C}');
+                    }
+                    open.truncate(at);
+                    out.push(c);
+                }
+            }
+            '\n' | '\r' | '\u{2029}' => {
+                close_all(&mut open, &mut out);
+                out.push(c);
+            }
+            _ => out.push(c),
+        }
+    }
+    close_all(&mut open, &mut out);
+    out
 }
 
 /// A date that must not be before today.
 pub fn not_past(date: NaiveDate, field: &str) -> ApiResult<NaiveDate> {
     if date < Utc::now().date_naive() {
         return Err(ApiError::bad_input(format!("{field} must not be in the past")));
+    }
+    Ok(date)
+}
+
+/// A date that must not be in the future. Norway is at most two hours
+/// ahead of UTC, so "today" is taken from two hours ahead: a form signed
+/// this morning in Oslo is never refused as future.
+pub fn not_future(date: NaiveDate, field: &str) -> ApiResult<NaiveDate> {
+    if date > (Utc::now() + chrono::Duration::hours(2)).date_naive() {
+        return Err(ApiError::bad_input(format!("{field} must not be in the future")));
     }
     Ok(date)
 }
@@ -73,5 +156,17 @@ mod tests {
         assert!(required("   ", "body", 10).is_err());
         assert!(required("a\0b", "body", 10).is_err());
         assert_eq!(optional(Some(""), "x", 10).unwrap(), None);
+    }
+
+    #[test]
+    fn names_lose_directional_controls_and_texts_close_them_per_line() {
+        assert_eq!(required("Eve\u{202E}nosnah", "name", limits::NAME).unwrap(), "Evenosnah");
+        assert_eq!(required("\u{2067}Ali\u{2069}\u{200F}", "name", limits::NAME).unwrap(), "Ali");
+        assert!(required("\u{202E}\u{202E}", "name", limits::NAME).is_err(), "nothing left is empty");
+        let body = required("hei \u{202E}dlrow\nneste linje", "body", limits::BODY).unwrap();
+        assert_eq!(body, "hei \u{202E}dlrow\u{202C}\nneste linje");
+        assert_eq!(balance_bidi("a\u{202C}b\u{2069}c"), "abc", "unmatched closers go");
+        assert_eq!(balance_bidi("\u{2067}a\u{202B}b\u{2069}c"), "\u{2067}a\u{202B}b\u{202C}\u{2069}c");
+        assert_eq!(balance_bidi("\u{2066}a\u{2069}"), "\u{2066}a\u{2069}", "balanced text is kept");
     }
 }

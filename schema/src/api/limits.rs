@@ -2,30 +2,53 @@
 //! error must carry. The transport calls these (HTTP and websockets alike)
 //! instead of registering schema extensions, so that async-graphql keeps its
 //! fast path for every field of every request.
+//!
+//! Why a checker of our own, and why it summarizes each fragment once: the
+//! pre-execution checks of async-graphql (recursion depth, directives,
+//! complexity, overlapping fields) walk the document with every fragment
+//! spread expanded where it stands. A ~1 KB document whose fragments each
+//! spread the next twice expands to 2^25 selections: 23 s of one of the
+//! runtime's two workers, for any signed-in user (issue 14). This checker
+//! runs first and does work proportional to the document's size: each
+//! fragment is summarized once (what it selects once expanded) and its
+//! summary reused at every spread; unknown, unused and cyclic fragments are
+//! refused before anything is expanded (the GraphQL spec's "Fragment spread
+//! target defined", "Fragments must be used" and "Fragment spreads must not
+//! form cycles"). Only a document whose expansion is within the limits
+//! reaches async-graphql, so its own walks are bounded by them too.
 
-use async_graphql::parser::types::{ExecutableDocument, Selection, SelectionSet};
-use async_graphql::{Name, Request, Response, ServerError};
+use async_graphql::parser::types::{ExecutableDocument, OperationDefinition, Selection, SelectionSet};
+use async_graphql::{Name, Pos, Request, Response, ServerError};
+use std::collections::HashMap;
 
 /// Checks a request's document: bracket nesting before it is parsed (the
-/// parser recurses on it), then fields, aliases and directives. The parsed
-/// document stays in the request, so it is not parsed again.
+/// parser recurses on it), then its shape once parsed. The parsed document
+/// stays in the request, so it is not parsed again.
 pub fn check(request: &mut Request, limits: &DocumentLimits) -> Result<(), ServerError> {
     if let Err(message) = nesting(&request.query, MAX_NESTING) {
         return Err(coded(ServerError::new(message, None)));
     }
     let doc = request.parsed_query().map_err(coded)?;
-    let mut tally = Tally::default();
-    for (_, op) in doc.operations.iter() {
-        if let Err(message) = limits.walk(doc, &op.node.selection_set.node, &mut tally, &mut Vec::new()) {
-            return Err(coded(ServerError::new(message, Some(op.pos))));
-        }
-    }
-    Ok(())
+    limits.check_document(doc).map_err(|r| coded(ServerError::new(r.message, r.pos)))
 }
 
-/// Gives every error of a response a code: errors from async-graphql itself
-/// (parse, validation, argument coercion) are the client's input errors.
+/// The most errors one response carries. Validation can find an error per
+/// selection; past this the client learns nothing more but the response
+/// grows (8,000 misplaced directives once made a 2 MB answer).
+pub const MAX_ERRORS: usize = 50;
+
+/// Gives every error of a response a code (errors from async-graphql itself
+/// — parse, validation, argument coercion — are the client's input errors)
+/// and keeps the list to [`MAX_ERRORS`], the last one saying how many more
+/// there were.
 pub fn add_codes(response: &mut Response) {
+    if response.errors.len() > MAX_ERRORS {
+        let left_out = response.errors.len() - (MAX_ERRORS - 1);
+        response.errors.truncate(MAX_ERRORS - 1);
+        response
+            .errors
+            .push(ServerError::new(format!("{left_out} more errors were left out of this response"), None));
+    }
     for e in &mut response.errors {
         with_code(e);
     }
@@ -46,84 +69,200 @@ pub fn with_code(e: &mut ServerError) {
 
 /// Limits on the shape of a document, checked right after parsing, before
 /// validation does any work: how many fields it selects (duplicates
-/// included, fragments expanded), how many aliases, and how many directives
-/// any one selection carries. They stop alias overloading, field
-/// duplication and directive overloading with one clear error.
+/// included, fragments expanded), how many aliases, how many fragment
+/// spreads once expanded, and how many directives any one selection or
+/// definition carries. They stop alias overloading, field duplication,
+/// fragment bombs and directive overloading with one clear error.
 #[derive(Debug, Clone, Copy)]
 pub struct DocumentLimits {
     pub max_fields: usize,
     pub max_aliases: usize,
     pub max_directives: usize,
+    /// fragment spreads, counted where each is expanded
+    pub max_spreads: usize,
 }
 
-#[derive(Default)]
-struct Tally {
-    fields: usize,
-    aliases: usize,
-    directives: usize,
-    /// field names from the operation to here
-    path: Vec<Name>,
+impl Default for DocumentLimits {
+    fn default() -> Self {
+        DocumentLimits { max_fields: 250, max_aliases: 30, max_directives: 4, max_spreads: 100 }
+    }
+}
+
+/// Why a document was refused, and where.
+#[derive(Debug)]
+pub struct Refusal {
+    pub message: String,
+    pub pos: Option<Pos>,
+}
+
+fn refuse(message: impl Into<String>, pos: Option<Pos>) -> Refusal {
+    Refusal { message: message.into(), pos }
 }
 
 /// Introspection fields that lead back into types: GraphiQL's own query
-/// passes each at most once on a path, a circular query many times.
+/// passes each at most twice on a path, a circular query many times.
 const CIRCULAR: [&str; 6] = ["types", "fields", "type", "inputFields", "interfaces", "possibleTypes"];
+const MAX_CIRCULAR: u32 = 2;
+
+/// How deeply selections (fields, spreads, inline fragments) may nest once
+/// fragments are expanded: async-graphql's recursion limit, which the
+/// schema sets to the same number. It also bounds this checker's recursion.
+pub const MAX_RECURSION: usize = 32;
+
+/// What a selection set amounts to once its fragments are expanded.
+#[derive(Debug, Clone, Copy, Default)]
+struct Summary {
+    fields: usize,
+    aliases: usize,
+    spreads: usize,
+    /// the deepest nesting of selections below this set
+    depth: usize,
+    /// per name of [`CIRCULAR`], the most times it occurs on one path
+    circular: [u32; 6],
+}
+
+impl Summary {
+    /// Adds a sibling's summary (saturating: a fragment bomb's counts are
+    /// astronomically large, and only their being over a limit matters).
+    fn add(&mut self, other: &Summary) {
+        self.fields = self.fields.saturating_add(other.fields);
+        self.aliases = self.aliases.saturating_add(other.aliases);
+        self.spreads = self.spreads.saturating_add(other.spreads);
+        self.depth = self.depth.max(other.depth);
+        for (mine, theirs) in self.circular.iter_mut().zip(other.circular) {
+            *mine = (*mine).max(theirs);
+        }
+    }
+}
+
+enum Fragment {
+    /// being summarized: meeting it again is a cycle
+    Visiting,
+    Done(Summary),
+}
+
+/// One pass over a document; each fragment is summarized once.
+struct Walk<'a> {
+    limits: &'a DocumentLimits,
+    doc: &'a ExecutableDocument,
+    fragments: HashMap<&'a Name, Fragment>,
+    /// selections visited, for the test that the work is bounded by the document's size
+    steps: usize,
+}
 
 impl DocumentLimits {
-    fn walk(
-        &self,
-        doc: &ExecutableDocument,
-        set: &SelectionSet,
-        tally: &mut Tally,
-        fragments: &mut Vec<Name>,
-    ) -> Result<(), String> {
-        for item in &set.items {
-            let directives = match &item.node {
-                Selection::Field(f) => {
-                    let name = &f.node.name.node;
-                    if CIRCULAR.contains(&name.as_str()) {
-                        let seen = tally.path.iter().filter(|n| *n == name).count();
-                        if seen >= 2 {
-                            return Err("the query runs in circles through the schema's introspection".into());
-                        }
-                    }
-                    tally.fields += 1;
-                    tally.aliases += usize::from(f.node.alias.is_some());
-                    if tally.fields > self.max_fields {
-                        return Err(format!("the query selects more than {} fields", self.max_fields));
-                    }
-                    if tally.aliases > self.max_aliases {
-                        return Err(format!("the query uses more than {} aliases", self.max_aliases));
-                    }
-                    tally.path.push(name.clone());
-                    let inner = self.walk(doc, &f.node.selection_set.node, tally, fragments);
-                    tally.path.pop();
-                    inner?;
-                    f.node.directives.len()
-                }
-                Selection::InlineFragment(i) => {
-                    self.walk(doc, &i.node.selection_set.node, tally, fragments)?;
-                    i.node.directives.len()
-                }
-                Selection::FragmentSpread(s) => {
-                    let name = &s.node.fragment_name.node;
-                    // A cycle is a validation error; here it only must not loop.
-                    if !fragments.contains(name) {
-                        if let Some(fragment) = doc.fragments.get(name) {
-                            fragments.push(name.clone());
-                            self.walk(doc, &fragment.node.selection_set.node, tally, fragments)?;
-                            fragments.pop();
-                        }
-                    }
-                    s.node.directives.len()
-                }
-            };
-            tally.directives = tally.directives.max(directives);
-            if directives > self.max_directives {
-                return Err(format!("a selection carries more than {} directives", self.max_directives));
-            }
+    /// Checks a parsed document; the work is proportional to its size.
+    pub fn check_document(&self, doc: &ExecutableDocument) -> Result<(), Refusal> {
+        self.walk(doc).map(drop)
+    }
+
+    /// Like [`check_document`](Self::check_document), returning the number of selections visited.
+    fn walk(&self, doc: &ExecutableDocument) -> Result<usize, Refusal> {
+        let mut walk = Walk { limits: self, doc, fragments: HashMap::new(), steps: 0 };
+        let mut total = Summary::default();
+        for (_, op) in doc.operations.iter() {
+            self.definition_directives(&op.node, op.pos)?;
+            let summary = walk.set(&op.node.selection_set.node, 0)?;
+            total.add(&summary);
+            self.within(&total, Some(op.pos))?;
+        }
+        if let Some((name, f)) = doc.fragments.iter().find(|(name, _)| !walk.fragments.contains_key(name)) {
+            return Err(refuse(format!("fragment {name} is never used"), Some(f.pos)));
+        }
+        Ok(walk.steps)
+    }
+
+    /// Directives on an operation and on its variables (a selection's are counted where it is).
+    fn definition_directives(&self, op: &OperationDefinition, pos: Pos) -> Result<(), Refusal> {
+        let on_variables = op.variable_definitions.iter().map(|v| v.node.directives.len());
+        if std::iter::once(op.directives.len()).chain(on_variables).any(|n| n > self.max_directives) {
+            return Err(self.too_many_directives(pos));
         }
         Ok(())
+    }
+
+    fn too_many_directives(&self, pos: Pos) -> Refusal {
+        refuse(format!("a selection or definition carries more than {} directives", self.max_directives), Some(pos))
+    }
+
+    fn within(&self, s: &Summary, pos: Option<Pos>) -> Result<(), Refusal> {
+        if s.fields > self.max_fields {
+            return Err(refuse(format!("the query selects more than {} fields", self.max_fields), pos));
+        }
+        if s.aliases > self.max_aliases {
+            return Err(refuse(format!("the query uses more than {} aliases", self.max_aliases), pos));
+        }
+        if s.spreads > self.max_spreads {
+            return Err(refuse(format!("the query expands more than {} fragment spreads", self.max_spreads), pos));
+        }
+        if s.depth > MAX_RECURSION {
+            return Err(refuse(format!("selections nest more than {MAX_RECURSION} deep"), pos));
+        }
+        if s.circular.iter().any(|n| *n > MAX_CIRCULAR) {
+            return Err(refuse("the query runs in circles through the schema's introspection", pos));
+        }
+        Ok(())
+    }
+}
+
+impl<'a> Walk<'a> {
+    /// Summarizes a selection set at nesting `depth`.
+    fn set(&mut self, set: &'a SelectionSet, depth: usize) -> Result<Summary, Refusal> {
+        if depth > MAX_RECURSION {
+            return Err(refuse(format!("selections nest more than {MAX_RECURSION} deep"), None));
+        }
+        let mut summary = Summary::default();
+        for item in &set.items {
+            self.steps += 1;
+            let (directives, mut inner) = match &item.node {
+                Selection::Field(f) => {
+                    let mut inner = self.set(&f.node.selection_set.node, depth + 1)?;
+                    inner.fields = inner.fields.saturating_add(1);
+                    inner.aliases = inner.aliases.saturating_add(usize::from(f.node.alias.is_some()));
+                    if let Some(i) = CIRCULAR.iter().position(|c| *c == f.node.name.node.as_str()) {
+                        inner.circular[i] += 1;
+                    }
+                    (f.node.directives.len(), inner)
+                }
+                Selection::InlineFragment(i) => {
+                    (i.node.directives.len(), self.set(&i.node.selection_set.node, depth + 1)?)
+                }
+                Selection::FragmentSpread(s) => {
+                    let mut inner = self.fragment(&s.node.fragment_name.node, s.pos, depth + 1)?;
+                    inner.spreads = inner.spreads.saturating_add(1);
+                    (s.node.directives.len(), inner)
+                }
+            };
+            if directives > self.limits.max_directives {
+                return Err(self.limits.too_many_directives(item.pos));
+            }
+            inner.depth += 1;
+            summary.add(&inner);
+            // Refuse as soon as a part is over, before summarizing the rest.
+            self.limits.within(&summary, Some(item.pos))?;
+        }
+        Ok(summary)
+    }
+
+    /// A fragment's summary, computed at its first spread and reused at the others.
+    fn fragment(&mut self, name: &'a Name, pos: Pos, depth: usize) -> Result<Summary, Refusal> {
+        match self.fragments.get(name) {
+            Some(Fragment::Done(summary)) => return Ok(*summary),
+            Some(Fragment::Visiting) => {
+                return Err(refuse(format!("fragment {name} spreads itself (fragments must not form cycles)"), Some(pos)));
+            }
+            None => {}
+        }
+        let Some(definition) = self.doc.fragments.get(name) else {
+            return Err(refuse(format!("unknown fragment {name}"), Some(pos)));
+        };
+        if definition.node.directives.len() > self.limits.max_directives {
+            return Err(self.limits.too_many_directives(definition.pos));
+        }
+        self.fragments.insert(name, Fragment::Visiting);
+        let summary = self.set(&definition.node.selection_set.node, depth)?;
+        self.fragments.insert(name, Fragment::Done(summary));
+        Ok(summary)
     }
 }
 
@@ -171,7 +310,76 @@ fn nesting(query: &str, max: usize) -> Result<(), String> {
 
 #[cfg(test)]
 mod tests {
-    use super::nesting;
+    use super::{DocumentLimits, nesting};
+
+    fn walk(query: &str) -> Result<usize, String> {
+        let doc = async_graphql::parser::parse_query(query).expect("parses");
+        DocumentLimits::default().walk(&doc).map_err(|r| r.message)
+    }
+
+    /// `query{...F0} fragment F0 on Query{...F1 ...F1} … fragment F{n-1}{...F{n} ...F{n}} fragment F{n} on Query{last}`
+    fn doubling(levels: usize, last: &str) -> String {
+        let mut q = String::from("query{...F0}");
+        for i in 0..levels {
+            q += &format!(" fragment F{i} on Query{{...F{} ...F{}}}", i + 1, i + 1);
+        }
+        q + &format!(" fragment F{levels} on Query{{{last}}}")
+    }
+
+    #[test]
+    fn fragment_bombs_are_refused_after_reading_each_fragment_once() {
+        for levels in [22, 25, 30] {
+            let q = doubling(levels, "...Nope");
+            assert!(walk(&q).unwrap_err().contains("unknown fragment Nope"));
+            // Defined all the way down, the expansion is over the limits; the work is not.
+            let err = walk(&doubling(levels, "__typename")).unwrap_err();
+            assert!(err.contains("more than"), "{err}");
+        }
+        let cyclic = doubling(24, "...F0");
+        assert!(walk(&cyclic).unwrap_err().contains("cycles"));
+        assert!(walk("{ ...A } fragment A on Query { ...A }").unwrap_err().contains("cycles"));
+    }
+
+    #[test]
+    fn the_work_is_bounded_by_the_document_size() {
+        // Sharing fragments is fine as long as the expansion is within the
+        // limits; the checker visits each written selection once.
+        let q = "query{ ...A ...A ...A } fragment A on Query { me { id ...B } } fragment B on Me { name }";
+        let steps = walk(q).unwrap();
+        assert_eq!(steps, 7, "each written selection once");
+        for levels in [10, 20, 25, 30] {
+            let q = doubling(levels, "__typename");
+            let doc = async_graphql::parser::parse_query(&q).unwrap();
+            let limits = DocumentLimits { max_fields: usize::MAX, max_aliases: usize::MAX, max_spreads: usize::MAX, max_directives: 4 };
+            let steps = limits.walk(&doc).map_err(|r| r.message);
+            // Past 32 levels the nesting limit refuses it; below, every written selection is visited once.
+            match steps {
+                Ok(steps) => assert!(steps <= 2 * levels + 2, "{levels} levels: {steps} steps"),
+                Err(e) => assert!(e.contains("nest"), "{e}"),
+            }
+        }
+    }
+
+    #[test]
+    fn unused_fragments_and_definition_directives_are_refused() {
+        assert!(walk("{ me { id } } fragment U on Query { me { id } }").unwrap_err().contains("never used"));
+        let skips = format!("query Q {} {{ me {{ id }} }}", "@skip(if: false) ".repeat(8000));
+        assert!(walk(&skips).unwrap_err().contains("directives"));
+        let on_variable = "query Q($a: Int @x @x @x @x @x) { me { id } }";
+        assert!(walk(on_variable).unwrap_err().contains("directives"));
+        let on_fragment = "{ ...F } fragment F on Query @x @x @x @x @x { me { id } }";
+        assert!(walk(on_fragment).unwrap_err().contains("directives"));
+        assert!(walk("query Q @x @x @x @x { me { id } }").is_ok());
+    }
+
+    #[test]
+    fn introspection_may_pass_each_circular_field_twice_on_a_path() {
+        assert!(walk("{ __schema { types { fields { type { fields { type { name } } } } } } }").is_ok());
+        let thrice = "{ __schema { types { fields { type { fields { type { fields { name } } } } } } } }";
+        assert!(walk(thrice).unwrap_err().contains("circles"));
+        let through_fragments = "{ __schema { types { ...T } } } fragment T on __Type { fields { type { fields { type { ...U } } } } } fragment U on __Type { fields { name } }";
+        assert!(walk(through_fragments).unwrap_err().contains("circles"));
+    }
 
     #[test]
     fn nesting_is_measured_outside_strings_and_comments() {

@@ -193,7 +193,7 @@ impl Query {
             .load(&mut conn)
             .await
             .map_err(ApiError::from)?;
-        Ok(rows.into_iter().map(DeletionRequest).collect())
+        Ok(rows.into_iter().map(DeletionRequest::queued).collect())
     }
 
     /// Counts for the system owner and municipal admins.

@@ -2,7 +2,7 @@
 
 use super::enums::{ConsentMethod, ConsentScope, WithdrawalReason};
 use super::schema::{consent, unit_proposal};
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
@@ -23,6 +23,8 @@ pub struct Consent {
     pub withdrawn_at: Option<DateTime<Utc>>,
     pub withdrawn_by: Option<Uuid>,
     pub withdrawal_reason: Option<WithdrawalReason>,
+    /// the day a paper consent's form was signed (none for digital consents)
+    pub signed_on: Option<NaiveDate>,
 }
 
 impl Consent {
@@ -54,6 +56,26 @@ pub async fn of_logs(conn: &mut AsyncPgConnection, log_ids: &[Uuid]) -> QueryRes
         .order((consent::log_id, consent::given_at, consent::id))
         .select(Consent::as_select())
         .load(conn)
+        .await
+}
+
+/// When `owner` last withdrew a consent to the log itself or, with
+/// `unit_id`, to that unit (withdrawing the log consent withdraws every unit
+/// with it). Consents ended by closing or deletion are not withdrawals.
+pub async fn latest_withdrawal(
+    conn: &mut AsyncPgConnection,
+    log_id: Uuid,
+    owner: Uuid,
+    unit_id: Option<Uuid>,
+) -> QueryResult<Option<DateTime<Utc>>> {
+    let scope = consent::scope.eq(ConsentScope::Log).or(consent::unit_id.eq(unit_id).and(consent::unit_id.is_not_null()));
+    consent::table
+        .filter(consent::log_id.eq(log_id))
+        .filter(consent::withdrawn_by.eq(owner))
+        .filter(consent::withdrawal_reason.eq(WithdrawalReason::Withdrawn))
+        .filter(scope)
+        .select(diesel::dsl::max(consent::withdrawn_at))
+        .get_result(conn)
         .await
 }
 

@@ -204,6 +204,9 @@ text_enum!(
         Invitation => "INVITATION",
         /// sent when minutes are recorded
         Minutes => "MINUTES",
+        /// written to the family about something done on their behalf (a
+        /// paper consent registered for them), by the person who did it
+        Notice => "NOTICE",
     }
 );
 

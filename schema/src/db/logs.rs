@@ -89,6 +89,11 @@ pub async fn guardians_of(conn: &mut AsyncPgConnection, log_ids: &[Uuid]) -> Que
         .await
 }
 
+/// Stores the child of a new log (each log has a child row of its own).
+pub async fn insert_child(conn: &mut AsyncPgConnection, row: &Child) -> QueryResult<()> {
+    diesel::insert_into(child::table).values(row).execute(conn).await.map(drop)
+}
+
 pub async fn set_status(conn: &mut AsyncPgConnection, log_id: Uuid, status: LogStatus) -> QueryResult<()> {
     diesel::update(log::table.find(log_id))
         .set((log::status.eq(status), log::updated_at.eq(diesel::dsl::now)))

@@ -55,3 +55,43 @@ pub struct UnitMembership {
     pub role: UnitRoleKind,
     pub title: Option<String>,
 }
+
+/// The names of people, for texts the service writes (notices to the family).
+pub async fn person_names(
+    conn: &mut diesel_async::AsyncPgConnection,
+    ids: &[Uuid],
+) -> QueryResult<Vec<(Uuid, String)>> {
+    diesel_async::RunQueryDsl::load(person::table.filter(person::id.eq_any(ids)).select((person::id, person::name)), conn).await
+}
+
+pub async fn unit_name(conn: &mut diesel_async::AsyncPgConnection, unit_id: Uuid) -> QueryResult<String> {
+    diesel_async::RunQueryDsl::first(unit::table.find(unit_id).select(unit::name), conn).await
+}
+
+/// The staff member registered with an external id, if any.
+pub async fn staff_by_external_id(
+    conn: &mut diesel_async::AsyncPgConnection,
+    external_id: &str,
+) -> QueryResult<Option<Uuid>> {
+    use super::schema::staff;
+    diesel_async::RunQueryDsl::first(
+        staff::table.filter(staff::external_id.eq(external_id)).select(staff::person_id),
+        conn,
+    )
+    .await
+    .optional()
+}
+
+/// Whether a staff member holds any role in a unit.
+pub async fn has_unit_role(conn: &mut diesel_async::AsyncPgConnection, staff_id: Uuid, unit_id: Uuid) -> QueryResult<bool> {
+    use super::schema::staff_unit_role;
+    diesel_async::RunQueryDsl::get_result(
+        diesel::select(diesel::dsl::exists(
+            staff_unit_role::table
+                .filter(staff_unit_role::staff_id.eq(staff_id))
+                .filter(staff_unit_role::unit_id.eq(unit_id)),
+        )),
+        conn,
+    )
+    .await
+}

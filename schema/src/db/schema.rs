@@ -76,6 +76,7 @@ diesel::table! {
         withdrawn_at -> Nullable<Timestamptz>,
         withdrawn_by -> Nullable<Uuid>,
         withdrawal_reason -> Nullable<Text>,
+        signed_on -> Nullable<Date>,
     }
 }
 

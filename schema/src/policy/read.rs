@@ -33,6 +33,10 @@ pub enum ReadField {
     Snapshots,
     /// a snapshot's content
     SnapshotContent,
+    /// the family's own words in a deletion request: for the owners, and the
+    /// municipal admin who decides it (issue 14: the unit admin and a
+    /// metadata-only coordinator could read it)
+    DeletionReason,
 }
 
 /// What a role may read of a field.
@@ -74,6 +78,7 @@ const TABLE: &[(ReadField, [Grant; 7])] = &[
     (AccessLog,             [R,       R,    N,    N,     N,      R,     N]),
     (Snapshots,             [R,       R,    R,    N,     N,      R,     N]),
     (SnapshotContent,       [R,       R,    R,    N,     N,      UNR,   N]),
+    (DeletionReason,        [R,       R,    N,    N,     N,      R,     N]),
 ];
 
 fn column(role: Role) -> usize {
@@ -105,6 +110,36 @@ pub fn is_content(field: ReadField) -> bool {
     !matches!(field, LogMetadata | ChildName | ParticipantBasics)
 }
 
+/// How much of a snapshot's content a reader gets. The municipal admin
+/// reads snapshots for the archive (DESIGN.md §3), but the row table denies
+/// it the child's birth date and the guardians' names, and a snapshot must
+/// not be a way round the table (issue 14): its copy leaves out the child's
+/// birth date, the guardians, and the names of who is responsible for or
+/// evaluated a measure (a guardian may be either).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SnapshotView {
+    Whole,
+    /// what the municipal admin may read
+    Archive,
+}
+
+pub fn snapshot_view(roles: &Roles) -> SnapshotView {
+    let whole = roles.iter().any(|r| grant(r, GuardianName) == Grant::Full && grant(r, SnapshotContent) == Grant::Full);
+    if whole { SnapshotView::Whole } else { SnapshotView::Archive }
+}
+
+/// Whether the reader may know who an access-log entry's actor is: owners
+/// are named only to readers who may read guardians' names (or, for the
+/// youth, the child's name); professionals to every reader of the access log.
+pub fn may_name_actor(roles: &Roles, actor_is_guardian: bool, actor_is_youth: bool) -> bool {
+    let field = match (actor_is_guardian, actor_is_youth) {
+        (true, _) => GuardianName,
+        (_, true) => ChildName,
+        _ => return true,
+    };
+    best(roles, field).0 != Grant::Denied
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -128,6 +163,7 @@ mod tests {
             AccessLog,
             Snapshots,
             SnapshotContent,
+            DeletionReason,
         ];
         assert_eq!(TABLE.len(), all.len());
         for f in all {

@@ -124,6 +124,24 @@ const CANDIDATES: &str = "
     UNION SELECT l.id FROM log l JOIN staff_municipal_role r ON r.municipality_id = l.municipality_id
                  WHERE r.staff_id = $1 AND r.role = 'MUNICIPAL_ADMIN'";
 
+/// Logs the principal has a personal relation to (guardian, the youth,
+/// participant, coordinator): every log that can give them content.
+/// Subscriptions to all one's logs skip the events of other logs.
+pub async fn personal_candidates(conn: &mut AsyncPgConnection, person_id: Uuid) -> ApiResult<Vec<Uuid>> {
+    #[derive(diesel::QueryableByName)]
+    struct Row {
+        #[diesel(sql_type = SqlUuid)]
+        id: Uuid,
+    }
+    let sql = "SELECT log_id AS id FROM guardian WHERE citizen_id = $1
+               UNION SELECT l.id FROM log l JOIN child ch ON ch.id = l.child_id
+                             JOIN citizen ci ON ci.national_id = ch.national_id WHERE ci.person_id = $1
+               UNION SELECT log_id FROM participant WHERE staff_id = $1 AND left_at IS NULL
+               UNION SELECT log_id FROM coordinator_term WHERE staff_id = $1 AND ended_at IS NULL";
+    let rows: Vec<Row> = prepared(sql.to_owned()).bind::<SqlUuid, _>(person_id).load(conn).await?;
+    Ok(rows.into_iter().map(|r| r.id).collect())
+}
+
 /// The principal's relation to each of `log_ids` that exists. Logs that do
 /// not exist are simply absent; the caller treats absent and outsider alike.
 pub async fn load(conn: &mut AsyncPgConnection, person_id: Uuid, log_ids: &[Uuid]) -> ApiResult<Vec<LogRelation>> {
@@ -192,6 +210,31 @@ pub async fn visible_page(
             (r.relation, key)
         })
         .collect())
+}
+
+/// The open (not closed, not deleted) logs of a child, by national id, that
+/// the principal may see. `createLog` refuses a duplicate of these and of
+/// no others, so its answer never reveals a log the caller cannot see.
+pub async fn visible_open_logs_of_child(
+    conn: &mut AsyncPgConnection,
+    person_id: Uuid,
+    national_id: &str,
+) -> ApiResult<Vec<Uuid>> {
+    #[derive(diesel::QueryableByName)]
+    struct Row {
+        #[diesel(sql_type = SqlUuid)]
+        log_id: Uuid,
+    }
+    let sql = format!(
+        "SELECT log_id FROM (SELECT {RELATION_COLUMNS} {RELATION_FROM}
+                               WHERE l.id IN (SELECT o.id FROM log o JOIN child ch ON ch.id = o.child_id
+                                               WHERE ch.national_id = $2 AND o.status <> 'CLOSED'
+                                                 AND o.deleted_at IS NULL)) r
+          WHERE {VISIBLE}
+          ORDER BY log_id"
+    );
+    let rows: Vec<Row> = prepared(sql).bind::<SqlUuid, _>(person_id).bind::<Text, _>(national_id).load(conn).await?;
+    Ok(rows.into_iter().map(|r| r.log_id).collect())
 }
 
 /// Whether the principal may see the log, by the SQL rule alone. Used by the

@@ -2,8 +2,8 @@
 //!
 //! Order of refusal, so that nothing leaks:
 //! 1. no relation to the log → NOT_FOUND (as for a log that does not exist);
-//! 2. the log is CLOSED and the action is not one that applies to closed
-//!    logs → CONFLICT (frozen);
+//! 2. the log is deleted → CONFLICT, whatever the action; the log is CLOSED
+//!    and the action is not one that applies to closed logs → CONFLICT (frozen);
 //! 3. no role of the principal may do it → FORBIDDEN;
 //! 4. the action needs an ACTIVE log and the log is DRAFT/PASSIVE → CONFLICT.
 
@@ -149,6 +149,12 @@ fn authorize_with(rel: &LogRelation, roles: &Roles, action: WriteAction) -> ApiR
     if roles.is_outsider() {
         return Err(ApiError::NotFound("Log"));
     }
+    // A deleted log's content is purged and its requests are cancelled; nothing
+    // may act on it any more (issue 14: approving a reopening once created a
+    // consent on a deleted log).
+    if rel.deleted {
+        return Err(ApiError::conflict("the log is deleted; deleted logs cannot be changed"));
+    }
     if rel.status == LogStatus::Closed && !action.allowed_when_closed() {
         return Err(ApiError::conflict("the log is closed; closed logs cannot be changed"));
     }
@@ -213,6 +219,18 @@ mod tests {
     fn closed_logs_are_frozen_before_roles_are_considered() {
         let rel = LogRelation { status: LogStatus::Closed, is_unit_admin: true, ..active() };
         assert!(matches!(authorize(&rel, PostMessage), Err(ApiError::Conflict(_))));
+    }
+
+    #[test]
+    fn deleted_logs_refuse_every_action_even_those_for_closed_logs() {
+        let rel = LogRelation { status: LogStatus::Closed, deleted: true, is_guardian: true, ..active() };
+        for action in [ApproveReopen, RequestReopen, RequestDeletion, GiveConsent, PostMessage] {
+            assert!(matches!(authorize(&rel, action), Err(ApiError::Conflict(_))), "{action:?}");
+        }
+        let municipal = LogRelation { is_municipal_admin: true, ..rel };
+        assert!(matches!(authorize(&municipal, ProcessDeletion), Err(ApiError::Conflict(_))));
+        let outsider = LogRelation { is_guardian: false, ..rel };
+        assert!(matches!(authorize(&outsider, ApproveReopen), Err(ApiError::NotFound(_))));
     }
 
     #[test]

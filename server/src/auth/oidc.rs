@@ -71,6 +71,8 @@ pub enum Rejected {
     KeyMismatch,
     #[error("invalid: {0}")]
     Invalid(jsonwebtoken::errors::Error),
+    #[error("critical header extensions {0:?} are not understood")]
+    Critical(Vec<String>),
     #[error("issued in the future")]
     IssuedInFuture,
     #[error("acr {0:?} is below the required level")]
@@ -168,6 +170,12 @@ impl Issuer {
         let header = decode_header(token).map_err(|e| Rejected::Malformed(e.to_string()))?;
         if !matches!(header.alg, Algorithm::RS256 | Algorithm::ES256) {
             return Err(Rejected::Algorithm(header.alg));
+        }
+        // RFC 7515 §4.1.11: a token whose `crit` names extensions the
+        // recipient does not understand must be rejected. Stafett
+        // understands none, so any `crit` is refused (issue 14).
+        if let Some(crit) = &header.crit {
+            return Err(Rejected::Critical(crit.clone()));
         }
         let kid = header.kid.ok_or(Rejected::MissingClaim("kid"))?;
         let (key, key_alg) = self.key(&kid).await?;

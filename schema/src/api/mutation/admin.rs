@@ -6,7 +6,7 @@ use crate::api::ids;
 use crate::api::input::{self, limits};
 use crate::context::rc;
 use crate::db::enums::{GoalArea, PersonKind, UnitRoleKind};
-use crate::db::org::Person;
+use crate::db::org::{self, Person};
 use crate::db::schema::{municipality, person, staff, staff_unit_role, template, unit};
 use crate::error::{ApiError, ApiResult};
 use crate::policy::admin;
@@ -76,24 +76,44 @@ impl AdminMutations {
                     .optional()?
                     .ok_or(ApiError::NotFound("Unit"))?;
                 admin::register_staff(&principal, unit_id, municipality, role)?;
-                let id = Uuid::new_v4();
-                let row = Person { id, kind: PersonKind::Staff, name, phone, email, created_at: Utc::now() };
-                diesel::insert_into(person::table).values(&row).execute(conn).await?;
-                diesel::insert_into(staff::table)
-                    .values((
-                        staff::person_id.eq(id),
-                        staff::municipality_id.eq(municipality),
-                        staff::external_id.eq(&external_id),
-                    ))
-                    .execute(conn)
-                    .await
-                    .map_err(|e| {
-                        if is_unique_violation(&e) {
-                            ApiError::conflict("a staff member with this externalId is already registered")
-                        } else {
-                            e.into()
+                // An external id already registered is the same person (one
+                // identity at the identity provider), wherever they work:
+                // registering it here adds a role in this unit. Refusing it
+                // told the caller that the id exists in a unit they cannot
+                // see (issue 14); only a role in this very unit, which the
+                // caller can see, is a conflict.
+                let known = org::staff_by_external_id(conn, &external_id).await?;
+                let id = match known {
+                    Some(id) => {
+                        if org::has_unit_role(conn, id, unit_id).await? {
+                            return Err(ApiError::conflict("this person is already registered in this unit"));
                         }
-                    })?;
+                        id
+                    }
+                    None => {
+                        let id = Uuid::new_v4();
+                        let row =
+                            Person { id, kind: PersonKind::Staff, name, phone, email, created_at: Utc::now() };
+                        diesel::insert_into(person::table).values(&row).execute(conn).await?;
+                        diesel::insert_into(staff::table)
+                            .values((
+                                staff::person_id.eq(id),
+                                staff::municipality_id.eq(municipality),
+                                staff::external_id.eq(&external_id),
+                            ))
+                            .execute(conn)
+                            .await
+                            .map_err(|e| {
+                                // Only a registration racing this one gets here.
+                                if is_unique_violation(&e) {
+                                    ApiError::conflict("this externalId was registered at the same moment; try again")
+                                } else {
+                                    e.into()
+                                }
+                            })?;
+                        id
+                    }
+                };
                 diesel::insert_into(staff_unit_role::table)
                     .values((
                         staff_unit_role::staff_id.eq(id),

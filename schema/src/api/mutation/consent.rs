@@ -10,17 +10,18 @@ use crate::api::types::consent::{Consent, UnitProposal};
 use crate::context::rc;
 use crate::db::consents::{self, Consent as ConsentRow, UnitProposal as ProposalRow};
 use crate::db::enums::{
-    AccessAction, ConsentMethod, ConsentScope, EventKind, LogStatus, ObjectType, ParticipantLeftReason,
+    AccessAction, ConsentMethod, ConsentScope, EventKind, LogStatus, MessageKind, ObjectType, ParticipantLeftReason,
     WithdrawalReason,
 };
+use crate::db::messages::{self, Message as MessageRow};
 use crate::db::schema::{child, log, unit};
-use crate::db::{logs, participants};
+use crate::db::{logs, org, participants};
 use crate::error::{ApiError, ApiResult};
 use crate::events::EventPayload;
 use crate::policy::relation::ObjectRef;
 use crate::policy::{Acting, WriteAction};
 use async_graphql::{Context, ID, InputObject, Object};
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
@@ -42,6 +43,9 @@ pub struct PaperConsentInput {
     pub unit_id: Option<ID>,
     /// where the signed form is archived
     pub document_reference: String,
+    /// the day the owner signed the form; a form signed on or before the
+    /// day of the owner's latest withdrawal is refused (CONFLICT)
+    pub signed_on: NaiveDate,
     pub expires_at: Option<DateTime<Utc>>,
 }
 
@@ -70,7 +74,11 @@ impl ConsentMutations {
     }
 
     /// The coordinator registers a signed paper consent on an owner's behalf.
-    /// It is marked PAPER with its document reference, and audited.
+    /// It is marked PAPER with its document reference and signing date, and
+    /// audited. A form signed on or before the day of the owner's latest
+    /// withdrawal cannot undo that withdrawal (CONFLICT): a withdrawal holds
+    /// until the owner consents again. The family is told at once by a
+    /// NOTICE message from the coordinator, besides the access-log entry.
     async fn register_paper_consent(&self, ctx: &Context<'_>, input: PaperConsentInput) -> ApiResult<Consent> {
         let rc = rc(ctx);
         let log_id = ids::parse(&input.log_id, "logId")?;
@@ -78,11 +86,24 @@ impl ConsentMutations {
         let unit_id = input.unit_id.as_ref().map(|u| ids::parse(u, "unitId")).transpose()?;
         let expires_at = input.expires_at.map(|e| input::future(e, "expiresAt")).transpose()?;
         let reference = input::required(&input.document_reference, "documentReference", limits::SHORT)?;
+        let signed_on = input::not_future(input.signed_on, "signedOn")?;
         let row = with_log(rc, log_id, Lock::Exclusive, "Log", move |conn, w| {
             async move {
                 let acting = w.authorize(WriteAction::RegisterPaperConsent)?;
                 let owner = owner_person(conn, w.log_id(), owner_id).await?;
-                record(conn, &w, acting, owner, unit_id, expires_at, Some(reference)).await
+                if let Some(withdrawn) = consents::latest_withdrawal(conn, w.log_id(), owner, unit_id).await? {
+                    if signed_on <= oslo_date(withdrawn) {
+                        return Err(ApiError::conflict(format!(
+                            "the owner withdrew this consent on {}; a form signed on or before that day \
+                             cannot renew it (the owner may consent again in the service)",
+                            oslo_date(withdrawn)
+                        )));
+                    }
+                }
+                let paper = Paper { reference, signed_on };
+                let row = record(conn, &w, acting, owner, unit_id, expires_at, Some(paper)).await?;
+                tell_family(conn, &w, &row).await?;
+                Ok(row)
             }
             .scope_boxed()
         })
@@ -165,6 +186,59 @@ impl ConsentMutations {
     }
 }
 
+/// A signed paper form: where it is archived and the day it was signed.
+struct Paper {
+    reference: String,
+    signed_on: NaiveDate,
+}
+
+/// The calendar day in Norway of a moment (Europe/Oslo without a time-zone
+/// database: UTC+1, +2 in summer time from the last Sunday of March to the
+/// last Sunday of October, switching at 01:00 UTC).
+fn oslo_date(at: DateTime<Utc>) -> NaiveDate {
+    use chrono::Datelike;
+    let last_sunday = |month: u32| {
+        let end = NaiveDate::from_ymd_opt(at.year(), month, 31).unwrap_or_default();
+        end - chrono::Duration::days(i64::from(end.weekday().num_days_from_sunday()))
+    };
+    let switch = |d: NaiveDate| d.and_hms_opt(1, 0, 0).unwrap_or_default().and_utc();
+    let summer = at >= switch(last_sunday(3)) && at < switch(last_sunday(10));
+    (at + chrono::Duration::hours(if summer { 2 } else { 1 })).date_naive()
+}
+
+/// Tells the owners, in a NOTICE from the coordinator who registered it, that
+/// a paper consent was registered on their behalf: a consent they did not
+/// give in the service must not take effect unseen (issue 14).
+async fn tell_family(conn: &mut AsyncPgConnection, w: &Write, consent: &ConsentRow) -> ApiResult<()> {
+    let owners = owners_of(conn, w.log_id()).await?;
+    let names = people_names(conn, &[w.actor, consent.given_by]).await?;
+    let name = |id: Uuid| names.iter().find(|(p, _)| *p == id).map(|(_, n)| n.as_str()).unwrap_or("");
+    let scope = match consent.unit_id {
+        None => "til stafettloggen".to_owned(),
+        Some(unit_id) => format!("til enheten {}", unit_name(conn, unit_id).await?),
+    };
+    let body = format!(
+        "{} har registrert et samtykke på papir fra {} {scope}, signert {} (dokument: {}). \
+         Kjenner dere ikke igjen samtykket, kan dere trekke det tilbake i loggen.",
+        name(w.actor),
+        name(consent.given_by),
+        consent.signed_on.map(|d| d.format("%d.%m.%Y").to_string()).unwrap_or_default(),
+        consent.document_reference.as_deref().unwrap_or(""),
+    );
+    let message = MessageRow {
+        id: Uuid::new_v4(),
+        log_id: w.log_id(),
+        author_id: w.actor,
+        kind: MessageKind::Notice,
+        meeting_id: None,
+        body,
+        to_all: false,
+        created_at: Utc::now(),
+    };
+    messages::insert(conn, &message, &owners).await?;
+    w.emit(conn, EventKind::MessagePosted, super::message::payload(&message, &owners)).await
+}
+
 /// Records a consent by `given_by` and activates the log when it completes
 /// the required consents.
 async fn record(
@@ -174,7 +248,7 @@ async fn record(
     given_by: Uuid,
     unit_id: Option<Uuid>,
     expires_at: Option<DateTime<Utc>>,
-    paper_reference: Option<String>,
+    paper: Option<Paper>,
 ) -> ApiResult<ConsentRow> {
     let log_id = w.log_id();
     if let Some(unit_id) = unit_id {
@@ -185,16 +259,17 @@ async fn record(
     if consents::valid_of(conn, log_id, given_by, unit_id).await?.is_some() {
         return Err(ApiError::conflict("a valid consent already exists; withdraw it first to change it"));
     }
-    let paper = paper_reference.is_some();
+    let registered_by = paper.is_some().then_some(w.actor);
     let row = ConsentRow {
         id: Uuid::new_v4(),
         log_id,
         scope: if unit_id.is_some() { ConsentScope::Unit } else { ConsentScope::Log },
         unit_id,
         given_by,
-        method: if paper { ConsentMethod::Paper } else { ConsentMethod::Digital },
-        document_reference: paper_reference,
-        registered_by: paper.then_some(w.actor),
+        method: if paper.is_some() { ConsentMethod::Paper } else { ConsentMethod::Digital },
+        signed_on: paper.as_ref().map(|p| p.signed_on),
+        document_reference: paper.map(|p| p.reference),
+        registered_by,
         given_at: Utc::now(),
         expires_at,
         withdrawn_at: None,
@@ -308,4 +383,41 @@ async fn owner_person(conn: &mut AsyncPgConnection, log_id: Uuid, owner_id: Uuid
 async fn consent_object(ctx: &Context<'_>, row: ConsentRow) -> ApiResult<Consent> {
     let access = LogAccess::load(ctx, row.log_id).await?.ok_or(ApiError::NotFound("Log"))?;
     Ok(Consent { row, access })
+}
+
+/// The log's owners: its guardians, and the child once at consent age.
+async fn owners_of(conn: &mut AsyncPgConnection, log_id: Uuid) -> ApiResult<Vec<Uuid>> {
+    let mut owners: Vec<Uuid> = logs::guardians_of(conn, &[log_id]).await?.iter().map(|g| g.person_id).collect();
+    if logs::child_at_consent_age(conn, log_id).await? {
+        owners.extend(logs::youth_citizen(conn, log_id).await?);
+    }
+    Ok(owners)
+}
+
+async fn people_names(conn: &mut AsyncPgConnection, ids: &[Uuid]) -> ApiResult<Vec<(Uuid, String)>> {
+    Ok(org::person_names(conn, ids).await?)
+}
+
+async fn unit_name(conn: &mut AsyncPgConnection, unit_id: Uuid) -> ApiResult<String> {
+    Ok(org::unit_name(conn, unit_id).await?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::oslo_date;
+    use chrono::{NaiveDate, TimeZone, Utc};
+
+    #[test]
+    fn the_norwegian_day_follows_summer_time() {
+        let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+        // 23:30 UTC is the next day in Oslo, an hour or two ahead.
+        assert_eq!(oslo_date(Utc.with_ymd_and_hms(2026, 1, 10, 23, 30, 0).unwrap()), day(2026, 1, 11));
+        assert_eq!(oslo_date(Utc.with_ymd_and_hms(2026, 7, 10, 22, 30, 0).unwrap()), day(2026, 7, 11));
+        assert_eq!(oslo_date(Utc.with_ymd_and_hms(2026, 7, 10, 21, 30, 0).unwrap()), day(2026, 7, 10));
+        // Summer time 2026: from 29 March 01:00 UTC to 25 October 01:00 UTC.
+        assert_eq!(oslo_date(Utc.with_ymd_and_hms(2026, 3, 28, 22, 30, 0).unwrap()), day(2026, 3, 28));
+        assert_eq!(oslo_date(Utc.with_ymd_and_hms(2026, 3, 29, 22, 30, 0).unwrap()), day(2026, 3, 30));
+        assert_eq!(oslo_date(Utc.with_ymd_and_hms(2026, 10, 24, 22, 30, 0).unwrap()), day(2026, 10, 25));
+        assert_eq!(oslo_date(Utc.with_ymd_and_hms(2026, 10, 25, 22, 30, 0).unwrap()), day(2026, 10, 25));
+    }
 }

@@ -14,14 +14,14 @@ use crate::db::enums::{
 };
 use crate::db::logs::{Child, LogRow, LogTextChanges};
 use crate::db::schema::{
-    child, comment, evaluation, event, goal, guardian, log, measure, meeting, meeting_invitee, message, message_read,
+    comment, evaluation, event, goal, guardian, log, measure, meeting, meeting_invitee, message, message_read,
     message_recipient, staff_unit_role, template, unit,
 };
 use crate::db::{consents, logs, participants, requests, snapshots};
 use crate::error::{ApiError, ApiResult};
 use crate::events::EventPayload;
 use crate::national_id;
-use crate::policy::relation::ObjectRef;
+use crate::policy::relation::{self, ObjectRef};
 use crate::policy::{WriteAction, admin};
 use crate::principal::ensure_citizen;
 use async_graphql::{Context, ID, InputObject, Object};
@@ -126,14 +126,34 @@ impl LogMutations {
                         return Err(ApiError::bad_input("templateId is not a template of this municipality"));
                     }
                 }
-                let child_id =
-                    find_or_create_child(conn, municipality_id, &child_name, child_nid.as_deref(), birth_date).await?;
+                // The child of a new log is a row of its own, with exactly what
+                // the caller supplied: nothing stored about the child is returned
+                // to someone who did not supply it. A duplicate is refused only
+                // when the caller can see the log it duplicates, so the answer
+                // never depends on a log the caller cannot see (issue 14).
+                if let Some(nid) = child_nid.as_deref() {
+                    if let Some(existing) = relation::visible_open_logs_of_child(conn, actor, nid).await?.into_iter().next() {
+                        return Err(ApiError::conflict(format!(
+                            "this child already has an open log you can see ({}); add to it instead",
+                            ids::id(existing).as_str()
+                        )));
+                    }
+                }
                 let now = Utc::now();
+                let child = Child {
+                    id: Uuid::new_v4(),
+                    municipality_id,
+                    name: child_name,
+                    national_id: child_nid,
+                    birth_date,
+                    created_at: now,
+                };
+                logs::insert_child(conn, &child).await?;
                 let row = LogRow {
                     id: Uuid::new_v4(),
                     municipality_id,
                     unit_id,
-                    child_id,
+                    child_id: child.id,
                     template_id,
                     status: LogStatus::Draft,
                     presentation: None,
@@ -147,13 +167,7 @@ impl LogMutations {
                     closed_reason: None,
                     deleted_at: None,
                 };
-                diesel::insert_into(log::table).values(&row).execute(conn).await.map_err(|e| {
-                    if is_unique_violation(&e) {
-                        ApiError::conflict("this child already has an open log")
-                    } else {
-                        e.into()
-                    }
-                })?;
+                diesel::insert_into(log::table).values(&row).execute(conn).await?;
                 for g in &guardians {
                     let citizen =
                         ensure_citizen(conn, &g.national_id, &g.name, g.phone.as_deref(), g.address.as_deref()).await?;
@@ -332,6 +346,7 @@ impl LogMutations {
                     withdrawn_at: None,
                     withdrawn_by: None,
                     withdrawal_reason: None,
+                    signed_on: None,
                 };
                 consents::insert(conn, &consent).await?;
                 w.audit(conn, acting, ObjectType::Consent, consent.id, AccessAction::Create).await?;
@@ -392,12 +407,13 @@ impl LogMutations {
                 requests::insert_deletion(conn, &row).await?;
                 w.audit(conn, acting, ObjectType::DeletionRequest, row.id, AccessAction::Create).await?;
                 w.emit(conn, EventKind::DeletionRequested, EventPayload::default()).await?;
-                Ok(row)
+                Ok((row, w.access()))
             }
             .scope_boxed()
         })
         .await?;
-        Ok(DeletionRequest(row))
+        let (row, access) = row;
+        Ok(DeletionRequest::in_log(row, access))
     }
 
     /// The municipal admin processes a deletion request: the log is closed
@@ -419,6 +435,10 @@ impl LogMutations {
                     close(conn, &w, Some("slettet etter krav fra familien"), WithdrawalReason::LogDeleted).await?;
                 }
                 purge(conn, w.log_id()).await?;
+                // A request waiting on the log would otherwise outlive it.
+                if let Some(reopen) = requests::pending_reopen(conn, w.log_id()).await? {
+                    requests::decide_reopen(conn, reopen.id, ReopenStatus::Cancelled).await?;
+                }
                 requests::mark_deletion_processed(conn, request_id, w.actor).await?;
                 w.audit(conn, acting, ObjectType::Log, w.log_id(), AccessAction::Delete).await?;
                 w.emit(conn, EventKind::LogDeleted, EventPayload::default()).await
@@ -458,39 +478,6 @@ fn validate_guardians(input: &[GuardianInput], child_nid: Option<&str>) -> ApiRe
         });
     }
     Ok(out)
-}
-
-async fn find_or_create_child(
-    conn: &mut AsyncPgConnection,
-    municipality_id: Uuid,
-    name: &str,
-    national_id: Option<&str>,
-    birth_date: Option<NaiveDate>,
-) -> ApiResult<Uuid> {
-    if let Some(nid) = national_id {
-        let existing: Option<(Uuid, Uuid)> = child::table
-            .filter(child::national_id.eq(nid))
-            .select((child::id, child::municipality_id))
-            .first(conn)
-            .await
-            .optional()?;
-        if let Some((id, m)) = existing {
-            if m != municipality_id {
-                return Err(ApiError::conflict("this child is registered in another municipality"));
-            }
-            return Ok(id);
-        }
-    }
-    let row = Child {
-        id: Uuid::new_v4(),
-        municipality_id,
-        name: name.to_owned(),
-        national_id: national_id.map(str::to_owned),
-        birth_date,
-        created_at: Utc::now(),
-    };
-    diesel::insert_into(child::table).values(&row).execute(conn).await?;
-    Ok(row.id)
 }
 
 /// Closes the locked log: status, consents, pending handover, final snapshot, event.

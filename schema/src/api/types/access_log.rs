@@ -5,50 +5,62 @@ use crate::api::ids::id;
 use crate::context::rc;
 use crate::db::access_log;
 use crate::db::enums::{AccessAction, ActorRole, ObjectType};
-use crate::error::ApiResult;
+use crate::api::guard::{LogAccess, deny};
+use crate::error::{ApiError, ApiResult};
+use crate::policy::read;
+use std::sync::Arc;
 use async_graphql::{Context, ID, Object};
 use chrono::{DateTime, Utc};
 
-pub struct AccessLogEntry(pub access_log::AccessLogEntry);
+pub struct AccessLogEntry {
+    pub row: access_log::AccessLogEntry,
+    pub access: Arc<LogAccess>,
+}
 
 #[Object]
 impl AccessLogEntry {
     async fn id(&self) -> ID {
-        ID(self.0.id.to_string())
+        ID(self.row.id.to_string())
     }
 
     async fn at(&self) -> DateTime<Utc> {
-        self.0.at
+        self.row.at
     }
 
-    /// Who looked or wrote.
-    async fn actor_name(&self, ctx: &Context<'_>) -> ApiResult<String> {
-        let person = rc(ctx).loaders.person().load_one(self.0.actor_id).await?;
-        Ok(person.map(|p| p.name).unwrap_or_default())
+    /// Who looked or wrote. A guardian's name (or the youth's) is null with
+    /// FORBIDDEN for a reader the read table denies it: the municipal admin
+    /// audits professionals' access, not the family's names.
+    async fn actor_name(&self, ctx: &Context<'_>) -> ApiResult<Option<String>> {
+        let role = self.row.actor_role;
+        if !read::may_name_actor(&self.access.roles, role == ActorRole::Guardian, role == ActorRole::Youth) {
+            return deny(ctx, ApiError::forbidden("your role in this log may not read the family's names"));
+        }
+        let person = rc(ctx).loaders.person().load_one(self.row.actor_id).await?;
+        Ok(Some(person.map(|p| p.name).unwrap_or_default()))
     }
 
     async fn actor_role(&self) -> ActorRole {
-        self.0.actor_role
+        self.row.actor_role
     }
 
     /// The unit they acted for.
     async fn actor_unit(&self, ctx: &Context<'_>) -> ApiResult<Option<Unit>> {
-        let Some(unit_id) = self.0.actor_unit_id else {
+        let Some(unit_id) = self.row.actor_unit_id else {
             return Ok(None);
         };
         Ok(rc(ctx).loaders.unit().load_one(unit_id).await?.map(Unit))
     }
 
     async fn action(&self) -> AccessAction {
-        self.0.action
+        self.row.action
     }
 
     async fn object_type(&self) -> ObjectType {
-        self.0.object_type
+        self.row.object_type
     }
 
     async fn object_id(&self) -> Option<ID> {
-        self.0.object_id.map(id)
+        self.row.object_id.map(id)
     }
 }
 

@@ -7,8 +7,9 @@ use crate::context::rc;
 use crate::db::consents;
 use crate::db::enums::{ConsentMethod, ConsentScope, WithdrawalReason};
 use crate::error::ApiResult;
+use crate::policy::ReadField;
 use async_graphql::{Context, ID, Object};
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use std::sync::Arc;
 
 pub struct Consent {
@@ -23,11 +24,13 @@ impl Consent {
     }
 
     /// LOG: consent to the log (and its home unit); UNIT: to one more unit.
-    async fn scope(&self) -> ConsentScope {
-        self.row.scope
+    async fn scope(&self, ctx: &Context<'_>) -> ApiResult<ConsentScope> {
+        self.access.content(ctx, ReadField::Consents).await?;
+        Ok(self.row.scope)
     }
 
     async fn unit(&self, ctx: &Context<'_>) -> ApiResult<Option<Unit>> {
+        self.access.content(ctx, ReadField::Consents).await?;
         let Some(unit_id) = self.row.unit_id else {
             return Ok(None);
         };
@@ -36,47 +39,63 @@ impl Consent {
 
     /// The owner whose consent this is.
     async fn given_by(&self, ctx: &Context<'_>) -> ApiResult<Option<Person>> {
+        self.access.content(ctx, ReadField::Consents).await?;
         Person::in_log(ctx, &self.access, self.row.given_by).await
     }
 
     /// DIGITAL, or PAPER when registered by the coordinator from a signed form.
-    async fn method(&self) -> ConsentMethod {
-        self.row.method
+    async fn method(&self, ctx: &Context<'_>) -> ApiResult<ConsentMethod> {
+        self.access.content(ctx, ReadField::Consents).await?;
+        Ok(self.row.method)
     }
 
     /// Where the signed paper form is archived.
-    async fn document_reference(&self) -> Option<&str> {
-        self.row.document_reference.as_deref()
+    async fn document_reference(&self, ctx: &Context<'_>) -> ApiResult<Option<&str>> {
+        self.access.content(ctx, ReadField::Consents).await?;
+        Ok(self.row.document_reference.as_deref())
     }
 
     /// The coordinator who registered a paper consent.
     async fn registered_by(&self, ctx: &Context<'_>) -> ApiResult<Option<Person>> {
+        self.access.content(ctx, ReadField::Consents).await?;
         let Some(staff) = self.row.registered_by else {
             return Ok(None);
         };
         Person::in_log(ctx, &self.access, staff).await
     }
 
-    async fn given_at(&self) -> DateTime<Utc> {
-        self.row.given_at
+    /// The day a paper consent's form was signed; null for digital consents
+    /// (and for paper consents registered before the date was recorded).
+    async fn signed_on(&self, ctx: &Context<'_>) -> ApiResult<Option<NaiveDate>> {
+        self.access.content(ctx, ReadField::Consents).await?;
+        Ok(self.row.signed_on)
+    }
+
+    async fn given_at(&self, ctx: &Context<'_>) -> ApiResult<DateTime<Utc>> {
+        self.access.content(ctx, ReadField::Consents).await?;
+        Ok(self.row.given_at)
     }
 
     /// After this moment the consent no longer grants access.
-    async fn expires_at(&self) -> Option<DateTime<Utc>> {
-        self.row.expires_at
+    async fn expires_at(&self, ctx: &Context<'_>) -> ApiResult<Option<DateTime<Utc>>> {
+        self.access.content(ctx, ReadField::Consents).await?;
+        Ok(self.row.expires_at)
     }
 
-    async fn withdrawn_at(&self) -> Option<DateTime<Utc>> {
-        self.row.withdrawn_at
+    async fn withdrawn_at(&self, ctx: &Context<'_>) -> ApiResult<Option<DateTime<Utc>>> {
+        self.access.content(ctx, ReadField::Consents).await?;
+        Ok(self.row.withdrawn_at)
     }
 
-    async fn withdrawal_reason(&self) -> Option<WithdrawalReason> {
-        self.row.withdrawal_reason
+    async fn withdrawal_reason(&self, ctx: &Context<'_>) -> ApiResult<Option<WithdrawalReason>> {
+        self.access.content(ctx, ReadField::Consents).await?;
+        Ok(self.row.withdrawal_reason)
     }
 
     /// Not withdrawn and not expired.
-    async fn valid(&self) -> bool {
-        self.row.is_valid(Utc::now())
+    async fn valid(&self, ctx: &Context<'_>) -> ApiResult<bool> {
+        self.access.content(ctx, ReadField::Consents).await?;
+        Ok(self.row.is_valid(Utc::now()))
     }
 }
 

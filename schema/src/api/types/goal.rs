@@ -1,5 +1,7 @@
-//! Goals, measures, evaluations and comments. Reaching any of them has
-//! already passed the `Goals` guard on the log, so their own fields are plain.
+//! Goals, measures, evaluations and comments. Every field but the id asks
+//! [`LogAccess::content`]: reached through the log's `Goals` guard that is
+//! one atomic load; returned by a mutation, it is the read check and the
+//! access-log entry a read through the log would have had.
 
 use super::people::Person;
 use crate::api::guard::LogAccess;
@@ -8,6 +10,7 @@ use crate::context::rc;
 use crate::db::enums::{GoalArea, GoalStatus, MeasureStatus};
 use crate::db::goals;
 use crate::error::ApiResult;
+use crate::policy::ReadField;
 use async_graphql::{Context, ID, Object};
 use chrono::{DateTime, NaiveDate, Utc};
 use std::sync::Arc;
@@ -23,42 +26,51 @@ impl Goal {
         id(self.row.id)
     }
 
-    async fn area(&self) -> GoalArea {
-        self.row.area
+    async fn area(&self, ctx: &Context<'_>) -> ApiResult<GoalArea> {
+        self.access.content(ctx, ReadField::Goals).await?;
+        Ok(self.row.area)
     }
 
     /// BTI level 1–3.
-    async fn bti_level(&self) -> i32 {
-        self.row.bti_level
+    async fn bti_level(&self, ctx: &Context<'_>) -> ApiResult<i32> {
+        self.access.content(ctx, ReadField::Goals).await?;
+        Ok(self.row.bti_level)
     }
 
-    async fn description(&self) -> &str {
-        &self.row.description
+    async fn description(&self, ctx: &Context<'_>) -> ApiResult<&str> {
+        self.access.content(ctx, ReadField::Goals).await?;
+        Ok(&self.row.description)
     }
 
-    async fn status(&self) -> GoalStatus {
-        self.row.status
+    async fn status(&self, ctx: &Context<'_>) -> ApiResult<GoalStatus> {
+        self.access.content(ctx, ReadField::Goals).await?;
+        Ok(self.row.status)
     }
 
-    async fn created_at(&self) -> DateTime<Utc> {
-        self.row.created_at
+    async fn created_at(&self, ctx: &Context<'_>) -> ApiResult<DateTime<Utc>> {
+        self.access.content(ctx, ReadField::Goals).await?;
+        Ok(self.row.created_at)
     }
 
-    async fn updated_at(&self) -> DateTime<Utc> {
-        self.row.updated_at
+    async fn updated_at(&self, ctx: &Context<'_>) -> ApiResult<DateTime<Utc>> {
+        self.access.content(ctx, ReadField::Goals).await?;
+        Ok(self.row.updated_at)
     }
 
     async fn measures(&self, ctx: &Context<'_>) -> ApiResult<Vec<Measure>> {
+        self.access.content(ctx, ReadField::Goals).await?;
         let rows = rc(ctx).loaders.measures().load_one(self.row.id).await?.unwrap_or_default();
         Ok(rows.iter().cloned().map(|row| Measure { row, access: self.access.clone() }).collect())
     }
 
     async fn evaluations(&self, ctx: &Context<'_>) -> ApiResult<Vec<Evaluation>> {
+        self.access.content(ctx, ReadField::Goals).await?;
         let rows = rc(ctx).loaders.goal_evaluations().load_one(self.row.id).await?.unwrap_or_default();
         Ok(rows.iter().cloned().map(|row| Evaluation { row, access: self.access.clone() }).collect())
     }
 
     async fn comments(&self, ctx: &Context<'_>) -> ApiResult<Vec<Comment>> {
+        self.access.content(ctx, ReadField::Goals).await?;
         let rows = rc(ctx).loaders.goal_comments().load_one(self.row.id).await?.unwrap_or_default();
         Ok(rows.iter().cloned().map(|row| Comment { row, access: self.access.clone() }).collect())
     }
@@ -76,50 +88,61 @@ impl Measure {
         id(self.row.id)
     }
 
-    async fn log_id(&self) -> ID {
-        id(self.row.log_id)
+    async fn log_id(&self, ctx: &Context<'_>) -> ApiResult<ID> {
+        self.access.content(ctx, ReadField::Goals).await?;
+        Ok(id(self.row.log_id))
     }
 
-    async fn goal_id(&self) -> ID {
-        id(self.row.goal_id)
+    async fn goal_id(&self, ctx: &Context<'_>) -> ApiResult<ID> {
+        self.access.content(ctx, ReadField::Goals).await?;
+        Ok(id(self.row.goal_id))
     }
 
-    async fn description(&self) -> &str {
-        &self.row.description
+    async fn description(&self, ctx: &Context<'_>) -> ApiResult<&str> {
+        self.access.content(ctx, ReadField::Goals).await?;
+        Ok(&self.row.description)
     }
 
     /// The participant, guardian or youth who carries the measure out.
     async fn responsible(&self, ctx: &Context<'_>) -> ApiResult<Option<Person>> {
+        self.access.content(ctx, ReadField::Goals).await?;
         Person::in_log(ctx, &self.access, self.row.responsible_id).await
     }
 
-    async fn deadline(&self) -> Option<NaiveDate> {
-        self.row.deadline
+    async fn deadline(&self, ctx: &Context<'_>) -> ApiResult<Option<NaiveDate>> {
+        self.access.content(ctx, ReadField::Goals).await?;
+        Ok(self.row.deadline)
     }
 
-    async fn status(&self) -> MeasureStatus {
-        self.row.status
+    async fn status(&self, ctx: &Context<'_>) -> ApiResult<MeasureStatus> {
+        self.access.content(ctx, ReadField::Goals).await?;
+        Ok(self.row.status)
     }
 
     /// Open and past its deadline.
-    async fn overdue(&self) -> bool {
-        is_overdue(&self.row, Utc::now().date_naive())
+    async fn overdue(&self, ctx: &Context<'_>) -> ApiResult<bool> {
+        self.access.content(ctx, ReadField::Goals).await?;
+        Ok(is_overdue(&self.row, Utc::now().date_naive()))
     }
 
-    async fn created_at(&self) -> DateTime<Utc> {
-        self.row.created_at
+    async fn created_at(&self, ctx: &Context<'_>) -> ApiResult<DateTime<Utc>> {
+        self.access.content(ctx, ReadField::Goals).await?;
+        Ok(self.row.created_at)
     }
 
-    async fn updated_at(&self) -> DateTime<Utc> {
-        self.row.updated_at
+    async fn updated_at(&self, ctx: &Context<'_>) -> ApiResult<DateTime<Utc>> {
+        self.access.content(ctx, ReadField::Goals).await?;
+        Ok(self.row.updated_at)
     }
 
     async fn evaluations(&self, ctx: &Context<'_>) -> ApiResult<Vec<Evaluation>> {
+        self.access.content(ctx, ReadField::Goals).await?;
         let rows = rc(ctx).loaders.measure_evaluations().load_one(self.row.id).await?.unwrap_or_default();
         Ok(rows.iter().cloned().map(|row| Evaluation { row, access: self.access.clone() }).collect())
     }
 
     async fn comments(&self, ctx: &Context<'_>) -> ApiResult<Vec<Comment>> {
+        self.access.content(ctx, ReadField::Goals).await?;
         let rows = rc(ctx).loaders.measure_comments().load_one(self.row.id).await?.unwrap_or_default();
         Ok(rows.iter().cloned().map(|row| Comment { row, access: self.access.clone() }).collect())
     }
@@ -145,20 +168,24 @@ impl Evaluation {
         id(self.row.id)
     }
 
-    async fn body(&self) -> &str {
-        &self.row.body
+    async fn body(&self, ctx: &Context<'_>) -> ApiResult<&str> {
+        self.access.content(ctx, ReadField::Goals).await?;
+        Ok(&self.row.body)
     }
 
-    async fn evaluated_on(&self) -> NaiveDate {
-        self.row.evaluated_on
+    async fn evaluated_on(&self, ctx: &Context<'_>) -> ApiResult<NaiveDate> {
+        self.access.content(ctx, ReadField::Goals).await?;
+        Ok(self.row.evaluated_on)
     }
 
     async fn author(&self, ctx: &Context<'_>) -> ApiResult<Option<Person>> {
+        self.access.content(ctx, ReadField::Goals).await?;
         Person::in_log(ctx, &self.access, self.row.author_id).await
     }
 
-    async fn created_at(&self) -> DateTime<Utc> {
-        self.row.created_at
+    async fn created_at(&self, ctx: &Context<'_>) -> ApiResult<DateTime<Utc>> {
+        self.access.content(ctx, ReadField::Goals).await?;
+        Ok(self.row.created_at)
     }
 }
 
@@ -173,15 +200,18 @@ impl Comment {
         id(self.row.id)
     }
 
-    async fn body(&self) -> &str {
-        &self.row.body
+    async fn body(&self, ctx: &Context<'_>) -> ApiResult<&str> {
+        self.access.content(ctx, ReadField::Goals).await?;
+        Ok(&self.row.body)
     }
 
     async fn author(&self, ctx: &Context<'_>) -> ApiResult<Option<Person>> {
+        self.access.content(ctx, ReadField::Goals).await?;
         Person::in_log(ctx, &self.access, self.row.author_id).await
     }
 
-    async fn created_at(&self) -> DateTime<Utc> {
-        self.row.created_at
+    async fn created_at(&self, ctx: &Context<'_>) -> ApiResult<DateTime<Utc>> {
+        self.access.content(ctx, ReadField::Goals).await?;
+        Ok(self.row.created_at)
     }
 }

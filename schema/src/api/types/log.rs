@@ -280,7 +280,7 @@ impl Log {
             rows,
             limit,
             |e| cursor::encode_seq("a", e.id),
-            AccessLogEntry,
+            |row| AccessLogEntry { row, access: self.access.clone() },
         )))
     }
 
@@ -306,7 +306,7 @@ impl Log {
         if !self.access.allows(ctx, ReadField::LogMetadata).await? {
             return Ok(None);
         }
-        Ok(rc(ctx).loaders.deletions().load_one(self.row.id).await?.map(DeletionRequest))
+        Ok(rc(ctx).loaders.deletions().load_one(self.row.id).await?.map(|row| DeletionRequest::in_log(row, self.access.clone())))
     }
 }
 

@@ -1,4 +1,5 @@
-//! Meetings (samarbeidsmøter). Reached only through the `Meetings` guard.
+//! Meetings (samarbeidsmøter). Every field but the id asks
+//! [`LogAccess::content`] (see `message.rs`).
 
 use super::people::Person;
 use crate::api::guard::LogAccess;
@@ -7,6 +8,7 @@ use crate::context::rc;
 use crate::db::enums::MeetingStatus;
 use crate::db::meetings;
 use crate::error::ApiResult;
+use crate::policy::ReadField;
 use async_graphql::{Context, ID, Object};
 use chrono::{DateTime, Utc};
 use std::sync::Arc;
@@ -22,36 +24,44 @@ impl Meeting {
         id(self.row.id)
     }
 
-    async fn title(&self) -> &str {
-        &self.row.title
+    async fn title(&self, ctx: &Context<'_>) -> ApiResult<&str> {
+        self.access.content(ctx, ReadField::Meetings).await?;
+        Ok(&self.row.title)
     }
 
-    async fn starts_at(&self) -> DateTime<Utc> {
-        self.row.starts_at
+    async fn starts_at(&self, ctx: &Context<'_>) -> ApiResult<DateTime<Utc>> {
+        self.access.content(ctx, ReadField::Meetings).await?;
+        Ok(self.row.starts_at)
     }
 
-    async fn location(&self) -> Option<&str> {
-        self.row.location.as_deref()
+    async fn location(&self, ctx: &Context<'_>) -> ApiResult<Option<&str>> {
+        self.access.content(ctx, ReadField::Meetings).await?;
+        Ok(self.row.location.as_deref())
     }
 
-    async fn agenda(&self) -> Option<&str> {
-        self.row.agenda.as_deref()
+    async fn agenda(&self, ctx: &Context<'_>) -> ApiResult<Option<&str>> {
+        self.access.content(ctx, ReadField::Meetings).await?;
+        Ok(self.row.agenda.as_deref())
     }
 
-    async fn status(&self) -> MeetingStatus {
-        self.row.status
+    async fn status(&self, ctx: &Context<'_>) -> ApiResult<MeetingStatus> {
+        self.access.content(ctx, ReadField::Meetings).await?;
+        Ok(self.row.status)
     }
 
     /// Referat; null until recorded.
-    async fn minutes(&self) -> Option<&str> {
-        self.row.minutes.as_deref()
+    async fn minutes(&self, ctx: &Context<'_>) -> ApiResult<Option<&str>> {
+        self.access.content(ctx, ReadField::Meetings).await?;
+        Ok(self.row.minutes.as_deref())
     }
 
-    async fn minutes_recorded_at(&self) -> Option<DateTime<Utc>> {
-        self.row.minutes_recorded_at
+    async fn minutes_recorded_at(&self, ctx: &Context<'_>) -> ApiResult<Option<DateTime<Utc>>> {
+        self.access.content(ctx, ReadField::Meetings).await?;
+        Ok(self.row.minutes_recorded_at)
     }
 
     async fn invitees(&self, ctx: &Context<'_>) -> ApiResult<Vec<Person>> {
+        self.access.content(ctx, ReadField::Meetings).await?;
         let ids = rc(ctx).loaders.invitees().load_one(self.row.id).await?.unwrap_or_default();
         Person::many_in_log(ctx, &self.access, &ids).await
     }

@@ -1,5 +1,7 @@
-//! Secure messages. Reached only through the `Messages` guard, and only
-//! messages addressed to the reader (or to all) are ever loaded.
+//! Secure messages. Only messages addressed to the reader (or to all) are
+//! ever loaded; every field but the id asks [`LogAccess::content`], so a
+//! message a mutation answers with is read under the same policy and access
+//! log as one read through the log's `Messages` guard.
 
 use super::meeting::Meeting;
 use super::people::Person;
@@ -9,6 +11,7 @@ use crate::context::rc;
 use crate::db::enums::MessageKind;
 use crate::db::messages;
 use crate::error::ApiResult;
+use crate::policy::ReadField;
 use async_graphql::{Context, ID, Object};
 use chrono::{DateTime, Utc};
 use std::sync::Arc;
@@ -24,39 +27,47 @@ impl Message {
         id(self.row.id)
     }
 
-    async fn log_id(&self) -> ID {
-        id(self.row.log_id)
+    async fn log_id(&self, ctx: &Context<'_>) -> ApiResult<ID> {
+        self.access.content(ctx, ReadField::Messages).await?;
+        Ok(id(self.row.log_id))
     }
 
-    async fn kind(&self) -> MessageKind {
-        self.row.kind
+    async fn kind(&self, ctx: &Context<'_>) -> ApiResult<MessageKind> {
+        self.access.content(ctx, ReadField::Messages).await?;
+        Ok(self.row.kind)
     }
 
-    async fn body(&self) -> &str {
-        &self.row.body
+    async fn body(&self, ctx: &Context<'_>) -> ApiResult<&str> {
+        self.access.content(ctx, ReadField::Messages).await?;
+        Ok(&self.row.body)
     }
 
     async fn author(&self, ctx: &Context<'_>) -> ApiResult<Option<Person>> {
+        self.access.content(ctx, ReadField::Messages).await?;
         Person::in_log(ctx, &self.access, self.row.author_id).await
     }
 
     /// True when addressed to everyone in the log.
-    async fn to_all(&self) -> bool {
-        self.row.to_all
+    async fn to_all(&self, ctx: &Context<'_>) -> ApiResult<bool> {
+        self.access.content(ctx, ReadField::Messages).await?;
+        Ok(self.row.to_all)
     }
 
     /// The addressees; empty when the message is to all.
     async fn recipients(&self, ctx: &Context<'_>) -> ApiResult<Vec<Person>> {
+        self.access.content(ctx, ReadField::Messages).await?;
         let ids = rc(ctx).loaders.recipients().load_one(self.row.id).await?.unwrap_or_default();
         Person::many_in_log(ctx, &self.access, &ids).await
     }
 
-    async fn created_at(&self) -> DateTime<Utc> {
-        self.row.created_at
+    async fn created_at(&self, ctx: &Context<'_>) -> ApiResult<DateTime<Utc>> {
+        self.access.content(ctx, ReadField::Messages).await?;
+        Ok(self.row.created_at)
     }
 
     /// The meeting an invitation or minutes message is about.
     async fn meeting(&self, ctx: &Context<'_>) -> ApiResult<Option<Meeting>> {
+        self.access.content(ctx, ReadField::Messages).await?;
         let Some(meeting_id) = self.row.meeting_id else {
             return Ok(None);
         };
@@ -69,12 +80,14 @@ impl Message {
     }
 
     async fn read_by_me(&self, ctx: &Context<'_>) -> ApiResult<bool> {
+        self.access.content(ctx, ReadField::Messages).await?;
         let reads = rc(ctx).loaders.reads().load_one(self.row.id).await?.unwrap_or_default();
         Ok(reads.iter().any(|(p, _)| *p == self.access.viewer))
     }
 
     /// Who has read the message, and when.
     async fn read_by(&self, ctx: &Context<'_>) -> ApiResult<Vec<ReadReceipt>> {
+        self.access.content(ctx, ReadField::Messages).await?;
         let reads = rc(ctx).loaders.reads().load_one(self.row.id).await?.unwrap_or_default();
         let ids: Vec<_> = reads.iter().map(|(p, _)| *p).collect();
         let people = Person::aligned_in_log(ctx, &self.access, &ids).await?;

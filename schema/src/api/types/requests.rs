@@ -8,6 +8,7 @@ use crate::db::enums::{HandoverStatus, ReopenStatus};
 use crate::db::participants::{CoordinatorTerm as TermRow, Handover as HandoverRow};
 use crate::db::requests::{DeletionRequest as DeletionRow, ReopenRequest as ReopenRow};
 use crate::error::ApiResult;
+use crate::policy::ReadField;
 use async_graphql::{Context, ID, Object};
 use chrono::{DateTime, Utc};
 use std::sync::Arc;
@@ -97,27 +98,50 @@ impl ReopenRequest {
     }
 }
 
-pub struct DeletionRequest(pub DeletionRow);
+pub struct DeletionRequest {
+    row: DeletionRow,
+    /// the reader's access to the log; `None` in the municipal admin's
+    /// queue (`openDeletionRequests`), which only municipal admins of the
+    /// log's municipality reach
+    access: Option<Arc<LogAccess>>,
+}
+
+impl DeletionRequest {
+    pub fn in_log(row: DeletionRow, access: Arc<LogAccess>) -> Self {
+        DeletionRequest { row, access: Some(access) }
+    }
+
+    /// A request in the municipal admin's queue.
+    pub fn queued(row: DeletionRow) -> Self {
+        DeletionRequest { row, access: None }
+    }
+}
 
 #[Object]
 impl DeletionRequest {
     async fn id(&self) -> ID {
-        id(self.0.id)
+        id(self.row.id)
     }
 
     async fn log_id(&self) -> ID {
-        id(self.0.log_id)
+        id(self.row.log_id)
     }
 
-    async fn reason(&self) -> Option<&str> {
-        self.0.reason.as_deref()
+    /// The family's own words: for the owners and the municipal admin only.
+    async fn reason(&self, ctx: &Context<'_>) -> ApiResult<Option<&str>> {
+        if let Some(access) = &self.access {
+            if !access.allows(ctx, ReadField::DeletionReason).await? {
+                return Ok(None);
+            }
+        }
+        Ok(self.row.reason.as_deref())
     }
 
     async fn requested_at(&self) -> DateTime<Utc> {
-        self.0.requested_at
+        self.row.requested_at
     }
 
     async fn processed_at(&self) -> Option<DateTime<Utc>> {
-        self.0.processed_at
+        self.row.processed_at
     }
 }

@@ -6,6 +6,7 @@ use crate::context::rc;
 use crate::db::enums::SnapshotReason;
 use crate::db::snapshots::SnapshotMeta;
 use crate::error::{ApiError, ApiResult};
+use crate::policy::read::{self, SnapshotView};
 use crate::policy::{Grant, ReadField};
 use async_graphql::{Context, ID, Json, Object};
 use chrono::{DateTime, Utc};
@@ -48,6 +49,50 @@ impl ArchiveSnapshot {
                 return deny(ctx, ApiError::forbidden("this snapshot is restricted; only its metadata may be read"));
             }
         }
-        Ok(rc(ctx).loaders.snapshot_content().load_one(self.row.id).await?.map(Json))
+        let content = rc(ctx).loaders.snapshot_content().load_one(self.row.id).await?;
+        Ok(content.map(|c| match read::snapshot_view(&self.access.roles) {
+            SnapshotView::Whole => c,
+            SnapshotView::Archive => archive_view(c),
+        }).map(Json))
+    }
+}
+
+/// The content without what [`SnapshotView::Archive`] leaves out.
+fn archive_view(mut content: serde_json::Value) -> serde_json::Value {
+    if let Some(child) = content.get_mut("child").and_then(|c| c.as_object_mut()) {
+        child.retain(|k, _| k == "name");
+    }
+    if let Some(all) = content.as_object_mut() {
+        all.remove("guardians");
+    }
+    let goals = content.get_mut("goals").and_then(|g| g.as_array_mut()).map(std::mem::take).unwrap_or_default();
+    let redacted: Vec<serde_json::Value> = goals
+        .into_iter()
+        .map(|mut goal| {
+            strip_authors(goal.get_mut("evaluations"));
+            if let Some(measures) = goal.get_mut("measures").and_then(|m| m.as_array_mut()) {
+                for m in measures {
+                    if let Some(m) = m.as_object_mut() {
+                        m.remove("responsible");
+                    }
+                    strip_authors(m.get_mut("evaluations"));
+                }
+            }
+            goal
+        })
+        .collect();
+    if let Some(all) = content.as_object_mut() {
+        if all.contains_key("goals") {
+            all.insert("goals".into(), serde_json::Value::Array(redacted));
+        }
+    }
+    content
+}
+
+fn strip_authors(evaluations: Option<&mut serde_json::Value>) {
+    for e in evaluations.and_then(|e| e.as_array_mut()).into_iter().flatten() {
+        if let Some(e) = e.as_object_mut() {
+            e.remove("author");
+        }
     }
 }

@@ -1,0 +1,10 @@
+DROP INDEX consent_withdrawn_by_idx;
+DELETE FROM message_read WHERE message_id IN (SELECT id FROM message WHERE kind = 'NOTICE');
+DELETE FROM message_recipient WHERE message_id IN (SELECT id FROM message WHERE kind = 'NOTICE');
+DELETE FROM message WHERE kind = 'NOTICE';
+ALTER TABLE message DROP CONSTRAINT message_check;
+ALTER TABLE message ADD CONSTRAINT message_check CHECK ((kind = 'MESSAGE') = (meeting_id IS NULL));
+ALTER TABLE message DROP CONSTRAINT message_kind_check;
+ALTER TABLE message ADD CONSTRAINT message_kind_check CHECK (kind IN ('MESSAGE', 'INVITATION', 'MINUTES'));
+ALTER TABLE consent DROP CONSTRAINT consent_paper_signed_on;
+ALTER TABLE consent DROP COLUMN signed_on;
