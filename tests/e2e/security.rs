@@ -155,7 +155,8 @@ fn a_new_national_id() -> String {
     (600..900).find_map(|i| stafett_schema::national_id::generate(born, i, true)).unwrap()
 }
 
-const CREATE_LOG: &str = "mutation($i: CreateLogInput!) { createLog(input: $i) { status child { name } coordinator { name } } }";
+const CREATE_LOG: &str =
+    "mutation($i: CreateLogInput!) { createLog(input: $i) { status child { name } coordinator { name } } }";
 
 fn create_input(unit: impl ToString, coordinator: &str, child_name: &str, nid: &str) -> Value {
     json!({ "i": { "unitId": unit.to_string(), "coordinatorId": coordinator,
@@ -175,8 +176,12 @@ async fn create_log_answers_alike_whether_or_not_the_child_has_a_hidden_log() {
     let emma = national_id_of((2012, 2, 14));
     let nora = national_id_of((2019, 11, 30));
     let mut answers = Vec::new();
-    for (what, nid) in [("Emma (open log)", emma.clone()), ("Nora (closed log)", nora), ("a new child", a_new_national_id())] {
-        let r = app.gql_with_token(Some(&token), CREATE_LOG, create_input(stafett_tests::ids::PPT, &me, "Probe Child", &nid)).await;
+    for (what, nid) in
+        [("Emma (open log)", emma.clone()), ("Nora (closed log)", nora), ("a new child", a_new_national_id())]
+    {
+        let r = app
+            .gql_with_token(Some(&token), CREATE_LOG, create_input(stafett_tests::ids::PPT, &me, "Probe Child", &nid))
+            .await;
         println!("{what}: {:#}", r.body);
         answers.push(r.ok()["createLog"].clone());
     }
@@ -187,7 +192,18 @@ async fn create_log_answers_alike_whether_or_not_the_child_has_a_hidden_log() {
     assert_eq!(answers[0]["status"], "DRAFT");
     assert!(!answers.iter().any(|a| a.to_string().contains("Nordmann")));
     // The unit admin of Emma's school can see her log: for them it is a duplicate.
-    let own = app.gql("unitadmin", CREATE_LOG, create_input(stafett_tests::ids::SCHOOL, &stafett_tests::ids::person("coordinator").to_string(), "Emma", &emma)).await;
+    let own = app
+        .gql(
+            "unitadmin",
+            CREATE_LOG,
+            create_input(
+                stafett_tests::ids::SCHOOL,
+                &stafett_tests::ids::person("coordinator").to_string(),
+                "Emma",
+                &emma,
+            ),
+        )
+        .await;
     assert!(own.err("CONFLICT").contains(&stafett_tests::ids::EMMA_LOG.to_string()), "{:#}", own.body);
 }
 
@@ -251,9 +267,7 @@ async fn a_paper_consent_signed_before_a_withdrawal_cannot_undo_it() {
     let app = TestApp::demo().await;
     let jonas = stafett_tests::ids::JONAS_LOG;
     let kari = stafett_tests::ids::person("guardian2");
-    let register = |signed: chrono::NaiveDate| {
-        json!({ "i": { "logId": jonas, "ownerId": kari, "documentReference": "no-such-paper", "signedOn": signed.to_string() } })
-    };
+    let register = |signed: chrono::NaiveDate| json!({ "i": { "logId": jonas, "ownerId": kari, "documentReference": "no-such-paper", "signedOn": signed.to_string() } });
     let q = "mutation($i: PaperConsentInput!) { registerPaperConsent(input: $i) { method signedOn } }";
     let today = chrono::Utc::now().date_naive();
     for days_ago in [11, 10] {
@@ -269,7 +283,8 @@ async fn a_paper_consent_signed_before_a_withdrawal_cannot_undo_it() {
     let r = app.gql("coordinator", q, register(today - chrono::Duration::days(2))).await;
     assert_eq!(r.ok()["registerPaperConsent"]["method"], "PAPER");
     assert_eq!(app.gql("guardian", status, json!({ "l": jonas })).await.ok()["log"]["status"], "ACTIVE");
-    let notices = "query($l: ID!) { log(id: $l) { messages(first: 5) { edges { node { kind body author { name } } } } } }";
+    let notices =
+        "query($l: ID!) { log(id: $l) { messages(first: 5) { edges { node { kind body author { name } } } } } }";
     for owner in ["guardian", "guardian2"] {
         let r = app.gql(owner, notices, json!({ "l": jonas })).await;
         let notice = r.ok()["log"]["messages"]["edges"][0]["node"].clone();
@@ -297,11 +312,16 @@ async fn deletion_cancels_pending_requests_and_a_deleted_log_accepts_nothing() {
     let app = TestApp::demo().await;
     let nora = stafett_tests::ids::NORA_LOG;
     app.gql("coordinator", "mutation($l: ID!) { requestReopen(logId: $l) { id } }", json!({ "l": nora })).await.ok();
-    let request = app.gql("guardian", "mutation($l: ID!) { requestDeletion(logId: $l) { id } }", json!({ "l": nora })).await;
+    let request =
+        app.gql("guardian", "mutation($l: ID!) { requestDeletion(logId: $l) { id } }", json!({ "l": nora })).await;
     let request_id = request.ok()["requestDeletion"]["id"].as_str().unwrap().to_owned();
-    app.gql("municipaladmin", "mutation($r: ID!) { processDeletion(requestId: $r) { id } }", json!({ "r": request_id }))
-        .await
-        .ok();
+    app.gql(
+        "municipaladmin",
+        "mutation($r: ID!) { processDeletion(requestId: $r) { id } }",
+        json!({ "r": request_id }),
+    )
+    .await
+    .ok();
     let pending = format!("SELECT count(*) AS n FROM reopen_request WHERE log_id = '{nora}' AND status = 'PENDING'");
     assert_eq!(app.count(&pending).await, 0);
     let consents = format!("SELECT count(*) AS n FROM consent WHERE log_id = '{nora}'");
@@ -311,7 +331,8 @@ async fn deletion_cancels_pending_requests_and_a_deleted_log_accepts_nothing() {
         assert!(r.err("CONFLICT").contains("deleted"), "{owner}: {:#}", r.body);
     }
     assert_eq!(app.count(&consents).await, before);
-    let again = app.gql("coordinator", "mutation($l: ID!) { requestReopen(logId: $l) { id } }", json!({ "l": nora })).await;
+    let again =
+        app.gql("coordinator", "mutation($l: ID!) { requestReopen(logId: $l) { id } }", json!({ "l": nora })).await;
     assert_eq!(again.codes(), vec!["CONFLICT"], "{:#}", again.body);
 }
 
@@ -322,9 +343,7 @@ async fn deletion_cancels_pending_requests_and_a_deleted_log_accepts_nothing() {
 async fn subscriptions_that_cannot_receive_an_event_cost_it_nothing() {
     let app = TestApp::demo().await;
     let addr = app.serve().await;
-    let post = |n: usize| {
-        json!({ "i": { "logId": stafett_tests::ids::EMMA_LOG, "body": format!("melding {n}") } })
-    };
+    let post = |n: usize| json!({ "i": { "logId": stafett_tests::ids::EMMA_LOG, "body": format!("melding {n}") } });
     let q = "mutation($i: PostMessageInput!) { postMessage(input: $i) { id } }";
     let mut guardian = stafett_tests::ws::WsClient::connect(addr, &TestApp::token("guardian")).await;
     guardian.subscribe("g", "subscription { messageAdded { cursor } }", json!({})).await;
@@ -414,14 +433,23 @@ async fn register_staff_answers_alike_for_an_external_id_registered_elsewhere() 
 async fn admins_see_no_family_details_through_requests_snapshots_or_the_access_log() {
     let app = TestApp::demo().await;
     let emma = stafett_tests::ids::EMMA_LOG;
-    app.gql("guardian", "mutation($l: ID!) { requestDeletion(logId: $l, reason: \"Vi flytter, og vil ikke ha loggen\") { id } }", json!({ "l": emma }))
-        .await
-        .ok();
+    app.gql(
+        "guardian",
+        "mutation($l: ID!) { requestDeletion(logId: $l, reason: \"Vi flytter, og vil ikke ha loggen\") { id } }",
+        json!({ "l": emma }),
+    )
+    .await
+    .ok();
     // The deletion reason: R for owners and the municipal admin, null + FORBIDDEN otherwise.
     let reason = "query($l: ID!) { log(id: $l) { openDeletionRequest { requestedAt reason } } }";
-    for (persona, readable) in
-        [("guardian", true), ("guardian2", true), ("coordinator", false), ("participant", false), ("unitadmin", false), ("municipaladmin", true)]
-    {
+    for (persona, readable) in [
+        ("guardian", true),
+        ("guardian2", true),
+        ("coordinator", false),
+        ("participant", false),
+        ("unitadmin", false),
+        ("municipaladmin", true),
+    ] {
         let r = app.gql(persona, reason, json!({ "l": emma })).await;
         let request = &r.data()["log"]["openDeletionRequest"];
         assert!(request["requestedAt"].is_string(), "{persona}: {:#}", r.body);
@@ -459,6 +487,11 @@ async fn admins_see_no_family_details_through_requests_snapshots_or_the_access_l
     let guardians: Vec<_> = entries.iter().filter(|e| e["node"]["actorRole"] == "GUARDIAN").collect();
     assert!(!guardians.is_empty());
     assert!(guardians.iter().all(|e| e["node"]["actorName"].is_null()), "{:#}", audit.body);
-    assert!(entries.iter().filter(|e| e["node"]["actorRole"] == "COORDINATOR").all(|e| e["node"]["actorName"] == "Ingrid Lærer"));
+    assert!(
+        entries
+            .iter()
+            .filter(|e| e["node"]["actorRole"] == "COORDINATOR")
+            .all(|e| e["node"]["actorName"] == "Ingrid Lærer")
+    );
     assert!(audit.codes().iter().all(|c| c == "FORBIDDEN") && !audit.codes().is_empty());
 }

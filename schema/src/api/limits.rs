@@ -45,9 +45,7 @@ pub fn add_codes(response: &mut Response) {
     if response.errors.len() > MAX_ERRORS {
         let left_out = response.errors.len() - (MAX_ERRORS - 1);
         response.errors.truncate(MAX_ERRORS - 1);
-        response
-            .errors
-            .push(ServerError::new(format!("{left_out} more errors were left out of this response"), None));
+        response.errors.push(ServerError::new(format!("{left_out} more errors were left out of this response"), None));
     }
     for e in &mut response.errors {
         with_code(e);
@@ -249,7 +247,10 @@ impl<'a> Walk<'a> {
         match self.fragments.get(name) {
             Some(Fragment::Done(summary)) => return Ok(*summary),
             Some(Fragment::Visiting) => {
-                return Err(refuse(format!("fragment {name} spreads itself (fragments must not form cycles)"), Some(pos)));
+                return Err(refuse(
+                    format!("fragment {name} spreads itself (fragments must not form cycles)"),
+                    Some(pos),
+                ));
             }
             None => {}
         }
@@ -350,7 +351,12 @@ mod tests {
         for levels in [10, 20, 25, 30] {
             let q = doubling(levels, "__typename");
             let doc = async_graphql::parser::parse_query(&q).unwrap();
-            let limits = DocumentLimits { max_fields: usize::MAX, max_aliases: usize::MAX, max_spreads: usize::MAX, max_directives: 4 };
+            let limits = DocumentLimits {
+                max_fields: usize::MAX,
+                max_aliases: usize::MAX,
+                max_spreads: usize::MAX,
+                max_directives: 4,
+            };
             let steps = limits.walk(&doc).map_err(|r| r.message);
             // Past 32 levels the nesting limit refuses it; below, every written selection is visited once.
             match steps {

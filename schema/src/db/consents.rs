@@ -68,7 +68,8 @@ pub async fn latest_withdrawal(
     owner: Uuid,
     unit_id: Option<Uuid>,
 ) -> QueryResult<Option<DateTime<Utc>>> {
-    let scope = consent::scope.eq(ConsentScope::Log).or(consent::unit_id.eq(unit_id).and(consent::unit_id.is_not_null()));
+    let scope =
+        consent::scope.eq(ConsentScope::Log).or(consent::unit_id.eq(unit_id).and(consent::unit_id.is_not_null()));
     consent::table
         .filter(consent::log_id.eq(log_id))
         .filter(consent::withdrawn_by.eq(owner))

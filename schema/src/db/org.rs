@@ -61,7 +61,11 @@ pub async fn person_names(
     conn: &mut diesel_async::AsyncPgConnection,
     ids: &[Uuid],
 ) -> QueryResult<Vec<(Uuid, String)>> {
-    diesel_async::RunQueryDsl::load(person::table.filter(person::id.eq_any(ids)).select((person::id, person::name)), conn).await
+    diesel_async::RunQueryDsl::load(
+        person::table.filter(person::id.eq_any(ids)).select((person::id, person::name)),
+        conn,
+    )
+    .await
 }
 
 pub async fn unit_name(conn: &mut diesel_async::AsyncPgConnection, unit_id: Uuid) -> QueryResult<String> {
@@ -83,7 +87,11 @@ pub async fn staff_by_external_id(
 }
 
 /// Whether a staff member holds any role in a unit.
-pub async fn has_unit_role(conn: &mut diesel_async::AsyncPgConnection, staff_id: Uuid, unit_id: Uuid) -> QueryResult<bool> {
+pub async fn has_unit_role(
+    conn: &mut diesel_async::AsyncPgConnection,
+    staff_id: Uuid,
+    unit_id: Uuid,
+) -> QueryResult<bool> {
     use super::schema::staff_unit_role;
     diesel_async::RunQueryDsl::get_result(
         diesel::select(diesel::dsl::exists(

@@ -284,7 +284,7 @@ function accessLog(log) {
   if (log.accessLog == null) return section.append(denied('Tilgangsloggen er bare synlig for familien.')), section;
   const rows = log.accessLog.edges.map(({ node: a }) => el('tr', {},
     el('td', {}, when(a.at)),
-    el('td', {}, a.actorName, a.actorUnit ? `, ${a.actorUnit.name}` : ''),
+    el('td', {}, a.actorName ?? '(en i familien)', a.actorUnit ? `, ${a.actorUnit.name}` : ''),
     el('td', {}, label(a.actorRole)),
     el('td', {}, `${label(a.action)} ${OBJECTS[a.objectType] ?? a.objectType}`)));
   section.append(el('table', { id: 'access-log' },

@@ -92,8 +92,7 @@ impl AdminMutations {
                     }
                     None => {
                         let id = Uuid::new_v4();
-                        let row =
-                            Person { id, kind: PersonKind::Staff, name, phone, email, created_at: Utc::now() };
+                        let row = Person { id, kind: PersonKind::Staff, name, phone, email, created_at: Utc::now() };
                         diesel::insert_into(person::table).values(&row).execute(conn).await?;
                         diesel::insert_into(staff::table)
                             .values((

@@ -132,7 +132,9 @@ impl LogMutations {
                 // when the caller can see the log it duplicates, so the answer
                 // never depends on a log the caller cannot see (issue 14).
                 if let Some(nid) = child_nid.as_deref() {
-                    if let Some(existing) = relation::visible_open_logs_of_child(conn, actor, nid).await?.into_iter().next() {
+                    if let Some(existing) =
+                        relation::visible_open_logs_of_child(conn, actor, nid).await?.into_iter().next()
+                    {
                         return Err(ApiError::conflict(format!(
                             "this child already has an open log you can see ({}); add to it instead",
                             ids::id(existing).as_str()

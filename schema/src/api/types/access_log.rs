@@ -1,16 +1,16 @@
 //! Entries of the access log (tilgangslogg), as owners and auditors see them.
 
 use super::people::Unit;
+use crate::api::guard::{LogAccess, deny};
 use crate::api::ids::id;
 use crate::context::rc;
 use crate::db::access_log;
 use crate::db::enums::{AccessAction, ActorRole, ObjectType};
-use crate::api::guard::{LogAccess, deny};
 use crate::error::{ApiError, ApiResult};
 use crate::policy::read;
-use std::sync::Arc;
 use async_graphql::{Context, ID, Object};
 use chrono::{DateTime, Utc};
+use std::sync::Arc;
 
 pub struct AccessLogEntry {
     pub row: access_log::AccessLogEntry,

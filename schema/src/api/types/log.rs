@@ -306,7 +306,12 @@ impl Log {
         if !self.access.allows(ctx, ReadField::LogMetadata).await? {
             return Ok(None);
         }
-        Ok(rc(ctx).loaders.deletions().load_one(self.row.id).await?.map(|row| DeletionRequest::in_log(row, self.access.clone())))
+        Ok(rc(ctx)
+            .loaders
+            .deletions()
+            .load_one(self.row.id)
+            .await?
+            .map(|row| DeletionRequest::in_log(row, self.access.clone())))
     }
 }
 

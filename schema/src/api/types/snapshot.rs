@@ -50,10 +50,12 @@ impl ArchiveSnapshot {
             }
         }
         let content = rc(ctx).loaders.snapshot_content().load_one(self.row.id).await?;
-        Ok(content.map(|c| match read::snapshot_view(&self.access.roles) {
-            SnapshotView::Whole => c,
-            SnapshotView::Archive => archive_view(c),
-        }).map(Json))
+        Ok(content
+            .map(|c| match read::snapshot_view(&self.access.roles) {
+                SnapshotView::Whole => c,
+                SnapshotView::Archive => archive_view(c),
+            })
+            .map(Json))
     }
 }
 
