@@ -246,7 +246,11 @@ fn request(s: &Schema, seed: u64) -> (String, String, Value) {
     q += " }";
     if g.chance(5) {
         // A broken document now and then.
-        let cut = g.below(q.len());
+        // Cut at a character boundary: descriptions and values may hold non-ASCII text.
+        let mut cut = g.below(q.len());
+        while !q.is_char_boundary(cut) {
+            cut -= 1;
+        }
         q.truncate(cut);
     }
     (persona, q, Value::Object(vars))
