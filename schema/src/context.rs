@@ -2,6 +2,7 @@
 //! its access-log reads. The transport builds one per request (or per
 //! websocket connection) and inserts it as `Arc<RequestContext>`.
 
+use crate::api::cursor::CursorKey;
 use crate::audit::{ReadAudit, ReadLogWriter};
 use crate::db::{Pool, PooledConn};
 use crate::error::ApiResult;
@@ -25,6 +26,9 @@ pub struct ApiConfig {
     pub outbox_written: Arc<tokio::sync::Notify>,
     /// stores professionals' read entries in batches
     pub read_log: Arc<ReadLogWriter>,
+    /// makes event and access-log cursors opaque; the app reads it from the
+    /// database (`db::secrets`) so that every instance shares it
+    pub cursor_key: CursorKey,
 }
 
 impl Default for ApiConfig {
@@ -35,6 +39,7 @@ impl Default for ApiConfig {
             due_soon_days: 7,
             outbox_written: Arc::new(tokio::sync::Notify::new()),
             read_log: Arc::default(),
+            cursor_key: CursorKey::random(),
         }
     }
 }

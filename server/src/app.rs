@@ -6,7 +6,7 @@ use crate::config::Config;
 use crate::db;
 use crate::events::redis_bus::RedisBus;
 use crate::events::{deadlines, relay};
-use anyhow::Result;
+use anyhow::{Context, Result};
 use stafett_schema::api::limits::DocumentLimits;
 use stafett_schema::db::Pool;
 use stafett_schema::events::Hub;
@@ -68,7 +68,14 @@ impl App {
 
     /// Builds the app on an existing pool (tests).
     pub async fn with_pool(config: Config, pool: Pool, queries: db::QueryCounter) -> Result<AppState> {
+        let cursor_key = {
+            let mut conn = pool.get().await.context("a connection to read the cursor key")?;
+            let bytes = stafett_schema::db::secrets::cursor_key(&mut conn).await.context("reading the cursor key")?;
+            let bytes: [u8; 32] = bytes.try_into().map_err(|_| anyhow::anyhow!("the cursor key is not 32 bytes"))?;
+            stafett_schema::api::cursor::CursorKey::new(&bytes)
+        };
         let api_config = Arc::new(ApiConfig {
+            cursor_key,
             default_page_size: config.limits.default_page_size,
             max_page_size: config.limits.max_page_size,
             due_soon_days: i64::from(config.events.due_soon_days),

@@ -495,3 +495,81 @@ async fn admins_see_no_family_details_through_requests_snapshots_or_the_access_l
     );
     assert!(audit.codes().iter().all(|c| c == "FORBIDDEN") && !audit.codes().is_empty());
 }
+
+/// Issue 14.8: access-log entry ids and event cursors were global counters,
+/// so the gaps between one log's numbers showed how busy other logs were.
+/// They are now encrypted blocks; paging and resuming work as before, and a
+/// cursor of the earlier readable kind still resumes.
+#[tokio::test]
+async fn ids_and_cursors_do_not_count_other_logs_activity() {
+    use base64::Engine;
+    let app = TestApp::demo().await;
+    let addr = app.serve().await;
+    let emma = stafett_tests::ids::EMMA_LOG;
+    let post = |body: &str| json!({ "i": { "logId": emma, "body": body } });
+    let q = "mutation($i: PostMessageInput!) { postMessage(input: $i) { id } }";
+    let mut ws = stafett_tests::ws::WsClient::connect(addr, &TestApp::token("guardian")).await;
+    let sub = "subscription($l: ID, $a: String) { messageAdded(logId: $l, after: $a) { cursor message { body } } }";
+    ws.subscribe("live", sub, json!({ "l": emma })).await;
+    // A message in another log between the two of Emma's.
+    app.gql("coordinator", q, post("en")).await.ok();
+    app.gql("coordinator", q, json!({ "i": { "logId": stafett_tests::ids::SARA_LOG, "body": "annen logg" } }))
+        .await
+        .ok();
+    app.gql("coordinator", q, post("to")).await.ok();
+    app.gql("coordinator", q, post("tre")).await.ok();
+    let mut cursors = Vec::new();
+    for _ in 0..3 {
+        let frame = ws.next_for("live", Duration::from_secs(10)).await;
+        cursors.push(frame["data"]["messageAdded"]["cursor"].as_str().unwrap().to_owned());
+    }
+    for c in &cursors {
+        let raw = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(c).expect("base64");
+        assert_eq!(raw.len(), 16, "one block: {c}");
+        assert!(!String::from_utf8_lossy(&raw).contains("e1:"), "{c}");
+    }
+    assert_ne!(cursors[0][..4], cursors[1][..4], "neighbouring events look unrelated");
+
+    // Resuming after the first cursor gives the other two, once each.
+    let mut again = stafett_tests::ws::WsClient::connect(addr, &TestApp::token("guardian")).await;
+    again.subscribe("resume", sub, json!({ "l": emma, "a": cursors[0] })).await;
+    for body in ["to", "tre"] {
+        let frame = again.next_for("resume", Duration::from_secs(10)).await;
+        assert_eq!(frame["data"]["messageAdded"]["message"]["body"], body);
+    }
+    // A readable cursor of the first version (`e1:<seq>`) still resumes.
+    let seq = app
+        .count(&format!(
+            "SELECT seq AS n FROM event WHERE log_id = '{emma}' AND kind = 'MESSAGE_POSTED' AND payload->'message'->>'body' = 'en'"
+        ))
+        .await;
+    let old = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(format!("e1:{seq}"));
+    let mut old_client = stafett_tests::ws::WsClient::connect(addr, &TestApp::token("guardian")).await;
+    old_client.subscribe("old", sub, json!({ "l": emma, "a": old })).await;
+    let frame = old_client.next_for("old", Duration::from_secs(10)).await;
+    assert_eq!(frame["data"]["messageAdded"]["message"]["body"], "to");
+    assert_eq!(frame["data"]["messageAdded"]["cursor"], cursors[1].as_str());
+
+    // Access-log ids and cursors: opaque, and paging still walks every entry once.
+    let page = "query($l: ID!, $a: String) { log(id: $l) { accessLog(first: 2, after: $a) { edges { cursor node { id } } pageInfo { hasNextPage endCursor } } } }";
+    let mut seen = Vec::new();
+    let mut after = Value::Null;
+    loop {
+        let r = app.gql("guardian", page, json!({ "l": emma, "a": after })).await;
+        let conn = r.ok()["log"]["accessLog"].clone();
+        for e in conn["edges"].as_array().unwrap() {
+            let id = e["node"]["id"].as_str().unwrap().to_owned();
+            assert!(id.parse::<i64>().is_err() && id.len() == 22, "{id}");
+            seen.push(id);
+        }
+        if conn["pageInfo"]["hasNextPage"] != true {
+            break;
+        }
+        after = conn["pageInfo"]["endCursor"].clone();
+    }
+    let total = app.count(&format!("SELECT count(*) AS n FROM access_log WHERE log_id = '{emma}'")).await;
+    assert_eq!(seen.len() as i64, total);
+    seen.sort();
+    seen.dedup();
+    assert_eq!(seen.len() as i64, total, "every entry once");
+}

@@ -1,8 +1,21 @@
 //! Opaque cursors for connections. Clients must treat them as opaque; they
 //! are versioned base64 so they can change without breaking stored ones
 //! silently (an unknown version is a clear BAD_USER_INPUT).
+//!
+//! Cursors over a numeric sequence (event cursors, access-log cursors) and
+//! access-log entry ids are encrypted: the numbers are global counters, and
+//! the gaps between one log's numbers showed how busy every other log was
+//! (issue 14). Each is one AES-256 block — a kind byte, seven zero bytes and
+//! the number — under a key kept in the database ([`CursorKey`]), so every
+//! instance reads every other's cursors and the order and resume of the
+//! numbers are unchanged on the server. A forged block decrypts to garbage
+//! that fails the kind and zero check (one chance in 2^64 of passing). The
+//! readable cursors of earlier versions (`e1:<seq>`) are still accepted, so a
+//! client holding one resumes without loss.
 
 use crate::error::{ApiError, ApiResult};
+use aes::Aes256;
+use aes::cipher::{BlockDecrypt, BlockEncrypt, KeyInit};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{DateTime, Utc};
@@ -38,18 +51,66 @@ pub fn decode_time_id(kind: &str, cursor: &str) -> ApiResult<(DateTime<Utc>, Uui
     time_and_id(rest)
 }
 
-/// Position by a numeric sequence: access-log entries, events.
-pub fn encode_seq(kind: &str, seq: i64) -> String {
-    encode(format!("{kind}1:{seq}"))
+/// The key of the opaque sequence cursors: 32 random bytes made by a
+/// migration and read from the database at start.
+#[derive(Clone)]
+pub struct CursorKey(Aes256);
+
+impl CursorKey {
+    pub fn new(bytes: &[u8; 32]) -> CursorKey {
+        CursorKey(Aes256::new(&(*bytes).into()))
+    }
+
+    /// A key of random bytes, for an API not connected to a database's key.
+    pub fn random() -> CursorKey {
+        let mut bytes = [0u8; 32];
+        bytes[..16].copy_from_slice(uuid::Uuid::new_v4().as_bytes());
+        bytes[16..].copy_from_slice(uuid::Uuid::new_v4().as_bytes());
+        CursorKey::new(&bytes)
+    }
 }
 
-pub fn decode_seq(kind: &str, cursor: &str) -> ApiResult<i64> {
-    let mut buf = String::new();
-    let rest = decode(cursor, &format!("{kind}1:"), &mut buf)?;
-    rest.parse::<i64>()
-        .ok()
-        .filter(|n| *n >= 0)
-        .ok_or_else(|| ApiError::bad_input("invalid cursor: pass a cursor this API returned"))
+impl std::fmt::Debug for CursorKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("CursorKey(…)")
+    }
+}
+
+/// Position by a numeric sequence (`kind` "e" events, "a" access-log
+/// entries; "i" names an access-log entry): one encrypted block.
+pub fn encode_seq(key: &CursorKey, kind: &str, seq: i64) -> String {
+    let mut block = [0u8; 16];
+    block[0] = kind.as_bytes().first().copied().unwrap_or(0);
+    block[8..].copy_from_slice(&seq.to_be_bytes());
+    let mut block: aes::Block = block.into();
+    key.0.encrypt_block(&mut block);
+    URL_SAFE_NO_PAD.encode(block)
+}
+
+pub fn decode_seq(key: &CursorKey, kind: &str, cursor: &str) -> ApiResult<i64> {
+    let invalid = || ApiError::bad_input("invalid cursor: pass a cursor this API returned");
+    let bytes = URL_SAFE_NO_PAD.decode(cursor.as_bytes()).map_err(|_| invalid())?;
+    let seq = match <[u8; 16]>::try_from(bytes.as_slice()) {
+        Ok(block) => {
+            let mut block: aes::Block = block.into();
+            key.0.decrypt_block(&mut block);
+            let tag = kind.as_bytes().first().copied().unwrap_or(0);
+            if block[0] != tag || block[1..8].iter().any(|b| *b != 0) {
+                return Err(invalid());
+            }
+            i64::from_be_bytes(block[8..].try_into().map_err(|_| invalid())?)
+        }
+        // A readable cursor of the first version.
+        Err(_) => {
+            let text = String::from_utf8(bytes).map_err(|_| invalid())?;
+            let rest = text.strip_prefix(&format!("{kind}1:")).ok_or_else(invalid)?.to_owned();
+            rest.parse::<i64>().map_err(|_| invalid())?
+        }
+    };
+    if seq < 0 {
+        return Err(invalid());
+    }
+    Ok(seq)
 }
 
 /// Validates `first` against the configured cap; returns the page size.
@@ -79,7 +140,24 @@ mod tests {
         for bad in ["", "!!!", "bTE6", "bTE6eHh4OnNz"] {
             assert!(matches!(decode_time_id("m", bad), Err(ApiError::BadUserInput(_))), "{bad}");
         }
-        assert!(decode_seq("a", &encode_seq("a", -1)).is_err());
+        let key = CursorKey::random();
+        assert!(decode_seq(&key, "a", &encode_seq(&key, "a", -1)).is_err());
+    }
+
+    #[test]
+    fn sequence_cursors_are_opaque_and_round_trip() {
+        let key = CursorKey::random();
+        let (a, b) = (encode_seq(&key, "e", 41), encode_seq(&key, "e", 42));
+        assert_eq!(decode_seq(&key, "e", &a).unwrap(), 41);
+        assert_eq!(decode_seq(&key, "e", &b).unwrap(), 42);
+        assert_eq!(a, encode_seq(&key, "e", 41), "the same position, the same cursor");
+        assert_eq!(a.len(), 22);
+        let common = a.chars().zip(b.chars()).take_while(|(x, y)| x == y).count();
+        assert!(common < 4, "neighbouring numbers give unrelated cursors: {a} {b}");
+        assert!(decode_seq(&key, "a", &a).is_err(), "an event cursor is not an access-log cursor");
+        assert!(decode_seq(&CursorKey::random(), "e", &a).is_err(), "another key's cursor is refused");
+        // The readable first version is still read.
+        assert_eq!(decode_seq(&key, "e", &URL_SAFE_NO_PAD.encode("e1:7")).unwrap(), 7);
     }
 
     #[test]

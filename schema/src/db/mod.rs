@@ -15,6 +15,7 @@ pub mod participants;
 pub mod prepared;
 pub mod requests;
 pub mod schema;
+pub mod secrets;
 pub mod snapshots;
 
 use diesel_async::AsyncPgConnection;

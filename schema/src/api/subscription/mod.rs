@@ -50,8 +50,8 @@ fn context(ctx: &Context<'_>) -> ApiResult<(Arc<RequestContext>, Arc<Hub>)> {
     Ok((rc, hub))
 }
 
-fn after(after: Option<&str>) -> ApiResult<Option<i64>> {
-    after.map(|c| cursor::decode_seq("e", c)).transpose()
+fn after(rc: &RequestContext, after: Option<&str>) -> ApiResult<Option<i64>> {
+    after.map(|c| cursor::decode_seq(&rc.config.cursor_key, "e", c)).transpose()
 }
 
 fn is_message(kind: EventKind) -> bool {
@@ -79,7 +79,7 @@ impl Subscription {
         after: Option<String>,
     ) -> Result<impl Stream<Item = ApiResult<MessageEvent>>, ApiError> {
         let (rc, hub) = context(ctx)?;
-        let after = self::after(after.as_deref())?;
+        let after = self::after(&rc, after.as_deref())?;
         let (scope, checked) = match &log_id {
             Some(id) => {
                 let id = ids::parse(id, "logId")?;
@@ -107,12 +107,12 @@ impl Subscription {
                     Err(e) => return Some(Err(e)),
                 };
                 if let Some(row) = event.payload.message.clone() {
-                    return Some(Ok(MessageEvent::new(&event, row, access)));
+                    return Some(Ok(MessageEvent::new(&rc.config.cursor_key, &event, row, access)));
                 }
                 let message_id = event.payload.message_id?;
                 match rc.loaders.message().load_one(message_id).await {
                     // A message purged after it was posted is simply gone.
-                    Ok(row) => row.map(|row| Ok(MessageEvent::new(&event, row, access))),
+                    Ok(row) => row.map(|row| Ok(MessageEvent::new(&rc.config.cursor_key, &event, row, access))),
                     Err(e) => Some(Err(e)),
                 }
             }
@@ -129,7 +129,7 @@ impl Subscription {
         after: Option<String>,
     ) -> Result<impl Stream<Item = ApiResult<LogEvent>>, ApiError> {
         let (rc, hub) = context(ctx)?;
-        let after = self::after(after.as_deref())?;
+        let after = self::after(&rc, after.as_deref())?;
         let log_id = ids::parse(&log_id, "logId")?;
         let checked = feed::check_start(&rc, log_id, ReadField::Goals).await?;
         let feed = Feed {
@@ -151,7 +151,7 @@ impl Subscription {
         after: Option<String>,
     ) -> Result<impl Stream<Item = ApiResult<DeadlineEvent>>, ApiError> {
         let (rc, hub) = context(ctx)?;
-        let after = self::after(after.as_deref())?;
+        let after = self::after(&rc, after.as_deref())?;
         let mut checked = None;
         let (scope, audience): (Scope, feed::Audience) = match scope.kind {
             DeadlineScopeKind::Log => {

@@ -17,8 +17,8 @@ use async_graphql::{Context, Enum, ID, Object, SimpleObject};
 use chrono::{DateTime, NaiveDate, Utc};
 use std::sync::Arc;
 
-fn event_cursor(e: &StoredEvent) -> String {
-    cursor::encode_seq("e", e.seq)
+fn event_cursor(key: &cursor::CursorKey, e: &StoredEvent) -> String {
+    cursor::encode_seq(key, "e", e.seq)
 }
 
 /// A new message.
@@ -30,8 +30,8 @@ pub struct MessageEvent {
 }
 
 impl MessageEvent {
-    pub fn new(event: &StoredEvent, row: messages::Message, access: Arc<LogAccess>) -> Self {
-        MessageEvent { cursor: event_cursor(event), message: Message { row, access } }
+    pub fn new(key: &cursor::CursorKey, event: &StoredEvent, row: messages::Message, access: Arc<LogAccess>) -> Self {
+        MessageEvent { cursor: event_cursor(key, event), message: Message { row, access } }
     }
 }
 
@@ -49,8 +49,8 @@ impl LogEvent {
 
 #[Object]
 impl LogEvent {
-    async fn cursor(&self) -> String {
-        event_cursor(&self.event)
+    async fn cursor(&self, ctx: &Context<'_>) -> String {
+        event_cursor(&rc(ctx).config.cursor_key, &self.event)
     }
 
     async fn kind(&self) -> EventKind {
@@ -159,8 +159,8 @@ impl DeadlineEvent {
 
 #[Object]
 impl DeadlineEvent {
-    async fn cursor(&self) -> String {
-        event_cursor(&self.event)
+    async fn cursor(&self, ctx: &Context<'_>) -> String {
+        event_cursor(&rc(ctx).config.cursor_key, &self.event)
     }
 
     async fn kind(&self) -> DeadlineEventKind {

@@ -1,6 +1,7 @@
 //! Entries of the access log (tilgangslogg), as owners and auditors see them.
 
 use super::people::Unit;
+use crate::api::cursor;
 use crate::api::guard::{LogAccess, deny};
 use crate::api::ids::id;
 use crate::context::rc;
@@ -19,8 +20,10 @@ pub struct AccessLogEntry {
 
 #[Object]
 impl AccessLogEntry {
-    async fn id(&self) -> ID {
-        ID(self.row.id.to_string())
+    /// Opaque: entries are numbered across all logs, and the numbers would
+    /// show how busy other logs are.
+    async fn id(&self, ctx: &Context<'_>) -> ID {
+        ID(cursor::encode_seq(&rc(ctx).config.cursor_key, "i", self.row.id))
     }
 
     async fn at(&self) -> DateTime<Utc> {

@@ -273,13 +273,14 @@ impl Log {
         }
         let rc = rc(ctx);
         let limit = cursor::page_size(first, rc.config.default_page_size, rc.config.max_page_size)?;
-        let before = after.as_deref().map(|c| cursor::decode_seq("a", c)).transpose()?;
+        let cursor_key = &rc.config.cursor_key;
+        let before = after.as_deref().map(|c| cursor::decode_seq(cursor_key, "a", c)).transpose()?;
         let key = AccessLogPageKey { log_id: self.row.id, before, limit: limit + 1 };
         let rows = rc.loaders.access_log().load_one(key).await?.unwrap_or_default();
         Ok(Some(super::access_log::AccessLogConnection::from_rows(
             rows,
             limit,
-            |e| cursor::encode_seq("a", e.id),
+            |e| cursor::encode_seq(cursor_key, "a", e.id),
             |row| AccessLogEntry { row, access: self.access.clone() },
         )))
     }
