@@ -17,7 +17,7 @@
 //! form cycles"). Only a document whose expansion is within the limits
 //! reaches async-graphql, so its own walks are bounded by them too.
 
-use async_graphql::parser::types::{ExecutableDocument, OperationDefinition, Selection, SelectionSet};
+use async_graphql::parser::types::{Directive, ExecutableDocument, OperationDefinition, Selection, SelectionSet};
 use async_graphql::{Name, Pos, Request, Response, ServerError};
 use std::collections::HashMap;
 
@@ -102,6 +102,12 @@ fn refuse(message: impl Into<String>, pos: Option<Pos>) -> Refusal {
 const CIRCULAR: [&str; 6] = ["types", "fields", "type", "inputFields", "interfaces", "possibleTypes"];
 const MAX_CIRCULAR: u32 = 2;
 
+/// The most arguments one field or directive takes: the schema's widest
+/// field takes three. Validation compares the arguments of every two fields
+/// of the same name pairwise: 19,000 arguments on each of two fragments'
+/// `me` held a worker for 27 s and 515 MB (issue 14's follow-up attack).
+pub const MAX_ARGUMENTS: usize = 10;
+
 /// How deeply selections (fields, spreads, inline fragments) may nest once
 /// fragments are expanded: async-graphql's recursion limit, which the
 /// schema sets to the same number. It also bounds this checker's recursion.
@@ -112,6 +118,8 @@ pub const MAX_RECURSION: usize = 32;
 struct Summary {
     fields: usize,
     aliases: usize,
+    /// arguments of fields and directives
+    arguments: usize,
     spreads: usize,
     /// the deepest nesting of selections below this set
     depth: usize,
@@ -125,6 +133,7 @@ impl Summary {
     fn add(&mut self, other: &Summary) {
         self.fields = self.fields.saturating_add(other.fields);
         self.aliases = self.aliases.saturating_add(other.aliases);
+        self.arguments = self.arguments.saturating_add(other.arguments);
         self.spreads = self.spreads.saturating_add(other.spreads);
         self.depth = self.depth.max(other.depth);
         for (mine, theirs) in self.circular.iter_mut().zip(other.circular) {
@@ -176,6 +185,10 @@ impl DocumentLimits {
         if std::iter::once(op.directives.len()).chain(on_variables).any(|n| n > self.max_directives) {
             return Err(self.too_many_directives(pos));
         }
+        directive_arguments(&op.directives, pos)?;
+        for v in &op.variable_definitions {
+            directive_arguments(&v.node.directives, v.pos)?;
+        }
         Ok(())
     }
 
@@ -189,6 +202,10 @@ impl DocumentLimits {
         }
         if s.aliases > self.max_aliases {
             return Err(refuse(format!("the query uses more than {} aliases", self.max_aliases), pos));
+        }
+        // As many arguments, fragments expanded, as fields may be selected.
+        if s.arguments > self.max_fields {
+            return Err(refuse(format!("the query passes more than {} arguments", self.max_fields), pos));
         }
         if s.spreads > self.max_spreads {
             return Err(refuse(format!("the query expands more than {} fragment spreads", self.max_spreads), pos));
@@ -214,8 +231,12 @@ impl<'a> Walk<'a> {
             self.steps += 1;
             let (directives, mut inner) = match &item.node {
                 Selection::Field(f) => {
+                    if f.node.arguments.len() > MAX_ARGUMENTS {
+                        return Err(refuse(format!("a field takes at most {MAX_ARGUMENTS} arguments"), Some(item.pos)));
+                    }
                     let mut inner = self.set(&f.node.selection_set.node, depth + 1)?;
                     inner.fields = inner.fields.saturating_add(1);
+                    inner.arguments = inner.arguments.saturating_add(f.node.arguments.len());
                     inner.aliases = inner.aliases.saturating_add(usize::from(f.node.alias.is_some()));
                     if let Some(i) = CIRCULAR.iter().position(|c| *c == f.node.name.node.as_str()) {
                         inner.circular[i] += 1;
@@ -234,6 +255,8 @@ impl<'a> Walk<'a> {
             if directives > self.limits.max_directives {
                 return Err(self.limits.too_many_directives(item.pos));
             }
+            let directive_arguments = directive_arguments(item.node.directives(), item.pos)?;
+            inner.arguments = inner.arguments.saturating_add(directive_arguments);
             inner.depth += 1;
             summary.add(&inner);
             // Refuse as soon as a part is over, before summarizing the rest.
@@ -260,11 +283,24 @@ impl<'a> Walk<'a> {
         if definition.node.directives.len() > self.limits.max_directives {
             return Err(self.limits.too_many_directives(definition.pos));
         }
+        directive_arguments(&definition.node.directives, definition.pos)?;
         self.fragments.insert(name, Fragment::Visiting);
         let summary = self.set(&definition.node.selection_set.node, depth)?;
         self.fragments.insert(name, Fragment::Done(summary));
         Ok(summary)
     }
+}
+
+/// The arguments of a list of directives, each within [`MAX_ARGUMENTS`].
+fn directive_arguments(directives: &[async_graphql::Positioned<Directive>], pos: Pos) -> Result<usize, Refusal> {
+    let mut total = 0usize;
+    for d in directives {
+        if d.node.arguments.len() > MAX_ARGUMENTS {
+            return Err(refuse(format!("a directive takes at most {MAX_ARGUMENTS} arguments"), Some(pos)));
+        }
+        total += d.node.arguments.len();
+    }
+    Ok(total)
 }
 
 /// The deepest `{`, `[` or `(` nesting any real document needs is far below this.
@@ -277,21 +313,29 @@ fn nesting(query: &str, max: usize) -> Result<(), String> {
     let mut i = 0;
     while i < bytes.len() {
         match bytes[i] {
+            // A comment ends at any GraphQL line terminator: \n, \r or \r\n.
+            // (Ending it only at \n let `#\r` hide 1,800 brackets from this
+            // check, and the parser's recursion on them overflowed a
+            // worker's stack and aborted the process.)
             b'#' => {
-                while i < bytes.len() && bytes[i] != b'\n' {
+                while i < bytes.len() && bytes[i] != b'\n' && bytes[i] != b'\r' {
                     i += 1;
                 }
             }
+            // Strings as GraphQL's lexer reads them, so that no bracket the
+            // parser will recurse on is taken for text: in a block string only
+            // \""" is an escape; a plain string ends at its quote or, unterminated,
+            // at a line end (the parser then fails on it before any value).
             b'"' if bytes[i..].starts_with(b"\"\"\"") => {
                 i += 3;
                 while i < bytes.len() && !bytes[i..].starts_with(b"\"\"\"") {
-                    i += if bytes[i] == b'\\' { 2 } else { 1 };
+                    i += if bytes[i..].starts_with(b"\\\"\"\"") { 4 } else { 1 };
                 }
                 i += 2;
             }
             b'"' => {
                 i += 1;
-                while i < bytes.len() && bytes[i] != b'"' {
+                while i < bytes.len() && bytes[i] != b'"' && bytes[i] != b'\n' && bytes[i] != b'\r' {
                     i += if bytes[i] == b'\\' { 2 } else { 1 };
                 }
             }
@@ -367,6 +411,20 @@ mod tests {
     }
 
     #[test]
+    fn arguments_are_limited_per_field_and_per_document() {
+        let args = |n: usize| (0..n).map(|i| format!("a{i}: 1")).collect::<Vec<_>>().join(" ");
+        assert!(walk(&format!("{{ me({}) {{ id }} }}", args(10))).is_ok());
+        assert!(walk(&format!("{{ me({}) {{ id }} }}", args(11))).unwrap_err().contains("at most 10 arguments"));
+        assert!(walk(&format!("{{ me @include({}) {{ id }} }}", args(11))).unwrap_err().contains("directive"));
+        // Through fragments, arguments count where they are expanded.
+        let spread = format!(
+            "{{ ...X ...X ...X }} fragment X on Query {{ {} }}",
+            vec![format!("me({}) {{ id }}", args(10)); 9].join(" ")
+        );
+        assert!(walk(&spread).unwrap_err().contains("arguments"), "270 arguments expanded");
+    }
+
+    #[test]
     fn unused_fragments_and_definition_directives_are_refused() {
         assert!(walk("{ me { id } } fragment U on Query { me { id } }").unwrap_err().contains("never used"));
         let skips = format!("query Q {} {{ me {{ id }} }}", "@skip(if: false) ".repeat(8000));
@@ -393,6 +451,13 @@ mod tests {
         assert!(nesting("{ a { b { c { d } } } }", 3).is_err());
         assert!(nesting(r#"{ a(x: "[[[[[[") }"#, 3).is_ok());
         assert!(nesting("{ a # [[[[[[\n }", 3).is_ok());
+        assert!(nesting("{ a # [[[[[[\r }", 3).is_ok());
+        // Lexed as GraphQL does: in a block string `\\\"\"\"` is an escaped quote whatever
+        // stands before it, and a plain string ends at a line end.
+        assert!(nesting("{ a(x: \"\"\"\\\\\"\"\" [[[[[[[ \"\"\") }", 3).is_ok());
+        assert!(nesting("{ a(x: \"open\n[[[[[[[ \") }", 3).is_err());
+        assert!(nesting(&format!("#\r{{me(x:{}1{}){{id}}}}", "[".repeat(1800), "]".repeat(1800)), 64).is_err());
+        assert!(nesting(&format!("#\r\n{{me(x:{}1{}){{id}}}}", "[".repeat(100), "]".repeat(100)), 64).is_err());
         assert!(nesting(r#"{ a(x: """ [[[[ \""" [[[ """) }"#, 3).is_ok());
         assert!(nesting(&format!("{{ a(x: {}1{}) }}", "[".repeat(5000), "]".repeat(5000)), 64).is_err());
     }

@@ -59,22 +59,27 @@ pub async fn of_logs(conn: &mut AsyncPgConnection, log_ids: &[Uuid]) -> QueryRes
         .await
 }
 
-/// When `owner` last withdrew a consent to the log itself or, with
-/// `unit_id`, to that unit (withdrawing the log consent withdraws every unit
-/// with it). Consents ended by closing or deletion are not withdrawals.
+/// The latest withdrawal a new consent of `owner` in this scope must not
+/// predate: of the owner's own consent to the log (withdrawn by them, or
+/// ended with theirs) and, with `unit_id`, of any consent to that unit —
+/// any owner may withdraw a unit, and that withdraws it for the whole family
+/// (the follow-up attack of issue 14: Kari's withdrawal of the health
+/// station was undone with Ola's older form). Consents ended by closing or
+/// deletion are not withdrawals.
 pub async fn latest_withdrawal(
     conn: &mut AsyncPgConnection,
     log_id: Uuid,
     owner: Uuid,
     unit_id: Option<Uuid>,
 ) -> QueryResult<Option<DateTime<Utc>>> {
-    let scope =
-        consent::scope.eq(ConsentScope::Log).or(consent::unit_id.eq(unit_id).and(consent::unit_id.is_not_null()));
+    let own_log_consent =
+        consent::scope.eq(ConsentScope::Log).and(consent::given_by.eq(owner).or(consent::withdrawn_by.eq(owner)));
+    let the_unit =
+        consent::scope.eq(ConsentScope::Unit).and(consent::unit_id.eq(unit_id).and(consent::unit_id.is_not_null()));
     consent::table
         .filter(consent::log_id.eq(log_id))
-        .filter(consent::withdrawn_by.eq(owner))
         .filter(consent::withdrawal_reason.eq(WithdrawalReason::Withdrawn))
-        .filter(scope)
+        .filter(own_log_consent.or(the_unit))
         .select(diesel::dsl::max(consent::withdrawn_at))
         .get_result(conn)
         .await

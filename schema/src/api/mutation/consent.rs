@@ -211,17 +211,18 @@ fn oslo_date(at: DateTime<Utc>) -> NaiveDate {
 /// give in the service must not take effect unseen (issue 14).
 async fn tell_family(conn: &mut AsyncPgConnection, w: &Write, consent: &ConsentRow) -> ApiResult<()> {
     let owners = owners_of(conn, w.log_id()).await?;
-    let names = people_names(conn, &[w.actor, consent.given_by]).await?;
-    let name = |id: Uuid| names.iter().find(|(p, _)| *p == id).map(|(_, n)| n.as_str()).unwrap_or("");
+    // The registrar's own name only: the owner's stored name would tell the
+    // registrar (who reads their own message) what the register holds about
+    // a person they only named by national identity number.
+    let registrar = people_names(conn, &[w.actor]).await?.pop().map(|(_, n)| n).unwrap_or_default();
     let scope = match consent.unit_id {
         None => "til stafettloggen".to_owned(),
         Some(unit_id) => format!("til enheten {}", unit_name(conn, unit_id).await?),
     };
     let body = format!(
-        "{} har registrert et samtykke på papir fra {} {scope}, signert {} (dokument: {}). \
-         Kjenner dere ikke igjen samtykket, kan dere trekke det tilbake i loggen.",
-        name(w.actor),
-        name(consent.given_by),
+        "{registrar} har registrert et samtykke på papir {scope} på vegne av en av eierne av loggen, \
+         signert {} (dokument: {}). Under Samtykker ser dere hvem det gjelder. Kjenner dere ikke igjen \
+         samtykket, kan dere trekke det tilbake i loggen.",
         consent.signed_on.map(|d| d.format("%d.%m.%Y").to_string()).unwrap_or_default(),
         consent.document_reference.as_deref().unwrap_or(""),
     );

@@ -96,6 +96,11 @@ impl LogMutations {
             }
             None => input.child.birth_date,
         };
+        // A stafettlogg is for children and young people (0–18, or unborn):
+        // a log for an adult's number would only be a way to look them up.
+        if birth_date.is_some_and(|b| b <= Utc::now().date_naive() - chrono::Months::new(12 * 18)) {
+            return Err(ApiError::bad_input("child: a stafettlogg is for children under 18"));
+        }
         let guardians = validate_guardians(&input.guardians, child_nid)?;
         let initiative = input::optional(input.initiative.as_deref(), "initiative", limits::LOG_TEXT)?;
         let actor = rc.principal.person_id();
