@@ -426,6 +426,9 @@ async fn write(conn: &mut AsyncPgConnection) -> Result<()> {
     simple_content(conn, JONAS_LOG, guardian, today, 40).await?;
     simple_content(conn, NORA_LOG, guardian2, today, 50).await?;
 
+    // The demo's guardians were registered with what the register holds.
+    stafett_schema::db::logs::record_guardians_from_register(conn).await?;
+
     // Jonas: Kari withdrew her consent → PASSIVE.
     diesel::update(
         consent::table

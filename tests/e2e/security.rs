@@ -679,3 +679,41 @@ async fn a_log_is_for_a_child_under_eighteen() {
         .await;
     assert_eq!(r.ok()["createLog"]["status"], "DRAFT");
 }
+
+/// Found by the attack on this change's demo: a guardian named by national
+/// identity number was the shared citizen record, so once a (paper)
+/// consent made the log ACTIVE its coordinator read the phone, e-mail and
+/// address the register held, which the log's creator never supplied. A
+/// log's guardians are now recorded per log, like its child.
+#[tokio::test]
+async fn a_logs_guardians_are_what_its_creator_recorded() {
+    let app = TestApp::demo().await;
+    let (token, me) = a_stranger_unit_admin(&app).await;
+    let ola = stafett_server::demo::Persona::find("guardian").and_then(|p| p.national_id()).unwrap();
+    let input = json!({ "i": { "unitId": stafett_tests::ids::PPT.to_string(), "coordinatorId": me,
+        "child": { "name": "Probe Child", "nationalId": a_new_national_id() },
+        "guardians": [{ "nationalId": ola, "name": "Probe Forelder" }] } });
+    let created =
+        app.gql_with_token(Some(&token), "mutation($i: CreateLogInput!) { createLog(input: $i) { id } }", input).await;
+    let log = created.ok()["createLog"]["id"].as_str().unwrap().to_owned();
+    let form = json!({ "i": { "logId": log, "ownerId": stafett_tests::ids::person("guardian"), "documentReference": "probe",
+        "signedOn": chrono::Utc::now().date_naive().to_string() } });
+    app.gql_with_token(
+        Some(&token),
+        "mutation($i: PaperConsentInput!) { registerPaperConsent(input: $i) { id } }",
+        form,
+    )
+    .await
+    .ok();
+    let q = "query($l: ID!) { log(id: $l) { status guardians { name nationalId phone email address } } }";
+    let r = app.gql_with_token(Some(&token), q, json!({ "l": log })).await;
+    let data = r.ok()["log"].clone();
+    assert_eq!(data["status"], "ACTIVE");
+    assert_eq!(
+        data["guardians"],
+        json!([{ "name": "Probe Forelder", "nationalId": ola, "phone": null, "email": null, "address": null }])
+    );
+    // The demo's own guardians still read as the register has them.
+    let emma = app.gql("coordinator", q, json!({ "l": stafett_tests::ids::EMMA_LOG })).await;
+    assert!(emma.ok()["log"]["guardians"][0]["phone"].is_string(), "{:#}", emma.body);
+}

@@ -70,7 +70,11 @@ pub async fn children_by_ids(conn: &mut AsyncPgConnection, ids: &[Uuid]) -> Quer
     child::table.filter(child::id.eq_any(ids)).select(Child::as_select()).load(conn).await
 }
 
+/// The guardians of logs as each log recorded them (name and contact
+/// details from the guardian row, never from the shared citizen record; a
+/// seeded row without a name reads the register's).
 pub async fn guardians_of(conn: &mut AsyncPgConnection, log_ids: &[Uuid]) -> QueryResult<Vec<GuardianView>> {
+    let name = diesel::dsl::sql::<diesel::sql_types::Text>("coalesce(guardian.name, person.name)");
     guardian::table
         .inner_join(person::table.on(person::id.eq(guardian::citizen_id)))
         .inner_join(citizen::table.on(citizen::person_id.eq(guardian::citizen_id)))
@@ -79,14 +83,54 @@ pub async fn guardians_of(conn: &mut AsyncPgConnection, log_ids: &[Uuid]) -> Que
         .select((
             guardian::log_id,
             person::id,
-            person::name,
-            person::phone,
-            person::email,
+            name,
+            guardian::phone,
+            guardian::email,
             citizen::national_id,
-            citizen::address,
+            guardian::address,
         ))
         .load(conn)
         .await
+}
+
+/// Records a guardian of a new log with what its creator supplied.
+pub async fn insert_guardian(
+    conn: &mut AsyncPgConnection,
+    log_id: Uuid,
+    citizen_id: Uuid,
+    added_by: Uuid,
+    recorded: &RecordedGuardian<'_>,
+) -> QueryResult<()> {
+    diesel::insert_into(guardian::table)
+        .values((
+            guardian::log_id.eq(log_id),
+            guardian::citizen_id.eq(citizen_id),
+            guardian::added_by.eq(added_by),
+            guardian::name.eq(recorded.name),
+            guardian::phone.eq(recorded.phone),
+            guardian::address.eq(recorded.address),
+        ))
+        .execute(conn)
+        .await
+        .map(drop)
+}
+
+/// A guardian's name and contact details as a log's creator supplied them.
+pub struct RecordedGuardian<'a> {
+    pub name: &'a str,
+    pub phone: Option<&'a str>,
+    pub address: Option<&'a str>,
+}
+
+/// Gives seeded guardian rows the register's name and contact details (the demo).
+pub async fn record_guardians_from_register(conn: &mut AsyncPgConnection) -> QueryResult<usize> {
+    diesel::sql_query(
+        "UPDATE guardian g SET name = p.name, phone = p.phone, email = p.email, address = c.address
+           FROM person p JOIN citizen c ON c.person_id = p.id
+          WHERE p.id = g.citizen_id AND g.name IS NULL",
+    )
+    .execute(conn)
+    .await
 }
 
 /// Stores the child of a new log (each log has a child row of its own).

@@ -154,6 +154,10 @@ diesel::table! {
         citizen_id -> Uuid,
         added_by -> Uuid,
         added_at -> Timestamptz,
+        name -> Nullable<Text>,
+        phone -> Nullable<Text>,
+        email -> Nullable<Text>,
+        address -> Nullable<Text>,
     }
 }
 

@@ -14,8 +14,8 @@ use crate::db::enums::{
 };
 use crate::db::logs::{Child, LogRow, LogTextChanges};
 use crate::db::schema::{
-    comment, evaluation, event, goal, guardian, log, measure, meeting, meeting_invitee, message, message_read,
-    message_recipient, staff_unit_role, template, unit,
+    comment, evaluation, event, goal, log, measure, meeting, meeting_invitee, message, message_read, message_recipient,
+    staff_unit_role, template, unit,
 };
 use crate::db::{consents, logs, participants, requests, snapshots};
 use crate::error::{ApiError, ApiResult};
@@ -178,14 +178,12 @@ impl LogMutations {
                 for g in &guardians {
                     let citizen =
                         ensure_citizen(conn, &g.national_id, &g.name, g.phone.as_deref(), g.address.as_deref()).await?;
-                    diesel::insert_into(guardian::table)
-                        .values((
-                            guardian::log_id.eq(row.id),
-                            guardian::citizen_id.eq(citizen),
-                            guardian::added_by.eq(actor),
-                        ))
-                        .execute(conn)
-                        .await?;
+                    let recorded = logs::RecordedGuardian {
+                        name: &g.name,
+                        phone: g.phone.as_deref(),
+                        address: g.address.as_deref(),
+                    };
+                    logs::insert_guardian(conn, row.id, citizen, actor, &recorded).await?;
                 }
                 let participant = participants::Participant {
                     id: Uuid::new_v4(),

@@ -1,0 +1,1 @@
+ALTER TABLE guardian DROP COLUMN name, DROP COLUMN phone, DROP COLUMN email, DROP COLUMN address;
