@@ -92,6 +92,15 @@ async fn resolve_citizen(conn: &mut AsyncPgConnection, pid: &str, name: Option<&
     national_id::validate(pid)
         .map_err(|e| ApiError::Unauthenticated(format!("token pid is not a valid national id: {e}")))?;
     let person_id = ensure_citizen(conn, pid, name.unwrap_or("Ukjent innbygger"), None, None).await?;
+    // The citizen's own login is the authority on their name: a name the
+    // first log's creator typed for them does not stick once they log in
+    // with one (a write only when it differs).
+    if let Some(own) = name.and_then(|n| crate::api::input::required(n, "name", crate::api::input::limits::NAME).ok()) {
+        diesel::update(person::table.find(person_id).filter(person::name.ne(&own)))
+            .set(person::name.eq(&own))
+            .execute(conn)
+            .await?;
+    }
     Ok(Principal::Citizen { person_id, national_id: pid.to_owned() })
 }
 

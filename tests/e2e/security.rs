@@ -717,3 +717,24 @@ async fn a_logs_guardians_are_what_its_creator_recorded() {
     let emma = app.gql("coordinator", q, json!({ "l": stafett_tests::ids::EMMA_LOG })).await;
     assert!(emma.ok()["log"]["guardians"][0]["phone"].is_string(), "{:#}", emma.body);
 }
+
+/// Found by the attack: the name the first log's creator typed for a
+/// citizen stuck to them for good; their own login now decides it.
+#[tokio::test]
+async fn a_citizens_own_login_names_them() {
+    let app = TestApp::demo().await;
+    let nid = national_id_of((1985, 4, 2));
+    let coordinator = stafett_tests::ids::person("coordinator").to_string();
+    let input = json!({ "i": { "unitId": stafett_tests::ids::SCHOOL.to_string(), "coordinatorId": coordinator,
+        "child": { "name": "Barn", "nationalId": a_new_national_id() },
+        "guardians": [{ "nationalId": nid, "name": "Feil Navn" }] } });
+    app.gql("unitadmin", "mutation($i: CreateLogInput!) { createLog(input: $i) { id } }", input).await.ok();
+    let token =
+        TestApp::token_for(&stafett_schema::Identity::Citizen { pid: nid.clone(), name: Some("Riktig Navn".into()) });
+    let me = app.gql_with_token(Some(&token), "{ me { name } }", json!({})).await;
+    assert_eq!(me.ok()["me"]["name"], "Riktig Navn");
+    // A login without a name keeps it.
+    let nameless = TestApp::token_for(&stafett_schema::Identity::Citizen { pid: nid, name: None });
+    let me = app.gql_with_token(Some(&nameless), "{ me { name } }", json!({})).await;
+    assert_eq!(me.ok()["me"]["name"], "Riktig Navn");
+}
