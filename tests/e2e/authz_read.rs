@@ -52,8 +52,10 @@ enum Column {
     Outsider,
 }
 
-/// One table: DESIGN.md's fifteen rows, each with its seven cells.
-type Table = [(&'static str, [Cell; 7]); 15];
+/// One table: DESIGN.md's fifteen rows, each with its seven cells, and the
+/// rows decided where DESIGN.md was silent (issue 14: the family's reason
+/// for a deletion request is for the owners and the municipal admin).
+type Table = [(&'static str, [Cell; 7]); 16];
 
 /// ACTIVE, as DESIGN.md §3 states it.
 #[rustfmt::skip]
@@ -76,6 +78,7 @@ const ACTIVE: Table = [
     // MunicipalAdmin "R (restricted ones: metadata only)": no snapshot is
     // restricted here; `restricted_snapshots_are_metadata_only_for_the_municipal_admin` covers that.
     ("archive snapshots",                              [R,      R,    R,          F,          F,        R,             I]),
+    ("deletion request: the family's reason",         [R,      R,    F,          F,          F,        R,             I]),
 ];
 
 /// PASSIVE (an owner withdrew her consent to the log). DESIGN.md's note: a
@@ -100,6 +103,7 @@ const PASSIVE: Table = [
     ("consents",                                       [R,      R,    F,          I,          F,        F,             I]),
     ("accessLog",                                      [R,      R,    F,          I,          F,        R,             I]),
     ("archive snapshots",                              [R,      R,    F,          I,          F,        R,             I]),
+    ("deletion request: the family's reason",         [R,      R,    F,          I,          F,        R,             I]),
 ];
 
 /// CLOSED (the coordinator closed the log). The same note as PASSIVE
@@ -122,6 +126,7 @@ const CLOSED: Table = [
     ("consents",                                       [R,      R,    F,          I,          F,        F,             I]),
     ("accessLog",                                      [R,      R,    F,          I,          F,        R,             I]),
     ("archive snapshots",                              [R,      R,    F,          I,          F,        R,             I]),
+    ("deletion request: the family's reason",         [R,      R,    F,          I,          F,        R,             I]),
 ];
 
 /// ACTIVE, but the health station's consent withdrawn by the owner who gave
@@ -145,6 +150,7 @@ const ACTIVE_WITHOUT_UNIT_CONSENT: Table = [
     ("consents",                                       [R,      R,    R,          I,          F,        F,             I]),
     ("accessLog",                                      [R,      R,    F,          I,          F,        R,             I]),
     ("archive snapshots",                              [R,      R,    R,          I,          F,        R,             I]),
+    ("deletion request: the family's reason",         [R,      R,    F,          I,          F,        R,             I]),
 ];
 
 /// A further check on a readable row's log object, for one reader.
@@ -165,7 +171,7 @@ struct Row {
 }
 
 /// The rows in DESIGN.md's order, with the GraphQL selection each maps to.
-const ROWS: [Row; 15] = [
+const ROWS: [Row; 16] = [
     Row {
         name: "log id, status, createdAt, coordinator name",
         selection: "id status createdAt coordinator { name }",
@@ -249,6 +255,13 @@ const ROWS: [Row; 15] = [
         name: "archive snapshots",
         selection: "snapshots { id reason restricted content }",
         fields: &["snapshots[].id", "snapshots[].content"],
+        also: None,
+    },
+    Row {
+        // Decided for issue 14, not in DESIGN.md: the family's own words.
+        name: "deletion request: the family's reason",
+        selection: "openDeletionRequest { requestedAt reason }",
+        fields: &["openDeletionRequest.reason"],
         also: None,
     },
 ];
@@ -487,6 +500,11 @@ async fn add_content(app: &TestApp) {
     app.gql("coordinator", post, json!({ "l": SARA_LOG, "to": mother })).await.ok();
     let nurse = participations(app, EMMA_LOG, ids::person("participant")).await[0].0;
     app.gql("coordinator", post, json!({ "l": EMMA_LOG, "to": nurse })).await.ok();
+
+    // Each family asks the municipality to delete its log (the request waits).
+    let delete = "mutation($l: ID!) { requestDeletion(logId: $l, reason: \"Vi vil at loggen slettes\") { id } }";
+    app.gql("guardian", delete, json!({ "l": EMMA_LOG })).await.ok();
+    app.gql("youth", delete, json!({ "l": SARA_LOG })).await.ok();
 
     app.gql(
         "municipaladmin",
