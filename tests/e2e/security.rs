@@ -609,6 +609,18 @@ async fn documents_that_crashed_or_stalled_the_server_are_refused_at_once() {
     assert_eq!(only_code(&body), "BAD_USER_INPUT", "{body:#}");
     assert!(took < Duration::from_secs(1), "took {took:?}");
 
+    // The second attack: an unterminated block string, which the parser reads
+    // as `""` and a new string, hid 2,000 brackets (a crash), and 14,400
+    // such pieces made it rescan to the end each time (27 s for 253 KB).
+    let hidden = format!("{{me(x:[\"\"\"x\" {}1{}){{__typename}}}}", "[".repeat(2000), "]".repeat(2000));
+    let rescans = format!("{{me(x:[{}]){{__typename}}}}", "\"\\\\\"\"\"\"X\" ".repeat(14_400));
+    for (what, document) in [("an unterminated block string", hidden), ("14,400 block-string openers", rescans)] {
+        let (took, body) = post(&client, port, &token, &document).await;
+        println!("{what}: {} bytes, answered in {took:?}", document.len());
+        assert_eq!(only_code(&body), "BAD_USER_INPUT", "{body:#}");
+        assert!(took < Duration::from_secs(1), "{what} took {took:?}");
+    }
+
     let health = client.get(format!("http://127.0.0.1:{port}/healthz")).send().await.expect("the server lives");
     assert_eq!(health.status(), 200);
     drop(server);

@@ -326,10 +326,18 @@ fn nesting(query: &str, max: usize) -> Result<(), String> {
             // parser will recurse on is taken for text: in a block string only
             // \""" is an escape; a plain string ends at its quote or, unterminated,
             // at a line end (the parser then fails on it before any value).
+            //
+            // A string the lexer would not accept is refused here, before the
+            // parser sees it: its grammar reads an unterminated `"""` as `""`
+            // and a new string, which hid brackets from this check (a crash)
+            // and made it rescan to the end for every `"""` (27 s for 253 KB).
             b'"' if bytes[i..].starts_with(b"\"\"\"") => {
                 i += 3;
                 while i < bytes.len() && !bytes[i..].starts_with(b"\"\"\"") {
                     i += if bytes[i..].starts_with(b"\\\"\"\"") { 4 } else { 1 };
+                }
+                if i >= bytes.len() {
+                    return Err("the query has a block string (\"\"\") that is never closed".into());
                 }
                 i += 2;
             }
@@ -337,6 +345,9 @@ fn nesting(query: &str, max: usize) -> Result<(), String> {
                 i += 1;
                 while i < bytes.len() && bytes[i] != b'"' && bytes[i] != b'\n' && bytes[i] != b'\r' {
                     i += if bytes[i] == b'\\' { 2 } else { 1 };
+                }
+                if i >= bytes.len() || bytes[i] != b'"' {
+                    return Err("the query has a string that is not closed on its line".into());
                 }
             }
             b'{' | b'[' | b'(' => {
@@ -455,7 +466,13 @@ mod tests {
         // Lexed as GraphQL does: in a block string `\\\"\"\"` is an escaped quote whatever
         // stands before it, and a plain string ends at a line end.
         assert!(nesting("{ a(x: \"\"\"\\\\\"\"\" [[[[[[[ \"\"\") }", 3).is_ok());
-        assert!(nesting("{ a(x: \"open\n[[[[[[[ \") }", 3).is_err());
+        assert!(nesting("{ a(x: \"open\n[[[[[[[ \") }", 3).unwrap_err().contains("not closed"));
+        // An unterminated block string is refused, not read as `""` and a new string.
+        let hidden = format!("{{me(x:[\"\"\"x\" {}1{}){{__typename}}}}", "[".repeat(2000), "]".repeat(2000));
+        assert!(nesting(&hidden, 64).unwrap_err().contains("never closed"));
+        let rescans = format!("{{me(x:[{}]){{__typename}}}}", "\"\\\\\"\"\"\"X\" ".repeat(14_400));
+        assert!(nesting(&rescans, 64).unwrap_err().contains("never closed"));
+        assert!(nesting("{ a(x: \"\"\"closed\"\"\", y: \"\") }", 3).is_ok());
         assert!(nesting(&format!("#\r{{me(x:{}1{}){{id}}}}", "[".repeat(1800), "]".repeat(1800)), 64).is_err());
         assert!(nesting(&format!("#\r\n{{me(x:{}1{}){{id}}}}", "[".repeat(100), "]".repeat(100)), 64).is_err());
         assert!(nesting(r#"{ a(x: """ [[[[ \""" [[[ """) }"#, 3).is_ok());
