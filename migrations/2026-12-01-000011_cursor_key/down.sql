@@ -1,1 +1,2 @@
+DROP TABLE legacy_cursor;
 DROP TABLE server_secret;

@@ -7,3 +7,15 @@ CREATE TABLE server_secret (
 );
 INSERT INTO server_secret (name, value)
 VALUES ('cursor_key', decode(replace(gen_random_uuid()::text || gen_random_uuid()::text, '-', ''), 'hex'));
+
+-- Cursors of the earlier readable kind (`e1:<seq>`, `a1:<id>`) still resume,
+-- but only for positions that existed before this migration: accepting any
+-- number let a client binary-search the global counters the encryption now
+-- hides (the second attack on issue 14's change).
+CREATE TABLE legacy_cursor (
+    kind    text PRIMARY KEY CHECK (kind IN ('e', 'a')),
+    max_seq bigint NOT NULL
+);
+INSERT INTO legacy_cursor (kind, max_seq)
+VALUES ('e', coalesce((SELECT max(seq) FROM event), 0)),
+       ('a', coalesce((SELECT max(id) FROM access_log), 0));

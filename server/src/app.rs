@@ -72,7 +72,11 @@ impl App {
             let mut conn = pool.get().await.context("a connection to read the cursor key")?;
             let bytes = stafett_schema::db::secrets::cursor_key(&mut conn).await.context("reading the cursor key")?;
             let bytes: [u8; 32] = bytes.try_into().map_err(|_| anyhow::anyhow!("the cursor key is not 32 bytes"))?;
-            stafett_schema::api::cursor::CursorKey::new(&bytes)
+            let legacy =
+                stafett_schema::db::secrets::legacy_cursor_limits(&mut conn).await.context("legacy cursors")?;
+            legacy.iter().fold(stafett_schema::api::cursor::CursorKey::new(&bytes), |key, (kind, max)| {
+                key.with_legacy(kind, *max)
+            })
         };
         let api_config = Arc::new(ApiConfig {
             cursor_key,

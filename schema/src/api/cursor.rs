@@ -54,11 +54,22 @@ pub fn decode_time_id(kind: &str, cursor: &str) -> ApiResult<(DateTime<Utc>, Uui
 /// The key of the opaque sequence cursors: 32 random bytes made by a
 /// migration and read from the database at start.
 #[derive(Clone)]
-pub struct CursorKey(Aes256);
+pub struct CursorKey {
+    cipher: Aes256,
+    /// per kind, the last position a readable first-version cursor may name
+    /// (what existed before cursors were encrypted)
+    legacy: Vec<(u8, i64)>,
+}
 
 impl CursorKey {
     pub fn new(bytes: &[u8; 32]) -> CursorKey {
-        CursorKey(Aes256::new(&(*bytes).into()))
+        CursorKey { cipher: Aes256::new(&(*bytes).into()), legacy: Vec::new() }
+    }
+
+    /// Accepts readable cursors of `kind` up to `max` (from `db::secrets::legacy_cursor_limits`).
+    pub fn with_legacy(mut self, kind: &str, max: i64) -> CursorKey {
+        self.legacy.push((kind.as_bytes().first().copied().unwrap_or(0), max));
+        self
     }
 
     /// A key of random bytes, for an API not connected to a database's key.
@@ -83,7 +94,7 @@ pub fn encode_seq(key: &CursorKey, kind: &str, seq: i64) -> String {
     block[0] = kind.as_bytes().first().copied().unwrap_or(0);
     block[8..].copy_from_slice(&seq.to_be_bytes());
     let mut block: aes::Block = block.into();
-    key.0.encrypt_block(&mut block);
+    key.cipher.encrypt_block(&mut block);
     URL_SAFE_NO_PAD.encode(block)
 }
 
@@ -93,18 +104,26 @@ pub fn decode_seq(key: &CursorKey, kind: &str, cursor: &str) -> ApiResult<i64> {
     let seq = match <[u8; 16]>::try_from(bytes.as_slice()) {
         Ok(block) => {
             let mut block: aes::Block = block.into();
-            key.0.decrypt_block(&mut block);
+            key.cipher.decrypt_block(&mut block);
             let tag = kind.as_bytes().first().copied().unwrap_or(0);
             if block[0] != tag || block[1..8].iter().any(|b| *b != 0) {
                 return Err(invalid());
             }
             i64::from_be_bytes(block[8..].try_into().map_err(|_| invalid())?)
         }
-        // A readable cursor of the first version.
+        // A readable cursor of the first version, for a position that
+        // existed before cursors were encrypted: any other number would let
+        // a client search for the counters the encryption hides.
         Err(_) => {
             let text = String::from_utf8(bytes).map_err(|_| invalid())?;
             let rest = text.strip_prefix(&format!("{kind}1:")).ok_or_else(invalid)?.to_owned();
-            rest.parse::<i64>().map_err(|_| invalid())?
+            let seq = rest.parse::<i64>().map_err(|_| invalid())?;
+            let tag = kind.as_bytes().first().copied().unwrap_or(0);
+            let max = key.legacy.iter().find(|(k, _)| *k == tag).map_or(-1, |(_, m)| *m);
+            if seq > max {
+                return Err(invalid());
+            }
+            seq
         }
     };
     if seq < 0 {
@@ -156,8 +175,13 @@ mod tests {
         assert!(common < 4, "neighbouring numbers give unrelated cursors: {a} {b}");
         assert!(decode_seq(&key, "a", &a).is_err(), "an event cursor is not an access-log cursor");
         assert!(decode_seq(&CursorKey::random(), "e", &a).is_err(), "another key's cursor is refused");
-        // The readable first version is still read.
-        assert_eq!(decode_seq(&key, "e", &URL_SAFE_NO_PAD.encode("e1:7")).unwrap(), 7);
+        // The readable first version is still read, for positions from before encryption only.
+        let old = |n: i64| URL_SAFE_NO_PAD.encode(format!("e1:{n}"));
+        assert!(decode_seq(&key, "e", &old(7)).is_err(), "no legacy positions: refused");
+        let key = key.with_legacy("e", 7);
+        assert_eq!(decode_seq(&key, "e", &old(7)).unwrap(), 7);
+        assert!(decode_seq(&key, "e", &old(8)).is_err());
+        assert!(decode_seq(&key, "a", &URL_SAFE_NO_PAD.encode("a1:3")).is_err(), "limits are per kind");
     }
 
     #[test]
