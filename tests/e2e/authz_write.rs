@@ -349,7 +349,7 @@ fn table() -> Vec<Row> {
                                                                               [B, B, N, F, F, N, F, F, N, N])
             .after(Setup::NewUnit),
         row("registerPaperConsent for PPT on guardian2's behalf", On::Emma, REGISTER_PAPER_CONSENT,
-            json!({ "i": { "logId": emma, "ownerId": person("guardian2"), "unitId": ppt, "documentReference": "arkiv 2026/77", "signedOn": "2026-01-05" } }),
+            json!({ "i": { "logId": emma, "ownerId": person("guardian2"), "unitId": ppt, "documentReference": "arkiv 2026/77", "signedOn": chrono::Utc::now().date_naive().to_string() } }),
             count(format!("consent WHERE log_id = '{emma}' AND method = 'PAPER'")),
                                                                               [F, F, N, A, F, N, F, F, N, N]),
         // Any owner may withdraw a unit's consent (README). The nurse sees her own

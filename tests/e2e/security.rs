@@ -272,7 +272,7 @@ async fn a_paper_consent_signed_before_a_withdrawal_cannot_undo_it() {
     let today = chrono::Utc::now().date_naive();
     for days_ago in [11, 10] {
         let r = app.gql("coordinator", q, register(today - chrono::Duration::days(days_ago))).await;
-        assert!(r.err("CONFLICT").contains("withdrew"), "{days_ago} days ago: {:#}", r.body);
+        assert!(r.err("CONFLICT").contains("latest choice"), "{days_ago} days ago: {:#}", r.body);
     }
     let r = app.gql("coordinator", q, register(today + chrono::Duration::days(3))).await;
     assert!(r.err("BAD_USER_INPUT").contains("signedOn"));
@@ -671,7 +671,7 @@ async fn a_unit_withdrawn_by_one_owner_is_not_brought_back_with_anothers_older_f
         let form = json!({ "i": { "logId": emma, "ownerId": stafett_tests::ids::person(owner), "unitId": health,
             "documentReference": "old-form", "signedOn": (today - chrono::Duration::days(20)).to_string() } });
         let r = app.gql("coordinator", q, form).await;
-        assert!(r.err("CONFLICT").contains("withdrew"), "{owner}: {:#}", r.body);
+        assert!(r.err("CONFLICT").contains("latest choice"), "{owner}: {:#}", r.body);
     }
     let valid = format!(
         "SELECT count(*) AS n FROM consent WHERE log_id = '{emma}' AND unit_id = '{health}' AND withdrawn_at IS NULL"
@@ -758,4 +758,57 @@ async fn a_citizens_own_login_names_them() {
     let nameless = TestApp::token_for(&stafett_schema::Identity::Citizen { pid: nid, name: None });
     let me = app.gql_with_token(Some(&nameless), "{ me { name } }", json!({})).await;
     assert_eq!(me.ok()["me"]["name"], "Riktig Navn");
+}
+
+/// Found by the second attack: an older paper form revived a consent whose
+/// time limit the owner chose, and a unit the family's closure had ended
+/// (after reopening). A form must be newer than the family's latest choice
+/// in its scope — a consent given, withdrawn or ended — and cannot predate
+/// the log or the unit's proposal.
+#[tokio::test]
+async fn an_older_paper_form_overrides_no_choice_of_the_family() {
+    let app = TestApp::demo().await;
+    let emma = stafett_tests::ids::EMMA_LOG;
+    let ola = stafett_tests::ids::person("guardian");
+    let q = "mutation($i: PaperConsentInput!) { registerPaperConsent(input: $i) { valid } }";
+    let today = chrono::Utc::now().date_naive();
+    let form = |unit: Option<uuid::Uuid>, signed: chrono::NaiveDate| json!({ "i": { "logId": emma, "ownerId": ola, "unitId": unit, "documentReference": "eldre skjema", "signedOn": signed.to_string() } });
+    // Ola's consent to the log was given yesterday with a time limit that has passed.
+    let mut conn = app.conn().await;
+    use diesel_async::RunQueryDsl;
+    diesel::sql_query(format!(
+        "UPDATE consent SET given_at = now() - interval '1 day', expires_at = now() - interval '1 hour'
+          WHERE log_id = '{emma}' AND given_by = '{ola}' AND scope = 'LOG'"
+    ))
+    .execute(&mut conn)
+    .await
+    .unwrap();
+    let r = app.gql("coordinator", q, form(None, today - chrono::Duration::days(3))).await;
+    assert!(r.err("CONFLICT").contains("latest choice"), "{:#}", r.body);
+    // Nor can a form predate the log.
+    let r = app.gql("coordinator", q, form(None, chrono::NaiveDate::from_ymd_opt(2020, 1, 1).unwrap())).await;
+    assert_eq!(r.codes(), vec!["CONFLICT"], "{:#}", r.body);
+
+    // A closure ends the health station's consent; after reopening, an old form does not bring it back.
+    let app = TestApp::demo().await;
+    let health = stafett_tests::ids::HEALTH_STATION;
+    app.gql(
+        "guardian",
+        "mutation($l: ID!) { closeLog(logId: $l, reason: \"vi vil ikke mer\") { status } }",
+        json!({ "l": emma }),
+    )
+    .await
+    .ok();
+    app.gql("coordinator", "mutation($l: ID!) { requestReopen(logId: $l) { id } }", json!({ "l": emma })).await.ok();
+    for owner in ["guardian", "guardian2"] {
+        app.gql(owner, "mutation($l: ID!) { approveReopen(logId: $l) { status } }", json!({ "l": emma })).await.ok();
+    }
+    let status = app.gql("guardian", "query($l: ID!) { log(id: $l) { status } }", json!({ "l": emma })).await;
+    assert_eq!(status.ok()["log"]["status"], "ACTIVE");
+    let r = app.gql("coordinator", q, form(Some(health), today - chrono::Duration::days(30))).await;
+    assert!(r.err("CONFLICT").contains("latest choice"), "{:#}", r.body);
+    let valid = format!(
+        "SELECT count(*) AS n FROM consent WHERE log_id = '{emma}' AND unit_id = '{health}' AND withdrawn_at IS NULL"
+    );
+    assert_eq!(app.count(&valid).await, 0);
 }

@@ -59,30 +59,65 @@ pub async fn of_logs(conn: &mut AsyncPgConnection, log_ids: &[Uuid]) -> QueryRes
         .await
 }
 
-/// The latest withdrawal a new consent of `owner` in this scope must not
-/// predate: of the owner's own consent to the log (withdrawn by them, or
-/// ended with theirs) and, with `unit_id`, of any consent to that unit —
-/// any owner may withdraw a unit, and that withdraws it for the whole family
-/// (the follow-up attack of issue 14: Kari's withdrawal of the health
-/// station was undone with Ola's older form). Consents ended by closing or
-/// deletion are not withdrawals.
-pub async fn latest_withdrawal(
+/// The family's latest choice that a paper form for `owner` in this scope
+/// would override, so the form must be signed after it: a consent the owner
+/// gave in this scope (a time-limited one, say), and the end of any consent
+/// that covered it — the owner's own consent to the log, withdrawn by them
+/// or ended by closing or deletion, and with `unit_id` any consent to that
+/// unit, since any owner may withdraw a unit for the whole family. (Issue
+/// 14 and the attacks on its change: a withdrawal, a consent's time limit,
+/// a unit withdrawn by the other guardian and a closure were each undone
+/// with an older paper form.)
+pub async fn latest_family_choice(
     conn: &mut AsyncPgConnection,
     log_id: Uuid,
     owner: Uuid,
     unit_id: Option<Uuid>,
 ) -> QueryResult<Option<DateTime<Utc>>> {
+    let mut given = consent::table
+        .filter(consent::log_id.eq(log_id))
+        .filter(consent::given_by.eq(owner))
+        .select(diesel::dsl::max(consent::given_at))
+        .into_boxed();
+    given = match unit_id {
+        Some(u) => given.filter(consent::scope.eq(ConsentScope::Unit)).filter(consent::unit_id.eq(u)),
+        None => given.filter(consent::scope.eq(ConsentScope::Log)),
+    };
+    let given: Option<DateTime<Utc>> = given.get_result(conn).await?;
     let own_log_consent =
         consent::scope.eq(ConsentScope::Log).and(consent::given_by.eq(owner).or(consent::withdrawn_by.eq(owner)));
     let the_unit =
         consent::scope.eq(ConsentScope::Unit).and(consent::unit_id.eq(unit_id).and(consent::unit_id.is_not_null()));
-    consent::table
+    let ended: Option<DateTime<Utc>> = consent::table
         .filter(consent::log_id.eq(log_id))
-        .filter(consent::withdrawal_reason.eq(WithdrawalReason::Withdrawn))
+        .filter(consent::withdrawn_at.is_not_null())
         .filter(own_log_consent.or(the_unit))
         .select(diesel::dsl::max(consent::withdrawn_at))
         .get_result(conn)
-        .await
+        .await?;
+    Ok(given.max(ended))
+}
+
+/// When the log was created and, with `unit_id`, when that unit was proposed:
+/// a consent cannot be older than what it consents to.
+pub async fn consent_subject_dates(
+    conn: &mut AsyncPgConnection,
+    log_id: Uuid,
+    unit_id: Option<Uuid>,
+) -> QueryResult<(DateTime<Utc>, Option<DateTime<Utc>>)> {
+    use super::schema::log;
+    let created: DateTime<Utc> = log::table.find(log_id).select(log::created_at).first(conn).await?;
+    let proposed = match unit_id {
+        None => None,
+        Some(u) => unit_proposal::table
+            .filter(unit_proposal::log_id.eq(log_id))
+            .filter(unit_proposal::unit_id.eq(u))
+            .select(unit_proposal::proposed_at)
+            .first(conn)
+            .await
+            .optional()?,
+    };
+    Ok((created, proposed))
 }
 
 /// The valid consent of this owner in this scope, if any.

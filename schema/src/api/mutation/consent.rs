@@ -43,8 +43,9 @@ pub struct PaperConsentInput {
     pub unit_id: Option<ID>,
     /// where the signed form is archived
     pub document_reference: String,
-    /// the day the owner signed the form; a form signed on or before the
-    /// day of the owner's latest withdrawal is refused (CONFLICT)
+    /// the day the owner signed the form; refused (CONFLICT) when it is not
+    /// after the family's latest choice in this scope (a consent given,
+    /// withdrawn or ended by closing) or before the log or the unit's proposal
     pub signed_on: NaiveDate,
     pub expires_at: Option<DateTime<Utc>>,
 }
@@ -75,9 +76,10 @@ impl ConsentMutations {
 
     /// The coordinator registers a signed paper consent on an owner's behalf.
     /// It is marked PAPER with its document reference and signing date, and
-    /// audited. A form signed on or before the day of the owner's latest
-    /// withdrawal cannot undo that withdrawal (CONFLICT): a withdrawal holds
-    /// until the owner consents again. The family is told at once by a
+    /// audited. A form signed on or before the day of the family's latest
+    /// choice in this scope (a consent given, withdrawn or ended by closing)
+    /// cannot override it (CONFLICT): a withdrawal holds until the owner
+    /// consents again. The family is told at once by a
     /// NOTICE message from the coordinator, besides the access-log entry.
     async fn register_paper_consent(&self, ctx: &Context<'_>, input: PaperConsentInput) -> ApiResult<Consent> {
         let rc = rc(ctx);
@@ -91,14 +93,24 @@ impl ConsentMutations {
             async move {
                 let acting = w.authorize(WriteAction::RegisterPaperConsent)?;
                 let owner = owner_person(conn, w.log_id(), owner_id).await?;
-                if let Some(withdrawn) = consents::latest_withdrawal(conn, w.log_id(), owner, unit_id).await? {
-                    if signed_on <= oslo_date(withdrawn) {
+                if let Some(chosen) = consents::latest_family_choice(conn, w.log_id(), owner, unit_id).await? {
+                    if signed_on <= oslo_date(chosen) {
                         return Err(ApiError::conflict(format!(
-                            "the owner withdrew this consent on {}; a form signed on or before that day \
-                             cannot renew it (the owner may consent again in the service)",
-                            oslo_date(withdrawn)
+                            "the family's latest choice here (a consent given, withdrawn or ended) was on {}; \
+                             a paper form must be signed after that day (the owner may consent again in the service)",
+                            oslo_date(chosen)
                         )));
                     }
+                }
+                // Nor can a form predate what it consents to: the log, or the unit's proposal.
+                let (created, proposed) = consents::consent_subject_dates(conn, w.log_id(), unit_id).await?;
+                // (Its UTC day, the earlier of the two days it may have been in Norway.)
+                let subject = proposed.unwrap_or(created).date_naive();
+                if signed_on < subject {
+                    return Err(ApiError::conflict(format!(
+                        "the form is dated before the {} existed ({subject})",
+                        if unit_id.is_some() { "unit's proposal" } else { "log" },
+                    )));
                 }
                 let paper = Paper { reference, signed_on };
                 let row = record(conn, &w, acting, owner, unit_id, expires_at, Some(paper)).await?;
