@@ -812,3 +812,47 @@ async fn an_older_paper_form_overrides_no_choice_of_the_family() {
     );
     assert_eq!(app.count(&valid).await, 0);
 }
+
+/// Found by the second attack: a snapshot named a measure's responsible
+/// guardian by the register's name, not the one recorded for the log, so a
+/// log made up around a national identity number showed whose it was.
+#[tokio::test]
+async fn snapshots_name_the_family_as_the_log_records_them() {
+    let app = TestApp::demo().await;
+    let outsider = stafett_server::demo::Persona::find("outsider").and_then(|p| p.national_id()).unwrap();
+    let kari = stafett_server::demo::Persona::find("guardian2").and_then(|p| p.national_id()).unwrap();
+    let coordinator = stafett_tests::ids::person("coordinator").to_string();
+    let input = json!({ "i": { "unitId": stafett_tests::ids::SCHOOL.to_string(), "coordinatorId": coordinator,
+        "child": { "name": "Barn", "nationalId": a_new_national_id() },
+        "guardians": [{ "nationalId": outsider, "name": "Per" }, { "nationalId": kari, "name": "Ukjent Forelder" }] } });
+    let created = app.gql("unitadmin", "mutation($i: CreateLogInput!) { createLog(input: $i) { id } }", input).await;
+    let log = created.ok()["createLog"]["id"].as_str().unwrap().to_owned();
+    app.gql("outsider", "mutation($l: ID!) { giveConsent(input: { logId: $l }) { id } }", json!({ "l": log }))
+        .await
+        .ok();
+    let form = json!({ "i": { "logId": log, "ownerId": stafett_tests::ids::person("guardian2"), "documentReference": "x",
+        "signedOn": chrono::Utc::now().date_naive().to_string() } });
+    app.gql("coordinator", "mutation($i: PaperConsentInput!) { registerPaperConsent(input: $i) { id } }", form)
+        .await
+        .ok();
+    let goal = app
+        .gql(
+            "outsider",
+            "mutation($l: ID!) { addGoal(input: { logId: $l, area: HOME_LEISURE, btiLevel: 1, description: \"Mål\" }) { id } }",
+            json!({ "l": log }),
+        )
+        .await;
+    let goal_id = goal.ok()["addGoal"]["id"].clone();
+    app.gql(
+        "outsider",
+        "mutation($g: ID!, $r: ID!) { addMeasure(input: { goalId: $g, description: \"Tiltak\", responsibleId: $r }) { id } }",
+        json!({ "g": goal_id, "r": stafett_tests::ids::person("guardian2") }),
+    )
+    .await
+    .ok();
+    app.gql("outsider", "mutation($l: ID!) { closeLog(logId: $l) { status } }", json!({ "l": log })).await.ok();
+    let r = app.gql("outsider", "query($l: ID!) { log(id: $l) { snapshots { content } } }", json!({ "l": log })).await;
+    let content = r.ok()["log"]["snapshots"][0]["content"].to_string();
+    assert!(content.contains("Ukjent Forelder"), "{content}");
+    assert!(!content.contains("Kari"), "{content}");
+}

@@ -91,6 +91,16 @@ pub async fn build_content(conn: &mut AsyncPgConnection, log_id: Uuid) -> QueryR
         .await?
         .into_iter()
         .collect();
+    // The family as this log records them, never the register's names: the
+    // guardians' names of the log, and the child's for the youth (the second
+    // attack on issue 14's change read a stored name from a snapshot).
+    let mut names = names;
+    for g in &guardians {
+        names.insert(g.person_id, g.name.clone());
+    }
+    if let (Some(youth), Some(c)) = (logs::youth_citizen(conn, log_id).await?, child.as_ref()) {
+        names.insert(youth, c.name.clone());
+    }
     let name_of = |person: Uuid| -> String { names.get(&person).cloned().unwrap_or_default() };
     let evals = |list: &[goals::Evaluation], pick: &dyn Fn(&goals::Evaluation) -> bool| -> Vec<serde_json::Value> {
         list.iter()

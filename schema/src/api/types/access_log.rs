@@ -38,7 +38,30 @@ impl AccessLogEntry {
         if !read::may_name_actor(&self.access.roles, role == ActorRole::Guardian, role == ActorRole::Youth) {
             return deny(ctx, ApiError::forbidden("your role in this log may not read the family's names"));
         }
-        let person = rc(ctx).loaders.person().load_one(self.row.actor_id).await?;
+        // The family as this log records them (the guardians' names of the
+        // log, the child's for the youth), not the register's names.
+        let rc = rc(ctx);
+        let log_id = self.row.log_id;
+        let recorded = match role {
+            ActorRole::Guardian => rc
+                .loaders
+                .guardians()
+                .load_one(log_id)
+                .await?
+                .unwrap_or_default()
+                .iter()
+                .find(|g| g.person_id == self.row.actor_id)
+                .map(|g| g.name.clone()),
+            ActorRole::Youth => match rc.loaders.log().load_one(log_id).await? {
+                Some(log) => rc.loaders.child().load_one(log.child_id).await?.map(|c| c.name),
+                None => None,
+            },
+            _ => None,
+        };
+        if let Some(name) = recorded {
+            return Ok(Some(name));
+        }
+        let person = rc.loaders.person().load_one(self.row.actor_id).await?;
         Ok(Some(person.map(|p| p.name).unwrap_or_default()))
     }
 
