@@ -630,6 +630,27 @@ async fn documents_that_crashed_or_stalled_the_server_are_refused_at_once() {
         assert!(took < Duration::from_secs(1), "{what} took {took:?}");
     }
 
+    // The third attack: a GET asked "is this a mutation?" by parsing the
+    // document before any check and without a token — 2,000 nested brackets
+    // crashed the process and 2,330 unterminated block strings took a second.
+    let nested = format!("query{{a(b:{}{})}}", "[".repeat(2000), "]".repeat(2000));
+    let openers = format!("{{me(x:[{}]){{__typename}}}}", "\"\\\\\"\"\"\"X\" ".repeat(2330));
+    for (what, document) in
+        [("GET with 2,000 nested brackets", nested), ("GET with 2,330 block-string openers", openers)]
+    {
+        let started = Instant::now();
+        let res = client
+            .get(format!("http://127.0.0.1:{port}/graphql"))
+            .query(&[("query", document.as_str())])
+            .send()
+            .await
+            .expect("an answer");
+        let took = started.elapsed();
+        println!("{what}, no token: {} in {took:?}", res.status());
+        assert_eq!(res.status(), 400, "{what}");
+        assert!(took < Duration::from_secs(1), "{what} took {took:?}");
+    }
+
     let health = client.get(format!("http://127.0.0.1:{port}/healthz")).send().await.expect("the server lives");
     assert_eq!(health.status(), 200);
     drop(server);

@@ -25,11 +25,17 @@ use std::collections::HashMap;
 /// parser recurses on it), then its shape once parsed. The parsed document
 /// stays in the request, so it is not parsed again.
 pub fn check(request: &mut Request, limits: &DocumentLimits) -> Result<(), ServerError> {
-    if let Err(message) = nesting(&request.query, MAX_NESTING) {
-        return Err(coded(ServerError::new(message, None)));
-    }
+    pre_parse(&request.query)?;
     let doc = request.parsed_query().map_err(coded)?;
     limits.check_document(doc).map_err(|r| coded(ServerError::new(r.message, r.pos)))
+}
+
+/// What must hold before a document is handed to the parser at all: its
+/// brackets nest at most 64 deep and its strings are ones GraphQL's lexer
+/// accepts. Anything that parses a document — [`check`], or the transport
+/// asking whether a GET request is a mutation — calls this first.
+pub fn pre_parse(query: &str) -> Result<(), ServerError> {
+    nesting(query, MAX_NESTING).map_err(|message| coded(ServerError::new(message, None)))
 }
 
 /// The most errors one response carries. Validation can find an error per

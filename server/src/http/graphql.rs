@@ -119,6 +119,13 @@ pub async fn get(State(state): State<AppState>, request: axum::extract::Request)
             return plain_error(format, StatusCode::BAD_REQUEST, &format!("invalid query string: {e}"));
         }
     };
+    // Asking whether the document is a mutation parses it, before anything
+    // else and without a token: the pre-parse check comes first, or a GET
+    // could crash (deep brackets) or stall (unterminated block strings) the
+    // parser (the third attack on issue 14's change).
+    if let Err(refused) = limits::pre_parse(&request.query) {
+        return plain_error(format, StatusCode::BAD_REQUEST, &refused.message);
+    }
     if is_mutation(&request) {
         let mut response = plain_error(format, StatusCode::METHOD_NOT_ALLOWED, "mutations must be sent with POST");
         response.headers_mut().insert(ALLOW, HeaderValue::from_static("POST"));
