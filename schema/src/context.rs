@@ -19,8 +19,6 @@ pub struct ApiConfig {
     pub default_page_size: i64,
     /// the largest `first` a connection accepts
     pub max_page_size: i64,
-    /// the horizon of "due soon" deadline events
-    pub due_soon_days: i64,
     /// signalled after every commit, so the relay sequences new events
     /// without waiting for PostgreSQL's notification
     pub outbox_written: Arc<tokio::sync::Notify>,
@@ -36,7 +34,6 @@ impl Default for ApiConfig {
         ApiConfig {
             default_page_size: 20,
             max_page_size: 100,
-            due_soon_days: 7,
             outbox_written: Arc::new(tokio::sync::Notify::new()),
             read_log: Arc::default(),
             cursor_key: CursorKey::random(),

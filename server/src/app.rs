@@ -82,7 +82,6 @@ impl App {
             cursor_key,
             default_page_size: config.limits.default_page_size,
             max_page_size: config.limits.max_page_size,
-            due_soon_days: i64::from(config.events.due_soon_days),
             ..ApiConfig::default()
         });
         crate::metrics::handle();

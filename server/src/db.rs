@@ -53,7 +53,14 @@ fn split_database(url: &str) -> Result<(String, String)> {
 
 /// Runs pending migrations; returns how many ran.
 pub async fn migrate(url: &str) -> Result<usize> {
-    let conn = AsyncPgConnection::establish(url).await.context("connecting to run migrations")?;
+    let mut conn = AsyncPgConnection::establish(url).await.context("connecting to run migrations")?;
+    let version: ServerVersion = diesel_async::RunQueryDsl::get_result(
+        diesel::sql_query("SELECT current_setting('server_version_num')::int AS version"),
+        &mut conn,
+    )
+    .await
+    .context("reading PostgreSQL's version")?;
+    supported(version.version)?;
     let url = url.to_owned();
     // The harness blocks on the async connection; keep it off the runtime's workers.
     tokio::task::spawn_blocking(move || -> Result<usize> {
@@ -64,6 +71,27 @@ pub async fn migrate(url: &str) -> Result<usize> {
         Ok(ran.len())
     })
     .await?
+}
+
+#[derive(diesel::QueryableByName)]
+struct ServerVersion {
+    #[diesel(sql_type = diesel::sql_types::Integer)]
+    version: i32,
+}
+
+/// The oldest PostgreSQL Stafett runs on: 14, for `client_connection_check_interval`
+/// (which stops statements whose client went away). An older server is
+/// refused at start with this message rather than failing on the setting later.
+const MIN_POSTGRES: i32 = 140_000;
+
+fn supported(version_num: i32) -> Result<()> {
+    anyhow::ensure!(
+        version_num >= MIN_POSTGRES,
+        "Stafett needs PostgreSQL 14 or newer; this server is version {}.{}",
+        version_num / 10_000,
+        version_num % 10_000
+    );
+    Ok(())
 }
 
 /// A URL without its password, for logs.
@@ -157,6 +185,14 @@ pub fn pool(config: &DatabaseConfig, counter: QueryCounter) -> Result<Pool> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn postgres_older_than_14_is_refused_with_its_version() {
+        assert!(super::supported(140_000).is_ok());
+        assert!(super::supported(170_002).is_ok());
+        let err = super::supported(130_016).unwrap_err().to_string();
+        assert!(err.contains("PostgreSQL 14 or newer") && err.contains("13.16"), "{err}");
+    }
+
     use super::*;
 
     #[test]

@@ -237,22 +237,6 @@ pub async fn visible_open_logs_of_child(
     Ok(rows.into_iter().map(|r| r.log_id).collect())
 }
 
-/// Whether the principal may see the log, by the SQL rule alone. Used by the
-/// test that checks the SQL and Rust statements of the rule agree.
-pub async fn visible_in_sql(conn: &mut AsyncPgConnection, person_id: Uuid, log_id: Uuid) -> ApiResult<bool> {
-    #[derive(diesel::QueryableByName)]
-    struct Row {
-        #[diesel(sql_type = Bool)]
-        visible: bool,
-    }
-    let sql = format!(
-        "WITH rel AS (SELECT {RELATION_COLUMNS} {RELATION_FROM} WHERE l.id = $2)
-         SELECT coalesce((SELECT {VISIBLE} FROM rel), false) AS visible"
-    );
-    let row: Row = prepared(sql).bind::<SqlUuid, _>(person_id).bind::<SqlUuid, _>(log_id).get_result(conn).await?;
-    Ok(row.visible)
-}
-
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct VisibleKey {
     pub created_at: DateTime<Utc>,
