@@ -93,14 +93,14 @@ impl ConsentMutations {
             async move {
                 let acting = w.authorize(WriteAction::RegisterPaperConsent)?;
                 let owner = owner_person(conn, w.log_id(), owner_id).await?;
-                if let Some(chosen) = consents::latest_family_choice(conn, w.log_id(), owner, unit_id).await? {
-                    if signed_on <= oslo_date(chosen) {
-                        return Err(ApiError::conflict(format!(
-                            "the family's latest choice here (a consent given, withdrawn or ended) was on {}; \
-                             a paper form must be signed after that day (the owner may consent again in the service)",
-                            oslo_date(chosen)
-                        )));
-                    }
+                if let Some(chosen) = consents::latest_family_choice(conn, w.log_id(), owner, unit_id).await?
+                    && signed_on <= oslo_date(chosen)
+                {
+                    return Err(ApiError::conflict(format!(
+                        "the family's latest choice here (a consent given, withdrawn or ended) was on {}; \
+                         a paper form must be signed after that day (the owner may consent again in the service)",
+                        oslo_date(chosen)
+                    )));
                 }
                 // Nor can a form predate what it consents to: the log, or the unit's proposal.
                 let (created, proposed) = consents::consent_subject_dates(conn, w.log_id(), unit_id).await?;

@@ -136,15 +136,14 @@ impl LogMutations {
                 // to someone who did not supply it. A duplicate is refused only
                 // when the caller can see the log it duplicates, so the answer
                 // never depends on a log the caller cannot see (issue 14).
-                if let Some(nid) = child_nid.as_deref() {
-                    if let Some(existing) =
+                if let Some(nid) = child_nid.as_deref()
+                    && let Some(existing) =
                         relation::visible_open_logs_of_child(conn, actor, nid).await?.into_iter().next()
-                    {
-                        return Err(ApiError::conflict(format!(
-                            "this child already has an open log you can see ({}); add to it instead",
-                            ids::id(existing).as_str()
-                        )));
-                    }
+                {
+                    return Err(ApiError::conflict(format!(
+                        "this child already has an open log you can see ({}); add to it instead",
+                        ids::id(existing).as_str()
+                    )));
                 }
                 let now = Utc::now();
                 let child = Child {

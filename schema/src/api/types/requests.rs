@@ -129,10 +129,10 @@ impl DeletionRequest {
 
     /// The family's own words: for the owners and the municipal admin only.
     async fn reason(&self, ctx: &Context<'_>) -> ApiResult<Option<&str>> {
-        if let Some(access) = &self.access {
-            if !access.allows(ctx, ReadField::DeletionReason).await? {
-                return Ok(None);
-            }
+        if let Some(access) = &self.access
+            && !access.allows(ctx, ReadField::DeletionReason).await?
+        {
+            return Ok(None);
         }
         Ok(self.row.reason.as_deref())
     }

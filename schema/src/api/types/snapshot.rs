@@ -83,10 +83,10 @@ fn archive_view(mut content: serde_json::Value) -> serde_json::Value {
             goal
         })
         .collect();
-    if let Some(all) = content.as_object_mut() {
-        if all.contains_key("goals") {
-            all.insert("goals".into(), serde_json::Value::Array(redacted));
-        }
+    if let Some(all) = content.as_object_mut()
+        && all.contains_key("goals")
+    {
+        all.insert("goals".into(), serde_json::Value::Array(redacted));
     }
     content
 }
