@@ -226,10 +226,10 @@ async fn tell_family(conn: &mut AsyncPgConnection, w: &Write, consent: &ConsentR
     // The registrar's own name only: the owner's stored name would tell the
     // registrar (who reads their own message) what the register holds about
     // a person they only named by national identity number.
-    let registrar = people_names(conn, &[w.actor]).await?.pop().map(|(_, n)| n).unwrap_or_default();
+    let registrar = org::person_names(conn, &[w.actor]).await?.pop().map(|(_, n)| n).unwrap_or_default();
     let scope = match consent.unit_id {
         None => "til stafettloggen".to_owned(),
-        Some(unit_id) => format!("til enheten {}", unit_name(conn, unit_id).await?),
+        Some(unit_id) => format!("til enheten {}", org::unit_name(conn, unit_id).await?),
     };
     let body = format!(
         "{registrar} har registrert et samtykke på papir {scope} på vegne av en av eierne av loggen, \
@@ -405,14 +405,6 @@ async fn owners_of(conn: &mut AsyncPgConnection, log_id: Uuid) -> ApiResult<Vec<
         owners.extend(logs::youth_citizen(conn, log_id).await?);
     }
     Ok(owners)
-}
-
-async fn people_names(conn: &mut AsyncPgConnection, ids: &[Uuid]) -> ApiResult<Vec<(Uuid, String)>> {
-    Ok(org::person_names(conn, ids).await?)
-}
-
-async fn unit_name(conn: &mut AsyncPgConnection, unit_id: Uuid) -> ApiResult<String> {
-    Ok(org::unit_name(conn, unit_id).await?)
 }
 
 #[cfg(test)]
