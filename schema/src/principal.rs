@@ -3,6 +3,7 @@
 //! roles, creating a citizen's record on first login.
 
 use crate::db::enums::{MunicipalRoleKind, PersonKind, UnitRoleKind};
+use crate::db::org;
 use crate::db::schema::{citizen, person, staff, staff_municipal_role, staff_unit_role};
 use crate::error::{ApiError, ApiResult};
 use crate::national_id;
@@ -91,16 +92,20 @@ pub async fn resolve(conn: &mut AsyncPgConnection, identity: &Identity) -> ApiRe
 async fn resolve_citizen(conn: &mut AsyncPgConnection, pid: &str, name: Option<&str>) -> ApiResult<Principal> {
     national_id::validate(pid)
         .map_err(|e| ApiError::Unauthenticated(format!("token pid is not a valid national id: {e}")))?;
-    let person_id = ensure_citizen(conn, pid, name.unwrap_or("Ukjent innbygger"), None, None).await?;
     // The citizen's own login is the authority on their name: a name the
     // first log's creator typed for them does not stick once they log in
-    // with one (a write only when it differs).
-    if let Some(own) = name.and_then(|n| crate::api::input::required(n, "name", crate::api::input::limits::NAME).ok()) {
-        diesel::update(person::table.find(person_id).filter(person::name.ne(&own)))
-            .set(person::name.eq(&own))
-            .execute(conn)
-            .await?;
-    }
+    // with one. One lookup as before; a write only when the name differs.
+    let own = name.and_then(|n| crate::api::input::required(n, "name", crate::api::input::limits::NAME).ok());
+    let person_id = match (&own, org::citizen_by_national_id(conn, pid).await?) {
+        (Some(own), Some((id, stored))) => {
+            if *own != stored {
+                org::rename_person(conn, id, own).await?;
+            }
+            id
+        }
+        (None, Some((id, _))) => id,
+        (_, None) => ensure_citizen(conn, pid, own.as_deref().unwrap_or("Ukjent innbygger"), None, None).await?,
+    };
     Ok(Principal::Citizen { person_id, national_id: pid.to_owned() })
 }
 

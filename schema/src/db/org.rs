@@ -103,3 +103,26 @@ pub async fn has_unit_role(
     )
     .await
 }
+
+/// A citizen's person id and name, by national identity number.
+pub async fn citizen_by_national_id(
+    conn: &mut diesel_async::AsyncPgConnection,
+    national_id: &str,
+) -> QueryResult<Option<(Uuid, String)>> {
+    use super::schema::citizen;
+    diesel_async::RunQueryDsl::first(
+        citizen::table
+            .inner_join(person::table.on(person::id.eq(citizen::person_id)))
+            .filter(citizen::national_id.eq(national_id))
+            .select((person::id, person::name)),
+        conn,
+    )
+    .await
+    .optional()
+}
+
+pub async fn rename_person(conn: &mut diesel_async::AsyncPgConnection, id: Uuid, name: &str) -> QueryResult<()> {
+    diesel_async::RunQueryDsl::execute(diesel::update(person::table.find(id)).set(person::name.eq(name)), conn)
+        .await
+        .map(drop)
+}
