@@ -68,7 +68,7 @@ impl CursorKey {
 
     /// Accepts readable cursors of `kind` up to `max` (from `db::secrets::legacy_cursor_limits`).
     pub fn with_legacy(mut self, kind: &str, max: i64) -> CursorKey {
-        self.legacy.push((kind.as_bytes().first().copied().unwrap_or(0), max));
+        self.legacy.push((tag(kind), max));
         self
     }
 
@@ -87,11 +87,16 @@ impl std::fmt::Debug for CursorKey {
     }
 }
 
+/// The byte a kind ("e", "a", "i") is known by inside a block.
+fn tag(kind: &str) -> u8 {
+    kind.as_bytes().first().copied().unwrap_or(0)
+}
+
 /// Position by a numeric sequence (`kind` "e" events, "a" access-log
 /// entries; "i" names an access-log entry): one encrypted block.
 pub fn encode_seq(key: &CursorKey, kind: &str, seq: i64) -> String {
     let mut block = [0u8; 16];
-    block[0] = kind.as_bytes().first().copied().unwrap_or(0);
+    block[0] = tag(kind);
     block[8..].copy_from_slice(&seq.to_be_bytes());
     let mut block: aes::Block = block.into();
     key.cipher.encrypt_block(&mut block);
@@ -105,8 +110,7 @@ pub fn decode_seq(key: &CursorKey, kind: &str, cursor: &str) -> ApiResult<i64> {
         Ok(block) => {
             let mut block: aes::Block = block.into();
             key.cipher.decrypt_block(&mut block);
-            let tag = kind.as_bytes().first().copied().unwrap_or(0);
-            if block[0] != tag || block[1..8].iter().any(|b| *b != 0) {
+            if block[0] != tag(kind) || block[1..8].iter().any(|b| *b != 0) {
                 return Err(invalid());
             }
             i64::from_be_bytes(block[8..].try_into().map_err(|_| invalid())?)
@@ -118,8 +122,7 @@ pub fn decode_seq(key: &CursorKey, kind: &str, cursor: &str) -> ApiResult<i64> {
             let text = String::from_utf8(bytes).map_err(|_| invalid())?;
             let rest = text.strip_prefix(&format!("{kind}1:")).ok_or_else(invalid)?.to_owned();
             let seq = rest.parse::<i64>().map_err(|_| invalid())?;
-            let tag = kind.as_bytes().first().copied().unwrap_or(0);
-            let max = key.legacy.iter().find(|(k, _)| *k == tag).map_or(-1, |(_, m)| *m);
+            let max = key.legacy.iter().find(|(k, _)| *k == tag(kind)).map_or(-1, |(_, m)| *m);
             if seq > max {
                 return Err(invalid());
             }
