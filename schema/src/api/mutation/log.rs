@@ -85,17 +85,7 @@ impl LogMutations {
         let template_id = input.template_id.as_ref().map(|t| ids::parse(t, "templateId")).transpose()?;
         let child_name = input::required(&input.child.name, "child.name", limits::NAME)?;
         let child_nid = input.child.national_id.as_deref().map(str::trim).filter(|s| !s.is_empty());
-        let birth_date = match child_nid {
-            Some(nid) => {
-                let derived =
-                    national_id::birth_date(nid).map_err(|e| ApiError::bad_input(format!("child.nationalId {e}")))?;
-                if input.child.birth_date.is_some_and(|b| b != derived) {
-                    return Err(ApiError::bad_input("child.birthDate does not match child.nationalId"));
-                }
-                Some(derived)
-            }
-            None => input.child.birth_date,
-        };
+        let birth_date = child_birth_date(child_nid, input.child.birth_date)?;
         // A stafettlogg is for children and young people (0–18, or unborn):
         // a log for an adult's number would only be a way to look them up.
         if birth_date.is_some_and(|b| b <= Utc::now().date_naive() - chrono::Months::new(12 * 18)) {
@@ -460,6 +450,28 @@ pub(super) async fn reload(ctx: &Context<'_>, log_id: Uuid) -> ApiResult<Log> {
     Log::with_access(ctx, access).await?.ok_or(ApiError::NotFound("Log"))
 }
 
+/// The child's date of birth: the one the national id encodes, else the one
+/// stated, which must fit the id. A number issued under the 2032 rules may
+/// not give its century (national_id.rs); its date must then be stated, so
+/// that the under-18 rule still holds.
+fn child_birth_date(nid: Option<&str>, stated: Option<NaiveDate>) -> ApiResult<Option<NaiveDate>> {
+    let Some(nid) = nid else {
+        return Ok(stated);
+    };
+    let encoded = match national_id::birth_date(nid) {
+        Ok(date) => Some(date),
+        Err(national_id::NationalIdError::CenturyUnknown) => None,
+        Err(e) => return Err(ApiError::bad_input(format!("child.nationalId {e}"))),
+    };
+    if stated.is_some_and(|b| !national_id::fits_birth_date(nid, b)) {
+        return Err(ApiError::bad_input("child.birthDate does not match child.nationalId"));
+    }
+    match encoded.or(stated) {
+        Some(date) => Ok(Some(date)),
+        None => Err(ApiError::bad_input("child.birthDate is required: child.nationalId does not give the century")),
+    }
+}
+
 fn validate_guardians(input: &[GuardianInput], child_nid: Option<&str>) -> ApiResult<Vec<GuardianInput>> {
     if input.is_empty() || input.len() > MAX_GUARDIANS {
         return Err(ApiError::bad_input(format!("a log needs 1 to {MAX_GUARDIANS} guardians")));
@@ -549,4 +561,28 @@ async fn purge(conn: &mut AsyncPgConnection, log_id: Uuid) -> ApiResult<()> {
 
 pub(super) fn is_unique_violation(e: &diesel::result::Error) -> bool {
     matches!(e, diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::child_birth_date;
+    use chrono::NaiveDate;
+
+    fn day(y: i32, m: u32, d: u32) -> Option<NaiveDate> {
+        NaiveDate::from_ymd_opt(y, m, d)
+    }
+
+    #[test]
+    fn a_classic_child_number_gives_the_birth_date() {
+        assert_eq!(child_birth_date(Some("01010750160"), None).ok(), Some(day(2007, 1, 1)));
+        assert!(child_birth_date(Some("01010750160"), day(1907, 1, 1)).is_err());
+    }
+
+    #[test]
+    fn a_child_number_without_century_needs_a_fitting_stated_birth_date() {
+        // Skatteetaten's example of a number under the 2032 rules (born 30.10.82).
+        assert!(child_birth_date(Some("30108299939"), None).is_err());
+        assert!(child_birth_date(Some("30108299939"), day(2082, 10, 31)).is_err());
+        assert_eq!(child_birth_date(Some("30108299939"), day(2082, 10, 30)).ok(), Some(day(2082, 10, 30)));
+    }
 }
