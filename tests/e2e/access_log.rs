@@ -5,7 +5,9 @@
 use diesel_async::SimpleAsyncConnection;
 use serde_json::{Value, json};
 use stafett_tests::ids::{EMMA_LOG, HEALTH_STATION, SCHOOL};
+use stafett_tests::ws::WsClient;
 use stafett_tests::{Fixture, TestApp};
+use std::time::Duration;
 
 const PAGE: &str = "query($id: ID!) { log(id: $id) {
     id status presentation childVoice child { name birthDate }
@@ -168,6 +170,28 @@ async fn a_read_fails_when_its_access_log_entry_cannot_be_stored() {
     assert!(!r.body.to_string().contains("access-log fault"), "no database text reaches the client");
     // Owners' reads are not professional reads, so they still work.
     app.gql("guardian", PAGE, json!({ "id": EMMA_LOG })).await.ok();
+}
+
+/// The same rule holds over a websocket (one pipeline for both transports):
+/// a query whose read cannot be recorded shows nothing — not even the
+/// fields the guards would have let through — and ends the operation.
+#[tokio::test]
+async fn a_read_over_the_websocket_fails_whole_when_its_entry_cannot_be_stored() {
+    let app = TestApp::demo().await;
+    let addr = app.serve().await;
+    break_access_log(&app).await;
+    let mut ws = WsClient::connect(addr, &TestApp::token("coordinator")).await;
+    ws.subscribe("q", PAGE, json!({ "id": EMMA_LOG })).await;
+    let next = ws.recv(Duration::from_secs(10)).await.expect("an answer");
+    assert_eq!(next["type"], "next", "{next}");
+    assert_eq!(next["payload"]["data"], Value::Null, "nothing is shown that was not recorded: {next:#}");
+    let errors = next["payload"]["errors"].as_array().expect("errors");
+    assert_eq!(errors.len(), 1, "{next:#}");
+    assert_eq!(errors[0]["extensions"]["code"], "INTERNAL");
+    assert!(errors[0]["path"].is_null(), "the response as a whole fails, not a field: {next:#}");
+    assert!(!next.to_string().contains("access-log fault"), "no database text reaches the client");
+    let complete = ws.recv(Duration::from_secs(10)).await.expect("the operation ends");
+    assert_eq!(complete, json!({ "id": "q", "type": "complete" }));
 }
 
 /// Concurrent reads share a batch of entries; an entry the database refuses

@@ -6,17 +6,17 @@
 //! not supported.
 
 use crate::app::AppState;
-use crate::auth;
+use super::caller::request_context;
 use async_graphql::http::GraphiQLSource;
 use async_graphql::parser::types::OperationType;
 use axum::body::Bytes;
 use axum::extract::State;
-use axum::http::header::{ACCEPT, ALLOW, AUTHORIZATION, CONTENT_TYPE, WWW_AUTHENTICATE};
+use axum::http::header::{ACCEPT, ALLOW, CONTENT_TYPE, WWW_AUTHENTICATE};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use serde_json::json;
 use stafett_schema::api::limits;
-use stafett_schema::{ApiError, RequestContext};
+use stafett_schema::ApiError;
 
 const GRAPHQL_RESPONSE_JSON: &str = "application/graphql-response+json";
 const APPLICATION_JSON: &str = "application/json";
@@ -134,7 +134,8 @@ pub async fn get(State(state): State<AppState>, request: axum::extract::Request)
     execute(&state, &headers, request, format).await
 }
 
-/// Authenticates, runs the operation and shapes the response.
+/// Authenticates, runs the operation through the one pipeline
+/// (`execute.rs`) and shapes the response for HTTP.
 async fn execute(state: &AppState, headers: &HeaderMap, request: async_graphql::Request, format: Format) -> Response {
     if let Some(refused) = missing_query(&request, format) {
         return refused;
@@ -149,37 +150,13 @@ async fn execute(state: &AppState, headers: &HeaderMap, request: async_graphql::
             return api_error(format, e);
         }
     };
-    let mut request = request;
-    let mut response = match limits::check(&mut request, &state.document_limits) {
-        Err(refused) => async_graphql::Response::from_errors(vec![refused]),
-        Ok(()) => state.schema.execute(request.data(rc.clone())).await,
-    };
-    limits::add_codes(&mut response);
-    let outcome = response
-        .errors
-        .first()
-        .and_then(|e| e.extensions.as_ref())
-        .and_then(|x| x.get("code"))
-        .and_then(|c| match c {
-            async_graphql::Value::String(s) => Some(s.clone()),
-            _ => None,
-        })
-        .unwrap_or_else(|| "ok".into());
-    record(&operation, &outcome, started);
-    if rc.audit.failed() {
-        // Something was read that could not be recorded in the access log:
-        // the request fails as a whole and shows nothing.
-        let e = ApiError::internal("access log entry could not be stored; response withheld");
-        return json_response(format, StatusCode::OK, &json!({ "data": null, "errors": [error_json(&e)] }));
-    }
-    let request_error = response.data == async_graphql::Value::Null
-        && !response.errors.is_empty()
-        && response.errors.iter().all(|e| e.path.is_empty());
-    match (format, request_error) {
+    let executed = super::execute::once(state, rc, request).await;
+    record(&operation, &executed.outcome(), started);
+    match (format, executed.request_error) {
         (Format::GraphqlResponseJson, true) => {
-            json_response(format, StatusCode::BAD_REQUEST, &json!({ "errors": response.errors }))
+            json_response(format, StatusCode::BAD_REQUEST, &json!({ "errors": executed.response.errors }))
         }
-        _ => json_response(format, StatusCode::OK, &response),
+        _ => json_response(format, StatusCode::OK, &executed.response),
     }
 }
 
@@ -188,31 +165,6 @@ fn record(operation: &str, outcome: &str, started: std::time::Instant) {
     metrics::counter!("stafett_http_requests_total", &labels).increment(1);
     metrics::histogram!("stafett_http_request_duration_seconds", "operation" => operation.to_owned())
         .record(started.elapsed().as_secs_f64());
-}
-
-/// The caller's context: a verified token resolved to a principal.
-pub async fn request_context(
-    state: &AppState,
-    headers: &HeaderMap,
-) -> Result<std::sync::Arc<RequestContext>, ApiError> {
-    let token = headers
-        .get(AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(auth::bearer)
-        .ok_or_else(|| ApiError::Unauthenticated("missing bearer token".into()))?;
-    let (principal, _) = resolve_token(state, token).await?;
-    state.rate.check(principal.person_id())?;
-    Ok(RequestContext::new(principal, state.pool.clone(), state.api_config.clone()))
-}
-
-/// Verifies a token and finds its principal, with the token's expiry.
-pub async fn resolve_token(
-    state: &AppState,
-    token: &str,
-) -> Result<(stafett_schema::Principal, Option<chrono::DateTime<chrono::Utc>>), ApiError> {
-    let verified = state.auth.identify(token).await?;
-    let principal = state.principals.resolve(&state.pool, &verified.identity).await?;
-    Ok((principal, verified.expires_at))
 }
 
 fn is_json_media_type(content_type: &str) -> bool {

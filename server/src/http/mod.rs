@@ -1,8 +1,11 @@
 //! HTTP: the router and its handlers.
 
+mod caller;
 mod demo_app;
+mod execute;
 pub mod graphql;
 mod health;
+mod unread_body;
 pub mod ws;
 
 use crate::app::AppState;
@@ -25,6 +28,7 @@ pub fn router(state: AppState) -> Router {
     }
     router
         .layer(DefaultBodyLimit::max(body_limit))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), unread_body::drain_unread_bodies))
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(TraceLayer::new_for_http().make_span_with(|req: &axum::http::Request<_>| {
             let id = req.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("");

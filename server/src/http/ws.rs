@@ -10,8 +10,8 @@
 //! operation gets a request context of its own (its own access-log reads).
 
 use crate::app::AppState;
-use crate::http::graphql::resolve_token;
-use async_graphql::Response as GqlResponse;
+use crate::http::caller::resolve_token;
+use crate::http::execute;
 use axum::extract::State;
 use axum::extract::ws::{CloseFrame, Message, Utf8Bytes, WebSocket, WebSocketUpgrade};
 use axum::response::IntoResponse;
@@ -251,35 +251,30 @@ impl Connection {
             return Ok(());
         };
         let rc = RequestContext::for_subscriptions(principal, self.state.pool.clone(), self.state.api_config.clone());
-        let mut request = async_graphql::Request::new(payload.query).data(rc);
+        let mut request = async_graphql::Request::new(payload.query);
         if let Some(name) = payload.operation_name {
             request = request.operation_name(name);
         }
         if let Some(vars) = payload.variables {
             request = request.variables(async_graphql::Variables::from_json(vars));
         }
-        if let Err(refused) = stafett_schema::api::limits::check(&mut request, &self.state.document_limits) {
-            self.send(json!({ "id": id, "type": "error", "payload": [refused] })).await;
-            return Ok(());
-        }
-        let schema = self.state.schema.clone();
+        let responses = execute::stream(&self.state, rc, request);
         let out = self.out.clone();
         let op_id = id.clone();
         let task = tokio::spawn(async move {
             // Held for as long as the operation runs.
             let _slot = slot;
-            let mut responses = std::pin::pin!(schema.execute_stream(request));
+            let mut responses = std::pin::pin!(responses);
             let mut first = true;
-            while let Some(mut response) = responses.next().await {
-                stafett_schema::api::limits::add_codes(&mut response);
+            while let Some(executed) = responses.next().await {
                 // A request that fails before execution is an `error` message, with no `complete`.
-                if first && is_request_error(&response) {
-                    let _ =
-                        out.send(Out::Send(json!({ "id": op_id, "type": "error", "payload": response.errors }))).await;
+                if first && executed.request_error {
+                    let errors = executed.response.errors;
+                    let _ = out.send(Out::Send(json!({ "id": op_id, "type": "error", "payload": errors }))).await;
                     return;
                 }
                 first = false;
-                let payload = serde_json::to_value(&response).unwrap_or_else(|_| json!({ "data": null }));
+                let payload = serde_json::to_value(&executed.response).unwrap_or_else(|_| json!({ "data": null }));
                 if out.send(Out::Send(json!({ "id": op_id, "type": "next", "payload": payload }))).await.is_err() {
                     return;
                 }
@@ -293,10 +288,6 @@ impl Connection {
     async fn send(&self, v: Value) {
         let _ = self.out.send(Out::Send(v)).await;
     }
-}
-
-fn is_request_error(r: &GqlResponse) -> bool {
-    r.data == async_graphql::Value::Null && !r.errors.is_empty() && r.errors.iter().all(|e| e.path.is_empty())
 }
 
 /// The bearer token from a `connection_init` payload.
