@@ -179,3 +179,41 @@ pub async fn open_deadlines_for(
     .load(conn)
     .await
 }
+
+/// Stores a new goal.
+pub async fn insert_goal(conn: &mut AsyncPgConnection, row: &Goal) -> QueryResult<()> {
+    diesel::insert_into(goal::table).values(row).execute(conn).await.map(drop)
+}
+
+/// Applies changes to a goal and returns it as stored.
+pub async fn update_goal(conn: &mut AsyncPgConnection, id: Uuid, changes: &GoalChanges) -> QueryResult<Goal> {
+    diesel::update(goal::table.find(id))
+        .set((changes, goal::updated_at.eq(diesel::dsl::now)))
+        .returning(Goal::as_returning())
+        .get_result(conn)
+        .await
+}
+
+/// Stores a new measure.
+pub async fn insert_measure(conn: &mut AsyncPgConnection, row: &Measure) -> QueryResult<()> {
+    diesel::insert_into(measure::table).values(row).execute(conn).await.map(drop)
+}
+
+/// Applies changes to a measure and returns it as stored.
+pub async fn update_measure(conn: &mut AsyncPgConnection, id: Uuid, changes: &MeasureChanges) -> QueryResult<Measure> {
+    diesel::update(measure::table.find(id))
+        .set((changes, measure::updated_at.eq(diesel::dsl::now)))
+        .returning(Measure::as_returning())
+        .get_result(conn)
+        .await
+}
+
+/// Stores a new evaluation of a measure or a goal.
+pub async fn insert_evaluation(conn: &mut AsyncPgConnection, row: &Evaluation) -> QueryResult<()> {
+    diesel::insert_into(evaluation::table).values(row).execute(conn).await.map(drop)
+}
+
+/// Stores a new comment on a measure or a goal.
+pub async fn insert_comment(conn: &mut AsyncPgConnection, row: &Comment) -> QueryResult<()> {
+    diesel::insert_into(comment::table).values(row).execute(conn).await.map(drop)
+}

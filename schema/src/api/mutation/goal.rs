@@ -14,15 +14,13 @@ use crate::db::goals::{
     MeasureChanges,
 };
 use crate::db::participants;
-use crate::db::schema::{comment, evaluation, goal, measure};
 use crate::error::{ApiError, ApiResult};
 use crate::events::EventPayload;
 use crate::policy::WriteAction;
 use crate::policy::relation::ObjectRef;
 use async_graphql::{Context, ID, InputObject, MaybeUndefined, Object};
 use chrono::{NaiveDate, Utc};
-use diesel::prelude::*;
-use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use diesel_async::AsyncPgConnection;
 use uuid::Uuid;
 
 #[derive(InputObject)]
@@ -104,7 +102,7 @@ impl GoalMutations {
                     created_at: now,
                     updated_at: now,
                 };
-                diesel::insert_into(goal::table).values(&row).execute(conn).await?;
+                goals::insert_goal(conn, &row).await?;
                 w.audit(conn, acting, ObjectType::Goal, row.id, AccessAction::Create).await?;
                 w.emit(conn, EventKind::GoalAdded, EventPayload { goal_id: Some(row.id), ..Default::default() })
                     .await?;
@@ -138,11 +136,7 @@ impl GoalMutations {
             async move {
                 let g = goals::goal_by_id(conn, goal_id).await?.ok_or(ApiError::NotFound("Goal"))?;
                 let acting = w.authorize(WriteAction::EditGoal(g.area))?;
-                let row: GoalRow = diesel::update(goal::table.find(goal_id))
-                    .set((&changes, goal::updated_at.eq(diesel::dsl::now)))
-                    .returning(GoalRow::as_returning())
-                    .get_result(conn)
-                    .await?;
+                let row = goals::update_goal(conn, goal_id, &changes).await?;
                 w.audit(conn, acting, ObjectType::Goal, goal_id, AccessAction::Update).await?;
                 w.emit(conn, EventKind::GoalChanged, EventPayload { goal_id: Some(goal_id), ..Default::default() })
                     .await?;
@@ -183,7 +177,7 @@ impl GoalMutations {
                     overdue_emitted_for: None,
                     due_soon_emitted_for: None,
                 };
-                diesel::insert_into(measure::table).values(&row).execute(conn).await?;
+                goals::insert_measure(conn, &row).await?;
                 w.audit(conn, acting, ObjectType::Measure, row.id, AccessAction::Create).await?;
                 w.emit(conn, EventKind::MeasureCreated, EventPayload::measure(&row, None)).await?;
                 if deadline.is_some() {
@@ -237,11 +231,7 @@ impl GoalMutations {
                     None => None,
                 };
                 let changes = MeasureChanges { description, responsible_id, deadline, status: input.status };
-                let after: MeasureRow = diesel::update(measure::table.find(measure_id))
-                    .set((&changes, measure::updated_at.eq(diesel::dsl::now)))
-                    .returning(MeasureRow::as_returning())
-                    .get_result(conn)
-                    .await?;
+                let after = goals::update_measure(conn, measure_id, &changes).await?;
                 w.audit(conn, acting, ObjectType::Measure, measure_id, AccessAction::Update).await?;
                 emit_measure_changes(conn, &w, &before, &after).await?;
                 Ok((after, w.access()))
@@ -279,7 +269,7 @@ impl GoalMutations {
                     author_id: w.actor,
                     created_at: Utc::now(),
                 };
-                diesel::insert_into(evaluation::table).values(&row).execute(conn).await?;
+                goals::insert_evaluation(conn, &row).await?;
                 w.audit(conn, acting, ObjectType::Evaluation, row.id, AccessAction::Create).await?;
                 let kind = if measure_id.is_some() { EventKind::MeasureEvaluated } else { EventKind::GoalEvaluated };
                 w.emit(conn, kind, EventPayload { measure_id, goal_id, ..Default::default() }).await?;
@@ -311,7 +301,7 @@ impl GoalMutations {
                     author_id: w.actor,
                     created_at: Utc::now(),
                 };
-                diesel::insert_into(comment::table).values(&row).execute(conn).await?;
+                goals::insert_comment(conn, &row).await?;
                 w.audit(conn, acting, ObjectType::Comment, row.id, AccessAction::Create).await?;
                 w.emit(conn, EventKind::CommentAdded, EventPayload { measure_id, goal_id, ..Default::default() })
                     .await?;
