@@ -10,6 +10,7 @@ mod authz_random;
 mod authz_read;
 mod authz_write;
 mod bad_input;
+mod body_refusals;
 mod browser;
 mod clients;
 mod consent_edges;
