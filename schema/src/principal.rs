@@ -4,12 +4,13 @@
 
 use crate::db::enums::{MunicipalRoleKind, PersonKind, UnitRoleKind};
 use crate::db::org;
-use crate::db::schema::{citizen, person, staff, staff_municipal_role, staff_unit_role};
 use crate::error::{ApiError, ApiResult};
 use crate::national_id;
-use diesel::prelude::*;
-use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use diesel_async::AsyncPgConnection;
 use uuid::Uuid;
+
+/// Where `createLog` finds it; the queries live in `db::org`.
+pub use crate::db::org::ensure_citizen;
 
 /// What a verified token says about its bearer.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -104,74 +105,23 @@ async fn resolve_citizen(conn: &mut AsyncPgConnection, pid: &str, name: Option<&
             id
         }
         (None, Some((id, _))) => id,
-        (_, None) => ensure_citizen(conn, pid, own.as_deref().unwrap_or("Ukjent innbygger"), None, None).await?,
+        (_, None) => org::ensure_citizen(conn, pid, own.as_deref().unwrap_or("Ukjent innbygger"), None, None).await?,
     };
     Ok(Principal::Citizen { person_id, national_id: pid.to_owned() })
 }
 
-/// Returns the citizen with this national id, creating the person when absent.
-/// Used on first login and when a guardian is registered on a log.
-pub async fn ensure_citizen(
-    conn: &mut AsyncPgConnection,
-    national_id: &str,
-    name: &str,
-    phone: Option<&str>,
-    address: Option<&str>,
-) -> ApiResult<Uuid> {
-    if let Some(id) = citizen::table
-        .filter(citizen::national_id.eq(national_id))
-        .select(citizen::person_id)
-        .first::<Uuid>(conn)
-        .await
-        .optional()?
-    {
-        return Ok(id);
-    }
-    let id = Uuid::new_v4();
-    // Two first logins may race; the unique national id decides, and the loser re-reads.
-    let inserted = diesel::sql_query(
-        "WITH p AS (INSERT INTO person (id, kind, name, phone) VALUES ($1, 'CITIZEN', $2, $3) RETURNING id)
-         INSERT INTO citizen (person_id, national_id, address) SELECT id, $4, $5 FROM p
-         ON CONFLICT (national_id) DO NOTHING",
-    )
-    .bind::<diesel::sql_types::Uuid, _>(id)
-    .bind::<diesel::sql_types::Text, _>(name)
-    .bind::<diesel::sql_types::Nullable<diesel::sql_types::Text>, _>(phone)
-    .bind::<diesel::sql_types::Text, _>(national_id)
-    .bind::<diesel::sql_types::Nullable<diesel::sql_types::Text>, _>(address)
-    .execute(conn)
-    .await?;
-    if inserted == 1 {
-        return Ok(id);
-    }
-    diesel::delete(person::table.find(id)).execute(conn).await?;
-    Ok(citizen::table.filter(citizen::national_id.eq(national_id)).select(citizen::person_id).first(conn).await?)
-}
-
 async fn resolve_staff(conn: &mut AsyncPgConnection, external_id: &str) -> ApiResult<Principal> {
-    let Some((person_id, municipality_id)) = staff::table
-        .filter(staff::external_id.eq(external_id))
-        .select((staff::person_id, staff::municipality_id))
-        .first::<(Uuid, Uuid)>(conn)
-        .await
-        .optional()?
-    else {
+    let Some((person_id, municipality_id)) = org::staff_identity(conn, external_id).await? else {
         return Err(ApiError::forbidden(
             "this staff identity is not registered in Stafett; ask your unit admin to register it",
         ));
     };
-    let unit_roles = staff_unit_role::table
-        .filter(staff_unit_role::staff_id.eq(person_id))
-        .select((staff_unit_role::unit_id, staff_unit_role::role))
-        .load::<(Uuid, UnitRoleKind)>(conn)
+    let unit_roles = org::unit_roles_of(conn, person_id)
         .await?
         .into_iter()
         .map(|(unit_id, role)| UnitRole { unit_id, role })
         .collect();
-    let municipal_roles = staff_municipal_role::table
-        .filter(staff_municipal_role::staff_id.eq(person_id))
-        .select((staff_municipal_role::municipality_id, staff_municipal_role::role))
-        .load::<(Uuid, MunicipalRoleKind)>(conn)
+    let municipal_roles = org::municipal_roles_of(conn, person_id)
         .await?
         .into_iter()
         .map(|(municipality_id, role)| MunicipalRole { municipality_id, role })

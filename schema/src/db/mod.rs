@@ -12,6 +12,7 @@ pub mod meetings;
 pub mod messages;
 pub mod org;
 pub mod participants;
+pub mod people;
 pub mod prepared;
 pub mod requests;
 pub mod schema;

@@ -1,6 +1,6 @@
 //! Municipalities, units, persons, staff roles and templates.
 
-use super::enums::{PersonKind, ServiceKind, UnitRoleKind};
+use super::enums::{MunicipalRoleKind, PersonKind, ServiceKind, UnitRoleKind};
 use super::schema::{municipality, person, template, unit};
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
@@ -125,4 +125,83 @@ pub async fn rename_person(conn: &mut diesel_async::AsyncPgConnection, id: Uuid,
     diesel_async::RunQueryDsl::execute(diesel::update(person::table.find(id)).set(person::name.eq(name)), conn)
         .await
         .map(drop)
+}
+
+/// The person id of the citizen with this national id, creating the person
+/// when absent: on first login, and when a guardian is registered on a log.
+pub async fn ensure_citizen(
+    conn: &mut diesel_async::AsyncPgConnection,
+    national_id: &str,
+    name: &str,
+    phone: Option<&str>,
+    address: Option<&str>,
+) -> QueryResult<Uuid> {
+    use super::schema::citizen;
+    use diesel::sql_types::{Nullable, Text, Uuid as SqlUuid};
+    use diesel_async::RunQueryDsl as Run;
+    let find = || citizen::table.filter(citizen::national_id.eq(national_id)).select(citizen::person_id);
+    if let Some(id) = Run::first::<Uuid>(find(), conn).await.optional()? {
+        return Ok(id);
+    }
+    let id = Uuid::new_v4();
+    // Two first logins may race; the unique national id decides, and the loser re-reads.
+    let insert = diesel::sql_query(
+        "WITH p AS (INSERT INTO person (id, kind, name, phone) VALUES ($1, 'CITIZEN', $2, $3) RETURNING id)
+         INSERT INTO citizen (person_id, national_id, address) SELECT id, $4, $5 FROM p
+         ON CONFLICT (national_id) DO NOTHING",
+    )
+    .bind::<SqlUuid, _>(id)
+    .bind::<Text, _>(name)
+    .bind::<Nullable<Text>, _>(phone)
+    .bind::<Text, _>(national_id)
+    .bind::<Nullable<Text>, _>(address);
+    if Run::execute(insert, conn).await? == 1 {
+        return Ok(id);
+    }
+    Run::execute(diesel::delete(person::table.find(id)), conn).await?;
+    Run::first(find(), conn).await
+}
+
+/// The person id and municipality of the staff member registered with an external id, if any.
+pub async fn staff_identity(
+    conn: &mut diesel_async::AsyncPgConnection,
+    external_id: &str,
+) -> QueryResult<Option<(Uuid, Uuid)>> {
+    use super::schema::staff;
+    diesel_async::RunQueryDsl::first(
+        staff::table.filter(staff::external_id.eq(external_id)).select((staff::person_id, staff::municipality_id)),
+        conn,
+    )
+    .await
+    .optional()
+}
+
+/// The (unit id, role) pairs a staff member holds.
+pub async fn unit_roles_of(
+    conn: &mut diesel_async::AsyncPgConnection,
+    staff_id: Uuid,
+) -> QueryResult<Vec<(Uuid, UnitRoleKind)>> {
+    use super::schema::staff_unit_role;
+    diesel_async::RunQueryDsl::load(
+        staff_unit_role::table
+            .filter(staff_unit_role::staff_id.eq(staff_id))
+            .select((staff_unit_role::unit_id, staff_unit_role::role)),
+        conn,
+    )
+    .await
+}
+
+/// The (municipality id, role) pairs a staff member holds.
+pub async fn municipal_roles_of(
+    conn: &mut diesel_async::AsyncPgConnection,
+    staff_id: Uuid,
+) -> QueryResult<Vec<(Uuid, MunicipalRoleKind)>> {
+    use super::schema::staff_municipal_role;
+    diesel_async::RunQueryDsl::load(
+        staff_municipal_role::table
+            .filter(staff_municipal_role::staff_id.eq(staff_id))
+            .select((staff_municipal_role::municipality_id, staff_municipal_role::role)),
+        conn,
+    )
+    .await
 }

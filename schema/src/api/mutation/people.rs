@@ -2,12 +2,9 @@
 //! guardian ids, the child's id) into person ids, refusing anyone who has no
 //! place in the log.
 
-use crate::db::logs;
-use crate::db::schema::{child, guardian, log, participant};
+use crate::db::{logs, org, people};
 use crate::error::{ApiError, ApiResult};
-use crate::principal::ensure_citizen;
-use diesel::prelude::*;
-use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use diesel_async::AsyncPgConnection;
 use std::collections::HashMap;
 use uuid::Uuid;
 
@@ -18,27 +15,9 @@ pub async fn resolve(conn: &mut AsyncPgConnection, log_id: Uuid, ids: &[Uuid], f
         return Ok(Vec::new());
     }
     let mut found: HashMap<Uuid, Uuid> = HashMap::new();
-    let participants: Vec<(Uuid, Uuid)> = participant::table
-        .filter(participant::log_id.eq(log_id))
-        .filter(participant::id.eq_any(ids))
-        .filter(participant::left_at.is_null())
-        .select((participant::id, participant::staff_id))
-        .load(conn)
-        .await?;
-    found.extend(participants);
-    let guardians: Vec<Uuid> = guardian::table
-        .filter(guardian::log_id.eq(log_id))
-        .filter(guardian::citizen_id.eq_any(ids))
-        .select(guardian::citizen_id)
-        .load(conn)
-        .await?;
-    found.extend(guardians.into_iter().map(|g| (g, g)));
-    let (child_id, child_name, child_nid): (Uuid, String, Option<String>) = log::table
-        .inner_join(child::table.on(child::id.eq(log::child_id)))
-        .filter(log::id.eq(log_id))
-        .select((child::id, child::name, child::national_id))
-        .first(conn)
-        .await?;
+    found.extend(people::active_participants_among(conn, log_id, ids).await?);
+    found.extend(people::guardians_among(conn, log_id, ids).await?.into_iter().map(|g| (g, g)));
+    let (child_id, child_name, child_nid) = people::child_of(conn, log_id).await?;
     if ids.contains(&child_id) {
         if let Some(youth) = youth(conn, log_id, &child_name, child_nid.as_deref()).await? {
             found.insert(child_id, youth);
@@ -75,5 +54,5 @@ pub async fn youth(
     if !logs::child_at_consent_age(conn, log_id).await? {
         return Ok(None);
     }
-    Ok(Some(ensure_citizen(conn, nid, child_name, None, None).await?))
+    Ok(Some(org::ensure_citizen(conn, nid, child_name, None, None).await?))
 }

@@ -1,0 +1,42 @@
+//! The people with a place in a log — participants, guardians, the child —
+//! looked up by the ids clients send for them.
+
+use super::schema::{child, guardian, log, participant};
+use diesel::prelude::*;
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use uuid::Uuid;
+
+/// (participant id, staff person id) of those of `ids` who still take part in the log.
+pub async fn active_participants_among(
+    conn: &mut AsyncPgConnection,
+    log_id: Uuid,
+    ids: &[Uuid],
+) -> QueryResult<Vec<(Uuid, Uuid)>> {
+    participant::table
+        .filter(participant::log_id.eq(log_id))
+        .filter(participant::id.eq_any(ids))
+        .filter(participant::left_at.is_null())
+        .select((participant::id, participant::staff_id))
+        .load(conn)
+        .await
+}
+
+/// The citizen ids among `ids` that are guardians of the log.
+pub async fn guardians_among(conn: &mut AsyncPgConnection, log_id: Uuid, ids: &[Uuid]) -> QueryResult<Vec<Uuid>> {
+    guardian::table
+        .filter(guardian::log_id.eq(log_id))
+        .filter(guardian::citizen_id.eq_any(ids))
+        .select(guardian::citizen_id)
+        .load(conn)
+        .await
+}
+
+/// The child of a log: its id, name and national id.
+pub async fn child_of(conn: &mut AsyncPgConnection, log_id: Uuid) -> QueryResult<(Uuid, String, Option<String>)> {
+    log::table
+        .inner_join(child::table.on(child::id.eq(log::child_id)))
+        .filter(log::id.eq(log_id))
+        .select((child::id, child::name, child::national_id))
+        .first(conn)
+        .await
+}
