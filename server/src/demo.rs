@@ -13,6 +13,7 @@ use stafett_schema::Identity;
 use stafett_schema::db::consents::{Consent, UnitProposal};
 use stafett_schema::db::enums::*;
 use stafett_schema::db::goals::{Evaluation, Goal, Measure};
+use stafett_schema::db::lifecycle::{self, Transition};
 use stafett_schema::db::logs::{Child, LogRow};
 use stafett_schema::db::meetings::{self, Meeting};
 use stafett_schema::db::messages::{self, Message};
@@ -310,12 +311,12 @@ async fn write(conn: &mut AsyncPgConnection) -> Result<()> {
     let nurse = persona("participant").person_id;
     let youth = persona("youth").person_id;
     let children = [
-        (EMMA, "Emma Nordmann", EMMA_BORN, EMMA_LOG, LogStatus::Active, vec![guardian, guardian2]),
-        (JONAS, "Jonas Nordmann", JONAS_BORN, JONAS_LOG, LogStatus::Passive, vec![guardian, guardian2]),
-        (NORA, "Nora Nordmann", NORA_BORN, NORA_LOG, LogStatus::Active, vec![guardian, guardian2]),
-        (SARA, "Sara Berg", SARA_BORN, SARA_LOG, LogStatus::Active, vec![SARAS_MOTHER]),
+        (EMMA, "Emma Nordmann", EMMA_BORN, EMMA_LOG, vec![guardian, guardian2]),
+        (JONAS, "Jonas Nordmann", JONAS_BORN, JONAS_LOG, vec![guardian, guardian2]),
+        (NORA, "Nora Nordmann", NORA_BORN, NORA_LOG, vec![guardian, guardian2]),
+        (SARA, "Sara Berg", SARA_BORN, SARA_LOG, vec![SARAS_MOTHER]),
     ];
-    for (n, (child_id, name, born, log_id, status, guardians)) in children.iter().enumerate() {
+    for (n, (child_id, name, born, log_id, guardians)) in children.iter().enumerate() {
         diesel::insert_into(child::table)
             .values(Child {
                 id: *child_id,
@@ -335,7 +336,8 @@ async fn write(conn: &mut AsyncPgConnection) -> Result<()> {
                 unit_id: SCHOOL,
                 child_id: *child_id,
                 template_id: None,
-                status: *status,
+                // Every log starts as a draft; its status is the lifecycle's (below).
+                status: LogStatus::Draft,
                 presentation: Some(format!("{name} er en blid og nysgjerrig elev som liker å tegne og være ute.")),
                 about_me: Some("Jeg liker fotball, tegning og å være med venner.".into()),
                 child_voice: Some(
@@ -429,6 +431,11 @@ async fn write(conn: &mut AsyncPgConnection) -> Result<()> {
     // The demo's guardians were registered with what the register holds.
     stafett_schema::db::logs::record_guardians_from_register(conn).await?;
 
+    // The families consented: every log became ACTIVE.
+    for (_, _, _, log_id, _) in &children {
+        lifecycle::apply(conn, *log_id, Transition::Activate, None, now - Duration::days(150)).await?;
+    }
+
     // Jonas: Kari withdrew her consent → PASSIVE.
     diesel::update(
         consent::table
@@ -443,17 +450,11 @@ async fn write(conn: &mut AsyncPgConnection) -> Result<()> {
     ))
     .execute(conn)
     .await?;
+    lifecycle::apply(conn, JONAS_LOG, Transition::Passivate, None, now - Duration::days(10)).await?;
 
     // Nora: closed when the goals were met, with a final snapshot.
     snapshots::take(conn, NORA_LOG, SnapshotReason::Closing, None, coordinator).await?;
-    diesel::update(log::table.find(NORA_LOG))
-        .set((
-            log::status.eq(LogStatus::Closed),
-            log::closed_at.eq(now - Duration::days(20)),
-            log::closed_reason.eq("Målene er nådd."),
-        ))
-        .execute(conn)
-        .await?;
+    lifecycle::apply(conn, NORA_LOG, Transition::Close, Some("Målene er nådd."), now - Duration::days(20)).await?;
     diesel::update(consent::table.filter(consent::log_id.eq(NORA_LOG)))
         .set((
             consent::withdrawn_at.eq(now - Duration::days(20)),

@@ -4,13 +4,41 @@
 //! [`crate::policy`] and records content reads in the access log.
 
 use crate::context::{RequestContext, rc};
+use crate::db::consents;
 use crate::db::enums::ObjectType;
 use crate::error::{ApiError, ApiResult};
+use crate::policy::relation::{self, ObjectRef};
 use crate::policy::{Acting, Grant, LogRelation, ReadField, Role, Roles, read};
 use async_graphql::Context;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
 use uuid::Uuid;
+
+/// The log of an object the principal may see, or NOT_FOUND named after the
+/// object — the same answer, after the same single statement, whether the
+/// object does not exist or lies in a log the principal has no relation to.
+/// An object in a log the principal may see, but of a kind their role may
+/// not read (a unit admin and a goal), is just as absent. Every mutation
+/// that names an object (not a log) finds its log here first.
+pub async fn locate(rc: &RequestContext, object: ObjectRef) -> ApiResult<Uuid> {
+    let not_found = || ApiError::NotFound(object.name());
+    let mut conn = rc.conn().await?;
+    let rel = relation::load_for_object(&mut conn, rc.principal.person_id(), object).await?.ok_or_else(not_found)?;
+    let roles = Roles::of(&rel);
+    match read::best(&roles, object.read_field()).0 {
+        Grant::Denied => Err(not_found()),
+        // A participant knows only her own unit's consents.
+        grant @ Grant::OwnUnit => {
+            let consent = consents::by_id(&mut conn, object.id()).await?.ok_or_else(not_found)?;
+            if read::sees_unit_item(grant, rel.participant_unit_id, consent.unit_id) {
+                Ok(rel.log_id)
+            } else {
+                Err(not_found())
+            }
+        }
+        _ => Ok(rel.log_id),
+    }
+}
 
 #[derive(Debug)]
 pub struct LogAccess {

@@ -138,9 +138,68 @@ pub async fn insert_child(conn: &mut AsyncPgConnection, row: &Child) -> QueryRes
     diesel::insert_into(child::table).values(row).execute(conn).await.map(drop)
 }
 
-pub async fn set_status(conn: &mut AsyncPgConnection, log_id: Uuid, status: LogStatus) -> QueryResult<()> {
+/// Stores a new log row (always DRAFT: later statuses are `lifecycle`'s).
+pub async fn insert(conn: &mut AsyncPgConnection, row: &LogRow) -> QueryResult<()> {
+    debug_assert_eq!(row.status, LogStatus::Draft);
+    diesel::insert_into(log::table).values(row).execute(conn).await.map(drop)
+}
+
+/// Writes the given text sections; an empty string clears a section.
+pub async fn update_texts(conn: &mut AsyncPgConnection, log_id: Uuid, changes: LogTextChanges) -> QueryResult<()> {
+    let clear = |v: Option<String>| v.map(|s| if s.is_empty() { None } else { Some(s) });
     diesel::update(log::table.find(log_id))
-        .set((log::status.eq(status), log::updated_at.eq(diesel::dsl::now)))
+        .set((
+            clear(changes.presentation).map(|v| log::presentation.eq(v)),
+            clear(changes.about_me).map(|v| log::about_me.eq(v)),
+            clear(changes.child_voice).map(|v| log::child_voice.eq(v)),
+            clear(changes.initiative).map(|v| log::initiative.eq(v)),
+            log::updated_at.eq(diesel::dsl::now),
+        ))
+        .execute(conn)
+        .await
+        .map(drop)
+}
+
+/// The child of a log: (child id, name, national id).
+pub async fn child_of(conn: &mut AsyncPgConnection, log_id: Uuid) -> QueryResult<(Uuid, String, Option<String>)> {
+    log::table
+        .inner_join(child::table.on(child::id.eq(log::child_id)))
+        .filter(log::id.eq(log_id))
+        .select((child::id, child::name, child::national_id))
+        .first(conn)
+        .await
+}
+
+/// Deletes a log's live content (a processed deletion request): messages,
+/// goals and measures with their evaluations and comments, meetings, the
+/// event stream, and the text sections. What is kept is the caller's to
+/// say (`processDeletion`).
+pub async fn delete_content(conn: &mut AsyncPgConnection, log_id: Uuid) -> QueryResult<()> {
+    use super::schema::{
+        comment, evaluation, event, goal, measure, meeting, meeting_invitee, message, message_read, message_recipient,
+    };
+    let messages = message::table.filter(message::log_id.eq(log_id)).select(message::id);
+    diesel::delete(message_read::table.filter(message_read::message_id.eq_any(messages))).execute(conn).await?;
+    diesel::delete(message_recipient::table.filter(message_recipient::message_id.eq_any(messages)))
+        .execute(conn)
+        .await?;
+    diesel::delete(message::table.filter(message::log_id.eq(log_id))).execute(conn).await?;
+    diesel::delete(comment::table.filter(comment::log_id.eq(log_id))).execute(conn).await?;
+    diesel::delete(evaluation::table.filter(evaluation::log_id.eq(log_id))).execute(conn).await?;
+    diesel::delete(measure::table.filter(measure::log_id.eq(log_id))).execute(conn).await?;
+    diesel::delete(goal::table.filter(goal::log_id.eq(log_id))).execute(conn).await?;
+    let meetings = meeting::table.filter(meeting::log_id.eq(log_id)).select(meeting::id);
+    diesel::delete(meeting_invitee::table.filter(meeting_invitee::meeting_id.eq_any(meetings))).execute(conn).await?;
+    diesel::delete(meeting::table.filter(meeting::log_id.eq(log_id))).execute(conn).await?;
+    diesel::delete(event::table.filter(event::log_id.eq(log_id))).execute(conn).await?;
+    diesel::update(log::table.find(log_id))
+        .set((
+            log::presentation.eq(None::<String>),
+            log::about_me.eq(None::<String>),
+            log::child_voice.eq(None::<String>),
+            log::initiative.eq(None::<String>),
+            log::updated_at.eq(diesel::dsl::now),
+        ))
         .execute(conn)
         .await
         .map(drop)

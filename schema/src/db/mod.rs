@@ -7,6 +7,7 @@ pub mod consents;
 pub mod enums;
 pub mod events;
 pub mod goals;
+pub mod lifecycle;
 pub mod logs;
 pub mod meetings;
 pub mod messages;
@@ -18,6 +19,7 @@ pub mod requests;
 pub mod schema;
 pub mod secrets;
 pub mod snapshots;
+pub mod statistics;
 
 use diesel_async::AsyncPgConnection;
 
@@ -46,4 +48,10 @@ where
         map.entry(key(&row)).or_default().push(row);
     }
     map
+}
+
+/// Whether a statement failed on a unique constraint (a concurrent or
+/// repeated insert the caller answers with CONFLICT).
+pub fn is_unique_violation(e: &diesel::result::Error) -> bool {
+    matches!(e, diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _))
 }

@@ -104,6 +104,26 @@ pub async fn has_unit_role(
     .await
 }
 
+/// The municipality of a unit, if the unit exists.
+pub async fn unit_municipality(conn: &mut diesel_async::AsyncPgConnection, unit_id: Uuid) -> QueryResult<Option<Uuid>> {
+    diesel_async::RunQueryDsl::first(unit::table.find(unit_id).select(unit::municipality_id), conn).await.optional()
+}
+
+/// Whether a template belongs to a municipality.
+pub async fn is_template_of(
+    conn: &mut diesel_async::AsyncPgConnection,
+    template_id: Uuid,
+    municipality_id: Uuid,
+) -> QueryResult<bool> {
+    diesel_async::RunQueryDsl::get_result(
+        diesel::select(diesel::dsl::exists(
+            template::table.filter(template::id.eq(template_id)).filter(template::municipality_id.eq(municipality_id)),
+        )),
+        conn,
+    )
+    .await
+}
+
 /// A citizen's person id and name, by national identity number.
 pub async fn citizen_by_national_id(
     conn: &mut diesel_async::AsyncPgConnection,
@@ -201,6 +221,44 @@ pub async fn municipal_roles_of(
         staff_municipal_role::table
             .filter(staff_municipal_role::staff_id.eq(staff_id))
             .select((staff_municipal_role::municipality_id, staff_municipal_role::role)),
+        conn,
+    )
+    .await
+}
+
+/// The units of a municipality, by name.
+pub async fn units_of(conn: &mut diesel_async::AsyncPgConnection, municipality_id: Uuid) -> QueryResult<Vec<Unit>> {
+    diesel_async::RunQueryDsl::load(
+        unit::table.filter(unit::municipality_id.eq(municipality_id)).order(unit::name).select(Unit::as_select()),
+        conn,
+    )
+    .await
+}
+
+/// A staff member's role in a unit, with their name.
+#[derive(Debug, Clone, Queryable)]
+pub struct UnitStaff {
+    pub person_id: Uuid,
+    pub name: String,
+    pub role: UnitRoleKind,
+    pub title: Option<String>,
+}
+
+/// The roles held in a unit of a municipality (none for a unit elsewhere), by name and role.
+pub async fn staff_of_unit(
+    conn: &mut diesel_async::AsyncPgConnection,
+    unit_id: Uuid,
+    municipality_id: Uuid,
+) -> QueryResult<Vec<UnitStaff>> {
+    use super::schema::staff_unit_role;
+    diesel_async::RunQueryDsl::load(
+        staff_unit_role::table
+            .inner_join(unit::table)
+            .inner_join(person::table.on(person::id.eq(staff_unit_role::staff_id)))
+            .filter(staff_unit_role::unit_id.eq(unit_id))
+            .filter(unit::municipality_id.eq(municipality_id))
+            .order((person::name, staff_unit_role::role))
+            .select((person::id, person::name, staff_unit_role::role, staff_unit_role::title)),
         conn,
     )
     .await

@@ -140,6 +140,17 @@ pub fn may_name_actor(roles: &Roles, actor_is_guardian: bool, actor_is_youth: bo
     best(roles, field).0 != Grant::Denied
 }
 
+/// Whether a grant lets the reader see an item that belongs to a unit (a
+/// unit consent, a unit proposal): `Full` sees all; `OwnUnit` (a
+/// participant) only items of their own unit; anything else none.
+pub fn sees_unit_item(grant: Grant, own_unit: Option<uuid::Uuid>, item_unit: Option<uuid::Uuid>) -> bool {
+    match grant {
+        Grant::Full => true,
+        Grant::OwnUnit => item_unit.is_some() && item_unit == own_unit,
+        _ => false,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -5,6 +5,7 @@
 
 use super::ReadField;
 use crate::db::enums::LogStatus;
+use crate::db::lifecycle::effective_status_sql;
 use crate::db::prepared::prepared;
 use crate::error::ApiResult;
 use chrono::{DateTime, Utc};
@@ -75,10 +76,13 @@ impl LogRelation {
 }
 
 /// `$1` is the principal's person id. Facts only; `VISIBLE` decides.
-const RELATION_COLUMNS: &str = "
+const RELATION_COLUMNS: &str = concat!(
+    "
     l.id AS log_id, l.municipality_id, l.unit_id,
-    -- as log_effective_status(), with the consent check computed once in `f`
-    CASE WHEN l.status = 'ACTIVE' AND NOT f.consent_complete THEN 'PASSIVE' ELSE l.status END AS status,
+    -- the effective status (db::lifecycle), with the consent check computed once in `f`
+    ",
+    effective_status_sql!(),
+    " AS status,
     l.deleted_at IS NOT NULL AS deleted,
     EXISTS (SELECT 1 FROM guardian g WHERE g.log_id = l.id AND g.citizen_id = $1) AS is_guardian,
     coalesce(f.youth = $1, false) AS is_youth,
@@ -100,7 +104,8 @@ const RELATION_COLUMNS: &str = "
              WHERE r.staff_id = $1 AND r.municipality_id = l.municipality_id
                AND r.role = 'MUNICIPAL_ADMIN') AS is_municipal_admin,
     (SELECT min(c.expires_at) FROM consent c
-      WHERE c.log_id = l.id AND c.withdrawn_at IS NULL AND c.expires_at > now()) AS changes_at";
+      WHERE c.log_id = l.id AND c.withdrawn_at IS NULL AND c.expires_at > now()) AS changes_at",
+);
 
 const RELATION_FROM: &str = "
     FROM log l

@@ -200,6 +200,38 @@ fn describe(action: WriteAction) -> &'static str {
     }
 }
 
+// Rules about the object of a write, checked after `authorize` once the
+// object is loaded: the facts are the caller's, the decision is here.
+
+/// A consent to the log is withdrawn only by the owner who gave it (a unit
+/// consent, by any owner).
+pub fn withdraw_log_consent(actor: uuid::Uuid, given_by: uuid::Uuid) -> ApiResult<()> {
+    if actor != given_by {
+        return Err(ApiError::forbidden("only the owner who gave a consent to the log may withdraw it"));
+    }
+    Ok(())
+}
+
+/// The baton goes only to a current participant of the log whose unit the
+/// family has consented to.
+pub fn hand_baton_to(is_current_participant: bool, unit_consented: bool) -> ApiResult<()> {
+    if !is_current_participant {
+        return Err(ApiError::forbidden("the baton can only be handed to a participant of this log"));
+    }
+    if !unit_consented {
+        return Err(ApiError::forbidden("the successor's unit has no consent in this log"));
+    }
+    Ok(())
+}
+
+/// Only the proposed successor answers a handover.
+pub fn respond_to_handover(actor: uuid::Uuid, successor: uuid::Uuid) -> ApiResult<()> {
+    if actor != successor {
+        return Err(ApiError::forbidden("only the proposed successor may respond to this handover"));
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

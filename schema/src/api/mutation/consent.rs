@@ -1,7 +1,7 @@
 //! Consent: given, registered on paper, withdrawn; and proposing units
 //! (DESIGN.md §2: 2, 3, 7).
 
-use super::tx::locate;
+use crate::api::guard::locate;
 use super::tx::{Lock, ScopedFutureExt, Write, with_log};
 use crate::api::guard::LogAccess;
 use crate::api::ids;
@@ -10,20 +10,19 @@ use crate::api::types::consent::{Consent, UnitProposal};
 use crate::context::rc;
 use crate::db::consents::{self, Consent as ConsentRow, UnitProposal as ProposalRow};
 use crate::db::enums::{
-    AccessAction, ConsentMethod, ConsentScope, EventKind, LogStatus, MessageKind, ObjectType, ParticipantLeftReason,
+    AccessAction, ConsentMethod, ConsentScope, EventKind, MessageKind, ObjectType, ParticipantLeftReason,
     WithdrawalReason,
 };
 use crate::db::messages::{self, Message as MessageRow};
-use crate::db::schema::{child, log, unit};
+use crate::db::lifecycle::{self, Transition};
 use crate::db::{logs, org, participants};
 use crate::error::{ApiError, ApiResult};
 use crate::events::EventPayload;
 use crate::policy::relation::ObjectRef;
-use crate::policy::{Acting, WriteAction};
+use crate::policy::{Acting, WriteAction, write};
 use async_graphql::{Context, ID, InputObject, Object};
 use chrono::{DateTime, NaiveDate, Utc};
-use diesel::prelude::*;
-use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use diesel_async::AsyncPgConnection;
 use uuid::Uuid;
 
 #[derive(InputObject)]
@@ -166,8 +165,7 @@ impl ConsentMutations {
         let row = with_log(rc, log_id, Lock::Share, "Log", move |conn, w| {
             async move {
                 let acting = w.authorize(WriteAction::ProposeUnit)?;
-                let unit_municipality: Option<Uuid> =
-                    unit::table.find(unit_id).select(unit::municipality_id).first(conn).await.optional()?;
+                let unit_municipality = org::unit_municipality(conn, unit_id).await?;
                 if unit_municipality != Some(w.rel.municipality_id) {
                     return Err(ApiError::bad_input("unitId is not a unit of this municipality"));
                 }
@@ -297,22 +295,18 @@ async fn record(
         EventPayload { consent_id: Some(row.id), consent_scope: Some(row.scope), unit_id, ..Default::default() },
     )
     .await?;
-    let stored: LogStatus = log::table.find(log_id).select(log::status).first(conn).await?;
+    // The last owner's consent makes a DRAFT or PASSIVE log ACTIVE.
     if row.scope == ConsentScope::Log
-        && matches!(stored, LogStatus::Draft | LogStatus::Passive)
         && logs::consent_complete(conn, log_id).await?
+        && let Some(status) = lifecycle::apply(conn, log_id, Transition::Activate, None, Utc::now()).await?
     {
-        logs::set_status(conn, log_id, LogStatus::Active).await?;
-        w.emit(conn, EventKind::StatusChanged, EventPayload { status: Some(LogStatus::Active), ..Default::default() })
-            .await?;
+        w.emit(conn, EventKind::StatusChanged, EventPayload { status: Some(status), ..Default::default() }).await?;
     }
     Ok(row)
 }
 
 async fn withdraw_log_consent(conn: &mut AsyncPgConnection, w: &Write, consent: &ConsentRow) -> ApiResult<()> {
-    if consent.given_by != w.actor {
-        return Err(ApiError::forbidden("only the owner who gave a consent to the log may withdraw it"));
-    }
+    write::withdraw_log_consent(w.actor, consent.given_by)?;
     consents::withdraw(conn, &[consent.id], Some(w.actor), WithdrawalReason::Withdrawn).await?;
     w.emit(
         conn,
@@ -320,11 +314,8 @@ async fn withdraw_log_consent(conn: &mut AsyncPgConnection, w: &Write, consent: 
         EventPayload { consent_id: Some(consent.id), consent_scope: Some(ConsentScope::Log), ..Default::default() },
     )
     .await?;
-    let stored: LogStatus = log::table.find(w.log_id()).select(log::status).first(conn).await?;
-    if stored == LogStatus::Active {
-        logs::set_status(conn, w.log_id(), LogStatus::Passive).await?;
-        w.emit(conn, EventKind::StatusChanged, EventPayload { status: Some(LogStatus::Passive), ..Default::default() })
-            .await?;
+    if let Some(status) = lifecycle::apply(conn, w.log_id(), Transition::Passivate, None, Utc::now()).await? {
+        w.emit(conn, EventKind::StatusChanged, EventPayload { status: Some(status), ..Default::default() }).await?;
     }
     Ok(())
 }
@@ -375,12 +366,7 @@ async fn withdraw_unit_consent(conn: &mut AsyncPgConnection, w: &Write, consent:
 /// The citizen an owner id stands for: a guardian of the log, or the child
 /// (a youth at consent age), whose citizen record is created if needed.
 async fn owner_person(conn: &mut AsyncPgConnection, log_id: Uuid, owner_id: Uuid) -> ApiResult<Uuid> {
-    let (child_id, name, nid): (Uuid, String, Option<String>) = log::table
-        .inner_join(child::table.on(child::id.eq(log::child_id)))
-        .filter(log::id.eq(log_id))
-        .select((child::id, child::name, child::national_id))
-        .first(conn)
-        .await?;
+    let (child_id, name, nid) = logs::child_of(conn, log_id).await?;
     if owner_id == child_id {
         return super::people::youth(conn, log_id, &name, nid.as_deref())
             .await?

@@ -1,6 +1,6 @@
 //! Creating, editing, closing, reopening and deleting logs (DESIGN.md §2: 1, 8, 9, 10).
 
-use super::tx::locate;
+use crate::api::guard::locate;
 use super::tx::{Lock, ScopedFutureExt, in_transaction, with_log};
 use crate::api::guard::LogAccess;
 use crate::api::ids;
@@ -13,11 +13,8 @@ use crate::db::enums::{
     ReopenStatus, SnapshotReason, WithdrawalReason,
 };
 use crate::db::logs::{Child, LogRow, LogTextChanges};
-use crate::db::schema::{
-    comment, evaluation, event, goal, log, measure, meeting, meeting_invitee, message, message_read, message_recipient,
-    staff_unit_role, template, unit,
-};
-use crate::db::{consents, logs, participants, requests, snapshots};
+use crate::db::lifecycle::{self, Transition};
+use crate::db::{consents, logs, org, participants, requests, snapshots};
 use crate::error::{ApiError, ApiResult};
 use crate::events::EventPayload;
 use crate::national_id;
@@ -26,8 +23,7 @@ use crate::policy::{WriteAction, admin};
 use crate::principal::ensure_citizen;
 use async_graphql::{Context, ID, InputObject, Object};
 use chrono::{NaiveDate, Utc};
-use diesel::prelude::*;
-use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use diesel_async::AsyncPgConnection;
 use uuid::Uuid;
 
 /// At most this many guardians on one log.
@@ -98,28 +94,15 @@ impl LogMutations {
 
         let log_id = in_transaction(rc, move |conn| {
             async move {
-                let municipality_id: Uuid = unit::table.find(unit_id).select(unit::municipality_id).first(conn).await?;
-                let coordinator_in_unit: bool = diesel::select(diesel::dsl::exists(
-                    staff_unit_role::table
-                        .filter(staff_unit_role::staff_id.eq(coordinator_id))
-                        .filter(staff_unit_role::unit_id.eq(unit_id)),
-                ))
-                .get_result(conn)
-                .await?;
-                if !coordinator_in_unit {
+                let municipality_id =
+                    org::unit_municipality(conn, unit_id).await?.ok_or(ApiError::NotFound("Unit"))?;
+                if !org::has_unit_role(conn, coordinator_id, unit_id).await? {
                     return Err(ApiError::bad_input("coordinatorId must be a staff member of the unit"));
                 }
-                if let Some(t) = template_id {
-                    let ok: bool = diesel::select(diesel::dsl::exists(
-                        template::table
-                            .filter(template::id.eq(t))
-                            .filter(template::municipality_id.eq(municipality_id)),
-                    ))
-                    .get_result(conn)
-                    .await?;
-                    if !ok {
-                        return Err(ApiError::bad_input("templateId is not a template of this municipality"));
-                    }
+                if let Some(t) = template_id
+                    && !org::is_template_of(conn, t, municipality_id).await?
+                {
+                    return Err(ApiError::bad_input("templateId is not a template of this municipality"));
                 }
                 // The child of a new log is a row of its own, with exactly what
                 // the caller supplied: nothing stored about the child is returned
@@ -163,7 +146,7 @@ impl LogMutations {
                     closed_reason: None,
                     deleted_at: None,
                 };
-                diesel::insert_into(log::table).values(&row).execute(conn).await?;
+                logs::insert(conn, &row).await?;
                 for g in &guardians {
                     let citizen =
                         ensure_citizen(conn, &g.national_id, &g.name, g.phone.as_deref(), g.address.as_deref()).await?;
@@ -236,18 +219,7 @@ impl LogMutations {
                     acting = Some(w.authorize(WriteAction::EditInitiative)?);
                 }
                 let acting = acting.ok_or_else(|| ApiError::bad_input("nothing to change"))?;
-                // Empty strings clear a section.
-                let clear = |v: Option<String>| v.map(|s| if s.is_empty() { None } else { Some(s) });
-                diesel::update(log::table.find(w.log_id()))
-                    .set((
-                        clear(changes.presentation).map(|v| log::presentation.eq(v)),
-                        clear(changes.about_me).map(|v| log::about_me.eq(v)),
-                        clear(changes.child_voice).map(|v| log::child_voice.eq(v)),
-                        clear(changes.initiative).map(|v| log::initiative.eq(v)),
-                        log::updated_at.eq(diesel::dsl::now),
-                    ))
-                    .execute(conn)
-                    .await?;
+                logs::update_texts(conn, w.log_id(), changes).await?;
                 w.audit(conn, acting, ObjectType::Log, w.log_id(), AccessAction::Update).await?;
                 w.emit(conn, EventKind::TextChanged, EventPayload::default()).await
             }
@@ -344,23 +316,13 @@ impl LogMutations {
                 };
                 consents::insert(conn, &consent).await?;
                 w.audit(conn, acting, ObjectType::Consent, consent.id, AccessAction::Create).await?;
-                if logs::consent_complete(conn, w.log_id()).await? {
-                    diesel::update(log::table.find(w.log_id()))
-                        .set((
-                            log::status.eq(LogStatus::Active),
-                            log::closed_at.eq(None::<chrono::DateTime<Utc>>),
-                            log::closed_reason.eq(None::<String>),
-                            log::updated_at.eq(diesel::dsl::now),
-                        ))
-                        .execute(conn)
-                        .await?;
+                if logs::consent_complete(conn, w.log_id()).await?
+                    && let Some(status) =
+                        lifecycle::apply(conn, w.log_id(), Transition::Reopen, None, Utc::now()).await?
+                {
                     requests::decide_reopen(conn, request.id, ReopenStatus::Approved).await?;
-                    w.emit(
-                        conn,
-                        EventKind::StatusChanged,
-                        EventPayload { status: Some(LogStatus::Active), ..Default::default() },
-                    )
-                    .await?;
+                    w.emit(conn, EventKind::StatusChanged, EventPayload { status: Some(status), ..Default::default() })
+                        .await?;
                 }
                 Ok(())
             }
@@ -504,16 +466,10 @@ async fn close(
     withdrawal: WithdrawalReason,
 ) -> ApiResult<()> {
     let log_id = w.log_id();
+    let Some(status) = lifecycle::apply(conn, log_id, Transition::Close, reason, Utc::now()).await? else {
+        return Err(ApiError::conflict("the log is already closed"));
+    };
     let snapshot_id = snapshots::take(conn, log_id, SnapshotReason::Closing, None, w.actor).await?;
-    diesel::update(log::table.find(log_id))
-        .set((
-            log::status.eq(LogStatus::Closed),
-            log::closed_at.eq(diesel::dsl::now),
-            log::closed_reason.eq(reason),
-            log::updated_at.eq(diesel::dsl::now),
-        ))
-        .execute(conn)
-        .await?;
     let open = consents::in_force(conn, log_id).await?;
     consents::withdraw(conn, &open, None, withdrawal).await?;
     if let Some(h) = participants::pending_handover(conn, log_id).await? {
@@ -521,7 +477,7 @@ async fn close(
     }
     w.emit(conn, EventKind::SnapshotTaken, EventPayload { snapshot_id: Some(snapshot_id), ..Default::default() })
         .await?;
-    w.emit(conn, EventKind::StatusChanged, EventPayload { status: Some(LogStatus::Closed), ..Default::default() }).await
+    w.emit(conn, EventKind::StatusChanged, EventPayload { status: Some(status), ..Default::default() }).await
 }
 
 /// Deletes a log's live content. Kept: the log row (status, dates), the
@@ -529,39 +485,16 @@ async fn close(
 /// log), participants as history, consents, the access log, and the
 /// snapshots, now restricted.
 async fn purge(conn: &mut AsyncPgConnection, log_id: Uuid) -> ApiResult<()> {
-    let messages = message::table.filter(message::log_id.eq(log_id)).select(message::id);
-    diesel::delete(message_read::table.filter(message_read::message_id.eq_any(messages))).execute(conn).await?;
-    diesel::delete(message_recipient::table.filter(message_recipient::message_id.eq_any(messages)))
-        .execute(conn)
-        .await?;
-    diesel::delete(message::table.filter(message::log_id.eq(log_id))).execute(conn).await?;
-    diesel::delete(comment::table.filter(comment::log_id.eq(log_id))).execute(conn).await?;
-    diesel::delete(evaluation::table.filter(evaluation::log_id.eq(log_id))).execute(conn).await?;
-    diesel::delete(measure::table.filter(measure::log_id.eq(log_id))).execute(conn).await?;
-    diesel::delete(goal::table.filter(goal::log_id.eq(log_id))).execute(conn).await?;
-    let meetings = meeting::table.filter(meeting::log_id.eq(log_id)).select(meeting::id);
-    diesel::delete(meeting_invitee::table.filter(meeting_invitee::meeting_id.eq_any(meetings))).execute(conn).await?;
-    diesel::delete(meeting::table.filter(meeting::log_id.eq(log_id))).execute(conn).await?;
-    diesel::delete(event::table.filter(event::log_id.eq(log_id))).execute(conn).await?;
+    logs::delete_content(conn, log_id).await?;
     participants::leave(conn, log_id, None, None, ParticipantLeftReason::LogDeleted).await?;
     snapshots::restrict_all(conn, log_id).await?;
-    diesel::update(log::table.find(log_id))
-        .set((
-            log::presentation.eq(None::<String>),
-            log::about_me.eq(None::<String>),
-            log::child_voice.eq(None::<String>),
-            log::initiative.eq(None::<String>),
-            log::deleted_at.eq(diesel::dsl::now),
-            log::updated_at.eq(diesel::dsl::now),
-        ))
-        .execute(conn)
-        .await?;
+    if lifecycle::apply(conn, log_id, Transition::Delete, None, Utc::now()).await?.is_none() {
+        return Err(ApiError::conflict("the log is already deleted"));
+    }
     Ok(())
 }
 
-pub(super) fn is_unique_violation(e: &diesel::result::Error) -> bool {
-    matches!(e, diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _))
-}
+pub(super) use crate::db::is_unique_violation;
 
 #[cfg(test)]
 mod tests {

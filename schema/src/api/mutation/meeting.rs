@@ -2,7 +2,7 @@
 //! meeting (DESIGN.md §2: 5).
 
 use super::people;
-use super::tx::locate;
+use crate::api::guard::locate;
 use super::tx::{Lock, ScopedFutureExt, Write, with_log};
 use crate::api::guard::LogAccess;
 use crate::api::ids;

@@ -1,7 +1,7 @@
 //! Secure messages (DESIGN.md §2: 4–5).
 
 use super::people;
-use super::tx::locate;
+use crate::api::guard::locate;
 use super::tx::{Lock, ScopedFutureExt, with_log};
 use crate::api::ids;
 use crate::api::input::{self, limits};

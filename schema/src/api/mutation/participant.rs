@@ -1,7 +1,7 @@
 //! Participants and the relay of the baton (DESIGN.md §2: 3, 6).
 
-use super::log::{is_unique_violation, reload};
-use super::tx::locate;
+use super::log::reload;
+use crate::api::guard::locate;
 use super::tx::{Lock, ScopedFutureExt, with_log};
 use crate::api::guard::LogAccess;
 use crate::api::ids;
@@ -10,18 +10,15 @@ use crate::api::types::log::Log;
 use crate::api::types::people::Participant;
 use crate::api::types::requests::Handover;
 use crate::context::rc;
-use crate::db::consents;
+use crate::db::{consents, is_unique_violation, org};
 use crate::db::enums::{AccessAction, EventKind, HandoverStatus, ObjectType, ParticipantLeftReason};
 use crate::db::participants::{self, Handover as HandoverRow, Participant as ParticipantRow};
-use crate::db::schema::staff_unit_role;
 use crate::error::{ApiError, ApiResult};
 use crate::events::EventPayload;
-use crate::policy::WriteAction;
+use crate::policy::{WriteAction, write};
 use crate::policy::relation::ObjectRef;
 use async_graphql::{Context, ID, InputObject, Object};
 use chrono::Utc;
-use diesel::prelude::*;
-use diesel_async::RunQueryDsl;
 use uuid::Uuid;
 
 #[derive(InputObject)]
@@ -50,14 +47,7 @@ impl ParticipantMutations {
         let id = with_log(rc, log_id, Lock::Share, "Log", move |conn, w| {
             async move {
                 let acting = w.authorize(WriteAction::AddParticipant)?;
-                let in_unit: bool = diesel::select(diesel::dsl::exists(
-                    staff_unit_role::table
-                        .filter(staff_unit_role::staff_id.eq(staff_id))
-                        .filter(staff_unit_role::unit_id.eq(unit_id)),
-                ))
-                .get_result(conn)
-                .await?;
-                if !in_unit {
+                if !org::has_unit_role(conn, staff_id, unit_id).await? {
                     return Err(ApiError::bad_input("staffId is not a staff member of unitId"));
                 }
                 if !consents::unit_consented(conn, w.log_id(), unit_id).await? {
@@ -151,12 +141,13 @@ impl ParticipantMutations {
             async move {
                 let acting = w.authorize(WriteAction::ProposeHandover)?;
                 let target = participants::by_id(conn, participant_id).await?;
-                let Some(target) = target.filter(|p| p.log_id == w.log_id() && p.left_at.is_none()) else {
-                    return Err(ApiError::forbidden("the baton can only be handed to a participant of this log"));
+                let target = target.filter(|p| p.log_id == w.log_id() && p.left_at.is_none());
+                let consented = match &target {
+                    Some(t) => consents::unit_consented(conn, w.log_id(), t.unit_id).await?,
+                    None => false,
                 };
-                if !consents::unit_consented(conn, w.log_id(), target.unit_id).await? {
-                    return Err(ApiError::forbidden("the successor's unit has no consent in this log"));
-                }
+                write::hand_baton_to(target.is_some(), consented)?;
+                let target = target.ok_or_else(|| ApiError::internal("a checked successor is missing"))?;
                 if target.staff_id == w.actor {
                     return Err(ApiError::bad_input("you already hold the baton"));
                 }
@@ -240,9 +231,7 @@ async fn respond(ctx: &Context<'_>, handover_id: ID, accept: bool) -> ApiResult<
         async move {
             let acting = w.authorize(WriteAction::RespondToHandover)?;
             let h = pending(conn, handover_id).await?;
-            if h.to_staff_id != w.actor {
-                return Err(ApiError::forbidden("only the proposed successor may respond to this handover"));
-            }
+            write::respond_to_handover(w.actor, h.to_staff_id)?;
             if accept {
                 let successor =
                     participants::by_id(conn, h.to_participant_id).await?.ok_or(ApiError::NotFound("Handover"))?;

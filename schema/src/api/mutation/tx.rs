@@ -4,13 +4,12 @@
 //! changes nothing.
 
 use crate::context::RequestContext;
-use crate::db::consents;
 use crate::db::enums::{AccessAction, EventKind, ObjectType};
 use crate::error::{ApiError, ApiResult};
 use crate::events::{self, EventPayload};
-use crate::policy::relation::ObjectRef;
 use crate::policy::{Acting, LogRelation, WriteAction, relation, write};
-use crate::policy::{Grant, Role, Roles, read};
+// Moved to the read side; re-exported until every caller imports it from there.
+pub use crate::api::guard::locate;
 use crate::{audit, db};
 use diesel_async::{AnsiTransactionManager, AsyncPgConnection, TransactionManager};
 pub use scoped_futures::{ScopedBoxFuture, ScopedFutureExt};
@@ -65,30 +64,6 @@ impl Write {
     pub async fn emit(&self, conn: &AsyncPgConnection, kind: EventKind, mut payload: EventPayload) -> ApiResult<()> {
         payload.actor_id.get_or_insert(self.actor);
         events::emit(conn, self.rel.log_id, kind, payload).await
-    }
-}
-
-/// The log of an object the principal may see, or NOT_FOUND named after the
-/// object — the same answer, after the same single statement, whether the
-/// object does not exist or lies in a log the principal has no relation to.
-/// An object in a log the principal may see, but of a kind their role may
-/// not read (a unit admin and a goal), is just as absent.
-pub async fn locate(rc: &RequestContext, object: ObjectRef) -> ApiResult<Uuid> {
-    let not_found = || ApiError::NotFound(object.name());
-    let mut conn = rc.conn().await?;
-    let rel = relation::load_for_object(&mut conn, rc.principal.person_id(), object).await?.ok_or_else(not_found)?;
-    let roles = Roles::of(&rel);
-    match read::best(&roles, object.read_field()).0 {
-        Grant::Denied => Err(not_found()),
-        // A participant knows only her own unit's consents.
-        Grant::OwnUnit => {
-            let consent = consents::by_id(&mut conn, object.id()).await?.ok_or_else(not_found)?;
-            let own = roles.contains(Role::Participant)
-                && consent.unit_id.is_some()
-                && consent.unit_id == rel.participant_unit_id;
-            if own { Ok(rel.log_id) } else { Err(not_found()) }
-        }
-        _ => Ok(rel.log_id),
     }
 }
 

@@ -18,7 +18,7 @@ use crate::db::enums::{ConsentScope, LogStatus};
 use crate::db::logs::LogRow;
 use crate::error::{ApiError, ApiResult};
 use crate::loaders::{AccessLogPageKey, MessagePageKey};
-use crate::policy::{Grant, ReadField, Role};
+use crate::policy::{ReadField, Role, read};
 use async_graphql::{Context, Enum, ID, Object};
 use chrono::{DateTime, Utc};
 use std::sync::Arc;
@@ -159,7 +159,7 @@ impl Log {
         let own_unit = self.access.own_unit();
         Ok(Some(
             rows.iter()
-                .filter(|c| grant == Grant::Full || (c.scope == ConsentScope::Unit && c.unit_id == own_unit))
+                .filter(|c| read::sees_unit_item(grant, own_unit, c.unit_id))
                 .cloned()
                 .map(|row| Consent { row, access: self.access.clone() })
                 .collect(),
@@ -177,7 +177,7 @@ impl Log {
         Ok(Some(
             proposals
                 .iter()
-                .filter(|p| grant == Grant::Full || Some(p.unit_id) == own_unit)
+                .filter(|p| read::sees_unit_item(grant, own_unit, Some(p.unit_id)))
                 .cloned()
                 .map(|row| {
                     let consented = consents
