@@ -11,17 +11,13 @@ use super::types::people::Unit;
 use super::types::requests::DeletionRequest;
 use super::types::snapshot::ArchiveSnapshot;
 use crate::context::rc;
-use crate::db::enums::{LogStatus, MunicipalRoleKind, UnitRoleKind};
-use crate::db::schema::{deletion_request, log, person, staff_unit_role, unit};
-use crate::db::{goals, org, requests};
+use crate::db::enums::{LogStatus, UnitRoleKind};
+use crate::db::{goals, org, requests, statistics};
 use crate::error::{ApiError, ApiResult};
 use crate::policy::relation::ObjectRef;
-use crate::policy::{ReadField, relation};
-use crate::principal::Principal;
+use crate::policy::{ReadField, admin, relation};
 use async_graphql::{Context, ID, Object, SimpleObject};
 use chrono::{Duration, Utc};
-use diesel::prelude::*;
-use diesel_async::RunQueryDsl;
 use std::collections::HashMap;
 
 pub struct Query;
@@ -146,76 +142,38 @@ impl Query {
 
     /// Units of your municipality (staff only), for proposing units and adding participants.
     async fn units(&self, ctx: &Context<'_>) -> ApiResult<Vec<Unit>> {
-        let Principal::Staff { municipality_id, .. } = &rc(ctx).principal else {
-            return Err(ApiError::forbidden("only staff may list units"));
-        };
+        let municipality_id = admin::list_units(&rc(ctx).principal)?;
         let mut conn = rc(ctx).conn().await?;
-        let rows = unit::table
-            .filter(unit::municipality_id.eq(municipality_id))
-            .order(unit::name)
-            .select(org::Unit::as_select())
-            .load(&mut conn)
-            .await
-            .map_err(ApiError::from)?;
+        let rows = org::units_of(&mut conn, municipality_id).await?;
         Ok(rows.into_iter().map(Unit).collect())
     }
 
     /// Staff of a unit in your municipality (staff only).
     async fn unit_staff(&self, ctx: &Context<'_>, unit_id: ID) -> ApiResult<Vec<StaffMember>> {
-        let Principal::Staff { municipality_id, .. } = &rc(ctx).principal else {
-            return Err(ApiError::forbidden("only staff may list staff"));
-        };
+        let municipality_id = admin::list_staff(&rc(ctx).principal)?;
         let unit_id = ids::parse(&unit_id, "unitId")?;
         let mut conn = rc(ctx).conn().await?;
-        let rows: Vec<(uuid::Uuid, String, UnitRoleKind, Option<String>)> = staff_unit_role::table
-            .inner_join(unit::table)
-            .inner_join(person::table.on(person::id.eq(staff_unit_role::staff_id)))
-            .filter(staff_unit_role::unit_id.eq(unit_id))
-            .filter(unit::municipality_id.eq(municipality_id))
-            .order((person::name, staff_unit_role::role))
-            .select((person::id, person::name, staff_unit_role::role, staff_unit_role::title))
-            .load(&mut conn)
-            .await
-            .map_err(ApiError::from)?;
-        Ok(rows.into_iter().map(|(id, name, role, title)| StaffMember { id: ids::id(id), name, role, title }).collect())
+        let rows = org::staff_of_unit(&mut conn, unit_id, municipality_id).await?;
+        Ok(rows
+            .into_iter()
+            .map(|s| StaffMember { id: ids::id(s.person_id), name: s.name, role: s.role, title: s.title })
+            .collect())
     }
 
     /// Deletion requests waiting in your municipality (municipal admin only).
     async fn open_deletion_requests(&self, ctx: &Context<'_>) -> ApiResult<Vec<DeletionRequest>> {
-        let municipalities = municipalities_with(ctx, &[MunicipalRoleKind::MunicipalAdmin])?;
+        let municipalities = admin::list_deletion_requests(&rc(ctx).principal)?;
         let mut conn = rc(ctx).conn().await?;
-        let rows = deletion_request::table
-            .inner_join(log::table)
-            .filter(log::municipality_id.eq_any(municipalities))
-            .filter(deletion_request::processed_at.is_null())
-            .order(deletion_request::requested_at)
-            .select(requests::DeletionRequest::as_select())
-            .load(&mut conn)
-            .await
-            .map_err(ApiError::from)?;
+        let rows = requests::open_deletions_in(&mut conn, &municipalities).await?;
         Ok(rows.into_iter().map(DeletionRequest::queued).collect())
     }
 
     /// Counts for the system owner and municipal admins.
     async fn statistics(&self, ctx: &Context<'_>) -> ApiResult<Statistics> {
-        let municipalities =
-            municipalities_with(ctx, &[MunicipalRoleKind::SystemOwner, MunicipalRoleKind::MunicipalAdmin])?;
+        let municipalities = admin::read_statistics(&rc(ctx).principal)?;
         let mut conn = rc(ctx).conn().await?;
-        let counts: Vec<(LogStatus, i64)> = log::table
-            .filter(log::municipality_id.eq_any(&municipalities))
-            .group_by(log::status)
-            .select((log::status, diesel::dsl::count_star()))
-            .load(&mut conn)
-            .await
-            .map_err(ApiError::from)?;
-        let open: i64 = deletion_request::table
-            .inner_join(log::table)
-            .filter(log::municipality_id.eq_any(&municipalities))
-            .filter(deletion_request::processed_at.is_null())
-            .count()
-            .get_result(&mut conn)
-            .await
-            .map_err(ApiError::from)?;
+        let counts = statistics::logs_by_status(&mut conn, &municipalities).await?;
+        let open = statistics::open_deletion_requests(&mut conn, &municipalities).await?;
         Ok(Statistics {
             logs_by_status: LogStatus::ALL
                 .iter()
@@ -243,19 +201,4 @@ impl Query {
         let meta = meta.iter().find(|s| s.id == snapshot_id).cloned().ok_or_else(not_found)?;
         Ok(ArchiveSnapshot { row: meta, access })
     }
-}
-
-/// The municipalities where the principal holds one of `roles`; FORBIDDEN when none.
-fn municipalities_with(ctx: &Context<'_>, roles: &[MunicipalRoleKind]) -> ApiResult<Vec<uuid::Uuid>> {
-    let ids: Vec<_> = rc(ctx)
-        .principal
-        .municipal_roles()
-        .iter()
-        .filter(|r| roles.contains(&r.role))
-        .map(|r| r.municipality_id)
-        .collect();
-    if ids.is_empty() {
-        return Err(ApiError::forbidden("this needs a municipal role"));
-    }
-    Ok(ids)
 }

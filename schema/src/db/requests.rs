@@ -95,3 +95,19 @@ pub async fn mark_deletion_processed(conn: &mut AsyncPgConnection, id: Uuid, by:
         .await
         .map(drop)
 }
+
+/// The unprocessed deletion requests of logs in these municipalities, oldest first.
+pub async fn open_deletions_in(
+    conn: &mut AsyncPgConnection,
+    municipality_ids: &[Uuid],
+) -> QueryResult<Vec<DeletionRequest>> {
+    use super::schema::log;
+    deletion_request::table
+        .inner_join(log::table)
+        .filter(log::municipality_id.eq_any(municipality_ids))
+        .filter(deletion_request::processed_at.is_null())
+        .order(deletion_request::requested_at)
+        .select(DeletionRequest::as_select())
+        .load(conn)
+        .await
+}

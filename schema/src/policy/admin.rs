@@ -44,3 +44,117 @@ pub fn manage_municipality(principal: &Principal, municipality_id: Uuid) -> ApiR
     }
     Err(ApiError::forbidden("only a municipal admin may change the municipality's settings and templates"))
 }
+
+/// Staff list the units of their own municipality; the answer is that municipality.
+pub fn list_units(principal: &Principal) -> ApiResult<Uuid> {
+    own_municipality(principal, "only staff may list units")
+}
+
+/// Staff list the staff of units in their own municipality; the answer is that municipality.
+pub fn list_staff(principal: &Principal) -> ApiResult<Uuid> {
+    own_municipality(principal, "only staff may list staff")
+}
+
+/// Municipal admins see the open deletion requests of their municipalities;
+/// the answer is those municipalities.
+pub fn list_deletion_requests(principal: &Principal) -> ApiResult<Vec<Uuid>> {
+    municipalities_with(principal, &[MunicipalRoleKind::MunicipalAdmin])
+}
+
+/// The system owner and municipal admins read counts for their
+/// municipalities; the answer is those municipalities.
+pub fn read_statistics(principal: &Principal) -> ApiResult<Vec<Uuid>> {
+    municipalities_with(principal, &[MunicipalRoleKind::SystemOwner, MunicipalRoleKind::MunicipalAdmin])
+}
+
+/// A municipal admin sets their own municipality's consent age; the answer is that municipality.
+pub fn set_consent_age(principal: &Principal) -> ApiResult<Uuid> {
+    let municipality_id = own_municipality(principal, "only a municipal admin may set the consent age")?;
+    manage_municipality(principal, municipality_id)?;
+    Ok(municipality_id)
+}
+
+/// A municipal admin manages their own municipality's templates; the answer is that municipality.
+pub fn manage_templates(principal: &Principal) -> ApiResult<Uuid> {
+    let municipality_id = own_municipality(principal, "only a municipal admin may manage templates")?;
+    manage_municipality(principal, municipality_id)?;
+    Ok(municipality_id)
+}
+
+/// A staff member's municipality; FORBIDDEN with `refusal` for citizens.
+fn own_municipality(principal: &Principal, refusal: &str) -> ApiResult<Uuid> {
+    match principal {
+        Principal::Staff { municipality_id, .. } => Ok(*municipality_id),
+        Principal::Citizen { .. } => Err(ApiError::forbidden(refusal)),
+    }
+}
+
+/// The municipalities where the principal holds one of `roles`; FORBIDDEN when none.
+fn municipalities_with(principal: &Principal, roles: &[MunicipalRoleKind]) -> ApiResult<Vec<Uuid>> {
+    let ids: Vec<_> =
+        principal.municipal_roles().iter().filter(|r| roles.contains(&r.role)).map(|r| r.municipality_id).collect();
+    if ids.is_empty() {
+        return Err(ApiError::forbidden("this needs a municipal role"));
+    }
+    Ok(ids)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::principal::MunicipalRole;
+
+    fn citizen() -> Principal {
+        Principal::Citizen { person_id: Uuid::nil(), national_id: String::new() }
+    }
+
+    fn staff(municipality_id: Uuid, roles: &[MunicipalRoleKind]) -> Principal {
+        let municipal_roles = roles.iter().map(|&role| MunicipalRole { municipality_id, role }).collect();
+        Principal::Staff { person_id: Uuid::nil(), municipality_id, unit_roles: Vec::new(), municipal_roles }
+    }
+
+    #[test]
+    fn citizens_may_not_list_units_or_staff() {
+        assert!(matches!(list_units(&citizen()), Err(ApiError::Forbidden(m)) if m == "only staff may list units"));
+        assert!(matches!(list_staff(&citizen()), Err(ApiError::Forbidden(m)) if m == "only staff may list staff"));
+    }
+
+    #[test]
+    fn staff_list_units_and_staff_of_their_own_municipality_only() {
+        let m = Uuid::new_v4();
+        assert_eq!(list_units(&staff(m, &[])).unwrap(), m);
+        assert_eq!(list_staff(&staff(m, &[])).unwrap(), m);
+    }
+
+    #[test]
+    fn deletion_requests_are_for_municipal_admins_and_statistics_also_for_the_system_owner() {
+        let m = Uuid::new_v4();
+        let owner = staff(m, &[MunicipalRoleKind::SystemOwner]);
+        assert!(matches!(list_deletion_requests(&owner), Err(ApiError::Forbidden(_))));
+        assert_eq!(read_statistics(&owner).unwrap(), vec![m]);
+        let admin = staff(m, &[MunicipalRoleKind::MunicipalAdmin]);
+        assert_eq!(list_deletion_requests(&admin).unwrap(), vec![m]);
+        assert!(matches!(read_statistics(&staff(m, &[])), Err(ApiError::Forbidden(_))));
+    }
+
+    #[test]
+    fn municipal_settings_and_templates_need_a_municipal_admin_of_ones_own_municipality() {
+        let m = Uuid::new_v4();
+        let admin = staff(m, &[MunicipalRoleKind::MunicipalAdmin]);
+        assert_eq!(set_consent_age(&admin).unwrap(), m);
+        assert_eq!(manage_templates(&admin).unwrap(), m);
+        // An admin role held in another municipality than the one they work in.
+        let Principal::Staff { municipal_roles, .. } = admin.clone() else { unreachable!() };
+        let elsewhere = Principal::Staff {
+            person_id: Uuid::nil(),
+            municipality_id: Uuid::new_v4(),
+            unit_roles: Vec::new(),
+            municipal_roles,
+        };
+        assert!(matches!(set_consent_age(&elsewhere), Err(ApiError::Forbidden(_))));
+        assert!(matches!(
+            manage_templates(&citizen()),
+            Err(ApiError::Forbidden(m)) if m == "only a municipal admin may manage templates"
+        ));
+    }
+}
