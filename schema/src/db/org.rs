@@ -263,3 +263,82 @@ pub async fn staff_of_unit(
     )
     .await
 }
+
+/// Stores a new person.
+pub async fn insert_person(conn: &mut diesel_async::AsyncPgConnection, row: &Person) -> QueryResult<()> {
+    diesel_async::RunQueryDsl::execute(diesel::insert_into(person::table).values(row), conn).await.map(drop)
+}
+
+/// Registers a person as staff of a municipality under the external id their
+/// identity provider puts in tokens; a unique violation means the id is taken.
+pub async fn insert_staff(
+    conn: &mut diesel_async::AsyncPgConnection,
+    person_id: Uuid,
+    municipality_id: Uuid,
+    external_id: &str,
+) -> QueryResult<()> {
+    use super::schema::staff;
+    diesel_async::RunQueryDsl::execute(
+        diesel::insert_into(staff::table).values((
+            staff::person_id.eq(person_id),
+            staff::municipality_id.eq(municipality_id),
+            staff::external_id.eq(external_id),
+        )),
+        conn,
+    )
+    .await
+    .map(drop)
+}
+
+/// Gives a staff member a role in a unit.
+pub async fn insert_unit_role(
+    conn: &mut diesel_async::AsyncPgConnection,
+    staff_id: Uuid,
+    unit_id: Uuid,
+    role: UnitRoleKind,
+    title: Option<&str>,
+) -> QueryResult<()> {
+    use super::schema::staff_unit_role;
+    diesel_async::RunQueryDsl::execute(
+        diesel::insert_into(staff_unit_role::table).values((
+            staff_unit_role::staff_id.eq(staff_id),
+            staff_unit_role::unit_id.eq(unit_id),
+            staff_unit_role::role.eq(role),
+            staff_unit_role::title.eq(title),
+        )),
+        conn,
+    )
+    .await
+    .map(drop)
+}
+
+/// Sets the age at which a municipality's children become owners of their logs.
+pub async fn set_consent_age(
+    conn: &mut diesel_async::AsyncPgConnection,
+    municipality_id: Uuid,
+    consent_age: i32,
+) -> QueryResult<()> {
+    diesel_async::RunQueryDsl::execute(
+        diesel::update(municipality::table.find(municipality_id)).set(municipality::consent_age.eq(consent_age)),
+        conn,
+    )
+    .await
+    .map(drop)
+}
+
+/// A plan template as a municipal admin creates it (`created_at` is the database's).
+#[derive(Debug, Insertable)]
+#[diesel(table_name = template)]
+pub struct NewTemplate<'a> {
+    pub id: Uuid,
+    pub municipality_id: Uuid,
+    pub name: &'a str,
+    pub section_prompts: serde_json::Value,
+    pub default_goal_areas: Vec<String>,
+    pub created_by: Uuid,
+}
+
+/// Stores a new plan template.
+pub async fn insert_template(conn: &mut diesel_async::AsyncPgConnection, row: &NewTemplate<'_>) -> QueryResult<()> {
+    diesel_async::RunQueryDsl::execute(diesel::insert_into(template::table).values(row), conn).await.map(drop)
+}

@@ -1,19 +1,16 @@
 //! Structure, never content: registering staff and maintaining templates.
 
-use super::log::is_unique_violation;
 use super::tx::{ScopedFutureExt, in_transaction};
 use crate::api::ids;
 use crate::api::input::{self, limits};
 use crate::context::rc;
 use crate::db::enums::{GoalArea, PersonKind, UnitRoleKind};
-use crate::db::org::{self, Person};
-use crate::db::schema::{municipality, person, staff, staff_unit_role, template, unit};
+use crate::db::is_unique_violation;
+use crate::db::org::{self, NewTemplate, Person};
 use crate::error::{ApiError, ApiResult};
 use crate::policy::admin;
 use async_graphql::{Context, ID, InputObject, Json, Object, SimpleObject};
 use chrono::Utc;
-use diesel::prelude::*;
-use diesel_async::RunQueryDsl;
 use uuid::Uuid;
 
 #[derive(InputObject)]
@@ -68,13 +65,7 @@ impl AdminMutations {
         let principal = rc.principal.clone();
         let id = in_transaction(rc, move |conn| {
             async move {
-                let municipality: Uuid = unit::table
-                    .find(unit_id)
-                    .select(unit::municipality_id)
-                    .first(conn)
-                    .await
-                    .optional()?
-                    .ok_or(ApiError::NotFound("Unit"))?;
+                let municipality = org::unit_municipality(conn, unit_id).await?.ok_or(ApiError::NotFound("Unit"))?;
                 admin::register_staff(&principal, unit_id, municipality, role)?;
                 // An external id already registered is the same person (one
                 // identity at the identity provider), wherever they work:
@@ -93,35 +84,19 @@ impl AdminMutations {
                     None => {
                         let id = Uuid::new_v4();
                         let row = Person { id, kind: PersonKind::Staff, name, phone, email, created_at: Utc::now() };
-                        diesel::insert_into(person::table).values(&row).execute(conn).await?;
-                        diesel::insert_into(staff::table)
-                            .values((
-                                staff::person_id.eq(id),
-                                staff::municipality_id.eq(municipality),
-                                staff::external_id.eq(&external_id),
-                            ))
-                            .execute(conn)
-                            .await
-                            .map_err(|e| {
-                                // Only a registration racing this one gets here.
-                                if is_unique_violation(&e) {
-                                    ApiError::conflict("this externalId was registered at the same moment; try again")
-                                } else {
-                                    e.into()
-                                }
-                            })?;
+                        org::insert_person(conn, &row).await?;
+                        org::insert_staff(conn, id, municipality, &external_id).await.map_err(|e| {
+                            // Only a registration racing this one gets here.
+                            if is_unique_violation(&e) {
+                                ApiError::conflict("this externalId was registered at the same moment; try again")
+                            } else {
+                                e.into()
+                            }
+                        })?;
                         id
                     }
                 };
-                diesel::insert_into(staff_unit_role::table)
-                    .values((
-                        staff_unit_role::staff_id.eq(id),
-                        staff_unit_role::unit_id.eq(unit_id),
-                        staff_unit_role::role.eq(role),
-                        staff_unit_role::title.eq(title),
-                    ))
-                    .execute(conn)
-                    .await?;
+                org::insert_unit_role(conn, id, unit_id, role, title.as_deref()).await?;
                 Ok(id)
             }
             .scope_boxed()
@@ -137,15 +112,9 @@ impl AdminMutations {
         if !matches!(consent_age, 15 | 16) {
             return Err(ApiError::bad_input("consentAge must be 15 or 16"));
         }
-        let crate::principal::Principal::Staff { municipality_id, .. } = &rc.principal else {
-            return Err(ApiError::forbidden("only a municipal admin may set the consent age"));
-        };
-        admin::manage_municipality(&rc.principal, *municipality_id)?;
+        let municipality_id = admin::set_consent_age(&rc.principal)?;
         let mut conn = rc.conn().await?;
-        diesel::update(municipality::table.find(municipality_id))
-            .set(municipality::consent_age.eq(consent_age))
-            .execute(&mut conn)
-            .await?;
+        org::set_consent_age(&mut conn, municipality_id, consent_age).await?;
         Ok(consent_age)
     }
 
@@ -161,28 +130,18 @@ impl AdminMutations {
                 "sectionPrompts: at most 20 sections, each a text of at most 10000 characters",
             ));
         }
-        let municipality = match &rc.principal {
-            crate::principal::Principal::Staff { municipality_id, .. } => *municipality_id,
-            _ => {
-                return Err(ApiError::forbidden("only a municipal admin may manage templates"));
-            }
+        let municipality_id = admin::manage_templates(&rc.principal)?;
+        let row = NewTemplate {
+            id: Uuid::new_v4(),
+            municipality_id,
+            name: &name,
+            section_prompts: serde_json::Value::Object(prompts),
+            default_goal_areas: input.default_goal_areas.iter().map(|a| a.as_str().to_owned()).collect(),
+            created_by: rc.principal.person_id(),
         };
-        admin::manage_municipality(&rc.principal, municipality)?;
-        let areas: Vec<String> = input.default_goal_areas.iter().map(|a| a.as_str().to_owned()).collect();
-        let actor = rc.principal.person_id();
-        let id = Uuid::new_v4();
         let mut conn = rc.conn().await?;
-        diesel::insert_into(template::table)
-            .values((
-                template::id.eq(id),
-                template::municipality_id.eq(municipality),
-                template::name.eq(&name),
-                template::section_prompts.eq(serde_json::Value::Object(prompts)),
-                template::default_goal_areas.eq(areas),
-                template::created_by.eq(actor),
-            ))
-            .execute(&mut conn)
-            .await?;
+        org::insert_template(&mut conn, &row).await?;
+        let id = row.id;
         Ok(Template { id: ids::id(id), name })
     }
 }
