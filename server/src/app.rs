@@ -80,7 +80,6 @@ impl App {
         };
         let api_config = Arc::new(ApiConfig {
             cursor_key,
-            default_page_size: config.limits.default_page_size,
             max_page_size: config.limits.max_page_size,
             ..ApiConfig::default()
         });

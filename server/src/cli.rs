@@ -2,7 +2,7 @@
 
 use crate::app::App;
 use crate::auth::dev::DevKeys;
-use crate::config::Config;
+use crate::config::{Config, LogFormat, Settings};
 use crate::demo::{self, Persona};
 use crate::{db, http};
 use anyhow::{Context, Result, bail};
@@ -19,11 +19,11 @@ pub struct Cli {
 #[derive(Subcommand)]
 pub enum Command {
     /// Run the service (the default).
-    Serve,
+    Serve(Settings),
     /// Create the database if missing and run pending migrations.
-    Migrate,
+    Migrate(Settings),
     /// Seed the demo municipality (idempotent) and serve it with development tokens.
-    Demo,
+    Demo(Settings),
     /// Print a development bearer token for a demo persona.
     Token {
         /// one of: guardian, guardian2, youth, outsider, coordinator, participant,
@@ -35,10 +35,30 @@ pub enum Command {
     },
 }
 
-pub async fn run(cli: Cli) -> Result<()> {
-    match cli.command.unwrap_or(Command::Serve) {
-        Command::Serve => {
-            let config = Config::from_environment()?;
+impl Cli {
+    /// The command to run (`serve` when none is named).
+    pub fn command(self) -> Result<Command> {
+        Ok(match self.command {
+            Some(command) => command,
+            None => Command::Serve(Settings::from_environment()?),
+        })
+    }
+}
+
+impl Command {
+    /// How the command logs (`token` prints only its token).
+    pub fn log_format(&self) -> LogFormat {
+        match self {
+            Command::Serve(s) | Command::Migrate(s) | Command::Demo(s) => s.log_format,
+            Command::Token { .. } => LogFormat::Text,
+        }
+    }
+}
+
+pub async fn run(command: Command) -> Result<()> {
+    match command {
+        Command::Serve(settings) => {
+            let config = settings.into_config()?;
             if config.dev_auth.enabled {
                 if !config.dev_auth.forced {
                     bail!(
@@ -52,15 +72,15 @@ pub async fn run(cli: Cli) -> Result<()> {
             }
             serve(config).await
         }
-        Command::Migrate => {
-            let config = Config::from_environment()?;
+        Command::Migrate(settings) => {
+            let config = settings.into_config()?;
             db::create_if_missing(&config.database.url).await?;
             let ran = db::migrate(&config.database.url).await?;
             println!("{ran} migration(s) run on {}", db::redact(&config.database.url));
             Ok(())
         }
-        Command::Demo => {
-            let mut config = Config::from_environment()?;
+        Command::Demo(settings) => {
+            let mut config = settings.into_config()?;
             config.demo = true;
             db::create_if_missing(&config.database.url).await?;
             db::migrate(&config.database.url).await?;

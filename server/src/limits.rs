@@ -1,10 +1,8 @@
-//! Limits against abuse, each configurable; defaults are in the README's
-//! Security section. Query shape limits are enforced by the schema (depth,
+//! Limits against abuse, each configurable (`config::Settings`, with the
+//! defaults; the README's Security section lists them). Query shape limits are enforced by the schema (depth,
 //! complexity, directives), sizes by the transport, and the per-principal
 //! rate and subscription caps here.
 
-use crate::config::parsed;
-use anyhow::Result;
 use governor::{DefaultKeyedRateLimiter, Quota};
 use stafett_schema::ApiError;
 use std::collections::HashMap;
@@ -23,7 +21,6 @@ pub struct Limits {
     /// fragment spreads in a document, counted where each is expanded
     pub max_spreads: usize,
     pub max_body_bytes: usize,
-    pub default_page_size: i64,
     pub max_page_size: i64,
     /// sustained requests per second per principal
     pub rate_per_second: u32,
@@ -31,53 +28,6 @@ pub struct Limits {
     pub rate_burst: u32,
     pub max_subscriptions_per_connection: usize,
     pub max_subscriptions_per_principal: usize,
-}
-
-impl Default for Limits {
-    fn default() -> Self {
-        Limits {
-            max_depth: 15,
-            max_complexity: 1_000,
-            max_directives: 4,
-            max_fields: 250,
-            max_aliases: 30,
-            max_spreads: 100,
-            max_body_bytes: 256 * 1024,
-            default_page_size: 20,
-            max_page_size: 100,
-            rate_per_second: 50,
-            rate_burst: 200,
-            max_subscriptions_per_connection: 50,
-            max_subscriptions_per_principal: 200,
-        }
-    }
-}
-
-impl Limits {
-    pub fn from_environment() -> Result<Self> {
-        let d = Limits::default();
-        Ok(Limits {
-            max_depth: parsed("STAFETT_MAX_DEPTH", d.max_depth)?,
-            max_complexity: parsed("STAFETT_MAX_COMPLEXITY", d.max_complexity)?,
-            max_directives: parsed("STAFETT_MAX_DIRECTIVES", d.max_directives)?,
-            max_fields: parsed("STAFETT_MAX_FIELDS", d.max_fields)?,
-            max_aliases: parsed("STAFETT_MAX_ALIASES", d.max_aliases)?,
-            max_spreads: parsed("STAFETT_MAX_FRAGMENT_SPREADS", d.max_spreads)?,
-            max_body_bytes: parsed("STAFETT_MAX_BODY_BYTES", d.max_body_bytes)?,
-            default_page_size: d.default_page_size,
-            max_page_size: parsed("STAFETT_MAX_PAGE_SIZE", d.max_page_size)?,
-            rate_per_second: parsed("STAFETT_RATE_PER_SECOND", d.rate_per_second)?,
-            rate_burst: parsed("STAFETT_RATE_BURST", d.rate_burst)?,
-            max_subscriptions_per_connection: parsed(
-                "STAFETT_WS_MAX_SUBSCRIPTIONS",
-                d.max_subscriptions_per_connection,
-            )?,
-            max_subscriptions_per_principal: parsed(
-                "STAFETT_MAX_SUBSCRIPTIONS_PER_PRINCIPAL",
-                d.max_subscriptions_per_principal,
-            )?,
-        })
-    }
 }
 
 /// A token bucket per principal (per instance).
@@ -154,7 +104,8 @@ mod tests {
 
     #[test]
     fn the_burst_is_the_edge() {
-        let limits = Limits { rate_per_second: 1, rate_burst: 3, ..Limits::default() };
+        let defaults = crate::config::Config::from_environment().unwrap().limits;
+        let limits = Limits { rate_per_second: 1, rate_burst: 3, ..defaults };
         let limiter = RateLimiter::new(&limits);
         let who = Uuid::new_v4();
         for _ in 0..3 {

@@ -1,5 +1,6 @@
 use clap::Parser;
 use stafett_server::cli::{Cli, run};
+use stafett_server::config::LogFormat;
 use tracing_subscriber::EnvFilter;
 
 // glibc's malloc took about a third of the server's CPU time under the log-page
@@ -10,15 +11,21 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
-    let json = std::env::var("STAFETT_LOG_FORMAT").is_ok_and(|v| v == "json");
+    // The settings are read before logging starts, so a bad one is printed plainly.
+    let command = match Cli::parse().command() {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("stafett: {e:#}");
+            return std::process::ExitCode::FAILURE;
+        }
+    };
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,tower_http=warn"));
     let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
-    if json {
-        builder.json().init();
-    } else {
-        builder.init();
+    match command.log_format() {
+        LogFormat::Json => builder.json().init(),
+        LogFormat::Text => builder.init(),
     }
-    match run(Cli::parse()).await {
+    match run(command).await {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(e) => {
             tracing::error!("{e:#}");

@@ -17,7 +17,7 @@ use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl, SimpleAsyncC
 use http_body_util::BodyExt;
 use serde_json::{Value, json};
 use stafett_server::auth::dev::DevKeys;
-use stafett_server::config::{Config, DatabaseConfig, DevAuthConfig};
+use stafett_server::config::{Config, DevAuthConfig};
 use stafett_server::demo::Persona;
 use stafett_server::{App, AppState, db, demo};
 use std::hash::{Hash, Hasher};
@@ -164,26 +164,17 @@ async fn ensure_template(fixture: Fixture) -> String {
 
 /// The configuration tests run with: `serve` defaults plus development tokens.
 pub fn test_config(url: &str) -> Config {
-    Config {
-        addr: "127.0.0.1:0".parse().expect("addr"),
-        database: DatabaseConfig {
-            url: url.to_owned(),
-            pool_size: 4,
-            statement_timeout: Duration::from_secs(10),
-            acquire_timeout: Duration::from_secs(10),
-            max_connection_lifetime: Duration::from_secs(600),
-        },
-        redis_url: None,
-        dev_auth: DevAuthConfig { enabled: true, forced: true },
-        demo: false,
-        limits: stafett_server::limits::Limits::default(),
-        json_logs: false,
-        events: stafett_server::events::EventsConfig::default(),
-        ws: stafett_server::config::WsConfig::default(),
-        oidc: Default::default(),
-        // Tests change roles and expect to see it at once.
-        principal_cache: Duration::ZERO,
-    }
+    let mut config = Config::from_environment().expect("the settings' defaults");
+    config.addr = "127.0.0.1:0".parse().expect("addr");
+    config.database.url = url.to_owned();
+    config.database.pool_size = 4;
+    config.database.statement_timeout = Duration::from_secs(10);
+    config.database.acquire_timeout = Duration::from_secs(10);
+    config.redis_url = None;
+    config.dev_auth = DevAuthConfig { enabled: true, forced: true };
+    // Tests change roles and expect to see it at once.
+    config.principal_cache = Duration::ZERO;
+    config
 }
 
 /// The app on a database of its own, called in-process.

@@ -11,10 +11,7 @@ pub mod dev;
 pub mod oidc;
 pub mod principals;
 
-use crate::config::var;
-use anyhow::Context;
 use stafett_schema::{ApiError, Identity};
-use std::time::Duration;
 
 /// A verified token: who it names, and until when it may be used.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -27,26 +24,6 @@ pub struct Verified {
 pub struct OidcConfig {
     pub citizen: Option<oidc::IssuerConfig>,
     pub staff: Option<oidc::IssuerConfig>,
-}
-
-impl OidcConfig {
-    pub fn from_environment() -> anyhow::Result<Self> {
-        let min_refresh = Duration::from_millis(crate::config::parsed("STAFETT_JWKS_MIN_REFRESH_MS", 30_000)?);
-        let issuer = |prefix: &str, kind: oidc::Kind| -> anyhow::Result<Option<oidc::IssuerConfig>> {
-            let Some(issuer) = var(&format!("STAFETT_{prefix}_ISSUER"))? else { return Ok(None) };
-            let audience = var(&format!("STAFETT_{prefix}_AUDIENCE"))?
-                .with_context(|| format!("STAFETT_{prefix}_ISSUER is set, so STAFETT_{prefix}_AUDIENCE must be too"))?;
-            let config = oidc::IssuerConfig { issuer, audience, kind, min_refresh };
-            config.check()?;
-            Ok(Some(config))
-        };
-        let acr = var("STAFETT_CITIZEN_ACR")?.unwrap_or_else(|| "idporten-loa-high".into());
-        let id_claim = var("STAFETT_STAFF_ID_CLAIM")?.unwrap_or_else(|| "sub".into());
-        Ok(OidcConfig {
-            citizen: issuer("CITIZEN", oidc::Kind::Citizen { acr })?,
-            staff: issuer("STAFF", oidc::Kind::Staff { id_claim })?,
-        })
-    }
 }
 
 pub struct Authenticator {

@@ -494,7 +494,6 @@ async fn purge(conn: &mut AsyncPgConnection, log_id: Uuid) -> ApiResult<()> {
     Ok(())
 }
 
-pub(super) use crate::db::is_unique_violation;
 
 #[cfg(test)]
 mod tests {
