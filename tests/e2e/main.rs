@@ -13,6 +13,7 @@ mod bad_input;
 mod body_refusals;
 mod browser;
 mod clients;
+mod config_help;
 mod consent_edges;
 mod deadlines;
 mod faults;
