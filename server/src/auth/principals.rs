@@ -1,46 +1,38 @@
 //! Principals by identity, cached for a few seconds: every request would
 //! otherwise look its staff member or citizen up again (three statements
-//! for staff). A role removed by an admin applies within the TTL.
+//! for staff). A role removed by an admin applies within the TTL. moka
+//! gives the TTL, the size bound, and one load per identity when many
+//! requests of the same person arrive at once.
 
-use stafett_schema::ApiResult;
+use moka::future::Cache;
 use stafett_schema::db::Pool;
 use stafett_schema::principal::{self, Identity, Principal};
-use std::collections::HashMap;
-use std::sync::Mutex;
-use std::time::{Duration, Instant};
+use stafett_schema::{ApiError, ApiResult};
+use std::time::Duration;
 
-/// Entries kept at most; the cache is emptied when it grows past this.
-const MAX_ENTRIES: usize = 100_000;
+/// Identities kept at most; the least recently used go first.
+const MAX_ENTRIES: u64 = 100_000;
 
 pub struct PrincipalCache {
-    ttl: Duration,
-    entries: Mutex<HashMap<Identity, (Principal, Instant)>>,
+    /// `None`: the cache is off (a TTL of zero)
+    entries: Option<Cache<Identity, Principal>>,
 }
 
 impl PrincipalCache {
     pub fn new(ttl: Duration) -> Self {
-        PrincipalCache { ttl, entries: Mutex::new(HashMap::new()) }
+        let entries = (!ttl.is_zero()).then(|| Cache::builder().max_capacity(MAX_ENTRIES).time_to_live(ttl).build());
+        PrincipalCache { entries }
     }
 
     pub async fn resolve(&self, pool: &Pool, identity: &Identity) -> ApiResult<Principal> {
-        if let Some((p, at)) = self.lock().get(identity) {
-            if at.elapsed() < self.ttl {
-                return Ok(p.clone());
-            }
+        let load = async {
+            let mut conn = pool.get().await?;
+            principal::resolve(&mut conn, identity).await
+        };
+        match &self.entries {
+            None => load.await,
+            // A failed load is not cached; every waiter gets its error.
+            Some(cache) => cache.try_get_with_by_ref(identity, load).await.map_err(|e| ApiError::clone(&e)),
         }
-        let mut conn = pool.get().await?;
-        let found = principal::resolve(&mut conn, identity).await?;
-        if !self.ttl.is_zero() {
-            let mut entries = self.lock();
-            if entries.len() >= MAX_ENTRIES {
-                entries.clear();
-            }
-            entries.insert(identity.clone(), (found.clone(), Instant::now()));
-        }
-        Ok(found)
-    }
-
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<Identity, (Principal, Instant)>> {
-        self.entries.lock().unwrap_or_else(|p| p.into_inner())
     }
 }

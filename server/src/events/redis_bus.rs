@@ -6,18 +6,20 @@
 use super::backoff;
 use futures_util::StreamExt;
 use redis::AsyncCommands;
+use redis::aio::{ConnectionManager, ConnectionManagerConfig};
 use stafett_schema::events::{Hub, StoredEvent};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
-use tokio::sync::Mutex;
 use tokio_util::sync::CancellationToken;
 
 pub const CHANNEL: &str = "stafett:events";
 
 pub struct RedisBus {
     client: redis::Client,
-    publisher: Mutex<Option<redis::aio::MultiplexedConnection>>,
+    /// redis's own reconnecting connection: connects on first use, and after
+    /// a failure reconnects in the background while calls fail fast
+    publisher: ConnectionManager,
     /// whether the subscription is up (for /readyz)
     connected: AtomicBool,
 }
@@ -25,7 +27,12 @@ pub struct RedisBus {
 impl RedisBus {
     pub fn new(url: &str) -> anyhow::Result<Arc<RedisBus>> {
         let client = redis::Client::open(url)?;
-        Ok(Arc::new(RedisBus { client, publisher: Mutex::new(None), connected: AtomicBool::new(false) }))
+        let config = ConnectionManagerConfig::new()
+            .set_connection_timeout(Some(Duration::from_secs(1)))
+            .set_response_timeout(Some(Duration::from_secs(1)))
+            .set_number_of_retries(1);
+        let publisher = ConnectionManager::new_lazy_with_config(client.clone(), config)?;
+        Ok(Arc::new(RedisBus { client, publisher, connected: AtomicBool::new(false) }))
     }
 
     pub fn is_connected(&self) -> bool {
@@ -39,22 +46,11 @@ impl RedisBus {
             Ok(p) => p,
             Err(e) => return tracing::error!(error = %e, "cannot encode events"),
         };
-        let mut guard = self.publisher.lock().await;
-        if guard.is_none() {
-            match tokio::time::timeout(Duration::from_secs(1), self.client.get_multiplexed_async_connection()).await {
-                Ok(Ok(c)) => *guard = Some(c),
-                Ok(Err(e)) => {
-                    return tracing::warn!(error = %e, "Redis unavailable; events will be caught up from PostgreSQL");
-                }
-                Err(_) => return tracing::warn!("Redis connect timed out; events will be caught up from PostgreSQL"),
-            }
-        }
-        let Some(conn) = guard.as_mut() else { return };
-        let sent: Result<Result<i64, redis::RedisError>, _> =
-            tokio::time::timeout(Duration::from_secs(1), conn.publish(CHANNEL, payload)).await;
+        let mut conn = self.publisher.clone();
+        // Bounded however the manager retries: the relay must not stall on Redis.
+        let sent = tokio::time::timeout(Duration::from_secs(2), conn.publish::<_, _, i64>(CHANNEL, payload)).await;
         if !matches!(sent, Ok(Ok(_))) {
             tracing::warn!("Redis publish failed; events will be caught up from PostgreSQL");
-            *guard = None;
         }
     }
 
