@@ -131,7 +131,7 @@ pub async fn run(
     loop {
         let mut now = 0;
         for s in servers {
-            now += crate::server::statements(s.addr).await?;
+            now += crate::server::statements(s).await?;
         }
         if now.saturating_sub(last) < 25 || settle.elapsed() > Duration::from_secs(120) {
             break;
@@ -166,10 +166,10 @@ pub async fn run(
                     client.post(format!("http://{post_to}/graphql")).bearer_auth(token(i, 0)).json(&body).send().await
                 {
                     let at = Instant::now();
-                    if let Ok(v) = r.json::<Value>().await {
-                        if let Some(id) = v["data"]["postMessage"]["id"].as_str() {
-                            sent.lock().unwrap().insert(id.to_owned(), at);
-                        }
+                    if let Ok(v) = r.json::<Value>().await
+                        && let Some(id) = v["data"]["postMessage"]["id"].as_str()
+                    {
+                        sent.lock().unwrap().insert(id.to_owned(), at);
                     }
                 }
                 k += posters;

@@ -9,9 +9,6 @@ use crate::national_id;
 use diesel_async::AsyncPgConnection;
 use uuid::Uuid;
 
-/// Where `createLog` finds it; the queries live in `db::org`.
-pub use crate::db::org::ensure_citizen;
-
 /// What a verified token says about its bearer.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Identity {

@@ -629,7 +629,9 @@ async fn emma_content(conn: &mut AsyncPgConnection, today: NaiveDate) -> Result<
     meetings::insert(conn, &upcoming, &[]).await?;
     snapshots::take(conn, EMMA_LOG, SnapshotReason::Meeting, Some(held.id), coordinator).await?;
 
-    let msgs: [(u128, Uuid, MessageKind, Option<Uuid>, &str, &[Uuid], i64); 5] = [
+    // (id, author, kind, meeting, body, recipients, days ago)
+    type SeedMessage<'a> = (u128, Uuid, MessageKind, Option<Uuid>, &'a str, &'a [Uuid], i64);
+    let msgs: [SeedMessage; 5] = [
         (
             1000,
             coordinator,

@@ -58,7 +58,12 @@ fn the_readme_table_and_serve_help_list_the_same_settings_and_defaults() {
     let readme = from_readme();
     assert!(help.len() >= 30, "--help lists the settings: {help:?}");
     for (name, default) in &help {
-        assert_eq!(readme.get(name), Some(default), "{name}: --help says default {default:?}; the README says {:?}", readme.get(name));
+        assert_eq!(
+            readme.get(name),
+            Some(default),
+            "{name}: --help says default {default:?}; the README says {:?}",
+            readme.get(name)
+        );
     }
     for name in readme.keys() {
         assert!(help.contains_key(name), "the README lists {name}, which `stafett serve --help` does not know");

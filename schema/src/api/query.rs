@@ -3,13 +3,13 @@
 use super::cursor;
 use super::guard::{LogAccess, deny};
 use super::ids;
-use super::mutation::tx::locate;
 use super::types::goal::Measure;
 use super::types::log::{Log, LogConnection};
 use super::types::me::Me;
 use super::types::people::Unit;
 use super::types::requests::DeletionRequest;
 use super::types::snapshot::ArchiveSnapshot;
+use crate::api::guard::locate;
 use crate::context::rc;
 use crate::db::enums::{LogStatus, UnitRoleKind};
 use crate::db::{goals, org, requests, statistics};

@@ -103,9 +103,7 @@ pub async fn apply(
                 .execute(conn)
                 .await?
         }
-        Delete => {
-            diesel::update(allowed).set((log::deleted_at.eq(at), log::updated_at.eq(at))).execute(conn).await?
-        }
+        Delete => diesel::update(allowed).set((log::deleted_at.eq(at), log::updated_at.eq(at))).execute(conn).await?,
     };
     Ok((changed == 1).then_some(to))
 }

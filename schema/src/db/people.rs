@@ -1,7 +1,7 @@
 //! The people with a place in a log — participants, guardians, the child —
 //! looked up by the ids clients send for them.
 
-use super::schema::{child, guardian, log, participant};
+use super::schema::{guardian, participant};
 use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
@@ -28,15 +28,5 @@ pub async fn guardians_among(conn: &mut AsyncPgConnection, log_id: Uuid, ids: &[
         .filter(guardian::citizen_id.eq_any(ids))
         .select(guardian::citizen_id)
         .load(conn)
-        .await
-}
-
-/// The child of a log: its id, name and national id.
-pub async fn child_of(conn: &mut AsyncPgConnection, log_id: Uuid) -> QueryResult<(Uuid, String, Option<String>)> {
-    log::table
-        .inner_join(child::table.on(child::id.eq(log::child_id)))
-        .filter(log::id.eq(log_id))
-        .select((child::id, child::name, child::national_id))
-        .first(conn)
         .await
 }

@@ -5,8 +5,8 @@
 //! be JSON (else 415); mutations over GET are refused with 405; batching is
 //! not supported.
 
-use crate::app::AppState;
 use super::caller::request_context;
+use crate::app::AppState;
 use async_graphql::http::GraphiQLSource;
 use async_graphql::parser::types::OperationType;
 use axum::body::Bytes;
@@ -15,8 +15,8 @@ use axum::http::header::{ACCEPT, ALLOW, CONTENT_TYPE, WWW_AUTHENTICATE};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use serde_json::json;
-use stafett_schema::api::limits;
 use stafett_schema::ApiError;
+use stafett_schema::api::limits;
 
 const GRAPHQL_RESPONSE_JSON: &str = "application/graphql-response+json";
 const APPLICATION_JSON: &str = "application/json";

@@ -1,9 +1,9 @@
 //! Consent: given, registered on paper, withdrawn; and proposing units
 //! (DESIGN.md §2: 2, 3, 7).
 
-use crate::api::guard::locate;
 use super::tx::{Lock, ScopedFutureExt, Write, with_log};
 use crate::api::guard::LogAccess;
+use crate::api::guard::locate;
 use crate::api::ids;
 use crate::api::input::{self, limits};
 use crate::api::types::consent::{Consent, UnitProposal};
@@ -13,8 +13,8 @@ use crate::db::enums::{
     AccessAction, ConsentMethod, ConsentScope, EventKind, MessageKind, ObjectType, ParticipantLeftReason,
     WithdrawalReason,
 };
-use crate::db::messages::{self, Message as MessageRow};
 use crate::db::lifecycle::{self, Transition};
+use crate::db::messages::{self, Message as MessageRow};
 use crate::db::{logs, org, participants};
 use crate::error::{ApiError, ApiResult};
 use crate::events::EventPayload;
@@ -262,10 +262,10 @@ async fn record(
     paper: Option<Paper>,
 ) -> ApiResult<ConsentRow> {
     let log_id = w.log_id();
-    if let Some(unit_id) = unit_id {
-        if consents::proposal(conn, log_id, unit_id).await?.is_none() {
-            return Err(ApiError::bad_input("the coordinator has not proposed this unit"));
-        }
+    if let Some(unit_id) = unit_id
+        && consents::proposal(conn, log_id, unit_id).await?.is_none()
+    {
+        return Err(ApiError::bad_input("the coordinator has not proposed this unit"));
     }
     if consents::valid_of(conn, log_id, given_by, unit_id).await?.is_some() {
         return Err(ApiError::conflict("a valid consent already exists; withdraw it first to change it"));

@@ -1,8 +1,8 @@
 //! Goals, measures, evaluations and comments (DESIGN.md §2: 4).
 
 use super::people;
-use super::tx::locate;
 use super::tx::{Lock, ScopedFutureExt, Write, with_log};
+use crate::api::guard::locate;
 use crate::api::ids;
 use crate::api::input::{self, limits};
 use crate::api::types::goal::{Comment, Evaluation, Goal, Measure};
@@ -373,10 +373,10 @@ fn bti_level(level: i32) -> ApiResult<i32> {
 /// consented unit, or they could not see the measure they carry out.
 async fn responsible_person(conn: &mut AsyncPgConnection, w: &Write, id: Uuid) -> ApiResult<Uuid> {
     let person = people::resolve_one(conn, w.log_id(), id, "responsibleId").await?;
-    if let Some(p) = participants::active_by_staff(conn, w.log_id(), person).await? {
-        if !consents::unit_consented(conn, w.log_id(), p.unit_id).await? {
-            return Err(ApiError::bad_input("the responsible participant's unit has no consent in this log"));
-        }
+    if let Some(p) = participants::active_by_staff(conn, w.log_id(), person).await?
+        && !consents::unit_consented(conn, w.log_id(), p.unit_id).await?
+    {
+        return Err(ApiError::bad_input("the responsible participant's unit has no consent in this log"));
     }
     Ok(person)
 }

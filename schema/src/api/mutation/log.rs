@@ -1,8 +1,8 @@
 //! Creating, editing, closing, reopening and deleting logs (DESIGN.md §2: 1, 8, 9, 10).
 
-use crate::api::guard::locate;
 use super::tx::{Lock, ScopedFutureExt, in_transaction, with_log};
 use crate::api::guard::LogAccess;
+use crate::api::guard::locate;
 use crate::api::ids;
 use crate::api::input::{self, limits};
 use crate::api::types::log::Log;
@@ -12,15 +12,14 @@ use crate::db::enums::{
     AccessAction, ConsentMethod, ConsentScope, EventKind, HandoverStatus, LogStatus, ObjectType, ParticipantLeftReason,
     ReopenStatus, SnapshotReason, WithdrawalReason,
 };
-use crate::db::logs::{Child, LogRow, LogTextChanges};
 use crate::db::lifecycle::{self, Transition};
+use crate::db::logs::{Child, LogRow, LogTextChanges};
 use crate::db::{consents, logs, org, participants, requests, snapshots};
 use crate::error::{ApiError, ApiResult};
 use crate::events::EventPayload;
 use crate::national_id;
 use crate::policy::relation::{self, ObjectRef};
 use crate::policy::{WriteAction, admin};
-use crate::principal::ensure_citizen;
 use async_graphql::{Context, ID, InputObject, Object};
 use chrono::{NaiveDate, Utc};
 use diesel_async::AsyncPgConnection;
@@ -94,8 +93,7 @@ impl LogMutations {
 
         let log_id = in_transaction(rc, move |conn| {
             async move {
-                let municipality_id =
-                    org::unit_municipality(conn, unit_id).await?.ok_or(ApiError::NotFound("Unit"))?;
+                let municipality_id = org::unit_municipality(conn, unit_id).await?.ok_or(ApiError::NotFound("Unit"))?;
                 if !org::has_unit_role(conn, coordinator_id, unit_id).await? {
                     return Err(ApiError::bad_input("coordinatorId must be a staff member of the unit"));
                 }
@@ -149,7 +147,8 @@ impl LogMutations {
                 logs::insert(conn, &row).await?;
                 for g in &guardians {
                     let citizen =
-                        ensure_citizen(conn, &g.national_id, &g.name, g.phone.as_deref(), g.address.as_deref()).await?;
+                        org::ensure_citizen(conn, &g.national_id, &g.name, g.phone.as_deref(), g.address.as_deref())
+                            .await?;
                     let recorded = logs::RecordedGuardian {
                         name: &g.name,
                         phone: g.phone.as_deref(),
@@ -493,7 +492,6 @@ async fn purge(conn: &mut AsyncPgConnection, log_id: Uuid) -> ApiResult<()> {
     }
     Ok(())
 }
-
 
 #[cfg(test)]
 mod tests {

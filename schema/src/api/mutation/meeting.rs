@@ -2,9 +2,9 @@
 //! meeting (DESIGN.md §2: 5).
 
 use super::people;
-use crate::api::guard::locate;
 use super::tx::{Lock, ScopedFutureExt, Write, with_log};
 use crate::api::guard::LogAccess;
+use crate::api::guard::locate;
 use crate::api::ids;
 use crate::api::input::{self, limits};
 use crate::api::types::meeting::Meeting;

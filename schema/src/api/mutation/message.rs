@@ -1,8 +1,8 @@
 //! Secure messages (DESIGN.md §2: 4–5).
 
 use super::people;
-use crate::api::guard::locate;
 use super::tx::{Lock, ScopedFutureExt, with_log};
+use crate::api::guard::locate;
 use crate::api::ids;
 use crate::api::input::{self, limits};
 use crate::api::types::message::Message;

@@ -1,22 +1,22 @@
 //! Participants and the relay of the baton (DESIGN.md §2: 3, 6).
 
 use super::log::reload;
-use crate::api::guard::locate;
 use super::tx::{Lock, ScopedFutureExt, with_log};
 use crate::api::guard::LogAccess;
+use crate::api::guard::locate;
 use crate::api::ids;
 use crate::api::input::{self, limits};
 use crate::api::types::log::Log;
 use crate::api::types::people::Participant;
 use crate::api::types::requests::Handover;
 use crate::context::rc;
-use crate::db::{consents, is_unique_violation, org};
 use crate::db::enums::{AccessAction, EventKind, HandoverStatus, ObjectType, ParticipantLeftReason};
 use crate::db::participants::{self, Handover as HandoverRow, Participant as ParticipantRow};
+use crate::db::{consents, is_unique_violation, org};
 use crate::error::{ApiError, ApiResult};
 use crate::events::EventPayload;
-use crate::policy::{WriteAction, write};
 use crate::policy::relation::ObjectRef;
+use crate::policy::{WriteAction, write};
 use async_graphql::{Context, ID, InputObject, Object};
 use chrono::Utc;
 use uuid::Uuid;
@@ -106,10 +106,10 @@ impl ParticipantMutations {
                 if participants::current_term_of(conn, w.log_id()).await?.participant_id == p.id {
                     return Err(ApiError::conflict("the coordinator cannot be removed; hand over the baton first"));
                 }
-                if let Some(h) = participants::pending_handover(conn, w.log_id()).await? {
-                    if h.to_participant_id == p.id {
-                        participants::decide_handover(conn, h.id, HandoverStatus::Cancelled).await?;
-                    }
+                if let Some(h) = participants::pending_handover(conn, w.log_id()).await?
+                    && h.to_participant_id == p.id
+                {
+                    participants::decide_handover(conn, h.id, HandoverStatus::Cancelled).await?;
                 }
                 participants::leave(conn, w.log_id(), None, Some(p.id), ParticipantLeftReason::Removed).await?;
                 w.audit(conn, acting, ObjectType::Participant, p.id, AccessAction::Delete).await?;

@@ -17,11 +17,11 @@ pub async fn resolve(conn: &mut AsyncPgConnection, log_id: Uuid, ids: &[Uuid], f
     let mut found: HashMap<Uuid, Uuid> = HashMap::new();
     found.extend(people::active_participants_among(conn, log_id, ids).await?);
     found.extend(people::guardians_among(conn, log_id, ids).await?.into_iter().map(|g| (g, g)));
-    let (child_id, child_name, child_nid) = people::child_of(conn, log_id).await?;
-    if ids.contains(&child_id) {
-        if let Some(youth) = youth(conn, log_id, &child_name, child_nid.as_deref()).await? {
-            found.insert(child_id, youth);
-        }
+    let (child_id, child_name, child_nid) = logs::child_of(conn, log_id).await?;
+    if ids.contains(&child_id)
+        && let Some(youth) = youth(conn, log_id, &child_name, child_nid.as_deref()).await?
+    {
+        found.insert(child_id, youth);
     }
     let mut out = Vec::with_capacity(ids.len());
     for id in ids {

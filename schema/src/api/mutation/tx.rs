@@ -8,8 +8,6 @@ use crate::db::enums::{AccessAction, EventKind, ObjectType};
 use crate::error::{ApiError, ApiResult};
 use crate::events::{self, EventPayload};
 use crate::policy::{Acting, LogRelation, WriteAction, relation, write};
-// Moved to the read side; re-exported until every caller imports it from there.
-pub use crate::api::guard::locate;
 use crate::{audit, db};
 use diesel_async::{AnsiTransactionManager, AsyncPgConnection, TransactionManager};
 pub use scoped_futures::{ScopedBoxFuture, ScopedFutureExt};

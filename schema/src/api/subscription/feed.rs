@@ -222,10 +222,10 @@ impl Run {
     }
 
     async fn handle(&mut self, event: Arc<StoredEvent>) -> ApiResult<Flow> {
-        if let Scope::Log(log_id) = self.feed.scope {
-            if event.log_id != log_id {
-                return Ok(Flow::Continue);
-            }
+        if let Scope::Log(log_id) = self.feed.scope
+            && event.log_id != log_id
+        {
+            return Ok(Flow::Continue);
         }
         let access_event = changes_access(event.kind);
         if !self.is_member(&event).await? {
