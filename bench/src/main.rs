@@ -90,9 +90,9 @@ async fn size(cli: &Cli, bin: &std::path::Path, logs: usize) -> Result<Column> {
     if wants("page") || wants("floor") || wants("writes") || wants("fanout") {
         let srv = server::Server::start(bin, &url, None, cli.pool).await?;
         if wants("page") {
-            let before = server::statements(srv.addr).await?;
+            let before = server::statements(&srv).await?;
             let r = page::graphql(srv.addr, people.clone(), cli.concurrency, cli.seconds).await;
-            let sent = server::statements(srv.addr).await? - before;
+            let sent = server::statements(&srv).await? - before;
             col.add("page: GraphQL req/s", format!("{:.0}", r.per_second()));
             col.add("page: p50 / p99 / max ms", format!("{:.1} / {:.1} / {:.1}", r.p50_ms, r.p99_ms, r.max_ms));
             col.add("page: errors", r.errors.to_string());

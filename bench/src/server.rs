@@ -36,15 +36,19 @@ pub fn free_port() -> u16 {
 pub struct Server {
     child: Child,
     pub addr: SocketAddr,
+    /// `/metrics` (`STAFETT_METRICS_ADDR`)
+    pub metrics: SocketAddr,
 }
 
 impl Server {
     pub async fn start(bin: &Path, database_url: &str, redis_url: Option<&str>, pool_size: usize) -> Result<Server> {
         let port = free_port();
+        let metrics = SocketAddr::from(([127, 0, 0, 1], free_port()));
         let mut cmd = Command::new(bin);
         cmd.arg("serve")
             .env("DATABASE_URL", database_url)
             .env("STAFETT_ADDR", format!("127.0.0.1:{port}"))
+            .env("STAFETT_METRICS_ADDR", metrics.to_string())
             .env("STAFETT_DEV_AUTH", "true")
             .env("STAFETT_DEV_AUTH_FORCE", "true")
             .env("STAFETT_DB_POOL_SIZE", pool_size.to_string())
@@ -61,7 +65,7 @@ impl Server {
             cmd.env("REDIS_URL", url);
         }
         let child = cmd.spawn().context("starting stafett")?;
-        let server = Server { child, addr: SocketAddr::from(([127, 0, 0, 1], port)) };
+        let server = Server { child, addr: SocketAddr::from(([127, 0, 0, 1], port)), metrics };
         for _ in 0..300 {
             if tokio::net::TcpStream::connect(server.addr).await.is_ok() {
                 return Ok(server);
@@ -128,8 +132,8 @@ impl Drop for Redis {
 }
 
 /// SQL statements the server has sent since it started (its `/metrics`).
-pub async fn statements(addr: SocketAddr) -> Result<u64> {
-    let text = reqwest::get(format!("http://{addr}/metrics")).await?.text().await?;
+pub async fn statements(server: &Server) -> Result<u64> {
+    let text = reqwest::get(format!("http://{}/metrics", server.metrics)).await?.text().await?;
     let line =
         text.lines().find(|l| l.starts_with("stafett_db_queries ")).context("no stafett_db_queries in /metrics")?;
     let value: f64 = line.rsplit(' ').next().unwrap_or_default().parse().context("stafett_db_queries")?;

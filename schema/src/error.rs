@@ -100,6 +100,7 @@ impl From<diesel::result::Error> for ApiError {
 
 impl From<diesel_async::pooled_connection::deadpool::PoolError> for ApiError {
     fn from(e: diesel_async::pooled_connection::deadpool::PoolError) -> Self {
+        crate::db::note_checkout_error(&e);
         ApiError::unavailable(format_args!("database pool: {e}"))
     }
 }

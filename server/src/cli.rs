@@ -1,6 +1,6 @@
 //! The command line: `serve` (default), `migrate`, `demo`, `token <persona>`.
 
-use crate::app::App;
+use crate::app::{App, AppState};
 use crate::auth::dev::DevKeys;
 use crate::config::{Config, LogFormat, Settings};
 use crate::demo::{self, Persona};
@@ -8,6 +8,8 @@ use crate::{db, http};
 use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand};
 use diesel_async::AsyncConnection;
+use std::net::SocketAddr;
+use tokio::task::JoinHandle;
 
 #[derive(Parser)]
 #[command(name = "stafett", version, about = "Stafett: an open stafettlogg service (GraphQL)")]
@@ -107,10 +109,15 @@ pub async fn run(command: Command) -> Result<()> {
 
 async fn serve(config: Config) -> Result<()> {
     let addr = config.addr;
+    let metrics_addr = config.metrics_addr;
     let state = App::start(config).await?;
-    let tasks = state.spawn_background();
     let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| format!("binding {addr}"))?;
-    tracing::info!(%addr, redis = state.redis.is_some(), "listening");
+    let mut tasks = match metrics_addr {
+        Some(addr) => vec![serve_metrics(&state, addr).await?],
+        None => Vec::new(),
+    };
+    tasks.extend(state.spawn_background());
+    tracing::info!(%addr, metrics = ?metrics_addr, redis = state.redis.is_some(), "listening");
     let stop = state.shutdown.clone();
     axum::serve(listener, http::router(state.clone()))
         .with_graceful_shutdown(async move {
@@ -127,6 +134,19 @@ async fn serve(config: Config) -> Result<()> {
         let _ = task.await;
     }
     Ok(())
+}
+
+/// `/metrics` on its own listener, answering until the background tasks
+/// stop (so the last scrape sees the shutdown's flush).
+async fn serve_metrics(state: &AppState, addr: SocketAddr) -> Result<JoinHandle<()>> {
+    let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| format!("binding {addr} (metrics)"))?;
+    let stop = state.background.clone();
+    let router = http::metrics::router(state.clone());
+    Ok(tokio::spawn(async move {
+        if let Err(e) = axum::serve(listener, router).with_graceful_shutdown(stop.cancelled_owned()).await {
+            tracing::error!(error = %e, "the metrics listener failed");
+        }
+    }))
 }
 
 async fn shutdown_signal() {

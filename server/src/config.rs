@@ -44,6 +44,9 @@ pub struct Settings {
     /// listen address
     #[arg(long, env = "STAFETT_ADDR", hide_env_values = true, default_value = "127.0.0.1:8080")]
     pub addr: SocketAddr,
+    /// listen address of `/metrics` (Prometheus), apart from the public one; unset: no metrics endpoint
+    #[arg(long, env = "STAFETT_METRICS_ADDR", hide_env_values = true)]
+    pub metrics_addr: Option<SocketAddr>,
     /// accept development tokens; `serve` refuses to start with it unless STAFETT_DEV_AUTH_FORCE=true
     #[arg(long, env = "STAFETT_DEV_AUTH", hide_env_values = true, action = ArgAction::Set, value_parser = BoolishValueParser::new(), default_value = "false", num_args = 0..=1, default_missing_value = "true")]
     pub dev_auth: bool,
@@ -101,6 +104,9 @@ pub struct Settings {
     /// fragment spreads per document, counted where each is expanded
     #[arg(long, env = "STAFETT_MAX_FRAGMENT_SPREADS", hide_env_values = true, default_value_t = 100)]
     pub max_fragment_spreads: usize,
+    /// an HTTP request not answered by then gets 503 (ms; 0: off); websockets are not bounded
+    #[arg(long = "request-timeout-ms", env = "STAFETT_REQUEST_TIMEOUT_MS", hide_env_values = true, default_value = "30000", value_parser = millis)]
+    pub request_timeout: Duration,
     /// request body size (bytes)
     #[arg(long, env = "STAFETT_MAX_BODY_BYTES", hide_env_values = true, default_value_t = 256 * 1024)]
     pub max_body_bytes: usize,
@@ -177,6 +183,8 @@ pub struct WsConfig {
 #[derive(Debug, Clone)]
 pub struct Config {
     pub addr: SocketAddr,
+    /// where `/metrics` is served; `None`: nowhere
+    pub metrics_addr: Option<SocketAddr>,
     pub database: DatabaseConfig,
     pub redis_url: Option<String>,
     pub dev_auth: DevAuthConfig,
@@ -235,6 +243,7 @@ impl Settings {
         };
         Ok(Config {
             addr: self.addr,
+            metrics_addr: self.metrics_addr,
             database: DatabaseConfig {
                 url: self.database_url,
                 pool_size: self.db_pool_size,
@@ -253,6 +262,7 @@ impl Settings {
                 max_aliases: self.max_aliases,
                 max_spreads: self.max_fragment_spreads,
                 max_body_bytes: self.max_body_bytes,
+                request_timeout: Some(self.request_timeout).filter(|t| !t.is_zero()),
                 max_page_size: self.max_page_size,
                 rate_per_second: self.rate_per_second,
                 rate_burst: self.rate_burst,
@@ -300,6 +310,17 @@ mod tests {
         let e = parse(&["--max-fields", "ten"]).unwrap_err().to_string();
         assert!(e.contains("--max-fields"), "{e}");
         assert!(parse(&["--dev-auth", "maybe"]).is_err());
+    }
+
+    #[test]
+    fn metrics_are_off_and_requests_bounded_unless_said_otherwise() {
+        let config = parse(&[]).unwrap().into_config().unwrap();
+        assert_eq!(config.metrics_addr, None);
+        assert_eq!(config.limits.request_timeout, Some(Duration::from_secs(30)));
+        let config =
+            parse(&["--metrics-addr", "127.0.0.1:9100", "--request-timeout-ms", "0"]).unwrap().into_config().unwrap();
+        assert_eq!(config.metrics_addr, Some("127.0.0.1:9100".parse().unwrap()));
+        assert_eq!(config.limits.request_timeout, None, "0 turns the timeout off");
     }
 
     #[test]

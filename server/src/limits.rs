@@ -21,6 +21,8 @@ pub struct Limits {
     /// fragment spreads in a document, counted where each is expanded
     pub max_spreads: usize,
     pub max_body_bytes: usize,
+    /// how long an HTTP request may take to be answered (`None`: unbounded)
+    pub request_timeout: Option<std::time::Duration>,
     pub max_page_size: i64,
     /// sustained requests per second per principal
     pub rate_per_second: u32,

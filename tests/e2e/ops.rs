@@ -1,15 +1,38 @@
-//! Operations: health, readiness, metrics, request ids.
+//! Operations: health, readiness, metrics (on their own listener, with the
+//! pool's use), request ids, the request timeout and `traceparent`.
 
 use axum::body::Body;
 use axum::http::Request;
+use diesel_async::SimpleAsyncConnection;
+use http_body_util::BodyExt;
 use serde_json::json;
-use stafett_tests::TestApp;
+use stafett_tests::process::{ServerProcess, free_port};
 use stafett_tests::ws::WsClient;
+use stafett_tests::{Fixture, TestApp, TestDb};
 use std::time::Duration;
+use tower::ServiceExt;
 
 async fn get(app: &TestApp, path: &str) -> (u16, axum::http::HeaderMap, String) {
     let (status, headers, body) = app.send(Request::get(path).body(Body::empty()).unwrap()).await;
     (status.as_u16(), headers, String::from_utf8_lossy(&body).into_owned())
+}
+
+/// `GET /metrics` on the app's metrics router (what `STAFETT_METRICS_ADDR` serves).
+async fn scrape(app: &TestApp) -> (u16, axum::http::HeaderMap, String) {
+    let router = stafett_server::http::metrics::router(app.state.clone());
+    let response = router.oneshot(Request::get("/metrics").body(Body::empty()).unwrap()).await.unwrap();
+    let (status, headers) = (response.status().as_u16(), response.headers().clone());
+    let body = response.into_body().collect().await.unwrap().to_bytes();
+    (status, headers, String::from_utf8_lossy(&body).into_owned())
+}
+
+/// The value of an unlabelled series in a scrape.
+fn value(text: &str, series: &str) -> f64 {
+    let line = text
+        .lines()
+        .find(|l| l.split_once(' ').is_some_and(|(name, _)| name == series))
+        .unwrap_or_else(|| panic!("no {series} in:\n{text}"));
+    line.rsplit(' ').next().unwrap().parse().unwrap()
 }
 
 #[tokio::test]
@@ -37,7 +60,7 @@ async fn metrics_count_requests_websockets_subscriptions_and_events() {
     .await
     .ok();
     ws.next_for("m", Duration::from_secs(10)).await;
-    let (status, headers, text) = get(&app, "/metrics").await;
+    let (status, headers, text) = scrape(&app).await;
     assert_eq!(status, 200);
     assert!(headers[axum::http::header::CONTENT_TYPE].to_str().unwrap().starts_with("text/plain"));
     for needle in [
@@ -49,6 +72,11 @@ async fn metrics_count_requests_websockets_subscriptions_and_events() {
         "stafett_outbox_lag_seconds",
         "stafett_outbox_pending",
         "stafett_db_queries",
+        "stafett_db_pool_max_size",
+        "stafett_db_pool_connections",
+        "stafett_db_pool_in_use",
+        "stafett_db_pool_waiting",
+        "stafett_db_pool_timeouts_total",
     ] {
         assert!(text.contains(needle), "missing {needle} in:\n{text}");
     }
@@ -62,4 +90,134 @@ async fn every_response_carries_a_request_id() {
     let req = Request::get("/healthz").header("x-request-id", "abc-123").body(Body::empty()).unwrap();
     let (_, headers, _) = app.send(req).await;
     assert_eq!(headers["x-request-id"], "abc-123", "kept when given");
+}
+
+#[tokio::test]
+async fn metrics_are_not_on_the_public_port() {
+    let app = TestApp::demo().await;
+    assert_eq!(get(&app, "/metrics").await.0, 404);
+}
+
+#[tokio::test]
+async fn metrics_listen_on_their_own_address_when_configured() {
+    let db = TestDb::new(Fixture::Empty).await;
+    let metrics = format!("127.0.0.1:{}", free_port());
+    let server = ServerProcess::start(&db.url, None, &[("STAFETT_METRICS_ADDR", &metrics)]).await;
+    let http = reqwest::Client::new();
+    let scraped = http.get(format!("http://{metrics}/metrics")).send().await.unwrap();
+    assert_eq!(scraped.status(), 200);
+    let text = scraped.text().await.unwrap();
+    assert_eq!(value(&text, "stafett_db_pool_max_size"), 4.0, "the test server's STAFETT_DB_POOL_SIZE");
+    let public = http.get(format!("http://{}/metrics", server.addr)).send().await.unwrap();
+    assert_eq!(public.status(), 404, "not on the public port");
+    let api = http.get(format!("http://{metrics}/graphql?query=%7B__typename%7D")).send().await.unwrap();
+    assert_eq!(api.status(), 404, "the metrics listener serves metrics only");
+}
+
+#[tokio::test]
+async fn pool_use_waiting_and_checkout_timeouts_are_in_the_scrape() {
+    let app = TestApp::with(Fixture::Demo, |c| {
+        c.database.pool_size = 1;
+        c.database.acquire_timeout = Duration::from_secs(3);
+    })
+    .await;
+    let before = value(&scrape(&app).await.2, "stafett_db_pool_timeouts_total");
+    let held = app.state.pool.get().await.unwrap();
+    let waiting = {
+        let app_router = app.router.clone();
+        let token = TestApp::token("guardian");
+        tokio::spawn(async move {
+            let body = json!({ "query": "{ logs { edges { node { id } } } }" }).to_string();
+            let req = Request::post("/graphql")
+                .header("content-type", "application/json")
+                .header("authorization", format!("Bearer {token}"))
+                .body(Body::from(body))
+                .unwrap();
+            app_router.oneshot(req).await.unwrap().status().as_u16()
+        })
+    };
+    while app.state.pool.status().waiting == 0 {
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    let text = scrape(&app).await.2;
+    assert_eq!(value(&text, "stafett_db_pool_in_use"), 1.0, "{text}");
+    assert_eq!(value(&text, "stafett_db_pool_waiting"), 1.0, "{text}");
+    assert_eq!(waiting.await.unwrap(), 503, "no connection within STAFETT_DB_ACQUIRE_TIMEOUT_MS");
+    drop(held);
+    let after = value(&scrape(&app).await.2, "stafett_db_pool_timeouts_total");
+    assert!(after > before, "the timed-out checkout is counted: {before} → {after}");
+}
+
+#[tokio::test]
+async fn a_request_not_answered_within_the_timeout_gets_503_and_the_pool_recovers() {
+    let app = TestApp::with(Fixture::Demo, |c| {
+        c.limits.request_timeout = Some(Duration::from_secs(2));
+        // The timed-out request's connection is the one the next request gets.
+        c.database.pool_size = 1;
+    })
+    .await;
+    let query = "{ logs { edges { node { id } } } }";
+    // A transaction of the test's own holds the table, so the request waits
+    // on its statement for as long as the test likes: past the timeout.
+    let mut blocker = app.conn().await;
+    blocker.batch_execute("BEGIN; LOCK TABLE log IN ACCESS EXCLUSIVE MODE").await.unwrap();
+    let slow = app.gql("guardian", query, json!({})).await;
+    assert_eq!(slow.status.as_u16(), 503, "{:#}", slow.body);
+    assert!(slow.errors().is_empty(), "the timeout's bare 503, not a database error: {:#}", slow.body);
+    blocker.batch_execute("ROLLBACK").await.unwrap();
+    let logs = app.gql("guardian", query, json!({})).await;
+    assert_eq!(logs.ok()["logs"]["edges"].as_array().map(Vec::len), Some(3), "Emma's, Jonas' and Nora's logs");
+}
+
+#[tokio::test]
+async fn websockets_outlive_the_request_timeout() {
+    let timeout = Duration::from_secs(2);
+    let app = TestApp::with(Fixture::Demo, |c| c.limits.request_timeout = Some(timeout)).await;
+    let addr = app.serve().await;
+    let mut ws = WsClient::connect(addr, &TestApp::token("guardian")).await;
+    let log = stafett_tests::ids::EMMA_LOG.to_string();
+    ws.subscribe("m", "subscription($l: ID!) { messageAdded(logId: $l) { message { body } } }", json!({ "l": log }))
+        .await;
+    tokio::time::sleep(timeout + timeout / 2).await;
+    app.gql(
+        "coordinator",
+        "mutation($l: ID!) { postMessage(input: { logId: $l, body: \"fortsatt her\" }) { id } }",
+        json!({ "l": log }),
+    )
+    .await
+    .ok();
+    let event = ws.next_for("m", Duration::from_secs(10)).await;
+    assert_eq!(event["data"]["messageAdded"]["message"]["body"], "fortsatt her");
+}
+
+#[tokio::test]
+async fn a_traceparent_is_carried_into_the_request_span() {
+    let db = TestDb::new(Fixture::Empty).await;
+    let env = [("STAFETT_LOG_FORMAT", "json"), ("RUST_LOG", "info,tower_http=debug")];
+    let server = ServerProcess::start(&db.url, None, &env).await;
+    let (trace_id, parent) = ("4bf92f3577b34da6a3ce929d0e0e4736", "00f067aa0ba902b7");
+    let http = reqwest::Client::new();
+    let url = format!("http://{}/healthz", server.addr);
+    let res = http.get(&url).header("traceparent", format!("00-{trace_id}-{parent}-01")).send().await.unwrap();
+    assert_eq!(res.status(), 200);
+    http.get(&url).header("traceparent", "00-not-a-trace-01").send().await.unwrap();
+    // The response is logged in the request's span as it is sent.
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    let spans = loop {
+        let spans: Vec<serde_json::Value> = server
+            .log_text()
+            .lines()
+            .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+            .filter(|l| l["fields"]["message"] == "finished processing request")
+            .map(|l| l["span"].clone())
+            .collect();
+        if spans.len() >= 2 || tokio::time::Instant::now() > deadline {
+            break spans;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    assert_eq!(spans.len(), 2, "{}", server.log_text());
+    assert_eq!((&spans[0]["trace_id"], &spans[0]["parent_span_id"]), (&json!(trace_id), &json!(parent)));
+    assert_eq!(spans[0]["path"], "/healthz");
+    assert!(spans[1].get("trace_id").is_none(), "a malformed traceparent is ignored: {}", spans[1]);
 }

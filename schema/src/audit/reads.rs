@@ -77,6 +77,7 @@ async fn write(pool: &Pool, batch: &[Pending]) -> Vec<bool> {
     let mut conn = match crate::db::conn_within(pool, wait).await {
         Ok(conn) => conn,
         Err(e) => {
+            crate::db::note_checkout_error(&e);
             tracing::warn!(error = %e, entries = batch.len(), "no connection for access-log reads");
             return vec![false; batch.len()];
         }

@@ -22,9 +22,28 @@ pub mod snapshots;
 pub mod statistics;
 
 use diesel_async::AsyncPgConnection;
+use diesel_async::pooled_connection::deadpool::PoolError;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 pub type Pool = diesel_async::pooled_connection::deadpool::Pool<AsyncPgConnection>;
 pub type PooledConn = diesel_async::pooled_connection::deadpool::Object<AsyncPgConnection>;
+
+/// Checkouts that timed out since the process started (waiting for a free
+/// connection, or creating or recycling one), for the server's `/metrics`.
+/// deadpool counts no such thing, so every failed checkout is shown to
+/// [`note_checkout_error`]: the `From<PoolError>` of `ApiError`, which every
+/// request's `?` passes through, and the access-log batch writer.
+static CHECKOUT_TIMEOUTS: AtomicU64 = AtomicU64::new(0);
+
+pub fn checkout_timeouts() -> u64 {
+    CHECKOUT_TIMEOUTS.load(Ordering::Relaxed)
+}
+
+pub fn note_checkout_error(e: &PoolError) {
+    if matches!(e, PoolError::Timeout(_)) {
+        CHECKOUT_TIMEOUTS.fetch_add(1, Ordering::Relaxed);
+    }
+}
 
 /// A pooled connection, waiting up to `wait` for one (`None`: the pool's own timeout).
 pub async fn conn_within(

@@ -5,15 +5,25 @@ mod demo_app;
 mod execute;
 pub mod graphql;
 mod health;
+pub mod metrics;
+mod traceparent;
 mod unread_body;
 pub mod ws;
 
 use crate::app::AppState;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
+use axum::http::{Request, StatusCode};
 use axum::routing::get;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
+use tracing::field::Empty;
+
+/// The status of a request not answered within `STAFETT_REQUEST_TIMEOUT_MS`:
+/// the service, not the client, was too slow (408 would blame the client),
+/// and a retry may well succeed, as with the 503 of an unreachable database.
+pub const TIMED_OUT: StatusCode = StatusCode::SERVICE_UNAVAILABLE;
 
 pub fn router(state: AppState) -> Router {
     let body_limit = state.config.limits.max_body_bytes;
@@ -21,19 +31,40 @@ pub fn router(state: AppState) -> Router {
     let mut router = Router::new()
         .route("/graphql", get(graphql::get).post(graphql::post))
         .route("/healthz", get(health::healthz))
-        .route("/readyz", get(health::readyz))
-        .route("/metrics", get(health::metrics));
+        .route("/readyz", get(health::readyz));
     if demo {
         router = router.merge(demo_app::routes());
     }
+    router = router.layer(DefaultBodyLimit::max(body_limit));
+    // The timeout bounds a request until its response is ready. A websocket's
+    // response is its 101; the socket then runs in a task of its own
+    // (`ws::upgrade`), so subscriptions are not cut (tests/e2e/ops.rs).
+    if let Some(timeout) = state.config.limits.request_timeout {
+        router = router.layer(TimeoutLayer::with_status_code(TIMED_OUT, timeout));
+    }
     router
-        .layer(DefaultBodyLimit::max(body_limit))
         .layer(axum::middleware::from_fn_with_state(state.clone(), unread_body::drain_unread_bodies))
         .layer(PropagateRequestIdLayer::x_request_id())
-        .layer(TraceLayer::new_for_http().make_span_with(|req: &axum::http::Request<_>| {
-            let id = req.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("");
-            tracing::info_span!("request", method = %req.method(), path = %req.uri().path(), request_id = %id)
-        }))
+        .layer(TraceLayer::new_for_http().make_span_with(request_span))
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
         .with_state(state)
+}
+
+/// The request's log span: its id, and the caller's trace when a W3C
+/// `traceparent` came with it.
+fn request_span<B>(req: &Request<B>) -> tracing::Span {
+    let id = req.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("");
+    let span = tracing::info_span!(
+        "request",
+        method = %req.method(),
+        path = %req.uri().path(),
+        request_id = %id,
+        trace_id = Empty,
+        parent_span_id = Empty,
+    );
+    if let Some(parent) = traceparent::from_headers(req.headers()) {
+        span.record("trace_id", parent.trace_id);
+        span.record("parent_span_id", parent.parent_span_id);
+    }
+    span
 }
