@@ -27,6 +27,23 @@ async fn the_demo_page_works_in_chromium() {
     }
 }
 
+/// The page renews its token before it expires; after one expired
+/// unrenewed (the server closed the socket with 4403) it gets a new one and
+/// reconnects instead of retrying the dead one; when it cannot get one, it
+/// backs off, says so and stops (tests/browser/renewal.test.mjs).
+#[tokio::test]
+async fn the_demo_page_stays_live_across_token_expiry() {
+    let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
+    assert!(Path::new(&chromium).exists(), "{chromium} is missing: install Debian's chromium or set CHROMIUM");
+    let db = TestDb::new(Fixture::Empty).await;
+    let server = ServerProcess::start_on("demo", free_port(), &db.url, None, &[]).await;
+    let url = format!("http://{}", server.addr);
+    let args = ["renewal.test.mjs", "--url", &url, "--chromium", &chromium];
+    let report = node("tests/browser", &args, Duration::from_secs(180)).await;
+    assert_eq!(report.matches("ok - ").count(), 3, "{report}");
+    assert!(!report.contains("not ok"), "{report}");
+}
+
 /// `/app` and its token endpoint exist in `stafett demo` only.
 #[tokio::test]
 async fn serve_has_no_demo_page_and_no_token_endpoint() {

@@ -59,8 +59,12 @@ const LIVE = `subscription Live($logId: ID, $after: String) {
   messageAdded(logId: $logId, after: $after) { cursor message { id body createdAt toAll author { name } } }
 }`;
 
-const state = { persona: null, token: null, logId: null, live: null, seen: new Set(), early: [] };
+const state = {
+  persona: null, token: null, renewal: null, renewing: null,
+  logId: null, live: null, seen: new Set(), early: [],
+};
 const $ = (id) => document.getElementById(id);
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function el(tag, attrs = {}, ...children) {
   const node = document.createElement(tag);
@@ -85,7 +89,7 @@ const day = (d) => (d ? dateFmt.format(new Date(`${d}T12:00:00`)) : 'ingen frist
 const when = (t) => timeFmt.format(new Date(t));
 
 async function gql(query, variables = {}) {
-  const res = await fetch('/graphql', {
+  const send = () => fetch('/graphql', {
     method: 'POST',
     headers: {
       'content-type': 'application/json',
@@ -94,7 +98,66 @@ async function gql(query, variables = {}) {
     },
     body: JSON.stringify({ query, variables }),
   });
+  let res = await send();
+  // An expired token (a tab that slept through its renewal): renew once and
+  // ask again. A 401 comes before anything ran, so a mutation is not doubled.
+  if (res.status === 401 && (await renewToken())) res = await send();
   return res.json();
+}
+
+// Tokens. The demo's token endpoint hands them out; `?ttl=<seconds>` on the
+// page asks for short-lived ones, to watch the renewal work.
+const TTL = new URLSearchParams(location.search).get('ttl');
+
+async function fetchToken(persona) {
+  const query = TTL ? `?ttl=${encodeURIComponent(TTL)}` : '';
+  const res = await fetch(`/app/token/${encodeURIComponent(persona)}${query}`);
+  if (!res.ok) throw new Error(`HTTP ${res.status}`);
+  return res.json();
+}
+
+/**
+ * Uses a token and plans its renewal while a fifth of its life is left: at
+ * most a minute, at least 2 s (its expiry is in whole seconds, so it may
+ * have a second less than `expiresIn` says).
+ */
+function useToken({ token, expiresIn }) {
+  state.token = token;
+  clearTimeout(state.renewal);
+  const ahead = Math.min(60, Math.max(2, expiresIn / 5));
+  state.renewal = setTimeout(async () => {
+    // The live socket moves to the new token before the server closes the old one.
+    if (await renewToken()) state.live?.renew();
+  }, Math.max(1, expiresIn - ahead) * 1000);
+}
+
+/**
+ * A new token for the current persona, one request at a time however many
+ * ask. Failures are retried after 1, 2, 4 and 8 s; then it gives up (false)
+ * and the next renewal is asked for by whatever needs a token next.
+ */
+function renewToken() {
+  const persona = state.persona;
+  if (state.renewing) return state.renewing;
+  const renewing = (async () => {
+    for (let attempt = 0; attempt < 5; attempt += 1) {
+      if (attempt > 0) await sleep(1000 * 2 ** (attempt - 1));
+      if (state.persona !== persona) return false;
+      try {
+        const fresh = await fetchToken(persona);
+        if (state.persona !== persona) return false;
+        useToken(fresh);
+        return true;
+      } catch {
+        // the token endpoint is down or unreachable: the next attempt waits longer
+      }
+    }
+    return false;
+  })().finally(() => {
+    if (state.renewing === renewing) state.renewing = null;
+  });
+  state.renewing = renewing;
+  return renewing;
 }
 
 /** The codes of the errors whose path starts with `path`. */
@@ -109,13 +172,16 @@ function denied(text = 'Du har ikke tilgang til dette.') {
 }
 
 async function login(persona) {
-  const res = await fetch(`/app/token/${encodeURIComponent(persona)}`);
-  if (!res.ok) {
+  let fresh;
+  try {
+    fresh = await fetchToken(persona);
+  } catch {
     say('Kunne ikke logge inn.');
     return;
   }
   state.persona = persona;
-  state.token = (await res.json()).token;
+  state.renewing = null;
+  useToken(fresh);
   stopLive();
   const { data, errors } = await gql(LOGS);
   if (!data) {
@@ -297,46 +363,98 @@ function accessLog(log) {
 
 // graphql-transport-ws, the small part a page needs: init, subscribe, pong,
 // and reconnect from the last event's cursor so no message is missed.
+//
+// The server closes a socket when its token expires (4403). A renewed token
+// gets a new socket before that happens (make before break: the old one is
+// closed a second after the new one is subscribed; a message both deliver is
+// shown once). A 4403 all the same gets a new token before the next try,
+// never the dead one again, and three refusals in a row stop the updates.
 function startLive(logId) {
   stopLive();
   state.early = [];
-  let cursor = null;
-  let closed = false;
-  let retry = 0;
-  const connect = () => {
-    const url = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/graphql`;
-    const ws = new WebSocket(url, 'graphql-transport-ws');
-    ws.onopen = () => ws.send(JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${state.token}` } }));
-    ws.onmessage = (ev) => {
-      const msg = JSON.parse(ev.data);
-      if (msg.type === 'connection_ack') {
-        retry = 0;
-        ws.send(JSON.stringify({ id: '1', type: 'subscribe', payload: { query: LIVE, variables: { logId, after: cursor } } }));
-        document.body.dataset.live = 'on';
-      } else if (msg.type === 'ping') {
-        ws.send(JSON.stringify({ type: 'pong' }));
-      } else if (msg.type === 'next' && msg.payload?.data?.messageAdded) {
-        const e = msg.payload.data.messageAdded;
-        cursor = e.cursor;
-        addMessage(e.message);
-      } else if (msg.type === 'error' || msg.payload?.errors) {
-        const error = (msg.payload?.errors ?? msg.payload ?? [])[0];
-        say(error?.extensions?.code === 'FORBIDDEN'
-          ? 'Direkteoppdateringene stoppet: du har ikke lenger tilgang.'
-          : `Direkteoppdateringene stoppet: ${error?.message ?? 'ukjent feil'}`);
-        closed = true;
-        ws.close(1000);
-      }
-    };
-    ws.onclose = () => {
-      document.body.dataset.live = 'off';
-      if (closed) return;
-      retry += 1;
-      setTimeout(connect, Math.min(250 * 2 ** retry, 5000));
-    };
-    state.live = { close: () => { closed = true; ws.close(1000); } };
+  const live = { logId, cursor: null, socket: null, stopped: false, retry: 0, refused: 0 };
+  live.renew = () => {
+    // While reconnecting, the next try takes the new token anyway.
+    if (live.socket) connect(live, true);
   };
-  connect();
+  live.close = () => {
+    live.stopped = true;
+    retire(live.socket);
+  };
+  state.live = live;
+  connect(live, false);
+}
+
+const backoff = (n) => Math.min(250 * 2 ** n, 5000);
+
+/** Closes a socket this page no longer listens to. */
+function retire(ws) {
+  if (!ws) return;
+  ws.retired = true;
+  ws.close(1000);
+}
+
+function connect(live, replacing) {
+  if (live.stopped) return;
+  const url = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/graphql`;
+  const ws = new WebSocket(url, 'graphql-transport-ws');
+  const token = state.token;
+  if (!replacing) live.socket = ws;
+  ws.onopen = () => ws.send(JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${token}` } }));
+  ws.onmessage = (ev) => {
+    if (ws.retired || live.stopped) return;
+    const msg = JSON.parse(ev.data);
+    if (msg.type === 'connection_ack') {
+      live.retry = 0;
+      live.refused = 0;
+      ws.send(JSON.stringify({ id: '1', type: 'subscribe', payload: { query: LIVE, variables: { logId: live.logId, after: live.cursor } } }));
+      if (live.socket !== ws) {
+        const old = live.socket;
+        live.socket = ws;
+        setTimeout(() => retire(old), 1000);
+      }
+      document.body.dataset.live = 'on';
+    } else if (msg.type === 'ping') {
+      ws.send(JSON.stringify({ type: 'pong' }));
+    } else if (msg.type === 'next' && msg.payload?.data?.messageAdded) {
+      const e = msg.payload.data.messageAdded;
+      live.cursor = e.cursor;
+      addMessage(e.message);
+    } else if (msg.type === 'error' || msg.payload?.errors) {
+      const error = (msg.payload?.errors ?? msg.payload ?? [])[0];
+      say(error?.extensions?.code === 'FORBIDDEN'
+        ? 'Direkteoppdateringene stoppet: du har ikke lenger tilgang.'
+        : `Direkteoppdateringene stoppet: ${error?.message ?? 'ukjent feil'}`);
+      live.close();
+    }
+  };
+  ws.onclose = (ev) => {
+    // A replacement that failed leaves the current socket to carry on.
+    if (ws.retired || live.stopped || live.socket !== ws) return;
+    live.socket = null;
+    document.body.dataset.live = 'off';
+    if (ev.code === 4403) {
+      afterRefusal(live, token);
+      return;
+    }
+    live.retry += 1;
+    setTimeout(() => connect(live, false), backoff(live.retry));
+  };
+}
+
+/** The token was refused (expired): reconnect with a new one, or stop. */
+async function afterRefusal(live, token) {
+  live.refused += 1;
+  const stop = (text) => {
+    live.stopped = true;
+    say(`Direkteoppdateringene stoppet: ${text}`);
+  };
+  if (live.refused > 3) return stop('innloggingen ble ikke godtatt.');
+  // Renewed since this socket opened: the new token is already there.
+  const renewed = token !== state.token || (await renewToken());
+  if (live.stopped) return;
+  if (!renewed) return stop('innloggingen kunne ikke fornyes. Logg inn på nytt.');
+  setTimeout(() => connect(live, false), live.refused === 1 ? 0 : backoff(live.refused));
 }
 
 function stopLive() {
