@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use std::process::Command;
 
 /// Variable → default (`None`: no default) from `--help`.
-fn from_help() -> BTreeMap<String, Option<String>> {
+pub(crate) fn from_help() -> BTreeMap<String, Option<String>> {
     let out = Command::new(server_binary())
         .args(["serve", "--help"])
         .env_clear()

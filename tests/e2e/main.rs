@@ -16,6 +16,7 @@ mod clients;
 mod config_help;
 mod consent_edges;
 mod deadlines;
+mod deploy;
 mod faults;
 mod fuzz;
 mod instances;
