@@ -10,15 +10,15 @@ use chrono::{Duration, NaiveDate, Utc};
 use diesel::prelude::*;
 use diesel_async::{AnsiTransactionManager, AsyncPgConnection, RunQueryDsl, TransactionManager};
 use stafett_schema::Identity;
-use stafett_schema::db::consents::{Consent, UnitProposal};
+use stafett_schema::db::consents::{ConsentRow, UnitProposalRow};
 use stafett_schema::db::enums::*;
-use stafett_schema::db::goals::{Evaluation, Goal, Measure};
+use stafett_schema::db::goals::{EvaluationRow, GoalRow, MeasureRow};
 use stafett_schema::db::lifecycle::{self, Transition};
-use stafett_schema::db::logs::{Child, LogRow};
-use stafett_schema::db::meetings::{self, Meeting};
-use stafett_schema::db::messages::{self, Message};
-use stafett_schema::db::org::{Municipality, Person, Unit};
-use stafett_schema::db::participants::{self, Participant};
+use stafett_schema::db::logs::{ChildRow, LogRow};
+use stafett_schema::db::meetings::{self, MeetingRow};
+use stafett_schema::db::messages::{self, MessageRow};
+use stafett_schema::db::org::{MunicipalityRow, PersonRow, UnitRow};
+use stafett_schema::db::participants::{self, ParticipantRow};
 use stafett_schema::db::schema::*;
 use stafett_schema::db::snapshots;
 use stafett_schema::national_id;
@@ -208,7 +208,7 @@ async fn write(conn: &mut AsyncPgConnection) -> Result<()> {
     let now = Utc::now();
     let today = now.date_naive();
     diesel::insert_into(municipality::table)
-        .values(Municipality { id: MUNICIPALITY, name: "Nordby kommune".into(), consent_age: 16, created_at: now })
+        .values(MunicipalityRow { id: MUNICIPALITY, name: "Nordby kommune".into(), consent_age: 16, created_at: now })
         .execute(conn)
         .await?;
     for (id, name, kind) in [
@@ -217,7 +217,13 @@ async fn write(conn: &mut AsyncPgConnection) -> Result<()> {
         (PPT, "PPT Nordby", ServiceKind::Ppt),
     ] {
         diesel::insert_into(unit::table)
-            .values(Unit { id, municipality_id: MUNICIPALITY, name: name.into(), service_kind: kind, created_at: now })
+            .values(UnitRow {
+                id,
+                municipality_id: MUNICIPALITY,
+                name: name.into(),
+                service_kind: kind,
+                created_at: now,
+            })
             .execute(conn)
             .await?;
     }
@@ -227,7 +233,7 @@ async fn write(conn: &mut AsyncPgConnection) -> Result<()> {
         let kind = if p.national_id().is_some() { PersonKind::Citizen } else { PersonKind::Staff };
         let email = format!("{}@demo.nordby.kommune.no", p.handle);
         diesel::insert_into(person::table)
-            .values(Person {
+            .values(PersonRow {
                 id: p.person_id,
                 kind,
                 name: p.name.into(),
@@ -261,7 +267,7 @@ async fn write(conn: &mut AsyncPgConnection) -> Result<()> {
         }
     }
     diesel::insert_into(person::table)
-        .values(Person {
+        .values(PersonRow {
             id: SARAS_MOTHER,
             kind: PersonKind::Citizen,
             name: "Liv Berg".into(),
@@ -318,7 +324,7 @@ async fn write(conn: &mut AsyncPgConnection) -> Result<()> {
     ];
     for (n, (child_id, name, born, log_id, guardians)) in children.iter().enumerate() {
         diesel::insert_into(child::table)
-            .values(Child {
+            .values(ChildRow {
                 id: *child_id,
                 municipality_id: MUNICIPALITY,
                 name: (*name).into(),
@@ -368,7 +374,7 @@ async fn write(conn: &mut AsyncPgConnection) -> Result<()> {
         if *log_id == SARA_LOG {
             consent(conn, *log_id, youth, None, created).await?;
         }
-        let coordinator_p = Participant {
+        let coordinator_p = ParticipantRow {
             id: id(400 + n as u128),
             log_id: *log_id,
             staff_id: coordinator,
@@ -382,7 +388,7 @@ async fn write(conn: &mut AsyncPgConnection) -> Result<()> {
         participants::insert(conn, &coordinator_p).await?;
         participants::start_term(conn, *log_id, &coordinator_p).await?;
         diesel::insert_into(unit_proposal::table)
-            .values(UnitProposal {
+            .values(UnitProposalRow {
                 id: id(500 + n as u128),
                 log_id: *log_id,
                 unit_id: HEALTH_STATION,
@@ -395,7 +401,7 @@ async fn write(conn: &mut AsyncPgConnection) -> Result<()> {
         consent(conn, *log_id, guardians[0], Some(HEALTH_STATION), created).await?;
         participants::insert(
             conn,
-            &Participant {
+            &ParticipantRow {
                 id: id(410 + n as u128),
                 log_id: *log_id,
                 staff_id: nurse,
@@ -412,7 +418,7 @@ async fn write(conn: &mut AsyncPgConnection) -> Result<()> {
 
     // Emma: PPT proposed, not consented.
     diesel::insert_into(unit_proposal::table)
-        .values(UnitProposal {
+        .values(UnitProposalRow {
             id: id(520),
             log_id: EMMA_LOG,
             unit_id: PPT,
@@ -473,7 +479,7 @@ async fn consent(
     at: chrono::DateTime<Utc>,
 ) -> Result<()> {
     diesel::insert_into(consent::table)
-        .values(Consent {
+        .values(ConsentRow {
             id: Uuid::new_v5(&log_id, format!("{by}{unit:?}").as_bytes()),
             log_id,
             scope: if unit.is_some() { ConsentScope::Unit } else { ConsentScope::Log },
@@ -541,7 +547,7 @@ async fn emma_content(conn: &mut AsyncPgConnection, today: NaiveDate) -> Result<
         let goal_id = id(600 + g as u128);
         let created = now - Duration::days(60);
         diesel::insert_into(goal::table)
-            .values(Goal {
+            .values(GoalRow {
                 id: goal_id,
                 log_id: EMMA_LOG,
                 area: spec.area,
@@ -562,7 +568,7 @@ async fn emma_content(conn: &mut AsyncPgConnection, today: NaiveDate) -> Result<
             };
             let measure_id = id(700 + 10 * g as u128 + m as u128);
             diesel::insert_into(measure::table)
-                .values(Measure {
+                .values(MeasureRow {
                     id: measure_id,
                     log_id: EMMA_LOG,
                     goal_id,
@@ -580,7 +586,7 @@ async fn emma_content(conn: &mut AsyncPgConnection, today: NaiveDate) -> Result<
                 .await?;
             if m == 0 {
                 diesel::insert_into(evaluation::table)
-                    .values(Evaluation {
+                    .values(EvaluationRow {
                         id: id(800 + g as u128),
                         log_id: EMMA_LOG,
                         measure_id: Some(measure_id),
@@ -597,7 +603,7 @@ async fn emma_content(conn: &mut AsyncPgConnection, today: NaiveDate) -> Result<
     }
 
     // A held meeting with minutes and its snapshot, and an upcoming one.
-    let held = Meeting {
+    let held = MeetingRow {
         id: id(900),
         log_id: EMMA_LOG,
         title: "Oppstartsmøte".into(),
@@ -612,7 +618,7 @@ async fn emma_content(conn: &mut AsyncPgConnection, today: NaiveDate) -> Result<
         created_at: now - Duration::days(30),
     };
     meetings::insert(conn, &held, &[]).await?;
-    let upcoming = Meeting {
+    let upcoming = MeetingRow {
         id: id(901),
         log_id: EMMA_LOG,
         title: "Evalueringsmøte".into(),
@@ -673,7 +679,7 @@ async fn emma_content(conn: &mut AsyncPgConnection, today: NaiveDate) -> Result<
     for (n, author, kind, meeting_id, body, to, days_ago) in msgs {
         messages::insert(
             conn,
-            &Message {
+            &MessageRow {
                 id: id(n),
                 log_id: EMMA_LOG,
                 author_id: author,
@@ -702,7 +708,7 @@ async fn simple_content(
     let now = Utc::now();
     let goal_id = id(1100 + n);
     diesel::insert_into(goal::table)
-        .values(Goal {
+        .values(GoalRow {
             id: goal_id,
             log_id,
             area: GoalArea::HomeLeisure,
@@ -716,7 +722,7 @@ async fn simple_content(
         .execute(conn)
         .await?;
     diesel::insert_into(measure::table)
-        .values(Measure {
+        .values(MeasureRow {
             id: id(1200 + n),
             log_id,
             goal_id,
@@ -734,7 +740,7 @@ async fn simple_content(
         .await?;
     messages::insert(
         conn,
-        &Message {
+        &MessageRow {
             id: id(1300 + n),
             log_id,
             author_id: coordinator,

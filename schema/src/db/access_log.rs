@@ -10,7 +10,7 @@ use uuid::Uuid;
 
 #[derive(Debug, Clone, Queryable, QueryableByName, Selectable)]
 #[diesel(table_name = access_log, check_for_backend(diesel::pg::Pg))]
-pub struct AccessLogEntry {
+pub struct AccessLogEntryRow {
     pub id: i64,
     pub at: DateTime<Utc>,
     pub actor_id: Uuid,
@@ -53,7 +53,7 @@ pub async fn pages(
     log_ids: &[Uuid],
     before: Option<i64>,
     limit: i64,
-) -> QueryResult<Vec<AccessLogEntry>> {
+) -> QueryResult<Vec<AccessLogEntryRow>> {
     use diesel::sql_types::{Array, BigInt, Nullable, Uuid as SqlUuid};
     prepared(
         "SELECT a.* FROM unnest($1::uuid[]) AS k(log_id)

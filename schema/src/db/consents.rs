@@ -9,7 +9,7 @@ use uuid::Uuid;
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = consent, check_for_backend(diesel::pg::Pg))]
-pub struct Consent {
+pub struct ConsentRow {
     pub id: Uuid,
     pub log_id: Uuid,
     pub scope: ConsentScope,
@@ -27,7 +27,7 @@ pub struct Consent {
     pub signed_on: Option<NaiveDate>,
 }
 
-impl Consent {
+impl ConsentRow {
     /// Mirrors the SQL function `consent_valid`.
     pub fn is_valid(&self, now: DateTime<Utc>) -> bool {
         self.withdrawn_at.is_none() && self.expires_at.is_none_or(|e| e > now)
@@ -36,7 +36,7 @@ impl Consent {
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = unit_proposal, check_for_backend(diesel::pg::Pg))]
-pub struct UnitProposal {
+pub struct UnitProposalRow {
     pub id: Uuid,
     pub log_id: Uuid,
     pub unit_id: Uuid,
@@ -45,16 +45,16 @@ pub struct UnitProposal {
     pub proposed_at: DateTime<Utc>,
 }
 
-pub async fn by_id(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<Option<Consent>> {
-    consent::table.find(id).select(Consent::as_select()).first(conn).await.optional()
+pub async fn by_id(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<Option<ConsentRow>> {
+    consent::table.find(id).select(ConsentRow::as_select()).first(conn).await.optional()
 }
 
 /// Every consent of the logs, withdrawn ones included (they are history the family may see).
-pub async fn of_logs(conn: &mut AsyncPgConnection, log_ids: &[Uuid]) -> QueryResult<Vec<Consent>> {
+pub async fn of_logs(conn: &mut AsyncPgConnection, log_ids: &[Uuid]) -> QueryResult<Vec<ConsentRow>> {
     consent::table
         .filter(consent::log_id.eq_any(log_ids))
         .order((consent::log_id, consent::given_at, consent::id))
-        .select(Consent::as_select())
+        .select(ConsentRow::as_select())
         .load(conn)
         .await
 }
@@ -126,13 +126,13 @@ pub async fn valid_of(
     log_id: Uuid,
     given_by: Uuid,
     unit_id: Option<Uuid>,
-) -> QueryResult<Option<Consent>> {
+) -> QueryResult<Option<ConsentRow>> {
     let mut q = consent::table
         .filter(consent::log_id.eq(log_id))
         .filter(consent::given_by.eq(given_by))
         .filter(consent::withdrawn_at.is_null())
         .filter(consent::expires_at.is_null().or(consent::expires_at.gt(diesel::dsl::now)))
-        .select(Consent::as_select())
+        .select(ConsentRow::as_select())
         .into_boxed();
     q = match unit_id {
         Some(u) => q.filter(consent::scope.eq(ConsentScope::Unit)).filter(consent::unit_id.eq(u)),
@@ -141,7 +141,7 @@ pub async fn valid_of(
     q.first(conn).await.optional()
 }
 
-pub async fn insert(conn: &mut AsyncPgConnection, c: &Consent) -> QueryResult<()> {
+pub async fn insert(conn: &mut AsyncPgConnection, c: &ConsentRow) -> QueryResult<()> {
     diesel::insert_into(consent::table).values(c).execute(conn).await.map(drop)
 }
 
@@ -184,26 +184,30 @@ pub async fn in_force(conn: &mut AsyncPgConnection, log_id: Uuid) -> QueryResult
         .await
 }
 
-pub async fn proposal(conn: &mut AsyncPgConnection, log_id: Uuid, unit_id: Uuid) -> QueryResult<Option<UnitProposal>> {
+pub async fn proposal(
+    conn: &mut AsyncPgConnection,
+    log_id: Uuid,
+    unit_id: Uuid,
+) -> QueryResult<Option<UnitProposalRow>> {
     unit_proposal::table
         .filter(unit_proposal::log_id.eq(log_id))
         .filter(unit_proposal::unit_id.eq(unit_id))
-        .select(UnitProposal::as_select())
+        .select(UnitProposalRow::as_select())
         .first(conn)
         .await
         .optional()
 }
 
-pub async fn proposals_of(conn: &mut AsyncPgConnection, log_ids: &[Uuid]) -> QueryResult<Vec<UnitProposal>> {
+pub async fn proposals_of(conn: &mut AsyncPgConnection, log_ids: &[Uuid]) -> QueryResult<Vec<UnitProposalRow>> {
     unit_proposal::table
         .filter(unit_proposal::log_id.eq_any(log_ids))
         .order((unit_proposal::log_id, unit_proposal::proposed_at))
-        .select(UnitProposal::as_select())
+        .select(UnitProposalRow::as_select())
         .load(conn)
         .await
 }
 
-pub async fn insert_proposal(conn: &mut AsyncPgConnection, p: &UnitProposal) -> QueryResult<()> {
+pub async fn insert_proposal(conn: &mut AsyncPgConnection, p: &UnitProposalRow) -> QueryResult<()> {
     diesel::insert_into(unit_proposal::table).values(p).execute(conn).await.map(drop)
 }
 

@@ -11,7 +11,7 @@ use uuid::Uuid;
 
 #[derive(Debug, Clone, Queryable, QueryableByName, Selectable, serde::Serialize, serde::Deserialize)]
 #[diesel(table_name = event, check_for_backend(diesel::pg::Pg))]
-pub struct Event {
+pub struct EventRow {
     pub id: i64,
     pub seq: Option<i64>,
     pub log_id: Uuid,
@@ -59,12 +59,12 @@ const SEQUENCER_LOCK: i64 = 0x5afe_0e7e;
 /// busy CPU on the path of every live delivery). The statement must not
 /// start before the lock is held — its snapshot has to include what the
 /// previous holder sequenced — so the two are not pipelined.
-pub async fn sequence_batch(conn: &mut AsyncPgConnection, limit: i64) -> QueryResult<Vec<Event>> {
+pub async fn sequence_batch(conn: &mut AsyncPgConnection, limit: i64) -> QueryResult<Vec<EventRow>> {
     use diesel::sql_types::BigInt;
     prepared("SELECT pg_advisory_xact_lock($1)").bind::<BigInt, _>(SEQUENCER_LOCK).execute(conn).await?;
     // nextval may hand the numbers out in any order within the statement;
     // ranking both sides pairs the smallest number with the oldest event.
-    let mut events: Vec<Event> = outbox_query(
+    let mut events: Vec<EventRow> = outbox_query(
         "WITH picked AS (SELECT id, row_number() OVER (ORDER BY id) AS n
                            FROM (SELECT id FROM event WHERE seq IS NULL ORDER BY id LIMIT $1) p),
               drawn AS (SELECT nextval('event_seq') AS seq FROM picked),

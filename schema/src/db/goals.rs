@@ -9,7 +9,7 @@ use uuid::Uuid;
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = goal, check_for_backend(diesel::pg::Pg))]
-pub struct Goal {
+pub struct GoalRow {
     pub id: Uuid,
     pub log_id: Uuid,
     pub area: GoalArea,
@@ -31,7 +31,7 @@ pub struct GoalChanges {
 
 #[derive(Debug, Clone, Queryable, QueryableByName, Selectable, Insertable)]
 #[diesel(table_name = measure, check_for_backend(diesel::pg::Pg))]
-pub struct Measure {
+pub struct MeasureRow {
     pub id: Uuid,
     pub log_id: Uuid,
     pub goal_id: Uuid,
@@ -58,7 +58,7 @@ pub struct MeasureChanges {
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = evaluation, check_for_backend(diesel::pg::Pg))]
-pub struct Evaluation {
+pub struct EvaluationRow {
     pub id: Uuid,
     pub log_id: Uuid,
     pub measure_id: Option<Uuid>,
@@ -71,7 +71,7 @@ pub struct Evaluation {
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = comment, check_for_backend(diesel::pg::Pg))]
-pub struct Comment {
+pub struct CommentRow {
     pub id: Uuid,
     pub log_id: Uuid,
     pub measure_id: Option<Uuid>,
@@ -81,68 +81,68 @@ pub struct Comment {
     pub created_at: DateTime<Utc>,
 }
 
-pub async fn goals_of(conn: &mut AsyncPgConnection, log_ids: &[Uuid]) -> QueryResult<Vec<Goal>> {
+pub async fn goals_of(conn: &mut AsyncPgConnection, log_ids: &[Uuid]) -> QueryResult<Vec<GoalRow>> {
     goal::table
         .filter(goal::log_id.eq_any(log_ids))
         .order((goal::log_id, goal::created_at, goal::id))
-        .select(Goal::as_select())
+        .select(GoalRow::as_select())
         .load(conn)
         .await
 }
 
-pub async fn goal_by_id(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<Option<Goal>> {
-    goal::table.find(id).select(Goal::as_select()).first(conn).await.optional()
+pub async fn goal_by_id(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<Option<GoalRow>> {
+    goal::table.find(id).select(GoalRow::as_select()).first(conn).await.optional()
 }
 
-pub async fn measures_of_goals(conn: &mut AsyncPgConnection, goal_ids: &[Uuid]) -> QueryResult<Vec<Measure>> {
+pub async fn measures_of_goals(conn: &mut AsyncPgConnection, goal_ids: &[Uuid]) -> QueryResult<Vec<MeasureRow>> {
     measure::table
         .filter(measure::goal_id.eq_any(goal_ids))
         .order((measure::goal_id, measure::created_at, measure::id))
-        .select(Measure::as_select())
+        .select(MeasureRow::as_select())
         .load(conn)
         .await
 }
 
-pub async fn measures_by_ids(conn: &mut AsyncPgConnection, ids: &[Uuid]) -> QueryResult<Vec<Measure>> {
-    measure::table.filter(measure::id.eq_any(ids)).select(Measure::as_select()).load(conn).await
+pub async fn measures_by_ids(conn: &mut AsyncPgConnection, ids: &[Uuid]) -> QueryResult<Vec<MeasureRow>> {
+    measure::table.filter(measure::id.eq_any(ids)).select(MeasureRow::as_select()).load(conn).await
 }
 
-pub async fn measure_by_id(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<Option<Measure>> {
-    measure::table.find(id).select(Measure::as_select()).first(conn).await.optional()
+pub async fn measure_by_id(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<Option<MeasureRow>> {
+    measure::table.find(id).select(MeasureRow::as_select()).first(conn).await.optional()
 }
 
-pub async fn evaluations_of_measures(conn: &mut AsyncPgConnection, ids: &[Uuid]) -> QueryResult<Vec<Evaluation>> {
+pub async fn evaluations_of_measures(conn: &mut AsyncPgConnection, ids: &[Uuid]) -> QueryResult<Vec<EvaluationRow>> {
     evaluation::table
         .filter(evaluation::measure_id.eq_any(ids))
         .order((evaluation::evaluated_on, evaluation::created_at))
-        .select(Evaluation::as_select())
+        .select(EvaluationRow::as_select())
         .load(conn)
         .await
 }
 
-pub async fn evaluations_of_goals(conn: &mut AsyncPgConnection, ids: &[Uuid]) -> QueryResult<Vec<Evaluation>> {
+pub async fn evaluations_of_goals(conn: &mut AsyncPgConnection, ids: &[Uuid]) -> QueryResult<Vec<EvaluationRow>> {
     evaluation::table
         .filter(evaluation::goal_id.eq_any(ids))
         .order((evaluation::evaluated_on, evaluation::created_at))
-        .select(Evaluation::as_select())
+        .select(EvaluationRow::as_select())
         .load(conn)
         .await
 }
 
-pub async fn comments_of_measures(conn: &mut AsyncPgConnection, ids: &[Uuid]) -> QueryResult<Vec<Comment>> {
+pub async fn comments_of_measures(conn: &mut AsyncPgConnection, ids: &[Uuid]) -> QueryResult<Vec<CommentRow>> {
     comment::table
         .filter(comment::measure_id.eq_any(ids))
         .order(comment::created_at)
-        .select(Comment::as_select())
+        .select(CommentRow::as_select())
         .load(conn)
         .await
 }
 
-pub async fn comments_of_goals(conn: &mut AsyncPgConnection, ids: &[Uuid]) -> QueryResult<Vec<Comment>> {
+pub async fn comments_of_goals(conn: &mut AsyncPgConnection, ids: &[Uuid]) -> QueryResult<Vec<CommentRow>> {
     comment::table
         .filter(comment::goal_id.eq_any(ids))
         .order(comment::created_at)
-        .select(Comment::as_select())
+        .select(CommentRow::as_select())
         .load(conn)
         .await
 }
@@ -161,7 +161,7 @@ pub async fn open_deadlines_for(
     person: Uuid,
     until: Option<NaiveDate>,
     limit: i64,
-) -> QueryResult<Vec<Measure>> {
+) -> QueryResult<Vec<MeasureRow>> {
     use diesel::sql_types::{BigInt, Date, Nullable, Uuid as SqlUuid};
     super::prepared::prepared(
         "WITH mine AS MATERIALIZED (
@@ -181,39 +181,43 @@ pub async fn open_deadlines_for(
 }
 
 /// Stores a new goal.
-pub async fn insert_goal(conn: &mut AsyncPgConnection, row: &Goal) -> QueryResult<()> {
+pub async fn insert_goal(conn: &mut AsyncPgConnection, row: &GoalRow) -> QueryResult<()> {
     diesel::insert_into(goal::table).values(row).execute(conn).await.map(drop)
 }
 
 /// Applies changes to a goal and returns it as stored.
-pub async fn update_goal(conn: &mut AsyncPgConnection, id: Uuid, changes: &GoalChanges) -> QueryResult<Goal> {
+pub async fn update_goal(conn: &mut AsyncPgConnection, id: Uuid, changes: &GoalChanges) -> QueryResult<GoalRow> {
     diesel::update(goal::table.find(id))
         .set((changes, goal::updated_at.eq(diesel::dsl::now)))
-        .returning(Goal::as_returning())
+        .returning(GoalRow::as_returning())
         .get_result(conn)
         .await
 }
 
 /// Stores a new measure.
-pub async fn insert_measure(conn: &mut AsyncPgConnection, row: &Measure) -> QueryResult<()> {
+pub async fn insert_measure(conn: &mut AsyncPgConnection, row: &MeasureRow) -> QueryResult<()> {
     diesel::insert_into(measure::table).values(row).execute(conn).await.map(drop)
 }
 
 /// Applies changes to a measure and returns it as stored.
-pub async fn update_measure(conn: &mut AsyncPgConnection, id: Uuid, changes: &MeasureChanges) -> QueryResult<Measure> {
+pub async fn update_measure(
+    conn: &mut AsyncPgConnection,
+    id: Uuid,
+    changes: &MeasureChanges,
+) -> QueryResult<MeasureRow> {
     diesel::update(measure::table.find(id))
         .set((changes, measure::updated_at.eq(diesel::dsl::now)))
-        .returning(Measure::as_returning())
+        .returning(MeasureRow::as_returning())
         .get_result(conn)
         .await
 }
 
 /// Stores a new evaluation of a measure or a goal.
-pub async fn insert_evaluation(conn: &mut AsyncPgConnection, row: &Evaluation) -> QueryResult<()> {
+pub async fn insert_evaluation(conn: &mut AsyncPgConnection, row: &EvaluationRow) -> QueryResult<()> {
     diesel::insert_into(evaluation::table).values(row).execute(conn).await.map(drop)
 }
 
 /// Stores a new comment on a measure or a goal.
-pub async fn insert_comment(conn: &mut AsyncPgConnection, row: &Comment) -> QueryResult<()> {
+pub async fn insert_comment(conn: &mut AsyncPgConnection, row: &CommentRow) -> QueryResult<()> {
     diesel::insert_into(comment::table).values(row).execute(conn).await.map(drop)
 }

@@ -31,7 +31,7 @@ pub struct LogRow {
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = child, check_for_backend(diesel::pg::Pg))]
-pub struct Child {
+pub struct ChildRow {
     pub id: Uuid,
     pub municipality_id: Uuid,
     pub name: String,
@@ -66,8 +66,8 @@ pub async fn by_ids(conn: &mut AsyncPgConnection, ids: &[Uuid]) -> QueryResult<V
     log::table.filter(log::id.eq_any(ids)).select(LogRow::as_select()).load(conn).await
 }
 
-pub async fn children_by_ids(conn: &mut AsyncPgConnection, ids: &[Uuid]) -> QueryResult<Vec<Child>> {
-    child::table.filter(child::id.eq_any(ids)).select(Child::as_select()).load(conn).await
+pub async fn children_by_ids(conn: &mut AsyncPgConnection, ids: &[Uuid]) -> QueryResult<Vec<ChildRow>> {
+    child::table.filter(child::id.eq_any(ids)).select(ChildRow::as_select()).load(conn).await
 }
 
 /// The guardians of logs as each log recorded them (name and contact
@@ -134,7 +134,7 @@ pub async fn record_guardians_from_register(conn: &mut AsyncPgConnection) -> Que
 }
 
 /// Stores the child of a new log (each log has a child row of its own).
-pub async fn insert_child(conn: &mut AsyncPgConnection, row: &Child) -> QueryResult<()> {
+pub async fn insert_child(conn: &mut AsyncPgConnection, row: &ChildRow) -> QueryResult<()> {
     diesel::insert_into(child::table).values(row).execute(conn).await.map(drop)
 }
 

@@ -9,7 +9,7 @@ use uuid::Uuid;
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = meeting, check_for_backend(diesel::pg::Pg))]
-pub struct Meeting {
+pub struct MeetingRow {
     pub id: Uuid,
     pub log_id: Uuid,
     pub title: String,
@@ -24,17 +24,17 @@ pub struct Meeting {
     pub created_at: DateTime<Utc>,
 }
 
-pub async fn of_logs(conn: &mut AsyncPgConnection, log_ids: &[Uuid]) -> QueryResult<Vec<Meeting>> {
+pub async fn of_logs(conn: &mut AsyncPgConnection, log_ids: &[Uuid]) -> QueryResult<Vec<MeetingRow>> {
     meeting::table
         .filter(meeting::log_id.eq_any(log_ids))
         .order((meeting::log_id, meeting::starts_at, meeting::id))
-        .select(Meeting::as_select())
+        .select(MeetingRow::as_select())
         .load(conn)
         .await
 }
 
-pub async fn by_id(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<Option<Meeting>> {
-    meeting::table.find(id).select(Meeting::as_select()).first(conn).await.optional()
+pub async fn by_id(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<Option<MeetingRow>> {
+    meeting::table.find(id).select(MeetingRow::as_select()).first(conn).await.optional()
 }
 
 pub async fn invitees_of(conn: &mut AsyncPgConnection, meeting_ids: &[Uuid]) -> QueryResult<Vec<(Uuid, Uuid)>> {
@@ -45,7 +45,7 @@ pub async fn invitees_of(conn: &mut AsyncPgConnection, meeting_ids: &[Uuid]) -> 
         .await
 }
 
-pub async fn insert(conn: &mut AsyncPgConnection, m: &Meeting, invitees: &[Uuid]) -> QueryResult<()> {
+pub async fn insert(conn: &mut AsyncPgConnection, m: &MeetingRow, invitees: &[Uuid]) -> QueryResult<()> {
     diesel::insert_into(meeting::table).values(m).execute(conn).await?;
     let rows: Vec<_> =
         invitees.iter().map(|p| (meeting_invitee::meeting_id.eq(m.id), meeting_invitee::person_id.eq(*p))).collect();

@@ -13,7 +13,7 @@ use uuid::Uuid;
     Debug, Clone, PartialEq, Queryable, QueryableByName, Selectable, Insertable, serde::Serialize, serde::Deserialize,
 )]
 #[diesel(table_name = message, check_for_backend(diesel::pg::Pg))]
-pub struct Message {
+pub struct MessageRow {
     pub id: Uuid,
     pub log_id: Uuid,
     pub author_id: Uuid,
@@ -36,7 +36,7 @@ pub async fn pages(
     log_ids: &[Uuid],
     before: Option<MessageKey>,
     limit: i64,
-) -> QueryResult<Vec<Message>> {
+) -> QueryResult<Vec<MessageRow>> {
     prepared(
         "SELECT m.* FROM unnest($1::uuid[]) AS k(log_id)
          CROSS JOIN LATERAL (
@@ -58,21 +58,21 @@ pub async fn pages(
 }
 
 /// A message if `viewer` may read it (addressed to them or to all, or theirs).
-pub async fn visible_by_id(conn: &mut AsyncPgConnection, viewer: Uuid, id: Uuid) -> QueryResult<Option<Message>> {
+pub async fn visible_by_id(conn: &mut AsyncPgConnection, viewer: Uuid, id: Uuid) -> QueryResult<Option<MessageRow>> {
     let addressed = message_recipient::table
         .filter(message_recipient::message_id.eq(message::id))
         .filter(message_recipient::person_id.eq(viewer));
     message::table
         .filter(message::id.eq(id))
         .filter(message::to_all.or(message::author_id.eq(viewer)).or(diesel::dsl::exists(addressed)))
-        .select(Message::as_select())
+        .select(MessageRow::as_select())
         .first(conn)
         .await
         .optional()
 }
 
-pub async fn by_ids(conn: &mut AsyncPgConnection, ids: &[Uuid]) -> QueryResult<Vec<Message>> {
-    message::table.filter(message::id.eq_any(ids)).select(Message::as_select()).load(conn).await
+pub async fn by_ids(conn: &mut AsyncPgConnection, ids: &[Uuid]) -> QueryResult<Vec<MessageRow>> {
+    message::table.filter(message::id.eq_any(ids)).select(MessageRow::as_select()).load(conn).await
 }
 
 pub async fn recipients_of(conn: &mut AsyncPgConnection, message_ids: &[Uuid]) -> QueryResult<Vec<(Uuid, Uuid)>> {
@@ -97,7 +97,7 @@ pub async fn reads_of(
 
 /// Takes a shared connection so a write can pipeline it with its other
 /// statements; the recipients follow the message they refer to.
-pub async fn insert(mut conn: &AsyncPgConnection, m: &Message, recipients: &[Uuid]) -> QueryResult<()> {
+pub async fn insert(mut conn: &AsyncPgConnection, m: &MessageRow, recipients: &[Uuid]) -> QueryResult<()> {
     diesel::insert_into(message::table).values(m).execute(&mut conn).await?;
     if !recipients.is_empty() {
         let rows: Vec<_> = recipients

@@ -8,7 +8,7 @@ use uuid::Uuid;
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = municipality, check_for_backend(diesel::pg::Pg))]
-pub struct Municipality {
+pub struct MunicipalityRow {
     pub id: Uuid,
     pub name: String,
     pub consent_age: i32,
@@ -17,7 +17,7 @@ pub struct Municipality {
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = unit, check_for_backend(diesel::pg::Pg))]
-pub struct Unit {
+pub struct UnitRow {
     pub id: Uuid,
     pub municipality_id: Uuid,
     pub name: String,
@@ -27,7 +27,7 @@ pub struct Unit {
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = person, check_for_backend(diesel::pg::Pg))]
-pub struct Person {
+pub struct PersonRow {
     pub id: Uuid,
     pub kind: PersonKind,
     pub name: String,
@@ -38,7 +38,7 @@ pub struct Person {
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = template, check_for_backend(diesel::pg::Pg))]
-pub struct Template {
+pub struct TemplateRow {
     pub id: Uuid,
     pub municipality_id: Uuid,
     pub name: String,
@@ -51,7 +51,7 @@ pub struct Template {
 /// A staff member's role in a unit, joined with the unit.
 #[derive(Debug, Clone)]
 pub struct UnitMembership {
-    pub unit: Unit,
+    pub unit: UnitRow,
     pub role: UnitRoleKind,
     pub title: Option<String>,
 }
@@ -227,9 +227,9 @@ pub async fn municipal_roles_of(
 }
 
 /// The units of a municipality, by name.
-pub async fn units_of(conn: &mut diesel_async::AsyncPgConnection, municipality_id: Uuid) -> QueryResult<Vec<Unit>> {
+pub async fn units_of(conn: &mut diesel_async::AsyncPgConnection, municipality_id: Uuid) -> QueryResult<Vec<UnitRow>> {
     diesel_async::RunQueryDsl::load(
-        unit::table.filter(unit::municipality_id.eq(municipality_id)).order(unit::name).select(Unit::as_select()),
+        unit::table.filter(unit::municipality_id.eq(municipality_id)).order(unit::name).select(UnitRow::as_select()),
         conn,
     )
     .await
@@ -265,7 +265,7 @@ pub async fn staff_of_unit(
 }
 
 /// Stores a new person.
-pub async fn insert_person(conn: &mut diesel_async::AsyncPgConnection, row: &Person) -> QueryResult<()> {
+pub async fn insert_person(conn: &mut diesel_async::AsyncPgConnection, row: &PersonRow) -> QueryResult<()> {
     diesel_async::RunQueryDsl::execute(diesel::insert_into(person::table).values(row), conn).await.map(drop)
 }
 

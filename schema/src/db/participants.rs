@@ -9,7 +9,7 @@ use uuid::Uuid;
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = participant, check_for_backend(diesel::pg::Pg))]
-pub struct Participant {
+pub struct ParticipantRow {
     pub id: Uuid,
     pub log_id: Uuid,
     pub staff_id: Uuid,
@@ -25,7 +25,7 @@ pub struct Participant {
 #[derive(Debug, Clone, Queryable)]
 pub struct ParticipantView {
     #[diesel(embed)]
-    pub participant: Participant,
+    pub participant: ParticipantRow,
     pub name: String,
     pub phone: Option<String>,
     pub email: Option<String>,
@@ -35,7 +35,7 @@ pub struct ParticipantView {
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = coordinator_term, check_for_backend(diesel::pg::Pg))]
-pub struct CoordinatorTerm {
+pub struct CoordinatorTermRow {
     pub id: Uuid,
     pub log_id: Uuid,
     pub participant_id: Uuid,
@@ -46,7 +46,7 @@ pub struct CoordinatorTerm {
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = handover, check_for_backend(diesel::pg::Pg))]
-pub struct Handover {
+pub struct HandoverRow {
     pub id: Uuid,
     pub log_id: Uuid,
     pub from_staff_id: Uuid,
@@ -88,7 +88,7 @@ pub async fn active_of(conn: &mut AsyncPgConnection, log_ids: &[Uuid]) -> QueryR
         .filter(participant::log_id.eq_any(log_ids))
         .filter(participant::left_at.is_null())
         .order((participant::log_id, participant::joined_at, participant::id))
-        .select((Participant::as_select(), person::name, person::phone, person::email, unit::name, is_coordinator()))
+        .select((ParticipantRow::as_select(), person::name, person::phone, person::email, unit::name, is_coordinator()))
         .load(conn)
         .await
 }
@@ -97,7 +97,7 @@ pub async fn active_of(conn: &mut AsyncPgConnection, log_ids: &[Uuid]) -> QueryR
 pub async fn by_ids(conn: &mut AsyncPgConnection, ids: &[Uuid]) -> QueryResult<Vec<ParticipantView>> {
     with_names()
         .filter(participant::id.eq_any(ids))
-        .select((Participant::as_select(), person::name, person::phone, person::email, unit::name, is_coordinator()))
+        .select((ParticipantRow::as_select(), person::name, person::phone, person::email, unit::name, is_coordinator()))
         .load(conn)
         .await
 }
@@ -106,22 +106,22 @@ pub async fn active_by_staff(
     conn: &mut AsyncPgConnection,
     log_id: Uuid,
     staff_id: Uuid,
-) -> QueryResult<Option<Participant>> {
+) -> QueryResult<Option<ParticipantRow>> {
     participant::table
         .filter(participant::log_id.eq(log_id))
         .filter(participant::staff_id.eq(staff_id))
         .filter(participant::left_at.is_null())
-        .select(Participant::as_select())
+        .select(ParticipantRow::as_select())
         .first(conn)
         .await
         .optional()
 }
 
-pub async fn by_id(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<Option<Participant>> {
-    participant::table.find(id).select(Participant::as_select()).first(conn).await.optional()
+pub async fn by_id(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<Option<ParticipantRow>> {
+    participant::table.find(id).select(ParticipantRow::as_select()).first(conn).await.optional()
 }
 
-pub async fn insert(conn: &mut AsyncPgConnection, p: &Participant) -> QueryResult<()> {
+pub async fn insert(conn: &mut AsyncPgConnection, p: &ParticipantRow) -> QueryResult<()> {
     diesel::insert_into(participant::table).values(p).execute(conn).await.map(drop)
 }
 
@@ -149,16 +149,16 @@ pub async fn leave(
         .await
 }
 
-pub async fn current_term_of(conn: &mut AsyncPgConnection, log_id: Uuid) -> QueryResult<CoordinatorTerm> {
+pub async fn current_term_of(conn: &mut AsyncPgConnection, log_id: Uuid) -> QueryResult<CoordinatorTermRow> {
     coordinator_term::table
         .filter(coordinator_term::log_id.eq(log_id))
         .filter(coordinator_term::ended_at.is_null())
-        .select(CoordinatorTerm::as_select())
+        .select(CoordinatorTermRow::as_select())
         .first(conn)
         .await
 }
 
-pub async fn start_term(conn: &mut AsyncPgConnection, log_id: Uuid, participant: &Participant) -> QueryResult<()> {
+pub async fn start_term(conn: &mut AsyncPgConnection, log_id: Uuid, participant: &ParticipantRow) -> QueryResult<()> {
     diesel::update(
         coordinator_term::table
             .filter(coordinator_term::log_id.eq(log_id))
@@ -168,7 +168,7 @@ pub async fn start_term(conn: &mut AsyncPgConnection, log_id: Uuid, participant:
     .execute(conn)
     .await?;
     diesel::insert_into(coordinator_term::table)
-        .values(CoordinatorTerm {
+        .values(CoordinatorTermRow {
             id: Uuid::new_v4(),
             log_id,
             participant_id: participant.id,
@@ -182,39 +182,39 @@ pub async fn start_term(conn: &mut AsyncPgConnection, log_id: Uuid, participant:
 }
 
 /// The coordinator history of the logs, oldest first.
-pub async fn terms_of(conn: &mut AsyncPgConnection, log_ids: &[Uuid]) -> QueryResult<Vec<CoordinatorTerm>> {
+pub async fn terms_of(conn: &mut AsyncPgConnection, log_ids: &[Uuid]) -> QueryResult<Vec<CoordinatorTermRow>> {
     coordinator_term::table
         .filter(coordinator_term::log_id.eq_any(log_ids))
         .order((coordinator_term::log_id, coordinator_term::started_at))
-        .select(CoordinatorTerm::as_select())
+        .select(CoordinatorTermRow::as_select())
         .load(conn)
         .await
 }
 
-pub async fn pending_handover(conn: &mut AsyncPgConnection, log_id: Uuid) -> QueryResult<Option<Handover>> {
+pub async fn pending_handover(conn: &mut AsyncPgConnection, log_id: Uuid) -> QueryResult<Option<HandoverRow>> {
     handover::table
         .filter(handover::log_id.eq(log_id))
         .filter(handover::status.eq(HandoverStatus::Pending))
-        .select(Handover::as_select())
+        .select(HandoverRow::as_select())
         .first(conn)
         .await
         .optional()
 }
 
-pub async fn pending_handovers_of(conn: &mut AsyncPgConnection, log_ids: &[Uuid]) -> QueryResult<Vec<Handover>> {
+pub async fn pending_handovers_of(conn: &mut AsyncPgConnection, log_ids: &[Uuid]) -> QueryResult<Vec<HandoverRow>> {
     handover::table
         .filter(handover::log_id.eq_any(log_ids))
         .filter(handover::status.eq(HandoverStatus::Pending))
-        .select(Handover::as_select())
+        .select(HandoverRow::as_select())
         .load(conn)
         .await
 }
 
-pub async fn handover_by_id(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<Option<Handover>> {
-    handover::table.find(id).select(Handover::as_select()).first(conn).await.optional()
+pub async fn handover_by_id(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<Option<HandoverRow>> {
+    handover::table.find(id).select(HandoverRow::as_select()).first(conn).await.optional()
 }
 
-pub async fn insert_handover(conn: &mut AsyncPgConnection, h: &Handover) -> QueryResult<()> {
+pub async fn insert_handover(conn: &mut AsyncPgConnection, h: &HandoverRow) -> QueryResult<()> {
     diesel::insert_into(handover::table).values(h).execute(conn).await.map(drop)
 }
 

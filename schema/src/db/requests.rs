@@ -9,7 +9,7 @@ use uuid::Uuid;
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = reopen_request, check_for_backend(diesel::pg::Pg))]
-pub struct ReopenRequest {
+pub struct ReopenRequestRow {
     pub id: Uuid,
     pub log_id: Uuid,
     pub requested_by: Uuid,
@@ -20,7 +20,7 @@ pub struct ReopenRequest {
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = deletion_request, check_for_backend(diesel::pg::Pg))]
-pub struct DeletionRequest {
+pub struct DeletionRequestRow {
     pub id: Uuid,
     pub log_id: Uuid,
     pub requested_by: Uuid,
@@ -30,26 +30,26 @@ pub struct DeletionRequest {
     pub processed_at: Option<DateTime<Utc>>,
 }
 
-pub async fn pending_reopen(conn: &mut AsyncPgConnection, log_id: Uuid) -> QueryResult<Option<ReopenRequest>> {
+pub async fn pending_reopen(conn: &mut AsyncPgConnection, log_id: Uuid) -> QueryResult<Option<ReopenRequestRow>> {
     reopen_request::table
         .filter(reopen_request::log_id.eq(log_id))
         .filter(reopen_request::status.eq(ReopenStatus::Pending))
-        .select(ReopenRequest::as_select())
+        .select(ReopenRequestRow::as_select())
         .first(conn)
         .await
         .optional()
 }
 
-pub async fn pending_reopens_of(conn: &mut AsyncPgConnection, log_ids: &[Uuid]) -> QueryResult<Vec<ReopenRequest>> {
+pub async fn pending_reopens_of(conn: &mut AsyncPgConnection, log_ids: &[Uuid]) -> QueryResult<Vec<ReopenRequestRow>> {
     reopen_request::table
         .filter(reopen_request::log_id.eq_any(log_ids))
         .filter(reopen_request::status.eq(ReopenStatus::Pending))
-        .select(ReopenRequest::as_select())
+        .select(ReopenRequestRow::as_select())
         .load(conn)
         .await
 }
 
-pub async fn insert_reopen(conn: &mut AsyncPgConnection, r: &ReopenRequest) -> QueryResult<()> {
+pub async fn insert_reopen(conn: &mut AsyncPgConnection, r: &ReopenRequestRow) -> QueryResult<()> {
     diesel::insert_into(reopen_request::table).values(r).execute(conn).await.map(drop)
 }
 
@@ -61,30 +61,30 @@ pub async fn decide_reopen(conn: &mut AsyncPgConnection, id: Uuid, status: Reope
         .map(drop)
 }
 
-pub async fn open_deletion(conn: &mut AsyncPgConnection, log_id: Uuid) -> QueryResult<Option<DeletionRequest>> {
+pub async fn open_deletion(conn: &mut AsyncPgConnection, log_id: Uuid) -> QueryResult<Option<DeletionRequestRow>> {
     deletion_request::table
         .filter(deletion_request::log_id.eq(log_id))
         .filter(deletion_request::processed_at.is_null())
-        .select(DeletionRequest::as_select())
+        .select(DeletionRequestRow::as_select())
         .first(conn)
         .await
         .optional()
 }
 
-pub async fn open_deletions_of(conn: &mut AsyncPgConnection, log_ids: &[Uuid]) -> QueryResult<Vec<DeletionRequest>> {
+pub async fn open_deletions_of(conn: &mut AsyncPgConnection, log_ids: &[Uuid]) -> QueryResult<Vec<DeletionRequestRow>> {
     deletion_request::table
         .filter(deletion_request::log_id.eq_any(log_ids))
         .filter(deletion_request::processed_at.is_null())
-        .select(DeletionRequest::as_select())
+        .select(DeletionRequestRow::as_select())
         .load(conn)
         .await
 }
 
-pub async fn deletion_by_id(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<Option<DeletionRequest>> {
-    deletion_request::table.find(id).select(DeletionRequest::as_select()).first(conn).await.optional()
+pub async fn deletion_by_id(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<Option<DeletionRequestRow>> {
+    deletion_request::table.find(id).select(DeletionRequestRow::as_select()).first(conn).await.optional()
 }
 
-pub async fn insert_deletion(conn: &mut AsyncPgConnection, r: &DeletionRequest) -> QueryResult<()> {
+pub async fn insert_deletion(conn: &mut AsyncPgConnection, r: &DeletionRequestRow) -> QueryResult<()> {
     diesel::insert_into(deletion_request::table).values(r).execute(conn).await.map(drop)
 }
 
@@ -100,14 +100,14 @@ pub async fn mark_deletion_processed(conn: &mut AsyncPgConnection, id: Uuid, by:
 pub async fn open_deletions_in(
     conn: &mut AsyncPgConnection,
     municipality_ids: &[Uuid],
-) -> QueryResult<Vec<DeletionRequest>> {
+) -> QueryResult<Vec<DeletionRequestRow>> {
     use super::schema::log;
     deletion_request::table
         .inner_join(log::table)
         .filter(log::municipality_id.eq_any(municipality_ids))
         .filter(deletion_request::processed_at.is_null())
         .order(deletion_request::requested_at)
-        .select(DeletionRequest::as_select())
+        .select(DeletionRequestRow::as_select())
         .load(conn)
         .await
 }

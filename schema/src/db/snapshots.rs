@@ -10,7 +10,7 @@ use uuid::Uuid;
 /// A snapshot without its content, which is loaded only when asked for.
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = archive_snapshot, check_for_backend(diesel::pg::Pg))]
-pub struct SnapshotMeta {
+pub struct SnapshotMetaRow {
     pub id: Uuid,
     pub log_id: Uuid,
     pub reason: SnapshotReason,
@@ -31,11 +31,11 @@ pub struct NewSnapshot {
     pub content: serde_json::Value,
 }
 
-pub async fn of_logs(conn: &mut AsyncPgConnection, log_ids: &[Uuid]) -> QueryResult<Vec<SnapshotMeta>> {
+pub async fn of_logs(conn: &mut AsyncPgConnection, log_ids: &[Uuid]) -> QueryResult<Vec<SnapshotMetaRow>> {
     archive_snapshot::table
         .filter(archive_snapshot::log_id.eq_any(log_ids))
         .order((archive_snapshot::log_id, archive_snapshot::taken_at.desc()))
-        .select(SnapshotMeta::as_select())
+        .select(SnapshotMetaRow::as_select())
         .load(conn)
         .await
 }
@@ -102,12 +102,13 @@ pub async fn build_content(conn: &mut AsyncPgConnection, log_id: Uuid) -> QueryR
         names.insert(youth, c.name.clone());
     }
     let name_of = |person: Uuid| -> String { names.get(&person).cloned().unwrap_or_default() };
-    let evals = |list: &[goals::Evaluation], pick: &dyn Fn(&goals::Evaluation) -> bool| -> Vec<serde_json::Value> {
-        list.iter()
-            .filter(|e| pick(e))
-            .map(|e| json!({ "evaluatedOn": e.evaluated_on, "body": e.body, "author": name_of(e.author_id) }))
-            .collect()
-    };
+    let evals =
+        |list: &[goals::EvaluationRow], pick: &dyn Fn(&goals::EvaluationRow) -> bool| -> Vec<serde_json::Value> {
+            list.iter()
+                .filter(|e| pick(e))
+                .map(|e| json!({ "evaluatedOn": e.evaluated_on, "body": e.body, "author": name_of(e.author_id) }))
+                .collect()
+        };
     Ok(json!({
         "logId": log.id,
         "status": log.status,

@@ -5,7 +5,7 @@
 
 use crate::db::Pool;
 use crate::db::enums::EventKind;
-use crate::db::goals::Measure;
+use crate::db::goals::MeasureRow;
 use crate::error::ApiResult;
 use crate::events::{EventPayload, emit};
 use diesel::sql_types::{BigInt, Integer};
@@ -46,7 +46,7 @@ async fn claim_and_emit(conn: &mut AsyncPgConnection, kind: EventKind, sql: &str
     if kind == EventKind::MeasureDueSoon {
         query = query.bind::<Integer, _>(days);
     }
-    let claimed: Vec<Measure> = query.load(conn).await?;
+    let claimed: Vec<MeasureRow> = query.load(conn).await?;
     for m in &claimed {
         emit(conn, m.log_id, kind, EventPayload::measure(m, None)).await?;
     }

@@ -11,7 +11,7 @@
 use super::EventPayload;
 use crate::db::Pool;
 use crate::db::enums::EventKind;
-use crate::db::events::{Event, outbox_query};
+use crate::db::events::{EventRow, outbox_query};
 use crate::db::schema::event;
 use crate::error::ApiResult;
 use chrono::{DateTime, Utc};
@@ -157,12 +157,13 @@ impl Hub {
     /// Sequenced events after `after` (and through `through`), oldest first.
     pub async fn replay(&self, after: i64, through: Option<i64>, limit: i64) -> ApiResult<Vec<StoredEvent>> {
         let mut conn = self.pool.get().await?;
-        let rows: Vec<Event> = outbox_query("SELECT * FROM event WHERE seq > $1 AND seq <= $2 ORDER BY seq LIMIT $3")
-            .bind::<BigInt, _>(after)
-            .bind::<BigInt, _>(through.unwrap_or(i64::MAX))
-            .bind::<BigInt, _>(limit)
-            .load(&mut conn)
-            .await?;
+        let rows: Vec<EventRow> =
+            outbox_query("SELECT * FROM event WHERE seq > $1 AND seq <= $2 ORDER BY seq LIMIT $3")
+                .bind::<BigInt, _>(after)
+                .bind::<BigInt, _>(through.unwrap_or(i64::MAX))
+                .bind::<BigInt, _>(limit)
+                .load(&mut conn)
+                .await?;
         rows.into_iter().map(StoredEvent::from_row).collect()
     }
 }
@@ -171,12 +172,13 @@ impl Hub {
     /// Sequenced events of one log after `after`, oldest first.
     pub async fn replay_log(&self, after: i64, log_id: Uuid, limit: i64) -> ApiResult<Vec<StoredEvent>> {
         let mut conn = self.pool.get().await?;
-        let rows: Vec<Event> = outbox_query("SELECT * FROM event WHERE log_id = $1 AND seq > $2 ORDER BY seq LIMIT $3")
-            .bind::<diesel::sql_types::Uuid, _>(log_id)
-            .bind::<BigInt, _>(after)
-            .bind::<BigInt, _>(limit)
-            .load(&mut conn)
-            .await?;
+        let rows: Vec<EventRow> =
+            outbox_query("SELECT * FROM event WHERE log_id = $1 AND seq > $2 ORDER BY seq LIMIT $3")
+                .bind::<diesel::sql_types::Uuid, _>(log_id)
+                .bind::<BigInt, _>(after)
+                .bind::<BigInt, _>(limit)
+                .load(&mut conn)
+                .await?;
         rows.into_iter().map(StoredEvent::from_row).collect()
     }
 }

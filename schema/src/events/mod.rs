@@ -30,7 +30,7 @@ pub struct EventPayload {
     /// the posted message itself, so a live delivery to thousands of
     /// subscribers needs no query per subscriber
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub message: Option<crate::db::messages::Message>,
+    pub message: Option<crate::db::messages::MessageRow>,
     /// for messages: addressed to all, or to `recipients` (plus the author)
     #[serde(skip_serializing_if = "Option::is_none")]
     pub to_all: Option<bool>,
@@ -79,7 +79,7 @@ pub async fn emit(conn: &AsyncPgConnection, log_id: Uuid, kind: EventKind, paylo
 
 impl StoredEvent {
     /// A sequenced outbox row as the hub hands it out.
-    pub fn from_row(row: events::Event) -> ApiResult<StoredEvent> {
+    pub fn from_row(row: events::EventRow) -> ApiResult<StoredEvent> {
         Ok(StoredEvent {
             seq: row.seq.ok_or_else(|| crate::error::ApiError::internal("event without seq"))?,
             log_id: row.log_id,
@@ -93,7 +93,7 @@ impl StoredEvent {
 impl EventPayload {
     /// The payload of an event about a measure: enough for a deadline
     /// dashboard to decide whether it is theirs without a query.
-    pub fn measure(m: &crate::db::goals::Measure, previous_deadline: Option<NaiveDate>) -> EventPayload {
+    pub fn measure(m: &crate::db::goals::MeasureRow, previous_deadline: Option<NaiveDate>) -> EventPayload {
         EventPayload {
             goal_id: Some(m.goal_id),
             measure_id: Some(m.id),

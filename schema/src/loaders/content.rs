@@ -1,21 +1,21 @@
 //! Loaders for goals, measures, evaluations, comments and meetings.
 
 use super::{list_loader, row_loader};
-use crate::db::goals::{self, Comment, Evaluation, Goal, Measure};
-use crate::db::meetings::{self, Meeting};
+use crate::db::goals::{self, CommentRow, EvaluationRow, GoalRow, MeasureRow};
+use crate::db::meetings::{self, MeetingRow};
 use crate::error::ApiError;
 use async_graphql::dataloader::Loader;
 use std::collections::HashMap;
 use uuid::Uuid;
 
-list_loader!(GoalsByLog, Goal, goals::goals_of, |r| r.log_id);
-list_loader!(MeasuresByGoal, Measure, goals::measures_of_goals, |r| r.goal_id);
-row_loader!(MeasureLoader, Measure, goals::measures_by_ids, |r| r.id);
-list_loader!(EvaluationsByMeasure, Evaluation, goals::evaluations_of_measures, |r| r.measure_id.unwrap_or_default());
-list_loader!(EvaluationsByGoal, Evaluation, goals::evaluations_of_goals, |r| r.goal_id.unwrap_or_default());
-list_loader!(CommentsByMeasure, Comment, goals::comments_of_measures, |r| r.measure_id.unwrap_or_default());
-list_loader!(CommentsByGoal, Comment, goals::comments_of_goals, |r| r.goal_id.unwrap_or_default());
-list_loader!(MeetingsByLog, Meeting, meetings::of_logs, |r| r.log_id);
+list_loader!(GoalsByLog, GoalRow, goals::goals_of, |r| r.log_id);
+list_loader!(MeasuresByGoal, MeasureRow, goals::measures_of_goals, |r| r.goal_id);
+row_loader!(MeasureLoader, MeasureRow, goals::measures_by_ids, |r| r.id);
+list_loader!(EvaluationsByMeasure, EvaluationRow, goals::evaluations_of_measures, |r| r.measure_id.unwrap_or_default());
+list_loader!(EvaluationsByGoal, EvaluationRow, goals::evaluations_of_goals, |r| r.goal_id.unwrap_or_default());
+list_loader!(CommentsByMeasure, CommentRow, goals::comments_of_measures, |r| r.measure_id.unwrap_or_default());
+list_loader!(CommentsByGoal, CommentRow, goals::comments_of_goals, |r| r.goal_id.unwrap_or_default());
+list_loader!(MeetingsByLog, MeetingRow, meetings::of_logs, |r| r.log_id);
 
 /// The persons invited to each meeting.
 pub struct InviteesByMeeting(pub crate::db::Pool);

@@ -2,11 +2,11 @@
 
 use super::{list_loader, row_loader};
 use crate::db::Pool;
-use crate::db::consents::{self, Consent, UnitProposal};
-use crate::db::logs::{self, Child, GuardianView, LogRow};
-use crate::db::participants::{self, CoordinatorTerm, Handover};
-use crate::db::requests::{self, DeletionRequest, ReopenRequest};
-use crate::db::snapshots::{self, SnapshotMeta};
+use crate::db::consents::{self, ConsentRow, UnitProposalRow};
+use crate::db::logs::{self, ChildRow, GuardianView, LogRow};
+use crate::db::participants::{self, CoordinatorTermRow, HandoverRow};
+use crate::db::requests::{self, DeletionRequestRow, ReopenRequestRow};
+use crate::db::snapshots::{self, SnapshotMetaRow};
 use crate::error::ApiError;
 use crate::policy::{LogRelation, relation};
 use async_graphql::dataloader::Loader;
@@ -31,15 +31,15 @@ impl Loader<Uuid> for RelationLoader {
 }
 
 row_loader!(LogLoader, LogRow, logs::by_ids, |r| r.id);
-row_loader!(ChildLoader, Child, logs::children_by_ids, |r| r.id);
+row_loader!(ChildLoader, ChildRow, logs::children_by_ids, |r| r.id);
 list_loader!(GuardiansByLog, GuardianView, logs::guardians_of, |r| r.log_id);
-list_loader!(ConsentsByLog, Consent, consents::of_logs, |r| r.log_id);
-list_loader!(ProposalsByLog, UnitProposal, consents::proposals_of, |r| r.log_id);
-row_loader!(PendingHandoverByLog, Handover, participants::pending_handovers_of, |r| r.log_id);
-row_loader!(PendingReopenByLog, ReopenRequest, requests::pending_reopens_of, |r| r.log_id);
-row_loader!(OpenDeletionByLog, DeletionRequest, requests::open_deletions_of, |r| r.log_id);
-list_loader!(TermsByLog, CoordinatorTerm, participants::terms_of, |r| r.log_id);
-list_loader!(SnapshotsByLog, SnapshotMeta, snapshots::of_logs, |r| r.log_id);
+list_loader!(ConsentsByLog, ConsentRow, consents::of_logs, |r| r.log_id);
+list_loader!(ProposalsByLog, UnitProposalRow, consents::proposals_of, |r| r.log_id);
+row_loader!(PendingHandoverByLog, HandoverRow, participants::pending_handovers_of, |r| r.log_id);
+row_loader!(PendingReopenByLog, ReopenRequestRow, requests::pending_reopens_of, |r| r.log_id);
+row_loader!(OpenDeletionByLog, DeletionRequestRow, requests::open_deletions_of, |r| r.log_id);
+list_loader!(TermsByLog, CoordinatorTermRow, participants::terms_of, |r| r.log_id);
+list_loader!(SnapshotsByLog, SnapshotMetaRow, snapshots::of_logs, |r| r.log_id);
 
 /// Snapshot content, loaded only when a reader asks for it and may see it.
 pub struct SnapshotContent(pub Pool);

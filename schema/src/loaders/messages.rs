@@ -3,8 +3,8 @@
 //! position and size are fetched in one statement.
 
 use crate::db::Pool;
-use crate::db::access_log::{self, AccessLogEntry};
-use crate::db::messages::{self, Message, MessageKey};
+use crate::db::access_log::{self, AccessLogEntryRow};
+use crate::db::messages::{self, MessageKey, MessageRow};
 use crate::error::ApiError;
 use async_graphql::dataloader::Loader;
 use std::collections::HashMap;
@@ -25,10 +25,10 @@ pub struct MessagePages {
 }
 
 impl Loader<MessagePageKey> for MessagePages {
-    type Value = Vec<Message>;
+    type Value = Vec<MessageRow>;
     type Error = ApiError;
 
-    async fn load(&self, keys: &[MessagePageKey]) -> Result<HashMap<MessagePageKey, Vec<Message>>, ApiError> {
+    async fn load(&self, keys: &[MessagePageKey]) -> Result<HashMap<MessagePageKey, Vec<MessageRow>>, ApiError> {
         let mut conn = self.pool.get().await?;
         let mut out = HashMap::new();
         for ((before, limit), logs) in group_keys(keys, |k| ((k.before, k.limit), k.log_id)) {
@@ -53,13 +53,13 @@ pub struct AccessLogPageKey {
 pub struct AccessLogPages(pub Pool);
 
 impl Loader<AccessLogPageKey> for AccessLogPages {
-    type Value = Vec<AccessLogEntry>;
+    type Value = Vec<AccessLogEntryRow>;
     type Error = ApiError;
 
     async fn load(
         &self,
         keys: &[AccessLogPageKey],
-    ) -> Result<HashMap<AccessLogPageKey, Vec<AccessLogEntry>>, ApiError> {
+    ) -> Result<HashMap<AccessLogPageKey, Vec<AccessLogEntryRow>>, ApiError> {
         let mut conn = self.0.get().await?;
         let mut out = HashMap::new();
         for ((before, limit), logs) in group_keys(keys, |k| ((k.before, k.limit), k.log_id)) {
@@ -83,7 +83,7 @@ fn group_keys<K, G: std::hash::Hash + Eq>(keys: &[K], split: impl Fn(&K) -> (G, 
     groups
 }
 
-super::row_loader!(MessageLoader, Message, messages::by_ids, |r| r.id);
+super::row_loader!(MessageLoader, MessageRow, messages::by_ids, |r| r.id);
 
 /// The persons each message is addressed to (empty for messages to all).
 pub struct RecipientsByMessage(pub Pool);

@@ -6,7 +6,7 @@ use crate::api::input::{self, limits};
 use crate::context::rc;
 use crate::db::enums::{GoalArea, PersonKind, UnitRoleKind};
 use crate::db::is_unique_violation;
-use crate::db::org::{self, NewTemplate, Person};
+use crate::db::org::{self, NewTemplate, PersonRow};
 use crate::error::{ApiError, ApiResult};
 use crate::policy::admin;
 use async_graphql::{Context, ID, InputObject, Json, Object, SimpleObject};
@@ -83,7 +83,7 @@ impl AdminMutations {
                     }
                     None => {
                         let id = Uuid::new_v4();
-                        let row = Person { id, kind: PersonKind::Staff, name, phone, email, created_at: Utc::now() };
+                        let row = PersonRow { id, kind: PersonKind::Staff, name, phone, email, created_at: Utc::now() };
                         org::insert_person(conn, &row).await?;
                         org::insert_staff(conn, id, municipality, &external_id).await.map_err(|e| {
                             // Only a registration racing this one gets here.

@@ -8,13 +8,13 @@ use crate::api::ids;
 use crate::api::input::{self, limits};
 use crate::api::types::consent::{Consent, UnitProposal};
 use crate::context::rc;
-use crate::db::consents::{self, Consent as ConsentRow, UnitProposal as ProposalRow};
+use crate::db::consents::{self, ConsentRow, UnitProposalRow};
 use crate::db::enums::{
     AccessAction, ConsentMethod, ConsentScope, EventKind, MessageKind, ObjectType, ParticipantLeftReason,
     WithdrawalReason,
 };
 use crate::db::lifecycle::{self, Transition};
-use crate::db::messages::{self, Message as MessageRow};
+use crate::db::messages::{self, MessageRow};
 use crate::db::{logs, org, participants};
 use crate::error::{ApiError, ApiResult};
 use crate::events::EventPayload;
@@ -175,7 +175,7 @@ impl ConsentMutations {
                 if consents::proposal(conn, w.log_id(), unit_id).await?.is_some() {
                     return Err(ApiError::conflict("this unit is already proposed"));
                 }
-                let row = ProposalRow {
+                let row = UnitProposalRow {
                     id: Uuid::new_v4(),
                     log_id: w.log_id(),
                     unit_id,

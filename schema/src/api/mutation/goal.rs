@@ -9,10 +9,7 @@ use crate::api::types::goal::{Comment, Evaluation, Goal, Measure};
 use crate::context::rc;
 use crate::db::consents;
 use crate::db::enums::{AccessAction, EventKind, GoalArea, GoalStatus, MeasureStatus, ObjectType};
-use crate::db::goals::{
-    self, Comment as CommentRow, Evaluation as EvaluationRow, Goal as GoalRow, GoalChanges, Measure as MeasureRow,
-    MeasureChanges,
-};
+use crate::db::goals::{self, CommentRow, EvaluationRow, GoalChanges, GoalRow, MeasureChanges, MeasureRow};
 use crate::db::participants;
 use crate::error::{ApiError, ApiResult};
 use crate::events::EventPayload;

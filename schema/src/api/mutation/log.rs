@@ -13,7 +13,7 @@ use crate::db::enums::{
     ReopenStatus, SnapshotReason, WithdrawalReason,
 };
 use crate::db::lifecycle::{self, Transition};
-use crate::db::logs::{Child, LogRow, LogTextChanges};
+use crate::db::logs::{ChildRow, LogRow, LogTextChanges};
 use crate::db::{consents, logs, org, participants, requests, snapshots};
 use crate::error::{ApiError, ApiResult};
 use crate::events::EventPayload;
@@ -117,7 +117,7 @@ impl LogMutations {
                     )));
                 }
                 let now = Utc::now();
-                let child = Child {
+                let child = ChildRow {
                     id: Uuid::new_v4(),
                     municipality_id,
                     name: child_name,
@@ -156,7 +156,7 @@ impl LogMutations {
                     };
                     logs::insert_guardian(conn, row.id, citizen, actor, &recorded).await?;
                 }
-                let participant = participants::Participant {
+                let participant = participants::ParticipantRow {
                     id: Uuid::new_v4(),
                     log_id: row.id,
                     staff_id: coordinator_id,
@@ -263,7 +263,7 @@ impl LogMutations {
                 if requests::pending_reopen(conn, w.log_id()).await?.is_some() {
                     return Err(ApiError::conflict("a reopening request is already waiting for the family"));
                 }
-                let row = requests::ReopenRequest {
+                let row = requests::ReopenRequestRow {
                     id: Uuid::new_v4(),
                     log_id: w.log_id(),
                     requested_by: w.actor,
@@ -297,7 +297,7 @@ impl LogMutations {
                 if consents::valid_of(conn, w.log_id(), w.actor, None).await?.is_some() {
                     return Err(ApiError::conflict("you have already approved reopening"));
                 }
-                let consent = consents::Consent {
+                let consent = consents::ConsentRow {
                     id: Uuid::new_v4(),
                     log_id: w.log_id(),
                     scope: ConsentScope::Log,
@@ -350,7 +350,7 @@ impl LogMutations {
                 if requests::open_deletion(conn, w.log_id()).await?.is_some() {
                     return Err(ApiError::conflict("a deletion request is already waiting"));
                 }
-                let row = requests::DeletionRequest {
+                let row = requests::DeletionRequestRow {
                     id: Uuid::new_v4(),
                     log_id: w.log_id(),
                     requested_by: w.actor,

@@ -8,7 +8,7 @@ use crate::api::input::{self, limits};
 use crate::api::types::message::Message;
 use crate::context::rc;
 use crate::db::enums::{AccessAction, EventKind, MessageKind, ObjectType};
-use crate::db::messages::{self, Message as MessageRow};
+use crate::db::messages::{self, MessageRow};
 use crate::error::{ApiError, ApiResult};
 use crate::events::EventPayload;
 use crate::policy::WriteAction;

@@ -11,7 +11,7 @@ use crate::api::types::people::Participant;
 use crate::api::types::requests::Handover;
 use crate::context::rc;
 use crate::db::enums::{AccessAction, EventKind, HandoverStatus, ObjectType, ParticipantLeftReason};
-use crate::db::participants::{self, Handover as HandoverRow, Participant as ParticipantRow};
+use crate::db::participants::{self, HandoverRow, ParticipantRow};
 use crate::db::{consents, is_unique_violation, org};
 use crate::error::{ApiError, ApiResult};
 use crate::events::EventPayload;

@@ -30,7 +30,12 @@ pub struct MessageEvent {
 }
 
 impl MessageEvent {
-    pub fn new(key: &cursor::CursorKey, event: &StoredEvent, row: messages::Message, access: Arc<LogAccess>) -> Self {
+    pub fn new(
+        key: &cursor::CursorKey,
+        event: &StoredEvent,
+        row: messages::MessageRow,
+        access: Arc<LogAccess>,
+    ) -> Self {
         MessageEvent { cursor: event_cursor(key, event), message: Message { row, access } }
     }
 }

@@ -14,7 +14,7 @@ use chrono::{DateTime, Utc};
 use std::sync::Arc;
 
 pub struct AccessLogEntry {
-    pub row: access_log::AccessLogEntry,
+    pub row: access_log::AccessLogEntryRow,
     pub access: Arc<LogAccess>,
 }
 

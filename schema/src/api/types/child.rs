@@ -10,12 +10,12 @@ use chrono::{Datelike, NaiveDate, Utc};
 use std::sync::Arc;
 
 pub struct Child {
-    row: logs::Child,
+    row: logs::ChildRow,
     access: Arc<LogAccess>,
 }
 
 impl Child {
-    pub fn new(row: logs::Child, access: Arc<LogAccess>) -> Child {
+    pub fn new(row: logs::ChildRow, access: Arc<LogAccess>) -> Child {
         Child { row, access }
     }
 }

@@ -13,7 +13,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use std::sync::Arc;
 
 pub struct Consent {
-    pub row: consents::Consent,
+    pub row: consents::ConsentRow,
     pub access: Arc<LogAccess>,
 }
 
@@ -102,7 +102,7 @@ impl Consent {
 /// A unit the coordinator proposes to bring into the log; it gets access
 /// only when an owner consents to it.
 pub struct UnitProposal {
-    pub row: consents::UnitProposal,
+    pub row: consents::UnitProposalRow,
     pub consented: bool,
 }
 

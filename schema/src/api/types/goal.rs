@@ -16,7 +16,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use std::sync::Arc;
 
 pub struct Goal {
-    pub row: goals::Goal,
+    pub row: goals::GoalRow,
     pub access: Arc<LogAccess>,
 }
 
@@ -78,7 +78,7 @@ impl Goal {
 
 /// A measure (tiltak) under a goal, with a responsible person and a deadline.
 pub struct Measure {
-    pub row: goals::Measure,
+    pub row: goals::MeasureRow,
     pub access: Arc<LogAccess>,
 }
 
@@ -152,13 +152,13 @@ pub fn is_open(status: MeasureStatus) -> bool {
     matches!(status, MeasureStatus::Planned | MeasureStatus::InProgress)
 }
 
-pub fn is_overdue(m: &goals::Measure, today: NaiveDate) -> bool {
+pub fn is_overdue(m: &goals::MeasureRow, today: NaiveDate) -> bool {
     is_open(m.status) && m.deadline.is_some_and(|d| d < today)
 }
 
 /// A dated assessment of a measure or goal.
 pub struct Evaluation {
-    pub row: goals::Evaluation,
+    pub row: goals::EvaluationRow,
     pub access: Arc<LogAccess>,
 }
 
@@ -190,7 +190,7 @@ impl Evaluation {
 }
 
 pub struct Comment {
-    pub row: goals::Comment,
+    pub row: goals::CommentRow,
     pub access: Arc<LogAccess>,
 }
 

@@ -14,7 +14,7 @@ use chrono::{DateTime, Utc};
 use std::sync::Arc;
 
 pub struct Meeting {
-    pub row: meetings::Meeting,
+    pub row: meetings::MeetingRow,
     pub access: Arc<LogAccess>,
 }
 

@@ -17,7 +17,7 @@ use chrono::{DateTime, Utc};
 use std::sync::Arc;
 
 pub struct Message {
-    pub row: messages::Message,
+    pub row: messages::MessageRow,
     pub access: Arc<LogAccess>,
 }
 

@@ -133,7 +133,7 @@ impl Participant {
     }
 
     /// Staff who once acted in the log but no longer take part in it.
-    fn former(p: org::Person, access: Arc<LogAccess>) -> Participant {
+    fn former(p: org::PersonRow, access: Arc<LogAccess>) -> Participant {
         Participant {
             id: p.id,
             staff_id: p.id,
@@ -251,7 +251,7 @@ impl Guardian {
 }
 
 /// A unit (enhet): a kindergarten, school, health station, …
-pub struct Unit(pub org::Unit);
+pub struct Unit(pub org::UnitRow);
 
 #[Object]
 impl Unit {

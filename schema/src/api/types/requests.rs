@@ -5,8 +5,8 @@ use crate::api::guard::LogAccess;
 use crate::api::ids::id;
 use crate::context::rc;
 use crate::db::enums::{HandoverStatus, ReopenStatus};
-use crate::db::participants::{CoordinatorTerm as TermRow, Handover as HandoverRow};
-use crate::db::requests::{DeletionRequest as DeletionRow, ReopenRequest as ReopenRow};
+use crate::db::participants::{CoordinatorTermRow, HandoverRow};
+use crate::db::requests::{DeletionRequestRow, ReopenRequestRow};
 use crate::error::ApiResult;
 use crate::policy::ReadField;
 use async_graphql::{Context, ID, Object};
@@ -53,7 +53,7 @@ impl Handover {
 
 /// One coordinator's time holding the baton.
 pub struct CoordinatorTerm {
-    pub row: TermRow,
+    pub row: CoordinatorTermRow,
     pub access: Arc<LogAccess>,
 }
 
@@ -73,7 +73,7 @@ impl CoordinatorTerm {
     }
 }
 
-pub struct ReopenRequest(pub ReopenRow);
+pub struct ReopenRequest(pub ReopenRequestRow);
 
 #[Object]
 impl ReopenRequest {
@@ -99,7 +99,7 @@ impl ReopenRequest {
 }
 
 pub struct DeletionRequest {
-    row: DeletionRow,
+    row: DeletionRequestRow,
     /// the reader's access to the log; `None` in the municipal admin's
     /// queue (`openDeletionRequests`), which only municipal admins of the
     /// log's municipality reach
@@ -107,12 +107,12 @@ pub struct DeletionRequest {
 }
 
 impl DeletionRequest {
-    pub fn in_log(row: DeletionRow, access: Arc<LogAccess>) -> Self {
+    pub fn in_log(row: DeletionRequestRow, access: Arc<LogAccess>) -> Self {
         DeletionRequest { row, access: Some(access) }
     }
 
     /// A request in the municipal admin's queue.
-    pub fn queued(row: DeletionRow) -> Self {
+    pub fn queued(row: DeletionRequestRow) -> Self {
         DeletionRequest { row, access: None }
     }
 }

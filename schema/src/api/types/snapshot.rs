@@ -4,7 +4,7 @@ use crate::api::guard::{LogAccess, deny};
 use crate::api::ids::id;
 use crate::context::rc;
 use crate::db::enums::SnapshotReason;
-use crate::db::snapshots::SnapshotMeta;
+use crate::db::snapshots::SnapshotMetaRow;
 use crate::error::{ApiError, ApiResult};
 use crate::policy::read::{self, SnapshotView};
 use crate::policy::{Grant, ReadField};
@@ -13,7 +13,7 @@ use chrono::{DateTime, Utc};
 use std::sync::Arc;
 
 pub struct ArchiveSnapshot {
-    pub row: SnapshotMeta,
+    pub row: SnapshotMetaRow,
     pub access: Arc<LogAccess>,
 }
 
