@@ -82,3 +82,39 @@ where
         max_ms: hist.max() as f64 / 1000.0,
     }
 }
+
+/// GraphQL requests over HTTP at `addr`, as the people of `callers`
+/// ((log id, bearer token, external id), taken in turn): `body` builds the
+/// request from the log id and the request's number; `ok` judges the
+/// response body of a 2xx answer.
+pub async fn graphql<B, K>(
+    addr: std::net::SocketAddr,
+    callers: Arc<Vec<(uuid::Uuid, String, String)>>,
+    concurrency: usize,
+    seconds: u64,
+    body: B,
+    ok: K,
+) -> LoadResult
+where
+    B: Fn(uuid::Uuid, u64) -> serde_json::Value + Send + Sync + 'static,
+    K: Fn(&[u8]) -> bool + Send + Sync + Copy + 'static,
+{
+    let client = reqwest::Client::builder().pool_max_idle_per_host(concurrency).build().expect("client");
+    let url = format!("http://{addr}/graphql");
+    run(concurrency, Duration::from_secs(3), Duration::from_secs(seconds), move |_, n| {
+        let (log, token, _) = callers[n as usize % callers.len()].clone();
+        let request = client.post(&url).bearer_auth(token).json(&body(log, n));
+        async move {
+            match request.send().await {
+                Ok(r) if r.status().is_success() => r.bytes().await.is_ok_and(|b| ok(&b)),
+                _ => false,
+            }
+        }
+    })
+    .await
+}
+
+/// Whether a response body carries no GraphQL error.
+pub fn without_errors(body: &[u8]) -> bool {
+    !body.windows(8).any(|w| w == b"\"errors\"")
+}

@@ -78,11 +78,8 @@ impl App {
                 key.with_legacy(kind, *max)
             })
         };
-        let api_config = Arc::new(ApiConfig {
-            cursor_key,
-            max_page_size: config.limits.max_page_size,
-            ..ApiConfig::default()
-        });
+        let api_config =
+            Arc::new(ApiConfig { cursor_key, max_page_size: config.limits.max_page_size, ..ApiConfig::default() });
         crate::metrics::handle();
         let config_limits = config.limits.clone();
         let principal_ttl = config.principal_cache;

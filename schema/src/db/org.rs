@@ -48,14 +48,6 @@ pub struct TemplateRow {
     pub created_at: DateTime<Utc>,
 }
 
-/// A staff member's role in a unit, joined with the unit.
-#[derive(Debug, Clone)]
-pub struct UnitMembership {
-    pub unit: UnitRow,
-    pub role: UnitRoleKind,
-    pub title: Option<String>,
-}
-
 /// The names of people, for texts the service writes (notices to the family).
 pub async fn person_names(
     conn: &mut diesel_async::AsyncPgConnection,
