@@ -877,3 +877,114 @@ async fn snapshots_name_the_family_as_the_log_records_them() {
     assert!(content.contains("Ukjent Forelder"), "{content}");
     assert!(!content.contains("Kari"), "{content}");
 }
+
+/// Another municipality, with one unit and one staff member (external id
+/// `sorby-siri`), written straight into the database as its own admins would.
+async fn another_municipality(app: &TestApp) -> (uuid::Uuid, uuid::Uuid) {
+    let (municipality, unit, siri) = (uuid::Uuid::new_v4(), uuid::Uuid::new_v4(), uuid::Uuid::new_v4());
+    let mut conn = app.conn().await;
+    diesel_async::SimpleAsyncConnection::batch_execute(
+        &mut conn,
+        &format!(
+            "INSERT INTO municipality (id, name, consent_age) VALUES ('{municipality}', 'Sørby', 15);
+             INSERT INTO unit (id, municipality_id, name, service_kind) VALUES ('{unit}', '{municipality}', 'Sørby barnevern', 'CHILD_WELFARE');
+             INSERT INTO person (id, kind, name) VALUES ('{siri}', 'STAFF', 'Siri Sørby');
+             INSERT INTO staff (person_id, municipality_id, external_id) VALUES ('{siri}', '{municipality}', 'sorby-siri');
+             INSERT INTO staff_unit_role (staff_id, unit_id, role) VALUES ('{siri}', '{unit}', 'EMPLOYEE');"
+        ),
+    )
+    .await
+    .expect("another municipality");
+    (unit, siri)
+}
+
+/// The attack on issue 15: a unit admin registered another municipality's
+/// staff member by her external id, saw her stored name in `unitStaff`, and
+/// the coordinator then gave her a child's log. A known id is enrolled only
+/// in its own municipality, and another municipality's unit is as absent as
+/// one that does not exist.
+#[tokio::test]
+async fn another_municipalitys_staff_and_units_are_out_of_reach() {
+    let app = TestApp::demo().await;
+    let (sorby_unit, siri) = another_municipality(&app).await;
+    let register = "mutation($u: ID!, $x: String!) { registerStaff(input: { unitId: $u, name: \"Gjett\", externalId: $x, role: EMPLOYEE }) { id } }";
+    let school = stafett_tests::ids::SCHOOL;
+    let r = app.gql("unitadmin", register, json!({ "u": school, "x": "sorby-siri" })).await;
+    let message = r.err("CONFLICT");
+    assert!(!message.contains("Siri"), "the refusal does not say whose id it is: {message}");
+    let roles = format!("SELECT count(*) AS n FROM staff_unit_role WHERE staff_id = '{siri}'");
+    assert_eq!(app.count(&roles).await, 1, "no role in Nordby");
+    // A unit of another municipality answers like a unit that does not exist.
+    let theirs = app.gql("unitadmin", register, json!({ "u": sorby_unit, "x": "new-a" })).await;
+    let missing = app.gql("unitadmin", register, json!({ "u": uuid::Uuid::new_v4(), "x": "new-b" })).await;
+    assert_eq!(theirs.body["errors"][0]["message"], missing.body["errors"][0]["message"]);
+    assert_eq!(theirs.codes(), vec!["NOT_FOUND"]);
+}
+
+/// The attack on issue 15: a handover proposed to a participant whose unit
+/// consent was then withdrawn stayed pending, and was accepted after the
+/// unit came back, leaving the log without a coordinator. Withdrawing the
+/// unit cancels the handover; accepting checks the successor again.
+#[tokio::test]
+async fn a_handover_does_not_outlive_its_successors_unit_consent() {
+    let app = TestApp::demo().await;
+    let log = stafett_tests::ids::EMMA_LOG;
+    let ppt = stafett_tests::ids::PPT;
+    let give = "mutation($l: ID!, $u: ID) { giveConsent(input: { logId: $l, unitId: $u }) { id } }";
+    let mut consents = Vec::new();
+    for owner in ["guardian", "guardian2"] {
+        let r = app.gql(owner, give, json!({ "l": log, "u": ppt })).await;
+        consents.push(r.ok()["giveConsent"]["id"].as_str().unwrap().to_owned());
+    }
+    let add =
+        "mutation($l: ID!, $s: ID!, $u: ID!) { addParticipant(input: { logId: $l, staffId: $s, unitId: $u }) { id } }";
+    let petter = stafett_tests::ids::person("unconsented");
+    let r = app.gql("coordinator", add, json!({ "l": log, "s": petter, "u": ppt })).await;
+    let participant = r.ok()["addParticipant"]["id"].as_str().unwrap().to_owned();
+    let propose = "mutation($l: ID!, $p: ID!) { proposeHandover(logId: $l, participantId: $p) { id } }";
+    let r = app.gql("coordinator", propose, json!({ "l": log, "p": participant })).await;
+    let handover = r.ok()["proposeHandover"]["id"].as_str().unwrap().to_owned();
+    let withdraw = "mutation($c: ID!) { withdrawConsent(consentId: $c) { id } }";
+    app.gql("guardian2", withdraw, json!({ "c": consents[1] })).await.ok();
+    let status = format!("SELECT count(*) AS n FROM handover WHERE id = '{handover}' AND status = 'CANCELLED'");
+    assert_eq!(app.count(&status).await, 1, "the handover ends with the successor's unit");
+    // The unit comes back and Petter with it: the old handover is gone for good.
+    app.gql("guardian2", give, json!({ "l": log, "u": ppt })).await.ok();
+    app.gql("coordinator", add, json!({ "l": log, "s": petter, "u": ppt })).await.ok();
+    let accept = "mutation($h: ID!) { acceptHandover(handoverId: $h) { id } }";
+    let r = app.gql("unconsented", accept, json!({ "h": handover })).await;
+    assert!(!r.errors().is_empty(), "a cancelled handover cannot be accepted: {:#}", r.body);
+    let coordinator =
+        app.gql("coordinator", "query($l: ID!) { log(id: $l) { coordinator { name } } }", json!({ "l": log })).await;
+    assert!(coordinator.ok()["log"]["coordinator"]["name"].is_string(), "{:#}", coordinator.body);
+}
+
+/// The attack on issue 15: a NUL in a template's prompts reached PostgreSQL
+/// and answered INTERNAL; section names and texts are text inputs like any other.
+#[tokio::test]
+async fn template_prompts_are_checked_like_every_text() {
+    let app = TestApp::demo().await;
+    let create = "mutation($p: JSON!) { createTemplate(input: { name: \"T\", sectionPrompts: $p }) { id } }";
+    for prompts in
+        [json!({ "presentation": "a\u{0}b" }), json!({ "a\u{0}b": "tekst" }), json!({ "x".repeat(201): "t" })]
+    {
+        app.gql("municipaladmin", create, json!({ "p": prompts })).await.err("BAD_USER_INPUT");
+    }
+    app.gql("municipaladmin", create, json!({ "p": { "presentation": "Hvem er barnet?" } })).await.ok();
+}
+
+/// The attack on issue 15: over the websocket, variables that are not an
+/// object were ignored and the operation ran without them; over HTTP such a
+/// request is refused. Both transports refuse it now.
+#[tokio::test]
+async fn variables_that_are_not_an_object_are_refused_on_the_websocket_too() {
+    let app = TestApp::demo().await;
+    let addr = app.serve().await;
+    let mut ws = stafett_tests::ws::WsClient::connect(addr, &TestApp::token("guardian")).await;
+    for (id, variables) in [("a", json!([1, 2])), ("b", json!("abc")), ("c", json!(7))] {
+        ws.send(json!({ "id": id, "type": "subscribe", "payload": { "query": "query($id: ID!) { log(id: $id) { id } }", "variables": variables } })).await;
+        let answer = ws.recv(Duration::from_secs(5)).await.expect("an answer");
+        assert_eq!(answer["type"], "error", "{answer}");
+        assert_eq!(answer["payload"][0]["extensions"]["code"], "BAD_USER_INPUT", "{answer}");
+    }
+}

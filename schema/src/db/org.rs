@@ -68,10 +68,10 @@ pub async fn unit_name(conn: &mut diesel_async::AsyncPgConnection, unit_id: Uuid
 pub async fn staff_by_external_id(
     conn: &mut diesel_async::AsyncPgConnection,
     external_id: &str,
-) -> QueryResult<Option<Uuid>> {
+) -> QueryResult<Option<(Uuid, Uuid)>> {
     use super::schema::staff;
     diesel_async::RunQueryDsl::first(
-        staff::table.filter(staff::external_id.eq(external_id)).select(staff::person_id),
+        staff::table.filter(staff::external_id.eq(external_id)).select((staff::person_id, staff::municipality_id)),
         conn,
     )
     .await

@@ -28,6 +28,10 @@ pub fn register_staff(
     unit_municipality: Uuid,
     role: UnitRoleKind,
 ) -> ApiResult<()> {
+    // Another municipality's unit is as absent as one that does not exist.
+    if !matches!(principal, Principal::Staff { municipality_id, .. } if *municipality_id == unit_municipality) {
+        return Err(ApiError::NotFound("Unit"));
+    }
     if principal.has_municipal_role(unit_municipality, MunicipalRoleKind::MunicipalAdmin) {
         return Ok(());
     }
@@ -35,6 +39,19 @@ pub fn register_staff(
         return Ok(());
     }
     Err(ApiError::forbidden("only this unit's admin (or a municipal admin) may register its staff"))
+}
+
+/// An external id already registered is the same person (one identity at
+/// the identity provider): registering it again adds a role, but only in
+/// the municipality they are registered in. A municipality's admin cannot
+/// enrol another municipality's staff (and through a participation give
+/// them a child's log); the refusal says only that the identity is taken,
+/// never whose it is.
+pub fn enrol_known_staff(staff_municipality: Uuid, unit_municipality: Uuid) -> ApiResult<()> {
+    if staff_municipality != unit_municipality {
+        return Err(ApiError::conflict("this externalId is registered in another municipality"));
+    }
+    Ok(())
 }
 
 /// Municipal admins maintain their municipality's settings and templates.

@@ -255,8 +255,18 @@ impl Connection {
         if let Some(name) = payload.operation_name {
             request = request.operation_name(name);
         }
-        if let Some(vars) = payload.variables {
-            request = request.variables(async_graphql::Variables::from_json(vars));
+        match payload.variables {
+            None | Some(Value::Null) => {}
+            Some(vars @ Value::Object(_)) => request = request.variables(async_graphql::Variables::from_json(vars)),
+            // As over HTTP (a body whose variables are not an object is no
+            // GraphQL request): refused, not run without them.
+            Some(_) => {
+                self.send(json!({ "id": id, "type": "error", "payload": [
+                    { "message": "variables must be an object", "extensions": { "code": "BAD_USER_INPUT" } }
+                ] }))
+                .await;
+                return Ok(());
+            }
         }
         let responses = execute::stream(&self.state, rc, request);
         let out = self.out.clone();

@@ -75,7 +75,8 @@ impl AdminMutations {
                 // caller can see, is a conflict.
                 let known = org::staff_by_external_id(conn, &external_id).await?;
                 let id = match known {
-                    Some(id) => {
+                    Some((id, staff_municipality)) => {
+                        admin::enrol_known_staff(staff_municipality, municipality)?;
                         if org::has_unit_role(conn, id, unit_id).await? {
                             return Err(ApiError::conflict("this person is already registered in this unit"));
                         }
@@ -122,13 +123,21 @@ impl AdminMutations {
     async fn create_template(&self, ctx: &Context<'_>, input: CreateTemplateInput) -> ApiResult<Template> {
         let rc = rc(ctx);
         let name = input::required(&input.name, "name", limits::NAME)?;
-        let prompts = input.section_prompts.0;
-        if prompts.len() > 20
-            || prompts.values().any(|v| !v.is_string() || v.as_str().is_some_and(|s| s.len() > limits::BODY))
-        {
-            return Err(ApiError::bad_input(
-                "sectionPrompts: at most 20 sections, each a text of at most 10000 characters",
-            ));
+        let given = input.section_prompts.0;
+        let malformed =
+            || ApiError::bad_input("sectionPrompts: at most 20 sections, each a text of at most 10000 characters");
+        if given.len() > 20 {
+            return Err(malformed());
+        }
+        // Keys and texts are text inputs like any other (no NUL, bounded,
+        // bidirectional controls handled): the attack on issue 15 stored a NUL
+        // here and got INTERNAL.
+        let mut prompts = serde_json::Map::new();
+        for (key, value) in given {
+            let section = input::required(&key, "sectionPrompts (a section name)", limits::SHORT)?;
+            let text = value.as_str().ok_or_else(malformed)?;
+            let text = input::required(text, &format!("sectionPrompts.{section}"), limits::BODY)?;
+            prompts.insert(section, serde_json::Value::String(text));
         }
         let municipality_id = admin::manage_templates(&rc.principal)?;
         let row = NewTemplate {

@@ -10,8 +10,8 @@ use crate::api::types::consent::{Consent, UnitProposal};
 use crate::context::rc;
 use crate::db::consents::{self, ConsentRow, UnitProposalRow};
 use crate::db::enums::{
-    AccessAction, ConsentMethod, ConsentScope, EventKind, MessageKind, ObjectType, ParticipantLeftReason,
-    WithdrawalReason,
+    AccessAction, ConsentMethod, ConsentScope, EventKind, HandoverStatus, MessageKind, ObjectType,
+    ParticipantLeftReason, WithdrawalReason,
 };
 use crate::db::lifecycle::{self, Transition};
 use crate::db::messages::{self, MessageRow};
@@ -336,9 +336,16 @@ async fn withdraw_unit_consent(conn: &mut AsyncPgConnection, w: &Write, consent:
     )
     .await?;
     // The coordinator keeps the baton (and metadata access) even when their
-    // unit's consent goes; everyone else from the unit leaves the log.
+    // unit's consent goes; everyone else from the unit leaves the log, and a
+    // baton on its way to one of them stays where it is (the attack on issue
+    // 15: the handover outlived its successor and was accepted later).
     let coordinator = participants::current_term_of(conn, w.log_id()).await?.staff_id;
     let left = participants::active_of(conn, &[w.log_id()]).await?;
+    if let Some(h) = participants::pending_handover(conn, w.log_id()).await?
+        && left.iter().any(|p| p.participant.id == h.to_participant_id && p.participant.unit_id == unit_id)
+    {
+        participants::decide_handover(conn, h.id, HandoverStatus::Cancelled).await?;
+    }
     for p in left.iter().filter(|p| p.participant.unit_id == unit_id && p.participant.staff_id != coordinator) {
         participants::leave(
             conn,

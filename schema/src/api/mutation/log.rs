@@ -33,7 +33,9 @@ pub struct ChildInput {
     pub name: String,
     /// fødselsnummer; omit for an unborn child
     pub national_id: Option<String>,
-    /// needed only without a national id (an unborn child's due date)
+    /// the date of birth: needed without a national id (an unborn child's due
+    /// date, at most a year ahead) and with a number issued under the 2032
+    /// rules, which does not give the century; never after today with a national id
     pub birth_date: Option<NaiveDate>,
 }
 
@@ -80,7 +82,7 @@ impl LogMutations {
         let template_id = input.template_id.as_ref().map(|t| ids::parse(t, "templateId")).transpose()?;
         let child_name = input::required(&input.child.name, "child.name", limits::NAME)?;
         let child_nid = input.child.national_id.as_deref().map(str::trim).filter(|s| !s.is_empty());
-        let birth_date = child_birth_date(child_nid, input.child.birth_date)?;
+        let birth_date = child_birth_date(child_nid, input.child.birth_date, Utc::now().date_naive())?;
         // A stafettlogg is for children and young people (0–18, or unborn):
         // a log for an adult's number would only be a way to look them up.
         if birth_date.is_some_and(|b| b <= Utc::now().date_naive() - chrono::Months::new(12 * 18)) {
@@ -414,9 +416,14 @@ pub(super) async fn reload(ctx: &Context<'_>, log_id: Uuid) -> ApiResult<Log> {
 /// The child's date of birth: the one the national id encodes, else the one
 /// stated, which must fit the id. A number issued under the 2032 rules may
 /// not give its century (national_id.rs); its date must then be stated, so
-/// that the under-18 rule still holds.
-fn child_birth_date(nid: Option<&str>, stated: Option<NaiveDate>) -> ApiResult<Option<NaiveDate>> {
+/// that the under-18 rule still holds. A child with a national id is born:
+/// the date is not after `today`. Without one (an unborn child) the stated
+/// date is the due date, at most a year ahead.
+fn child_birth_date(nid: Option<&str>, stated: Option<NaiveDate>, today: NaiveDate) -> ApiResult<Option<NaiveDate>> {
     let Some(nid) = nid else {
+        if stated.is_some_and(|d| d > today + chrono::Months::new(12)) {
+            return Err(ApiError::bad_input("child.birthDate: a due date is at most a year ahead"));
+        }
         return Ok(stated);
     };
     let encoded = match national_id::birth_date(nid) {
@@ -428,6 +435,9 @@ fn child_birth_date(nid: Option<&str>, stated: Option<NaiveDate>) -> ApiResult<O
         return Err(ApiError::bad_input("child.birthDate does not match child.nationalId"));
     }
     match encoded.or(stated) {
+        Some(date) if date > today => {
+            Err(ApiError::bad_input("child.birthDate: a child with a national id is born; the date is in the future"))
+        }
         Some(date) => Ok(Some(date)),
         None => Err(ApiError::bad_input("child.birthDate is required: child.nationalId does not give the century")),
     }
@@ -502,17 +512,30 @@ mod tests {
         NaiveDate::from_ymd_opt(y, m, d)
     }
 
+    const TODAY: NaiveDate = NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
+
     #[test]
     fn a_classic_child_number_gives_the_birth_date() {
-        assert_eq!(child_birth_date(Some("01010750160"), None).ok(), Some(day(2007, 1, 1)));
-        assert!(child_birth_date(Some("01010750160"), day(1907, 1, 1)).is_err());
+        assert_eq!(child_birth_date(Some("01010750160"), None, TODAY).ok(), Some(day(2007, 1, 1)));
+        assert!(child_birth_date(Some("01010750160"), day(1907, 1, 1), TODAY).is_err());
     }
 
     #[test]
-    fn a_child_number_without_century_needs_a_fitting_stated_birth_date() {
+    fn a_child_number_without_century_needs_a_fitting_stated_birth_date_in_the_past() {
         // Skatteetaten's example of a number under the 2032 rules (born 30.10.82).
-        assert!(child_birth_date(Some("30108299939"), None).is_err());
-        assert!(child_birth_date(Some("30108299939"), day(2082, 10, 31)).is_err());
-        assert_eq!(child_birth_date(Some("30108299939"), day(2082, 10, 30)).ok(), Some(day(2082, 10, 30)));
+        assert!(child_birth_date(Some("30108299939"), None, TODAY).is_err());
+        assert!(child_birth_date(Some("30108299939"), day(2082, 10, 31), TODAY).is_err());
+        // The century that fits the number but lies ahead is no birth date
+        // (the attack on issue 15: an adult's number made a "child" of 2082).
+        assert!(child_birth_date(Some("30108299939"), day(2082, 10, 30), TODAY).is_err());
+        let later = NaiveDate::from_ymd_opt(2083, 1, 1).unwrap();
+        assert_eq!(child_birth_date(Some("30108299939"), day(2082, 10, 30), later).ok(), Some(day(2082, 10, 30)));
+    }
+
+    #[test]
+    fn a_due_date_is_at_most_a_year_ahead() {
+        assert_eq!(child_birth_date(None, day(2027, 12, 1), TODAY).ok(), Some(day(2027, 12, 1)));
+        assert!(child_birth_date(None, day(2027, 12, 2), TODAY).is_err());
+        assert_eq!(child_birth_date(None, None, TODAY).ok(), Some(None));
     }
 }

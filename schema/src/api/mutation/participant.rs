@@ -235,6 +235,10 @@ async fn respond(ctx: &Context<'_>, handover_id: ID, accept: bool) -> ApiResult<
             if accept {
                 let successor =
                     participants::by_id(conn, h.to_participant_id).await?.ok_or(ApiError::NotFound("Handover"))?;
+                // The rule of proposing holds when accepting: the successor still
+                // takes part, through a unit the family has consented to.
+                let consented = consents::unit_consented(conn, w.log_id(), successor.unit_id).await?;
+                write::hand_baton_to(successor.left_at.is_none(), consented)?;
                 participants::start_term(conn, w.log_id(), &successor).await?;
                 participants::decide_handover(conn, h.id, HandoverStatus::Accepted).await?;
                 w.emit(
