@@ -372,6 +372,8 @@ function accessLog(log) {
 function startLive(logId) {
   stopLive();
   state.early = [];
+  // Not live for this log until its socket is acknowledged.
+  document.body.dataset.live = 'off';
   const live = { logId, cursor: null, socket: null, stopped: false, retry: 0, refused: 0 };
   live.renew = () => {
     // While reconnecting, the next try takes the new token anyway.
