@@ -6,21 +6,15 @@
 //
 // Each scenario saves screenshots in --out. Exits non-zero on the first
 // failed check, naming it.
-import { chromium } from 'playwright-core';
+import { arg, base, launch, runScenarios } from './harness.mjs';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import assert from 'node:assert/strict';
 
-const arg = (name, fallback) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? process.argv[i + 1] : fallback;
-};
-const base = arg('url', 'http://127.0.0.1:8080');
 const out = arg('out', 'screenshots');
-const executablePath = arg('chromium', process.env.CHROMIUM ?? '/usr/bin/chromium');
 mkdirSync(out, { recursive: true });
 
-const browser = await chromium.launch({ executablePath, headless: true, args: ['--no-sandbox'] });
+const browser = await launch();
 const desktop = { viewport: { width: 1100, height: 900 }, locale: 'nb-NO' };
 const phone = { viewport: { width: 375, height: 800 }, locale: 'nb-NO', isMobile: true, hasTouch: true };
 
@@ -118,15 +112,4 @@ const scenarios = {
   },
 };
 
-let failed = 0;
-for (const [name, run] of Object.entries(scenarios)) {
-  try {
-    await run();
-    console.log(`ok - ${name}`);
-  } catch (e) {
-    failed += 1;
-    console.log(`not ok - ${name}\n  ${String(e?.stack ?? e).split('\n').join('\n  ')}`);
-  }
-}
-await browser.close();
-process.exit(failed ? 1 : 0);
+await runScenarios(browser, scenarios);

@@ -3,18 +3,12 @@
 // so several expire during a scenario. Run by tests/e2e/browser.rs; by hand:
 //
 //   node renewal.test.mjs --url http://127.0.0.1:8080 [--chromium /usr/bin/chromium]
-import { chromium } from 'playwright-core';
+import { base, launch, runScenarios } from './harness.mjs';
 import assert from 'node:assert/strict';
 
-const arg = (name, fallback) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? process.argv[i + 1] : fallback;
-};
-const base = arg('url', 'http://127.0.0.1:8080');
-const executablePath = arg('chromium', process.env.CHROMIUM ?? '/usr/bin/chromium');
 const TTL = 4;
 
-const browser = await chromium.launch({ executablePath, headless: true, args: ['--no-sandbox'] });
+const browser = await launch();
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** The guardian's page on Emma's log, live; with the log's id. */
@@ -122,15 +116,4 @@ const scenarios = {
   },
 };
 
-let failed = 0;
-for (const [name, run] of Object.entries(scenarios)) {
-  try {
-    await run();
-    console.log(`ok - ${name}`);
-  } catch (e) {
-    failed += 1;
-    console.log(`not ok - ${name}\n  ${String(e?.stack ?? e).split('\n').join('\n  ')}`);
-  }
-}
-await browser.close();
-process.exit(failed ? 1 : 0);
+await runScenarios(browser, scenarios);

@@ -52,6 +52,16 @@ pub struct LogAccess {
 }
 
 impl LogAccess {
+    /// The rows a list loader returned (none: an empty list), each as an
+    /// object that carries this access, so its own fields are guarded too.
+    pub fn objects<R: Clone, T>(
+        self: &Arc<Self>,
+        rows: Option<Arc<[R]>>,
+        object: impl Fn(R, Arc<LogAccess>) -> T,
+    ) -> Vec<T> {
+        rows.iter().flat_map(|rows| rows.iter().cloned()).map(|row| object(row, self.clone())).collect()
+    }
+
     pub fn new(rel: LogRelation, viewer: Uuid) -> Arc<LogAccess> {
         let roles = Roles::of(&rel);
         Arc::new(LogAccess { rel, roles, viewer, passed: AtomicU32::new(0) })

@@ -59,20 +59,20 @@ impl Goal {
 
     async fn measures(&self, ctx: &Context<'_>) -> ApiResult<Vec<Measure>> {
         self.access.content(ctx, ReadField::Goals).await?;
-        let rows = rc(ctx).loaders.measures().load_one(self.row.id).await?.unwrap_or_default();
-        Ok(rows.iter().cloned().map(|row| Measure { row, access: self.access.clone() }).collect())
+        let rows = rc(ctx).loaders.measures().load_one(self.row.id).await?;
+        Ok(self.access.objects(rows, |row, access| Measure { row, access }))
     }
 
     async fn evaluations(&self, ctx: &Context<'_>) -> ApiResult<Vec<Evaluation>> {
         self.access.content(ctx, ReadField::Goals).await?;
-        let rows = rc(ctx).loaders.goal_evaluations().load_one(self.row.id).await?.unwrap_or_default();
-        Ok(rows.iter().cloned().map(|row| Evaluation { row, access: self.access.clone() }).collect())
+        let rows = rc(ctx).loaders.goal_evaluations().load_one(self.row.id).await?;
+        Ok(self.access.objects(rows, |row, access| Evaluation { row, access }))
     }
 
     async fn comments(&self, ctx: &Context<'_>) -> ApiResult<Vec<Comment>> {
         self.access.content(ctx, ReadField::Goals).await?;
-        let rows = rc(ctx).loaders.goal_comments().load_one(self.row.id).await?.unwrap_or_default();
-        Ok(rows.iter().cloned().map(|row| Comment { row, access: self.access.clone() }).collect())
+        let rows = rc(ctx).loaders.goal_comments().load_one(self.row.id).await?;
+        Ok(self.access.objects(rows, |row, access| Comment { row, access }))
     }
 }
 
@@ -137,14 +137,14 @@ impl Measure {
 
     async fn evaluations(&self, ctx: &Context<'_>) -> ApiResult<Vec<Evaluation>> {
         self.access.content(ctx, ReadField::Goals).await?;
-        let rows = rc(ctx).loaders.measure_evaluations().load_one(self.row.id).await?.unwrap_or_default();
-        Ok(rows.iter().cloned().map(|row| Evaluation { row, access: self.access.clone() }).collect())
+        let rows = rc(ctx).loaders.measure_evaluations().load_one(self.row.id).await?;
+        Ok(self.access.objects(rows, |row, access| Evaluation { row, access }))
     }
 
     async fn comments(&self, ctx: &Context<'_>) -> ApiResult<Vec<Comment>> {
         self.access.content(ctx, ReadField::Goals).await?;
-        let rows = rc(ctx).loaders.measure_comments().load_one(self.row.id).await?.unwrap_or_default();
-        Ok(rows.iter().cloned().map(|row| Comment { row, access: self.access.clone() }).collect())
+        let rows = rc(ctx).loaders.measure_comments().load_one(self.row.id).await?;
+        Ok(self.access.objects(rows, |row, access| Comment { row, access }))
     }
 }
 

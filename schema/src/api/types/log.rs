@@ -139,16 +139,16 @@ impl Log {
     /// Everyone who has held the baton, oldest first.
     async fn coordinator_history(&self, ctx: &Context<'_>) -> ApiResult<Vec<CoordinatorTerm>> {
         self.access.require(ctx, ReadField::ParticipantBasics).await?;
-        let terms = rc(ctx).loaders.terms().load_one(self.row.id).await?.unwrap_or_default();
-        Ok(terms.iter().cloned().map(|row| CoordinatorTerm { row, access: self.access.clone() }).collect())
+        let terms = rc(ctx).loaders.terms().load_one(self.row.id).await?;
+        Ok(self.access.objects(terms, |row, access| CoordinatorTerm { row, access }))
     }
 
     async fn guardians(&self, ctx: &Context<'_>) -> ApiResult<Option<Vec<Guardian>>> {
         if !self.access.allows(ctx, ReadField::GuardianName).await? {
             return Ok(None);
         }
-        let rows = rc(ctx).loaders.guardians().load_one(self.row.id).await?.unwrap_or_default();
-        Ok(Some(rows.iter().cloned().map(|row| Guardian { row, access: self.access.clone() }).collect()))
+        let rows = rc(ctx).loaders.guardians().load_one(self.row.id).await?;
+        Ok(Some(self.access.objects(rows, |row, access| Guardian { row, access })))
     }
 
     /// All consents, withdrawn and expired ones included. A participant sees
@@ -225,8 +225,8 @@ impl Log {
         if !self.access.allows(ctx, ReadField::Goals).await? {
             return Ok(None);
         }
-        let rows = rc(ctx).loaders.goals().load_one(self.row.id).await?.unwrap_or_default();
-        Ok(Some(rows.iter().cloned().map(|row| Goal { row, access: self.access.clone() }).collect()))
+        let rows = rc(ctx).loaders.goals().load_one(self.row.id).await?;
+        Ok(Some(self.access.objects(rows, |row, access| Goal { row, access })))
     }
 
     /// Meetings, oldest first.
@@ -234,8 +234,8 @@ impl Log {
         if !self.access.allows(ctx, ReadField::Meetings).await? {
             return Ok(None);
         }
-        let rows = rc(ctx).loaders.meetings().load_one(self.row.id).await?.unwrap_or_default();
-        Ok(Some(rows.iter().cloned().map(|row| Meeting { row, access: self.access.clone() }).collect()))
+        let rows = rc(ctx).loaders.meetings().load_one(self.row.id).await?;
+        Ok(Some(self.access.objects(rows, |row, access| Meeting { row, access })))
     }
 
     /// Messages addressed to you or to all, newest first.
@@ -290,8 +290,8 @@ impl Log {
         if !self.access.allows(ctx, ReadField::Snapshots).await? {
             return Ok(None);
         }
-        let rows = rc(ctx).loaders.snapshots().load_one(self.row.id).await?.unwrap_or_default();
-        Ok(Some(rows.iter().cloned().map(|row| ArchiveSnapshot { row, access: self.access.clone() }).collect()))
+        let rows = rc(ctx).loaders.snapshots().load_one(self.row.id).await?;
+        Ok(Some(self.access.objects(rows, |row, access| ArchiveSnapshot { row, access })))
     }
 
     /// A request to reopen the closed log, waiting for the owners' approval.
