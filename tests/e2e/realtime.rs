@@ -343,3 +343,31 @@ async fn a_stalled_relay_pass_is_abandoned_and_the_message_still_arrives() {
     assert!(posted.elapsed() < Duration::from_secs(8), "arrived after {:?}", posted.elapsed());
     assert!(app.count("SELECT last_value AS n FROM stall_once").await >= 2, "the stalled pass was retried");
 }
+
+/// The attack on issue 15: `logActivity` told a participant (who may read
+/// only her own unit's consents) when another unit was consented to. The
+/// nurse's next event after PPT's consent is the goal added after it.
+#[tokio::test]
+async fn log_activity_shows_a_participant_only_her_own_units_consents() {
+    let app = TestApp::demo().await;
+    let addr = app.serve().await;
+    let mut nurse = WsClient::connect(addr, &TestApp::token("participant")).await;
+    let activity = "subscription($l: ID!) { logActivity(logId: $l) { kind } }";
+    nurse.subscribe("a", activity, json!({ "l": EMMA_LOG })).await;
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let give = "mutation($l: ID!, $u: ID) { giveConsent(input: { logId: $l, unitId: $u }) { id } }";
+    app.gql("guardian", give, json!({ "l": EMMA_LOG, "u": stafett_tests::ids::PPT })).await.ok();
+    let add = "mutation($l: ID!) { addGoal(input: { logId: $l, area: OTHER_SERVICES, btiLevel: 1, description: \"Etter samtykket\" }) { id } }";
+    app.gql("coordinator", add, json!({ "l": EMMA_LOG })).await.ok();
+    loop {
+        let got = nurse.next_for("a", SECONDS).await;
+        let kind = got["data"]["logActivity"]["kind"].as_str().unwrap_or_default().to_owned();
+        assert!(
+            !matches!(kind.as_str(), "CONSENT_GIVEN" | "UNIT_PROPOSED"),
+            "another unit's consent reached the nurse: {got}"
+        );
+        if kind == "GOAL_ADDED" {
+            break;
+        }
+    }
+}

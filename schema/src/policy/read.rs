@@ -151,6 +151,15 @@ pub fn sees_unit_item(grant: Grant, own_unit: Option<uuid::Uuid>, item_unit: Opt
     }
 }
 
+/// Whether a reader receives an event about a unit's consent or proposal
+/// (`unit`: the unit it concerns, `None` for the log's own consent): as
+/// `Log.consents` shows them, so a participant hears only of her own
+/// unit's (the attack on issue 15: `logActivity` told a nurse when PPT was
+/// proposed and consented).
+pub fn sees_consent_event(roles: &Roles, own_unit: Option<uuid::Uuid>, unit: Option<uuid::Uuid>) -> bool {
+    sees_unit_item(best(roles, Consents).0, own_unit, unit)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

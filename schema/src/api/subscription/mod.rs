@@ -19,7 +19,7 @@ use crate::context::RequestContext;
 use crate::db::enums::{EventKind, ObjectType};
 use crate::error::{ApiError, ApiResult};
 use crate::events::Hub;
-use crate::policy::{ReadField, Role};
+use crate::policy::{ReadField, Role, read};
 use async_graphql::{Context, Enum, ID, InputObject, Subscription as SubscriptionMacro};
 use futures_util::{Stream, StreamExt};
 use std::sync::Arc;
@@ -136,7 +136,12 @@ impl Subscription {
             scope: Scope::Log(log_id),
             needs: ReadField::Goals,
             kinds: is_activity,
-            audience: Box::new(|_, _| true),
+            audience: Box::new(|event, access| match event.kind {
+                EventKind::ConsentGiven | EventKind::ConsentWithdrawn | EventKind::UnitProposed => {
+                    read::sees_consent_event(&access.roles, access.own_unit(), event.payload.unit_id)
+                }
+                _ => true,
+            }),
             object: ObjectType::Log,
             checked: Some(checked),
         };

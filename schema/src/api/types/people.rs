@@ -132,14 +132,17 @@ impl Participant {
         }
     }
 
-    /// Staff who once acted in the log but no longer take part in it.
+    /// Staff who once acted in the log but no longer take part in it (or
+    /// never did: an admin). Their contact details are not the log's to
+    /// give (the attack on issue 15 read a unit admin's phone and e-mail
+    /// through the actor of an event).
     fn former(p: org::PersonRow, access: Arc<LogAccess>) -> Participant {
         Participant {
             id: p.id,
             staff_id: p.id,
             name: p.name,
-            phone: p.phone,
-            email: p.email,
+            phone: None,
+            email: None,
             unit_id: None,
             title: None,
             is_coordinator: false,
