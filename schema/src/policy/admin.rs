@@ -28,8 +28,11 @@ pub fn register_staff(
     unit_municipality: Uuid,
     role: UnitRoleKind,
 ) -> ApiResult<()> {
-    // Another municipality's unit is as absent as one that does not exist.
-    if !matches!(principal, Principal::Staff { municipality_id, .. } if *municipality_id == unit_municipality) {
+    // To staff, another municipality's unit is as absent as one that does
+    // not exist (citizens register no one: FORBIDDEN below, as before).
+    if let Principal::Staff { municipality_id, .. } = principal
+        && *municipality_id != unit_municipality
+    {
         return Err(ApiError::NotFound("Unit"));
     }
     if principal.has_municipal_role(unit_municipality, MunicipalRoleKind::MunicipalAdmin) {
