@@ -48,6 +48,14 @@ impl Cli {
 }
 
 impl Command {
+    /// Where the command exports traces, if anywhere (`token` exports none).
+    pub fn otlp_endpoint(&self) -> Option<&str> {
+        match self {
+            Command::Serve(s) | Command::Migrate(s) | Command::Demo(s) => s.otel_exporter_otlp_endpoint.as_deref(),
+            Command::Token { .. } => None,
+        }
+    }
+
     /// How the command logs (`token` prints only its token).
     pub fn log_format(&self) -> LogFormat {
         match self {

@@ -152,6 +152,10 @@ pub struct Settings {
     /// log format on stderr
     #[arg(long, env = "STAFETT_LOG_FORMAT", hide_env_values = true, value_enum, default_value = "text")]
     pub log_format: LogFormat,
+    /// export traces over OTLP/HTTP (JSON) to this collector (`/v1/traces` is added); unset: no export.
+    /// The SDK's other OTEL_* variables (headers, timeouts, batch sizes) apply as documented by OpenTelemetry
+    #[arg(long, env = "OTEL_EXPORTER_OTLP_ENDPOINT", hide_env_values = true)]
+    pub otel_exporter_otlp_endpoint: Option<String>,
 }
 
 #[derive(Debug, Clone)]

@@ -12,6 +12,7 @@ pub mod events;
 pub mod http;
 pub mod limits;
 pub mod metrics;
+pub mod telemetry;
 
 pub use app::{App, AppState};
 pub use config::Config;

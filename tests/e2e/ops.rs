@@ -221,3 +221,66 @@ async fn a_traceparent_is_carried_into_the_request_span() {
     assert_eq!(spans[0]["path"], "/healthz");
     assert!(spans[1].get("trace_id").is_none(), "a malformed traceparent is ignored: {}", spans[1]);
 }
+
+/// With `OTEL_EXPORTER_OTLP_ENDPOINT` set, request spans go to the collector
+/// over OTLP/HTTP (JSON), as children of the caller's `traceparent`. The
+/// collector is a real HTTP server on loopback that keeps what it is sent.
+#[tokio::test]
+async fn request_spans_are_exported_over_otlp_in_the_callers_trace() {
+    use axum::routing::post;
+    let received = std::sync::Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
+    let keep = received.clone();
+    let collector = axum::Router::new().route(
+        "/v1/traces",
+        post(move |body: String| {
+            let keep = keep.clone();
+            async move {
+                keep.lock().unwrap().push(body);
+                "{}"
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let endpoint = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, collector).await });
+
+    let db = TestDb::new(Fixture::Empty).await;
+    let env = [("OTEL_EXPORTER_OTLP_ENDPOINT", endpoint.as_str()), ("OTEL_BSP_SCHEDULE_DELAY", "100")];
+    let server = ServerProcess::start(&db.url, None, &env).await;
+    let (trace_id, parent) = ("4bf92f3577b34da6a3ce929d0e0e4736", "00f067aa0ba902b7");
+    let res = reqwest::Client::new()
+        .get(format!("http://{}/healthz", server.addr))
+        .header("traceparent", format!("00-{trace_id}-{parent}-01"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+    let span = loop {
+        let found = received
+            .lock()
+            .unwrap()
+            .iter()
+            .filter_map(|b| serde_json::from_str::<serde_json::Value>(b).ok())
+            .find_map(|b| {
+                let spans = b["resourceSpans"]
+                    .as_array()?
+                    .iter()
+                    .flat_map(|r| r["scopeSpans"].as_array().cloned().unwrap_or_default());
+                spans.flat_map(|s| s["spans"].as_array().cloned().unwrap_or_default()).find(|s| s["name"] == "request")
+            });
+        if let Some(span) = found {
+            break span;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "no request span reached the collector: {:?}",
+            received.lock().unwrap()
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    assert_eq!(span["traceId"].as_str().map(str::to_lowercase).as_deref(), Some(trace_id), "{span}");
+    assert_eq!(span["parentSpanId"].as_str().map(str::to_lowercase).as_deref(), Some(parent), "{span}");
+    let body = received.lock().unwrap().join("\n");
+    assert!(body.contains("stafett"), "the service name is in the resource: {body}");
+}

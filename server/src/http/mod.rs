@@ -65,6 +65,7 @@ fn request_span<B>(req: &Request<B>) -> tracing::Span {
     if let Some(parent) = traceparent::from_headers(req.headers()) {
         span.record("trace_id", parent.trace_id);
         span.record("parent_span_id", parent.parent_span_id);
+        crate::telemetry::join_trace(&span, parent.trace_id, parent.parent_span_id, parent.sampled);
     }
     span
 }

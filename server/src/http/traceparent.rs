@@ -3,10 +3,10 @@
 //! from the trace of the proxy or frontend that called it.
 //!
 //! Parsed by hand: the format is one fixed 55-character line
-//! (<https://www.w3.org/TR/trace-context/#traceparent-header>), and the one
-//! well-kept parser, `opentelemetry`'s propagator, comes with the
-//! OpenTelemetry API and SDK, which Stafett does not build (README,
-//! Operations). A header that does not follow the rules is ignored, as the
+//! (<https://www.w3.org/TR/trace-context/#traceparent-header>), and the log
+//! fields are wanted whether or not traces are exported (`telemetry.rs`,
+//! which makes the same trace the parent of the request's span when they
+//! are). A header that does not follow the rules is ignored, as the
 //! specification asks.
 
 use axum::http::HeaderMap;
@@ -17,6 +17,8 @@ pub struct TraceParent<'a> {
     pub trace_id: &'a str,
     /// the caller's span: 16 lowercase hex digits
     pub parent_span_id: &'a str,
+    /// the caller recorded its span (trace-flags bit 0)
+    pub sampled: bool,
 }
 
 /// The request's `traceparent`, when it has exactly one that is well-formed.
@@ -50,7 +52,8 @@ pub fn parse(value: &str) -> Option<TraceParent<'_>> {
         && parts.next().is_none()
         && !all_zero(trace_id)
         && !all_zero(parent_span_id);
-    valid.then_some(TraceParent { trace_id, parent_span_id })
+    let sampled = u8::from_str_radix(flags, 16).is_ok_and(|f| f & 1 == 1);
+    valid.then_some(TraceParent { trace_id, parent_span_id, sampled })
 }
 
 fn is_hex(s: &str, len: usize) -> bool {
