@@ -1,12 +1,15 @@
 // The demo page keeps its live updates across token expiry, in Debian's
-// chromium (playwright-core). The page asks for 4-second tokens (`?ttl=4`),
+// chromium (playwright-core). The page asks for 6-second tokens (`?ttl=6`),
 // so several expire during a scenario. Run by tests/e2e/browser.rs; by hand:
 //
 //   node renewal.test.mjs --url http://127.0.0.1:8080 [--chromium /usr/bin/chromium]
 import { base, launch, runScenarios } from './harness.mjs';
 import assert from 'node:assert/strict';
 
-const TTL = 4;
+// Short enough that several tokens expire in a scenario, long enough that a
+// page on a loaded CI machine (every e2e test at once) can use one: with 4 s
+// the first scenario once timed out there while its log was opening.
+const TTL = 6;
 
 const browser = await launch();
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -17,7 +20,7 @@ async function guardianOnEmma(context) {
   await page.goto(`${base}/app/?persona=guardian&ttl=${TTL}`);
   const emma = page.getByRole('button', { name: /^Emma Nordmann/ });
   await emma.click();
-  await page.getByRole('heading', { name: 'Stafettloggen til Emma Nordmann' }).waitFor();
+  await page.getByRole('heading', { name: 'Stafettloggen til Emma Nordmann' }).waitFor({ timeout: 60000 });
   await page.waitForFunction(() => document.body.dataset.live === 'on');
   return { page, logId: await emma.getAttribute('data-log') };
 }
