@@ -108,12 +108,6 @@ pub async fn apply(
     Ok((changed == 1).then_some(to))
 }
 
-/// The stored status of a log (readers want the effective one, from the
-/// policy relation; writers decide transitions on this one).
-pub async fn stored(conn: &mut AsyncPgConnection, log_id: Uuid) -> QueryResult<LogStatus> {
-    log::table.find(log_id).select(log::status).first(conn).await
-}
-
 /// The effective status in SQL, over a log `l` and a lateral `f` holding
 /// `log_consent_complete(l.id) AS consent_complete` (the policy relation's
 /// query): an ACTIVE log whose consents lapsed reads PASSIVE. The database
