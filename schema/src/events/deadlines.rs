@@ -6,7 +6,7 @@
 use crate::db::Pool;
 use crate::db::enums::EventKind;
 use crate::db::goals::MeasureRow;
-use crate::error::ApiResult;
+use crate::error::ApiError;
 use crate::events::{EventPayload, emit};
 use diesel::sql_types::{BigInt, Integer};
 use diesel_async::{AnsiTransactionManager, AsyncPgConnection, RunQueryDsl, TransactionManager};
@@ -15,7 +15,7 @@ use diesel_async::{AnsiTransactionManager, AsyncPgConnection, RunQueryDsl, Trans
 const BATCH: i64 = 500;
 
 /// Claims and announces what is due. Returns how many events were written.
-pub async fn sweep(pool: &Pool, due_soon_days: i32) -> ApiResult<usize> {
+pub async fn sweep(pool: &Pool, due_soon_days: i32) -> Result<usize, ApiError> {
     let mut pooled = pool.get().await?;
     let conn: &mut AsyncPgConnection = &mut pooled;
     let mut written = 0;
@@ -41,7 +41,7 @@ pub async fn sweep(pool: &Pool, due_soon_days: i32) -> ApiResult<usize> {
     Ok(written)
 }
 
-async fn claim_and_emit(conn: &mut AsyncPgConnection, kind: EventKind, sql: &str, days: i32) -> ApiResult<usize> {
+async fn claim_and_emit(conn: &mut AsyncPgConnection, kind: EventKind, sql: &str, days: i32) -> Result<usize, ApiError> {
     let mut query = diesel::sql_query(sql).into_boxed().bind::<BigInt, _>(BATCH);
     if kind == EventKind::MeasureDueSoon {
         query = query.bind::<Integer, _>(days);

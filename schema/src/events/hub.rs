@@ -13,7 +13,7 @@ use crate::db::Pool;
 use crate::db::enums::EventKind;
 use crate::db::events::{EventRow, outbox_query};
 use crate::db::schema::event;
-use crate::error::ApiResult;
+use crate::error::ApiError;
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel::sql_types::BigInt;
@@ -54,7 +54,7 @@ pub const PAGE: i64 = 500;
 impl Hub {
     /// A hub starting at the newest sequenced event: new subscriptions
     /// without a cursor begin from now.
-    pub async fn start(pool: Pool, capacity: usize) -> ApiResult<Arc<Hub>> {
+    pub async fn start(pool: Pool, capacity: usize) -> Result<Arc<Hub>, ApiError> {
         let mut conn = pool.get().await?;
         let newest: Option<i64> = event::table.select(diesel::dsl::max(event::seq)).first(&mut conn).await?;
         drop(conn);
@@ -101,7 +101,7 @@ impl Hub {
 
     /// Offers events (in any order, possibly seen before); delivers the new
     /// ones in seq order, fetching any that are missing in between.
-    pub async fn offer(&self, mut events: Vec<StoredEvent>) -> ApiResult<()> {
+    pub async fn offer(&self, mut events: Vec<StoredEvent>) -> Result<(), ApiError> {
         events.sort_by_key(|e| e.seq);
         let mut delivered = self.delivered.lock().await;
         for e in events {
@@ -118,12 +118,12 @@ impl Hub {
 
     /// Delivers everything sequenced in PostgreSQL that this hub has not
     /// delivered yet: after a Redis outage, or when a doorbell was lost.
-    pub async fn catch_up(&self) -> ApiResult<()> {
+    pub async fn catch_up(&self) -> Result<(), ApiError> {
         let mut delivered = self.delivered.lock().await;
         self.fill(&mut delivered, i64::MAX).await
     }
 
-    async fn fill(&self, delivered: &mut i64, through: i64) -> ApiResult<()> {
+    async fn fill(&self, delivered: &mut i64, through: i64) -> Result<(), ApiError> {
         loop {
             let batch = self.replay(*delivered, Some(through), PAGE).await?;
             let done = (batch.len() as i64) < PAGE;
@@ -155,7 +155,7 @@ impl Hub {
     }
 
     /// Sequenced events after `after` (and through `through`), oldest first.
-    pub async fn replay(&self, after: i64, through: Option<i64>, limit: i64) -> ApiResult<Vec<StoredEvent>> {
+    pub async fn replay(&self, after: i64, through: Option<i64>, limit: i64) -> Result<Vec<StoredEvent>, ApiError> {
         let mut conn = self.pool.get().await?;
         let rows: Vec<EventRow> =
             outbox_query("SELECT * FROM event WHERE seq > $1 AND seq <= $2 ORDER BY seq LIMIT $3")
@@ -170,7 +170,7 @@ impl Hub {
 
 impl Hub {
     /// Sequenced events of one log after `after`, oldest first.
-    pub async fn replay_log(&self, after: i64, log_id: Uuid, limit: i64) -> ApiResult<Vec<StoredEvent>> {
+    pub async fn replay_log(&self, after: i64, log_id: Uuid, limit: i64) -> Result<Vec<StoredEvent>, ApiError> {
         let mut conn = self.pool.get().await?;
         let rows: Vec<EventRow> =
             outbox_query("SELECT * FROM event WHERE log_id = $1 AND seq > $2 ORDER BY seq LIMIT $3")

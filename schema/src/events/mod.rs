@@ -13,7 +13,7 @@ pub use hub::{Hub, StoredEvent};
 
 use crate::db::enums::{ConsentScope, EventKind, LogStatus, MeasureStatus};
 use crate::db::events;
-use crate::error::ApiResult;
+use crate::error::ApiError;
 use chrono::NaiveDate;
 use diesel_async::AsyncPgConnection;
 use serde::{Deserialize, Serialize};
@@ -72,14 +72,14 @@ pub struct EventPayload {
 }
 
 /// Appends an event in the caller's transaction.
-pub async fn emit(conn: &AsyncPgConnection, log_id: Uuid, kind: EventKind, payload: EventPayload) -> ApiResult<()> {
+pub async fn emit(conn: &AsyncPgConnection, log_id: Uuid, kind: EventKind, payload: EventPayload) -> Result<(), ApiError> {
     let value = serde_json::to_value(&payload)?;
     Ok(events::append(conn, log_id, kind, value).await?)
 }
 
 impl StoredEvent {
     /// A sequenced outbox row as the hub hands it out.
-    pub fn from_row(row: events::EventRow) -> ApiResult<StoredEvent> {
+    pub fn from_row(row: events::EventRow) -> Result<StoredEvent, ApiError> {
         Ok(StoredEvent {
             seq: row.seq.ok_or_else(|| crate::error::ApiError::internal("event without seq"))?,
             log_id: row.log_id,

@@ -3,13 +3,13 @@
 
 use crate::db::enums::ActorRole;
 use crate::db::enums::{MunicipalRoleKind, UnitRoleKind};
-use crate::error::{ApiError, ApiResult};
+use crate::error::ApiError;
 use crate::policy::Acting;
 use crate::principal::Principal;
 use uuid::Uuid;
 
 /// Unit admins and unit leaders create logs in their own unit.
-pub fn create_log(principal: &Principal, unit_id: Uuid) -> ApiResult<Acting> {
+pub fn create_log(principal: &Principal, unit_id: Uuid) -> Result<Acting, ApiError> {
     for (kind, role) in
         [(UnitRoleKind::UnitAdmin, ActorRole::UnitAdmin), (UnitRoleKind::UnitLeader, ActorRole::UnitLeader)]
     {
@@ -27,7 +27,7 @@ pub fn register_staff(
     unit_id: Uuid,
     unit_municipality: Uuid,
     role: UnitRoleKind,
-) -> ApiResult<()> {
+) -> Result<(), ApiError> {
     // To staff, another municipality's unit is as absent as one that does
     // not exist (citizens register no one: FORBIDDEN below, as before).
     if let Principal::Staff { municipality_id, .. } = principal
@@ -50,7 +50,7 @@ pub fn register_staff(
 /// enrol another municipality's staff (and through a participation give
 /// them a child's log); the refusal says only that the identity is taken,
 /// never whose it is.
-pub fn enrol_known_staff(staff_municipality: Uuid, unit_municipality: Uuid) -> ApiResult<()> {
+pub fn enrol_known_staff(staff_municipality: Uuid, unit_municipality: Uuid) -> Result<(), ApiError> {
     if staff_municipality != unit_municipality {
         return Err(ApiError::conflict("this externalId is registered in another municipality"));
     }
@@ -58,7 +58,7 @@ pub fn enrol_known_staff(staff_municipality: Uuid, unit_municipality: Uuid) -> A
 }
 
 /// Municipal admins maintain their municipality's settings and templates.
-pub fn manage_municipality(principal: &Principal, municipality_id: Uuid) -> ApiResult<()> {
+pub fn manage_municipality(principal: &Principal, municipality_id: Uuid) -> Result<(), ApiError> {
     if principal.has_municipal_role(municipality_id, MunicipalRoleKind::MunicipalAdmin) {
         return Ok(());
     }
@@ -66,43 +66,43 @@ pub fn manage_municipality(principal: &Principal, municipality_id: Uuid) -> ApiR
 }
 
 /// Staff list the units of their own municipality; the answer is that municipality.
-pub fn list_units(principal: &Principal) -> ApiResult<Uuid> {
+pub fn list_units(principal: &Principal) -> Result<Uuid, ApiError> {
     own_municipality(principal, "only staff may list units")
 }
 
 /// Staff list the staff of units in their own municipality; the answer is that municipality.
-pub fn list_staff(principal: &Principal) -> ApiResult<Uuid> {
+pub fn list_staff(principal: &Principal) -> Result<Uuid, ApiError> {
     own_municipality(principal, "only staff may list staff")
 }
 
 /// Municipal admins see the open deletion requests of their municipalities;
 /// the answer is those municipalities.
-pub fn list_deletion_requests(principal: &Principal) -> ApiResult<Vec<Uuid>> {
+pub fn list_deletion_requests(principal: &Principal) -> Result<Vec<Uuid>, ApiError> {
     municipalities_with(principal, &[MunicipalRoleKind::MunicipalAdmin])
 }
 
 /// The system owner and municipal admins read counts for their
 /// municipalities; the answer is those municipalities.
-pub fn read_statistics(principal: &Principal) -> ApiResult<Vec<Uuid>> {
+pub fn read_statistics(principal: &Principal) -> Result<Vec<Uuid>, ApiError> {
     municipalities_with(principal, &[MunicipalRoleKind::SystemOwner, MunicipalRoleKind::MunicipalAdmin])
 }
 
 /// A municipal admin sets their own municipality's consent age; the answer is that municipality.
-pub fn set_consent_age(principal: &Principal) -> ApiResult<Uuid> {
+pub fn set_consent_age(principal: &Principal) -> Result<Uuid, ApiError> {
     let municipality_id = own_municipality(principal, "only a municipal admin may set the consent age")?;
     manage_municipality(principal, municipality_id)?;
     Ok(municipality_id)
 }
 
 /// A municipal admin manages their own municipality's templates; the answer is that municipality.
-pub fn manage_templates(principal: &Principal) -> ApiResult<Uuid> {
+pub fn manage_templates(principal: &Principal) -> Result<Uuid, ApiError> {
     let municipality_id = own_municipality(principal, "only a municipal admin may manage templates")?;
     manage_municipality(principal, municipality_id)?;
     Ok(municipality_id)
 }
 
 /// A staff member's municipality; FORBIDDEN with `refusal` for citizens.
-fn own_municipality(principal: &Principal, refusal: &str) -> ApiResult<Uuid> {
+fn own_municipality(principal: &Principal, refusal: &str) -> Result<Uuid, ApiError> {
     match principal {
         Principal::Staff { municipality_id, .. } => Ok(*municipality_id),
         Principal::Citizen { .. } => Err(ApiError::forbidden(refusal)),
@@ -110,7 +110,7 @@ fn own_municipality(principal: &Principal, refusal: &str) -> ApiResult<Uuid> {
 }
 
 /// The municipalities where the principal holds one of `roles`; FORBIDDEN when none.
-fn municipalities_with(principal: &Principal, roles: &[MunicipalRoleKind]) -> ApiResult<Vec<Uuid>> {
+fn municipalities_with(principal: &Principal, roles: &[MunicipalRoleKind]) -> Result<Vec<Uuid>, ApiError> {
     let ids: Vec<_> =
         principal.municipal_roles().iter().filter(|r| roles.contains(&r.role)).map(|r| r.municipality_id).collect();
     if ids.is_empty() {

@@ -10,6 +10,11 @@
 //!
 //! Resolvers and mutations ask these modules; they never decide access
 //! themselves. The executable specification is `tests/e2e/authz_*.rs`.
+//!
+//! Here and in `events/`, fallible functions spell out `Result<_, ApiError>`
+//! instead of the `ApiResult` alias: cargo-mutants (`scripts/mutants.sh`)
+//! cannot see through an alias, and would then never try the most telling
+//! mutant of an access rule, `Ok(..)` for a refusal.
 
 pub mod admin;
 pub mod read;

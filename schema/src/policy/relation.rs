@@ -7,7 +7,7 @@ use super::ReadField;
 use crate::db::enums::LogStatus;
 use crate::db::lifecycle::effective_status_sql;
 use crate::db::prepared::prepared;
-use crate::error::ApiResult;
+use crate::error::ApiError;
 use chrono::{DateTime, Utc};
 use diesel::QueryableByName;
 use diesel::sql_types::{Array, BigInt, Bool, Nullable, Text, Timestamptz, Uuid as SqlUuid};
@@ -137,7 +137,7 @@ const ADMINISTERED_CANDIDATES: &str = "
 /// Logs the principal has a personal relation to (guardian, the youth,
 /// participant, coordinator): every log that can give them content.
 /// Subscriptions to all one's logs skip the events of other logs.
-pub async fn personal_candidates(conn: &mut AsyncPgConnection, person_id: Uuid) -> ApiResult<Vec<Uuid>> {
+pub async fn personal_candidates(conn: &mut AsyncPgConnection, person_id: Uuid) -> Result<Vec<Uuid>, ApiError> {
     #[derive(diesel::QueryableByName)]
     struct Row {
         #[diesel(sql_type = SqlUuid)]
@@ -149,7 +149,7 @@ pub async fn personal_candidates(conn: &mut AsyncPgConnection, person_id: Uuid) 
 
 /// The principal's relation to each of `log_ids` that exists. Logs that do
 /// not exist are simply absent; the caller treats absent and outsider alike.
-pub async fn load(conn: &mut AsyncPgConnection, person_id: Uuid, log_ids: &[Uuid]) -> ApiResult<Vec<LogRelation>> {
+pub async fn load(conn: &mut AsyncPgConnection, person_id: Uuid, log_ids: &[Uuid]) -> Result<Vec<LogRelation>, ApiError> {
     let sql = format!("SELECT {RELATION_COLUMNS} {RELATION_FROM} WHERE l.id = ANY($2)");
     Ok(prepared(sql).bind::<SqlUuid, _>(person_id).bind::<Array<SqlUuid>, _>(log_ids).load(conn).await?)
 }
@@ -162,7 +162,7 @@ pub async fn load_locked(
     person_id: Uuid,
     log_id: Uuid,
     exclusive: bool,
-) -> ApiResult<Option<LogRelation>> {
+) -> Result<Option<LogRelation>, ApiError> {
     // One statement: the lock is taken on the log row as the facts are read.
     let lock = if exclusive { "FOR NO KEY UPDATE OF l" } else { "FOR SHARE OF l" };
     let sql = format!("SELECT {RELATION_COLUMNS} {RELATION_FROM} WHERE l.id = $2 {lock}");
@@ -183,7 +183,7 @@ pub async fn visible_page(
     status: Option<LogStatus>,
     after: Option<(DateTime<Utc>, Uuid)>,
     limit: i64,
-) -> ApiResult<Vec<(LogRelation, VisibleKey)>> {
+) -> Result<Vec<(LogRelation, VisibleKey)>, ApiError> {
     // The candidates are paged in order first and the relation is computed
     // per candidate only until the page is full: computing it for every
     // candidate before sorting took 2.4 s for a unit admin of 12,500 logs
@@ -224,7 +224,7 @@ pub async fn visible_open_logs_of_child(
     conn: &mut AsyncPgConnection,
     person_id: Uuid,
     national_id: &str,
-) -> ApiResult<Vec<Uuid>> {
+) -> Result<Vec<Uuid>, ApiError> {
     #[derive(diesel::QueryableByName)]
     struct Row {
         #[diesel(sql_type = SqlUuid)]
@@ -340,7 +340,7 @@ pub async fn load_for_object(
     conn: &mut AsyncPgConnection,
     person_id: Uuid,
     object: ObjectRef,
-) -> ApiResult<Option<LogRelation>> {
+) -> Result<Option<LogRelation>, ApiError> {
     let sql = format!("SELECT {RELATION_COLUMNS} {RELATION_FROM} WHERE l.id = ({})", object.log_id_sql());
     Ok(prepared(sql)
         .bind::<SqlUuid, _>(person_id)

@@ -9,7 +9,7 @@
 
 use super::{Acting, LogRelation, Role, Roles};
 use crate::db::enums::{GoalArea, LogStatus};
-use crate::error::{ApiError, ApiResult};
+use crate::error::ApiError;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum WriteAction {
@@ -141,11 +141,11 @@ pub fn allowed(role: Role, action: WriteAction) -> bool {
 }
 
 /// Decides a write and returns the role it is done in, for the access log.
-pub fn authorize(rel: &LogRelation, action: WriteAction) -> ApiResult<Acting> {
+pub fn authorize(rel: &LogRelation, action: WriteAction) -> Result<Acting, ApiError> {
     authorize_with(rel, &Roles::of(rel), action)
 }
 
-fn authorize_with(rel: &LogRelation, roles: &Roles, action: WriteAction) -> ApiResult<Acting> {
+fn authorize_with(rel: &LogRelation, roles: &Roles, action: WriteAction) -> Result<Acting, ApiError> {
     if roles.is_outsider() {
         return Err(ApiError::NotFound("Log"));
     }
@@ -205,7 +205,7 @@ fn describe(action: WriteAction) -> &'static str {
 
 /// A consent to the log is withdrawn only by the owner who gave it (a unit
 /// consent, by any owner).
-pub fn withdraw_log_consent(actor: uuid::Uuid, given_by: uuid::Uuid) -> ApiResult<()> {
+pub fn withdraw_log_consent(actor: uuid::Uuid, given_by: uuid::Uuid) -> Result<(), ApiError> {
     if actor != given_by {
         return Err(ApiError::forbidden("only the owner who gave a consent to the log may withdraw it"));
     }
@@ -214,7 +214,7 @@ pub fn withdraw_log_consent(actor: uuid::Uuid, given_by: uuid::Uuid) -> ApiResul
 
 /// The baton goes only to a current participant of the log whose unit the
 /// family has consented to.
-pub fn hand_baton_to(is_current_participant: bool, unit_consented: bool) -> ApiResult<()> {
+pub fn hand_baton_to(is_current_participant: bool, unit_consented: bool) -> Result<(), ApiError> {
     if !is_current_participant {
         return Err(ApiError::forbidden("the baton can only be handed to a participant of this log"));
     }
@@ -225,7 +225,7 @@ pub fn hand_baton_to(is_current_participant: bool, unit_consented: bool) -> ApiR
 }
 
 /// Only the proposed successor answers a handover.
-pub fn respond_to_handover(actor: uuid::Uuid, successor: uuid::Uuid) -> ApiResult<()> {
+pub fn respond_to_handover(actor: uuid::Uuid, successor: uuid::Uuid) -> Result<(), ApiError> {
     if actor != successor {
         return Err(ApiError::forbidden("only the proposed successor may respond to this handover"));
     }
