@@ -41,7 +41,12 @@ pub async fn sweep(pool: &Pool, due_soon_days: i32) -> Result<usize, ApiError> {
     Ok(written)
 }
 
-async fn claim_and_emit(conn: &mut AsyncPgConnection, kind: EventKind, sql: &str, days: i32) -> Result<usize, ApiError> {
+async fn claim_and_emit(
+    conn: &mut AsyncPgConnection,
+    kind: EventKind,
+    sql: &str,
+    days: i32,
+) -> Result<usize, ApiError> {
     let mut query = diesel::sql_query(sql).into_boxed().bind::<BigInt, _>(BATCH);
     if kind == EventKind::MeasureDueSoon {
         query = query.bind::<Integer, _>(days);

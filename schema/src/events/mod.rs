@@ -72,7 +72,12 @@ pub struct EventPayload {
 }
 
 /// Appends an event in the caller's transaction.
-pub async fn emit(conn: &AsyncPgConnection, log_id: Uuid, kind: EventKind, payload: EventPayload) -> Result<(), ApiError> {
+pub async fn emit(
+    conn: &AsyncPgConnection,
+    log_id: Uuid,
+    kind: EventKind,
+    payload: EventPayload,
+) -> Result<(), ApiError> {
     let value = serde_json::to_value(&payload)?;
     Ok(events::append(conn, log_id, kind, value).await?)
 }

@@ -149,7 +149,11 @@ pub async fn personal_candidates(conn: &mut AsyncPgConnection, person_id: Uuid) 
 
 /// The principal's relation to each of `log_ids` that exists. Logs that do
 /// not exist are simply absent; the caller treats absent and outsider alike.
-pub async fn load(conn: &mut AsyncPgConnection, person_id: Uuid, log_ids: &[Uuid]) -> Result<Vec<LogRelation>, ApiError> {
+pub async fn load(
+    conn: &mut AsyncPgConnection,
+    person_id: Uuid,
+    log_ids: &[Uuid],
+) -> Result<Vec<LogRelation>, ApiError> {
     let sql = format!("SELECT {RELATION_COLUMNS} {RELATION_FROM} WHERE l.id = ANY($2)");
     Ok(prepared(sql).bind::<SqlUuid, _>(person_id).bind::<Array<SqlUuid>, _>(log_ids).load(conn).await?)
 }
