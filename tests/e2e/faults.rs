@@ -4,6 +4,7 @@
 //! `stafett` processes. Each prints its counts (run with `--nocapture`).
 
 use serde_json::{Value, json};
+use stafett_schema::api::cursor::{CursorKey, encode_seq};
 use stafett_tests::ids::EMMA_LOG;
 use stafett_tests::process::{PgCluster, RedisProcess, ServerProcess, free_port};
 use stafett_tests::ws::WsClient;
@@ -46,41 +47,138 @@ async fn count(url: &str, sql: &str) -> i64 {
     diesel::sql_query(sql).get_result::<N>(&mut c).await.expect(sql).n
 }
 
+/// One `messageAdded` frame as delivered: (cursor, message id, body).
+type Frame = (String, String, String);
+
+/// The frame of a `messageAdded` delivery to subscription "m"; `None` for a
+/// ping; anything else fails the test.
+fn frame(m: &Value) -> Option<Frame> {
+    if m["type"] == "ping" {
+        return None;
+    }
+    assert_eq!((&m["type"], &m["id"]), (&json!("next"), &json!("m")), "{m}");
+    let e = &m["payload"]["data"]["messageAdded"];
+    let text = |v: &Value| v.as_str().unwrap_or_else(|| panic!("a frame without cursor, id or body: {m}")).to_owned();
+    Some((text(&e["cursor"]), text(&e["message"]["id"]), text(&e["message"]["body"])))
+}
+
+/// Reads frames into `delivered` until `done` holds; fails at `deadline`.
+async fn receive_until(
+    ws: &mut WsClient,
+    delivered: &mut Vec<Frame>,
+    deadline: Instant,
+    what: &str,
+    done: impl Fn(&[Frame]) -> bool,
+) {
+    while !done(delivered) {
+        let left = deadline.saturating_duration_since(Instant::now());
+        assert!(!left.is_zero(), "{what}: not all delivered in time; delivered: {delivered:#?}");
+        // The outer timeout fires first, so `recv` never panics on its own.
+        let Ok(m) = tokio::time::timeout(left, ws.recv(left + Duration::from_secs(1))).await else {
+            continue;
+        };
+        let m = m.unwrap_or_else(|c| panic!("{what}: the websocket closed: {c:?}"));
+        delivered.extend(frame(&m));
+    }
+}
+
+/// The key the server encrypts event cursors with (kept in the database).
+async fn cursor_key(url: &str) -> CursorKey {
+    use diesel_async::AsyncConnection;
+    let mut c = diesel_async::AsyncPgConnection::establish(url).await.expect("connect");
+    let key: [u8; 32] = stafett_schema::db::secrets::cursor_key(&mut c).await.unwrap().try_into().unwrap();
+    CursorKey::new(&key)
+}
+
+/// What subscribers of Emma's log must have received after `after`: every
+/// message event in PostgreSQL, in `seq` order, with the cursor the server
+/// gives that `seq` (the database's cursor key encrypts it).
+async fn stored_message_events(url: &str, after: i64) -> Vec<(String, String)> {
+    use diesel_async::{AsyncConnection, RunQueryDsl};
+    #[derive(diesel::QueryableByName)]
+    struct E {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        seq: i64,
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        id: String,
+    }
+    let key = cursor_key(url).await;
+    let mut c = diesel_async::AsyncPgConnection::establish(url).await.expect("connect");
+    let rows: Vec<E> = diesel::sql_query(format!(
+        "SELECT seq, payload->>'messageId' AS id FROM event
+          WHERE log_id = '{EMMA_LOG}' AND kind = 'MESSAGE_POSTED' AND seq > {after} ORDER BY seq"
+    ))
+    .load(&mut c)
+    .await
+    .unwrap();
+    rows.into_iter().map(|e| (encode_seq(&key, "e", e.seq), e.id)).collect()
+}
+
+/// Waits until every committed event has its `seq` (the instances' relays
+/// sequence the fixture's), and returns the newest.
+async fn all_sequenced(url: &str) -> i64 {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while count(url, "SELECT count(*) AS n FROM event WHERE seq IS NULL").await > 0 {
+        assert!(Instant::now() < deadline, "the relays did not sequence the outbox");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    count(url, "SELECT coalesce(max(seq), 0) AS n FROM event").await
+}
+
 #[tokio::test]
 async fn with_redis_stopped_the_service_works_and_events_arrive_when_it_returns() {
     let db = TestDb::new(Fixture::Demo).await;
     let mut redis = RedisProcess::start().await;
-    // Catch-up is slowed to a minute: what B receives comes through Redis, or
-    // from PostgreSQL right after B's Redis subscription comes back.
-    let slow = [("STAFETT_CATCH_UP_MS", "60000")];
+    // Catch-up is slowed to ten minutes, longer than the whole test: what B
+    // receives comes through Redis, from B's own relay, or from PostgreSQL
+    // right after B's Redis subscription comes back.
+    let slow = [("STAFETT_CATCH_UP_MS", "600000")];
     let writer = ServerProcess::start(&db.url, Some(&redis.url()), &slow).await;
     let reader = ServerProcess::start(&db.url, Some(&redis.url()), &slow).await;
+    // The subscription starts after a cursor of now, so it misses nothing
+    // however long it takes to start (no sleep before the first write), and
+    // receives nothing older.
+    let start = all_sequenced(&db.url).await;
+    let after = encode_seq(&cursor_key(&db.url).await, "e", start);
     let mut guardian = WsClient::connect(reader.addr, &TestApp::token("guardian")).await;
     guardian
-        .subscribe("m", "subscription($l: ID) { messageAdded(logId: $l) { cursor } }", json!({ "l": EMMA_LOG }))
+        .subscribe(
+            "m",
+            "subscription($l: ID, $a: String) { messageAdded(logId: $l, after: $a) { cursor message { id body } } }",
+            json!({ "l": EMMA_LOG, "a": after }),
+        )
         .await;
-    tokio::time::sleep(Duration::from_millis(300)).await;
-    let mut acknowledged = 0;
+    // (message id, body) of every write the service acknowledged, in the order written.
+    let mut acknowledged: Vec<(String, String)> = Vec::new();
     for i in 0..10 {
-        post(writer.addr, &format!("før {i}")).await.expect("write with Redis up");
-        acknowledged += 1;
+        let body = format!("før {i}");
+        let id = post(writer.addr, &body).await.expect("write with Redis up");
+        acknowledged.push((id.as_str().unwrap().to_owned(), body));
     }
-    let mut delivered = 0;
-    while delivered < 10 {
-        let m = guardian.recv(Duration::from_secs(10)).await.expect("connected");
-        delivered += usize::from(m["type"] == "next");
-    }
+    let mut delivered: Vec<Frame> = Vec::new();
+    let has_all = |acked: Vec<String>| move |d: &[Frame]| acked.iter().all(|a| d.iter().any(|f| &f.1 == a));
+    let ids = |acked: &[(String, String)]| acked.iter().map(|a| a.0.clone()).collect::<Vec<_>>();
+    let before = Instant::now() + Duration::from_secs(30);
+    receive_until(&mut guardian, &mut delivered, before, "with Redis up", has_all(ids(&acknowledged))).await;
     redis.kill();
-    tokio::time::sleep(Duration::from_millis(500)).await;
-    let (status, ready) = get_json(writer.addr, "/readyz").await;
+    // The writer notices its Redis subscription gone (at once, normally).
+    let noticed = Instant::now() + Duration::from_secs(10);
+    let (status, ready) = loop {
+        let (status, ready) = get_json(writer.addr, "/readyz").await;
+        if ready["redis"] == "unreachable" || Instant::now() > noticed {
+            break (status, ready);
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
     assert_eq!(
         (status, &ready["status"], &ready["redis"]),
         (200, &json!("degraded"), &json!("unreachable")),
         "{ready}"
     );
     for i in 0..10 {
-        post(writer.addr, &format!("under {i}")).await.expect("writes keep working without Redis");
-        acknowledged += 1;
+        let body = format!("under {i}");
+        let id = post(writer.addr, &body).await.expect("writes keep working without Redis");
+        acknowledged.push((id.as_str().unwrap().to_owned(), body));
     }
     let reads = reqwest::Client::new()
         .post(format!("http://{}/graphql", writer.addr))
@@ -92,15 +190,23 @@ async fn with_redis_stopped_the_service_works_and_events_arrive_when_it_returns(
     assert!(reads.status().is_success(), "queries keep working without Redis");
     // B may still get some of them: its own relay may sequence A's events
     // (instances take turns), and a relay hands what it sequences to its
-    // own clients. What B's relay did not sequence waits for Redis.
+    // own clients. What B's relay did not sequence waits for Redis. (This
+    // only counts them for the report; the checks come at the end.)
     while let Some(m) = guardian.try_recv(Duration::from_millis(700)).await {
-        delivered += usize::from(m["type"] == "next");
+        delivered.extend(frame(&m));
     }
-    let during = delivered - 10;
+    let during = delivered.len() - 10;
     redis.restart().await;
-    while delivered < acknowledged {
-        let m = guardian.recv(Duration::from_secs(15)).await.expect("connected");
-        delivered += usize::from(m["type"] == "next");
+    // B catches up from PostgreSQL as its Redis subscription comes back
+    // (within the 5 s reconnect backoff); the deadline is generous for load.
+    let after_restart = Instant::now() + Duration::from_secs(40);
+    receive_until(&mut guardian, &mut delivered, after_restart, "after Redis returned", has_all(ids(&acknowledged)))
+        .await;
+    // Whatever else was coming (a duplicate, a late stray) would come
+    // straight behind; a correct service sends nothing more, so this wait
+    // can only be too short to catch a fault, never fail a correct run.
+    if let Some(m) = guardian.try_recv(Duration::from_millis(1_000)).await {
+        panic!("a frame after every acknowledged write was delivered: {m}; before it: {delivered:#?}");
     }
     let mut ready = Value::Null;
     for _ in 0..100 {
@@ -111,10 +217,23 @@ async fn with_redis_stopped_the_service_works_and_events_arrive_when_it_returns(
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     eprintln!(
-        "redis outage: writes acknowledged {acknowledged}, events delivered {delivered} ({during} of the 10 written during the outage arrived before Redis returned)"
+        "redis outage: writes acknowledged {}, events delivered {} ({during} of the 10 written during the outage arrived before Redis returned)",
+        acknowledged.len(),
+        delivered.len()
     );
     assert_eq!(ready["status"], "ready", "{ready}");
-    assert_eq!(delivered, acknowledged);
+    // The store agrees with the writer: one event per acknowledged write, in
+    // the order written (they were written one after another, and the relay
+    // numbers events in commit order).
+    let stored = stored_message_events(&db.url, start).await;
+    assert_eq!(stored.iter().map(|s| &s.1).collect::<Vec<_>>(), acknowledged.iter().map(|a| &a.0).collect::<Vec<_>>());
+    // The guarantee the README gives one connection: every acknowledged
+    // message exactly once, in cursor (commit) order, each with its own
+    // event's cursor — compared as the whole sequence, so a duplicate cannot
+    // make up for a loss, nor a swap pass.
+    let expected: Vec<Frame> =
+        stored.into_iter().zip(acknowledged).map(|((cursor, id), (_, body))| (cursor, id, body)).collect();
+    assert_eq!(delivered, expected);
 }
 
 #[tokio::test]
