@@ -2,12 +2,14 @@
 //! nobody may change it, and that a request fails when its entry cannot be
 //! stored.
 
-use diesel_async::SimpleAsyncConnection;
+use diesel::QueryableByName;
+use diesel_async::{RunQueryDsl, SimpleAsyncConnection};
 use serde_json::{Value, json};
-use stafett_tests::ids::{EMMA_LOG, HEALTH_STATION, SCHOOL};
+use stafett_tests::ids::{EMMA_LOG, HEALTH_STATION, JONAS_LOG, NORA_LOG, SARA_LOG, SCHOOL};
 use stafett_tests::ws::WsClient;
 use stafett_tests::{Fixture, TestApp};
 use std::time::Duration;
+use uuid::Uuid;
 
 const PAGE: &str = "query($id: ID!) { log(id: $id) {
     id status presentation childVoice child { name birthDate }
@@ -50,6 +52,142 @@ async fn a_professional_reading_a_whole_log_page_makes_one_entry() {
     assert_eq!(entries(&app).await, before + 2, "each request is recorded");
     let e = newest(&app).await;
     assert_eq!((e["actorRole"].as_str(), &e["actorUnit"]["id"]), (Some("PARTICIPANT"), &json!(HEALTH_STATION)));
+}
+
+/// The newest entry's id: entries after it are what the requests since wrote.
+async fn mark(app: &TestApp) -> i64 {
+    app.count("SELECT coalesce(max(id), 0) AS n FROM access_log").await
+}
+
+/// The entries written after `mark`, each as "log role object action",
+/// sorted, so a test states exactly which entries a request wrote.
+async fn written_since(app: &TestApp, mark: i64) -> Vec<String> {
+    #[derive(QueryableByName)]
+    struct Entry {
+        #[diesel(sql_type = diesel::sql_types::Uuid)]
+        log_id: Uuid,
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        actor_role: String,
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        object_type: String,
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        action: String,
+    }
+    let mut conn = app.conn().await;
+    let rows: Vec<Entry> = diesel::sql_query(format!(
+        "SELECT log_id, actor_role, object_type, action FROM access_log WHERE id > {mark} ORDER BY id"
+    ))
+    .load(&mut conn)
+    .await
+    .expect("entries");
+    let mut all: Vec<String> =
+        rows.into_iter().map(|e| entry(e.log_id, &e.actor_role, &e.object_type, &e.action)).collect();
+    all.sort();
+    all
+}
+
+fn entry(log: Uuid, role: &str, object: &str, action: &str) -> String {
+    let log = match log {
+        l if l == EMMA_LOG => "Emma",
+        l if l == JONAS_LOG => "Jonas",
+        l if l == NORA_LOG => "Nora",
+        l if l == SARA_LOG => "Sara",
+        _ => "another log",
+    };
+    format!("{log} {role} {object} {action}")
+}
+
+/// A professional's read of `log`'s content, as [`written_since`] shows it.
+fn read(log: Uuid, role: &str) -> String {
+    entry(log, role, "LOG", "READ")
+}
+
+/// Runs `query` as `persona`, requires an answer without errors, and
+/// returns the entries it wrote.
+async fn entries_of(app: &TestApp, persona: &str, query: &str, variables: Value) -> Vec<String> {
+    let before = mark(app).await;
+    app.gql(persona, query, variables).await.ok();
+    written_since(app, before).await
+}
+
+/// `myDeadlines` answers with measures (content) of every log the viewer
+/// coordinates or answers for: one READ entry per such log, however many of
+/// its measures are shown, and none for the logs whose goals the role may
+/// not read (Jonas' PASSIVE and Nora's CLOSED log hold open measures too).
+#[tokio::test]
+async fn my_deadlines_records_one_read_per_log_it_shows_measures_of() {
+    let app = TestApp::demo().await;
+    let q = "{ myDeadlines { id description } }";
+    let coordinated = app
+        .count(&format!(
+            "SELECT count(*) AS n FROM measure WHERE log_id = '{EMMA_LOG}' AND status IN ('PLANNED', 'IN_PROGRESS') AND deadline IS NOT NULL"
+        ))
+        .await;
+    assert!(coordinated > 1, "set-up: Emma's log has several open measures, so one entry is not one per measure");
+    assert_eq!(
+        entries_of(&app, "coordinator", q, json!({})).await,
+        [read(EMMA_LOG, "COORDINATOR"), read(SARA_LOG, "COORDINATOR")]
+    );
+    assert_eq!(entries_of(&app, "participant", q, json!({})).await, [read(EMMA_LOG, "PARTICIPANT")]);
+    // The guardian answers for measures too; an owner's read is not recorded.
+    let mine = app.gql("guardian", q, json!({})).await;
+    assert!(!mine.ok()["myDeadlines"].as_array().expect("a list").is_empty(), "set-up: the guardian answers for some");
+    assert_eq!(entries_of(&app, "guardian", q, json!({})).await, Vec::<String>::new());
+}
+
+/// `snapshot(id)` shows an archived copy of the log's content: a
+/// professional's read is recorded, the municipal admin's archive read too.
+#[tokio::test]
+async fn reading_a_snapshot_by_id_is_recorded() {
+    let app = TestApp::demo().await;
+    let listed =
+        app.gql("guardian", "query($l: ID!) { log(id: $l) { snapshots { id } } }", json!({ "l": EMMA_LOG })).await;
+    let id = listed.ok()["log"]["snapshots"][0]["id"].clone();
+    assert!(id.is_string(), "set-up: Emma's log has a snapshot: {:#}", listed.body);
+    let q = "query($id: ID!) { snapshot(id: $id) { id reason content } }";
+    assert_eq!(entries_of(&app, "coordinator", q, json!({ "id": id })).await, [read(EMMA_LOG, "COORDINATOR")]);
+    assert_eq!(entries_of(&app, "municipaladmin", q, json!({ "id": id })).await, [read(EMMA_LOG, "MUNICIPAL_ADMIN")]);
+    assert_eq!(entries_of(&app, "guardian", q, json!({ "id": id })).await, Vec::<String>::new());
+}
+
+/// `logs` lists what the viewer may see. Listing metadata (status, the
+/// child's name) is no content read and writes nothing; asking the listing
+/// for content records one read for each log whose content it shows.
+#[tokio::test]
+async fn the_logs_listing_records_content_reads_and_not_metadata() {
+    let app = TestApp::demo().await;
+    let metadata = "{ logs(first: 20) { edges { node { id status child { name } participants { name } } } } }";
+    let before = mark(&app).await;
+    let listed = app.gql("coordinator", metadata, json!({})).await;
+    assert_eq!(listed.ok()["logs"]["edges"].as_array().expect("a list").len(), 4, "set-up: the coordinator's logs");
+    assert_eq!(written_since(&app, before).await, Vec::<String>::new(), "metadata is no content read");
+    // Jonas' PASSIVE and Nora's CLOSED log answer FORBIDDEN for content: nothing is shown, nothing recorded.
+    let content = "{ logs(first: 20) { edges { node { id presentation } } } }";
+    let before = mark(&app).await;
+    let r = app.gql("coordinator", content, json!({})).await;
+    assert_eq!(r.codes(), ["FORBIDDEN", "FORBIDDEN"], "{:#}", r.body);
+    assert_eq!(written_since(&app, before).await, [read(EMMA_LOG, "COORDINATOR"), read(SARA_LOG, "COORDINATOR")]);
+    assert_eq!(entries_of(&app, "guardian", content, json!({})).await, Vec::<String>::new());
+}
+
+/// A query over the websocket is recorded like one over HTTP (the failing
+/// case is `a_read_over_the_websocket_fails_whole_when_its_entry_cannot_be_stored`).
+#[tokio::test]
+async fn a_read_over_the_websocket_is_recorded_once() {
+    let app = TestApp::demo().await;
+    let addr = app.serve().await;
+    let before = mark(&app).await;
+    let mut ws = WsClient::connect(addr, &TestApp::token("participant")).await;
+    ws.subscribe("q", PAGE, json!({ "id": EMMA_LOG })).await;
+    let next = ws.recv(Duration::from_secs(10)).await.expect("an answer");
+    assert_eq!(next["type"], "next", "{next}");
+    assert!(next["payload"]["errors"].is_null(), "{next:#}");
+    assert!(next["payload"]["data"]["log"]["goals"].as_array().is_some_and(|g| !g.is_empty()), "{next:#}");
+    let complete = ws.recv(Duration::from_secs(10)).await.expect("the operation ends");
+    assert_eq!(complete, json!({ "id": "q", "type": "complete" }));
+    assert_eq!(written_since(&app, before).await, [read(EMMA_LOG, "PARTICIPANT")]);
+    let e = newest(&app).await;
+    assert_eq!((e["actorName"].as_str(), &e["actorUnit"]["id"]), (Some("Hanne Helsesøster"), &json!(HEALTH_STATION)));
 }
 
 #[tokio::test]
