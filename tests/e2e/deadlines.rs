@@ -1,8 +1,13 @@
 //! `myDeadlines`: the open measures a professional is responsible for or
-//! coordinates, soonest first, checked against the rule stated in plain SQL.
+//! coordinates, soonest first, checked against the rule stated in plain SQL
+//! over logs the test names itself, not through the product's own status
+//! and consent functions (which would agree with any mistake in them).
 
+use diesel_async::SimpleAsyncConnection;
 use serde_json::{Value, json};
 use stafett_tests::TestApp;
+use stafett_tests::ids::{EMMA_LOG, JONAS_LOG, NORA_LOG, SARA_LOG};
+use uuid::Uuid;
 
 const MINE: &str = "query($d: Int) { myDeadlines(withinDays: $d) { id deadline status } }";
 
@@ -18,33 +23,78 @@ fn rows(v: &Value) -> Vec<(String, String, String)> {
         .collect()
 }
 
+/// The open measures with a deadline that `persona` answers for or
+/// coordinates, in `logs`, counted in plain SQL.
+async fn answers_for(app: &TestApp, persona: &str, logs: &[Uuid]) -> i64 {
+    let me = stafett_tests::ids::person(persona);
+    let logs: Vec<String> = logs.iter().map(|l| format!("'{l}'")).collect();
+    app.count(&format!(
+        "SELECT count(*) AS n FROM measure m
+          WHERE m.status IN ('PLANNED', 'IN_PROGRESS') AND m.deadline IS NOT NULL
+            AND m.log_id IN ({})
+            AND (m.responsible_id = '{me}' OR EXISTS (SELECT 1 FROM coordinator_term ct
+                 WHERE ct.log_id = m.log_id AND ct.staff_id = '{me}' AND ct.ended_at IS NULL))",
+        logs.join(", ")
+    ))
+    .await
+}
+
+/// Checks `persona`'s deadlines: soonest first, open only, and exactly the
+/// measures of `readable` (the logs whose goals the persona may read), none
+/// of `hidden` (which, when named, hold such measures too, so leaving them
+/// out is tested).
+async fn check(app: &TestApp, persona: &str, readable: &[Uuid], hidden: &[Uuid]) {
+    let all = rows(app.gql(persona, MINE, json!({ "d": null })).await.ok());
+    let mut sorted = all.clone();
+    sorted.sort_by(|a, b| (&a.1, &a.0).cmp(&(&b.1, &b.0)));
+    assert_eq!(all, sorted, "{persona}: soonest first");
+    assert!(all.iter().all(|m| m.2 == "PLANNED" || m.2 == "IN_PROGRESS"), "{persona}: open only");
+    let expected = answers_for(app, persona, readable).await;
+    assert!(expected > 0, "{persona} answers for something in the demo");
+    if !hidden.is_empty() {
+        assert!(
+            answers_for(app, persona, hidden).await > 0,
+            "set-up: {persona} answers for measures of hidden logs too"
+        );
+    }
+    assert_eq!(all.len() as i64, expected, "{persona}: every such measure, once: {all:?}");
+    let today = chrono::Utc::now().date_naive().to_string();
+    let due = rows(app.gql(persona, MINE, json!({ "d": 0 })).await.ok());
+    assert_eq!(due, all.iter().filter(|m| m.1 <= today).cloned().collect::<Vec<_>>(), "{persona}: withinDays 0");
+}
+
+/// The demo's logs: Emma's and Sara's are ACTIVE with every consent given,
+/// Jonas' is PASSIVE (a guardian withdrew) and Nora's CLOSED. The
+/// coordinator coordinates all four; the nurse answers for measures in
+/// Emma's log and none elsewhere that she may read.
 #[tokio::test]
 async fn my_deadlines_are_the_open_measures_i_answer_for_or_coordinate_soonest_first() {
     let app = TestApp::demo().await;
-    for persona in ["coordinator", "participant"] {
-        let me = app.gql(persona, "{ me { id } }", json!({})).await;
-        let me = me.ok()["me"]["id"].as_str().expect("my id").to_owned();
-        let all = rows(app.gql(persona, MINE, json!({ "d": null })).await.ok());
-        let mut sorted = all.clone();
-        sorted.sort_by(|a, b| (&a.1, &a.0).cmp(&(&b.1, &b.0)));
-        assert_eq!(all, sorted, "{persona}: soonest first");
-        assert!(all.iter().all(|m| m.2 == "PLANNED" || m.2 == "IN_PROGRESS"), "{persona}: open only");
-        // The rule, as plain SQL, over the logs whose goals the persona may read (ACTIVE ones here).
-        let expected = app
-            .count(&format!(
-                "SELECT count(*) AS n FROM measure m JOIN log l ON l.id = m.log_id
-                  WHERE m.status IN ('PLANNED', 'IN_PROGRESS') AND m.deadline IS NOT NULL
-                    AND log_effective_status(l.id, l.status) = 'ACTIVE'
-                    AND (m.responsible_id = '{me}' OR EXISTS (SELECT 1 FROM coordinator_term ct
-                         WHERE ct.log_id = m.log_id AND ct.staff_id = '{me}' AND ct.ended_at IS NULL))"
-            ))
-            .await;
-        assert!(expected > 0, "{persona} answers for something in the demo");
-        assert_eq!(all.len() as i64, expected, "{persona}: every such measure, once");
-        let today = chrono::Utc::now().date_naive().to_string();
-        let due = rows(app.gql(persona, MINE, json!({ "d": 0 })).await.ok());
-        assert_eq!(due, all.iter().filter(|m| m.1 <= today).cloned().collect::<Vec<_>>(), "{persona}: withinDays 0");
-    }
+    check(&app, "coordinator", &[EMMA_LOG, SARA_LOG], &[JONAS_LOG, NORA_LOG]).await;
+    let nurse = answers_for(&app, "participant", &[EMMA_LOG]).await;
+    assert_eq!(answers_for(&app, "participant", &[EMMA_LOG, SARA_LOG, JONAS_LOG, NORA_LOG]).await, nurse, "set-up");
+    check(&app, "participant", &[EMMA_LOG], &[]).await;
     let none = rows(app.gql("outsider", MINE, json!({ "d": null })).await.ok());
     assert!(none.is_empty(), "an outsider answers for nothing");
+}
+
+/// A log stays ACTIVE in its row when a time-limited consent runs out; it is
+/// PASSIVE all the same (DESIGN.md §3), and its measures leave the
+/// coordinator's deadlines although no write happened.
+#[tokio::test]
+async fn a_log_whose_consent_ran_out_leaves_my_deadlines() {
+    let app = TestApp::demo().await;
+    let mut conn = app.conn().await;
+    conn.batch_execute(&format!(
+        "UPDATE consent SET expires_at = now() - interval '1 minute'
+          WHERE log_id = '{SARA_LOG}' AND scope = 'LOG'
+            AND given_by IN (SELECT citizen_id FROM guardian WHERE log_id = '{SARA_LOG}')"
+    ))
+    .await
+    .expect("let Sara's mother's consent run out");
+    drop(conn);
+    let stored =
+        app.count(&format!("SELECT count(*) AS n FROM log WHERE id = '{SARA_LOG}' AND status = 'ACTIVE'")).await;
+    assert_eq!(stored, 1, "set-up: Sara's log is still ACTIVE in its row");
+    check(&app, "coordinator", &[EMMA_LOG], &[SARA_LOG, JONAS_LOG, NORA_LOG]).await;
 }
