@@ -124,8 +124,19 @@ async fn role_views_shows_field_level_authorization() {
     for field in ["goals", "messages", "presentation"] {
         assert_eq!(cell("unitadmin", field), "✖", "unitadmin, {field}: {views}");
     }
-    // Someone with no relation cannot tell the log exists.
-    assert!(views["outsider"].as_object().unwrap().values().all(|v| v == "?"), "{views}");
+    // Someone with no relation cannot tell the log exists: every field the
+    // others were asked for is "?" for the outsider (compared key by key, so
+    // an empty or partial outsider column cannot pass).
+    let fields = |persona: &str| {
+        let mut keys: Vec<String> = views[persona].as_object().map(|o| o.keys().cloned().collect()).unwrap_or_default();
+        keys.sort();
+        keys
+    };
+    assert!(fields("guardian").len() >= 6, "the guardian's column: {views}");
+    assert_eq!(fields("outsider"), fields("guardian"), "the outsider is asked for the same fields: {views}");
+    for field in fields("outsider") {
+        assert_eq!(cell("outsider", &field), "?", "outsider, {field}: {views}");
+    }
 
     // Without --json it prints the table for people.
     let table = node("client-examples", &["role-views/index.mjs", "--url", &url], Duration::from_secs(60)).await;
