@@ -4,7 +4,8 @@
 //! answer is a 4xx or a GraphQL response — never a 5xx, never a panic,
 //! never a leak.
 //!
-//! Cases: 300 by default; set `STAFETT_FUZZ_CASES` for more.
+//! Cases: 300 by default; set `STAFETT_FUZZ_CASES` for more. A count of 0,
+//! or one that does not parse, fails the test instead of checking nothing.
 
 use async_graphql::parser::types::{BaseType, ServiceDocument, Type, TypeKind, TypeSystemDefinition};
 use proptest::prelude::*;
@@ -259,7 +260,7 @@ fn request(s: &Schema, seed: u64) -> (String, String, Value) {
 #[test]
 fn generated_requests_never_get_a_5xx_or_a_panic() {
     let schema = load();
-    let cases = std::env::var("STAFETT_FUZZ_CASES").ok().and_then(|c| c.parse().ok()).unwrap_or(300);
+    let cases = crate::authz_random::case_count("STAFETT_FUZZ_CASES", 300);
     let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
     let app = rt.block_on(TestApp::with(stafett_tests::Fixture::Demo, |c| {
         c.limits.rate_burst = 1_000_000;
