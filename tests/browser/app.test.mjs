@@ -76,7 +76,13 @@ const scenarios = {
   async 'the unconsented PPT adviser sees no content'() {
     const page = await (await browser.newContext(desktop)).newPage();
     await loginAs(page, 'unconsented');
-    await page.waitForTimeout(300);
+    // The zero counts below hold for a page that has not rendered yet too:
+    // first wait until it shows this persona's own state, her name and a
+    // list of logs that is empty (rendered after the listing came back).
+    await page.locator('#whoami', { hasText: 'Innlogget som Petter PPT' }).waitFor();
+    await page.locator('#logs .empty', { hasText: 'Du har ingen stafettlogger du har tilgang til.' }).waitFor();
+    assert.equal(await page.locator('#logs button').count(), 0, 'no log to open');
+    assert.ok(await page.locator('#log').isHidden(), 'no log is shown');
     assert.equal(await page.locator('.goal').count(), 0, 'no goals');
     assert.equal(await page.locator('.measure').count(), 0, 'no measures');
     assert.equal(await page.locator('.message').count(), 0, 'no messages');
