@@ -262,6 +262,9 @@ text_enum!(
         UnitProposed => "UNIT_PROPOSED",
         ConsentGiven => "CONSENT_GIVEN",
         ConsentWithdrawn => "CONSENT_WITHDRAWN",
+        /// the municipality's consent age changed, so the child became or
+        /// stopped being an owner of the log
+        ConsentAgeChanged => "CONSENT_AGE_CHANGED",
         HandoverProposed => "HANDOVER_PROPOSED",
         HandoverDeclined => "HANDOVER_DECLINED",
         HandoverCancelled => "HANDOVER_CANCELLED",

@@ -304,18 +304,45 @@ pub async fn insert_unit_role(
     .map(drop)
 }
 
-/// Sets the age at which a municipality's children become owners of their logs.
+/// Sets the age at which a municipality's children become owners of their
+/// logs. Returns the logs whose child thereby became or stopped being an
+/// owner: who may read them changed without any other write, so the caller
+/// announces it (open subscriptions check access again on such an event).
 pub async fn set_consent_age(
     conn: &mut diesel_async::AsyncPgConnection,
     municipality_id: Uuid,
     consent_age: i32,
-) -> QueryResult<()> {
+) -> QueryResult<Vec<Uuid>> {
+    #[derive(QueryableByName)]
+    struct Row {
+        #[diesel(sql_type = diesel::sql_types::Uuid)]
+        id: Uuid,
+    }
+    let before: i32 = diesel_async::RunQueryDsl::get_result(
+        municipality::table.find(municipality_id).select(municipality::consent_age).for_update(),
+        conn,
+    )
+    .await?;
     diesel_async::RunQueryDsl::execute(
         diesel::update(municipality::table.find(municipality_id)).set(municipality::consent_age.eq(consent_age)),
         conn,
     )
-    .await
-    .map(drop)
+    .await?;
+    // At consent age under one setting and not the other (as log_child_at_consent_age).
+    let rows: Vec<Row> = diesel_async::RunQueryDsl::load(
+        diesel::sql_query(
+            "SELECT l.id FROM log l JOIN child ch ON ch.id = l.child_id
+              WHERE l.municipality_id = $1 AND l.deleted_at IS NULL
+                AND ch.birth_date <= current_date - make_interval(years => least($2, $3))
+                AND ch.birth_date > current_date - make_interval(years => greatest($2, $3))",
+        )
+        .bind::<diesel::sql_types::Uuid, _>(municipality_id)
+        .bind::<diesel::sql_types::Integer, _>(before)
+        .bind::<diesel::sql_types::Integer, _>(consent_age),
+        conn,
+    )
+    .await?;
+    Ok(rows.into_iter().map(|r| r.id).collect())
 }
 
 /// A plan template as a municipal admin creates it (`created_at` is the database's).

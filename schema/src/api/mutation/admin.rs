@@ -4,10 +4,11 @@ use super::tx::{ScopedFutureExt, in_transaction};
 use crate::api::ids;
 use crate::api::input::{self, limits};
 use crate::context::rc;
-use crate::db::enums::{GoalArea, PersonKind, UnitRoleKind};
+use crate::db::enums::{EventKind, GoalArea, PersonKind, UnitRoleKind};
 use crate::db::is_unique_violation;
 use crate::db::org::{self, NewTemplate, PersonRow};
 use crate::error::{ApiError, ApiResult};
+use crate::events::{self, EventPayload};
 use crate::policy::admin;
 use async_graphql::{Context, ID, InputObject, Json, Object, SimpleObject};
 use chrono::Utc;
@@ -114,8 +115,20 @@ impl AdminMutations {
             return Err(ApiError::bad_input("consentAge must be 15 or 16"));
         }
         let municipality_id = admin::set_consent_age(&rc.principal)?;
-        let mut conn = rc.conn().await?;
-        org::set_consent_age(&mut conn, municipality_id, consent_age).await?;
+        let actor = rc.principal.person_id();
+        in_transaction(rc, move |conn| {
+            async move {
+                // Access to these logs changed with no event of its own: the
+                // event tells open subscriptions to check it again.
+                for log_id in org::set_consent_age(conn, municipality_id, consent_age).await? {
+                    let payload = EventPayload { actor_id: Some(actor), ..Default::default() };
+                    events::emit(conn, log_id, EventKind::ConsentAgeChanged, payload).await?;
+                }
+                Ok(())
+            }
+            .scope_boxed()
+        })
+        .await?;
         Ok(consent_age)
     }
 

@@ -484,9 +484,11 @@ async fn close(
     if let Some(h) = participants::pending_handover(conn, log_id).await? {
         participants::decide_handover(conn, h.id, HandoverStatus::Cancelled).await?;
     }
-    w.emit(conn, EventKind::SnapshotTaken, EventPayload { snapshot_id: Some(snapshot_id), ..Default::default() })
-        .await?;
-    w.emit(conn, EventKind::StatusChanged, EventPayload { status: Some(status), ..Default::default() }).await
+    // The status first: subscriptions check access again at the event that
+    // changes it, so one whose subscriber the closing shuts out ends there,
+    // before the snapshot's event reaches it.
+    w.emit(conn, EventKind::StatusChanged, EventPayload { status: Some(status), ..Default::default() }).await?;
+    w.emit(conn, EventKind::SnapshotTaken, EventPayload { snapshot_id: Some(snapshot_id), ..Default::default() }).await
 }
 
 /// Deletes a log's live content. Kept: the log row (status, dates), the

@@ -58,13 +58,17 @@ pub struct Feed {
 /// The subscriber's access to a one-log feed, as checked when it started.
 pub struct Checked(Arc<LogAccess>);
 
-/// Events that may change who has access to a log.
+/// Events that may change who has access to a log. A write that changes
+/// access emits one of these before its other events: a subscription checks
+/// access again at it, so the write's other events reach only those who
+/// still have access.
 pub fn changes_access(kind: EventKind) -> bool {
     use EventKind::*;
     matches!(
         kind,
         ConsentGiven
             | ConsentWithdrawn
+            | ConsentAgeChanged
             | StatusChanged
             | ParticipantJoined
             | ParticipantLeft
