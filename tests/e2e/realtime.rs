@@ -4,25 +4,41 @@
 
 use diesel_async::SimpleAsyncConnection;
 use serde_json::{Value, json};
-use stafett_tests::ids::{self, EMMA_LOG, HEALTH_STATION};
+use stafett_tests::ids::{self, EMMA, EMMA_LOG, HEALTH_STATION, SARA_LOG};
 use stafett_tests::ws::WsClient;
 use stafett_tests::{Fixture, TestApp};
 use std::time::Duration;
+use tokio::time::Instant;
 
 const MESSAGES: &str = "subscription($log: ID, $after: String) {
     messageAdded(logId: $log, after: $after) { cursor message { body toAll author { name } } } }";
 
+const ACTIVITY: &str = "subscription($l: ID!) { logActivity(logId: $l) { kind goal { description } } }";
+
 const SECONDS: Duration = Duration::from_secs(10);
 
 async fn post(app: &TestApp, persona: &str, body: &str, to: Value) -> Value {
+    post_in(app, EMMA_LOG, persona, body, to).await
+}
+
+async fn post_in(app: &TestApp, log: uuid::Uuid, persona: &str, body: &str, to: Value) -> Value {
     let r = app
         .gql(
             persona,
             "mutation($i: PostMessageInput!) { postMessage(input: $i) { id } }",
-            json!({ "i": { "logId": EMMA_LOG, "body": body, "recipientIds": to } }),
+            json!({ "i": { "logId": log, "body": body, "recipientIds": to } }),
         )
         .await;
     r.ok()["postMessage"]["id"].clone()
+}
+
+async fn add_goal(app: &TestApp, description: &str) -> stafett_tests::Gql {
+    app.gql(
+        "coordinator",
+        "mutation($l: ID!, $d: String!) { addGoal(input: { logId: $l, area: OTHER_SERVICES, btiLevel: 1, description: $d }) { id } }",
+        json!({ "l": EMMA_LOG, "d": description }),
+    )
+    .await
 }
 
 fn body(payload: &Value) -> &str {
@@ -33,13 +49,33 @@ fn cursor(payload: &Value) -> String {
     payload["data"]["messageAdded"]["cursor"].as_str().expect("cursor").to_owned()
 }
 
+/// Waits until the app's hub has `n` live receivers. A subscription takes its
+/// receiver before it reads anything, so whatever is committed after this
+/// reaches it: the server-side signal that the subscriptions are live.
+async fn listening(app: &TestApp, n: usize) {
+    let deadline = Instant::now() + SECONDS;
+    while app.state.hub.listeners() < n {
+        assert!(Instant::now() < deadline, "{n} subscriptions not live in time ({} are)", app.state.hub.listeners());
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+}
+
+/// Runs the deadline sweep before the app serves, so the background sweep
+/// (which starts with the app) has nothing left to announce: no "overdue" or
+/// "due soon" event can then fall between a test's writes.
+async fn swept(app: &TestApp) {
+    stafett_schema::events::deadlines::sweep(&app.state.pool, app.state.config.events.due_soon_days)
+        .await
+        .expect("sweep");
+}
+
 #[tokio::test]
 async fn a_posted_message_reaches_a_connected_guardian() {
     let app = TestApp::demo().await;
     let addr = app.serve().await;
     let mut guardian = WsClient::connect(addr, &TestApp::token("guardian")).await;
     guardian.subscribe("m", MESSAGES, json!({ "log": EMMA_LOG })).await;
-    tokio::time::sleep(Duration::from_millis(200)).await;
+    listening(&app, 1).await;
     post(&app, "coordinator", "Husk møtet på torsdag", json!([])).await;
     let got = guardian.next_for("m", SECONDS).await;
     assert_eq!(body(&got), "Husk møtet på torsdag");
@@ -53,7 +89,7 @@ async fn a_participant_only_gets_messages_addressed_to_her_or_to_all() {
     let addr = app.serve().await;
     let mut nurse = WsClient::connect(addr, &TestApp::token("participant")).await;
     nurse.subscribe("m", MESSAGES, json!({ "log": EMMA_LOG })).await;
-    tokio::time::sleep(Duration::from_millis(200)).await;
+    listening(&app, 1).await;
     post(&app, "guardian", "Bare til Kari", json!([ids::person("guardian2")])).await;
     post(&app, "guardian", "Til alle", json!([])).await;
     let got = nurse.next_for("m", SECONDS).await;
@@ -67,7 +103,7 @@ async fn resuming_after_a_cursor_replays_every_missed_event_once_in_order() {
     // A first client sees one message and remembers its cursor.
     let mut first = WsClient::connect(addr, &TestApp::token("guardian")).await;
     first.subscribe("m", MESSAGES, json!({ "log": EMMA_LOG })).await;
-    tokio::time::sleep(Duration::from_millis(200)).await;
+    listening(&app, 1).await;
     post(&app, "coordinator", "melding 0", json!([])).await;
     let last = cursor(&first.next_for("m", SECONDS).await);
     drop(first);
@@ -104,9 +140,11 @@ async fn resuming_after_a_cursor_replays_every_missed_event_once_in_order() {
     writer.await.unwrap();
     let expected: Vec<String> = (1..=60).map(|i| format!("melding {i}")).collect();
     assert_eq!(seen, expected, "every missed and concurrent message exactly once, in order");
-    let mut sorted = cursors.clone();
-    sorted.dedup();
-    assert_eq!(sorted.len(), 60, "no duplicate cursors");
+    // Cursors are opaque (encrypted), so equal ones need not be neighbours: a
+    // set, not `dedup` of the list as received.
+    let distinct: std::collections::HashSet<&String> = cursors.iter().collect();
+    assert_eq!(distinct.len(), 60, "no duplicate cursors");
+    assert!(!cursors.contains(&last), "the resumed-after cursor is not delivered again");
     assert!(again.try_recv(Duration::from_millis(500)).await.is_none(), "nothing more");
 }
 
@@ -126,7 +164,7 @@ async fn log_activity_and_deadline_changes_carry_what_changed() {
     nurse
         .subscribe("d", "subscription { deadlineChanges(scope: { kind: MINE }) { cursor kind deadline previousDeadline measure { description } } }", json!({}))
         .await;
-    tokio::time::sleep(Duration::from_millis(200)).await;
+    listening(&app, 2).await;
     let sleep_measure = stafett_server::demo::id(710);
     let moved = (chrono::Utc::now().date_naive() + chrono::Duration::days(20)).to_string();
     app.gql("participant", "mutation($m: ID!, $d: NaiveDate) { updateMeasure(measureId: $m, input: { deadline: $d, status: IN_PROGRESS }) { id } }", json!({ "m": sleep_measure, "d": moved }))
@@ -150,15 +188,39 @@ async fn next_of_kind(client: &mut WsClient, id: &str, field: &str, kind: &str) 
     }
 }
 
-/// The ways a participant loses access; each must end her subscription with FORBIDDEN.
+/// The ways a participant loses access; each must end her subscriptions with
+/// FORBIDDEN, and nothing of the log written after the loss may reach her
+/// first. Events are delivered in commit order, so a marker each
+/// subscription has received divides "before" from "after": once both markers
+/// are in, every further event is one she may no longer receive.
 async fn ends_with_forbidden(lose_access: impl AsyncFnOnce(&TestApp)) {
     let app = TestApp::demo().await;
+    swept(&app).await;
     let addr = app.serve().await;
     let mut nurse = WsClient::connect(addr, &TestApp::token("participant")).await;
     nurse.subscribe("m", MESSAGES, json!({ "log": EMMA_LOG })).await;
-    nurse.subscribe("a", "subscription($l: ID!) { logActivity(logId: $l) { kind } }", json!({ "l": EMMA_LOG })).await;
-    tokio::time::sleep(Duration::from_millis(200)).await;
+    nurse.subscribe("a", ACTIVITY, json!({ "l": EMMA_LOG })).await;
+    listening(&app, 2).await;
+    post(&app, "coordinator", "Før", json!([])).await;
+    assert_eq!(body(&nurse.next_for("m", SECONDS).await), "Før");
+    add_goal(&app, "Før").await.ok();
+    let marker = next_of_kind(&mut nurse, "a", "logActivity", "GOAL_ADDED").await;
+    assert_eq!(marker["goal"]["description"], "Før");
+
     lose_access(&app).await;
+    let events_before = app.count("SELECT count(*) AS n FROM event").await;
+    // Writes after the loss; each that the log's status still allows is an
+    // event she must not receive.
+    app.gql(
+        "guardian",
+        "mutation($l: ID!) { postMessage(input: { logId: $l, body: \"Etterpå\" }) { id } }",
+        json!({ "l": EMMA_LOG }),
+    )
+    .await;
+    add_goal(&app, "Etterpå").await;
+    app.gql("guardian", "mutation($l: ID!) { requestDeletion(logId: $l) { id } }", json!({ "l": EMMA_LOG })).await;
+    assert!(app.count("SELECT count(*) AS n FROM event").await > events_before, "no event was written after the loss");
+
     let mut ended = std::collections::BTreeMap::new();
     while ended.len() < 2 {
         let m = nurse.recv(SECONDS).await.expect("still connected");
@@ -168,14 +230,16 @@ async fn ends_with_forbidden(lose_access: impl AsyncFnOnce(&TestApp)) {
                 assert_eq!(m["payload"]["errors"][0]["extensions"]["code"], "FORBIDDEN", "{m}");
                 ended.insert(id, "forbidden");
             }
+            Some("next") => panic!("an event after the loss reached her before the end: {m}"),
             Some("complete") => assert_eq!(ended.get(&id), Some(&"forbidden"), "completed without FORBIDDEN: {m}"),
-            _ => {}
+            Some("ping") => {}
+            _ => panic!("unexpected message: {m}"),
         }
     }
     // Whatever happens in the log now reaches her no more.
     app.gql(
         "guardian",
-        "mutation($l: ID!) { postMessage(input: { logId: $l, body: \"Etterpå\" }) { id } }",
+        "mutation($l: ID!) { postMessage(input: { logId: $l, body: \"Enda senere\" }) { id } }",
         json!({ "l": EMMA_LOG }),
     )
     .await;
@@ -250,6 +314,112 @@ async fn removing_the_participant_ends_her_subscription_with_forbidden() {
     .await;
 }
 
+/// A subscription to all one's logs outlives the loss of one of them: that
+/// log's messages stop, the other logs' go on (README "Real-time"). The nurse
+/// follows Emma's and Sara's logs; Emma's health-station consent goes, so she
+/// leaves Emma's log, which stays ACTIVE and gets a message to all.
+#[tokio::test]
+async fn a_subscription_to_all_logs_stops_only_the_lost_logs_messages() {
+    let app = TestApp::demo().await;
+    let addr = app.serve().await;
+    let mut nurse = WsClient::connect(addr, &TestApp::token("participant")).await;
+    nurse.subscribe("m", MESSAGES, json!({})).await;
+    listening(&app, 1).await;
+    post_in(&app, EMMA_LOG, "coordinator", "Emma før", json!([])).await;
+    assert_eq!(body(&nurse.next_for("m", SECONDS).await), "Emma før");
+    post_in(&app, SARA_LOG, "coordinator", "Sara før", json!([])).await;
+    assert_eq!(body(&nurse.next_for("m", SECONDS).await), "Sara før");
+
+    withdraw(&app, "guardian", Some(HEALTH_STATION)).await;
+    post_in(&app, EMMA_LOG, "guardian", "Emma etter", json!([])).await;
+    post_in(&app, SARA_LOG, "coordinator", "Sara etter", json!([])).await;
+    // In commit order Emma's message comes first: had it been delivered, it
+    // would be the next one.
+    assert_eq!(body(&nurse.next_for("m", SECONDS).await), "Sara etter", "Emma's log after the loss reached her");
+    post_in(&app, EMMA_LOG, "coordinator", "Emma igjen", json!([])).await;
+    post_in(&app, SARA_LOG, "coordinator", "Sara igjen", json!([])).await;
+    assert_eq!(body(&nurse.next_for("m", SECONDS).await), "Sara igjen", "the subscription goes on for Sara's log");
+}
+
+/// Access lost with no event of its own: the municipality lowers its consent
+/// age to 15, so Emma (15 here) becomes an owner whose consent the log lacks;
+/// it reads PASSIVE and the nurse may no longer follow it. Kari's deletion
+/// request, written after, must not reach her: her subscription ends with
+/// FORBIDDEN instead, at the latest at that event.
+#[tokio::test]
+async fn an_access_loss_without_an_event_keeps_later_events_from_the_subscriber() {
+    let app = TestApp::demo().await;
+    app.conn()
+        .await
+        .batch_execute(&format!(
+            "UPDATE child SET birth_date = current_date - interval '15 years 10 days' WHERE id = '{EMMA}'"
+        ))
+        .await
+        .expect("Emma is 15");
+    swept(&app).await;
+    let addr = app.serve().await;
+    let mut nurse = WsClient::connect(addr, &TestApp::token("participant")).await;
+    nurse.subscribe("a", ACTIVITY, json!({ "l": EMMA_LOG })).await;
+    listening(&app, 1).await;
+    add_goal(&app, "Før").await.ok();
+    let marker = next_of_kind(&mut nurse, "a", "logActivity", "GOAL_ADDED").await;
+    assert_eq!(marker["goal"]["description"], "Før");
+
+    app.gql("municipaladmin", "mutation { setConsentAge(consentAge: 15) }", json!({})).await.ok();
+    let status = app.gql("guardian", "query($l: ID!) { log(id: $l) { status } }", json!({ "l": EMMA_LOG })).await;
+    assert_eq!(status.ok()["log"]["status"], "PASSIVE", "Emma's own consent is now required");
+    app.gql("guardian", "mutation($l: ID!) { requestDeletion(logId: $l) { id } }", json!({ "l": EMMA_LOG })).await.ok();
+    loop {
+        let m = nurse.recv(SECONDS).await.expect("still connected");
+        match m["type"].as_str() {
+            Some("next") if !m["payload"]["errors"].is_null() => {
+                assert_eq!(m["payload"]["errors"][0]["extensions"]["code"], "FORBIDDEN", "{m}");
+                break;
+            }
+            Some("ping") => {}
+            _ => panic!("an event after the loss reached her before the end: {m}"),
+        }
+    }
+}
+
+/// The first `next` payload of each subscription in `ids`, in whatever order
+/// the server answers them (waiting for one at a time would skip the others').
+async fn first_answers(client: &mut WsClient, ids: &[&str]) -> std::collections::HashMap<String, Value> {
+    let mut got = std::collections::HashMap::new();
+    while got.len() < ids.len() {
+        let m = client.recv(SECONDS).await.expect("still connected");
+        let id = m["id"].as_str().unwrap_or_default().to_owned();
+        if m["type"] == "next" && ids.contains(&id.as_str()) {
+            got.entry(id).or_insert_with(|| m["payload"].clone());
+        }
+    }
+    got
+}
+
+/// As for `messageAdded`: following a log one may not see answers exactly as
+/// following one that does not exist, for `logActivity` and a LOG-scoped
+/// `deadlineChanges` too.
+#[tokio::test]
+async fn activity_and_deadlines_of_a_hidden_log_answer_like_those_of_a_missing_log() {
+    let app = TestApp::demo().await;
+    let addr = app.serve().await;
+    let deadlines = "subscription($l: ID) { deadlineChanges(scope: { kind: LOG, logId: $l }) { kind } }";
+    let missing = uuid::Uuid::new_v4();
+    for persona in ["outsider", "unconsented"] {
+        let mut client = WsClient::connect(addr, &TestApp::token(persona)).await;
+        client.subscribe("a", ACTIVITY, json!({ "l": EMMA_LOG })).await;
+        client.subscribe("b", ACTIVITY, json!({ "l": missing })).await;
+        client.subscribe("c", deadlines, json!({ "l": EMMA_LOG })).await;
+        client.subscribe("d", deadlines, json!({ "l": missing })).await;
+        let mut got = first_answers(&mut client, &["a", "b", "c", "d"]).await;
+        let [a, b, c, d] = ["a", "b", "c", "d"].map(|id| got.remove(id).unwrap());
+        assert_eq!(a, b, "{persona}: logActivity");
+        assert_eq!(a["errors"][0]["extensions"]["code"], "NOT_FOUND", "{persona}: {a}");
+        assert_eq!(c, d, "{persona}: deadlineChanges");
+        assert_eq!(c["errors"][0]["extensions"]["code"], "NOT_FOUND", "{persona}: {c}");
+    }
+}
+
 #[tokio::test]
 async fn a_subscription_to_a_hidden_log_answers_like_one_to_a_missing_log() {
     let app = TestApp::demo().await;
@@ -257,8 +427,8 @@ async fn a_subscription_to_a_hidden_log_answers_like_one_to_a_missing_log() {
     let mut outsider = WsClient::connect(addr, &TestApp::token("outsider")).await;
     outsider.subscribe("a", MESSAGES, json!({ "log": EMMA_LOG })).await;
     outsider.subscribe("b", MESSAGES, json!({ "log": uuid::Uuid::new_v4() })).await;
-    let a = outsider.next_for("a", SECONDS).await;
-    let b = outsider.next_for("b", SECONDS).await;
+    let mut got = first_answers(&mut outsider, &["a", "b"]).await;
+    let (a, b) = (got.remove("a").unwrap(), got.remove("b").unwrap());
     assert_eq!(a, b);
     assert_eq!(a["errors"][0]["extensions"]["code"], "NOT_FOUND");
 }
@@ -293,8 +463,15 @@ async fn a_professionals_subscription_is_recorded_once_when_it_starts() {
     nurse.subscribe("m", MESSAGES, json!({ "log": EMMA_LOG })).await;
     let mut guardian = WsClient::connect(addr, &TestApp::token("guardian2")).await;
     guardian.subscribe("m", MESSAGES, json!({ "log": EMMA_LOG })).await;
-    tokio::time::sleep(Duration::from_millis(300)).await;
-    assert_eq!(reads_by_nurse().await, ["MESSAGE"], "recorded as the subscription started");
+    listening(&app, 2).await;
+    // Recorded as the subscription starts, before any event: no event is
+    // written until the entry is there.
+    let deadline = Instant::now() + SECONDS;
+    while reads_by_nurse().await.is_empty() {
+        assert!(Instant::now() < deadline, "the subscription was not recorded as it started");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert_eq!(reads_by_nurse().await, ["MESSAGE"], "recorded once as the subscription started");
     for i in 0..3 {
         post(&app, "coordinator", &format!("melding {i}"), json!([])).await;
         assert_eq!(body(&nurse.next_for("m", SECONDS).await), format!("melding {i}"));
@@ -335,7 +512,7 @@ async fn a_stalled_relay_pass_is_abandoned_and_the_message_still_arrives() {
     let addr = app.serve().await;
     let mut guardian = WsClient::connect(addr, &TestApp::token("guardian")).await;
     guardian.subscribe("m", MESSAGES, json!({ "log": EMMA_LOG })).await;
-    tokio::time::sleep(Duration::from_millis(200)).await;
+    listening(&app, 1).await;
     let posted = std::time::Instant::now();
     post(&app, "coordinator", "Etter stans", json!([])).await;
     let got = guardian.next_for("m", Duration::from_secs(8)).await;
@@ -354,7 +531,7 @@ async fn log_activity_shows_a_participant_only_her_own_units_consents() {
     let mut nurse = WsClient::connect(addr, &TestApp::token("participant")).await;
     let activity = "subscription($l: ID!) { logActivity(logId: $l) { kind } }";
     nurse.subscribe("a", activity, json!({ "l": EMMA_LOG })).await;
-    tokio::time::sleep(Duration::from_millis(200)).await;
+    listening(&app, 1).await;
     let give = "mutation($l: ID!, $u: ID) { giveConsent(input: { logId: $l, unitId: $u }) { id } }";
     app.gql("guardian", give, json!({ "l": EMMA_LOG, "u": stafett_tests::ids::PPT })).await.ok();
     let add = "mutation($l: ID!) { addGoal(input: { logId: $l, area: OTHER_SERVICES, btiLevel: 1, description: \"Etter samtykket\" }) { id } }";
