@@ -8,6 +8,7 @@
 use axum::Router;
 pub mod oidc;
 pub mod process;
+pub mod world;
 pub mod ws;
 
 use axum::body::Body;
