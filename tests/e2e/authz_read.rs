@@ -15,6 +15,7 @@ use diesel_async::RunQueryDsl;
 use serde_json::{Value, json};
 use stafett_schema::Identity;
 use stafett_tests::ids::{self, EMMA_LOG, HEALTH_STATION, PPT, SARA_LOG};
+use stafett_tests::world::{self, OTHER_MUNICIPAL_ADMIN, OTHER_UNIT_ADMIN};
 use stafett_tests::{Gql, TestApp};
 use uuid::Uuid;
 
@@ -475,9 +476,11 @@ async fn logs_in(state: State) -> TestApp {
 
 /// What the demo lacks for some rows: Sara's log gets a held meeting with
 /// minutes (and so a snapshot), each log a message addressed to one person
-/// only (so "addressed to them" can fail), and a PPT unit admin is
-/// registered (an admin of a unit the logs do not belong to).
+/// only (so "addressed to them" can fail), a PPT unit admin is
+/// registered (an admin of a unit the logs do not belong to), and a second
+/// municipality with its own admins is added beside the demo's.
 async fn add_content(app: &TestApp) {
+    world::add_other_municipality(app).await;
     let starts = (chrono::Utc::now() + chrono::Duration::days(2)).to_rfc3339();
     let meeting = app
         .gql(
@@ -585,7 +588,8 @@ impl Reader {
 
 /// Every column, on Emma's log and on Sara's, plus the extra outsiders the
 /// brief asks for (PPT staff without consent, the system owner, an owner of
-/// another log, and a unit admin of another unit).
+/// another log, a unit admin of another unit, and the municipal admin and a
+/// unit admin of another municipality).
 async fn readers(app: &TestApp) -> Vec<Reader> {
     use Column::*;
     let personas = [
@@ -648,6 +652,21 @@ async fn readers(app: &TestApp) -> Vec<Reader> {
             unit: None,
             stored: stored_lists(app, log).await,
         });
+    }
+    // MunicipalAdmin reads "own municipality's" logs, UnitAdmin "own unit's":
+    // the admins of another municipality (and of a unit there) are outsiders.
+    for admin in [OTHER_MUNICIPAL_ADMIN, OTHER_UNIT_ADMIN] {
+        for log in [EMMA_LOG, SARA_LOG] {
+            readers.push(Reader {
+                label: format!("{} on {}", admin.handle, log_name(log)),
+                column: Outsider,
+                log,
+                token: admin.token(),
+                me: vec![admin.person_id.to_string()],
+                unit: None,
+                stored: stored_lists(app, log).await,
+            });
+        }
     }
     readers
 }
