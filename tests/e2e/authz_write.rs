@@ -26,10 +26,16 @@
 //!    (README); owners' consent actions and closing work in PASSIVE.
 //!
 //! Each ALLOWED cell runs on a fresh demo database and must change state (a
-//! row-specific SQL count grows) and append a write to the access log. The
-//! refused cells of a row share one database, and each refusal must leave
-//! that count unchanged. Every wrong cell is collected; the test fails once
-//! with the full list.
+//! row-specific SQL count grows) and append its own entry to the access log:
+//! its log, the object it wrote and the action, by its writer ([`entry_of`]),
+//! and no write about any other log. The refused cells of a row share one
+//! database, and each refusal must leave that count unchanged and append no
+//! write at all. Every wrong cell is collected; the test fails once with the
+//! full list.
+//!
+//! The last two columns are the admins of another municipality (Sørby, from
+//! `stafett_tests::world`): to them every log here is as absent as a random
+//! id (§3), and their municipality's own business leaves this one untouched.
 //!
 //! Where the cases of interest are:
 //! - a participant editing a measure she is not responsible for: row
@@ -45,13 +51,16 @@
 
 use serde_json::{Value, json};
 use stafett_server::demo::{self, EMMA_LOG, HEALTH_STATION, JONAS_LOG, NORA_LOG, PPT, SARA_LOG};
+use stafett_tests::world::{self, OTHER_MUNICIPAL_ADMIN, OTHER_UNIT_ADMIN};
 use stafett_tests::{Gql, TestApp, ids};
 use std::fmt::Write as _;
 use std::sync::Arc;
 use uuid::Uuid;
 
-/// The personas, in the table's column order.
-const PERSONAS: [&str; 10] = [
+/// The personas, in the table's column order: the demo's, then the municipal
+/// admin of another municipality and the unit admin of a unit there
+/// (`stafett_tests::world`), who must be outsiders to every demo log.
+const PERSONAS: [&str; 12] = [
     "guardian",
     "guardian2",
     "youth",
@@ -62,7 +71,30 @@ const PERSONAS: [&str; 10] = [
     "municipaladmin",
     "systemowner",
     "outsider",
+    SORBY_MUNICIPAL_ADMIN,
+    SORBY_UNIT_ADMIN,
 ];
+
+const SORBY_MUNICIPAL_ADMIN: &str = "municipaladmin of Sørby";
+const SORBY_UNIT_ADMIN: &str = "unitadmin of Sørby skole";
+
+/// A token for the persona of column `p`.
+fn token(p: usize) -> String {
+    match PERSONAS[p] {
+        SORBY_MUNICIPAL_ADMIN => OTHER_MUNICIPAL_ADMIN.token(),
+        SORBY_UNIT_ADMIN => OTHER_UNIT_ADMIN.token(),
+        handle => TestApp::token(handle),
+    }
+}
+
+/// The person id of the persona of column `p`.
+fn person_id(p: usize) -> Uuid {
+    match PERSONAS[p] {
+        SORBY_MUNICIPAL_ADMIN => OTHER_MUNICIPAL_ADMIN.person_id,
+        SORBY_UNIT_ADMIN => OTHER_UNIT_ADMIN.person_id,
+        handle => ids::person(handle),
+    }
+}
 
 /// The expected outcome of one cell.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -75,6 +107,8 @@ enum Expect {
     Hidden,
     Conflict,
     BadInput,
+    /// done, but in the writer's own municipality: the demo's is untouched
+    Elsewhere,
 }
 
 // Short names so that a table row fits on one line and reads as a row.
@@ -84,11 +118,12 @@ const N: Expect = Expect::NotFound;
 const H: Expect = Expect::Hidden;
 const C: Expect = Expect::Conflict;
 const B: Expect = Expect::BadInput;
+const O: Expect = Expect::Elsewhere;
 
 impl Expect {
     fn code(self) -> &'static str {
         match self {
-            Expect::Allowed => "ALLOWED",
+            Expect::Allowed | Expect::Elsewhere => "ALLOWED",
             Expect::Forbidden => "FORBIDDEN",
             Expect::NotFound | Expect::Hidden => "NOT_FOUND",
             Expect::Conflict => "CONFLICT",
@@ -143,6 +178,64 @@ struct Op {
 
 const fn op(field: &'static str, doc: &'static str) -> Op {
     Op { field, doc }
+}
+
+/// A write's own access-log entry (§3: "every write is appended to the access
+/// log (who, role, unit, when, log, object, action)"): the object's type,
+/// which object, and the action.
+#[derive(Clone, Copy)]
+struct Entry {
+    object_type: &'static str,
+    object: Obj,
+    action: &'static str,
+}
+
+/// Which object an entry is about.
+#[derive(Clone, Copy)]
+enum Obj {
+    /// the object the mutation created, whose id it returns
+    Returned,
+    /// the log the row is about (for createLog: the log it created)
+    TheLog,
+    /// the object addressed by this variable (after the setup is bound)
+    Var(&'static str),
+    /// the consent to the log the writer holds afterwards (approving reopening gives one)
+    WritersLogConsent,
+}
+
+/// The entry an allowed call of each mutation appends; `None` for the
+/// municipality's own business, which is about no log.
+fn entry_of(field: &str) -> Option<Entry> {
+    let e = |object_type, object, action| Some(Entry { object_type, object, action });
+    match field {
+        "createLog" => e("LOG", Obj::Returned, "CREATE"),
+        "updateLogText" => e("LOG", Obj::TheLog, "UPDATE"),
+        "closeLog" => e("LOG", Obj::TheLog, "UPDATE"),
+        "requestReopen" => e("REOPEN_REQUEST", Obj::Returned, "CREATE"),
+        "approveReopen" => e("CONSENT", Obj::WritersLogConsent, "CREATE"),
+        "requestDeletion" => e("DELETION_REQUEST", Obj::Returned, "CREATE"),
+        "processDeletion" => e("LOG", Obj::TheLog, "DELETE"),
+        "giveConsent" => e("CONSENT", Obj::Returned, "CREATE"),
+        "registerPaperConsent" => e("CONSENT", Obj::Returned, "CREATE"),
+        "withdrawConsent" => e("CONSENT", Obj::Var("c"), "UPDATE"),
+        "proposeUnit" => e("UNIT_PROPOSAL", Obj::Returned, "CREATE"),
+        "addParticipant" => e("PARTICIPANT", Obj::Returned, "CREATE"),
+        "removeParticipant" => e("PARTICIPANT", Obj::Var("p"), "DELETE"),
+        "proposeHandover" => e("HANDOVER", Obj::Returned, "CREATE"),
+        "acceptHandover" | "declineHandover" | "cancelHandover" => e("HANDOVER", Obj::Var("h"), "UPDATE"),
+        "addGoal" => e("GOAL", Obj::Returned, "CREATE"),
+        "updateGoal" => e("GOAL", Obj::Var("g"), "UPDATE"),
+        "addMeasure" => e("MEASURE", Obj::Returned, "CREATE"),
+        "updateMeasure" => e("MEASURE", Obj::Var("m"), "UPDATE"),
+        "addEvaluation" => e("EVALUATION", Obj::Returned, "CREATE"),
+        "addComment" => e("COMMENT", Obj::Returned, "CREATE"),
+        "scheduleMeeting" => e("MEETING", Obj::Returned, "CREATE"),
+        "recordMinutes" => e("MEETING", Obj::Var("m"), "UPDATE"),
+        "postMessage" => e("MESSAGE", Obj::Returned, "CREATE"),
+        "markMessageRead" => e("MESSAGE", Obj::Var("m"), "UPDATE"),
+        "registerStaff" | "setConsentAge" | "createTemplate" => None,
+        other => panic!("no access-log entry is named for {other}"),
+    }
 }
 
 const CREATE_LOG: Op = op("createLog", "mutation($i: CreateLogInput!) { createLog(input: $i) { id } }");
@@ -227,10 +320,10 @@ struct Row {
     setup: Setup,
     /// SQL returning `n`: grows when the mutation takes effect.
     effect: String,
-    expect: [Expect; 10],
+    expect: [Expect; 12],
 }
 
-fn row(label: &'static str, on: On, op: Op, vars: Value, effect: String, expect: [Expect; 10]) -> Row {
+fn row(label: &'static str, on: On, op: Op, vars: Value, effect: String, expect: [Expect; 12]) -> Row {
     Row { label, on, op, vars, setup: Setup::None, effect, expect }
 }
 
@@ -267,11 +360,14 @@ fn guardians_national_id() -> String {
 }
 
 /// The table. Columns: guardian, guardian2, youth, coordinator, participant,
-/// unconsented, unitadmin, municipaladmin, systemowner, outsider. Cells:
-/// A allowed, F FORBIDDEN, C CONFLICT, B BAD_USER_INPUT, N NOT_FOUND (no
-/// relation to the log), H NOT_FOUND (the log is visible, the object is not).
+/// unconsented, unitadmin, municipaladmin, systemowner, outsider, and Sørby's
+/// municipal admin (m2) and unit admin (u2). Cells: A allowed, F FORBIDDEN,
+/// C CONFLICT, B BAD_USER_INPUT, N NOT_FOUND (no relation to the log), H
+/// NOT_FOUND (the log is visible, the object is not), O allowed in the
+/// writer's own municipality (the demo's is untouched).
 #[rustfmt::skip]
 fn table() -> Vec<Row> {
+    let nordby = demo::MUNICIPALITY.to_string();
     let emma = EMMA_LOG.to_string();
     let jonas = JONAS_LOG.to_string();
     let nora = NORA_LOG.to_string();
@@ -302,253 +398,260 @@ fn table() -> Vec<Row> {
 
     vec![
         // ---- Emma's ACTIVE log: every mutation ---------------------------------------------
-        //                                                                     g  g2 y  co pa un ua ma so ou
+        //                                                                     g  g2 y  co pa un ua ma so ou m2 u2
         // createLog: "you must be its unit admin or leader" (schema); the municipal
         // admin's tasks are templates, unit admins, deletions (§1 glossary) → FORBIDDEN.
         row("createLog for the school", On::NoLog, CREATE_LOG,
             json!({ "i": { "unitId": school, "coordinatorId": person("coordinator"),
                 "child": { "name": "Authz Probe", "nationalId": a_fresh_child_national_id() },
                 "guardians": [{ "nationalId": guardians_national_id(), "name": "Ola Nordmann" }] } }),
-            count("log"),                                                     [F, F, F, F, F, F, A, F, F, F]),
+            // Sørby's admins hold no role in Nordby's school; the refusal is the one for
+            // any unit id without a role in it, a random one included, so it tells nothing.
+            count("log"),                                                     [F, F, F, F, F, F, A, F, F, F, F, F]),
         // Owners write presentation/childVoice; the coordinator everything else.
         row("updateLogText presentation", On::Emma, UPDATE_LOG_TEXT,
             json!({ "l": emma, "i": { "presentation": PROBE } }),
-            log_is(&emma, &format!("presentation = '{PROBE}'")),              [A, A, N, A, F, N, F, F, N, N]),
+            log_is(&emma, &format!("presentation = '{PROBE}'")),              [A, A, N, A, F, N, F, F, N, N, N, N]),
         // The initiative (why the log was started) is not among the owners' texts.
         row("updateLogText initiative (not an owner's text)", On::Emma, UPDATE_LOG_TEXT,
             json!({ "l": emma, "i": { "initiative": PROBE } }),
-            log_is(&emma, &format!("initiative = '{PROBE}'")),                [F, F, N, A, F, N, F, F, N, N]),
+            log_is(&emma, &format!("initiative = '{PROBE}'")),                [F, F, N, A, F, N, F, F, N, N, N, N]),
         // "The coordinator closes when goals are met": read as when she closes, not as
         // a precondition that every goal is achieved.
         row("closeLog", On::Emma, CLOSE_LOG, json!({ "l": emma }),
-            closed(&emma),                                                    [A, A, N, A, F, N, F, F, N, N]),
+            closed(&emma),                                                    [A, A, N, A, F, N, F, F, N, N, N, N]),
         // Reopening is the coordinator's request; on an open log that request conflicts
         // with the log's state. Roles without the right are refused first.
         row("requestReopen of an open log", On::Emma, REQUEST_REOPEN, json!({ "l": emma }),
-            count(format!("reopen_request WHERE log_id = '{emma}'")),          [F, F, N, C, F, N, F, F, N, N]),
+            count(format!("reopen_request WHERE log_id = '{emma}'")),          [F, F, N, C, F, N, F, F, N, N, N, N]),
         // Owners approve reopening; an open log has nothing to reopen (state → CONFLICT).
         row("approveReopen of an open log", On::Emma, APPROVE_REOPEN, json!({ "l": emma }),
-            valid_log_consents(&emma),                                        [C, C, N, F, F, N, F, F, N, N]),
+            valid_log_consents(&emma),                                        [C, C, N, F, F, N, F, F, N, N, N, N]),
         row("requestDeletion", On::Emma, REQUEST_DELETION, json!({ "l": emma }),
-            count(format!("deletion_request WHERE log_id = '{emma}'")),        [A, A, N, F, F, N, F, F, N, N]),
+            count(format!("deletion_request WHERE log_id = '{emma}'")),        [A, A, N, F, F, N, F, F, N, N, N, N]),
         // A deletion request is log metadata (like the status): whoever sees the log
         // and is not the municipal admin gets FORBIDDEN.
         row("processDeletion", On::Emma, PROCESS_DELETION, json!({ "r": SETUP }),
-            log_is(&emma, "deleted_at IS NOT NULL"),                          [F, F, N, F, F, N, F, A, N, N])
+            log_is(&emma, "deleted_at IS NOT NULL"),                          [F, F, N, F, F, N, F, A, N, N, N, N])
             .after(Setup::DeletionRequested(On::Emma)),
         // Any owner consents to a unit the coordinator proposed (README).
         row("giveConsent to the proposed PPT", On::Emma, GIVE_CONSENT,
             json!({ "i": { "logId": emma, "unitId": ppt } }),
             count(format!("consent WHERE log_id = '{emma}' AND unit_id = '{ppt}' AND withdrawn_at IS NULL")),
-                                                                              [A, A, N, F, F, N, F, F, N, N]),
+                                                                              [A, A, N, F, F, N, F, F, N, N, N, N]),
         // Consent goes to a unit the coordinator proposed (§2.3): an unproposed unit is an
         // unmet precondition for the owners; others lack the right first.
         row("giveConsent to a unit nobody proposed", On::Emma, GIVE_CONSENT,
             json!({ "i": { "logId": emma, "unitId": SETUP } }),
             count(format!("consent WHERE log_id = '{emma}' AND unit_id = '{SETUP}'")),
-                                                                              [B, B, N, F, F, N, F, F, N, N])
+                                                                              [B, B, N, F, F, N, F, F, N, N, N, N])
             .after(Setup::NewUnit),
         row("registerPaperConsent for PPT on guardian2's behalf", On::Emma, REGISTER_PAPER_CONSENT,
             json!({ "i": { "logId": emma, "ownerId": person("guardian2"), "unitId": ppt, "documentReference": "arkiv 2026/77", "signedOn": chrono::Utc::now().date_naive().to_string() } }),
             count(format!("consent WHERE log_id = '{emma}' AND method = 'PAPER'")),
-                                                                              [F, F, N, A, F, N, F, F, N, N]),
+                                                                              [F, F, N, A, F, N, F, F, N, N, N, N]),
         // Any owner may withdraw a unit's consent (README). The nurse sees her own
         // unit's consents (§3) → FORBIDDEN; admins see no consents (H).
         row("withdrawConsent of the health station", On::Emma, WITHDRAW_CONSENT, json!({ "c": SETUP }),
             count(format!("consent WHERE log_id = '{emma}' AND withdrawn_at IS NOT NULL")),
-                                                                              [A, A, N, F, F, N, H, H, N, N])
+                                                                              [A, A, N, F, F, N, H, H, N, N, N, N])
             .after(Setup::ConsentId(format!("SELECT id::text AS v FROM consent WHERE log_id = '{emma}' AND unit_id = '{health}'"))),
         // Only the owner who gave a consent to the log may withdraw it (README). The
         // nurse sees only her unit's consents, so this LOG consent is hidden from her (H).
         row("withdrawConsent of guardian2's log consent", On::Emma, WITHDRAW_CONSENT, json!({ "c": SETUP }),
             count(format!("consent WHERE log_id = '{emma}' AND withdrawn_at IS NOT NULL")),
-                                                                              [F, A, N, F, H, N, H, H, N, N])
+                                                                              [F, A, N, F, H, N, H, H, N, N, N, N])
             .after(Setup::ConsentId(format!("SELECT id::text AS v FROM consent WHERE log_id = '{emma}' AND scope = 'LOG' AND given_by = '{}'", person("guardian2")))),
         // The coordinator proposes units; admins manage staff, not the log's units.
         row("proposeUnit", On::Emma, PROPOSE_UNIT, json!({ "l": emma, "u": SETUP }),
-            count(format!("unit_proposal WHERE log_id = '{emma}'")),           [F, F, N, A, F, N, F, F, N, N])
+            count(format!("unit_proposal WHERE log_id = '{emma}'")),           [F, F, N, A, F, N, F, F, N, N, N, N])
             .after(Setup::NewUnit),
         // "The coordinator does everything else in the log"; "admins … manage staff"
         // is read as registering staff in units, not as adding them to logs.
         row("addParticipant (a new school employee)", On::Emma, ADD_PARTICIPANT,
             json!({ "i": { "logId": emma, "staffId": SETUP, "unitId": school, "title": "lærer" } }),
-            count(format!("participant WHERE log_id = '{emma}'")),             [F, F, N, A, F, N, F, F, N, N])
+            count(format!("participant WHERE log_id = '{emma}'")),             [F, F, N, A, F, N, F, F, N, N, N, N])
             .after(Setup::NewSchoolStaff),
         // "No consent, no access" (§2.3): PPT staff cannot join before the family consents.
         row("addParticipant from the unconsented PPT", On::Emma, ADD_PARTICIPANT,
             json!({ "i": { "logId": emma, "staffId": person("unconsented"), "unitId": ppt, "title": "PP-rådgiver" } }),
-            count(format!("participant WHERE log_id = '{emma}'")),             [F, F, N, B, F, N, F, F, N, N]),
+            count(format!("participant WHERE log_id = '{emma}'")),             [F, F, N, B, F, N, F, F, N, N, N, N]),
         // Participants' names/units are metadata everyone who sees the log reads.
         row("removeParticipant (the nurse)", On::Emma, REMOVE_PARTICIPANT, json!({ "p": nurse_in_emma }),
             count(format!("participant WHERE log_id = '{emma}' AND left_at IS NOT NULL")),
-                                                                              [F, F, N, A, F, N, F, F, N, N]),
+                                                                              [F, F, N, A, F, N, F, F, N, N, N, N]),
         row("proposeHandover to the nurse", On::Emma, PROPOSE_HANDOVER,
             json!({ "l": emma, "p": nurse_in_emma }),
-            count(format!("handover WHERE log_id = '{emma}'")),                [F, F, N, A, F, N, F, F, N, N]),
+            count(format!("handover WHERE log_id = '{emma}'")),                [F, F, N, A, F, N, F, F, N, N, N, N]),
         // A pending handover is read as log metadata (who coordinates), so whoever
         // sees the log but is not the successor gets FORBIDDEN.
         row("acceptHandover (the nurse is the successor)", On::Emma, ACCEPT_HANDOVER, json!({ "h": SETUP }),
             count(format!("handover WHERE id = '{SETUP}' AND status = 'ACCEPTED'")),
-                                                                              [F, F, N, F, A, N, F, F, N, N])
+                                                                              [F, F, N, F, A, N, F, F, N, N, N, N])
             .after(Setup::HandoverToNurse),
         row("declineHandover (the nurse is the successor)", On::Emma, DECLINE_HANDOVER, json!({ "h": SETUP }),
             count(format!("handover WHERE id = '{SETUP}' AND status = 'DECLINED'")),
-                                                                              [F, F, N, F, A, N, F, F, N, N])
+                                                                              [F, F, N, F, A, N, F, F, N, N, N, N])
             .after(Setup::HandoverToNurse),
         row("cancelHandover (the coordinator's proposal)", On::Emma, CANCEL_HANDOVER, json!({ "h": SETUP }),
             count(format!("handover WHERE id = '{SETUP}' AND status = 'CANCELLED'")),
-                                                                              [F, F, N, A, F, N, F, F, N, N])
+                                                                              [F, F, N, A, F, N, F, F, N, N, N, N])
             .after(Setup::HandoverToNurse),
         // Owners own HOME_LEISURE; participants do not add goals; admins never content.
         row("addGoal HOME_LEISURE", On::Emma, ADD_GOAL, home_goal_in(&emma),
-            probe_in("goal", "description"),                                   [A, A, N, A, F, N, F, F, N, N]),
+            probe_in("goal", "description"),                                   [A, A, N, A, F, N, F, F, N, N, N, N]),
         row("addGoal KINDERGARTEN_SCHOOL (a school goal)", On::Emma, ADD_GOAL,
             json!({ "i": { "logId": emma, "area": "KINDERGARTEN_SCHOOL", "btiLevel": 2, "description": PROBE } }),
-            probe_in("goal", "description"),                                   [F, F, N, A, F, N, F, F, N, N]),
+            probe_in("goal", "description"),                                   [F, F, N, A, F, N, F, F, N, N, N, N]),
         // A guardian editing a school goal: FORBIDDEN. Admins may not see goals (H).
         row("updateGoal of the school goal", On::Emma, UPDATE_GOAL,
             json!({ "g": school_goal, "i": { "description": PROBE } }),
-            probe_in("goal", "description"),                                   [F, F, N, A, F, N, H, H, N, N]),
+            probe_in("goal", "description"),                                   [F, F, N, A, F, N, H, H, N, N, N, N]),
         // … and a HOME_LEISURE goal: allowed.
         row("updateGoal of the HOME_LEISURE goal", On::Emma, UPDATE_GOAL,
             json!({ "g": home_goal, "i": { "description": PROBE } }),
-            probe_in("goal", "description"),                                   [A, A, N, A, F, N, H, H, N, N]),
+            probe_in("goal", "description"),                                   [A, A, N, A, F, N, H, H, N, N, N, N]),
         row("addMeasure under the HOME_LEISURE goal", On::Emma, ADD_MEASURE,
             json!({ "i": { "goalId": home_goal, "description": PROBE, "responsibleId": person("guardian"), "deadline": deadline } }),
-            probe_in("measure", "description"),                                [A, A, N, A, F, N, H, H, N, N]),
+            probe_in("measure", "description"),                                [A, A, N, A, F, N, H, H, N, N, N, N]),
         row("addMeasure under the school goal", On::Emma, ADD_MEASURE,
             json!({ "i": { "goalId": school_goal, "description": PROBE, "responsibleId": coordinator_in_emma, "deadline": deadline } }),
-            probe_in("measure", "description"),                                [F, F, N, A, F, N, H, H, N, N]),
+            probe_in("measure", "description"),                                [F, F, N, A, F, N, H, H, N, N, N, N]),
         // The responsible participant updates her measure …
         row("updateMeasure: the nurse's own measure", On::Emma, UPDATE_MEASURE,
             json!({ "m": sleep, "i": done }),
-            measure_done(&sleep),                                              [F, F, N, A, A, N, H, H, N, N]),
+            measure_done(&sleep),                                              [F, F, N, A, A, N, H, H, N, N, N, N]),
         // … but not one she is not responsible for: FORBIDDEN.
         row("updateMeasure: reading measure, not the nurse's", On::Emma, UPDATE_MEASURE,
             json!({ "m": reading, "i": done }),
-            measure_done(&reading),                                            [F, F, N, A, F, N, H, H, N, N]),
+            measure_done(&reading),                                            [F, F, N, A, F, N, H, H, N, N, N, N]),
         // Owners own HOME_LEISURE measures, both guardians alike.
         row("updateMeasure: the HOME_LEISURE football measure", On::Emma, UPDATE_MEASURE,
             json!({ "m": football, "i": done }),
-            measure_done(&football),                                           [A, A, N, A, F, N, H, H, N, N]),
+            measure_done(&football),                                           [A, A, N, A, F, N, H, H, N, N, N, N]),
         // Evaluations are by the responsible party or the coordinator (§1, §2.4).
         row("addEvaluation of the nurse's measure", On::Emma, ADD_EVALUATION,
             json!({ "i": { "measureId": sleep, "body": PROBE } }),
-            probe_in("evaluation", "body"),                                    [F, F, N, A, A, N, H, H, N, N]),
+            probe_in("evaluation", "body"),                                    [F, F, N, A, A, N, H, H, N, N, N, N]),
         row("addEvaluation of the coordinator's measure", On::Emma, ADD_EVALUATION,
             json!({ "i": { "measureId": reading, "body": PROBE } }),
-            probe_in("evaluation", "body"),                                    [F, F, N, A, F, N, H, H, N, N]),
+            probe_in("evaluation", "body"),                                    [F, F, N, A, F, N, H, H, N, N, N, N]),
         // Home/leisure measures belong to the owners jointly: guardian2 may evaluate too.
         row("addEvaluation of the HOME_LEISURE measure", On::Emma, ADD_EVALUATION,
             json!({ "i": { "measureId": football, "body": PROBE } }),
-            probe_in("evaluation", "body"),                                    [A, A, N, A, F, N, H, H, N, N]),
+            probe_in("evaluation", "body"),                                    [A, A, N, A, F, N, H, H, N, N, N, N]),
         row("addEvaluation of the HOME_LEISURE goal", On::Emma, ADD_EVALUATION,
             json!({ "i": { "goalId": home_goal, "body": PROBE } }),
-            probe_in("evaluation", "body"),                                    [A, A, N, A, F, N, H, H, N, N]),
+            probe_in("evaluation", "body"),                                    [A, A, N, A, F, N, H, H, N, N, N, N]),
         row("addEvaluation of the school goal", On::Emma, ADD_EVALUATION,
             json!({ "i": { "goalId": school_goal, "body": PROBE } }),
-            probe_in("evaluation", "body"),                                    [F, F, N, A, F, N, H, H, N, N]),
+            probe_in("evaluation", "body"),                                    [F, F, N, A, F, N, H, H, N, N, N, N]),
         // Owners comment; participants "write evaluations and comments" — comments are
         // not limited to what one is responsible for.
         row("addComment on the nurse's measure", On::Emma, ADD_COMMENT,
             json!({ "i": { "measureId": sleep, "body": PROBE } }),
-            probe_in("comment", "body"),                                       [A, A, N, A, A, N, H, H, N, N]),
+            probe_in("comment", "body"),                                       [A, A, N, A, A, N, H, H, N, N, N, N]),
         row("addComment on the school goal", On::Emma, ADD_COMMENT,
             json!({ "i": { "goalId": school_goal, "body": PROBE } }),
-            probe_in("comment", "body"),                                       [A, A, N, A, A, N, H, H, N, N]),
+            probe_in("comment", "body"),                                       [A, A, N, A, A, N, H, H, N, N, N, N]),
         row("scheduleMeeting", On::Emma, SCHEDULE_MEETING,
             json!({ "i": { "logId": emma, "title": PROBE, "startsAt": next_week } }),
-            probe_in("meeting", "title"),                                      [F, F, N, A, F, N, F, F, N, N]),
+            probe_in("meeting", "title"),                                      [F, F, N, A, F, N, F, F, N, N, N, N]),
         row("recordMinutes of the upcoming meeting", On::Emma, RECORD_MINUTES, json!({ "m": id(901) }),
-            probe_in("meeting", "minutes"),                                    [F, F, N, A, F, N, H, H, N, N]),
+            probe_in("meeting", "minutes"),                                    [F, F, N, A, F, N, H, H, N, N, N, N]),
         // A unit admin writing content: FORBIDDEN.
         row("postMessage", On::Emma, POST_MESSAGE, message(&emma),
-            probe_in("message", "body"),                                       [A, A, N, A, A, N, F, F, N, N]),
+            probe_in("message", "body"),                                       [A, A, N, A, A, N, F, F, N, N, N, N]),
         // A message to all, written by the coordinator: read as addressed to everyone
         // in the log, its author included (marking it read is harmless).
         row("markMessageRead of a message to all", On::Emma, MARK_MESSAGE_READ, json!({ "m": id(1000) }),
-            count(format!("message_read WHERE message_id = '{}'", id(1000))),  [A, A, N, A, A, N, H, H, N, N]),
+            count(format!("message_read WHERE message_id = '{}'", id(1000))),  [A, A, N, A, A, N, H, H, N, N, N, N]),
         // The nurse's message to the guardian only: hidden from guardian2 and from the
         // coordinator ("the coordinator included", README "Messages").
         row("markMessageRead of the nurse's message to the guardian", On::Emma, MARK_MESSAGE_READ, json!({ "m": id(1002) }),
-            count(format!("message_read WHERE message_id = '{}'", id(1002))),  [A, H, N, H, A, N, H, H, N, N]),
+            count(format!("message_read WHERE message_id = '{}'", id(1002))),  [A, H, N, H, A, N, H, H, N, N, N, N]),
         // ---- not about one log ----------------------------------------------------------------
+        // To staff of another municipality, Nordby's school is as absent as a random unit.
         row("registerStaff in the school", On::NoLog, REGISTER_STAFF,
             json!({ "i": { "unitId": school, "name": "Authz Probe", "externalId": "authz-probe", "role": "EMPLOYEE" } }),
-            count("staff WHERE external_id = 'authz-probe'"),                  [F, F, F, F, F, F, A, A, F, F]),
+            count("staff WHERE external_id = 'authz-probe'"),                  [F, F, F, F, F, F, A, A, F, F, N, N]),
+        // A municipal admin sets her own municipality's consent age and templates: Sørby's
+        // succeeds, in Sørby (O), and Nordby's stay as they were.
         row("setConsentAge", On::NoLog, SET_CONSENT_AGE, json!({}),
-            count("municipality WHERE consent_age = 15"),                      [F, F, F, F, F, F, F, A, F, F]),
+            count(format!("municipality WHERE id = '{nordby}' AND consent_age = 15")),
+                                                                              [F, F, F, F, F, F, F, A, F, F, O, F]),
         row("createTemplate", On::NoLog, CREATE_TEMPLATE,
             json!({ "i": { "name": PROBE, "sectionPrompts": { "presentation": "Skriv om barnet" } } }),
-            probe_in("template", "name"),                                      [F, F, F, F, F, F, F, A, F, F]),
+            count(format!("template WHERE name = '{PROBE}' AND municipality_id = '{nordby}'")),
+                                                                              [F, F, F, F, F, F, F, A, F, F, O, F]),
 
         // ---- Jonas' PASSIVE log --------------------------------------------------------------
         // The nurse is an outsider here (NOT_FOUND). Owners' content writes: CONFLICT.
         // The coordinator has metadata only, like a unit admin (rule 4): FORBIDDEN.
         // (Ambiguous: one could also read her refusal as the log's state, CONFLICT.)
-        //                                                                     g  g2 y  co pa un ua ma so ou
+        //                                                                     g  g2 y  co pa un ua ma so ou m2 u2
         row("postMessage", On::Jonas, POST_MESSAGE, message(&jonas),
-            probe_in("message", "body"),                                       [C, C, N, F, N, N, F, F, N, N]),
+            probe_in("message", "body"),                                       [C, C, N, F, N, N, F, F, N, N, N, N]),
         row("addGoal HOME_LEISURE", On::Jonas, ADD_GOAL, home_goal_in(&jonas),
-            probe_in("goal", "description"),                                   [C, C, N, F, N, N, F, F, N, N]),
+            probe_in("goal", "description"),                                   [C, C, N, F, N, N, F, F, N, N, N, N]),
         // Measures are content: only the owners may see them on a PASSIVE log (rule 2).
         row("updateMeasure: the HOME_LEISURE measure", On::Jonas, UPDATE_MEASURE,
             json!({ "m": jonas_measure, "i": done }),
-            measure_done(&jonas_measure),                                      [C, C, N, H, N, N, H, H, N, N]),
+            measure_done(&jonas_measure),                                      [C, C, N, H, N, N, H, H, N, N, N, N]),
         // "Guardians may demand closing at any time"; the metadata-only coordinator may not.
         row("closeLog", On::Jonas, CLOSE_LOG, json!({ "l": jonas }),
-            closed(&jonas),                                                    [A, A, N, F, N, N, F, F, N, N]),
+            closed(&jonas),                                                    [A, A, N, F, N, N, F, F, N, N, N, N]),
         // Owners' consent actions work in PASSIVE (README); giving consent is theirs alone.
         row("giveConsent to the log", On::Jonas, GIVE_CONSENT, json!({ "i": { "logId": jonas } }),
-            valid_log_consents(&jonas),                                        [A, A, N, F, N, N, F, F, N, N])
+            valid_log_consents(&jonas),                                        [A, A, N, F, N, N, F, F, N, N, N, N])
             .after(Setup::JonasWithoutConsents),
 
         // ---- Nora's CLOSED log ---------------------------------------------------------------
         // Frozen: CONFLICT for whoever sees the log (owners, the coordinator and the
         // admins see its metadata); NOT_FOUND for the rest, the nurse included.
-        //                                                                     g  g2 y  co pa un ua ma so ou
+        //                                                                     g  g2 y  co pa un ua ma so ou m2 u2
         row("postMessage", On::Nora, POST_MESSAGE, message(&nora),
-            probe_in("message", "body"),                                       [C, C, N, C, N, N, C, C, N, N]),
+            probe_in("message", "body"),                                       [C, C, N, C, N, N, C, C, N, N, N, N]),
         row("addGoal HOME_LEISURE", On::Nora, ADD_GOAL, home_goal_in(&nora),
-            probe_in("goal", "description"),                                   [C, C, N, C, N, N, C, C, N, N]),
+            probe_in("goal", "description"),                                   [C, C, N, C, N, N, C, C, N, N, N, N]),
         // Addressed by the measure's id: only the owners may see a closed log's measures,
         // so the others get NOT_FOUND before the freeze is considered (rules 2, 3).
         row("updateMeasure: the HOME_LEISURE measure", On::Nora, UPDATE_MEASURE,
             json!({ "m": nora_measure, "i": done }),
-            measure_done(&nora_measure),                                       [C, C, N, H, N, N, H, H, N, N]),
+            measure_done(&nora_measure),                                       [C, C, N, H, N, N, H, H, N, N, N, N]),
         row("closeLog", On::Nora, CLOSE_LOG, json!({ "l": nora }),
-            closed(&nora),                                                     [C, C, N, C, N, N, C, C, N, N]),
+            closed(&nora),                                                     [C, C, N, C, N, N, C, C, N, N, N, N]),
         row("giveConsent to the log", On::Nora, GIVE_CONSENT, json!({ "i": { "logId": nora } }),
-            valid_log_consents(&nora),                                         [C, C, N, C, N, N, C, C, N, N]),
+            valid_log_consents(&nora),                                         [C, C, N, C, N, N, C, C, N, N, N, N]),
         // The exceptions to the freeze (README): reopening and deletion.
         row("requestReopen", On::Nora, REQUEST_REOPEN, json!({ "l": nora }),
-            count(format!("reopen_request WHERE log_id = '{nora}'")),          [F, F, N, A, N, N, F, F, N, N]),
+            count(format!("reopen_request WHERE log_id = '{nora}'")),          [F, F, N, A, N, N, F, F, N, N, N, N]),
         // Each owner's approval is also their new consent to the log.
         row("approveReopen", On::Nora, APPROVE_REOPEN, json!({ "l": nora }),
-            valid_log_consents(&nora),                                         [A, A, N, F, N, N, F, F, N, N])
+            valid_log_consents(&nora),                                         [A, A, N, F, N, N, F, F, N, N, N, N])
             .after(Setup::ReopenRequested(On::Nora)),
         row("requestDeletion", On::Nora, REQUEST_DELETION, json!({ "l": nora }),
-            count(format!("deletion_request WHERE log_id = '{nora}'")),        [A, A, N, F, N, N, F, F, N, N]),
+            count(format!("deletion_request WHERE log_id = '{nora}'")),        [A, A, N, F, N, N, F, F, N, N, N, N]),
         row("processDeletion", On::Nora, PROCESS_DELETION, json!({ "r": SETUP }),
-            log_is(&nora, "deleted_at IS NOT NULL"),                           [F, F, N, F, N, N, F, A, N, N])
+            log_is(&nora, "deleted_at IS NOT NULL"),                           [F, F, N, F, N, N, F, A, N, N, N, N])
             .after(Setup::DeletionRequested(On::Nora)),
 
         // ---- Sara's ACTIVE log: the youth is an owner ---------------------------------------------
-        //                                                                     g  g2 y  co pa un ua ma so ou
+        //                                                                     g  g2 y  co pa un ua ma so ou m2 u2
         row("postMessage", On::Sara, POST_MESSAGE, message(&sara),
-            probe_in("message", "body"),                                       [N, N, A, A, A, N, F, F, N, N]),
+            probe_in("message", "body"),                                       [N, N, A, A, A, N, F, F, N, N, N, N]),
         row("addGoal HOME_LEISURE", On::Sara, ADD_GOAL, home_goal_in(&sara),
-            probe_in("goal", "description"),                                   [N, N, A, A, F, N, F, F, N, N]),
+            probe_in("goal", "description"),                                   [N, N, A, A, F, N, F, F, N, N, N, N]),
         row("updateLogText childVoice", On::Sara, UPDATE_LOG_TEXT,
             json!({ "l": sara, "i": { "childVoice": PROBE } }),
-            log_is(&sara, &format!("child_voice = '{PROBE}'")),                [N, N, A, A, F, N, F, F, N, N]),
+            log_is(&sara, &format!("child_voice = '{PROBE}'")),                [N, N, A, A, F, N, F, F, N, N, N, N]),
         row("updateMeasure: the youth's HOME_LEISURE measure", On::Sara, UPDATE_MEASURE,
             json!({ "m": sara_measure, "i": done }),
-            measure_done(&sara_measure),                                       [N, N, A, A, F, N, H, H, N, N]),
+            measure_done(&sara_measure),                                       [N, N, A, A, F, N, H, H, N, N, N, N]),
         row("closeLog", On::Sara, CLOSE_LOG, json!({ "l": sara }),
-            closed(&sara),                                                     [N, N, A, A, F, N, F, F, N, N]),
+            closed(&sara),                                                     [N, N, A, A, F, N, F, F, N, N, N, N]),
         row("requestDeletion", On::Sara, REQUEST_DELETION, json!({ "l": sara }),
-            count(format!("deletion_request WHERE log_id = '{sara}'")),        [N, N, A, F, F, N, F, F, N, N]),
+            count(format!("deletion_request WHERE log_id = '{sara}'")),        [N, N, A, F, F, N, F, F, N, N, N, N]),
     ]
 }
 
@@ -660,8 +763,72 @@ async fn prepare(app: &TestApp, setup: &Setup) -> Result<String, String> {
     }
 }
 
-/// Writes (not reads) in the access log; an allowed write must add one.
-const WRITES_AUDITED: &str = "SELECT count(*) AS n FROM access_log WHERE action <> 'READ'";
+/// A write's access-log entry, as stored.
+#[derive(diesel::QueryableByName, Debug, PartialEq, Eq)]
+struct Logged {
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    log: String,
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    object_type: String,
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    object: String,
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    action: String,
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    actor: String,
+}
+
+impl std::fmt::Display for Logged {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} {} {} on log {} by {}", self.action, self.object_type, self.object, self.log, self.actor)
+    }
+}
+
+/// The newest access-log entry's id: entries after it are a request's own.
+async fn last_entry(app: &TestApp) -> i64 {
+    app.count("SELECT coalesce(max(id), 0) AS n FROM access_log").await
+}
+
+/// The writes (not reads) appended to the access log after entry `after`.
+async fn writes_after(app: &TestApp, after: i64) -> Vec<Logged> {
+    use diesel_async::RunQueryDsl;
+    let mut conn = app.conn().await;
+    diesel::sql_query(
+        "SELECT log_id::text AS log, object_type, coalesce(object_id::text, '') AS object, action, \
+                actor_id::text AS actor \
+           FROM access_log WHERE id > $1 AND action <> 'READ' ORDER BY id",
+    )
+    .bind::<diesel::sql_types::BigInt, _>(after)
+    .load::<Logged>(&mut conn)
+    .await
+    .expect("the access log")
+}
+
+/// The entry an allowed cell's write must have appended: its log, object and
+/// action, by the persona who wrote.
+async fn expected_entry(app: &TestApp, r: &Row, p: usize, vars: &Value, resp: &Gql) -> Result<Option<Logged>, String> {
+    let Some(entry) = entry_of(r.op.field) else { return Ok(None) };
+    let returned = resp.data()[r.op.field]["id"].as_str().unwrap_or_default().to_owned();
+    let actor = person_id(p).to_string();
+    // createLog is the only write about a log that did not exist before it.
+    let log = if r.on == On::NoLog { returned.clone() } else { r.on.id().to_string() };
+    let object = match entry.object {
+        Obj::Returned => returned,
+        Obj::TheLog => log.clone(),
+        Obj::Var(name) => vars[name].as_str().ok_or_else(|| format!("(test premise) no variable {name}"))?.to_owned(),
+        Obj::WritersLogConsent => {
+            text(
+                app,
+                &format!(
+                    "SELECT id::text AS v FROM consent WHERE log_id = '{log}' AND scope = 'LOG' \
+                     AND given_by = '{actor}' AND withdrawn_at IS NULL"
+                ),
+            )
+            .await?
+        }
+    };
+    Ok(Some(Logged { log, object_type: entry.object_type.to_owned(), object, action: entry.action.to_owned(), actor }))
+}
 
 /// One wrong cell, sortable into table order.
 struct Mismatch {
@@ -687,9 +854,11 @@ fn mismatch(rows: &[Row], row: usize, persona: usize, what: String) -> Mismatch 
     }
 }
 
-/// A demo database of its own with the row's setup in place.
+/// A demo database of its own, with the other municipality beside it and
+/// the row's setup in place.
 async fn fresh(rows: &[Row], row: usize) -> Result<(TestApp, String), String> {
     let app = TestApp::demo().await;
+    world::add_other_municipality(&app).await;
     let bound = prepare(&app, &rows[row].setup).await?;
     Ok((app, bound))
 }
@@ -714,8 +883,13 @@ async fn run_job(rows: Arc<Vec<Row>>, job: Job) -> Vec<Mismatch> {
                 let (a, bound) = app.as_ref().expect("created above");
                 let effect = r.effect.replace(SETUP, bound);
                 let before = a.count(&effect).await;
-                let resp = a.gql(PERSONAS[p], r.op.doc, bind(&r.vars, bound)).await;
+                let last = last_entry(a).await;
+                let resp = a.gql_with_token(Some(&token(p)), r.op.doc, bind(&r.vars, bound)).await;
                 let after = a.count(&effect).await;
+                // A refused write (and the municipality's own business) appends no write.
+                for logged in writes_after(a, last).await {
+                    out.push(mismatch(&rows, row, p, format!("not allowed here, yet logged a write: {logged}")));
+                }
                 let actual = outcome(&resp, r.op.field);
                 let expected = r.expect[p].code();
                 if actual != expected {
@@ -728,11 +902,12 @@ async fn run_job(rows: Arc<Vec<Row>>, job: Job) -> Vec<Mismatch> {
                     ));
                 }
                 if after != before {
+                    let what = if r.expect[p] == Expect::Elsewhere { "a write elsewhere" } else { "a refused request" };
                     out.push(mismatch(
                         &rows,
                         row,
                         p,
-                        format!("a refused request changed state ({before} → {after}: {effect})"),
+                        format!("{what} changed state here ({before} → {after}: {effect})"),
                     ));
                 }
                 // A wrongly allowed write changed the database: later cells get a clean one.
@@ -748,9 +923,10 @@ async fn run_job(rows: Arc<Vec<Row>>, job: Job) -> Vec<Mismatch> {
                 Err(e) => return vec![mismatch(&rows, row, p, format!("setup failed: {e}"))],
             };
             let effect = r.effect.replace(SETUP, &bound);
+            let vars = bind(&r.vars, &bound);
             let before = a.count(&effect).await;
-            let audited_before = a.count(WRITES_AUDITED).await;
-            let resp = a.gql(PERSONAS[p], r.op.doc, bind(&r.vars, &bound)).await;
+            let last = last_entry(&a).await;
+            let resp = a.gql_with_token(Some(&token(p)), r.op.doc, vars.clone()).await;
             let actual = outcome(&resp, r.op.field);
             if actual != "ALLOWED" {
                 out.push(mismatch(&rows, row, p, format!("expected ALLOWED, got {actual}: {}", brief(&resp))));
@@ -765,11 +941,31 @@ async fn run_job(rows: Arc<Vec<Row>>, job: Job) -> Vec<Mismatch> {
                     format!("allowed, but took no effect ({before} → {after}: {effect})"),
                 ));
             }
-            // Every write is appended to the access log (§3); the non-log admin
-            // mutations have no log to record it under.
-            let about_a_log = r.on != On::NoLog || r.op.field == "createLog";
-            if about_a_log && a.count(WRITES_AUDITED).await <= audited_before {
-                out.push(mismatch(&rows, row, p, "allowed, but no write was appended to the access log".into()));
+            // Every write is appended to the access log (§3): this write's own
+            // entry, and nothing about another log. The municipality's own
+            // business (staff, settings, templates) has no log to record it under.
+            let logged = writes_after(&a, last).await;
+            match expected_entry(&a, r, p, &vars, &resp).await {
+                Err(e) => out.push(mismatch(&rows, row, p, e)),
+                Ok(Some(entry)) => {
+                    if !logged.contains(&entry) {
+                        let got: Vec<String> = logged.iter().map(ToString::to_string).collect();
+                        out.push(mismatch(
+                            &rows,
+                            row,
+                            p,
+                            format!("allowed, but the access log lacks \"{entry}\"; it got {got:?}"),
+                        ));
+                    }
+                    for other in logged.iter().filter(|l| l.log != entry.log) {
+                        out.push(mismatch(&rows, row, p, format!("allowed, and logged on another log: {other}")));
+                    }
+                }
+                Ok(None) => {
+                    for other in &logged {
+                        out.push(mismatch(&rows, row, p, format!("about no log, yet logged a write: {other}")));
+                    }
+                }
             }
         }
     }
@@ -879,31 +1075,50 @@ async fn a_unit_admin_reads_metadata_but_not_content() {
 }
 
 /// Whoever has no relation to a log gets, for a write, exactly the answer for
-/// a log that does not exist — the nurse on Jonas' PASSIVE log included.
+/// a log that does not exist — the nurse on Jonas' PASSIVE log and the admins
+/// of another municipality included.
 #[tokio::test]
 async fn a_write_to_a_hidden_log_reads_like_one_to_a_missing_log() {
     let app = TestApp::demo().await;
+    world::add_other_municipality(&app).await;
     let missing = Uuid::new_v4();
-    for (persona, log) in [
+    let column = |handle: &str| PERSONAS.iter().position(|h| *h == handle).expect("a column");
+    let mut cases = vec![
         ("outsider", EMMA_LOG),
         ("youth", EMMA_LOG),
         ("unconsented", EMMA_LOG),
         ("systemowner", EMMA_LOG),
         ("participant", JONAS_LOG),
         ("participant", NORA_LOG),
-    ] {
+    ];
+    // The admins of another municipality, on every log of this one.
+    for admin in [SORBY_MUNICIPAL_ADMIN, SORBY_UNIT_ADMIN] {
+        cases.extend([EMMA_LOG, JONAS_LOG, NORA_LOG, SARA_LOG].map(|log| (admin, log)));
+    }
+    for (persona, log) in cases {
+        let token = token(column(persona));
         for (op, vars) in
             [(POST_MESSAGE, json!({ "i": { "logId": log, "body": PROBE } })), (CLOSE_LOG, json!({ "l": log }))]
         {
-            let hidden = app.gql(persona, op.doc, vars.clone()).await;
-            let absent = app.gql(persona, op.doc, bind_log(&vars, log, missing)).await;
+            let hidden = app.gql_with_token(Some(&token), op.doc, vars.clone()).await;
+            let absent = app.gql_with_token(Some(&token), op.doc, bind_log(&vars, log, missing)).await;
             assert_eq!((hidden.status, &hidden.body), (absent.status, &absent.body), "{persona} {} on {log}", op.field);
             hidden.err("NOT_FOUND");
         }
     }
+    // To them, an object of one of this municipality's logs, addressed by its own id, is a random id too.
+    let reading = demo::id(700);
+    for admin in [SORBY_MUNICIPAL_ADMIN, SORBY_UNIT_ADMIN] {
+        let token = token(column(admin));
+        let vars = json!({ "m": reading, "i": { "status": "DONE" } });
+        let hidden = app.gql_with_token(Some(&token), UPDATE_MEASURE.doc, vars.clone()).await;
+        let absent = app.gql_with_token(Some(&token), UPDATE_MEASURE.doc, bind_log(&vars, reading, missing)).await;
+        assert_eq!((hidden.status, &hidden.body), (absent.status, &absent.body), "{admin} updateMeasure");
+        hidden.err("NOT_FOUND");
+    }
 }
 
-/// The same variables with one log id swapped for another.
+/// The same variables with one id swapped for another.
 fn bind_log(vars: &Value, from: Uuid, to: Uuid) -> Value {
     serde_json::from_str(&vars.to_string().replace(&from.to_string(), &to.to_string())).expect("json")
 }
