@@ -2,13 +2,17 @@
 //! author, timestamps, the log of a nested object, the coordinator. Each such
 //! field is unknown to its input type, so the request is refused by GraphQL
 //! validation (BAD_USER_INPUT) and the database is left exactly as it was.
-//! And the log of a nested object always comes from its parent.
+//! And the log of a nested object always comes from its parent; an id of
+//! another log in an input that legitimately carries ids (a responsible
+//! person, recipients, invitees, a goal) is refused, and one of a log the
+//! caller cannot see answers like a random id.
 
 use diesel::QueryableByName;
 use diesel_async::RunQueryDsl;
 use serde_json::{Map, Value, json};
 use stafett_server::demo::Persona;
 use stafett_tests::ids::{self, EMMA_LOG, HEALTH_STATION, PPT, SARA_LOG, SCHOOL};
+use stafett_tests::world::{self, OTHER_TEACHER, OtherLog};
 use stafett_tests::{Gql, TestApp};
 use uuid::Uuid;
 
@@ -259,6 +263,265 @@ async fn nested_objects_take_their_log_from_their_parent() {
     assert_eq!(log_of_row(&app, "comment", &id).await, SARA_LOG);
 
     assert_eq!(rows_in_log(&app, EMMA_LOG).await, emma_rows, "nothing was added to Emma's log");
+}
+
+// ---------------------------------------------------------------------------
+// Ids from other logs in the inputs that legitimately carry ids.
+
+/// Stands for the id under test in a case's variables.
+const REF: &str = "@ref";
+
+/// A write whose input names a person (or a goal) by id, tried with ids from
+/// other logs in place of [`REF`].
+struct CrossRef {
+    label: &'static str,
+    persona: &'static str,
+    doc: &'static str,
+    vars: Value,
+    /// The input field the refusal names.
+    field: &'static str,
+    /// Ids from other logs the persona can see: refused.
+    visible: Vec<(&'static str, Uuid)>,
+    /// Ids from logs the persona cannot see: answered like a random id.
+    hidden: Vec<(&'static str, Uuid)>,
+}
+
+/// Every input that carries the id of a person in the log (`responsibleId`,
+/// `recipientIds`, `inviteeIds`, a handover's successor, a paper consent's
+/// owner) and the goal a measure goes under, with ids of other logs: Sara's
+/// (which the coordinator sees, and the guardian does not), Jonas' and
+/// Nora's (the guardian's other children), and the other municipality's
+/// log (which no demo persona sees).
+async fn cross_refs(app: &TestApp, sorby: &OtherLog) -> Vec<CrossRef> {
+    use stafett_server::demo::{self, id};
+    let sara_goal = first_id(app, "goal", SARA_LOG).await;
+    let sorby_goal = sorby_goal(app, sorby).await;
+    let (emma_school_goal, emma_home_goal) = (id(600), id(602));
+    let (reading, football) = (id(700), id(720));
+    let nurse_on = |n: u128| id(410 + n); // the nurse's participation in the demo's n-th log
+    let (emma_nurse, jonas_nurse, sara_nurse) = (nurse_on(0), nurse_on(1), nurse_on(3));
+    let nora_coordinator = id(402);
+    let saras_mother = id(204);
+    let today = chrono::Utc::now().date_naive().to_string();
+    let sorby_people = vec![
+        ("Sørby's coordinator's participation", sorby.coordinator_participation),
+        ("Sørby's guardian", sorby.guardian),
+    ];
+    let sara_people = vec![
+        ("Sara's nurse's participation", sara_nurse),
+        ("Sara's mother", saras_mother),
+        ("Sara (the youth owner of her log)", demo::SARA),
+    ];
+    let add_measure = "mutation($i: AddMeasureInput!) { addMeasure(input: $i) { id } }";
+    let update_measure =
+        "mutation($m: ID!, $i: UpdateMeasureInput!) { updateMeasure(measureId: $m, input: $i) { id } }";
+    let post = "mutation($i: PostMessageInput!) { postMessage(input: $i) { id } }";
+    #[rustfmt::skip]
+    let cases = vec![
+        CrossRef {
+            label: "addMeasure under Emma's school goal",
+            persona: "coordinator",
+            doc: add_measure,
+            vars: json!({ "i": { "goalId": emma_school_goal, "description": "Lesetrening", "responsibleId": REF } }),
+            field: "responsibleId",
+            visible: [sara_people.clone(), vec![("Jonas' nurse's participation", jonas_nurse)]].concat(),
+            hidden: [sorby_people.clone(), vec![("Sørby's child", sorby.child_id)]].concat(),
+        },
+        CrossRef {
+            label: "addMeasure under Emma's home goal",
+            persona: "guardian",
+            doc: add_measure,
+            vars: json!({ "i": { "goalId": emma_home_goal, "description": "Leggetid", "responsibleId": REF } }),
+            field: "responsibleId",
+            visible: vec![("Jonas' nurse's participation", jonas_nurse), ("Nora's coordinator's participation", nora_coordinator)],
+            hidden: [sara_people.clone(), sorby_people.clone()].concat(),
+        },
+        // The goal decides the measure's log: under a goal of Sara's log, the nurse's
+        // participation in Emma's (which the coordinator also sees) is from another log …
+        CrossRef {
+            label: "addMeasure under a goal of Sara's log",
+            persona: "coordinator",
+            doc: add_measure,
+            vars: json!({ "i": { "goalId": sara_goal, "description": "Samtale", "responsibleId": REF } }),
+            field: "responsibleId",
+            visible: vec![("Emma's nurse's participation", emma_nurse), ("Emma's guardian", ids::person("guardian"))],
+            hidden: sorby_people.clone(),
+        },
+        // … and a goal of a log she cannot see is a random goal id.
+        CrossRef {
+            label: "addMeasure with Emma's nurse responsible",
+            persona: "coordinator",
+            doc: add_measure,
+            vars: json!({ "i": { "goalId": REF, "description": "Samtale", "responsibleId": emma_nurse } }),
+            field: "goalId",
+            visible: vec![],
+            hidden: vec![("a goal of Sørby's log", sorby_goal)],
+        },
+        CrossRef {
+            label: "updateMeasure of Emma's reading measure",
+            persona: "coordinator",
+            doc: update_measure,
+            vars: json!({ "m": reading, "i": { "responsibleId": REF } }),
+            field: "responsibleId",
+            visible: sara_people.clone(),
+            hidden: sorby_people.clone(),
+        },
+        CrossRef {
+            label: "updateMeasure of Emma's football measure",
+            persona: "guardian",
+            doc: update_measure,
+            vars: json!({ "m": football, "i": { "responsibleId": REF } }),
+            field: "responsibleId",
+            visible: vec![("Jonas' nurse's participation", jonas_nurse)],
+            hidden: [sara_people.clone(), sorby_people.clone()].concat(),
+        },
+        CrossRef {
+            label: "postMessage to Emma's log",
+            persona: "coordinator",
+            doc: post,
+            vars: json!({ "i": { "logId": EMMA_LOG, "body": "Hei", "recipientIds": [emma_nurse, REF] } }),
+            field: "recipientIds",
+            visible: sara_people.clone(),
+            hidden: sorby_people.clone(),
+        },
+        CrossRef {
+            label: "postMessage to Emma's log",
+            persona: "guardian",
+            doc: post,
+            vars: json!({ "i": { "logId": EMMA_LOG, "body": "Hei", "recipientIds": [REF] } }),
+            field: "recipientIds",
+            visible: vec![("Jonas' nurse's participation", jonas_nurse), ("Nora's coordinator's participation", nora_coordinator)],
+            hidden: [sara_people.clone(), sorby_people.clone()].concat(),
+        },
+        CrossRef {
+            label: "postMessage to Sara's log",
+            persona: "youth",
+            doc: post,
+            vars: json!({ "i": { "logId": SARA_LOG, "body": "Hei", "recipientIds": [REF] } }),
+            field: "recipientIds",
+            visible: vec![],
+            hidden: [vec![("Emma's nurse's participation", emma_nurse), ("Emma's guardian", ids::person("guardian"))], sorby_people.clone()].concat(),
+        },
+        CrossRef {
+            label: "scheduleMeeting in Emma's log",
+            persona: "coordinator",
+            doc: "mutation($i: ScheduleMeetingInput!) { scheduleMeeting(input: $i) { id } }",
+            vars: json!({ "i": { "logId": EMMA_LOG, "title": "Møte", "startsAt": (chrono::Utc::now() + chrono::Duration::days(3)).to_rfc3339(), "inviteeIds": [REF] } }),
+            field: "inviteeIds",
+            visible: sara_people.clone(),
+            hidden: sorby_people.clone(),
+        },
+        CrossRef {
+            label: "proposeHandover in Emma's log",
+            persona: "coordinator",
+            doc: "mutation($l: ID!, $p: ID!) { proposeHandover(logId: $l, participantId: $p) { id } }",
+            vars: json!({ "l": EMMA_LOG, "p": REF }),
+            field: "participantId",
+            visible: vec![("Sara's nurse's participation", sara_nurse)],
+            hidden: vec![("Sørby's coordinator's participation", sorby.coordinator_participation)],
+        },
+        CrossRef {
+            label: "registerPaperConsent in Emma's log",
+            persona: "coordinator",
+            doc: "mutation($i: PaperConsentInput!) { registerPaperConsent(input: $i) { id } }",
+            vars: json!({ "i": { "logId": EMMA_LOG, "ownerId": REF, "unitId": PPT, "documentReference": "arkiv 1", "signedOn": today } }),
+            field: "ownerId",
+            visible: vec![("Sara's mother", saras_mother), ("Sara (the youth owner of her log)", demo::SARA)],
+            hidden: vec![("Sørby's guardian", sorby.guardian)],
+        },
+    ];
+    cases
+}
+
+/// An id from another log in an input: refused when the caller can see that
+/// log, and answered exactly like a random id when she cannot (code and
+/// message, the id aside). Either way nothing is written, the access log of
+/// the other log included.
+#[tokio::test]
+async fn ids_from_other_logs_in_inputs_are_refused_and_hidden_ones_answer_like_random_ids() {
+    let app = TestApp::demo().await;
+    world::add_other_municipality(&app).await;
+    let sorby = world::add_other_log(&app).await;
+    let mut wrong = Vec::new();
+    let mut tried = 0;
+    for case in cross_refs(&app, &sorby).await {
+        let token = TestApp::token(case.persona);
+        let ask = |id: Uuid| {
+            let vars = serde_json::from_str(&case.vars.to_string().replace(REF, &id.to_string())).expect("json");
+            app.gql_with_token(Some(&token), case.doc, vars)
+        };
+        for (kind, refs) in [("visible", &case.visible), ("hidden", &case.hidden)] {
+            for (what, id) in refs {
+                tried += 1;
+                let label = format!("{} as {}, {} = {what} ({kind})", case.label, case.persona, case.field);
+                let random = Uuid::new_v4();
+                let at_random = ask(random).await;
+                let before = fingerprint(&app).await;
+                let got = ask(*id).await;
+                let changed = changed_tables(&before, &fingerprint(&app).await);
+                if !changed.is_empty() {
+                    wrong.push(format!("{label}: the database changed: {changed:?}; answer {}", got.body));
+                }
+                let premise = at_random.errors().len() == 1 && no_data(&at_random);
+                if !premise {
+                    wrong.push(format!("{label}: (test premise) a random id is not refused: {}", at_random.body));
+                    continue;
+                }
+                // The answer with the id under test written as the random one.
+                let as_random: Value =
+                    serde_json::from_str(&got.body.to_string().replace(&id.to_string(), &random.to_string()))
+                        .expect("json");
+                if kind == "hidden" {
+                    if (got.status, &as_random) != (at_random.status, &at_random.body) {
+                        wrong.push(format!(
+                            "{label}: answers unlike a random id:\n      got    {} {}\n      random {} {}",
+                            got.status, got.body, at_random.status, at_random.body
+                        ));
+                    }
+                } else {
+                    // Refused because of this reference: with the random id's code,
+                    // and its message or one naming the field (the caller sees the
+                    // other log, so the refusal may say more than for a random id).
+                    let message = |r: &Value| r["errors"][0]["message"].as_str().unwrap_or_default().to_owned();
+                    let about_it =
+                        message(&as_random) == message(&at_random.body) || message(&got.body).contains(case.field);
+                    if got.codes() != at_random.codes() || !no_data(&got) || !about_it {
+                        wrong.push(format!(
+                            "{label}: not refused as a bad {} (the random id's {:?}): {} {}",
+                            case.field,
+                            at_random.codes(),
+                            got.status,
+                            got.body
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    assert!(tried >= 30, "only {tried} ids tried");
+    assert!(
+        wrong.is_empty(),
+        "{} of {tried} ids from other logs were let through or told apart:\n{}",
+        wrong.len(),
+        wrong.join("\n")
+    );
+}
+
+/// Nothing came back: `data` is null, or its only field is.
+fn no_data(got: &Gql) -> bool {
+    got.data().as_object().is_none_or(|fields| fields.values().all(Value::is_null))
+}
+
+/// The first goal of the other municipality's log, added by its coordinator.
+async fn sorby_goal(app: &TestApp, sorby: &OtherLog) -> Uuid {
+    let added = app
+        .gql_with_token(
+            Some(&OTHER_TEACHER.token()),
+            "mutation($l: ID!) { addGoal(input: { logId: $l, area: KINDERGARTEN_SCHOOL, btiLevel: 1, description: \"Lese mer\" }) { id } }",
+            json!({ "l": sorby.log_id }),
+        )
+        .await;
+    added.ok()["addGoal"]["id"].as_str().and_then(|s| s.parse().ok()).expect("goal id")
 }
 
 // ---------------------------------------------------------------------------
