@@ -157,6 +157,31 @@ mod tests {
         assert_eq!(Roles::of(&r), Roles(vec![Role::CoordinatorMetadata]));
     }
 
+    /// Owners' reads are not access-logged; every other role's are (cargo-mutants
+    /// found no test that held either predicate).
+    #[test]
+    fn owners_are_the_guardians_and_the_youth_and_every_other_role_is_a_professional() {
+        use Role::*;
+        for role in [Guardian, Youth] {
+            assert!(role.is_owner() && !role.is_professional(), "{role:?}");
+        }
+        for role in [Coordinator, Participant, CoordinatorMetadata, UnitAdmin, MunicipalAdmin] {
+            assert!(!role.is_owner() && role.is_professional(), "{role:?}");
+        }
+    }
+
+    #[test]
+    fn roles_contain_what_the_relation_gives_and_nothing_else() {
+        let roles = Roles::of(&LogRelation { is_youth: true, is_unit_leader: true, ..rel() });
+        assert!(roles.contains(Role::Youth) && roles.contains(Role::UnitAdmin));
+        for absent in [Role::Guardian, Role::Coordinator, Role::Participant, Role::MunicipalAdmin] {
+            assert!(!roles.contains(absent), "{absent:?}");
+        }
+        assert!(roles.is_owner());
+        let admin = Roles::of(&LogRelation { is_municipal_admin: true, ..rel() });
+        assert!(!admin.is_owner() && !admin.is_outsider());
+    }
+
     #[test]
     fn a_participant_whose_unit_lost_consent_is_an_outsider() {
         let r = LogRelation { participant_id: Some(Uuid::nil()), participant_unit_consented: false, ..rel() };
