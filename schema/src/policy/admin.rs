@@ -177,4 +177,41 @@ mod tests {
             Err(ApiError::Forbidden(m)) if m == "only a municipal admin may manage templates"
         ));
     }
+
+    /// The cells of registerStaff (cargo-mutants found that no unit test held them).
+    #[test]
+    fn register_staff_follows_the_write_table() {
+        use crate::principal::UnitRole;
+        let (m, unit) = (Uuid::new_v4(), Uuid::new_v4());
+        let unit_admin = Principal::Staff {
+            person_id: Uuid::nil(),
+            municipality_id: m,
+            unit_roles: vec![UnitRole { unit_id: unit, role: UnitRoleKind::UnitAdmin }],
+            municipal_roles: Vec::new(),
+        };
+        // A unit admin registers employees and leaders of their own unit, not admins.
+        assert!(register_staff(&unit_admin, unit, m, UnitRoleKind::Employee).is_ok());
+        assert!(register_staff(&unit_admin, unit, m, UnitRoleKind::UnitLeader).is_ok());
+        assert!(matches!(register_staff(&unit_admin, unit, m, UnitRoleKind::UnitAdmin), Err(ApiError::Forbidden(_))));
+        // …and nobody in another unit of the municipality.
+        assert!(matches!(
+            register_staff(&unit_admin, Uuid::new_v4(), m, UnitRoleKind::Employee),
+            Err(ApiError::Forbidden(_))
+        ));
+        // A municipal admin registers anyone, unit admins included, in their municipality.
+        let admin = staff(m, &[MunicipalRoleKind::MunicipalAdmin]);
+        assert!(register_staff(&admin, unit, m, UnitRoleKind::UnitAdmin).is_ok());
+        // Another municipality's unit is absent to its staff, admins included.
+        let elsewhere = Uuid::new_v4();
+        assert!(matches!(
+            register_staff(&admin, unit, elsewhere, UnitRoleKind::Employee),
+            Err(ApiError::NotFound("Unit"))
+        ));
+        // Staff without a role and citizens may not register anyone.
+        assert!(matches!(register_staff(&staff(m, &[]), unit, m, UnitRoleKind::Employee), Err(ApiError::Forbidden(_))));
+        assert!(matches!(register_staff(&citizen(), unit, m, UnitRoleKind::Employee), Err(ApiError::Forbidden(_))));
+        // An external id already registered is enrolled only in its own municipality.
+        assert!(enrol_known_staff(m, m).is_ok());
+        assert!(matches!(enrol_known_staff(m, elsewhere), Err(ApiError::Conflict(_))));
+    }
 }
