@@ -599,26 +599,16 @@ fn changed_tables(before: &[(String, String)], after: &[(String, String)]) -> Ve
 }
 
 async fn first_id(app: &TestApp, table: &str, log: Uuid) -> Uuid {
-    uuid_of(app, &format!("SELECT id FROM {table} WHERE log_id = '{log}' ORDER BY id LIMIT 1")).await
+    app.uuid(&format!("SELECT id FROM {table} WHERE log_id = '{log}' ORDER BY id LIMIT 1")).await
 }
 
 async fn participation(app: &TestApp, log: Uuid, handle: &str) -> Uuid {
-    uuid_of(app, &format!("SELECT id FROM participant WHERE log_id = '{log}' AND staff_id = '{}'", ids::person(handle)))
+    app.uuid(&format!("SELECT id FROM participant WHERE log_id = '{log}' AND staff_id = '{}'", ids::person(handle)))
         .await
 }
 
 async fn log_of_row(app: &TestApp, table: &str, id: &str) -> Uuid {
-    uuid_of(app, &format!("SELECT log_id AS id FROM {table} WHERE id = '{id}'")).await
-}
-
-async fn uuid_of(app: &TestApp, sql: &str) -> Uuid {
-    #[derive(QueryableByName)]
-    struct Id {
-        #[diesel(sql_type = diesel::sql_types::Uuid)]
-        id: Uuid,
-    }
-    let mut conn = app.conn().await;
-    diesel::sql_query(sql).get_result::<Id>(&mut conn).await.unwrap_or_else(|e| panic!("{sql}: {e}")).id
+    app.uuid(&format!("SELECT log_id AS id FROM {table} WHERE id = '{id}'")).await
 }
 
 /// Measures, evaluations and comments stored under a log.

@@ -80,6 +80,24 @@ async fn expire(app: &TestApp, id: &str) {
     assert_eq!(changed, 1, "consent {id} was valid with an expiry");
 }
 
+/// The health station's consent replaced by one that expires in a day, and
+/// `participant` (a health nurse) added for it; returns the consent's id.
+async fn health_station_on_a_consent_expiring_tomorrow(app: &TestApp) -> String {
+    let unit = consent_id(app, "guardian", Some(HEALTH_STATION)).await;
+    withdraw(app, "guardian", &unit).await.ok();
+    let given = app.gql("guardian", "mutation($l: ID!, $u: ID!, $e: DateTime) { giveConsent(input: { logId: $l, unitId: $u, expiresAt: $e }) { id } }", json!({ "l": EMMA_LOG, "u": HEALTH_STATION, "e": a_day_ahead() }))
+        .await;
+    let given = given.ok()["giveConsent"]["id"].as_str().unwrap().to_owned();
+    app.gql(
+        "coordinator",
+        "mutation($i: AddParticipantInput!) { addParticipant(input: $i) { id } }",
+        json!({ "i": { "logId": EMMA_LOG, "staffId": ids::person("participant"), "unitId": HEALTH_STATION } }),
+    )
+    .await
+    .ok();
+    given
+}
+
 #[tokio::test]
 async fn an_expired_consent_stops_granting_access_without_anyone_acting() {
     let app = TestApp::demo().await;
@@ -108,18 +126,7 @@ async fn an_expired_consent_stops_granting_access_without_anyone_acting() {
 #[tokio::test]
 async fn an_expired_unit_consent_shuts_out_only_that_unit() {
     let app = TestApp::demo().await;
-    let unit = consent_id(&app, "guardian", Some(HEALTH_STATION)).await;
-    withdraw(&app, "guardian", &unit).await.ok();
-    let given = app.gql("guardian", "mutation($l: ID!, $u: ID!, $e: DateTime) { giveConsent(input: { logId: $l, unitId: $u, expiresAt: $e }) { id } }", json!({ "l": EMMA_LOG, "u": HEALTH_STATION, "e": a_day_ahead() }))
-        .await;
-    let given = given.ok()["giveConsent"]["id"].as_str().unwrap().to_owned();
-    app.gql(
-        "coordinator",
-        "mutation($i: AddParticipantInput!) { addParticipant(input: $i) { id } }",
-        json!({ "i": { "logId": EMMA_LOG, "staffId": ids::person("participant"), "unitId": HEALTH_STATION } }),
-    )
-    .await
-    .ok();
+    let given = health_station_on_a_consent_expiring_tomorrow(&app).await;
     assert!(app.gql("participant", GOALS, json!({ "id": EMMA_LOG })).await.ok()["log"]["goals"].is_array());
     expire(&app, &given).await;
     app.gql("participant", GOALS, json!({ "id": EMMA_LOG })).await.err("NOT_FOUND");
@@ -136,18 +143,7 @@ async fn an_expired_unit_consent_shuts_out_only_that_unit() {
 #[tokio::test]
 async fn an_open_subscription_ends_when_a_unit_consent_expires() {
     let app = TestApp::demo().await;
-    let unit = consent_id(&app, "guardian", Some(HEALTH_STATION)).await;
-    withdraw(&app, "guardian", &unit).await.ok();
-    let given = app.gql("guardian", "mutation($l: ID!, $u: ID!, $e: DateTime) { giveConsent(input: { logId: $l, unitId: $u, expiresAt: $e }) { id } }", json!({ "l": EMMA_LOG, "u": HEALTH_STATION, "e": a_day_ahead() }))
-        .await;
-    let given = given.ok()["giveConsent"]["id"].as_str().unwrap().to_owned();
-    app.gql(
-        "coordinator",
-        "mutation($i: AddParticipantInput!) { addParticipant(input: $i) { id } }",
-        json!({ "i": { "logId": EMMA_LOG, "staffId": ids::person("participant"), "unitId": HEALTH_STATION } }),
-    )
-    .await
-    .ok();
+    let given = health_station_on_a_consent_expiring_tomorrow(&app).await;
     let addr = app.serve().await;
     let mut window_ms = 2_000;
     loop {

@@ -52,6 +52,29 @@ async fn gauge(metrics: &str, name: &str) -> Option<f64> {
     text.lines().find_map(|l| l.strip_prefix(name)?.strip_prefix(' ')?.trim().parse().ok())
 }
 
+/// Instances A and B sharing `db` and `redis`, both with the settings `env`,
+/// and the guardian subscribed to Emma's messages on B. Returns once B is
+/// subscribed to Redis and B's hub has the subscription's receiver (its
+/// listener gauge reads 1), so what is committed from then on reaches it.
+async fn a_and_b_with_guardian_on_b(
+    db: &TestDb,
+    redis: &RedisProcess,
+    env: &[(&str, &str)],
+) -> (ServerProcess, ServerProcess, WsClient) {
+    let metrics = format!("127.0.0.1:{}", stafett_tests::process::free_port());
+    let a = ServerProcess::start(&db.url, Some(&redis.url()), env).await;
+    let b_env: Vec<(&str, &str)> = env.iter().copied().chain([("STAFETT_METRICS_ADDR", metrics.as_str())]).collect();
+    let b = ServerProcess::start(&db.url, Some(&redis.url()), &b_env).await;
+    until("B subscribed to Redis", || async { b.log_text().contains("subscribed to Redis") }).await;
+    let mut guardian = WsClient::connect(b.addr, &TestApp::token("guardian")).await;
+    guardian.subscribe("m", MESSAGES, json!({ "log": EMMA_LOG })).await;
+    until("the subscription on B is live", || async {
+        gauge(&metrics, "stafett_event_hub_listeners").await == Some(1.0)
+    })
+    .await;
+    (a, b, guardian)
+}
+
 /// Redis alone carries events between instances. Catch-up runs once an hour
 /// here and the relays never poll (each is woken only by its own instance's
 /// writes), so a message written through A can reach B's subscriber only as
@@ -60,20 +83,8 @@ async fn gauge(metrics: &str, name: &str) -> Option<f64> {
 async fn messages_cross_instances_through_redis_alone() {
     let db = TestDb::new(Fixture::Demo).await;
     let redis = RedisProcess::start().await;
-    let metrics = format!("127.0.0.1:{}", stafett_tests::process::free_port());
     let off = [("STAFETT_CATCH_UP_MS", "3600000"), ("STAFETT_RELAY_POLL_MS", "3600000")];
-    let a = ServerProcess::start(&db.url, Some(&redis.url()), &off).await;
-    let b =
-        ServerProcess::start(&db.url, Some(&redis.url()), &[off[0], off[1], ("STAFETT_METRICS_ADDR", &metrics)]).await;
-    until("B subscribed to Redis", || async { b.log_text().contains("subscribed to Redis") }).await;
-
-    let mut guardian = WsClient::connect(b.addr, &TestApp::token("guardian")).await;
-    guardian.subscribe("m", MESSAGES, json!({ "log": EMMA_LOG })).await;
-    // B's hub has the subscription's receiver: what is committed from now on reaches it.
-    until("the subscription on B is live", || async {
-        gauge(&metrics, "stafett_event_hub_listeners").await == Some(1.0)
-    })
-    .await;
+    let (a, _b, mut guardian) = a_and_b_with_guardian_on_b(&db, &redis, &off).await;
     for i in 1..=5 {
         post(&a, &format!("melding {i}")).await;
     }
@@ -91,17 +102,7 @@ async fn messages_cross_instances_through_redis_alone() {
 async fn messages_cross_instances_and_survive_redis_going_away() {
     let db = TestDb::new(Fixture::Demo).await;
     let mut redis = RedisProcess::start().await;
-    let metrics = format!("127.0.0.1:{}", stafett_tests::process::free_port());
-    let fast = [("STAFETT_CATCH_UP_MS", "500")];
-    let a = ServerProcess::start(&db.url, Some(&redis.url()), &fast).await;
-    let b = ServerProcess::start(&db.url, Some(&redis.url()), &[fast[0], ("STAFETT_METRICS_ADDR", &metrics)]).await;
-
-    let mut guardian = WsClient::connect(b.addr, &TestApp::token("guardian")).await;
-    guardian.subscribe("m", MESSAGES, json!({ "log": EMMA_LOG })).await;
-    until("the subscription on B is live", || async {
-        gauge(&metrics, "stafett_event_hub_listeners").await == Some(1.0)
-    })
-    .await;
+    let (a, b, mut guardian) = a_and_b_with_guardian_on_b(&db, &redis, &[("STAFETT_CATCH_UP_MS", "500")]).await;
 
     // Through A, to a subscriber on B, with Redis up.
     for i in 1..=5 {

@@ -319,6 +319,18 @@ impl TestApp {
         let mut conn = self.conn().await;
         diesel::sql_query(sql).get_result::<N>(&mut conn).await.unwrap_or_else(|e| panic!("{sql}: {e}")).n
     }
+
+    /// The one uuid a test's own SQL selects as `id`, for looking up fixture
+    /// rows the API does not name (panics with the statement if there is none).
+    pub async fn uuid(&self, sql: &str) -> Uuid {
+        #[derive(QueryableByName)]
+        struct Id {
+            #[diesel(sql_type = diesel::sql_types::Uuid)]
+            id: Uuid,
+        }
+        let mut conn = self.conn().await;
+        diesel::sql_query(sql).get_result::<Id>(&mut conn).await.unwrap_or_else(|e| panic!("{sql}: {e}")).id
+    }
 }
 
 impl Drop for TestApp {

@@ -8,8 +8,7 @@
 //! created the way a Sørby unit admin would create it.
 
 use crate::TestApp;
-use diesel::QueryableByName;
-use diesel_async::{RunQueryDsl, SimpleAsyncConnection};
+use diesel_async::SimpleAsyncConnection;
 use serde_json::json;
 use stafett_schema::Identity;
 use uuid::Uuid;
@@ -139,15 +138,13 @@ pub async fn add_other_log(app: &TestApp) -> OtherLog {
     OtherLog {
         log_id,
         child_id,
-        guardian: uuid_of(app, &format!("SELECT citizen_id AS id FROM guardian WHERE log_id = '{log_id}'")).await,
-        coordinator_participation: uuid_of(
-            app,
-            &format!(
+        guardian: app.uuid(&format!("SELECT citizen_id AS id FROM guardian WHERE log_id = '{log_id}'")).await,
+        coordinator_participation: app
+            .uuid(&format!(
                 "SELECT id FROM participant WHERE log_id = '{log_id}' AND staff_id = '{}'",
                 OTHER_TEACHER.person_id
-            ),
-        )
-        .await,
+            ))
+            .await,
     }
 }
 
@@ -157,14 +154,4 @@ fn national_id(born: chrono::NaiveDate) -> String {
     (0..1000)
         .find_map(|i| stafett_schema::national_id::generate(born, i, true))
         .expect("some individual number is valid")
-}
-
-async fn uuid_of(app: &TestApp, sql: &str) -> Uuid {
-    #[derive(QueryableByName)]
-    struct Id {
-        #[diesel(sql_type = diesel::sql_types::Uuid)]
-        id: Uuid,
-    }
-    let mut conn = app.conn().await;
-    diesel::sql_query(sql).get_result::<Id>(&mut conn).await.unwrap_or_else(|e| panic!("{sql}: {e}")).id
 }
