@@ -51,6 +51,9 @@ pub struct Hub {
 /// Events a replay or gap fill reads at a time.
 pub const PAGE: i64 = 500;
 
+/// Per-log channels kept before those without receivers are swept.
+const SWEEP_ABOVE: usize = 50_000;
+
 impl Hub {
     /// A hub starting at the newest sequenced event: new subscriptions
     /// without a cursor begin from now.
@@ -81,7 +84,7 @@ impl Hub {
         let mut per_log = self.per_log.lock().unwrap_or_else(|p| p.into_inner());
         // Channels of logs nobody follows any more are dropped when their log
         // next has an event; logs that never have one are swept here.
-        if per_log.len() > 50_000 {
+        if per_log.len() > SWEEP_ABOVE {
             per_log.retain(|_, tx| tx.receiver_count() > 0);
         }
         let rx = per_log.entry(log_id).or_insert_with(|| broadcast::channel(self.capacity.min(1024)).0).subscribe();
@@ -180,5 +183,106 @@ impl Hub {
                 .load(&mut conn)
                 .await?;
         rows.into_iter().map(StoredEvent::from_row).collect()
+    }
+}
+
+/// The fan-out itself, without a database: the hub's pool points at a port
+/// nobody listens on, so anything that would read PostgreSQL (a gap fill, a
+/// replay) fails, and a test sees whether the hub tried. What does read the
+/// database (catch-up, replay pages) is exercised end to end (realtime.rs,
+/// faults.rs, instances.rs).
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use diesel_async::AsyncPgConnection;
+    use diesel_async::pooled_connection::AsyncDieselConnectionManager;
+
+    fn hub(delivered: i64) -> Hub {
+        let manager = AsyncDieselConnectionManager::<AsyncPgConnection>::new("postgres://127.0.0.1:1/nowhere");
+        Hub {
+            pool: Pool::builder(manager).build().expect("a pool connects lazily"),
+            tx: broadcast::channel(16).0,
+            per_log: Default::default(),
+            capacity: 16,
+            delivered: Mutex::new(delivered),
+            last: AtomicI64::new(delivered),
+        }
+    }
+
+    fn event(seq: i64, log: u128) -> StoredEvent {
+        StoredEvent {
+            seq,
+            log_id: Uuid::from_u128(log),
+            kind: EventKind::MessagePosted,
+            payload: EventPayload::default(),
+            created_at: Utc::now(),
+        }
+    }
+
+    fn seqs(rx: &mut broadcast::Receiver<Arc<StoredEvent>>) -> Vec<i64> {
+        std::iter::from_fn(|| rx.try_recv().ok()).map(|e| e.seq).collect()
+    }
+
+    #[tokio::test]
+    async fn new_events_go_out_once_in_seq_order_to_all_and_to_their_log() {
+        let hub = hub(10);
+        let (mut all, after) = hub.subscribe();
+        let (mut one, _) = hub.subscribe_log(Uuid::from_u128(1));
+        assert_eq!(after, 10, "a subscription starts after the last delivered event");
+        // Out of order, one already delivered, one offered twice: no database needed.
+        hub.offer(vec![event(12, 2), event(11, 1), event(10, 1), event(11, 1)]).await.unwrap();
+        hub.offer(vec![event(13, 1)]).await.unwrap();
+        assert_eq!(seqs(&mut all), [11, 12, 13]);
+        assert_eq!(seqs(&mut one), [11, 13], "log 1's channel has only log 1's events");
+        assert_eq!(hub.last_seq(), 13);
+        assert_eq!(hub.subscribe_log(Uuid::from_u128(2)).1, 13);
+    }
+
+    #[tokio::test]
+    async fn a_gap_is_filled_from_the_database_before_anything_after_it() {
+        let hub = hub(10);
+        let (mut all, _) = hub.subscribe();
+        assert!(hub.offer(vec![event(12, 1)]).await.is_err(), "event 11 is missing: the hub reads PostgreSQL");
+        assert_eq!(seqs(&mut all), Vec::<i64>::new(), "nothing after the gap is delivered before it");
+        assert_eq!(hub.last_seq(), 10);
+        assert!(hub.catch_up().await.is_err(), "catching up reads PostgreSQL");
+        assert!(hub.replay_log(0, Uuid::from_u128(1), 10).await.is_err());
+    }
+
+    #[tokio::test]
+    async fn listeners_count_both_kinds_of_subscription_and_idle_channels_are_dropped() {
+        let hub = hub(0);
+        assert_eq!(hub.listeners(), 0);
+        let (all, _) = hub.subscribe();
+        let (a, _) = hub.subscribe_log(Uuid::from_u128(1));
+        let (b, _) = hub.subscribe_log(Uuid::from_u128(1));
+        let (c, _) = hub.subscribe_log(Uuid::from_u128(2));
+        assert_eq!(hub.listeners(), 4);
+        drop((a, b));
+        assert_eq!(hub.listeners(), 2);
+        // Log 1's channel has no receivers left: its next event drops it.
+        hub.offer(vec![event(1, 1)]).await.unwrap();
+        assert!(!hub.per_log.lock().unwrap().contains_key(&Uuid::from_u128(1)));
+        assert!(hub.per_log.lock().unwrap().contains_key(&Uuid::from_u128(2)));
+        drop((all, c));
+        assert_eq!(hub.listeners(), 0);
+    }
+
+    #[test]
+    fn channels_nobody_follows_are_swept_only_above_the_limit() {
+        let hub = hub(0);
+        let (_live, _) = hub.subscribe_log(Uuid::from_u128(0));
+        for log in 1..SWEEP_ABOVE as u128 {
+            drop(hub.subscribe_log(Uuid::from_u128(log)));
+        }
+        let channels = || hub.per_log.lock().unwrap().len();
+        assert_eq!(channels(), SWEEP_ABOVE);
+        // At the limit nothing is swept; one above it, the idle ones go.
+        drop(hub.subscribe_log(Uuid::from_u128(u128::MAX)));
+        assert_eq!(channels(), SWEEP_ABOVE + 1);
+        let (_new, _) = hub.subscribe_log(Uuid::from_u128(u128::MAX - 1));
+        assert_eq!(channels(), 2, "the live channel and the new one are kept");
+        assert!(hub.per_log.lock().unwrap().contains_key(&Uuid::from_u128(0)));
+        assert_eq!(hub.listeners(), 2);
     }
 }

@@ -110,3 +110,68 @@ impl EventPayload {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::db::goals::MeasureRow;
+    use chrono::Utc;
+
+    fn row(seq: Option<i64>, payload: serde_json::Value) -> events::EventRow {
+        events::EventRow {
+            id: 7,
+            seq,
+            log_id: Uuid::from_u128(1),
+            kind: EventKind::MessagePosted,
+            payload,
+            created_at: Utc::now(),
+        }
+    }
+
+    #[test]
+    fn a_sequenced_row_becomes_the_event_it_stores() {
+        let message = Uuid::from_u128(2);
+        let r = row(Some(42), serde_json::json!({ "messageId": message }));
+        let e = StoredEvent::from_row(r.clone()).unwrap();
+        assert_eq!((e.seq, e.log_id, e.kind, e.created_at), (42, r.log_id, r.kind, r.created_at));
+        assert_eq!(e.payload, EventPayload { message_id: Some(message), ..Default::default() });
+    }
+
+    #[test]
+    fn a_row_not_yet_sequenced_or_with_a_foreign_payload_is_refused() {
+        assert!(StoredEvent::from_row(row(None, serde_json::json!({}))).is_err(), "not sequenced yet");
+        assert!(StoredEvent::from_row(row(Some(1), serde_json::json!({ "messageId": 3 }))).is_err());
+    }
+
+    #[test]
+    fn a_measure_event_carries_what_a_deadline_dashboard_needs() {
+        let now = Utc::now();
+        let m = MeasureRow {
+            id: Uuid::from_u128(1),
+            log_id: Uuid::from_u128(2),
+            goal_id: Uuid::from_u128(3),
+            description: "Leksehjelp".into(),
+            responsible_id: Uuid::from_u128(4),
+            deadline: NaiveDate::from_ymd_opt(2026, 12, 24),
+            status: MeasureStatus::InProgress,
+            created_by: Uuid::from_u128(5),
+            created_at: now,
+            updated_at: now,
+            overdue_emitted_for: None,
+            due_soon_emitted_for: None,
+        };
+        let previous = NaiveDate::from_ymd_opt(2026, 12, 1);
+        assert_eq!(
+            EventPayload::measure(&m, previous),
+            EventPayload {
+                goal_id: Some(m.goal_id),
+                measure_id: Some(m.id),
+                responsible_id: Some(m.responsible_id),
+                deadline: m.deadline,
+                previous_deadline: previous,
+                measure_status: Some(MeasureStatus::InProgress),
+                ..Default::default()
+            }
+        );
+    }
+}
