@@ -203,6 +203,88 @@ fn describe(action: WriteAction) -> &'static str {
 // Rules about the object of a write, checked after `authorize` once the
 // object is loaded: the facts are the caller's, the decision is here.
 
+/// Whether `authorize` would let the principal do `action` now: the answer a
+/// frontend reads in `viewerPermissions` before it shows the button.
+pub fn may(rel: &LogRelation, action: WriteAction) -> bool {
+    authorize(rel, action).is_ok()
+}
+
+/// Decides a change to a measure: its responsible person updates it
+/// (status, deadline, description) if her role lets her; anything more, or
+/// anyone else, edits it, which the goal's area decides. (A coordinator who
+/// is also responsible may do both.)
+pub fn change_measure(
+    rel: &LogRelation,
+    responsible: bool,
+    reassigns: bool,
+    area: GoalArea,
+) -> Result<Acting, ApiError> {
+    if responsible && !reassigns {
+        match authorize(rel, UpdateOwnMeasure) {
+            Err(ApiError::Forbidden(_)) => {}
+            decided => return decided,
+        }
+    }
+    authorize(rel, EditMeasure(area))
+}
+
+/// Reopening is asked of a closed log, one request at a time.
+pub fn request_reopen(rel: &LogRelation, pending: bool) -> Result<(), ApiError> {
+    if rel.status != LogStatus::Closed {
+        return Err(ApiError::conflict("only a closed log can be reopened"));
+    }
+    if pending {
+        return Err(ApiError::conflict("a reopening request is already waiting for the family"));
+    }
+    Ok(())
+}
+
+/// An owner approves a waiting request to reopen, once.
+pub fn approve_reopen(pending: bool, already_consented: bool) -> Result<(), ApiError> {
+    if !pending {
+        return Err(ApiError::conflict("there is no reopening request to approve"));
+    }
+    if already_consented {
+        return Err(ApiError::conflict("you have already approved reopening"));
+    }
+    Ok(())
+}
+
+/// One deletion request waits at a time.
+pub fn request_deletion(open_request: bool) -> Result<(), ApiError> {
+    if open_request {
+        return Err(ApiError::conflict("a deletion request is already waiting"));
+    }
+    Ok(())
+}
+
+/// A deletion request is processed once.
+pub fn process_deletion(processed: bool) -> Result<(), ApiError> {
+    if processed {
+        return Err(ApiError::conflict("this deletion request is already processed"));
+    }
+    Ok(())
+}
+
+/// One handover waits at a time.
+pub fn propose_handover(pending: bool) -> Result<(), ApiError> {
+    if pending {
+        return Err(ApiError::conflict("a handover is already waiting; cancel it first"));
+    }
+    Ok(())
+}
+
+/// A current participant other than the coordinator can be removed.
+pub fn remove_participant(left: bool, is_coordinator: bool) -> Result<(), ApiError> {
+    if left {
+        return Err(ApiError::conflict("this participant has already left"));
+    }
+    if is_coordinator {
+        return Err(ApiError::conflict("the coordinator cannot be removed; hand over the baton first"));
+    }
+    Ok(())
+}
+
 /// A consent to the log is withdrawn only by the owner who gave it (a unit
 /// consent, by any owner).
 pub fn withdraw_log_consent(actor: uuid::Uuid, given_by: uuid::Uuid) -> Result<(), ApiError> {

@@ -13,8 +13,8 @@ use crate::db::goals::{self, CommentRow, EvaluationRow, GoalChanges, GoalRow, Me
 use crate::db::participants;
 use crate::error::{ApiError, ApiResult};
 use crate::events::EventPayload;
-use crate::policy::WriteAction;
 use crate::policy::relation::ObjectRef;
+use crate::policy::{WriteAction, write};
 use async_graphql::{Context, ID, InputObject, MaybeUndefined, Object};
 use chrono::{NaiveDate, Utc};
 use diesel_async::AsyncPgConnection;
@@ -211,18 +211,9 @@ impl GoalMutations {
             async move {
                 let before = goals::measure_by_id(conn, measure_id).await?.ok_or(ApiError::NotFound("Measure"))?;
                 let area = goals::goal_by_id(conn, before.goal_id).await?.ok_or(ApiError::NotFound("Measure"))?.area;
-                let action = if before.responsible_id == w.actor && responsible.is_none() {
-                    WriteAction::UpdateOwnMeasure
-                } else {
-                    WriteAction::EditMeasure(area)
-                };
-                let acting = match w.authorize(action) {
-                    // The coordinator may also be the responsible person.
-                    Err(ApiError::Forbidden(_)) if action == WriteAction::UpdateOwnMeasure => {
-                        w.authorize(WriteAction::EditMeasure(area))?
-                    }
-                    other => other?,
-                };
+                let acting =
+                    write::change_measure(&w.rel, before.responsible_id == w.actor, responsible.is_some(), area)
+                        .map_err(|e| e.for_object("Measure"))?;
                 let responsible_id = match responsible {
                     Some(r) => Some(responsible_person(conn, &w, r).await?),
                     None => None,

@@ -19,7 +19,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::events::EventPayload;
 use crate::national_id;
 use crate::policy::relation::{self, ObjectRef};
-use crate::policy::{WriteAction, admin};
+use crate::policy::{WriteAction, admin, write};
 use async_graphql::{Context, ID, InputObject, Object};
 use chrono::{NaiveDate, Utc};
 use diesel_async::AsyncPgConnection;
@@ -256,15 +256,7 @@ impl LogMutations {
         let row = with_log(rc, log_id, Lock::Exclusive, "Log", move |conn, w| {
             async move {
                 let acting = w.authorize(WriteAction::RequestReopen)?;
-                if w.rel.status != LogStatus::Closed {
-                    return Err(ApiError::conflict("only a closed log can be reopened"));
-                }
-                if w.rel.deleted {
-                    return Err(ApiError::conflict("a deleted log cannot be reopened"));
-                }
-                if requests::pending_reopen(conn, w.log_id()).await?.is_some() {
-                    return Err(ApiError::conflict("a reopening request is already waiting for the family"));
-                }
+                write::request_reopen(&w.rel, requests::pending_reopen(conn, w.log_id()).await?.is_some())?;
                 let row = requests::ReopenRequestRow {
                     id: Uuid::new_v4(),
                     log_id: w.log_id(),
@@ -293,12 +285,10 @@ impl LogMutations {
         with_log(rc, log_id, Lock::Exclusive, "Log", move |conn, w| {
             async move {
                 let acting = w.authorize(WriteAction::ApproveReopen)?;
-                let Some(request) = requests::pending_reopen(conn, w.log_id()).await? else {
-                    return Err(ApiError::conflict("there is no reopening request to approve"));
-                };
-                if consents::valid_of(conn, w.log_id(), w.actor, None).await?.is_some() {
-                    return Err(ApiError::conflict("you have already approved reopening"));
-                }
+                let request = requests::pending_reopen(conn, w.log_id()).await?;
+                let consented = consents::valid_of(conn, w.log_id(), w.actor, None).await?.is_some();
+                write::approve_reopen(request.is_some(), consented)?;
+                let request = request.ok_or_else(|| ApiError::internal("a checked reopening request is missing"))?;
                 let consent = consents::ConsentRow {
                     id: Uuid::new_v4(),
                     log_id: w.log_id(),
@@ -346,12 +336,7 @@ impl LogMutations {
         let row = with_log(rc, log_id, Lock::Exclusive, "Log", move |conn, w| {
             async move {
                 let acting = w.authorize(WriteAction::RequestDeletion)?;
-                if w.rel.deleted {
-                    return Err(ApiError::conflict("the log is already deleted"));
-                }
-                if requests::open_deletion(conn, w.log_id()).await?.is_some() {
-                    return Err(ApiError::conflict("a deletion request is already waiting"));
-                }
+                write::request_deletion(requests::open_deletion(conn, w.log_id()).await?.is_some())?;
                 let row = requests::DeletionRequestRow {
                     id: Uuid::new_v4(),
                     log_id: w.log_id(),
@@ -385,9 +370,7 @@ impl LogMutations {
                 let acting = w.authorize(WriteAction::ProcessDeletion)?;
                 let request =
                     requests::deletion_by_id(conn, request_id).await?.ok_or(ApiError::NotFound("DeletionRequest"))?;
-                if request.processed_at.is_some() {
-                    return Err(ApiError::conflict("this deletion request is already processed"));
-                }
+                write::process_deletion(request.processed_at.is_some())?;
                 if w.rel.status != LogStatus::Closed {
                     close(conn, &w, Some("slettet etter krav fra familien"), WithdrawalReason::LogDeleted).await?;
                 }

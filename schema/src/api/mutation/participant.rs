@@ -100,12 +100,8 @@ impl ParticipantMutations {
             async move {
                 let acting = w.authorize(WriteAction::RemoveParticipant)?;
                 let p = participants::by_id(conn, participant_id).await?.ok_or(ApiError::NotFound("Participant"))?;
-                if p.left_at.is_some() {
-                    return Err(ApiError::conflict("this participant has already left"));
-                }
-                if participants::current_term_of(conn, w.log_id()).await?.participant_id == p.id {
-                    return Err(ApiError::conflict("the coordinator cannot be removed; hand over the baton first"));
-                }
+                let coordinator = participants::current_term_of(conn, w.log_id()).await?.participant_id == p.id;
+                write::remove_participant(p.left_at.is_some(), coordinator)?;
                 if let Some(h) = participants::pending_handover(conn, w.log_id()).await?
                     && h.to_participant_id == p.id
                 {
@@ -151,9 +147,7 @@ impl ParticipantMutations {
                 if target.staff_id == w.actor {
                     return Err(ApiError::bad_input("you already hold the baton"));
                 }
-                if participants::pending_handover(conn, w.log_id()).await?.is_some() {
-                    return Err(ApiError::conflict("a handover is already waiting; cancel it first"));
-                }
+                write::propose_handover(participants::pending_handover(conn, w.log_id()).await?.is_some())?;
                 let row = HandoverRow {
                     id: Uuid::new_v4(),
                     log_id: w.log_id(),
