@@ -267,6 +267,28 @@ const ROWS: [Row; 16] = [
     },
 ];
 
+/// The `viewerPermissions` flags that answer for a row: true exactly where
+/// its cell is readable (R, own only, own unit's). Rows every reader of the
+/// log reads (its metadata, the child's name, participants' names) have none.
+fn permission_flags(row: &str) -> &'static [&'static str] {
+    match row {
+        "child birthDate" => &["canReadChildBirthDate"],
+        "child nationalId" => &["canReadChildNationalId"],
+        "presentation, aboutMe, childVoice, initiative" => &["canReadTexts"],
+        "goals, measures, evaluations" => &["canReadGoals"],
+        "meetings, minutes" => &["canReadMeetings"],
+        "messages (addressed to them or to all)" => &["canReadMessages"],
+        "participants: phone, email" => &["canReadParticipantContact"],
+        "guardians: name" => &["canReadGuardians"],
+        "guardians: nationalId, phone, address" => &["canReadGuardianPrivate"],
+        "consents" => &["canReadConsents"],
+        "accessLog" => &["canReadAccessLog"],
+        "archive snapshots" => &["canReadSnapshots", "canReadSnapshotContent"],
+        "deletion request: the family's reason" => &["canReadDeletionReason"],
+        _ => &[],
+    }
+}
+
 #[tokio::test]
 async fn read_table_active() {
     check_table(State::Active, &ACTIVE).await;
@@ -362,13 +384,31 @@ async fn check_table(state: State, table: &Table) {
     let app = logs_in(state).await;
     let status = state.label();
     let readers = readers(&app).await;
+    let every_flag: Vec<&str> = ROWS.iter().flat_map(|r| permission_flags(r.name)).copied().collect();
+    let asked = format!("query($id: ID!) {{ log(id: $id) {{ viewerPermissions {{ {} }} }} }}", every_flag.join(" "));
+    let mut permissions = Vec::new();
+    for reader in &readers {
+        permissions.push(reader.ask(&app, &asked, reader.log).await.data().clone());
+    }
     let mut wrong = Vec::new();
     let mut cells = 0;
     for (row, (name, expected)) in ROWS.iter().zip(table) {
         assert_eq!(row.name, *name, "the {status} table lists DESIGN.md's rows in order");
         let query = format!("query($id: ID!) {{ log(id: $id) {{ {} }} }}", row.selection);
-        for reader in &readers {
+        for (reader, permissions) in readers.iter().zip(&permissions) {
             let cell = expected[reader.column as usize];
+            // `viewerPermissions` says beforehand what the row's read then gets.
+            for flag in permission_flags(row.name) {
+                let said = &permissions["log"]["viewerPermissions"][*flag];
+                let readable = matches!(cell, R | Own | OwnUnit);
+                if cell != I && *said != readable {
+                    cells += 1;
+                    wrong.push(format!(
+                        "[{status}] row \"{}\" × {} ({:?}): viewerPermissions.{flag} is {said}, the read is {cell:?}",
+                        row.name, reader.label, reader.column
+                    ));
+                }
+            }
             let got = reader.ask(&app, &query, reader.log).await;
             let verdict = match cell {
                 R => expect_readable(row, reader, &got),

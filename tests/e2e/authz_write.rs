@@ -863,6 +863,134 @@ async fn fresh(rows: &[Row], row: usize) -> Result<(TestApp, String), String> {
     Ok((app, bound))
 }
 
+/// Where `viewerPermissions` (or an object's `viewerCan…`) answers, before
+/// the request, whether a row's write will be accepted: the query, and how
+/// to find the flag in its answer. `None` for writes about no log.
+struct Probe {
+    query: String,
+    vars: Value,
+    flag: Box<dyn Fn(&Value) -> bool + Send + Sync>,
+}
+
+/// The flag that must be true exactly where a row's cell is allowed, or
+/// refused only for its input (BAD_USER_INPUT): a flag describes the log's
+/// state, not the values a form has yet to be filled in with.
+fn probe(r: &Row, vars: &Value) -> Option<Probe> {
+    let log = json!({ "l": r.on.id() });
+    let on_log = |selection: &str, flag: Box<dyn Fn(&Value) -> bool + Send + Sync>| {
+        Some(Probe { query: format!("query($l: ID!) {{ log(id: $l) {{ {selection} }} }}"), vars: log.clone(), flag })
+    };
+    let permission = |name: &'static str| {
+        on_log(
+            &format!("viewerPermissions {{ {name} }}"),
+            Box::new(move |d: &Value| d["log"]["viewerPermissions"][name] == true),
+        )
+    };
+    // The flag `name` of the object with id `id` in the list at `path` (a `*` step is each element).
+    let object = |selection: &str, path: &'static [&'static str], id: &Value, name: &'static str| {
+        let id = id.as_str().expect("an id").to_owned();
+        on_log(
+            selection,
+            Box::new(move |d: &Value| {
+                let mut found = vec![&d["log"]];
+                for step in path {
+                    found = match *step {
+                        "*" => found.iter().filter_map(|v| v.as_array()).flatten().collect(),
+                        key => found.iter().map(|v| &v[key]).collect(),
+                    };
+                }
+                found.iter().any(|o| o["id"] == id.as_str() && o[name] == true)
+            }),
+        )
+    };
+    let i = &vars["i"];
+    match r.op.field {
+        _ if r.on == On::NoLog => None,
+        "postMessage" => permission("canPostMessage"),
+        "updateLogText" if !i["initiative"].is_null() => permission("canUpdateInitiative"),
+        "updateLogText" => permission("canUpdateFamilyText"),
+        "closeLog" => permission("canClose"),
+        "requestReopen" => permission("canRequestReopen"),
+        "approveReopen" => permission("canApproveReopen"),
+        "requestDeletion" => permission("canRequestDeletion"),
+        "processDeletion" => permission("canProcessDeletion"),
+        "giveConsent" => permission("canGiveConsent"),
+        "registerPaperConsent" => permission("canRegisterPaperConsent"),
+        "proposeUnit" => permission("canProposeUnit"),
+        "addParticipant" => permission("canAddParticipant"),
+        "proposeHandover" => permission("canProposeHandover"),
+        "scheduleMeeting" => permission("canScheduleMeeting"),
+        "addGoal" => {
+            let area = i["area"].clone();
+            on_log(
+                "viewerPermissions { canAddGoalIn }",
+                Box::new(move |d: &Value| {
+                    d["log"]["viewerPermissions"]["canAddGoalIn"].as_array().is_some_and(|a| a.contains(&area))
+                }),
+            )
+        }
+        "withdrawConsent" => {
+            object("consents { id viewerCanWithdraw }", &["consents", "*"], &vars["c"], "viewerCanWithdraw")
+        }
+        "removeParticipant" => {
+            object("participants { id viewerCanRemove }", &["participants", "*"], &vars["p"], "viewerCanRemove")
+        }
+        "acceptHandover" | "declineHandover" => {
+            object("pendingHandover { id viewerCanRespond }", &["pendingHandover"], &vars["h"], "viewerCanRespond")
+        }
+        "cancelHandover" => {
+            object("pendingHandover { id viewerCanCancel }", &["pendingHandover"], &vars["h"], "viewerCanCancel")
+        }
+        "updateGoal" => object("goals { id viewerCanUpdate }", &["goals", "*"], &vars["g"], "viewerCanUpdate"),
+        "addMeasure" => {
+            object("goals { id viewerCanAddMeasure }", &["goals", "*"], &i["goalId"], "viewerCanAddMeasure")
+        }
+        "updateMeasure" => object(
+            "goals { measures { id viewerCanUpdate } }",
+            &["goals", "*", "measures", "*"],
+            &vars["m"],
+            "viewerCanUpdate",
+        ),
+        "addEvaluation" | "addComment" => {
+            let name = if r.op.field == "addEvaluation" { "viewerCanEvaluate" } else { "viewerCanComment" };
+            if i["measureId"].is_null() {
+                object(&format!("goals {{ id {name} }}"), &["goals", "*"], &i["goalId"], name)
+            } else {
+                object(
+                    &format!("goals {{ measures {{ id {name} }} }}"),
+                    &["goals", "*", "measures", "*"],
+                    &i["measureId"],
+                    name,
+                )
+            }
+        }
+        "recordMinutes" => {
+            object("meetings { id viewerCanRecordMinutes }", &["meetings", "*"], &vars["m"], "viewerCanRecordMinutes")
+        }
+        "markMessageRead" => object(
+            "messages(first: 100) { edges { node { id viewerCanMarkRead } } }",
+            &["messages", "edges", "*", "node"],
+            &vars["m"],
+            "viewerCanMarkRead",
+        ),
+        other => panic!("no permission flag is named for {other}"),
+    }
+}
+
+/// Asks the persona's permission for a row's write before it is made; a
+/// mismatch if it differs from the cell (allowed, or refused for its input only).
+async fn check_permission(app: &TestApp, rows: &[Row], row: usize, p: usize, vars: &Value) -> Option<Mismatch> {
+    let r = &rows[row];
+    let probe = probe(r, vars)?;
+    let resp = app.gql_with_token(Some(&token(p)), &probe.query, probe.vars.clone()).await;
+    let said = (probe.flag)(resp.data());
+    let expected = matches!(r.expect[p], Expect::Allowed | Expect::BadInput);
+    (said != expected).then(|| {
+        let expected_code = r.expect[p].code();
+        mismatch(rows, row, p, format!("the permission said {said}, the write is {expected_code}: {}", brief(&resp)))
+    })
+}
+
 /// Runs a job's cells and returns the ones that came out wrong.
 async fn run_job(rows: Arc<Vec<Row>>, job: Job) -> Vec<Mismatch> {
     let mut out = Vec::new();
@@ -881,6 +1009,7 @@ async fn run_job(rows: Arc<Vec<Row>>, job: Job) -> Vec<Mismatch> {
                     }
                 }
                 let (a, bound) = app.as_ref().expect("created above");
+                out.extend(check_permission(a, &rows, row, p, &bind(&r.vars, bound)).await);
                 let effect = r.effect.replace(SETUP, bound);
                 let before = a.count(&effect).await;
                 let last = last_entry(a).await;
@@ -924,6 +1053,7 @@ async fn run_job(rows: Arc<Vec<Row>>, job: Job) -> Vec<Mismatch> {
             };
             let effect = r.effect.replace(SETUP, &bound);
             let vars = bind(&r.vars, &bound);
+            out.extend(check_permission(&a, &rows, row, p, &vars).await);
             let before = a.count(&effect).await;
             let last = last_entry(&a).await;
             let resp = a.gql_with_token(Some(&token(p)), r.op.doc, vars.clone()).await;

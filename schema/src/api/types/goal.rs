@@ -9,8 +9,9 @@ use crate::api::ids::id;
 use crate::context::rc;
 use crate::db::enums::{GoalArea, GoalStatus, MeasureStatus};
 use crate::db::goals;
-use crate::error::ApiResult;
+use crate::error::{ApiError, ApiResult};
 use crate::policy::ReadField;
+use crate::policy::write::{self, WriteAction};
 use async_graphql::{Context, ID, Object};
 use chrono::{DateTime, NaiveDate, Utc};
 use std::sync::Arc;
@@ -57,6 +58,30 @@ impl Goal {
         Ok(self.row.updated_at)
     }
 
+    /// Whether the viewer may `updateGoal` this goal (owners: home and leisure goals only).
+    async fn viewer_can_update(&self, ctx: &Context<'_>) -> ApiResult<bool> {
+        self.access.content(ctx, ReadField::Goals).await?;
+        Ok(write::may(&self.access.rel, WriteAction::EditGoal(self.row.area)))
+    }
+
+    /// Whether the viewer may `addMeasure` under this goal.
+    async fn viewer_can_add_measure(&self, ctx: &Context<'_>) -> ApiResult<bool> {
+        self.access.content(ctx, ReadField::Goals).await?;
+        Ok(write::may(&self.access.rel, WriteAction::EditMeasure(self.row.area)))
+    }
+
+    /// Whether the viewer may `addEvaluation` of this goal.
+    async fn viewer_can_evaluate(&self, ctx: &Context<'_>) -> ApiResult<bool> {
+        self.access.content(ctx, ReadField::Goals).await?;
+        Ok(write::may(&self.access.rel, WriteAction::Evaluate { responsible: false, area: self.row.area }))
+    }
+
+    /// Whether the viewer may `addComment` on this goal.
+    async fn viewer_can_comment(&self, ctx: &Context<'_>) -> ApiResult<bool> {
+        self.access.content(ctx, ReadField::Goals).await?;
+        Ok(write::may(&self.access.rel, WriteAction::Comment))
+    }
+
     async fn measures(&self, ctx: &Context<'_>) -> ApiResult<Vec<Measure>> {
         self.access.content(ctx, ReadField::Goals).await?;
         let rows = rc(ctx).loaders.measures().load_one(self.row.id).await?;
@@ -80,6 +105,15 @@ impl Goal {
 pub struct Measure {
     pub row: goals::MeasureRow,
     pub access: Arc<LogAccess>,
+}
+
+impl Measure {
+    /// The area of the measure's goal, which decides who may edit it.
+    async fn area(&self, ctx: &Context<'_>) -> ApiResult<GoalArea> {
+        let goals = rc(ctx).loaders.goals().load_one(self.row.log_id).await?.unwrap_or_default();
+        let goal = goals.iter().find(|g| g.id == self.row.goal_id);
+        goal.map(|g| g.area).ok_or_else(|| ApiError::internal("a measure without its goal"))
+    }
 }
 
 #[Object]
@@ -117,6 +151,36 @@ impl Measure {
     async fn status(&self, ctx: &Context<'_>) -> ApiResult<MeasureStatus> {
         self.access.content(ctx, ReadField::Goals).await?;
         Ok(self.row.status)
+    }
+
+    /// Whether the viewer may `updateMeasure` its status, deadline and
+    /// description (its responsible person, or whoever edits measures of its area).
+    async fn viewer_can_update(&self, ctx: &Context<'_>) -> ApiResult<bool> {
+        self.access.content(ctx, ReadField::Goals).await?;
+        let area = self.area(ctx).await?;
+        Ok(write::change_measure(&self.access.rel, self.row.responsible_id == self.access.viewer, false, area).is_ok())
+    }
+
+    /// Whether the viewer may also give the measure to another responsible person.
+    async fn viewer_can_reassign(&self, ctx: &Context<'_>) -> ApiResult<bool> {
+        self.access.content(ctx, ReadField::Goals).await?;
+        let area = self.area(ctx).await?;
+        Ok(write::change_measure(&self.access.rel, self.row.responsible_id == self.access.viewer, true, area).is_ok())
+    }
+
+    /// Whether the viewer may `addEvaluation` of this measure (its
+    /// responsible person, the coordinator; owners for home and leisure).
+    async fn viewer_can_evaluate(&self, ctx: &Context<'_>) -> ApiResult<bool> {
+        self.access.content(ctx, ReadField::Goals).await?;
+        let area = self.area(ctx).await?;
+        let responsible = self.row.responsible_id == self.access.viewer;
+        Ok(write::may(&self.access.rel, WriteAction::Evaluate { responsible, area }))
+    }
+
+    /// Whether the viewer may `addComment` on this measure.
+    async fn viewer_can_comment(&self, ctx: &Context<'_>) -> ApiResult<bool> {
+        self.access.content(ctx, ReadField::Goals).await?;
+        Ok(write::may(&self.access.rel, WriteAction::Comment))
     }
 
     /// Open and past its deadline.

@@ -8,6 +8,7 @@ use super::goal::Goal;
 use super::meeting::Meeting;
 use super::message::Message;
 use super::people::{Guardian, Participant, Unit};
+use super::permissions::LogPermissions;
 use super::requests::{CoordinatorTerm, DeletionRequest, Handover, ReopenRequest};
 use super::snapshot::ArchiveSnapshot;
 use crate::api::cursor;
@@ -125,6 +126,11 @@ impl Log {
         self.access.require(ctx, ReadField::ParticipantBasics).await?;
         let participants = rc(ctx).loaders.participants().load_one(self.row.id).await?.unwrap_or_default();
         Ok(participants.iter().cloned().map(|p| Participant::new(p, self.access.clone())).collect())
+    }
+
+    /// What the viewer may read and do in this log (see `LogPermissions`).
+    async fn viewer_permissions(&self, ctx: &Context<'_>) -> ApiResult<LogPermissions> {
+        LogPermissions::of(ctx, &self.access).await
     }
 
     /// The proposed handover waiting for its successor, if any.

@@ -9,6 +9,7 @@ use crate::db::enums::MeetingStatus;
 use crate::db::meetings;
 use crate::error::ApiResult;
 use crate::policy::ReadField;
+use crate::policy::write::{self, WriteAction};
 use async_graphql::{Context, ID, Object};
 use chrono::{DateTime, Utc};
 use std::sync::Arc;
@@ -22,6 +23,12 @@ pub struct Meeting {
 impl Meeting {
     async fn id(&self) -> ID {
         id(self.row.id)
+    }
+
+    /// Whether the viewer may `recordMinutes` of this meeting.
+    async fn viewer_can_record_minutes(&self, ctx: &Context<'_>) -> ApiResult<bool> {
+        self.access.content(ctx, ReadField::Meetings).await?;
+        Ok(write::may(&self.access.rel, WriteAction::RecordMinutes))
     }
 
     async fn title(&self, ctx: &Context<'_>) -> ApiResult<&str> {

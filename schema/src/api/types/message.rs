@@ -12,6 +12,7 @@ use crate::db::enums::MessageKind;
 use crate::db::messages;
 use crate::error::ApiResult;
 use crate::policy::ReadField;
+use crate::policy::write::{self, WriteAction};
 use async_graphql::{Context, ID, Object};
 use chrono::{DateTime, Utc};
 use std::sync::Arc;
@@ -30,6 +31,19 @@ impl Message {
     async fn log_id(&self, ctx: &Context<'_>) -> ApiResult<ID> {
         self.access.content(ctx, ReadField::Messages).await?;
         Ok(id(self.row.log_id))
+    }
+
+    /// Whether the viewer wrote this message ("is this mine?" without
+    /// comparing ids of different kinds).
+    async fn viewer_did_author(&self, ctx: &Context<'_>) -> ApiResult<bool> {
+        self.access.content(ctx, ReadField::Messages).await?;
+        Ok(self.row.author_id == self.access.viewer)
+    }
+
+    /// Whether the viewer may `markMessageRead` this message.
+    async fn viewer_can_mark_read(&self, ctx: &Context<'_>) -> ApiResult<bool> {
+        self.access.content(ctx, ReadField::Messages).await?;
+        Ok(write::may(&self.access.rel, WriteAction::MarkMessageRead))
     }
 
     async fn kind(&self, ctx: &Context<'_>) -> ApiResult<MessageKind> {

@@ -11,5 +11,6 @@ pub mod me;
 pub mod meeting;
 pub mod message;
 pub mod people;
+pub mod permissions;
 pub mod requests;
 pub mod snapshot;

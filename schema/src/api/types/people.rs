@@ -10,6 +10,7 @@ use crate::db::logs::GuardianView;
 use crate::db::org;
 use crate::db::participants::ParticipantView;
 use crate::error::{ApiError, ApiResult};
+use crate::policy::write::{self, WriteAction};
 use crate::policy::{Grant, ReadField};
 use async_graphql::{Context, Enum, ID, Interface, Object};
 use chrono::{DateTime, Utc};
@@ -166,6 +167,14 @@ impl Participant {
 
     pub async fn name(&self) -> String {
         self.name.clone()
+    }
+
+    /// Whether the viewer may `removeParticipant` this participant: a
+    /// current participant other than the coordinator.
+    async fn viewer_can_remove(&self) -> bool {
+        self.joined_at.is_some()
+            && write::may(&self.access.rel, WriteAction::RemoveParticipant)
+            && write::remove_participant(self.left_at.is_some(), self.is_coordinator).is_ok()
     }
 
     async fn unit(&self, ctx: &Context<'_>) -> ApiResult<Option<Unit>> {

@@ -9,6 +9,7 @@ use crate::db::participants::{CoordinatorTermRow, HandoverRow};
 use crate::db::requests::{DeletionRequestRow, ReopenRequestRow};
 use crate::error::ApiResult;
 use crate::policy::ReadField;
+use crate::policy::write::{self, WriteAction};
 use async_graphql::{Context, ID, Object};
 use chrono::{DateTime, Utc};
 use std::sync::Arc;
@@ -40,6 +41,19 @@ impl Handover {
 
     async fn status(&self) -> HandoverStatus {
         self.row.status
+    }
+
+    /// Whether the viewer may `acceptHandover` or `declineHandover`: she
+    /// is the proposed successor and it still waits.
+    async fn viewer_can_respond(&self) -> bool {
+        self.row.status == HandoverStatus::Pending
+            && write::may(&self.access.rel, WriteAction::RespondToHandover)
+            && write::respond_to_handover(self.access.viewer, self.row.to_staff_id).is_ok()
+    }
+
+    /// Whether the viewer may `cancelHandover` while it waits.
+    async fn viewer_can_cancel(&self) -> bool {
+        self.row.status == HandoverStatus::Pending && write::may(&self.access.rel, WriteAction::CancelHandover)
     }
 
     async fn proposed_at(&self) -> DateTime<Utc> {
