@@ -355,6 +355,54 @@ mod tests {
     }
 
     #[test]
+    fn may_is_what_authorize_decides() {
+        let guardian = LogRelation { is_guardian: true, ..active() };
+        assert!(may(&guardian, PostMessage));
+        assert!(!may(&guardian, ScheduleMeeting), "forbidden");
+        assert!(!may(&LogRelation { status: LogStatus::Passive, ..guardian.clone() }, PostMessage), "conflict");
+        assert!(!may(&active(), PostMessage), "not found");
+    }
+
+    #[test]
+    fn a_responsible_person_updates_her_measure_and_only_editors_reassign_it() {
+        let nurse =
+            LogRelation { participant_id: Some(Uuid::from_u128(1)), participant_unit_consented: true, ..active() };
+        let school = GoalArea::KindergartenSchool;
+        let acting = change_measure(&nurse, true, false, school).expect("her own measure");
+        assert_eq!(acting.role, crate::db::enums::ActorRole::Participant);
+        assert!(matches!(change_measure(&nurse, true, true, school), Err(ApiError::Forbidden(_))), "reassigning");
+        assert!(matches!(change_measure(&nurse, false, false, school), Err(ApiError::Forbidden(_))), "not hers");
+        // A coordinator who is responsible may also reassign; a refusal for the
+        // log's state is not turned into another action's answer.
+        let coordinator = LogRelation { is_coordinator: true, ..nurse.clone() };
+        assert!(change_measure(&coordinator, true, true, school).is_ok());
+        let passive = LogRelation { is_guardian: true, status: LogStatus::Passive, ..active() };
+        assert!(matches!(change_measure(&passive, true, false, school), Err(ApiError::Conflict(_))));
+        let guardian = LogRelation { is_guardian: true, ..active() };
+        assert!(change_measure(&guardian, false, false, GoalArea::HomeLeisure).is_ok(), "owners edit home measures");
+    }
+
+    #[test]
+    fn requests_wait_one_at_a_time_and_in_the_right_state() {
+        let closed = LogRelation { status: LogStatus::Closed, ..active() };
+        assert!(request_reopen(&closed, false).is_ok());
+        assert!(matches!(request_reopen(&closed, true), Err(ApiError::Conflict(_))));
+        assert!(matches!(request_reopen(&active(), false), Err(ApiError::Conflict(_))));
+        assert!(approve_reopen(true, false).is_ok());
+        assert!(matches!(approve_reopen(false, false), Err(ApiError::Conflict(_))));
+        assert!(matches!(approve_reopen(true, true), Err(ApiError::Conflict(_))));
+        assert!(request_deletion(false).is_ok());
+        assert!(matches!(request_deletion(true), Err(ApiError::Conflict(_))));
+        assert!(process_deletion(false).is_ok());
+        assert!(matches!(process_deletion(true), Err(ApiError::Conflict(_))));
+        assert!(propose_handover(false).is_ok());
+        assert!(matches!(propose_handover(true), Err(ApiError::Conflict(_))));
+        assert!(remove_participant(false, false).is_ok());
+        assert!(matches!(remove_participant(true, false), Err(ApiError::Conflict(_))));
+        assert!(matches!(remove_participant(false, true), Err(ApiError::Conflict(_))));
+    }
+
+    #[test]
     fn owners_content_writes_wait_for_an_active_log() {
         let rel = LogRelation { is_guardian: true, status: LogStatus::Passive, ..active() };
         assert!(matches!(authorize(&rel, PostMessage), Err(ApiError::Conflict(_))));
