@@ -223,4 +223,12 @@ async fn typed_client_generates_types_from_the_schema_file_and_runs() {
     let out = node("client-examples", &["typed-client/dist/index.js", "--url", &url], limit).await;
     assert!(out.starts_with("Emma Nordmann (ACTIVE): "), "{out}");
     assert!(out.contains(" goals\n- "), "{out}");
+    // The guardian edits the home/leisure goal's measures, not the school's.
+    assert!(out.contains("[+ measure]") && out.contains("[edit]"), "{out}");
+    assert!(out.lines().any(|l| l.starts_with("- ") && !l.contains("[+ measure]")), "{out}");
+    // A unit admin may not read goals: asking the permission first keeps the
+    // rest of the answer, where asking for goals would have thrown it away.
+    let admin =
+        node("client-examples", &["typed-client/dist/index.js", "--url", &url, "--persona", "unitadmin"], limit).await;
+    assert_eq!(admin.trim(), "Emma Nordmann (ACTIVE): goals are not for your role");
 }
