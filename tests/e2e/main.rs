@@ -18,6 +18,7 @@ mod consent_edges;
 mod deadlines;
 mod deploy;
 mod faults;
+mod frontend;
 mod fuzz;
 mod instances;
 mod lifecycle;

@@ -140,41 +140,47 @@ impl Query {
         Ok(out)
     }
 
-    /// Units of your municipality (staff only), for proposing units and adding participants.
-    async fn units(&self, ctx: &Context<'_>) -> ApiResult<Vec<Unit>> {
+    /// Units of your municipality, for proposing units and adding participants.
+    /// Staff only: for anyone else null with FORBIDDEN, so that a dashboard
+    /// asking for it with other fields keeps the rest of its answer.
+    async fn units(&self, ctx: &Context<'_>) -> ApiResult<Option<Vec<Unit>>> {
         let municipality_id = admin::list_units(&rc(ctx).principal)?;
         let mut conn = rc(ctx).conn().await?;
         let rows = org::units_of(&mut conn, municipality_id).await?;
-        Ok(rows.into_iter().map(Unit).collect())
+        Ok(Some(rows.into_iter().map(Unit).collect()))
     }
 
-    /// Staff of a unit in your municipality (staff only).
-    async fn unit_staff(&self, ctx: &Context<'_>, unit_id: ID) -> ApiResult<Vec<StaffMember>> {
+    /// Staff of a unit in your municipality. Staff only: for anyone else null
+    /// with FORBIDDEN (the rest of the answer is kept).
+    async fn unit_staff(&self, ctx: &Context<'_>, unit_id: ID) -> ApiResult<Option<Vec<StaffMember>>> {
         let municipality_id = admin::list_staff(&rc(ctx).principal)?;
         let unit_id = ids::parse(&unit_id, "unitId")?;
         let mut conn = rc(ctx).conn().await?;
         let rows = org::staff_of_unit(&mut conn, unit_id, municipality_id).await?;
-        Ok(rows
-            .into_iter()
-            .map(|s| StaffMember { id: ids::id(s.person_id), name: s.name, role: s.role, title: s.title })
-            .collect())
+        Ok(Some(
+            rows.into_iter()
+                .map(|s| StaffMember { id: ids::id(s.person_id), name: s.name, role: s.role, title: s.title })
+                .collect(),
+        ))
     }
 
-    /// Deletion requests waiting in your municipality (municipal admin only).
-    async fn open_deletion_requests(&self, ctx: &Context<'_>) -> ApiResult<Vec<DeletionRequest>> {
+    /// Deletion requests waiting in your municipality. Municipal admins only:
+    /// for anyone else null with FORBIDDEN (the rest of the answer is kept).
+    async fn open_deletion_requests(&self, ctx: &Context<'_>) -> ApiResult<Option<Vec<DeletionRequest>>> {
         let municipalities = admin::list_deletion_requests(&rc(ctx).principal)?;
         let mut conn = rc(ctx).conn().await?;
         let rows = requests::open_deletions_in(&mut conn, &municipalities).await?;
-        Ok(rows.into_iter().map(DeletionRequest::queued).collect())
+        Ok(Some(rows.into_iter().map(DeletionRequest::queued).collect()))
     }
 
-    /// Counts for the system owner and municipal admins.
-    async fn statistics(&self, ctx: &Context<'_>) -> ApiResult<Statistics> {
+    /// Counts for the system owner and municipal admins; for anyone else null
+    /// with FORBIDDEN (the rest of the answer is kept).
+    async fn statistics(&self, ctx: &Context<'_>) -> ApiResult<Option<Statistics>> {
         let municipalities = admin::read_statistics(&rc(ctx).principal)?;
         let mut conn = rc(ctx).conn().await?;
         let counts = statistics::logs_by_status(&mut conn, &municipalities).await?;
         let open = statistics::open_deletion_requests(&mut conn, &municipalities).await?;
-        Ok(Statistics {
+        Ok(Some(Statistics {
             logs_by_status: LogStatus::ALL
                 .iter()
                 .map(|s| StatusCount {
@@ -183,7 +189,7 @@ impl Query {
                 })
                 .collect(),
             open_deletion_requests: open,
-        })
+        }))
     }
 }
 
