@@ -98,3 +98,76 @@ async fn a_log_whose_consent_ran_out_leaves_my_deadlines() {
     assert_eq!(stored, 1, "set-up: Sara's log is still ACTIVE in its row");
     check(&app, "coordinator", &[EMMA_LOG], &[SARA_LOG, JONAS_LOG, NORA_LOG]).await;
 }
+
+/// The ids `persona` gets from `myDeadlines(scope: …)`, as a sorted list.
+async fn scoped(app: &TestApp, persona: &str, scope: Value) -> Result<Vec<String>, String> {
+    let got =
+        app.gql(persona, "query($s: DeadlineScope) { myDeadlines(scope: $s) { id } }", json!({ "s": scope })).await;
+    if !got.errors().is_empty() {
+        return Err(got.codes().join("+"));
+    }
+    let mut ids: Vec<String> = rows(got.data()).into_iter().map(|(id, _, _)| id).collect();
+    ids.sort();
+    Ok(ids)
+}
+
+/// Open measures with a deadline matching `condition` (SQL over `m`), sorted ids.
+async fn expected(app: &TestApp, condition: &str) -> Vec<String> {
+    use diesel::QueryableByName;
+    use diesel_async::RunQueryDsl;
+    #[derive(QueryableByName)]
+    struct Id {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        id: String,
+    }
+    let mut conn = app.conn().await;
+    diesel::sql_query(format!(
+        "SELECT m.id::text AS id FROM measure m
+          WHERE m.status IN ('PLANNED', 'IN_PROGRESS') AND m.deadline IS NOT NULL AND {condition}
+          ORDER BY 1"
+    ))
+    .load::<Id>(&mut conn)
+    .await
+    .expect("measures")
+    .into_iter()
+    .map(|r| r.id)
+    .collect()
+}
+
+/// `myDeadlines` takes the scope `deadlineChanges` takes, so a dashboard
+/// loads with one and follows with the other over the same measures.
+#[tokio::test]
+async fn my_deadlines_take_the_scope_of_deadline_changes() {
+    let app = TestApp::demo().await;
+    let coordinator = stafett_tests::ids::person("coordinator");
+    let nurse = stafett_tests::ids::person("participant");
+    let emma = format!("m.log_id = '{EMMA_LOG}'");
+    let active = format!("m.log_id IN ('{EMMA_LOG}', '{SARA_LOG}')");
+
+    // MINE: what I answer for, in logs I may read (Jonas' and Nora's are not ACTIVE).
+    let mine = scoped(&app, "coordinator", json!({ "kind": "MINE" })).await.unwrap();
+    assert_eq!(mine, expected(&app, &format!("m.responsible_id = '{coordinator}' AND {active}")).await);
+    let nurses = scoped(&app, "participant", json!({ "kind": "MINE" })).await.unwrap();
+    assert_eq!(nurses, expected(&app, &format!("m.responsible_id = '{nurse}' AND {active}")).await);
+    assert!(!nurses.is_empty(), "the nurse answers for a measure in Emma's log");
+
+    // COORDINATED: every measure where I hold the baton; the nurse holds none.
+    let coordinated = scoped(&app, "coordinator", json!({ "kind": "COORDINATED" })).await.unwrap();
+    assert_eq!(coordinated, expected(&app, &active).await);
+    assert_eq!(scoped(&app, "participant", json!({ "kind": "COORDINATED" })).await.unwrap(), Vec::<String>::new());
+    assert!(mine.len() < coordinated.len(), "the scopes differ in the demo");
+
+    // LOG: every open deadline of one log, for anyone who may read its goals …
+    let in_emma = expected(&app, &emma).await;
+    for persona in ["guardian", "coordinator", "participant"] {
+        let got = scoped(&app, persona, json!({ "kind": "LOG", "logId": EMMA_LOG })).await;
+        assert_eq!(got.as_ref(), Ok(&in_emma), "{persona}");
+    }
+    // … FORBIDDEN for one who sees the log but not its goals, and for anyone
+    // else exactly what a random id gets.
+    let random = json!({ "kind": "LOG", "logId": Uuid::new_v4() });
+    assert_eq!(scoped(&app, "unitadmin", json!({ "kind": "LOG", "logId": EMMA_LOG })).await, Err("FORBIDDEN".into()));
+    assert_eq!(scoped(&app, "outsider", json!({ "kind": "LOG", "logId": EMMA_LOG })).await, Err("NOT_FOUND".into()));
+    assert_eq!(scoped(&app, "outsider", random).await, Err("NOT_FOUND".into()));
+    assert_eq!(scoped(&app, "coordinator", json!({ "kind": "LOG" })).await, Err("BAD_USER_INPUT".into()));
+}

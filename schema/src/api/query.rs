@@ -3,6 +3,7 @@
 use super::cursor;
 use super::guard::{LogAccess, deny};
 use super::ids;
+use super::subscription::{DeadlineScope, DeadlineScopeKind};
 use super::types::goal::Measure;
 use super::types::log::{Log, LogConnection};
 use super::types::me::Me;
@@ -15,7 +16,7 @@ use crate::db::enums::{LogStatus, UnitRoleKind};
 use crate::db::{goals, org, requests, statistics};
 use crate::error::{ApiError, ApiResult};
 use crate::policy::relation::ObjectRef;
-use crate::policy::{ReadField, admin, relation};
+use crate::policy::{ReadField, Role, admin, relation};
 use async_graphql::{Context, ID, Object, SimpleObject};
 use chrono::{Duration, Utc};
 use std::collections::HashMap;
@@ -100,9 +101,18 @@ impl Query {
         Ok(LogConnection::from_rows(items, limit, |(k, _)| cursor::encode_time_id("l", k.created_at, k.id), |(_, l)| l))
     }
 
-    /// Open measures you are responsible for or coordinate, soonest deadline
-    /// first, overdue ones included; `withinDays` limits how far ahead.
-    async fn my_deadlines(&self, ctx: &Context<'_>, within_days: Option<i32>) -> ApiResult<Vec<Measure>> {
+    /// Open measures with a deadline, soonest first, overdue ones included.
+    /// `scope` is the one `deadlineChanges` takes, so a dashboard loads with
+    /// this and follows with that: MINE (you are responsible), COORDINATED
+    /// (logs where you hold the baton), LOG (one log, `scope.logId`).
+    /// Without it: yours and those you coordinate. `withinDays` (0–366)
+    /// limits how far ahead; at most 500 measures.
+    async fn my_deadlines(
+        &self,
+        ctx: &Context<'_>,
+        within_days: Option<i32>,
+        scope: Option<DeadlineScope>,
+    ) -> ApiResult<Vec<Measure>> {
         let rc = rc(ctx);
         let until = match within_days {
             None => None,
@@ -113,17 +123,32 @@ impl Query {
                 return Err(ApiError::bad_input(format!("withinDays must be between 0 and {MAX_WITHIN_DAYS}")));
             }
         };
-        let mut conn = rc.conn().await?;
-        let rows = goals::open_deadlines_for(&mut conn, rc.principal.person_id(), until, MAX_DEADLINES).await?;
-        drop(conn);
+        let me = rc.principal.person_id();
         let mut access: HashMap<uuid::Uuid, Option<std::sync::Arc<LogAccess>>> = HashMap::new();
+        let in_log = match &scope {
+            Some(DeadlineScope { kind: DeadlineScopeKind::Log, log_id }) => {
+                let id = log_id.as_ref().ok_or_else(|| ApiError::bad_input("scope.logId is required with kind LOG"))?;
+                let id = ids::parse(id, "scope.logId")?;
+                let log = LogAccess::load(ctx, id).await?.ok_or(ApiError::NotFound("Log"))?;
+                log.require(ctx, ReadField::Goals).await?;
+                access.insert(id, Some(log));
+                Some(id)
+            }
+            _ => None,
+        };
+        let mut conn = rc.conn().await?;
+        let rows = match in_log {
+            Some(log_id) => goals::open_deadlines_in_log(&mut conn, log_id, until, MAX_DEADLINES).await?,
+            None => goals::open_deadlines_for(&mut conn, me, until, MAX_DEADLINES).await?,
+        };
+        drop(conn);
         let rels = rc.loaders.relation().load_many(rows.iter().map(|m| m.log_id)).await?;
         let mut out = Vec::new();
         for row in rows {
             let entry = match access.get(&row.log_id) {
                 Some(a) => a.clone(),
                 None => {
-                    let a = rels.get(&row.log_id).map(|rel| LogAccess::new(rel.clone(), rc.principal.person_id()));
+                    let a = rels.get(&row.log_id).map(|rel| LogAccess::new(rel.clone(), me));
                     // Only logs whose goals the viewer may read right now.
                     let a = match a {
                         Some(a) if a.require(ctx, ReadField::Goals).await.is_ok() => Some(a),
@@ -133,7 +158,14 @@ impl Query {
                     a
                 }
             };
-            if let Some(access) = entry {
+            let Some(access) = entry else { continue };
+            // The audiences of `deadlineChanges` with the same scope.
+            let wanted = match scope.as_ref().map(|s| s.kind) {
+                Some(DeadlineScopeKind::Mine) => row.responsible_id == me,
+                Some(DeadlineScopeKind::Coordinated) => access.roles.contains(Role::Coordinator),
+                Some(DeadlineScopeKind::Log) | None => true,
+            };
+            if wanted {
                 out.push(Measure { row, access });
             }
         }

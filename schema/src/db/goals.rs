@@ -180,6 +180,27 @@ pub async fn open_deadlines_for(
     .await
 }
 
+/// The open measures with a deadline in one log, soonest first.
+pub async fn open_deadlines_in_log(
+    conn: &mut AsyncPgConnection,
+    log_id: Uuid,
+    until: Option<NaiveDate>,
+    limit: i64,
+) -> QueryResult<Vec<MeasureRow>> {
+    use diesel::sql_types::{BigInt, Date, Nullable, Uuid as SqlUuid};
+    super::prepared::prepared(
+        "SELECT * FROM measure m
+          WHERE m.log_id = $1 AND m.status IN ('PLANNED', 'IN_PROGRESS') AND m.deadline IS NOT NULL
+            AND ($2::date IS NULL OR m.deadline <= $2)
+          ORDER BY deadline, id LIMIT $3",
+    )
+    .bind::<SqlUuid, _>(log_id)
+    .bind::<Nullable<Date>, _>(until)
+    .bind::<BigInt, _>(limit)
+    .load(conn)
+    .await
+}
+
 /// Stores a new goal.
 pub async fn insert_goal(conn: &mut AsyncPgConnection, row: &GoalRow) -> QueryResult<()> {
     diesel::insert_into(goal::table).values(row).execute(conn).await.map(drop)
