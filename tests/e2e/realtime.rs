@@ -148,6 +148,60 @@ async fn resuming_after_a_cursor_replays_every_missed_event_once_in_order() {
     assert!(again.try_recv(Duration::from_millis(500)).await.is_none(), "nothing more");
 }
 
+/// From the first load to live with no gap (issue 17): a frontend queries
+/// the log with its `eventCursor`, and subscribes `after` it. A message
+/// posted between the query and the subscription arrives exactly once, as
+/// does one posted after; nothing the query already returned comes again.
+#[tokio::test]
+async fn the_first_load_joins_live_updates_at_its_event_cursor_with_no_gap() {
+    let app = TestApp::demo().await;
+    swept(&app).await;
+    let addr = app.serve().await;
+    let before = post(&app, "coordinator", "før lastingen", json!([])).await;
+    // The hub has delivered it once the relay ran: wait, so the load below
+    // stands after it (else it would come again live, which a client drops by id).
+    let delivered = app.count("SELECT coalesce(max(seq), 0) AS n FROM event").await;
+    let deadline = Instant::now() + SECONDS;
+    while app.state.hub.last_seq() < delivered {
+        assert!(Instant::now() < deadline, "the hub did not deliver the first message");
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+
+    let load = app
+        .gql(
+            "guardian",
+            "query($l: ID!) { log(id: $l) { eventCursor messages(first: 50) { edges { node { id body } } } } }",
+            json!({ "l": EMMA_LOG }),
+        )
+        .await;
+    let log = &load.ok()["log"];
+    let loaded: Vec<&Value> = log["messages"]["edges"].as_array().unwrap().iter().map(|e| &e["node"]["id"]).collect();
+    assert!(loaded.contains(&&before), "the first load has the earlier message");
+    let cursor = log["eventCursor"].as_str().expect("an event cursor").to_owned();
+
+    // Posted after the load, before the subscription starts: without the
+    // cursor a subscription from "now" would miss it.
+    let between = post(&app, "coordinator", "mellom lasting og abonnement", json!([])).await;
+    let mut guardian = WsClient::connect(addr, &TestApp::token("guardian")).await;
+    guardian
+        .subscribe(
+            "m",
+            "subscription($log: ID, $after: String) { messageAdded(logId: $log, after: $after) { message { id body } } }",
+            json!({ "log": EMMA_LOG, "after": cursor }),
+        )
+        .await;
+    listening(&app, 1).await;
+    let after = post(&app, "coordinator", "etter abonnementet", json!([])).await;
+
+    let mut got = Vec::new();
+    while !got.contains(&after) {
+        let frame = guardian.next_for("m", SECONDS).await;
+        got.push(frame["data"]["messageAdded"]["message"]["id"].clone());
+    }
+    assert_eq!(got, vec![between, after], "each message after the load once, in order; none the load had");
+    assert!(guardian.try_recv(Duration::from_millis(500)).await.is_none(), "nothing more");
+}
+
 #[tokio::test]
 async fn log_activity_and_deadline_changes_carry_what_changed() {
     let app = TestApp::demo().await;

@@ -95,7 +95,7 @@ impl Query {
             .into_iter()
             .filter_map(|(rel, key)| {
                 let row = rows.get(&rel.log_id)?.clone();
-                Some((key, Log { row, access: LogAccess::new(rel, rc.principal.person_id()) }))
+                Some((key, Log::new(ctx, row, LogAccess::new(rel, rc.principal.person_id()))))
             })
             .collect();
         Ok(LogConnection::from_rows(items, limit, |(k, _)| cursor::encode_time_id("l", k.created_at, k.id), |(_, l)| l))

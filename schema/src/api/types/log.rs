@@ -18,6 +18,7 @@ use crate::context::rc;
 use crate::db::enums::{ConsentScope, LogStatus};
 use crate::db::logs::LogRow;
 use crate::error::{ApiError, ApiResult};
+use crate::events::Hub;
 use crate::loaders::{AccessLogPageKey, MessagePageKey};
 use crate::policy::{ReadField, Role, read};
 use async_graphql::{Context, Enum, ID, Object};
@@ -27,6 +28,9 @@ use std::sync::Arc;
 pub struct Log {
     pub row: LogRow,
     pub access: Arc<LogAccess>,
+    /// the last event this instance had delivered when the log was looked
+    /// up, before any of its content was read (see `eventCursor`)
+    event_seq: i64,
 }
 
 impl Log {
@@ -40,7 +44,15 @@ impl Log {
 
     pub async fn with_access(ctx: &Context<'_>, access: Arc<LogAccess>) -> ApiResult<Option<Log>> {
         let row = rc(ctx).loaders.log().load_one(access.log_id()).await?;
-        Ok(row.map(|row| Log { row, access }))
+        Ok(row.map(|row| Log::new(ctx, row, access)))
+    }
+
+    /// A log found by a list query, with the viewer's access to it.
+    pub fn new(ctx: &Context<'_>, row: LogRow, access: Arc<LogAccess>) -> Log {
+        // Every event up to the hub's last one is committed, so content read
+        // from now on includes it; a subscription `after` it misses nothing.
+        let event_seq = ctx.data::<Arc<Hub>>().map(|hub| hub.last_seq()).unwrap_or(0);
+        Log { row, access, event_seq }
     }
 }
 
@@ -126,6 +138,15 @@ impl Log {
         self.access.require(ctx, ReadField::ParticipantBasics).await?;
         let participants = rc(ctx).loaders.participants().load_one(self.row.id).await?.unwrap_or_default();
         Ok(participants.iter().cloned().map(|p| Participant::new(p, self.access.clone())).collect())
+    }
+
+    /// Where this answer stands in the log's events. Pass it as `after` to
+    /// `messageAdded`, `logActivity` or `deadlineChanges` to go from this
+    /// first load to live updates with no gap: every change made after the
+    /// answer arrives there. A change made while the answer was being read
+    /// can come both here and there, so drop what you already have by id.
+    async fn event_cursor(&self, ctx: &Context<'_>) -> String {
+        cursor::encode_seq(&rc(ctx).config.cursor_key, "e", self.event_seq)
     }
 
     /// What the viewer may read and do in this log (see `LogPermissions`).
