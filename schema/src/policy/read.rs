@@ -191,6 +191,79 @@ mod tests {
         }
     }
 
+    // Cells written out from DESIGN.md §3, not read back from TABLE: the
+    // end-to-end tables (tests/e2e/authz_read.rs) are the full check; these
+    // hold the lookup itself, so cargo-mutants finds a wrong column or row
+    // here in seconds.
+    #[test]
+    fn each_role_reads_its_own_column_of_its_own_row() {
+        use Role::*;
+        let cells = [
+            (Guardian, AccessLog, Grant::Full),
+            (Youth, GuardianPrivate, Grant::Denied),
+            (Guardian, GuardianPrivate, Grant::OwnRecord),
+            (Coordinator, AccessLog, Grant::Denied),
+            (Coordinator, ChildNationalId, Grant::Full),
+            (Participant, ChildNationalId, Grant::Denied),
+            (Participant, Consents, Grant::OwnUnit),
+            (UnitAdmin, Goals, Grant::Denied),
+            (UnitAdmin, ParticipantBasics, Grant::Full),
+            (MunicipalAdmin, AccessLog, Grant::Full),
+            (MunicipalAdmin, SnapshotContent, Grant::Unrestricted),
+            (CoordinatorMetadata, Goals, Grant::Denied),
+            (CoordinatorMetadata, LogMetadata, Grant::Full),
+        ];
+        for (role, field, expected) in cells {
+            assert_eq!(grant(role, field), expected, "{role:?} × {field:?}");
+        }
+    }
+
+    fn roles(r: &[Role]) -> Roles {
+        Roles(r.to_vec())
+    }
+
+    #[test]
+    fn the_access_log_records_content_not_what_admins_may_see() {
+        assert!(is_content(Goals) && is_content(ChildBirthDate) && is_content(AccessLog));
+        assert!(!is_content(LogMetadata) && !is_content(ChildName) && !is_content(ParticipantBasics));
+    }
+
+    #[test]
+    fn only_readers_of_guardians_names_and_snapshot_content_get_the_whole_snapshot() {
+        assert_eq!(snapshot_view(&roles(&[Role::Guardian])), SnapshotView::Whole);
+        assert_eq!(snapshot_view(&roles(&[Role::Coordinator])), SnapshotView::Whole);
+        assert_eq!(snapshot_view(&roles(&[Role::MunicipalAdmin])), SnapshotView::Archive);
+        // reads guardians' names but no snapshot content
+        assert_eq!(snapshot_view(&roles(&[Role::Participant])), SnapshotView::Archive);
+        assert_eq!(snapshot_view(&roles(&[Role::MunicipalAdmin, Role::Guardian])), SnapshotView::Whole);
+    }
+
+    #[test]
+    fn owners_are_named_in_the_access_log_only_to_readers_of_their_names() {
+        let admin = roles(&[Role::MunicipalAdmin]);
+        assert!(!may_name_actor(&admin, true, false), "a guardian, to the municipal admin");
+        assert!(may_name_actor(&admin, false, true), "the youth: everyone who sees the log reads the child's name");
+        assert!(may_name_actor(&admin, false, false), "a professional");
+        assert!(may_name_actor(&roles(&[Role::Guardian]), true, false));
+        assert!(!may_name_actor(&Roles::default(), false, true), "no role, no name");
+    }
+
+    #[test]
+    fn unit_items_are_seen_whole_or_for_ones_own_unit() {
+        let (a, b) = (Some(uuid::Uuid::from_u128(1)), Some(uuid::Uuid::from_u128(2)));
+        assert!(sees_unit_item(Grant::Full, None, b));
+        assert!(sees_unit_item(Grant::OwnUnit, a, a));
+        assert!(!sees_unit_item(Grant::OwnUnit, a, b));
+        assert!(!sees_unit_item(Grant::OwnUnit, a, None), "the log's own consent is not a unit's");
+        assert!(!sees_unit_item(Grant::OwnUnit, None, None));
+        assert!(!sees_unit_item(Grant::Denied, a, a));
+        let nurse = roles(&[Role::Participant]);
+        assert!(sees_consent_event(&nurse, a, a));
+        assert!(!sees_consent_event(&nurse, a, b));
+        assert!(sees_consent_event(&roles(&[Role::Guardian]), a, b));
+        assert!(!sees_consent_event(&roles(&[Role::UnitAdmin]), a, a));
+    }
+
     #[test]
     fn the_metadata_coordinator_reads_like_a_unit_admin() {
         for (field, row) in TABLE {

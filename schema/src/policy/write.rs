@@ -355,6 +355,37 @@ mod tests {
     }
 
     #[test]
+    fn a_closed_log_still_takes_reopening_and_deletion() {
+        let closed = LogRelation { status: LogStatus::Closed, ..active() };
+        let guardian = LogRelation { is_guardian: true, ..closed.clone() };
+        assert!(authorize(&guardian, RequestDeletion).is_ok());
+        assert!(authorize(&guardian, ApproveReopen).is_ok());
+        let coordinator = LogRelation { is_coordinator: true, ..closed };
+        assert!(authorize(&coordinator, RequestReopen).is_ok());
+    }
+
+    #[test]
+    fn a_refusal_names_what_was_refused() {
+        let unit_admin = LogRelation { is_unit_admin: true, ..active() };
+        match authorize(&unit_admin, PostMessage) {
+            Err(ApiError::Forbidden(msg)) => assert!(msg.ends_with("does not allow posting messages"), "{msg}"),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn object_rules_hold_for_their_own_person_only() {
+        let (me, other) = (Uuid::from_u128(1), Uuid::from_u128(2));
+        assert!(withdraw_log_consent(me, me).is_ok());
+        assert!(matches!(withdraw_log_consent(me, other), Err(ApiError::Forbidden(_))));
+        assert!(respond_to_handover(me, me).is_ok());
+        assert!(matches!(respond_to_handover(me, other), Err(ApiError::Forbidden(_))));
+        assert!(hand_baton_to(true, true).is_ok());
+        assert!(matches!(hand_baton_to(false, true), Err(ApiError::Forbidden(_))), "not a participant");
+        assert!(matches!(hand_baton_to(true, false), Err(ApiError::Forbidden(_))), "no consent for her unit");
+    }
+
+    #[test]
     fn may_is_what_authorize_decides() {
         let guardian = LogRelation { is_guardian: true, ..active() };
         assert!(may(&guardian, PostMessage));
