@@ -43,3 +43,46 @@ async fn a_combined_dashboard_query_keeps_what_the_viewer_may_read() {
     let data = admin.ok();
     assert!(restricted.iter().all(|f| data[*f] != Value::Null), "{}", admin.body);
 }
+
+/// Runs `.ci/run`'s schema check (graphql-inspector with the changelog
+/// rule) on two schemas and a changelog of the test's own; whether it passed.
+async fn schema_check(old: &str, new: &str, changelog: &str) -> (bool, String) {
+    let dir = stafett_tests::process::npm_ci("scripts/schema-diff");
+    let tmp = std::env::temp_dir().join(format!("stafett-schema-diff-{}", uuid::Uuid::new_v4()));
+    std::fs::create_dir_all(&tmp).unwrap();
+    for (name, text) in [("old.graphql", old), ("new.graphql", new), ("CHANGELOG.md", changelog)] {
+        std::fs::write(tmp.join(name), text).unwrap();
+    }
+    let out = tokio::process::Command::new("node")
+        .args(["node_modules/.bin/graphql-inspector", "diff"])
+        .arg(tmp.join("old.graphql"))
+        .arg(tmp.join("new.graphql"))
+        .args(["--rule", "./changelog-rule.cjs"])
+        .env("STAFETT_CHANGELOG", tmp.join("CHANGELOG.md"))
+        .current_dir(&dir)
+        .output()
+        .await
+        .expect("node runs");
+    std::fs::remove_dir_all(&tmp).ok();
+    let text = String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
+    (out.status.success(), text)
+}
+
+/// A breaking schema change fails CI until CHANGELOG.md's Unreleased section
+/// names it; a name under a released version, or another path, does not count.
+#[tokio::test]
+async fn a_breaking_schema_change_needs_its_changelog_entry() {
+    let old = "type Query { units: [String!]! count: Int! }";
+    let new = "type Query { units: [String!] count: Int! extra: Int }";
+    let named = "# Changelog\n\n## Unreleased\n\n- `Query.units` is nullable.\n\n## 0.1.0\n\n- `Query.count`\n";
+    let (ok, out) = schema_check(old, new, named).await;
+    assert!(ok, "named in Unreleased: accepted\n{out}");
+
+    let elsewhere = "# Changelog\n\n## Unreleased\n\n- `Query.count` changed.\n\n## 0.1.0\n\n- `Query.units`\n";
+    let (ok, out) = schema_check(old, new, elsewhere).await;
+    assert!(!ok && out.contains("Query.units"), "not named in Unreleased: refused\n{out}");
+
+    // Additions alone need no entry.
+    let (ok, out) = schema_check(old, "type Query { units: [String!]! count: Int! extra: Int }", "# Changelog\n").await;
+    assert!(ok, "{out}");
+}
