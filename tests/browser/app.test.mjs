@@ -73,6 +73,26 @@ const scenarios = {
     await guardian.locator('#messages').screenshot({ path: join(out, 'live-message.png') });
   },
 
+  async 'the unit admin\'s page asks only for what her role may read'() {
+    const page = await (await browser.newContext(desktop)).newPage();
+    // Every GraphQL answer the page gets: none may carry a FORBIDDEN error,
+    // since the page asks viewerPermissions first and @includes the rest.
+    const forbidden = [];
+    page.on('response', async (res) => {
+      if (!res.url().endsWith('/graphql') || res.request().method() !== 'POST') return;
+      const body = await res.json().catch(() => ({}));
+      for (const e of body.errors ?? []) forbidden.push(`${e.extensions?.code} at ${e.path?.join('.')}`);
+    });
+    await loginAs(page, 'unitadmin');
+    await openEmma(page);
+    await page.getByRole('heading', { name: 'Mål og tiltak' }).waitFor();
+    await page.locator('section', { has: page.getByRole('heading', { name: 'Mål og tiltak' }) })
+      .locator('.denied').waitFor();
+    assert.equal(await page.locator('.goal').count(), 0, 'no goals');
+    assert.equal(await page.locator('#message-body').count(), 0, 'no message form for a role that may not post');
+    assert.deepEqual(forbidden, [], 'the page asked for nothing it may not read');
+  },
+
   async 'the unconsented PPT adviser sees no content'() {
     const page = await (await browser.newContext(desktop)).newPage();
     await loginAs(page, 'unconsented');

@@ -37,21 +37,35 @@ const OBJECTS = {
 const label = (v) => LABELS[v] ?? v;
 
 const LOGS = `query Logs { me { name kind } logs(first: 20) { edges { node { id status child { name } } } } }`;
-const LOG_PAGE = `query LogPage($id: ID!) {
+// Permissions first: the page asks what this viewer may read and do, then
+// asks only for that (`@include`), so a role's page carries no FORBIDDEN
+// errors; and it goes live from the page's own `eventCursor`, so a message
+// posted while the page loads is neither lost nor shown twice.
+const PERMISSIONS = `query Permissions($id: ID!) {
   log(id: $id) {
-    id status myRoles
-    child { name age }
+    viewerPermissions {
+      canReadTexts canReadGoals canReadMeetings canReadMessages canReadAccessLog canReadChildBirthDate canPostMessage
+    }
+  }
+}`;
+const LOG_PAGE = `query LogPage($id: ID!, $texts: Boolean!, $goals: Boolean!, $meetings: Boolean!,
+                            $messages: Boolean!, $accessLog: Boolean!, $age: Boolean!) {
+  log(id: $id) {
+    id status myRoles eventCursor
+    child { name age @include(if: $age) }
     unit { name }
     coordinator { name title unit { name } }
     participants { id name title role unit { name } }
-    presentation
-    goals {
+    presentation @include(if: $texts)
+    goals @include(if: $goals) {
       id area description status btiLevel
       measures { id description deadline status overdue responsible { name } }
     }
-    meetings { id title startsAt location status }
-    messages(first: 20) { edges { cursor node { id body createdAt toAll author { name } } } }
-    accessLog(first: 15) { edges { node { id at actorName actorRole action objectType actorUnit { name } } } }
+    meetings @include(if: $meetings) { id title startsAt location status }
+    messages(first: 20) @include(if: $messages) { edges { cursor node { id body createdAt toAll author { name } } } }
+    accessLog(first: 15) @include(if: $accessLog) {
+      edges { node { id at actorName actorRole action objectType actorUnit { name } } }
+    }
   }
 }`;
 const POST = `mutation Post($input: PostMessageInput!) { postMessage(input: $input) { id body createdAt toAll author { name } } }`;
@@ -219,23 +233,36 @@ async function openLog(id) {
   // subscription and is shown once (messages are deduplicated by id).
   const article = $('log');
   article.replaceChildren();
-  startLive(id);
-  const { data, errors } = await gql(LOG_PAGE, { id });
-  article.hidden = false;
-  if (!data?.log) {
-    stopLive();
+  stopLive();
+  const missing = () => {
+    article.hidden = false;
     article.replaceChildren(denied('Loggen finnes ikke, eller du har ikke tilgang til den.'));
-    return;
-  }
-  renderLog(article, data.log, errors);
-  for (const m of state.early) addMessage(m);
-  state.early = [];
+  };
+  const asked = await gql(PERMISSIONS, { id });
+  // Another log was chosen meanwhile: its answer is the one to show.
+  if (state.logId !== id) return;
+  const may = asked.data?.log?.viewerPermissions;
+  if (!may) return missing();
+  const { data, errors } = await gql(LOG_PAGE, {
+    id,
+    texts: may.canReadTexts,
+    goals: may.canReadGoals,
+    meetings: may.canReadMeetings,
+    messages: may.canReadMessages,
+    accessLog: may.canReadAccessLog,
+    age: may.canReadChildBirthDate,
+  });
+  if (state.logId !== id) return;
+  article.hidden = false;
+  if (!data?.log) return missing();
+  renderLog(article, data.log, may, errors);
+  if (may.canReadMessages) startLive(id, data.log.eventCursor);
   say('');
 }
 
-function renderLog(article, log, errors) {
+function renderLog(article, log, may, errors) {
   const family = log.myRoles.some((r) => r === 'GUARDIAN' || r === 'YOUTH');
-  const canPost = log.status === 'ACTIVE' && log.myRoles.some((r) => ['GUARDIAN', 'YOUTH', 'COORDINATOR', 'PARTICIPANT'].includes(r));
+  const canPost = may.canPostMessage;
   article.replaceChildren(
     el('h2', { id: 'log-title' }, `Stafettloggen til ${log.child.name}`),
     el('p', { class: 'meta' },
@@ -247,7 +274,7 @@ function renderLog(article, log, errors) {
     goals(log, errors),
     meetings(log),
     messages(log, canPost),
-    family || log.accessLog ? accessLog(log) : null,
+    family || may.canReadAccessLog ? accessLog(log) : null,
   );
 }
 
@@ -369,12 +396,12 @@ function accessLog(log) {
 // closed a second after the new one is subscribed; a message both deliver is
 // shown once). A 4403 all the same gets a new token before the next try,
 // never the dead one again, and three refusals in a row stop the updates.
-function startLive(logId) {
+function startLive(logId, cursor) {
   stopLive();
   state.early = [];
   // Not live for this log until its socket is acknowledged.
   document.body.dataset.live = 'off';
-  const live = { logId, cursor: null, socket: null, stopped: false, retry: 0, refused: 0 };
+  const live = { logId, cursor, socket: null, stopped: false, retry: 0, refused: 0 };
   live.renew = () => {
     // While reconnecting, the next try takes the new token anyway.
     if (live.socket) connect(live, true);
