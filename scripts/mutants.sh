@@ -40,7 +40,7 @@ policy=(-f 'schema/src/policy/*.rs')
 events=(-f 'schema/src/events/*.rs')
 access_tests=(authz_read authz_existence authz_inputs authz_random listing lifecycle consent_edges access_log security
   realtime::a_subscription_to_all_logs)
-event_tests=(realtime faults instances deadlines protocol)
+event_tests=(hub:: realtime faults instances deadlines protocol)
 
 if [ "$pass" = unit ] || [ "$pass" = all ]; then
   cargo mutants "${pure[@]}" --iterate --output . --test-package stafett-schema "$@" -- --lib || true

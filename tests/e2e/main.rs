@@ -20,6 +20,7 @@ mod deploy;
 mod faults;
 mod frontend;
 mod fuzz;
+mod hub;
 mod instances;
 mod lifecycle;
 mod limits;
