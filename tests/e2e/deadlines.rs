@@ -171,3 +171,41 @@ async fn my_deadlines_take_the_scope_of_deadline_changes() {
     assert_eq!(scoped(&app, "outsider", random).await, Err("NOT_FOUND".into()));
     assert_eq!(scoped(&app, "coordinator", json!({ "kind": "LOG" })).await, Err("BAD_USER_INPUT".into()));
 }
+
+/// One sweep announces everything that is due, however much (it claims 500
+/// measures at a time), says how many events it wrote (the relay is woken
+/// only when it wrote some), and a second sweep finds nothing left. No
+/// server runs here, so no background sweep takes a share.
+#[tokio::test]
+async fn one_sweep_announces_everything_due_and_counts_it() {
+    let app = TestApp::demo().await;
+    let mut conn = app.conn().await;
+    conn.batch_execute(
+        "INSERT INTO measure (id, log_id, goal_id, description, responsible_id, deadline, created_by)
+         SELECT gen_random_uuid(), m.log_id, m.goal_id, 'Tiltak ' || n, m.responsible_id, current_date - n % 30 - 1, m.created_by
+           FROM measure m, generate_series(1, 1100) n WHERE m.id = '5afe77e0-0000-4000-8000-0000000002bc'",
+    )
+    .await
+    .expect("measures");
+    let due = "FROM measure m JOIN log l ON l.id = m.log_id
+                WHERE m.status IN ('PLANNED', 'IN_PROGRESS') AND l.status <> 'CLOSED'";
+    let overdue = app
+        .count(&format!("SELECT count(*) AS n {due} AND m.deadline < current_date AND m.overdue_emitted_for IS NULL"))
+        .await;
+    let days = app.state.config.events.due_soon_days;
+    let soon = app
+        .count(&format!(
+            "SELECT count(*) AS n {due} AND m.deadline BETWEEN current_date AND current_date + {days}
+               AND m.due_soon_emitted_for IS NULL"
+        ))
+        .await;
+    assert!(overdue > 1000, "more than two batches are due: {overdue}");
+    let events = "SELECT count(*) AS n FROM event WHERE kind IN ('MEASURE_OVERDUE', 'MEASURE_DUE_SOON')";
+    let before = app.count(events).await;
+
+    let written = stafett_schema::events::deadlines::sweep(&app.state.pool, days).await.expect("sweep");
+    assert_eq!(written as i64, overdue + soon, "every due measure, in one sweep");
+    assert_eq!(app.count(events).await - before, overdue + soon, "the count is of events written");
+    let again = stafett_schema::events::deadlines::sweep(&app.state.pool, days).await.expect("sweep");
+    assert_eq!(again, 0, "nothing is announced twice");
+}
