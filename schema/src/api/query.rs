@@ -28,27 +28,38 @@ const MAX_DEADLINES: i64 = 500;
 /// The farthest ahead `myDeadlines(withinDays)` looks.
 const MAX_WITHIN_DAYS: i32 = 366;
 
+/// A staff member's role in a unit (a person with two roles there is listed twice).
 #[derive(SimpleObject)]
 pub struct StaffMember {
+    /// the staff member's person id (`staffId` of `addParticipant`)
     pub id: ID,
+    /// their name
     pub name: String,
+    /// their role in the unit
     pub role: UnitRoleKind,
+    /// their job title in the unit; null when not given
     pub title: Option<String>,
 }
 
+/// How many logs have one status.
 #[derive(SimpleObject)]
 pub struct StatusCount {
+    /// the status
     pub status: LogStatus,
+    /// how many logs have it
     pub count: i64,
 }
 
 /// Numbers for the system owner and municipal admins; never personal data.
 #[derive(SimpleObject)]
 pub struct Statistics {
+    /// one count for every status, zeros included
     pub logs_by_status: Vec<StatusCount>,
+    /// deletion requests not yet processed
     pub open_deletion_requests: i64,
 }
 
+/// The root query.
 #[Object]
 impl Query {
     /// Who the token says you are, your units and roles.
@@ -58,7 +69,7 @@ impl Query {
 
     /// A log you have a relation to. Null with NOT_FOUND when it does not
     /// exist or you may not know of it; the two are indistinguishable.
-    async fn log(&self, ctx: &Context<'_>, id: ID) -> ApiResult<Option<Log>> {
+    async fn log(&self, ctx: &Context<'_>, #[graphql(desc = "The log's id.")] id: ID) -> ApiResult<Option<Log>> {
         let log_id = ids::parse(&id, "id")?;
         match Log::load(ctx, log_id).await? {
             Some(log) => Ok(Some(log)),
@@ -66,9 +77,14 @@ impl Query {
         }
     }
 
-    /// An archive snapshot of a log you may see the snapshots of. Null with
-    /// NOT_FOUND when it does not exist or you may not know of it.
-    async fn snapshot(&self, ctx: &Context<'_>, id: ID) -> ApiResult<Option<ArchiveSnapshot>> {
+    /// An archive snapshot. Null with NOT_FOUND when it does not exist or
+    /// you may not list its log's snapshots. Readable by: guardians, the
+    /// youth, the coordinator, the municipal admin.
+    async fn snapshot(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The snapshot's id.")] id: ID,
+    ) -> ApiResult<Option<ArchiveSnapshot>> {
         let snapshot_id = ids::parse(&id, "id")?;
         match self.find_snapshot(ctx, snapshot_id).await {
             Err(e @ ApiError::NotFound(_)) => deny(ctx, e),
@@ -80,9 +96,11 @@ impl Query {
     async fn logs(
         &self,
         ctx: &Context<'_>,
-        first: Option<i32>,
-        after: Option<String>,
-        status: Option<LogStatus>,
+        #[graphql(desc = "How many logs to return: 0 to 100 (the server's limit); 20 when omitted.")] first: Option<
+            i32,
+        >,
+        #[graphql(desc = "`pageInfo.endCursor` of the previous page; omit for the first page.")] after: Option<String>,
+        #[graphql(desc = "Only logs with this status; all when omitted.")] status: Option<LogStatus>,
     ) -> ApiResult<LogConnection> {
         let rc = rc(ctx);
         let limit = cursor::page_size(first, rc.config.default_page_size, rc.config.max_page_size)?;
@@ -106,12 +124,15 @@ impl Query {
     /// this and follows with that: MINE (you are responsible), COORDINATED
     /// (logs where you hold the baton), LOG (one log, `scope.logId`).
     /// Without it: yours and those you coordinate. `withinDays` (0–366)
-    /// limits how far ahead; at most 500 measures.
+    /// limits how far ahead; at most 500 measures, from the logs whose goals
+    /// you may read now. Readable by: guardians, the youth, the coordinator,
+    /// participants.
     async fn my_deadlines(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "Only deadlines on or before today plus this many days (0 to 366); no limit when omitted.")]
         within_days: Option<i32>,
-        scope: Option<DeadlineScope>,
+        #[graphql(desc = "Which measures; yours and those you coordinate when omitted.")] scope: Option<DeadlineScope>,
     ) -> ApiResult<Vec<Measure>> {
         let rc = rc(ctx);
         let until = match within_days {
@@ -172,9 +193,9 @@ impl Query {
         Ok(out)
     }
 
-    /// Units of your municipality, for proposing units and adding participants.
-    /// Staff only: for anyone else null with FORBIDDEN, so that a dashboard
-    /// asking for it with other fields keeps the rest of its answer.
+    /// Units of your municipality by name, for proposing units and adding
+    /// participants. Staff only: for anyone else null with FORBIDDEN, so that
+    /// a dashboard asking for it with other fields keeps the rest of its answer.
     async fn units(&self, ctx: &Context<'_>) -> ApiResult<Option<Vec<Unit>>> {
         let municipality_id = admin::list_units(&rc(ctx).principal)?;
         let mut conn = rc(ctx).conn().await?;
@@ -182,9 +203,14 @@ impl Query {
         Ok(Some(rows.into_iter().map(Unit).collect()))
     }
 
-    /// Staff of a unit in your municipality. Staff only: for anyone else null
-    /// with FORBIDDEN (the rest of the answer is kept).
-    async fn unit_staff(&self, ctx: &Context<'_>, unit_id: ID) -> ApiResult<Option<Vec<StaffMember>>> {
+    /// Staff of a unit in your municipality, by name (empty for a unit
+    /// elsewhere). Staff only: for anyone else null with FORBIDDEN (the rest
+    /// of the answer is kept).
+    async fn unit_staff(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "A unit of your municipality (see `units`).")] unit_id: ID,
+    ) -> ApiResult<Option<Vec<StaffMember>>> {
         let municipality_id = admin::list_staff(&rc(ctx).principal)?;
         let unit_id = ids::parse(&unit_id, "unitId")?;
         let mut conn = rc(ctx).conn().await?;
@@ -196,8 +222,9 @@ impl Query {
         ))
     }
 
-    /// Deletion requests waiting in your municipality. Municipal admins only:
-    /// for anyone else null with FORBIDDEN (the rest of the answer is kept).
+    /// Deletion requests waiting in your municipality, oldest first.
+    /// Municipal admins only: for anyone else null with FORBIDDEN (the rest of
+    /// the answer is kept).
     async fn open_deletion_requests(&self, ctx: &Context<'_>) -> ApiResult<Option<Vec<DeletionRequest>>> {
         let municipalities = admin::list_deletion_requests(&rc(ctx).principal)?;
         let mut conn = rc(ctx).conn().await?;

@@ -37,8 +37,10 @@ pub enum DeadlineScopeKind {
     Log,
 }
 
+/// Which deadlines `myDeadlines` returns and `deadlineChanges` follows.
 #[derive(InputObject)]
 pub struct DeadlineScope {
+    /// MINE, COORDINATED or LOG
     pub kind: DeadlineScopeKind,
     /// required with kind LOG
     pub log_id: Option<ID>,
@@ -67,15 +69,22 @@ pub fn is_deadline(kind: EventKind) -> bool {
     matches!(kind, DeadlineSet | DeadlineMoved | DeadlineRemoved | MeasureDone | MeasureOverdue | MeasureDueSoon)
 }
 
+/// Live updates over a websocket (graphql-transport-ws). Each event carries
+/// a `cursor`; resubscribe with `after` set to the last one you received to
+/// get everything you missed, in order, and drop cursors you have seen.
 #[SubscriptionMacro]
 impl Subscription {
     /// New messages addressed to you or to all. With `logId`, one log (the
     /// subscription ends with FORBIDDEN if you lose access to it); without,
-    /// every log you may read.
+    /// every log you may read. Readable by: guardians, the youth, the
+    /// coordinator, participants.
     async fn message_added(
         &self,
         ctx: &Context<'_>,
-        log_id: Option<ID>,
+        #[graphql(desc = "One log to follow; every log you may read when omitted.")] log_id: Option<ID>,
+        #[graphql(
+            desc = "An event's `cursor` or `Log.eventCursor`: events after it are replayed first. Without it, only events from now on."
+        )]
         after: Option<String>,
     ) -> Result<impl Stream<Item = ApiResult<MessageEvent>>, ApiError> {
         let (rc, hub) = context(ctx)?;
@@ -122,10 +131,14 @@ impl Subscription {
     /// Everything that happens in a log except messages: goals, measures,
     /// evaluations, meetings and minutes, participants, the baton, consents
     /// and status. Ends with FORBIDDEN when you lose access to the log.
+    /// Readable by: guardians, the youth, the coordinator, participants.
     async fn log_activity(
         &self,
         ctx: &Context<'_>,
-        log_id: ID,
+        #[graphql(desc = "The log to follow.")] log_id: ID,
+        #[graphql(
+            desc = "An event's `cursor` or `Log.eventCursor`: events after it are replayed first. Without it, only events from now on."
+        )]
         after: Option<String>,
     ) -> Result<impl Stream<Item = ApiResult<LogEvent>>, ApiError> {
         let (rc, hub) = context(ctx)?;
@@ -148,11 +161,17 @@ impl Subscription {
         Ok(feed::start(rc, hub, feed, after).map(|item| item.map(|(event, access)| LogEvent::new(event, access))))
     }
 
-    /// Deadlines set, moved or removed, measures done, overdue or due soon.
+    /// Deadlines set, moved or removed, measures done, overdue or due soon,
+    /// in the logs whose goals you may read. With kind LOG it ends with
+    /// FORBIDDEN when you lose access to the log. Readable by: guardians, the
+    /// youth, the coordinator, participants.
     async fn deadline_changes(
         &self,
         ctx: &Context<'_>,
-        scope: DeadlineScope,
+        #[graphql(desc = "Which measures to follow (the scope `myDeadlines` takes).")] scope: DeadlineScope,
+        #[graphql(
+            desc = "An event's `cursor` or `Log.eventCursor`: events after it are replayed first. Without it, only events from now on."
+        )]
         after: Option<String>,
     ) -> Result<impl Stream<Item = ApiResult<DeadlineEvent>>, ApiError> {
         let (rc, hub) = context(ctx)?;

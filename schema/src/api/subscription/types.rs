@@ -26,6 +26,7 @@ fn event_cursor(key: &cursor::CursorKey, e: &StoredEvent) -> String {
 pub struct MessageEvent {
     /// pass it as `after` to resume after this event
     pub cursor: String,
+    /// the message
     pub message: Message,
 }
 
@@ -40,7 +41,6 @@ impl MessageEvent {
     }
 }
 
-/// Something that happened in a log.
 pub struct LogEvent {
     event: Arc<StoredEvent>,
     access: Arc<LogAccess>,
@@ -52,35 +52,43 @@ impl LogEvent {
     }
 }
 
+/// Something that happened in a log. Which of `goal`, `measure`, `meeting`,
+/// `participant` and `status` are set depends on `kind`.
 #[Object]
 impl LogEvent {
+    /// Pass it as `after` to resume after this event.
     async fn cursor(&self, ctx: &Context<'_>) -> String {
         event_cursor(&rc(ctx).config.cursor_key, &self.event)
     }
 
+    /// What happened.
     async fn kind(&self) -> EventKind {
         self.event.kind
     }
 
+    /// The log it happened in.
     async fn log_id(&self) -> ID {
         id(self.event.log_id)
     }
 
+    /// When it happened.
     async fn at(&self) -> DateTime<Utc> {
         self.event.created_at
     }
 
-    /// Who caused it; null for the deadline sweeper.
+    /// Who caused it; null for events of the server's own (a deadline passing).
     async fn actor(&self, ctx: &Context<'_>) -> ApiResult<Option<Person>> {
         let Some(actor) = self.event.payload.actor_id else { return Ok(None) };
         Person::in_log(ctx, &self.access, actor).await
     }
 
-    /// The log's status after a STATUS_CHANGED.
+    /// The log's status after a STATUS_CHANGED; null for other kinds.
     async fn status(&self) -> Option<LogStatus> {
         self.event.payload.status
     }
 
+    /// The goal the event is about, as it is now; null when it is about none.
+    /// Readable by: guardians, the youth, the coordinator, participants.
     async fn goal(&self, ctx: &Context<'_>) -> ApiResult<Option<Goal>> {
         let Some(goal_id) = self.event.payload.goal_id else { return Ok(None) };
         if !self.access.allows(ctx, ReadField::Goals).await? {
@@ -90,10 +98,14 @@ impl LogEvent {
         Ok(goals.iter().find(|g| g.id == goal_id).cloned().map(|row| Goal { row, access: self.access.clone() }))
     }
 
+    /// The measure the event is about, as it is now; null when it is about
+    /// none. Readable by: guardians, the youth, the coordinator, participants.
     async fn measure(&self, ctx: &Context<'_>) -> ApiResult<Option<Measure>> {
         measure(ctx, &self.event, &self.access).await
     }
 
+    /// The meeting the event is about, as it is now; null when it is about
+    /// none. Readable by: guardians, the youth, the coordinator, participants.
     async fn meeting(&self, ctx: &Context<'_>) -> ApiResult<Option<Meeting>> {
         let Some(meeting_id) = self.event.payload.meeting_id else { return Ok(None) };
         if !self.access.allows(ctx, ReadField::Meetings).await? {
@@ -127,8 +139,11 @@ async fn measure(ctx: &Context<'_>, event: &StoredEvent, access: &Arc<LogAccess>
 /// What happened to a deadline.
 #[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
 pub enum DeadlineEventKind {
+    /// a deadline was given to a measure, or the measure got a new responsible person
     Set,
+    /// the deadline changed
     Moved,
+    /// the deadline was removed
     Removed,
     /// the measure was marked done
     Done,
@@ -162,20 +177,25 @@ impl DeadlineEvent {
     }
 }
 
+/// A change to a measure's deadline, or to whether it is met.
 #[Object]
 impl DeadlineEvent {
+    /// Pass it as `after` to resume after this event.
     async fn cursor(&self, ctx: &Context<'_>) -> String {
         event_cursor(&rc(ctx).config.cursor_key, &self.event)
     }
 
+    /// What happened to the deadline.
     async fn kind(&self) -> DeadlineEventKind {
         DeadlineEventKind::of(self.event.kind)
     }
 
+    /// The log of the measure.
     async fn log_id(&self) -> ID {
         id(self.event.log_id)
     }
 
+    /// When it happened.
     async fn at(&self) -> DateTime<Utc> {
         self.event.created_at
     }
@@ -185,11 +205,14 @@ impl DeadlineEvent {
         self.event.payload.deadline
     }
 
+    /// The deadline before a change someone made; null when there was none,
+    /// and for OVERDUE and DUE_SOON.
     async fn previous_deadline(&self) -> Option<NaiveDate> {
         self.event.payload.previous_deadline
     }
 
-    /// The measure as it is now.
+    /// The measure as it is now; null when it is gone. Readable by:
+    /// guardians, the youth, the coordinator, participants.
     async fn measure(&self, ctx: &Context<'_>) -> ApiResult<Option<Measure>> {
         measure(ctx, &self.event, &self.access).await
     }

@@ -18,6 +18,8 @@ pub struct AccessLogEntry {
     pub access: Arc<LogAccess>,
 }
 
+/// One entry of a log's access log: who read or changed what, when, and in
+/// which role. Reached through `Log.accessLog`.
 #[Object]
 impl AccessLogEntry {
     /// Opaque: entries are numbered across all logs, and the numbers would
@@ -26,6 +28,7 @@ impl AccessLogEntry {
         ID(cursor::encode_seq(&rc(ctx).config.cursor_key, "i", self.row.id))
     }
 
+    /// When it happened.
     async fn at(&self) -> DateTime<Utc> {
         self.row.at
     }
@@ -65,11 +68,12 @@ impl AccessLogEntry {
         Ok(Some(person.map(|p| p.name).unwrap_or_default()))
     }
 
+    /// The role they acted in.
     async fn actor_role(&self) -> ActorRole {
         self.row.actor_role
     }
 
-    /// The unit they acted for.
+    /// The unit they acted for; null for owners and the municipal admin.
     async fn actor_unit(&self, ctx: &Context<'_>) -> ApiResult<Option<Unit>> {
         let Some(unit_id) = self.row.actor_unit_id else {
             return Ok(None);
@@ -77,17 +81,27 @@ impl AccessLogEntry {
         Ok(rc(ctx).loaders.unit().load_one(unit_id).await?.map(Unit))
     }
 
+    /// READ, CREATE, UPDATE or DELETE.
     async fn action(&self) -> AccessAction {
         self.row.action
     }
 
+    /// What kind of thing was read or changed.
     async fn object_type(&self) -> ObjectType {
         self.row.object_type
     }
 
+    /// The id of what was changed; for reads, the log's id. Null when the
+    /// entry names no object.
     async fn object_id(&self) -> Option<ID> {
         self.row.object_id.map(id)
     }
 }
 
-super::connection::connection!(AccessLogConnection, AccessLogEdge, AccessLogEntry);
+super::connection::connection!(
+    /// A page of a log's access log, newest first.
+    AccessLogConnection,
+    /// An access-log entry in a page, with its cursor.
+    AccessLogEdge,
+    AccessLogEntry
+);

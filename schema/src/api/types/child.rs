@@ -29,14 +29,19 @@ pub fn age_on(birth: NaiveDate, today: NaiveDate) -> i32 {
     years
 }
 
+/// The child or young person the log is about (possibly unborn). At the
+/// municipality's consent age the child becomes an owner of the log (role YOUTH).
 #[Object]
 impl Child {
+    /// The child's id: use it as `responsibleId`, `ownerId` or a recipient
+    /// once the child is an owner of the log.
     pub async fn id(&self) -> ID {
         id(self.row.id)
     }
 
-    /// Readable by everyone who may see the log (read table row "child
-    /// name"); it is not guarded because the `Person` interface needs it non-null.
+    /// The child's name; never null, since the `Person` interface needs it.
+    /// Readable by: guardians, the youth, the coordinator, participants, the
+    /// home unit's admins and leaders, the municipal admin.
     pub async fn name(&self) -> String {
         debug_assert!(
             self.access
@@ -47,7 +52,8 @@ impl Child {
         self.row.name.clone()
     }
 
-    /// Null for an unborn child without a known date.
+    /// Date of birth, or an unborn child's due date; null when neither is
+    /// known. Readable by: guardians, the youth, the coordinator, participants.
     async fn birth_date(&self, ctx: &Context<'_>) -> ApiResult<Option<NaiveDate>> {
         if !self.access.allows(ctx, ReadField::ChildBirthDate).await? {
             return Ok(None);
@@ -55,7 +61,9 @@ impl Child {
         Ok(self.row.birth_date)
     }
 
-    /// Age in whole years today; null when the date of birth is unknown.
+    /// Age in whole years today (-1 for an unborn child); null when the date
+    /// of birth is unknown. Readable by: guardians, the youth, the
+    /// coordinator, participants.
     async fn age(&self, ctx: &Context<'_>) -> ApiResult<Option<i32>> {
         if !self.access.allows(ctx, ReadField::ChildBirthDate).await? {
             return Ok(None);
@@ -63,7 +71,8 @@ impl Child {
         Ok(self.row.birth_date.map(|b| age_on(b, Utc::now().date_naive())))
     }
 
-    /// fødselsnummer; null for an unborn child.
+    /// Fødselsnummer or D-nummer (11 digits); null for a child without one
+    /// (unborn). Readable by: guardians, the youth, the coordinator.
     async fn national_id(&self, ctx: &Context<'_>) -> ApiResult<Option<String>> {
         if !self.access.allows(ctx, ReadField::ChildNationalId).await? {
             return Ok(None);

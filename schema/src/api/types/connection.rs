@@ -2,12 +2,17 @@
 
 use async_graphql::SimpleObject;
 
+/// Where a page stands in its list. Pagination is forward only: pass
+/// `endCursor` as `after` to get the next page.
 #[derive(SimpleObject, Debug, Clone, Default)]
 pub struct PageInfo {
+    /// Whether there are more items after this page.
     pub has_next_page: bool,
+    /// The last item's cursor; null for an empty page.
     pub end_cursor: Option<String>,
     /// Pagination is forward only; always false.
     pub has_previous_page: bool,
+    /// The first item's cursor; null for an empty page.
     pub start_cursor: Option<String>,
 }
 
@@ -31,17 +36,25 @@ pub fn page<R, T>(
     (edges, page_info)
 }
 
+/// A connection type and its edge type; the doc comment before each name
+/// becomes its description in the schema.
 macro_rules! connection {
-    ($connection:ident, $edge:ident, $node:ty) => {
+    ($(#[$cmeta:meta])* $connection:ident, $(#[$emeta:meta])* $edge:ident, $node:ty) => {
+        $(#[$emeta])*
         #[derive(async_graphql::SimpleObject)]
         pub struct $edge {
+            /// Opaque; pass it as `after` to get the items after this one.
             pub cursor: String,
+            /// the item
             pub node: $node,
         }
 
+        $(#[$cmeta])*
         #[derive(async_graphql::SimpleObject)]
         pub struct $connection {
+            /// the items of this page, each with its cursor
             pub edges: Vec<$edge>,
+            /// where this page stands; `endCursor` leads to the next
             pub page_info: $crate::api::types::connection::PageInfo,
         }
 

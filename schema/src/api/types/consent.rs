@@ -17,8 +17,12 @@ pub struct Consent {
     pub access: Arc<LogAccess>,
 }
 
+/// An owner's consent (samtykke) to the log or to one more unit. Every
+/// field but `id` is content: Readable by: guardians, the youth, the
+/// coordinator, participants (their own unit's only).
 #[Object]
 impl Consent {
+    /// The consent's id (for `withdrawConsent`).
     async fn id(&self) -> ID {
         id(self.row.id)
     }
@@ -29,6 +33,7 @@ impl Consent {
         Ok(self.row.scope)
     }
 
+    /// The unit consented to; null for consent to the log.
     async fn unit(&self, ctx: &Context<'_>) -> ApiResult<Option<Unit>> {
         self.access.content(ctx, ReadField::Consents).await?;
         let Some(unit_id) = self.row.unit_id else {
@@ -37,7 +42,8 @@ impl Consent {
         Ok(rc(ctx).loaders.unit().load_one(unit_id).await?.map(Unit))
     }
 
-    /// The owner whose consent this is.
+    /// The owner whose consent this is: a guardian or the youth; null if
+    /// their person record cannot be found.
     async fn given_by(&self, ctx: &Context<'_>) -> ApiResult<Option<Person>> {
         self.access.content(ctx, ReadField::Consents).await?;
         Person::in_log(ctx, &self.access, self.row.given_by).await
@@ -49,13 +55,13 @@ impl Consent {
         Ok(self.row.method)
     }
 
-    /// Where the signed paper form is archived.
+    /// Where the signed paper form is archived; null for digital consents.
     async fn document_reference(&self, ctx: &Context<'_>) -> ApiResult<Option<&str>> {
         self.access.content(ctx, ReadField::Consents).await?;
         Ok(self.row.document_reference.as_deref())
     }
 
-    /// The coordinator who registered a paper consent.
+    /// The coordinator who registered a paper consent; null for digital consents.
     async fn registered_by(&self, ctx: &Context<'_>) -> ApiResult<Option<Person>> {
         self.access.content(ctx, ReadField::Consents).await?;
         let Some(staff) = self.row.registered_by else {
@@ -71,55 +77,65 @@ impl Consent {
         Ok(self.row.signed_on)
     }
 
+    /// When the consent was given or registered.
     async fn given_at(&self, ctx: &Context<'_>) -> ApiResult<DateTime<Utc>> {
         self.access.content(ctx, ReadField::Consents).await?;
         Ok(self.row.given_at)
     }
 
-    /// After this moment the consent no longer grants access.
+    /// After this moment the consent no longer grants access; null when it
+    /// does not expire.
     async fn expires_at(&self, ctx: &Context<'_>) -> ApiResult<Option<DateTime<Utc>>> {
         self.access.content(ctx, ReadField::Consents).await?;
         Ok(self.row.expires_at)
     }
 
+    /// When the consent was withdrawn, or ended by closing or deleting the
+    /// log; null until then.
     async fn withdrawn_at(&self, ctx: &Context<'_>) -> ApiResult<Option<DateTime<Utc>>> {
         self.access.content(ctx, ReadField::Consents).await?;
         Ok(self.row.withdrawn_at)
     }
 
+    /// Why it ended: withdrawn, or the log was closed or deleted; null while
+    /// it has not ended.
     async fn withdrawal_reason(&self, ctx: &Context<'_>) -> ApiResult<Option<WithdrawalReason>> {
         self.access.content(ctx, ReadField::Consents).await?;
         Ok(self.row.withdrawal_reason)
     }
 
-    /// Not withdrawn and not expired.
+    /// Not withdrawn and not expired, now.
     async fn valid(&self, ctx: &Context<'_>) -> ApiResult<bool> {
         self.access.content(ctx, ReadField::Consents).await?;
         Ok(self.row.is_valid(Utc::now()))
     }
 }
 
-/// A unit the coordinator proposes to bring into the log; it gets access
-/// only when an owner consents to it.
 pub struct UnitProposal {
     pub row: consents::UnitProposalRow,
     pub consented: bool,
 }
 
+/// A unit the coordinator proposes to bring into the log; it gets access
+/// only when an owner consents to it.
 #[Object]
 impl UnitProposal {
+    /// The proposal's id.
     async fn id(&self) -> ID {
         id(self.row.id)
     }
 
+    /// The proposed unit; consent to it is `giveConsent` with this unit's id as `unitId`.
     async fn unit(&self, ctx: &Context<'_>) -> ApiResult<Option<Unit>> {
         Ok(rc(ctx).loaders.unit().load_one(self.row.unit_id).await?.map(Unit))
     }
 
+    /// Why the coordinator proposes it, at most 2,000 characters; null when not given.
     async fn reason(&self) -> Option<&str> {
         self.row.reason.as_deref()
     }
 
+    /// When it was proposed.
     async fn proposed_at(&self) -> DateTime<Utc> {
         self.row.proposed_at
     }

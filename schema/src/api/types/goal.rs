@@ -21,38 +21,48 @@ pub struct Goal {
     pub access: Arc<LogAccess>,
 }
 
+/// A goal (mål) in one of the BTI areas, with its measures, evaluations
+/// and comments. Every field but `id` is content: Readable by: guardians,
+/// the youth, the coordinator, participants.
 #[Object]
 impl Goal {
+    /// The goal's id.
     async fn id(&self) -> ID {
         id(self.row.id)
     }
 
+    /// The area the goal belongs to; it is fixed, and decides who may edit the
+    /// goal and its measures.
     async fn area(&self, ctx: &Context<'_>) -> ApiResult<GoalArea> {
         self.access.content(ctx, ReadField::Goals).await?;
         Ok(self.row.area)
     }
 
-    /// BTI level 1–3.
+    /// BTI level: 1, 2 or 3.
     async fn bti_level(&self, ctx: &Context<'_>) -> ApiResult<i32> {
         self.access.content(ctx, ReadField::Goals).await?;
         Ok(self.row.bti_level)
     }
 
+    /// What the goal is, at most 4,000 characters.
     async fn description(&self, ctx: &Context<'_>) -> ApiResult<&str> {
         self.access.content(ctx, ReadField::Goals).await?;
         Ok(&self.row.description)
     }
 
+    /// Whether the goal is active, achieved or discontinued.
     async fn status(&self, ctx: &Context<'_>) -> ApiResult<GoalStatus> {
         self.access.content(ctx, ReadField::Goals).await?;
         Ok(self.row.status)
     }
 
+    /// When the goal was added.
     async fn created_at(&self, ctx: &Context<'_>) -> ApiResult<DateTime<Utc>> {
         self.access.content(ctx, ReadField::Goals).await?;
         Ok(self.row.created_at)
     }
 
+    /// When the goal last changed.
     async fn updated_at(&self, ctx: &Context<'_>) -> ApiResult<DateTime<Utc>> {
         self.access.content(ctx, ReadField::Goals).await?;
         Ok(self.row.updated_at)
@@ -82,18 +92,21 @@ impl Goal {
         Ok(write::may(&self.access.rel, WriteAction::Comment))
     }
 
+    /// The goal's measures, oldest first.
     async fn measures(&self, ctx: &Context<'_>) -> ApiResult<Vec<Measure>> {
         self.access.content(ctx, ReadField::Goals).await?;
         let rows = rc(ctx).loaders.measures().load_one(self.row.id).await?;
         Ok(self.access.objects(rows, |row, access| Measure { row, access }))
     }
 
+    /// Evaluations of the goal itself, by `evaluatedOn`, oldest first.
     async fn evaluations(&self, ctx: &Context<'_>) -> ApiResult<Vec<Evaluation>> {
         self.access.content(ctx, ReadField::Goals).await?;
         let rows = rc(ctx).loaders.goal_evaluations().load_one(self.row.id).await?;
         Ok(self.access.objects(rows, |row, access| Evaluation { row, access }))
     }
 
+    /// Comments on the goal itself, oldest first.
     async fn comments(&self, ctx: &Context<'_>) -> ApiResult<Vec<Comment>> {
         self.access.content(ctx, ReadField::Goals).await?;
         let rows = rc(ctx).loaders.goal_comments().load_one(self.row.id).await?;
@@ -101,7 +114,6 @@ impl Goal {
     }
 }
 
-/// A measure (tiltak) under a goal, with a responsible person and a deadline.
 pub struct Measure {
     pub row: goals::MeasureRow,
     pub access: Arc<LogAccess>,
@@ -116,38 +128,48 @@ impl Measure {
     }
 }
 
+/// A measure (tiltak) under a goal, with a responsible person and a
+/// deadline. Every field but `id` is content: Readable by: guardians, the
+/// youth, the coordinator, participants.
 #[Object]
 impl Measure {
+    /// The measure's id.
     async fn id(&self) -> ID {
         id(self.row.id)
     }
 
+    /// The log the measure is in.
     async fn log_id(&self, ctx: &Context<'_>) -> ApiResult<ID> {
         self.access.content(ctx, ReadField::Goals).await?;
         Ok(id(self.row.log_id))
     }
 
+    /// The goal the measure is under.
     async fn goal_id(&self, ctx: &Context<'_>) -> ApiResult<ID> {
         self.access.content(ctx, ReadField::Goals).await?;
         Ok(id(self.row.goal_id))
     }
 
+    /// What is to be done, at most 4,000 characters.
     async fn description(&self, ctx: &Context<'_>) -> ApiResult<&str> {
         self.access.content(ctx, ReadField::Goals).await?;
         Ok(&self.row.description)
     }
 
-    /// The participant, guardian or youth who carries the measure out.
+    /// The participant, guardian or youth who carries the measure out; null
+    /// if their person record cannot be found.
     async fn responsible(&self, ctx: &Context<'_>) -> ApiResult<Option<Person>> {
         self.access.content(ctx, ReadField::Goals).await?;
         Person::in_log(ctx, &self.access, self.row.responsible_id).await
     }
 
+    /// The day it is due (frist); null when it has none.
     async fn deadline(&self, ctx: &Context<'_>) -> ApiResult<Option<NaiveDate>> {
         self.access.content(ctx, ReadField::Goals).await?;
         Ok(self.row.deadline)
     }
 
+    /// Planned, in progress, done or cancelled.
     async fn status(&self, ctx: &Context<'_>) -> ApiResult<MeasureStatus> {
         self.access.content(ctx, ReadField::Goals).await?;
         Ok(self.row.status)
@@ -183,28 +205,32 @@ impl Measure {
         Ok(write::may(&self.access.rel, WriteAction::Comment))
     }
 
-    /// Open and past its deadline.
+    /// Open (PLANNED or IN_PROGRESS) and past its deadline, by today's UTC date.
     async fn overdue(&self, ctx: &Context<'_>) -> ApiResult<bool> {
         self.access.content(ctx, ReadField::Goals).await?;
         Ok(is_overdue(&self.row, Utc::now().date_naive()))
     }
 
+    /// When the measure was added.
     async fn created_at(&self, ctx: &Context<'_>) -> ApiResult<DateTime<Utc>> {
         self.access.content(ctx, ReadField::Goals).await?;
         Ok(self.row.created_at)
     }
 
+    /// When the measure last changed.
     async fn updated_at(&self, ctx: &Context<'_>) -> ApiResult<DateTime<Utc>> {
         self.access.content(ctx, ReadField::Goals).await?;
         Ok(self.row.updated_at)
     }
 
+    /// Evaluations of the measure, by `evaluatedOn`, oldest first.
     async fn evaluations(&self, ctx: &Context<'_>) -> ApiResult<Vec<Evaluation>> {
         self.access.content(ctx, ReadField::Goals).await?;
         let rows = rc(ctx).loaders.measure_evaluations().load_one(self.row.id).await?;
         Ok(self.access.objects(rows, |row, access| Evaluation { row, access }))
     }
 
+    /// Comments on the measure, oldest first.
     async fn comments(&self, ctx: &Context<'_>) -> ApiResult<Vec<Comment>> {
         self.access.content(ctx, ReadField::Goals).await?;
         let rows = rc(ctx).loaders.measure_comments().load_one(self.row.id).await?;
@@ -220,33 +246,40 @@ pub fn is_overdue(m: &goals::MeasureRow, today: NaiveDate) -> bool {
     is_open(m.status) && m.deadline.is_some_and(|d| d < today)
 }
 
-/// A dated assessment of a measure or goal.
 pub struct Evaluation {
     pub row: goals::EvaluationRow,
     pub access: Arc<LogAccess>,
 }
 
+/// A dated assessment of a measure or goal. Every field but `id` is
+/// content: Readable by: guardians, the youth, the coordinator, participants.
 #[Object]
 impl Evaluation {
+    /// The evaluation's id.
     async fn id(&self) -> ID {
         id(self.row.id)
     }
 
+    /// The assessment, at most 10,000 characters.
     async fn body(&self, ctx: &Context<'_>) -> ApiResult<&str> {
         self.access.content(ctx, ReadField::Goals).await?;
         Ok(&self.row.body)
     }
 
+    /// The day the assessment is for (today unless the author gave an earlier day).
     async fn evaluated_on(&self, ctx: &Context<'_>) -> ApiResult<NaiveDate> {
         self.access.content(ctx, ReadField::Goals).await?;
         Ok(self.row.evaluated_on)
     }
 
+    /// Who wrote it: a participant, a guardian or the youth; null if their
+    /// person record cannot be found.
     async fn author(&self, ctx: &Context<'_>) -> ApiResult<Option<Person>> {
         self.access.content(ctx, ReadField::Goals).await?;
         Person::in_log(ctx, &self.access, self.row.author_id).await
     }
 
+    /// When it was written.
     async fn created_at(&self, ctx: &Context<'_>) -> ApiResult<DateTime<Utc>> {
         self.access.content(ctx, ReadField::Goals).await?;
         Ok(self.row.created_at)
@@ -258,22 +291,29 @@ pub struct Comment {
     pub access: Arc<LogAccess>,
 }
 
+/// A comment on a measure or goal. Every field but `id` is content:
+/// Readable by: guardians, the youth, the coordinator, participants.
 #[Object]
 impl Comment {
+    /// The comment's id.
     async fn id(&self) -> ID {
         id(self.row.id)
     }
 
+    /// The comment, at most 10,000 characters.
     async fn body(&self, ctx: &Context<'_>) -> ApiResult<&str> {
         self.access.content(ctx, ReadField::Goals).await?;
         Ok(&self.row.body)
     }
 
+    /// Who wrote it: a participant, a guardian or the youth; null if their
+    /// person record cannot be found.
     async fn author(&self, ctx: &Context<'_>) -> ApiResult<Option<Person>> {
         self.access.content(ctx, ReadField::Goals).await?;
         Person::in_log(ctx, &self.access, self.row.author_id).await
     }
 
+    /// When it was written.
     async fn created_at(&self, ctx: &Context<'_>) -> ApiResult<DateTime<Utc>> {
         self.access.content(ctx, ReadField::Goals).await?;
         Ok(self.row.created_at)

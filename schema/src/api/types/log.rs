@@ -59,13 +59,19 @@ impl Log {
 /// The viewer's role in a log, for frontends that adapt to it.
 #[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
 pub enum LogRole {
+    /// a guardian of the child (foresatt), an owner of the log
     Guardian,
+    /// the child at the municipality's consent age, an owner of the log
     Youth,
+    /// the coordinator (stafettholder) while the log is ACTIVE and their unit has consent
     Coordinator,
+    /// a participant (plandeltaker) while the log is ACTIVE and their unit has consent
     Participant,
     /// the coordinator while the log is not active or their unit lacks consent
     CoordinatorMetadataOnly,
+    /// an admin or leader of the log's home unit: metadata only
     UnitAdmin,
+    /// an admin of the log's municipality: metadata, the access log and snapshots
     MunicipalAdmin,
 }
 
@@ -83,8 +89,18 @@ impl From<Role> for LogRole {
     }
 }
 
+/// A stafettlogg: the shared plan for one child, kept by a coordinator with
+/// the family and the services taking part. A log you have no relation to is
+/// NOT_FOUND, exactly like one that does not exist. A field your role may not
+/// read is null with a FORBIDDEN error (ask `viewerPermissions` first). The
+/// coordinator reads content only while the log is ACTIVE and their unit has
+/// consent, otherwise what the home unit's admins read; participants see the
+/// log only while it is ACTIVE and their unit has consent. The log itself
+/// (id, status, dates): Readable by: guardians, the youth, the coordinator,
+/// participants, the home unit's admins and leaders, the municipal admin.
 #[Object]
 impl Log {
+    /// The log's id.
     async fn id(&self) -> ID {
         id(self.row.id)
     }
@@ -95,10 +111,12 @@ impl Log {
         self.access.rel.status
     }
 
+    /// When the log was created.
     async fn created_at(&self) -> DateTime<Utc> {
         self.row.created_at
     }
 
+    /// When the log was closed; null unless it is CLOSED (reopening clears it).
     async fn closed_at(&self) -> Option<DateTime<Utc>> {
         self.row.closed_at
     }
@@ -119,13 +137,16 @@ impl Log {
         Ok(rc(ctx).loaders.unit().load_one(self.row.unit_id).await?.map(Unit))
     }
 
+    /// The child the log is about; each of its fields says who may read it.
     async fn child(&self, ctx: &Context<'_>) -> ApiResult<Child> {
         let child = rc(ctx).loaders.child().load_one(self.row.child_id).await?;
         let child = child.ok_or_else(|| ApiError::internal(format_args!("log {} has no child row", self.row.id)))?;
         Ok(Child::new(child, self.access.clone()))
     }
 
-    /// The stafettholder.
+    /// The current coordinator (stafettholder); null once the log is
+    /// deleted. Readable by: guardians, the youth, the coordinator,
+    /// participants, the home unit's admins and leaders, the municipal admin.
     async fn coordinator(&self, ctx: &Context<'_>) -> ApiResult<Option<Participant>> {
         if !self.access.allows(ctx, ReadField::LogMetadata).await? {
             return Ok(None);
@@ -134,6 +155,10 @@ impl Log {
         Ok(participants.iter().find(|p| p.is_coordinator).cloned().map(|p| Participant::new(p, self.access.clone())))
     }
 
+    /// The professionals taking part now, the coordinator included, in the
+    /// order they joined. Readable by: guardians, the youth, the
+    /// coordinator, participants, the home unit's admins and leaders, the
+    /// municipal admin.
     async fn participants(&self, ctx: &Context<'_>) -> ApiResult<Vec<Participant>> {
         self.access.require(ctx, ReadField::ParticipantBasics).await?;
         let participants = rc(ctx).loaders.participants().load_one(self.row.id).await?.unwrap_or_default();
@@ -154,7 +179,9 @@ impl Log {
         LogPermissions::of(ctx, &self.access).await
     }
 
-    /// The proposed handover waiting for its successor, if any.
+    /// The proposed handover waiting for its successor; null when none waits.
+    /// Readable by: guardians, the youth, the coordinator, participants, the
+    /// home unit's admins and leaders, the municipal admin.
     async fn pending_handover(&self, ctx: &Context<'_>) -> ApiResult<Option<Handover>> {
         if !self.access.allows(ctx, ReadField::ParticipantBasics).await? {
             return Ok(None);
@@ -163,13 +190,17 @@ impl Log {
         Ok(row.map(|row| Handover { row, access: self.access.clone() }))
     }
 
-    /// Everyone who has held the baton, oldest first.
+    /// Everyone who has held the baton, oldest first. Readable by: guardians,
+    /// the youth, the coordinator, participants, the home unit's admins and
+    /// leaders, the municipal admin.
     async fn coordinator_history(&self, ctx: &Context<'_>) -> ApiResult<Vec<CoordinatorTerm>> {
         self.access.require(ctx, ReadField::ParticipantBasics).await?;
         let terms = rc(ctx).loaders.terms().load_one(self.row.id).await?;
         Ok(self.access.objects(terms, |row, access| CoordinatorTerm { row, access }))
     }
 
+    /// The child's guardians (foresatte) on this log. Readable by: guardians,
+    /// the youth, the coordinator, participants.
     async fn guardians(&self, ctx: &Context<'_>) -> ApiResult<Option<Vec<Guardian>>> {
         if !self.access.allows(ctx, ReadField::GuardianName).await? {
             return Ok(None);
@@ -178,8 +209,8 @@ impl Log {
         Ok(Some(self.access.objects(rows, |row, access| Guardian { row, access })))
     }
 
-    /// All consents, withdrawn and expired ones included. A participant sees
-    /// only those for their own unit.
+    /// All consents, withdrawn and expired ones included. Readable by:
+    /// guardians, the youth, the coordinator, participants (their own unit's only).
     async fn consents(&self, ctx: &Context<'_>) -> ApiResult<Option<Vec<Consent>>> {
         let Some(grant) = self.access.grant(ctx, ReadField::Consents).await? else { return Ok(None) };
         let rows = rc(ctx).loaders.consents().load_one(self.row.id).await?.unwrap_or_default();
@@ -194,6 +225,8 @@ impl Log {
     }
 
     /// Units proposed by the coordinator, and whether they have consent.
+    /// Readable by: guardians, the youth, the coordinator, participants (their
+    /// own unit's only).
     async fn unit_proposals(&self, ctx: &Context<'_>) -> ApiResult<Option<Vec<UnitProposal>>> {
         let Some(grant) = self.access.grant(ctx, ReadField::Consents).await? else { return Ok(None) };
         let rc = rc(ctx);
@@ -216,7 +249,8 @@ impl Log {
         ))
     }
 
-    /// Presentasjon: written by the family.
+    /// Presentasjon: written by the family. Null when not written. At most 20,000
+    /// characters. Readable by: guardians, the youth, the coordinator, participants.
     async fn presentation(&self, ctx: &Context<'_>) -> ApiResult<Option<String>> {
         if !self.access.allows(ctx, ReadField::LogText).await? {
             return Ok(None);
@@ -224,7 +258,8 @@ impl Log {
         Ok(self.row.presentation.clone())
     }
 
-    /// Om meg: the child's own section.
+    /// Om meg: the child's own section. Null when not written. At most 20,000
+    /// characters. Readable by: guardians, the youth, the coordinator, participants.
     async fn about_me(&self, ctx: &Context<'_>) -> ApiResult<Option<String>> {
         if !self.access.allows(ctx, ReadField::LogText).await? {
             return Ok(None);
@@ -232,7 +267,8 @@ impl Log {
         Ok(self.row.about_me.clone())
     }
 
-    /// Barnets stemme: the child's voice.
+    /// Barnets stemme: the child's voice. Null when not written. At most 20,000
+    /// characters. Readable by: guardians, the youth, the coordinator, participants.
     async fn child_voice(&self, ctx: &Context<'_>) -> ApiResult<Option<String>> {
         if !self.access.allows(ctx, ReadField::LogText).await? {
             return Ok(None);
@@ -240,7 +276,8 @@ impl Log {
         Ok(self.row.child_voice.clone())
     }
 
-    /// Bakgrunn: why the log was started.
+    /// Bakgrunn: why the log was started. Null when not written. At most 20,000
+    /// characters. Readable by: guardians, the youth, the coordinator, participants.
     async fn initiative(&self, ctx: &Context<'_>) -> ApiResult<Option<String>> {
         if !self.access.allows(ctx, ReadField::LogText).await? {
             return Ok(None);
@@ -248,6 +285,8 @@ impl Log {
         Ok(self.row.initiative.clone())
     }
 
+    /// Goals, oldest first, with their measures, evaluations and comments.
+    /// Readable by: guardians, the youth, the coordinator, participants.
     async fn goals(&self, ctx: &Context<'_>) -> ApiResult<Option<Vec<Goal>>> {
         if !self.access.allows(ctx, ReadField::Goals).await? {
             return Ok(None);
@@ -256,7 +295,8 @@ impl Log {
         Ok(Some(self.access.objects(rows, |row, access| Goal { row, access })))
     }
 
-    /// Meetings, oldest first.
+    /// Meetings by start time, earliest first. Readable by: guardians, the
+    /// youth, the coordinator, participants.
     async fn meetings(&self, ctx: &Context<'_>) -> ApiResult<Option<Vec<Meeting>>> {
         if !self.access.allows(ctx, ReadField::Meetings).await? {
             return Ok(None);
@@ -265,12 +305,15 @@ impl Log {
         Ok(Some(self.access.objects(rows, |row, access| Meeting { row, access })))
     }
 
-    /// Messages addressed to you or to all, newest first.
+    /// Messages addressed to you or to all, newest first. Readable by:
+    /// guardians, the youth, the coordinator, participants.
     async fn messages(
         &self,
         ctx: &Context<'_>,
-        first: Option<i32>,
-        after: Option<String>,
+        #[graphql(desc = "How many messages to return: 0 to 100 (the server's limit); 20 when omitted.")] first: Option<
+            i32,
+        >,
+        #[graphql(desc = "`pageInfo.endCursor` of the previous page; omit for the first page.")] after: Option<String>,
     ) -> ApiResult<Option<super::message::MessageConnection>> {
         if !self.access.allows(ctx, ReadField::Messages).await? {
             return Ok(None);
@@ -289,11 +332,14 @@ impl Log {
     }
 
     /// Who has read or changed the log, newest first (tilgangslogg).
+    /// Readable by: guardians, the youth, the municipal admin.
     async fn access_log(
         &self,
         ctx: &Context<'_>,
-        first: Option<i32>,
-        after: Option<String>,
+        #[graphql(desc = "How many entries to return: 0 to 100 (the server's limit); 20 when omitted.")] first: Option<
+            i32,
+        >,
+        #[graphql(desc = "`pageInfo.endCursor` of the previous page; omit for the first page.")] after: Option<String>,
     ) -> ApiResult<Option<super::access_log::AccessLogConnection>> {
         if !self.access.allows(ctx, ReadField::AccessLog).await? {
             return Ok(None);
@@ -312,7 +358,8 @@ impl Log {
         )))
     }
 
-    /// Archive snapshots, newest first.
+    /// Archive snapshots, newest first. Readable by: guardians, the youth,
+    /// the coordinator, the municipal admin.
     async fn snapshots(&self, ctx: &Context<'_>) -> ApiResult<Option<Vec<ArchiveSnapshot>>> {
         if !self.access.allows(ctx, ReadField::Snapshots).await? {
             return Ok(None);
@@ -321,7 +368,10 @@ impl Log {
         Ok(Some(self.access.objects(rows, |row, access| ArchiveSnapshot { row, access })))
     }
 
-    /// A request to reopen the closed log, waiting for the owners' approval.
+    /// A request to reopen the closed log, waiting for the owners' approval;
+    /// null when none waits. Readable by: guardians, the youth, the
+    /// coordinator, participants, the home unit's admins and leaders, the
+    /// municipal admin.
     async fn pending_reopen_request(&self, ctx: &Context<'_>) -> ApiResult<Option<ReopenRequest>> {
         if !self.access.allows(ctx, ReadField::LogMetadata).await? {
             return Ok(None);
@@ -329,7 +379,9 @@ impl Log {
         Ok(rc(ctx).loaders.reopens().load_one(self.row.id).await?.map(ReopenRequest))
     }
 
-    /// A deletion request waiting for the municipal admin.
+    /// A deletion request waiting for the municipal admin; null when none
+    /// waits. Readable by: guardians, the youth, the coordinator,
+    /// participants, the home unit's admins and leaders, the municipal admin.
     async fn open_deletion_request(&self, ctx: &Context<'_>) -> ApiResult<Option<DeletionRequest>> {
         if !self.access.allows(ctx, ReadField::LogMetadata).await? {
             return Ok(None);
@@ -343,4 +395,10 @@ impl Log {
     }
 }
 
-super::connection::connection!(LogConnection, LogEdge, Log);
+super::connection::connection!(
+    /// A page of the logs you may see, newest first.
+    LogConnection,
+    /// A log in a page, with its cursor.
+    LogEdge,
+    Log
+);

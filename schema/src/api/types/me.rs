@@ -10,29 +10,37 @@ use async_graphql::{Context, ID, Object, SimpleObject};
 
 pub struct Me;
 
+/// One of your roles in a unit.
 #[derive(SimpleObject)]
 pub struct UnitMembership {
+    /// the unit
     pub unit: Unit,
+    /// your role in it
     pub role: UnitRoleKind,
 }
 
+/// You, as the token that signed you in says.
 #[Object]
 impl Me {
+    /// Your person id (as a guardian, also your `Guardian.id`).
     async fn id(&self, ctx: &Context<'_>) -> ID {
         id(rc(ctx).principal.person_id())
     }
 
+    /// STAFF (signed in through the municipality's identity provider) or
+    /// CITIZEN (through ID-porten).
     async fn kind(&self, ctx: &Context<'_>) -> PersonKind {
         rc(ctx).principal.kind()
     }
 
+    /// Your name as registered; empty when none is registered.
     async fn name(&self, ctx: &Context<'_>) -> ApiResult<String> {
         let rc = rc(ctx);
         let person = rc.loaders.person().load_one(rc.principal.person_id()).await?;
         Ok(person.map(|p| p.name).unwrap_or_default())
     }
 
-    /// Your own fødselsnummer (citizens only).
+    /// Your own fødselsnummer (11 digits); null for staff.
     async fn national_id(&self, ctx: &Context<'_>) -> Option<String> {
         match &rc(ctx).principal {
             Principal::Citizen { national_id, .. } => Some(national_id.clone()),
@@ -40,7 +48,7 @@ impl Me {
         }
     }
 
-    /// Your roles in units (staff only).
+    /// Your roles in units; empty for citizens.
     async fn units(&self, ctx: &Context<'_>) -> ApiResult<Vec<UnitMembership>> {
         let rc = rc(ctx);
         let roles = rc.principal.unit_roles();
@@ -51,6 +59,7 @@ impl Me {
             .collect())
     }
 
+    /// Your roles in your whole municipality; empty for citizens and most staff.
     async fn municipal_roles(&self, ctx: &Context<'_>) -> Vec<MunicipalRoleKind> {
         rc(ctx).principal.municipal_roles().iter().map(|r| r.role).collect()
     }

@@ -19,8 +19,12 @@ pub struct Meeting {
     pub access: Arc<LogAccess>,
 }
 
+/// A collaboration meeting (samarbeidsmøte) of the log. Every field but
+/// `id` is content: Readable by: guardians, the youth, the coordinator,
+/// participants.
 #[Object]
 impl Meeting {
+    /// The meeting's id.
     async fn id(&self) -> ID {
         id(self.row.id)
     }
@@ -31,42 +35,49 @@ impl Meeting {
         Ok(write::may(&self.access.rel, WriteAction::RecordMinutes))
     }
 
+    /// The meeting's title, at most 200 characters.
     async fn title(&self, ctx: &Context<'_>) -> ApiResult<&str> {
         self.access.content(ctx, ReadField::Meetings).await?;
         Ok(&self.row.title)
     }
 
+    /// When the meeting starts.
     async fn starts_at(&self, ctx: &Context<'_>) -> ApiResult<DateTime<Utc>> {
         self.access.content(ctx, ReadField::Meetings).await?;
         Ok(self.row.starts_at)
     }
 
+    /// Where it is held, at most 200 characters; null when not given.
     async fn location(&self, ctx: &Context<'_>) -> ApiResult<Option<&str>> {
         self.access.content(ctx, ReadField::Meetings).await?;
         Ok(self.row.location.as_deref())
     }
 
+    /// The agenda (saksliste), at most 10,000 characters; null when not given.
     async fn agenda(&self, ctx: &Context<'_>) -> ApiResult<Option<&str>> {
         self.access.content(ctx, ReadField::Meetings).await?;
         Ok(self.row.agenda.as_deref())
     }
 
+    /// SCHEDULED until minutes are recorded, then HELD.
     async fn status(&self, ctx: &Context<'_>) -> ApiResult<MeetingStatus> {
         self.access.content(ctx, ReadField::Meetings).await?;
         Ok(self.row.status)
     }
 
-    /// Referat; null until recorded.
+    /// Referat, at most 50,000 characters; null until recorded.
     async fn minutes(&self, ctx: &Context<'_>) -> ApiResult<Option<&str>> {
         self.access.content(ctx, ReadField::Meetings).await?;
         Ok(self.row.minutes.as_deref())
     }
 
+    /// When the minutes were recorded; null until then.
     async fn minutes_recorded_at(&self, ctx: &Context<'_>) -> ApiResult<Option<DateTime<Utc>>> {
         self.access.content(ctx, ReadField::Meetings).await?;
         Ok(self.row.minutes_recorded_at)
     }
 
+    /// Who was invited; empty when everyone in the log was.
     async fn invitees(&self, ctx: &Context<'_>) -> ApiResult<Vec<Person>> {
         self.access.content(ctx, ReadField::Meetings).await?;
         let ids = rc(ctx).loaders.invitees().load_one(self.row.id).await?.unwrap_or_default();

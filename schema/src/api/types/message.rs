@@ -22,12 +22,17 @@ pub struct Message {
     pub access: Arc<LogAccess>,
 }
 
+/// A secure message in a log, addressed to everyone or to some. You only
+/// ever get messages addressed to you or to all. Every field but `id` is
+/// content: Readable by: guardians, the youth, the coordinator, participants.
 #[Object]
 impl Message {
+    /// The message's id.
     async fn id(&self) -> ID {
         id(self.row.id)
     }
 
+    /// The log the message is in.
     async fn log_id(&self, ctx: &Context<'_>) -> ApiResult<ID> {
         self.access.content(ctx, ReadField::Messages).await?;
         Ok(id(self.row.log_id))
@@ -46,16 +51,22 @@ impl Message {
         Ok(write::may(&self.access.rel, WriteAction::MarkMessageRead))
     }
 
+    /// MESSAGE when posted with `postMessage`; INVITATION, MINUTES and NOTICE
+    /// are sent by the server when a meeting is scheduled, minutes are
+    /// recorded or a paper consent is registered.
     async fn kind(&self, ctx: &Context<'_>) -> ApiResult<MessageKind> {
         self.access.content(ctx, ReadField::Messages).await?;
         Ok(self.row.kind)
     }
 
+    /// The text, at most 10,000 characters.
     async fn body(&self, ctx: &Context<'_>) -> ApiResult<&str> {
         self.access.content(ctx, ReadField::Messages).await?;
         Ok(&self.row.body)
     }
 
+    /// Who wrote it (for INVITATION, MINUTES and NOTICE, the coordinator
+    /// whose action sent it); null if their person record cannot be found.
     async fn author(&self, ctx: &Context<'_>) -> ApiResult<Option<Person>> {
         self.access.content(ctx, ReadField::Messages).await?;
         Person::in_log(ctx, &self.access, self.row.author_id).await
@@ -74,12 +85,13 @@ impl Message {
         Person::many_in_log(ctx, &self.access, &ids).await
     }
 
+    /// When it was posted.
     async fn created_at(&self, ctx: &Context<'_>) -> ApiResult<DateTime<Utc>> {
         self.access.content(ctx, ReadField::Messages).await?;
         Ok(self.row.created_at)
     }
 
-    /// The meeting an invitation or minutes message is about.
+    /// The meeting an invitation or minutes message is about; null for other kinds.
     async fn meeting(&self, ctx: &Context<'_>) -> ApiResult<Option<Meeting>> {
         self.access.content(ctx, ReadField::Messages).await?;
         let Some(meeting_id) = self.row.meeting_id else {
@@ -93,13 +105,14 @@ impl Message {
             .map(|row| Meeting { row, access: self.access.clone() }))
     }
 
+    /// Whether you have marked it read (`markMessageRead`).
     async fn read_by_me(&self, ctx: &Context<'_>) -> ApiResult<bool> {
         self.access.content(ctx, ReadField::Messages).await?;
         let reads = rc(ctx).loaders.reads().load_one(self.row.id).await?.unwrap_or_default();
         Ok(reads.iter().any(|(p, _)| *p == self.access.viewer))
     }
 
-    /// Who has read the message, and when.
+    /// Who has marked the message read, and when, in that order.
     async fn read_by(&self, ctx: &Context<'_>) -> ApiResult<Vec<ReadReceipt>> {
         self.access.content(ctx, ReadField::Messages).await?;
         let reads = rc(ctx).loaders.reads().load_one(self.row.id).await?.unwrap_or_default();
@@ -113,10 +126,19 @@ impl Message {
     }
 }
 
+/// That someone has read a message.
 #[derive(async_graphql::SimpleObject)]
 pub struct ReadReceipt {
+    /// who read it
     pub reader: Person,
+    /// when they marked it read
     pub read_at: DateTime<Utc>,
 }
 
-super::connection::connection!(MessageConnection, MessageEdge, Message);
+super::connection::connection!(
+    /// A page of a log's messages to you or to all, newest first.
+    MessageConnection,
+    /// A message in a page, with its cursor.
+    MessageEdge,
+    Message
+);

@@ -19,7 +19,10 @@ use uuid::Uuid;
 
 /// Someone in a log: a participant (staff), a guardian, or the child.
 #[derive(Interface)]
-#[graphql(field(name = "id", ty = "ID"), field(name = "name", ty = "String"))]
+#[graphql(
+    field(name = "id", ty = "ID", desc = "The id to use for this person in this log (see each type's `id`)."),
+    field(name = "name", ty = "String", desc = "The person's name.")
+)]
 pub enum Person {
     Participant(Participant),
     Guardian(Guardian),
@@ -97,11 +100,10 @@ impl Person {
 pub enum ParticipantRole {
     /// stafettholder: holds the baton
     Coordinator,
-    /// plandeltaker / tjenesteyter
+    /// plandeltaker / tjenesteyter: any other participant
     Participant,
 }
 
-/// A professional taking part in the log (plandeltaker).
 pub struct Participant {
     id: Uuid,
     staff_id: Uuid,
@@ -158,13 +160,18 @@ impl Participant {
     }
 }
 
+/// A professional taking part in the log (plandeltaker).
 #[Object]
 impl Participant {
-    /// The participation's id (use it to propose a handover or address a message).
+    /// The participation's id: use it for `proposeHandover`,
+    /// `removeParticipant`, recipients, invitees and `responsibleId`. For
+    /// staff shown here who no longer take part (an author, an actor), their
+    /// person id.
     pub async fn id(&self) -> ID {
         id(self.id)
     }
 
+    /// The staff member's name.
     pub async fn name(&self) -> String {
         self.name.clone()
     }
@@ -177,6 +184,7 @@ impl Participant {
             && write::remove_participant(self.left_at.is_some(), self.is_coordinator).is_ok()
     }
 
+    /// The unit they take part for; null for staff who no longer take part.
     async fn unit(&self, ctx: &Context<'_>) -> ApiResult<Option<Unit>> {
         let Some(unit_id) = self.unit_id else {
             return Ok(None);
@@ -184,24 +192,30 @@ impl Participant {
         Ok(rc(ctx).loaders.unit().load_one(unit_id).await?.map(Unit))
     }
 
+    /// COORDINATOR for the current coordinator, PARTICIPANT otherwise.
     async fn role(&self) -> ParticipantRole {
         if self.is_coordinator { ParticipantRole::Coordinator } else { ParticipantRole::Participant }
     }
 
-    /// Job title in the log, e.g. "kontaktlærer".
+    /// Job title in the log, e.g. "kontaktlærer"; null when not given.
     async fn title(&self) -> Option<String> {
         self.title.clone()
     }
 
+    /// When they joined the log; null for staff who no longer take part.
     async fn joined_at(&self) -> Option<DateTime<Utc>> {
         self.joined_at
     }
 
-    /// Set when the participant no longer takes part.
+    /// When the participant left the log; null while they take part (and
+    /// for staff shown as an author or actor only).
     async fn left_at(&self) -> Option<DateTime<Utc>> {
         self.left_at
     }
 
+    /// Phone number registered for the staff member; null when none, and
+    /// for staff who no longer take part. Readable by: guardians, the
+    /// youth, the coordinator, participants.
     async fn phone(&self, ctx: &Context<'_>) -> ApiResult<Option<String>> {
         if !self.access.allows(ctx, ReadField::ParticipantContact).await? {
             return Ok(None);
@@ -209,6 +223,9 @@ impl Participant {
         Ok(self.phone.clone())
     }
 
+    /// E-mail address registered for the staff member; null when none, and
+    /// for staff who no longer take part. Readable by: guardians, the
+    /// youth, the coordinator, participants.
     async fn email(&self, ctx: &Context<'_>) -> ApiResult<Option<String>> {
         if !self.access.allows(ctx, ReadField::ParticipantContact).await? {
             return Ok(None);
@@ -217,7 +234,6 @@ impl Participant {
     }
 }
 
-/// A guardian (foresatt), an owner of the log.
 pub struct Guardian {
     pub row: GuardianView,
     pub access: Arc<LogAccess>,
@@ -235,46 +251,61 @@ impl Guardian {
     }
 }
 
+/// A guardian (foresatt), an owner of the log.
 #[Object]
 impl Guardian {
+    /// The guardian's person id: use it as `ownerId`, `responsibleId`, a
+    /// recipient or an invitee.
     pub async fn id(&self) -> ID {
         id(self.row.person_id)
     }
 
+    /// The guardian's name as recorded on this log.
     pub async fn name(&self) -> String {
         self.row.name.clone()
     }
 
+    /// Fødselsnummer or D-nummer (11 digits). Readable by: guardians (their
+    /// own only), the coordinator.
     async fn national_id(&self, ctx: &Context<'_>) -> ApiResult<Option<String>> {
         self.private(ctx, &Some(self.row.national_id.clone())).await
     }
 
+    /// Phone number recorded on this log; null when none. Readable by:
+    /// guardians (their own only), the coordinator.
     async fn phone(&self, ctx: &Context<'_>) -> ApiResult<Option<String>> {
         self.private(ctx, &self.row.phone).await
     }
 
+    /// E-mail address recorded on this log; null when none (`createLog`
+    /// takes none). Readable by: guardians (their own only), the coordinator.
     async fn email(&self, ctx: &Context<'_>) -> ApiResult<Option<String>> {
         self.private(ctx, &self.row.email).await
     }
 
+    /// Postal address recorded on this log; null when none. Readable by:
+    /// guardians (their own only), the coordinator.
     async fn address(&self, ctx: &Context<'_>) -> ApiResult<Option<String>> {
         self.private(ctx, &self.row.address).await
     }
 }
 
-/// A unit (enhet): a kindergarten, school, health station, …
 pub struct Unit(pub org::UnitRow);
 
+/// A unit (enhet): a kindergarten, school, health station, …
 #[Object]
 impl Unit {
+    /// The unit's id.
     pub async fn id(&self) -> ID {
         id(self.0.id)
     }
 
+    /// The unit's name.
     async fn name(&self) -> &str {
         &self.0.name
     }
 
+    /// The kind of service the unit provides.
     async fn service_kind(&self) -> ServiceKind {
         self.0.service_kind
     }

@@ -40,7 +40,7 @@ pub struct LogPermissions {
     pub can_read_participant_contact: bool,
     /// `guardians` and their names
     pub can_read_guardians: bool,
-    /// guardians' `nationalId`, `phone` and `address`; a guardian reads only her own
+    /// guardians' `nationalId`, `phone`, `email` and `address`; a guardian reads only her own
     pub can_read_guardian_private: bool,
     /// `consents` and `unitProposals`; a participant reads only her own unit's
     pub can_read_consents: bool,

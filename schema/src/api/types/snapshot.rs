@@ -17,8 +17,11 @@ pub struct ArchiveSnapshot {
     pub access: Arc<LogAccess>,
 }
 
+/// An immutable copy of the log for the archive (arkivversjon), taken when
+/// minutes are recorded and when the log closes.
 #[Object]
 impl ArchiveSnapshot {
+    /// The snapshot's id (see `Query.snapshot`).
     async fn id(&self) -> ID {
         id(self.row.id)
     }
@@ -28,6 +31,7 @@ impl ArchiveSnapshot {
         self.row.reason
     }
 
+    /// When the snapshot was taken.
     async fn taken_at(&self) -> DateTime<Utc> {
         self.row.taken_at
     }
@@ -38,8 +42,14 @@ impl ArchiveSnapshot {
         self.row.restricted
     }
 
-    /// The log as it was: texts, goals, measures, evaluations, meetings and
-    /// participants (messages are not archived here).
+    /// The log as it was, as a JSON object: `logId`, `status`, `child`,
+    /// `presentation`, `aboutMe`, `childVoice`, `initiative`, `participants`,
+    /// `guardians`, `goals` (with `measures` and `evaluations`) and `meetings`;
+    /// messages are not archived. The municipal admin's copy leaves out the
+    /// child's date of birth, the guardians, measures' responsible people and
+    /// evaluations' authors.
+    /// Readable by: guardians, the youth, the coordinator, the municipal
+    /// admin (unrestricted snapshots only).
     async fn content(&self, ctx: &Context<'_>) -> ApiResult<Option<Json<serde_json::Value>>> {
         match self.access.grant(ctx, ReadField::SnapshotContent).await? {
             None => return Ok(None),
