@@ -14,37 +14,57 @@ use async_graphql::{Context, ID, InputObject, Json, Object, SimpleObject};
 use chrono::Utc;
 use uuid::Uuid;
 
+/// A staff member to register in a unit.
 #[derive(InputObject)]
 pub struct RegisterStaffInput {
+    /// the unit
     pub unit_id: ID,
+    /// the staff member's name, at most 200 characters
     pub name: String,
+    /// at most 200 characters
     pub email: Option<String>,
+    /// at most 40 characters
     pub phone: Option<String>,
-    /// the id the municipality's identity provider puts in tokens (`sub`, or `oid` in Entra ID)
+    /// the id the municipality's identity provider puts in tokens (`sub`, or
+    /// `oid` in Entra ID), at most 200 characters. An id already registered
+    /// is the same person: they get a role in this unit too
     pub external_id: String,
+    /// their role in the unit
     pub role: UnitRoleKind,
+    /// their job title in the unit, at most 200 characters
     pub title: Option<String>,
 }
 
+/// A staff member as registered.
 #[derive(SimpleObject)]
 pub struct RegisteredStaff {
+    /// their person id
     pub id: ID,
+    /// the name given in the request
     pub name: String,
+    /// their role in the unit
     pub role: UnitRoleKind,
 }
 
+/// A plan template for the municipality's logs.
 #[derive(InputObject)]
 pub struct CreateTemplateInput {
+    /// the template's name, at most 200 characters
     pub name: String,
-    /// guidance per section, e.g. {"presentation": "Skriv om barnet …"}
+    /// guidance per section, e.g. {"presentation": "Skriv om barnet …"}: at
+    /// most 20 sections, names of at most 200 characters, texts of at most 10,000
     pub section_prompts: Json<serde_json::Map<String, serde_json::Value>>,
+    /// goal areas stored with the template; none when omitted
     #[graphql(default)]
     pub default_goal_areas: Vec<GoalArea>,
 }
 
+/// A plan template as created.
 #[derive(SimpleObject)]
 pub struct Template {
+    /// the template's id (`templateId` of `createLog`)
     pub id: ID,
+    /// its name
     pub name: String,
 }
 
@@ -54,7 +74,11 @@ pub struct AdminMutations;
 #[Object]
 impl AdminMutations {
     /// Registers a staff member in a unit (unit admin of the unit, or municipal admin).
-    async fn register_staff(&self, ctx: &Context<'_>, input: RegisterStaffInput) -> ApiResult<RegisteredStaff> {
+    async fn register_staff(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The staff member and their role.")] input: RegisterStaffInput,
+    ) -> ApiResult<RegisteredStaff> {
         let rc = rc(ctx);
         let unit_id = ids::parse(&input.unit_id, "unitId")?;
         let name = input::required(&input.name, "name", limits::NAME)?;
@@ -109,7 +133,11 @@ impl AdminMutations {
 
     /// Sets the municipality's consent age (samtykkealder: 15 or 16), at which
     /// a child becomes an owner of their log (municipal admin).
-    async fn set_consent_age(&self, ctx: &Context<'_>, consent_age: i32) -> ApiResult<i32> {
+    async fn set_consent_age(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "15 or 16.")] consent_age: i32,
+    ) -> ApiResult<i32> {
         let rc = rc(ctx);
         if !matches!(consent_age, 15 | 16) {
             return Err(ApiError::bad_input("consentAge must be 15 or 16"));
@@ -133,7 +161,11 @@ impl AdminMutations {
     }
 
     /// Creates a plan template for the municipality (municipal admin).
-    async fn create_template(&self, ctx: &Context<'_>, input: CreateTemplateInput) -> ApiResult<Template> {
+    async fn create_template(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The template.")] input: CreateTemplateInput,
+    ) -> ApiResult<Template> {
         let rc = rc(ctx);
         let name = input::required(&input.name, "name", limits::NAME)?;
         let given = input.section_prompts.0;

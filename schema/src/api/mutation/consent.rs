@@ -25,27 +25,36 @@ use chrono::{DateTime, NaiveDate, Utc};
 use diesel_async::AsyncPgConnection;
 use uuid::Uuid;
 
+/// Your consent to a log or to a unit proposed for it.
 #[derive(InputObject)]
 pub struct GiveConsentInput {
+    /// the log
     pub log_id: ID,
     /// consent to this proposed unit; omit to consent to the log itself
     pub unit_id: Option<ID>,
-    /// the consent stops granting access after this moment
+    /// the consent stops granting access after this moment, which must be in
+    /// the future; omit for a consent that does not expire
     pub expires_at: Option<DateTime<Utc>>,
 }
 
+/// A signed paper consent, registered by the coordinator on an owner's behalf.
 #[derive(InputObject)]
 pub struct PaperConsentInput {
+    /// the log
     pub log_id: ID,
     /// the guardian's id, or the child's id for a youth at consent age
     pub owner_id: ID,
+    /// consent to this proposed unit; omit for consent to the log itself
     pub unit_id: Option<ID>,
-    /// where the signed form is archived
+    /// where the signed form is archived, at most 200 characters
     pub document_reference: String,
     /// the day the owner signed the form; refused (CONFLICT) when it is not
     /// after the family's latest choice in this scope (a consent given,
-    /// withdrawn or ended by closing) or before the log or the unit's proposal
+    /// withdrawn or ended by closing) or before the log or the unit's proposal;
+    /// never in the future
     pub signed_on: NaiveDate,
+    /// the consent stops granting access after this moment, which must be in
+    /// the future; omit for a consent that does not expire
     pub expires_at: Option<DateTime<Utc>>,
 }
 
@@ -56,7 +65,11 @@ pub struct ConsentMutations;
 impl ConsentMutations {
     /// An owner consents to the log, or to a unit the coordinator proposed.
     /// The log becomes ACTIVE when every owner has consented to it.
-    async fn give_consent(&self, ctx: &Context<'_>, input: GiveConsentInput) -> ApiResult<Consent> {
+    async fn give_consent(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "What you consent to.")] input: GiveConsentInput,
+    ) -> ApiResult<Consent> {
         let rc = rc(ctx);
         let log_id = ids::parse(&input.log_id, "logId")?;
         let unit_id = input.unit_id.as_ref().map(|u| ids::parse(u, "unitId")).transpose()?;
@@ -80,7 +93,11 @@ impl ConsentMutations {
     /// cannot override it (CONFLICT): a withdrawal holds until the owner
     /// consents again. The family is told at once by a
     /// NOTICE message from the coordinator, besides the access-log entry.
-    async fn register_paper_consent(&self, ctx: &Context<'_>, input: PaperConsentInput) -> ApiResult<Consent> {
+    async fn register_paper_consent(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The signed form.")] input: PaperConsentInput,
+    ) -> ApiResult<Consent> {
         let rc = rc(ctx);
         let log_id = ids::parse(&input.log_id, "logId")?;
         let owner_id = ids::parse(&input.owner_id, "ownerId")?;
@@ -125,7 +142,11 @@ impl ConsentMutations {
     /// Withdraws a consent. Withdrawing one's consent to the log makes it
     /// PASSIVE: professionals lose access at once. Withdrawing a unit's
     /// consent (any owner may) removes that unit's participants only.
-    async fn withdraw_consent(&self, ctx: &Context<'_>, consent_id: ID) -> ApiResult<Consent> {
+    async fn withdraw_consent(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The consent (`Log.consents`).")] consent_id: ID,
+    ) -> ApiResult<Consent> {
         let rc = rc(ctx);
         let consent_id = ids::parse(&consent_id, "consentId")?;
         let log_id = locate(rc, ObjectRef::Consent(consent_id)).await?;
@@ -154,9 +175,9 @@ impl ConsentMutations {
     async fn propose_unit(
         &self,
         ctx: &Context<'_>,
-        log_id: ID,
-        unit_id: ID,
-        reason: Option<String>,
+        #[graphql(desc = "The log.")] log_id: ID,
+        #[graphql(desc = "A unit of the log's municipality other than its home unit (see `units`).")] unit_id: ID,
+        #[graphql(desc = "Why the unit should take part, at most 2,000 characters.")] reason: Option<String>,
     ) -> ApiResult<UnitProposal> {
         let rc = rc(ctx);
         let log_id = ids::parse(&log_id, "logId")?;

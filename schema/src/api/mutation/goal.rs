@@ -20,46 +20,68 @@ use chrono::{NaiveDate, Utc};
 use diesel_async::AsyncPgConnection;
 use uuid::Uuid;
 
+/// A new goal.
 #[derive(InputObject)]
 pub struct AddGoalInput {
+    /// the log
     pub log_id: ID,
+    /// the goal's area; owners may add HOME_LEISURE goals only
     pub area: GoalArea,
     /// BTI level 1–3
     pub bti_level: i32,
+    /// what the goal is, at most 4,000 characters
     pub description: String,
 }
 
+/// Changes to a goal; omitted fields are unchanged, and at least one is needed.
 #[derive(InputObject)]
 pub struct UpdateGoalInput {
+    /// BTI level 1–3
     pub bti_level: Option<i32>,
+    /// at most 4,000 characters
     pub description: Option<String>,
+    /// the goal's new status
     pub status: Option<GoalStatus>,
 }
 
+/// A new measure under a goal.
 #[derive(InputObject)]
 pub struct AddMeasureInput {
+    /// the goal
     pub goal_id: ID,
+    /// what is to be done, at most 4,000 characters
     pub description: String,
-    /// a participant's id, a guardian's id, or the child's id (youth owner)
+    /// a participant's id, a guardian's id, or the child's id (youth owner); a
+    /// participant's unit must have consent
     pub responsible_id: ID,
+    /// the day it is due; not in the past
     pub deadline: Option<NaiveDate>,
 }
 
-/// Omitted fields are unchanged; `deadline: null` removes the deadline.
+/// Omitted fields are unchanged; `deadline: null` removes the deadline. At
+/// least one field is needed.
 #[derive(InputObject)]
 pub struct UpdateMeasureInput {
+    /// at most 4,000 characters
     pub description: Option<String>,
+    /// a new responsible person (as in `addMeasure`); only the coordinator,
+    /// and owners for HOME_LEISURE measures, may reassign
     pub responsible_id: Option<ID>,
+    /// the day it is due, not in the past; null removes it, omitted leaves it
     #[graphql(default)]
     pub deadline: MaybeUndefined<NaiveDate>,
+    /// the measure's new status
     pub status: Option<MeasureStatus>,
 }
 
 /// Evaluate either a measure or a goal.
 #[derive(InputObject)]
 pub struct AddEvaluationInput {
+    /// the measure to evaluate; give this or `goalId`, not both
     pub measure_id: Option<ID>,
+    /// the goal to evaluate; give this or `measureId`, not both
     pub goal_id: Option<ID>,
+    /// the assessment, at most 10,000 characters
     pub body: String,
     /// defaults to today; not in the future
     pub evaluated_on: Option<NaiveDate>,
@@ -68,8 +90,11 @@ pub struct AddEvaluationInput {
 /// Comment on either a measure or a goal.
 #[derive(InputObject)]
 pub struct AddCommentInput {
+    /// the measure to comment on; give this or `goalId`, not both
     pub measure_id: Option<ID>,
+    /// the goal to comment on; give this or `measureId`, not both
     pub goal_id: Option<ID>,
+    /// the comment, at most 10,000 characters
     pub body: String,
 }
 
@@ -79,7 +104,11 @@ pub struct GoalMutations;
 #[Object]
 impl GoalMutations {
     /// Adds a goal. Owners may add home/leisure goals; the coordinator any.
-    async fn add_goal(&self, ctx: &Context<'_>, input: AddGoalInput) -> ApiResult<Goal> {
+    async fn add_goal(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The new goal.")] input: AddGoalInput,
+    ) -> ApiResult<Goal> {
         let rc = rc(ctx);
         let log_id = ids::parse(&input.log_id, "logId")?;
         let bti_level = bti_level(input.bti_level)?;
@@ -113,7 +142,12 @@ impl GoalMutations {
     }
 
     /// Changes a goal's level, description or status (its area is fixed).
-    async fn update_goal(&self, ctx: &Context<'_>, goal_id: ID, input: UpdateGoalInput) -> ApiResult<Goal> {
+    async fn update_goal(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The goal.")] goal_id: ID,
+        #[graphql(desc = "What to change.")] input: UpdateGoalInput,
+    ) -> ApiResult<Goal> {
         let rc = rc(ctx);
         let goal_id = ids::parse(&goal_id, "goalId")?;
         let changes = GoalChanges {
@@ -147,7 +181,11 @@ impl GoalMutations {
     }
 
     /// Adds a measure with a responsible person and, usually, a deadline.
-    async fn add_measure(&self, ctx: &Context<'_>, input: AddMeasureInput) -> ApiResult<Measure> {
+    async fn add_measure(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The new measure.")] input: AddMeasureInput,
+    ) -> ApiResult<Measure> {
         let rc = rc(ctx);
         let goal_id = ids::parse(&input.goal_id, "goalId")?;
         let responsible = ids::parse(&input.responsible_id, "responsibleId")?;
@@ -192,7 +230,12 @@ impl GoalMutations {
     /// Updates a measure. Its responsible person may change its status,
     /// description and deadline; the coordinator (and owners, for home and
     /// leisure measures) may also change who is responsible.
-    async fn update_measure(&self, ctx: &Context<'_>, measure_id: ID, input: UpdateMeasureInput) -> ApiResult<Measure> {
+    async fn update_measure(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The measure.")] measure_id: ID,
+        #[graphql(desc = "What to change.")] input: UpdateMeasureInput,
+    ) -> ApiResult<Measure> {
         let rc = rc(ctx);
         let measure_id = ids::parse(&measure_id, "measureId")?;
         let description =
@@ -233,7 +276,11 @@ impl GoalMutations {
 
     /// Adds a dated evaluation of a measure (by its responsible person or the
     /// coordinator) or of a goal (by the coordinator; owners for home/leisure).
-    async fn add_evaluation(&self, ctx: &Context<'_>, input: AddEvaluationInput) -> ApiResult<Evaluation> {
+    async fn add_evaluation(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The evaluation and what it is of.")] input: AddEvaluationInput,
+    ) -> ApiResult<Evaluation> {
         let rc = rc(ctx);
         let target = target(input.measure_id.as_ref(), input.goal_id.as_ref())?;
         let body = input::required(&input.body, "body", limits::BODY)?;
@@ -271,7 +318,11 @@ impl GoalMutations {
     }
 
     /// Comments on a measure or a goal.
-    async fn add_comment(&self, ctx: &Context<'_>, input: AddCommentInput) -> ApiResult<Comment> {
+    async fn add_comment(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The comment and what it is on.")] input: AddCommentInput,
+    ) -> ApiResult<Comment> {
         let rc = rc(ctx);
         let target = target(input.measure_id.as_ref(), input.goal_id.as_ref())?;
         let body = input::required(&input.body, "body", limits::BODY)?;

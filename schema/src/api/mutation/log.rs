@@ -28,10 +28,13 @@ use uuid::Uuid;
 /// At most this many guardians on one log.
 const MAX_GUARDIANS: usize = 4;
 
+/// The child a new log is about: under 18, or unborn.
 #[derive(InputObject)]
 pub struct ChildInput {
+    /// the child's name, at most 200 characters
     pub name: String,
-    /// fødselsnummer; omit for an unborn child
+    /// fødselsnummer or D-nummer (11 digits); omit for an unborn child. A
+    /// child who already has an open log you can see is a CONFLICT
     pub national_id: Option<String>,
     /// the date of birth: needed without a national id (an unborn child's due
     /// date, at most a year ahead) and with a number issued under the 2032
@@ -39,32 +42,46 @@ pub struct ChildInput {
     pub birth_date: Option<NaiveDate>,
 }
 
+/// A guardian of the child, an owner of the new log.
 #[derive(InputObject)]
 pub struct GuardianInput {
+    /// fødselsnummer or D-nummer (11 digits); not the child's, and each guardian once
     pub national_id: String,
+    /// the guardian's name, at most 200 characters
     pub name: String,
+    /// at most 40 characters
     pub phone: Option<String>,
+    /// postal address, at most 400 characters
     pub address: Option<String>,
 }
 
+/// A new log.
 #[derive(InputObject)]
 pub struct CreateLogInput {
     /// the unit creating the log; you must be its unit admin or leader
     pub unit_id: ID,
+    /// the child the log is about
     pub child: ChildInput,
+    /// the child's guardians, 1 to 4; the log becomes ACTIVE when every owner has consented
     pub guardians: Vec<GuardianInput>,
     /// the first coordinator: a staff member of the unit
     pub coordinator_id: ID,
+    /// a plan template of the unit's municipality (`createTemplate`)
     pub template_id: Option<ID>,
+    /// bakgrunn: why the log is started, at most 20,000 characters
     pub initiative: Option<String>,
 }
 
 /// Text sections; omitted fields are unchanged, an empty string clears one.
 #[derive(InputObject, Default)]
 pub struct LogTextInput {
+    /// presentasjon, at most 20,000 characters; owners and the coordinator write it
     pub presentation: Option<String>,
+    /// om meg, at most 20,000 characters; owners and the coordinator write it
     pub about_me: Option<String>,
+    /// barnets stemme, at most 20,000 characters; owners and the coordinator write it
     pub child_voice: Option<String>,
+    /// bakgrunn, at most 20,000 characters; only the coordinator writes it
     pub initiative: Option<String>,
 }
 
@@ -74,7 +91,11 @@ pub struct LogMutations;
 #[Object]
 impl LogMutations {
     /// Creates a DRAFT log for a child, with its guardians and first coordinator.
-    async fn create_log(&self, ctx: &Context<'_>, input: CreateLogInput) -> ApiResult<Log> {
+    async fn create_log(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The new log.")] input: CreateLogInput,
+    ) -> ApiResult<Log> {
         let rc = rc(ctx);
         let unit_id = ids::parse(&input.unit_id, "unitId")?;
         let acting = admin::create_log(&rc.principal, unit_id)?;
@@ -191,7 +212,12 @@ impl LogMutations {
 
     /// Edits the text sections. Owners and the coordinator write the
     /// presentation, aboutMe and childVoice; the coordinator the initiative.
-    async fn update_log_text(&self, ctx: &Context<'_>, log_id: ID, input: LogTextInput) -> ApiResult<Log> {
+    async fn update_log_text(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The log to edit.")] log_id: ID,
+        #[graphql(desc = "The sections to change; at least one.")] input: LogTextInput,
+    ) -> ApiResult<Log> {
         let rc = rc(ctx);
         let log_id = ids::parse(&log_id, "logId")?;
         let text = |v: &Option<String>, f: &str| -> ApiResult<Option<String>> {
@@ -233,7 +259,12 @@ impl LogMutations {
     /// Closes the log: an owner's demand, or the coordinator when the goals
     /// are met. The log is frozen, a final snapshot is taken, every consent
     /// ends and professionals lose access.
-    async fn close_log(&self, ctx: &Context<'_>, log_id: ID, reason: Option<String>) -> ApiResult<Log> {
+    async fn close_log(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The log to close.")] log_id: ID,
+        #[graphql(desc = "Why it closes, at most 2,000 characters.")] reason: Option<String>,
+    ) -> ApiResult<Log> {
         let rc = rc(ctx);
         let log_id = ids::parse(&log_id, "logId")?;
         let reason = input::optional(reason.as_deref(), "reason", limits::REASON)?;
@@ -250,7 +281,11 @@ impl LogMutations {
     }
 
     /// Asks the family to reopen a closed log (the coordinator of the closed log).
-    async fn request_reopen(&self, ctx: &Context<'_>, log_id: ID) -> ApiResult<ReopenRequest> {
+    async fn request_reopen(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The closed log.")] log_id: ID,
+    ) -> ApiResult<ReopenRequest> {
         let rc = rc(ctx);
         let log_id = ids::parse(&log_id, "logId")?;
         let row = with_log(rc, log_id, Lock::Exclusive, "Log", move |conn, w| {
@@ -279,7 +314,11 @@ impl LogMutations {
     /// An owner approves reopening; this is also their consent to the log.
     /// The log is ACTIVE again once every owner has approved. Units must be
     /// consented again before their participants regain access.
-    async fn approve_reopen(&self, ctx: &Context<'_>, log_id: ID) -> ApiResult<Log> {
+    async fn approve_reopen(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The closed log.")] log_id: ID,
+    ) -> ApiResult<Log> {
         let rc = rc(ctx);
         let log_id = ids::parse(&log_id, "logId")?;
         with_log(rc, log_id, Lock::Exclusive, "Log", move |conn, w| {
@@ -327,8 +366,8 @@ impl LogMutations {
     async fn request_deletion(
         &self,
         ctx: &Context<'_>,
-        log_id: ID,
-        reason: Option<String>,
+        #[graphql(desc = "The log to delete.")] log_id: ID,
+        #[graphql(desc = "The family's reason, at most 2,000 characters.")] reason: Option<String>,
     ) -> ApiResult<DeletionRequest> {
         let rc = rc(ctx);
         let log_id = ids::parse(&log_id, "logId")?;
@@ -361,7 +400,11 @@ impl LogMutations {
     /// The municipal admin processes a deletion request: the log is closed
     /// (with a final snapshot) if it was not, live content is purged, and
     /// archive snapshots are kept but restricted.
-    async fn process_deletion(&self, ctx: &Context<'_>, request_id: ID) -> ApiResult<Log> {
+    async fn process_deletion(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The deletion request (`openDeletionRequests`).")] request_id: ID,
+    ) -> ApiResult<Log> {
         let rc = rc(ctx);
         let request_id = ids::parse(&request_id, "requestId")?;
         let log_id = locate(rc, ObjectRef::DeletionRequest(request_id)).await?;

@@ -25,14 +25,21 @@ use uuid::Uuid;
 /// At most this many invitees on one meeting.
 const MAX_INVITEES: usize = 50;
 
+/// A meeting to schedule.
 #[derive(InputObject)]
 pub struct ScheduleMeetingInput {
+    /// the log
     pub log_id: ID,
+    /// at most 200 characters
     pub title: String,
+    /// when it starts; must be in the future
     pub starts_at: DateTime<Utc>,
+    /// where it is held, at most 200 characters
     pub location: Option<String>,
+    /// the agenda (saksliste), at most 10,000 characters
     pub agenda: Option<String>,
-    /// participants', guardians' or the child's ids; empty invites everyone
+    /// participants', guardians' or the child's (youth owner's) ids, at most
+    /// 50; empty invites everyone
     #[graphql(default)]
     pub invitee_ids: Vec<ID>,
 }
@@ -43,7 +50,11 @@ pub struct MeetingMutations;
 #[Object]
 impl MeetingMutations {
     /// The coordinator schedules a meeting; the invitation goes out as a message.
-    async fn schedule_meeting(&self, ctx: &Context<'_>, input: ScheduleMeetingInput) -> ApiResult<Meeting> {
+    async fn schedule_meeting(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The meeting.")] input: ScheduleMeetingInput,
+    ) -> ApiResult<Meeting> {
         let rc = rc(ctx);
         let log_id = ids::parse(&input.log_id, "logId")?;
         let title = input::required(&input.title, "title", limits::SHORT)?;
@@ -93,7 +104,12 @@ impl MeetingMutations {
     /// The coordinator records the minutes (referat). The meeting is marked
     /// held, the minutes go to everyone as a message, and the log is archived
     /// as an immutable snapshot.
-    async fn record_minutes(&self, ctx: &Context<'_>, meeting_id: ID, minutes: String) -> ApiResult<Meeting> {
+    async fn record_minutes(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The meeting; its minutes must not be recorded yet.")] meeting_id: ID,
+        #[graphql(desc = "The minutes (referat), at most 50,000 characters.")] minutes: String,
+    ) -> ApiResult<Meeting> {
         let rc = rc(ctx);
         let meeting_id = ids::parse(&meeting_id, "meetingId")?;
         let minutes = input::required(&minutes, "minutes", limits::MINUTES)?;

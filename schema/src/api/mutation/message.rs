@@ -21,11 +21,15 @@ use uuid::Uuid;
 /// At most this many recipients on one message.
 const MAX_RECIPIENTS: usize = 50;
 
+/// A message to post.
 #[derive(InputObject)]
 pub struct PostMessageInput {
+    /// the log
     pub log_id: ID,
+    /// the text, at most 10,000 characters
     pub body: String,
-    /// participants', guardians' or the child's ids; empty sends to everyone
+    /// participants', guardians' or the child's (youth owner's) ids, at most
+    /// 50, besides yourself; empty sends to everyone
     #[graphql(default)]
     pub recipient_ids: Vec<ID>,
 }
@@ -36,7 +40,11 @@ pub struct MessageMutations;
 #[Object]
 impl MessageMutations {
     /// Posts a message to everyone in the log or to some of them.
-    async fn post_message(&self, ctx: &Context<'_>, input: PostMessageInput) -> ApiResult<Message> {
+    async fn post_message(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The message and who it is to.")] input: PostMessageInput,
+    ) -> ApiResult<Message> {
         let rc = rc(ctx);
         let log_id = ids::parse(&input.log_id, "logId")?;
         let body = input::required(&input.body, "body", limits::BODY)?;
@@ -80,7 +88,11 @@ impl MessageMutations {
     }
 
     /// Records that you have read a message addressed to you.
-    async fn mark_message_read(&self, ctx: &Context<'_>, message_id: ID) -> ApiResult<Message> {
+    async fn mark_message_read(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The message.")] message_id: ID,
+    ) -> ApiResult<Message> {
         let rc = rc(ctx);
         let message_id = ids::parse(&message_id, "messageId")?;
         let log_id = locate(rc, ObjectRef::Message(message_id)).await?;

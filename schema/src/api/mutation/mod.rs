@@ -14,6 +14,10 @@ pub mod tx;
 
 use async_graphql::MergedObject;
 
+/// Every change to the data, each in one transaction. A change to a log is
+/// recorded in its access log, and is refused in this order: NOT_FOUND (no
+/// relation to the log), CONFLICT (the log is closed or deleted), FORBIDDEN
+/// (your role may not), CONFLICT (the change needs an ACTIVE log).
 #[derive(MergedObject, Default)]
 pub struct Mutation(
     log::LogMutations,

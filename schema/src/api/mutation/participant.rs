@@ -21,14 +21,16 @@ use async_graphql::{Context, ID, InputObject, Object};
 use chrono::Utc;
 use uuid::Uuid;
 
+/// A staff member to add to a log.
 #[derive(InputObject)]
 pub struct AddParticipantInput {
+    /// the log
     pub log_id: ID,
     /// the staff member (see `unitStaff`)
     pub staff_id: ID,
     /// the unit they take part for; the family must have consented to it
     pub unit_id: ID,
-    /// their role in the log, e.g. "helsesykepleier"
+    /// their role in the log, e.g. "helsesykepleier", at most 200 characters
     pub title: Option<String>,
 }
 
@@ -38,7 +40,11 @@ pub struct ParticipantMutations;
 #[Object]
 impl ParticipantMutations {
     /// The coordinator adds a staff member of a consented unit.
-    async fn add_participant(&self, ctx: &Context<'_>, input: AddParticipantInput) -> ApiResult<Participant> {
+    async fn add_participant(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Who to add, and for which unit.")] input: AddParticipantInput,
+    ) -> ApiResult<Participant> {
         let rc = rc(ctx);
         let log_id = ids::parse(&input.log_id, "logId")?;
         let staff_id = ids::parse(&input.staff_id, "staffId")?;
@@ -92,7 +98,11 @@ impl ParticipantMutations {
     }
 
     /// The coordinator removes a participant (not themself: hand over first).
-    async fn remove_participant(&self, ctx: &Context<'_>, participant_id: ID) -> ApiResult<Participant> {
+    async fn remove_participant(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The participant (`Participant.id`).")] participant_id: ID,
+    ) -> ApiResult<Participant> {
         let rc = rc(ctx);
         let participant_id = ids::parse(&participant_id, "participantId")?;
         let log_id = log_of_participant(ctx, participant_id).await?;
@@ -129,7 +139,13 @@ impl ParticipantMutations {
 
     /// The coordinator proposes a participant as successor. The baton moves
     /// only when the successor accepts.
-    async fn propose_handover(&self, ctx: &Context<'_>, log_id: ID, participant_id: ID) -> ApiResult<Handover> {
+    async fn propose_handover(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The log.")] log_id: ID,
+        #[graphql(desc = "The successor: a current participant of a consented unit (`Participant.id`).")]
+        participant_id: ID,
+    ) -> ApiResult<Handover> {
         let rc = rc(ctx);
         let log_id = ids::parse(&log_id, "logId")?;
         let participant_id = ids::parse(&participant_id, "participantId")?;
@@ -180,19 +196,31 @@ impl ParticipantMutations {
     }
 
     /// The proposed successor accepts and becomes the coordinator.
-    async fn accept_handover(&self, ctx: &Context<'_>, handover_id: ID) -> ApiResult<Log> {
+    async fn accept_handover(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The pending handover (`Log.pendingHandover`).")] handover_id: ID,
+    ) -> ApiResult<Log> {
         let log_id = respond(ctx, handover_id, true).await?;
         reload(ctx, log_id).await
     }
 
     /// The proposed successor declines; the coordinator keeps the baton.
-    async fn decline_handover(&self, ctx: &Context<'_>, handover_id: ID) -> ApiResult<Log> {
+    async fn decline_handover(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The pending handover (`Log.pendingHandover`).")] handover_id: ID,
+    ) -> ApiResult<Log> {
         let log_id = respond(ctx, handover_id, false).await?;
         reload(ctx, log_id).await
     }
 
     /// The coordinator withdraws a proposed handover.
-    async fn cancel_handover(&self, ctx: &Context<'_>, handover_id: ID) -> ApiResult<Handover> {
+    async fn cancel_handover(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The pending handover (`Log.pendingHandover`).")] handover_id: ID,
+    ) -> ApiResult<Handover> {
         let rc = rc(ctx);
         let handover_id = ids::parse(&handover_id, "handoverId")?;
         let log_id = log_of_handover(ctx, handover_id).await?;
