@@ -21,6 +21,9 @@ pub fn build_schema() -> async_graphql::SchemaBuilder<query::Query, mutation::Mu
 }
 
 #[cfg(test)]
+mod docs;
+
+#[cfg(test)]
 mod tests {
     /// `schema/schema.graphql` is generated from the code and checked in so
     /// that frontends and tools can use it; this fails when it drifts.
