@@ -60,14 +60,23 @@ macro_rules! text_enum {
 text_enum!(
     /// The kind of public service a unit provides (tjeneste).
     ServiceKind {
+        /// barnehage
         Kindergarten => "KINDERGARTEN",
+        /// skole
         School => "SCHOOL",
+        /// helsestasjon
         HealthStation => "HEALTH_STATION",
+        /// PPT: pedagogisk-psykologisk tjeneste
         Ppt => "PPT",
+        /// barnevern
         ChildWelfare => "CHILD_WELFARE",
+        /// NAV
         Nav => "NAV",
+        /// fastlege
         Gp => "GP",
+        /// psykisk helse
         MentalHealth => "MENTAL_HEALTH",
+        /// another service
         Other => "OTHER",
     }
 );
@@ -79,6 +88,7 @@ text_enum!(
         UnitAdmin => "UNIT_ADMIN",
         /// leder: decides who coordinates; may create logs
         UnitLeader => "UNIT_LEADER",
+        /// ansatt: staff of the unit
         Employee => "EMPLOYEE",
     }
 );
@@ -94,16 +104,21 @@ text_enum!(
 );
 
 text_enum!(
+    /// Whether someone signs in as staff or as a citizen.
     PersonKind {
+        /// staff of a unit, signed in through the municipality's identity provider
         Staff => "STAFF",
+        /// a guardian or young person, signed in through ID-porten
         Citizen => "CITIZEN",
     }
 );
 
 text_enum!(
+    /// A log's stage.
     LogStatus {
         /// created, waiting for the family's consent
         Draft => "DRAFT",
+        /// every owner has consented: participants of consented units read its content
         Active => "ACTIVE",
         /// consent withdrawn or lapsed: professionals see nothing
         Passive => "PASSIVE",
@@ -113,6 +128,7 @@ text_enum!(
 );
 
 text_enum!(
+    /// What a consent covers.
     ConsentScope {
         /// consent to the log itself (and its home unit)
         Log => "LOG",
@@ -122,7 +138,9 @@ text_enum!(
 );
 
 text_enum!(
+    /// How a consent was given.
     ConsentMethod {
+        /// given by the owner in the service
         Digital => "DIGITAL",
         /// a signed paper form, registered by the coordinator with a document reference
         Paper => "PAPER",
@@ -130,9 +148,13 @@ text_enum!(
 );
 
 text_enum!(
+    /// Why a consent ended.
     WithdrawalReason {
+        /// an owner withdrew it
         Withdrawn => "WITHDRAWN",
+        /// the log was closed
         LogClosed => "LOG_CLOSED",
+        /// the log was deleted
         LogDeleted => "LOG_DELETED",
     }
 );
@@ -146,18 +168,27 @@ text_enum!(
 );
 
 text_enum!(
+    /// Where a proposed handover stands.
     HandoverStatus {
+        /// waiting for the successor
         Pending => "PENDING",
+        /// the successor took over the baton
         Accepted => "ACCEPTED",
+        /// the successor declined
         Declined => "DECLINED",
+        /// withdrawn by the coordinator, or ended when the log closed or the successor left
         Cancelled => "CANCELLED",
     }
 );
 
 text_enum!(
+    /// Where a request to reopen a log stands.
     ReopenStatus {
+        /// waiting for the owners' approval
         Pending => "PENDING",
+        /// every owner approved; the log is ACTIVE again
         Approved => "APPROVED",
+        /// the log was deleted first
         Cancelled => "CANCELLED",
     }
 );
@@ -167,38 +198,55 @@ text_enum!(
     GoalArea {
         /// hjem og fritid: owned by the family
         HomeLeisure => "HOME_LEISURE",
+        /// barnehage og skole
         KindergartenSchool => "KINDERGARTEN_SCHOOL",
+        /// andre tjenester
         OtherServices => "OTHER_SERVICES",
     }
 );
 
 text_enum!(
+    /// Where a goal stands.
     GoalStatus {
+        /// being worked on
         Active => "ACTIVE",
+        /// reached
         Achieved => "ACHIEVED",
+        /// no longer pursued
         Discontinued => "DISCONTINUED",
     }
 );
 
 text_enum!(
+    /// Where a measure stands; PLANNED and IN_PROGRESS are open.
     MeasureStatus {
+        /// not started; every new measure starts here
         Planned => "PLANNED",
+        /// under way
         InProgress => "IN_PROGRESS",
+        /// carried out
         Done => "DONE",
+        /// dropped
         Cancelled => "CANCELLED",
     }
 );
 
 text_enum!(
+    /// Where a meeting stands.
     MeetingStatus {
+        /// planned, minutes not yet recorded
         Scheduled => "SCHEDULED",
+        /// its minutes are recorded
         Held => "HELD",
+        /// called off (no mutation sets this yet)
         Cancelled => "CANCELLED",
     }
 );
 
 text_enum!(
+    /// What a message is.
     MessageKind {
+        /// written by someone with `postMessage`
         Message => "MESSAGE",
         /// sent when a meeting is scheduled
         Invitation => "INVITATION",
@@ -211,17 +259,25 @@ text_enum!(
 );
 
 text_enum!(
+    /// What someone did, as the access log records it.
     AccessAction {
+        /// read the log's content (one entry per request and log)
         Read => "READ",
+        /// created something
         Create => "CREATE",
+        /// changed something (a withdrawal and marking a message read included)
         Update => "UPDATE",
+        /// removed something (a participant, or the log's content on deletion)
         Delete => "DELETE",
     }
 );
 
 text_enum!(
+    /// Why an archive snapshot was taken.
     SnapshotReason {
+        /// a meeting's minutes were recorded
         Meeting => "MEETING",
+        /// the log closed
         Closing => "CLOSING",
     }
 );
@@ -229,13 +285,21 @@ text_enum!(
 text_enum!(
     /// The role in which someone acted, as recorded in the access log.
     ActorRole {
+        /// a guardian of the child
         Guardian => "GUARDIAN",
+        /// the child, as an owner of the log
         Youth => "YOUTH",
+        /// the coordinator (also of a log that is not ACTIVE)
         Coordinator => "COORDINATOR",
+        /// a participant
         Participant => "PARTICIPANT",
+        /// an admin of the log's home unit
         UnitAdmin => "UNIT_ADMIN",
+        /// a leader of the log's home unit
         UnitLeader => "UNIT_LEADER",
+        /// an admin of the log's municipality
         MunicipalAdmin => "MUNICIPAL_ADMIN",
+        /// the system owner (systemeier)
         SystemOwner => "SYSTEM_OWNER",
         /// staff acting without a role in the log (e.g. a coordinator of a closed log)
         Staff => "STAFF",
@@ -245,40 +309,72 @@ text_enum!(
 text_enum!(
     /// What happened in a log; the outbox's `kind` column.
     EventKind {
+        /// a message was posted (invitations, minutes and notices included)
         MessagePosted => "MESSAGE_POSTED",
+        /// a message was marked read; no subscription delivers it
         MessageRead => "MESSAGE_READ",
+        /// a goal was added
         GoalAdded => "GOAL_ADDED",
+        /// a goal's level, description or status changed
         GoalChanged => "GOAL_CHANGED",
+        /// a measure was added
         MeasureCreated => "MEASURE_CREATED",
+        /// a measure changed
         MeasureUpdated => "MEASURE_UPDATED",
+        /// a measure was evaluated
         MeasureEvaluated => "MEASURE_EVALUATED",
+        /// a goal was evaluated
         GoalEvaluated => "GOAL_EVALUATED",
+        /// a comment was added to a goal or measure
         CommentAdded => "COMMENT_ADDED",
+        /// a meeting was scheduled
         MeetingScheduled => "MEETING_SCHEDULED",
+        /// a meeting's minutes were recorded
         MinutesRecorded => "MINUTES_RECORDED",
+        /// an archive snapshot was taken
         SnapshotTaken => "SNAPSHOT_TAKEN",
+        /// a participant was added
         ParticipantJoined => "PARTICIPANT_JOINED",
+        /// a participant left: removed, or their unit's consent was withdrawn
         ParticipantLeft => "PARTICIPANT_LEFT",
+        /// the coordinator proposed a unit
         UnitProposed => "UNIT_PROPOSED",
+        /// a consent was given or registered on paper
         ConsentGiven => "CONSENT_GIVEN",
+        /// a consent was withdrawn
         ConsentWithdrawn => "CONSENT_WITHDRAWN",
         /// the municipality's consent age changed, so the child became or
         /// stopped being an owner of the log
         ConsentAgeChanged => "CONSENT_AGE_CHANGED",
+        /// the coordinator proposed a successor
         HandoverProposed => "HANDOVER_PROPOSED",
+        /// the successor declined
         HandoverDeclined => "HANDOVER_DECLINED",
+        /// the coordinator cancelled a proposed handover
         HandoverCancelled => "HANDOVER_CANCELLED",
+        /// the successor accepted and holds the baton
         CoordinatorHandedOver => "COORDINATOR_HANDED_OVER",
+        /// the log's status changed
         StatusChanged => "STATUS_CHANGED",
+        /// the log's text sections changed
         TextChanged => "TEXT_CHANGED",
+        /// the coordinator asked to reopen the closed log
         ReopenRequested => "REOPEN_REQUESTED",
+        /// an owner asked for the log to be deleted
         DeletionRequested => "DELETION_REQUESTED",
+        /// the log was deleted and its content purged
         LogDeleted => "LOG_DELETED",
+        /// a measure got a deadline, or a new responsible person
         DeadlineSet => "DEADLINE_SET",
+        /// a measure's deadline changed
         DeadlineMoved => "DEADLINE_MOVED",
+        /// a measure's deadline was removed
         DeadlineRemoved => "DEADLINE_REMOVED",
+        /// a measure was marked done
         MeasureDone => "MEASURE_DONE",
+        /// a measure's deadline passed with it still open
         MeasureOverdue => "MEASURE_OVERDUE",
+        /// a measure's deadline is near (within 7 days unless configured otherwise)
         MeasureDueSoon => "MEASURE_DUE_SOON",
     }
 );
@@ -286,20 +382,35 @@ text_enum!(
 text_enum!(
     /// What an access-log entry is about.
     ObjectType {
+        /// the log itself: its texts and status, and reads of its content
         Log => "LOG",
+        /// a goal
         Goal => "GOAL",
+        /// a measure
         Measure => "MEASURE",
+        /// an evaluation
         Evaluation => "EVALUATION",
+        /// a comment
         Comment => "COMMENT",
+        /// a meeting
         Meeting => "MEETING",
+        /// a message
         Message => "MESSAGE",
+        /// a consent
         Consent => "CONSENT",
+        /// a participation
         Participant => "PARTICIPANT",
+        /// a unit proposal
         UnitProposal => "UNIT_PROPOSAL",
+        /// a handover of the baton
         Handover => "HANDOVER",
+        /// an archive snapshot
         Snapshot => "SNAPSHOT",
+        /// the access log (reads of it)
         AccessLog => "ACCESS_LOG",
+        /// a request to reopen
         ReopenRequest => "REOPEN_REQUEST",
+        /// a deletion request
         DeletionRequest => "DELETION_REQUEST",
     }
 );
