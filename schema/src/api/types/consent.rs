@@ -8,6 +8,7 @@ use crate::db::consents;
 use crate::db::enums::{ConsentMethod, ConsentScope, WithdrawalReason};
 use crate::error::ApiResult;
 use crate::policy::ReadField;
+use crate::policy::write::{self, WriteAction};
 use async_graphql::{Context, ID, Object};
 use chrono::{DateTime, NaiveDate, Utc};
 use std::sync::Arc;
@@ -25,6 +26,19 @@ impl Consent {
     /// The consent's id (for `withdrawConsent`).
     async fn id(&self) -> ID {
         id(self.row.id)
+    }
+
+    /// Whether the viewer may `withdrawConsent` this consent now: an owner
+    /// may withdraw any unit's consent, and her own consent to the log,
+    /// while it holds.
+    async fn viewer_can_withdraw(&self, ctx: &Context<'_>) -> ApiResult<bool> {
+        self.access.content(ctx, ReadField::Consents).await?;
+        let own = match self.row.scope {
+            ConsentScope::Log => write::withdraw_log_consent(self.access.viewer, self.row.given_by).is_ok(),
+            ConsentScope::Unit => true,
+        };
+        let holds = self.row.withdrawn_at.is_none();
+        Ok(holds && own && write::may(&self.access.rel, WriteAction::WithdrawConsent))
     }
 
     /// LOG: consent to the log (and its home unit); UNIT: to one more unit.
