@@ -178,6 +178,11 @@ async fn the_first_load_joins_live_updates_at_its_event_cursor_with_no_gap() {
     let loaded: Vec<&Value> = log["messages"]["edges"].as_array().unwrap().iter().map(|e| &e["node"]["id"]).collect();
     assert!(loaded.contains(&&before), "the first load has the earlier message");
     let cursor = log["eventCursor"].as_str().expect("an event cursor").to_owned();
+    // The cursor stands for a position of all logs' events: read twice with
+    // nothing in between, it must still differ, or polling it would tell
+    // when any log, or a message one may not read, had an event.
+    let again = app.gql("guardian", "query($l: ID!) { log(id: $l) { eventCursor } }", json!({ "l": EMMA_LOG })).await;
+    assert_ne!(again.ok()["log"]["eventCursor"], json!(cursor), "an event cursor is not comparable");
 
     // Posted after the load, before the subscription starts: without the
     // cursor a subscription from "now" would miss it.

@@ -103,6 +103,21 @@ pub fn encode_seq(key: &CursorKey, kind: &str, seq: i64) -> String {
     URL_SAFE_NO_PAD.encode(block)
 }
 
+/// A position handed out where nothing about it need change, `Log.eventCursor`:
+/// four bytes of the block are random, so two encodings of one position
+/// differ. Encoded like `encode_seq`, the value changed whenever any log
+/// had an event, and polling it told a reader when a message she may not
+/// read was posted (the attack on issue 17). It decodes like any other.
+pub fn encode_seq_unlinkable(key: &CursorKey, kind: &str, seq: i64) -> String {
+    let mut block = [0u8; 16];
+    block[0] = tag(kind);
+    block[4..8].copy_from_slice(&uuid::Uuid::new_v4().as_bytes()[..4]);
+    block[8..].copy_from_slice(&seq.to_be_bytes());
+    let mut block: aes::Block = block.into();
+    key.cipher.encrypt_block(&mut block);
+    URL_SAFE_NO_PAD.encode(block)
+}
+
 pub fn decode_seq(key: &CursorKey, kind: &str, cursor: &str) -> ApiResult<i64> {
     let invalid = || ApiError::bad_input("invalid cursor: pass a cursor this API returned");
     let bytes = URL_SAFE_NO_PAD.decode(cursor.as_bytes()).map_err(|_| invalid())?;
@@ -110,7 +125,8 @@ pub fn decode_seq(key: &CursorKey, kind: &str, cursor: &str) -> ApiResult<i64> {
         Ok(block) => {
             let mut block: aes::Block = block.into();
             key.cipher.decrypt_block(&mut block);
-            if block[0] != tag(kind) || block[1..8].iter().any(|b| *b != 0) {
+            // Bytes 4..8 are random in an unlinkable encoding, zero otherwise.
+            if block[0] != tag(kind) || block[1..4].iter().any(|b| *b != 0) {
                 return Err(invalid());
             }
             i64::from_be_bytes(block[8..].try_into().map_err(|_| invalid())?)
@@ -164,6 +180,16 @@ mod tests {
         }
         let key = CursorKey::random();
         assert!(decode_seq(&key, "a", &encode_seq(&key, "a", -1)).is_err());
+    }
+
+    #[test]
+    fn an_unlinkable_cursor_differs_each_time_and_decodes_to_its_position() {
+        let key = CursorKey::random();
+        let (a, b) = (encode_seq_unlinkable(&key, "e", 41), encode_seq_unlinkable(&key, "e", 41));
+        assert_ne!(a, b, "one position, two unrelated cursors");
+        assert_eq!((decode_seq(&key, "e", &a).unwrap(), decode_seq(&key, "e", &b).unwrap()), (41, 41));
+        assert!(decode_seq(&key, "a", &a).is_err(), "the kind is still checked");
+        assert!(decode_seq(&CursorKey::random(), "e", &a).is_err(), "and the key");
     }
 
     #[test]

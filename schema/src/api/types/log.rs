@@ -171,7 +171,7 @@ impl Log {
     /// answer arrives there. A change made while the answer was being read
     /// can come both here and there, so drop what you already have by id.
     async fn event_cursor(&self, ctx: &Context<'_>) -> String {
-        cursor::encode_seq(&rc(ctx).config.cursor_key, "e", self.event_seq)
+        cursor::encode_seq_unlinkable(&rc(ctx).config.cursor_key, "e", self.event_seq)
     }
 
     /// What the viewer may read and do in this log (see `LogPermissions`).
