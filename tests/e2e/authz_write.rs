@@ -559,6 +559,9 @@ fn table() -> Vec<Row> {
             probe_in("meeting", "title"),                                      [F, F, N, A, F, N, F, F, N, N, N, N]),
         row("recordMinutes of the upcoming meeting", On::Emma, RECORD_MINUTES, json!({ "m": id(901) }),
             probe_in("meeting", "minutes"),                                    [F, F, N, A, F, N, H, H, N, N, N, N]),
+        // Minutes are recorded once: the held meeting's are archived already (state → CONFLICT).
+        row("recordMinutes of the held meeting, again", On::Emma, RECORD_MINUTES, json!({ "m": id(900) }),
+            probe_in("meeting", "minutes"),                                    [F, F, N, C, F, N, H, H, N, N, N, N]),
         // A unit admin writing content: FORBIDDEN.
         row("postMessage", On::Emma, POST_MESSAGE, message(&emma),
             probe_in("message", "body"),                                       [A, A, N, A, A, N, F, F, N, N, N, N]),

@@ -250,6 +250,17 @@ pub fn approve_reopen(pending: bool, already_consented: bool) -> Result<(), ApiE
     Ok(())
 }
 
+/// Minutes are recorded once, for a meeting that was not cancelled.
+pub fn record_minutes(recorded: bool, cancelled: bool) -> Result<(), ApiError> {
+    if recorded {
+        return Err(ApiError::conflict("minutes are already recorded and archived for this meeting"));
+    }
+    if cancelled {
+        return Err(ApiError::conflict("the meeting was cancelled"));
+    }
+    Ok(())
+}
+
 /// One deletion request waits at a time.
 pub fn request_deletion(open_request: bool) -> Result<(), ApiError> {
     if open_request {
@@ -422,6 +433,9 @@ mod tests {
         assert!(approve_reopen(true, false).is_ok());
         assert!(matches!(approve_reopen(false, false), Err(ApiError::Conflict(_))));
         assert!(matches!(approve_reopen(true, true), Err(ApiError::Conflict(_))));
+        assert!(record_minutes(false, false).is_ok());
+        assert!(matches!(record_minutes(true, false), Err(ApiError::Conflict(_))), "recorded already");
+        assert!(matches!(record_minutes(false, true), Err(ApiError::Conflict(_))), "cancelled");
         assert!(request_deletion(false).is_ok());
         assert!(matches!(request_deletion(true), Err(ApiError::Conflict(_))));
         assert!(process_deletion(false).is_ok());

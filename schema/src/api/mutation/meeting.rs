@@ -15,8 +15,8 @@ use crate::db::messages::{self, MessageRow};
 use crate::db::snapshots;
 use crate::error::{ApiError, ApiResult};
 use crate::events::EventPayload;
-use crate::policy::WriteAction;
 use crate::policy::relation::ObjectRef;
+use crate::policy::{WriteAction, write};
 use async_graphql::{Context, ID, InputObject, Object};
 use chrono::{DateTime, Utc};
 use diesel_async::AsyncPgConnection;
@@ -118,12 +118,7 @@ impl MeetingMutations {
             async move {
                 let acting = w.authorize(WriteAction::RecordMinutes)?;
                 let meeting = meetings::by_id(conn, meeting_id).await?.ok_or(ApiError::NotFound("Meeting"))?;
-                if meeting.minutes.is_some() {
-                    return Err(ApiError::conflict("minutes are already recorded and archived for this meeting"));
-                }
-                if meeting.status == MeetingStatus::Cancelled {
-                    return Err(ApiError::conflict("the meeting was cancelled"));
-                }
+                write::record_minutes(meeting.minutes.is_some(), meeting.status == MeetingStatus::Cancelled)?;
                 meetings::record_minutes(conn, meeting_id, &minutes, w.actor).await?;
                 w.audit(conn, acting, ObjectType::Meeting, meeting_id, AccessAction::Update).await?;
                 w.emit(

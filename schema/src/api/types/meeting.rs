@@ -29,10 +29,12 @@ impl Meeting {
         id(self.row.id)
     }
 
-    /// Whether the viewer may `recordMinutes` of this meeting.
+    /// Whether the viewer may `recordMinutes` of this meeting: not yet
+    /// recorded, not cancelled.
     async fn viewer_can_record_minutes(&self, ctx: &Context<'_>) -> ApiResult<bool> {
         self.access.content(ctx, ReadField::Meetings).await?;
-        Ok(write::may(&self.access.rel, WriteAction::RecordMinutes))
+        let state = write::record_minutes(self.row.minutes.is_some(), self.row.status == MeetingStatus::Cancelled);
+        Ok(write::may(&self.access.rel, WriteAction::RecordMinutes) && state.is_ok())
     }
 
     /// The meeting's title, at most 200 characters.

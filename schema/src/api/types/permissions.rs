@@ -11,7 +11,7 @@
 
 use crate::api::guard::LogAccess;
 use crate::context::rc;
-use crate::db::enums::{ConsentScope, GoalArea};
+use crate::db::enums::GoalArea;
 use crate::error::ApiResult;
 use crate::policy::write::{self, WriteAction};
 use crate::policy::{Grant, ReadField, read};
@@ -67,11 +67,15 @@ pub struct LogPermissions {
     pub can_propose_unit: bool,
     /// `addParticipant`
     pub can_add_participant: bool,
-    /// `proposeHandover` (none may be waiting)
+    /// `proposeHandover` (none may be waiting); the successor, a current
+    /// participant whose unit has consent, is the request's input
     pub can_propose_handover: bool,
-    /// `giveConsent`, to the log or to a unit the coordinator proposed
+    /// `giveConsent`, to the log or to a unit the coordinator proposed: false
+    /// when the viewer's own consent to the log and to every proposed unit holds
     pub can_give_consent: bool,
-    /// `registerPaperConsent` on an owner's behalf
+    /// `registerPaperConsent` on an owner's behalf. Whether the owner still
+    /// lacks the consent the form gives is not looked at: the coordinator
+    /// without content access may register one but may not read consents
     pub can_register_paper_consent: bool,
     /// `closeLog`
     pub can_close: bool,
@@ -97,10 +101,22 @@ impl LogPermissions {
             may(WriteAction::ProposeHandover) && loaders.handovers().load_one(log_id).await?.is_some();
         let pending_reopen = loaders.reopens().load_one(log_id).await?.is_some();
         let open_deletion = loaders.deletions().load_one(log_id).await?.is_some();
-        let consented = may(WriteAction::ApproveReopen) && {
+        // Owners only (they read consents and proposals): whether the viewer
+        // holds a valid consent to the log, and whether a proposed unit waits
+        // for consent. Asked for nobody else, so no flag tells a role that
+        // may not read consents anything about them.
+        let owner = may(WriteAction::ApproveReopen) || may(WriteAction::GiveConsent);
+        let (consented, unit_waits) = if owner {
             let now = Utc::now();
             let consents = loaders.consents().load_one(log_id).await?.unwrap_or_default();
-            consents.iter().any(|c| c.scope == ConsentScope::Log && c.given_by == access.viewer && c.is_valid(now))
+            let proposals = loaders.proposals().load_one(log_id).await?.unwrap_or_default();
+            // The viewer's own valid consent to the log (`None`) or a unit, as `giveConsent` checks.
+            let given = |unit: Option<uuid::Uuid>| {
+                consents.iter().any(|c| c.given_by == access.viewer && c.unit_id == unit && c.is_valid(now))
+            };
+            (given(None), proposals.iter().any(|p| !given(Some(p.unit_id))))
+        } else {
+            (false, false)
         };
         Ok(LogPermissions {
             can_read_texts: reads(ReadField::LogText),
@@ -126,7 +142,7 @@ impl LogPermissions {
             can_add_participant: may(WriteAction::AddParticipant),
             can_propose_handover: may(WriteAction::ProposeHandover)
                 && write::propose_handover(pending_handover).is_ok(),
-            can_give_consent: may(WriteAction::GiveConsent),
+            can_give_consent: may(WriteAction::GiveConsent) && (!consented || unit_waits),
             can_register_paper_consent: may(WriteAction::RegisterPaperConsent),
             can_close: may(WriteAction::CloseLog),
             can_request_reopen: may(WriteAction::RequestReopen) && write::request_reopen(rel, pending_reopen).is_ok(),
