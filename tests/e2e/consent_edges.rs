@@ -366,3 +366,23 @@ async fn create_log(app: &TestApp, child_nid: &str, born: NaiveDate) -> String {
         .await;
     r.data()["createLog"]["id"].as_str().expect("log created").to_owned()
 }
+
+/// A paper form dated before the family's latest choice is refused; the
+/// refusal names that day only to a reader of consents. The coordinator of
+/// Jonas' passive log reads metadata only, and learnt from it the day
+/// guardian2 withdrew (the attack on issue 17).
+#[tokio::test]
+async fn a_refused_paper_consent_tells_the_day_only_to_readers_of_consents() {
+    let app = TestApp::demo().await;
+    let jonas = stafett_tests::ids::JONAS_LOG;
+    let register = |owner: &str| json!({ "i": { "logId": jonas, "ownerId": ids::person(owner), "documentReference": "arkiv 1", "signedOn": "2020-01-01" } });
+    let doc = "mutation($i: PaperConsentInput!) { registerPaperConsent(input: $i) { id } }";
+    let refused = app.gql("coordinator", doc, register("guardian2")).await.err("CONFLICT");
+    assert!(refused.contains("is on or after the day this form was signed"), "{refused}");
+    assert!(!refused.chars().any(|c| c.is_ascii_digit()), "no date in: {refused}");
+
+    // On Emma's active log she reads consents, and is told the day.
+    let emma = json!({ "i": { "logId": EMMA_LOG, "ownerId": ids::person("guardian2"), "documentReference": "arkiv 1", "signedOn": "2020-01-01" } });
+    let told = app.gql("coordinator", doc, emma).await.err("CONFLICT");
+    assert!(told.contains("was on 20"), "{told}");
+}

@@ -140,6 +140,12 @@ impl LogAccess {
         Ok(self.grant(ctx, field).await?.is_some())
     }
 
+    /// Whether the viewer's roles grant any of `field`, asked without reading
+    /// it (nothing is recorded): for what an answer may mention.
+    pub fn may_read(&self, field: ReadField) -> bool {
+        read::best(&self.roles, field).0 != Grant::Denied
+    }
+
     /// The participant's unit, for grants limited to it.
     pub fn own_unit(&self) -> Option<Uuid> {
         self.roles.contains(Role::Participant).then_some(self.rel.participant_unit_id).flatten()

@@ -19,7 +19,7 @@ use crate::db::{logs, org, participants};
 use crate::error::{ApiError, ApiResult};
 use crate::events::EventPayload;
 use crate::policy::relation::ObjectRef;
-use crate::policy::{Acting, WriteAction, write};
+use crate::policy::{Acting, ReadField, WriteAction, write};
 use async_graphql::{Context, ID, InputObject, Object};
 use chrono::{DateTime, NaiveDate, Utc};
 use diesel_async::AsyncPgConnection;
@@ -112,10 +112,17 @@ impl ConsentMutations {
                 if let Some(chosen) = consents::latest_family_choice(conn, w.log_id(), owner, unit_id).await?
                     && signed_on <= oslo_date(chosen)
                 {
+                    // The day is the family's: only a reader of consents is told it
+                    // (the attack on issue 17 read withdrawal dates from this message
+                    // as the coordinator of a passive log, who may read metadata only).
+                    let day = if w.access().may_read(ReadField::Consents) {
+                        format!("was on {}", oslo_date(chosen))
+                    } else {
+                        "is on or after the day this form was signed".to_owned()
+                    };
                     return Err(ApiError::conflict(format!(
-                        "the family's latest choice here (a consent given, withdrawn or ended) was on {}; \
-                         a paper form must be signed after that day (the owner may consent again in the service)",
-                        oslo_date(chosen)
+                        "the family's latest choice here (a consent given, withdrawn or ended) {day}; \
+                         a paper form must be signed after that day (the owner may consent again in the service)"
                     )));
                 }
                 // Nor can a form predate what it consents to: the log, or the unit's proposal.
