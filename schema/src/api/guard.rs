@@ -146,6 +146,12 @@ impl LogAccess {
         read::best(&self.roles, field).0 != Grant::Denied
     }
 
+    /// Whether an answer may mention the family's consent dates (a refused
+    /// paper consent's message): the viewer's roles read consents.
+    pub fn may_mention_consents(&self) -> bool {
+        self.may_read(ReadField::Consents)
+    }
+
     /// The participant's unit, for grants limited to it.
     pub fn own_unit(&self) -> Option<Uuid> {
         self.roles.contains(Role::Participant).then_some(self.rel.participant_unit_id).flatten()

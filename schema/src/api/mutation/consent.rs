@@ -19,7 +19,7 @@ use crate::db::{logs, org, participants};
 use crate::error::{ApiError, ApiResult};
 use crate::events::EventPayload;
 use crate::policy::relation::ObjectRef;
-use crate::policy::{Acting, ReadField, WriteAction, write};
+use crate::policy::{Acting, WriteAction, write};
 use async_graphql::{Context, ID, InputObject, Object};
 use chrono::{DateTime, NaiveDate, Utc};
 use diesel_async::AsyncPgConnection;
@@ -115,7 +115,7 @@ impl ConsentMutations {
                     // The day is the family's: only a reader of consents is told it
                     // (the attack on issue 17 read withdrawal dates from this message
                     // as the coordinator of a passive log, who may read metadata only).
-                    let day = if w.access().may_read(ReadField::Consents) {
+                    let day = if w.access().may_mention_consents() {
                         format!("was on {}", oslo_date(chosen))
                     } else {
                         "is on or after the day this form was signed".to_owned()
