@@ -1154,6 +1154,9 @@ fn the_table_covers_every_mutation() {
             .expect("schema.graphql");
     let body = sdl.split("type Mutation {").nth(1).and_then(|rest| rest.split("\n}").next()).expect("a Mutation type");
     let mut in_doc = false;
+    // Arguments with descriptions are printed one per line inside the
+    // field's parentheses: only a line at depth 0 starts a field.
+    let mut depth = 0;
     let mut mutations = Vec::new();
     for line in body.lines().map(str::trim) {
         if line.starts_with("\"\"\"") {
@@ -1161,10 +1164,14 @@ fn the_table_covers_every_mutation() {
             in_doc = !(in_doc || (line.len() > 3 && line.ends_with("\"\"\"")));
             continue;
         }
-        if !in_doc && !line.is_empty() {
+        if in_doc || line.is_empty() {
+            continue;
+        }
+        if depth == 0 {
             let name = line.split(['(', ':']).next().expect("a field name");
             mutations.push(name.to_owned());
         }
+        depth += line.matches('(').count() as i32 - line.matches(')').count() as i32;
     }
     let tested: Vec<&str> = table().iter().map(|r| r.op.field).collect();
     let missing: Vec<&String> = mutations.iter().filter(|m| !tested.contains(&m.as_str())).collect();
