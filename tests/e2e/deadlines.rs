@@ -170,6 +170,39 @@ async fn my_deadlines_take_the_scope_of_deadline_changes() {
     assert_eq!(scoped(&app, "outsider", json!({ "kind": "LOG", "logId": EMMA_LOG })).await, Err("NOT_FOUND".into()));
     assert_eq!(scoped(&app, "outsider", random).await, Err("NOT_FOUND".into()));
     assert_eq!(scoped(&app, "coordinator", json!({ "kind": "LOG" })).await, Err("BAD_USER_INPUT".into()));
+    // A log id with the other kinds is refused, not ignored: a dashboard that
+    // meant one log must not get all of them.
+    for kind in ["MINE", "COORDINATED"] {
+        let got = scoped(&app, "coordinator", json!({ "kind": kind, "logId": EMMA_LOG })).await;
+        assert_eq!(got, Err("BAD_USER_INPUT".into()), "{kind} with a logId");
+    }
+}
+
+/// The scope is applied before the 500-measure limit: a coordinator whose
+/// logs hold 600 earlier deadlines of others still gets every one of hers
+/// with MINE, and COORDINATED gets the first 500 of the logs she holds.
+#[tokio::test]
+async fn the_scope_is_applied_before_the_limit() {
+    let app = TestApp::demo().await;
+    let coordinator = stafett_tests::ids::person("coordinator");
+    let nurse = stafett_tests::ids::person("participant");
+    let mut conn = app.conn().await;
+    conn.batch_execute(&format!(
+        "INSERT INTO measure (id, log_id, goal_id, description, responsible_id, deadline, created_by)
+         SELECT gen_random_uuid(), m.log_id, m.goal_id, 'Tiltak ' || n, '{nurse}', current_date - 400 + n % 30, m.created_by
+           FROM measure m, generate_series(1, 600) n WHERE m.id = '5afe77e0-0000-4000-8000-0000000002bc'"
+    ))
+    .await
+    .expect("600 measures of the nurse in a log the coordinator holds");
+    drop(conn);
+    let active = format!("m.log_id IN ('{EMMA_LOG}', '{SARA_LOG}')");
+    let hers = expected(&app, &format!("m.responsible_id = '{coordinator}' AND {active}")).await;
+    assert!(!hers.is_empty(), "set-up: the coordinator answers for measures");
+    assert_eq!(scoped(&app, "coordinator", json!({ "kind": "MINE" })).await.unwrap(), hers);
+    let coordinated = scoped(&app, "coordinator", json!({ "kind": "COORDINATED" })).await.unwrap();
+    assert_eq!(coordinated.len(), 500, "the limit");
+    let nurses = scoped(&app, "participant", json!({ "kind": "MINE" })).await.unwrap();
+    assert_eq!(nurses.len(), 500, "the nurse's own, up to the limit");
 }
 
 /// One sweep announces everything that is due, however much (it claims 500

@@ -479,6 +479,22 @@ async fn activity_and_deadlines_of_a_hidden_log_answer_like_those_of_a_missing_l
     }
 }
 
+/// `deadlineChanges` refuses a log id with the kinds that follow all logs,
+/// as `myDeadlines` does, rather than following every log.
+#[tokio::test]
+async fn deadline_changes_refuse_a_log_id_with_mine_or_coordinated() {
+    let app = TestApp::demo().await;
+    let addr = app.serve().await;
+    let mut client = WsClient::connect(addr, &TestApp::token("coordinator")).await;
+    let query = "subscription($k: DeadlineScopeKind!, $l: ID) { deadlineChanges(scope: { kind: $k, logId: $l }) { kind } }";
+    client.subscribe("m", query, json!({ "k": "MINE", "l": EMMA_LOG })).await;
+    client.subscribe("c", query, json!({ "k": "COORDINATED", "l": EMMA_LOG })).await;
+    let got = first_answers(&mut client, &["m", "c"]).await;
+    for (id, answer) in got {
+        assert_eq!(answer["errors"][0]["extensions"]["code"], "BAD_USER_INPUT", "{id}: {answer}");
+    }
+}
+
 #[tokio::test]
 async fn a_subscription_to_a_hidden_log_answers_like_one_to_a_missing_log() {
     let app = TestApp::demo().await;

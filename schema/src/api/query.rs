@@ -16,7 +16,7 @@ use crate::db::enums::{LogStatus, UnitRoleKind};
 use crate::db::{goals, org, requests, statistics};
 use crate::error::{ApiError, ApiResult};
 use crate::policy::relation::ObjectRef;
-use crate::policy::{ReadField, Role, admin, relation};
+use crate::policy::{ReadField, admin, relation};
 use async_graphql::{Context, ID, Object, SimpleObject};
 use chrono::{Duration, Utc};
 use std::collections::HashMap;
@@ -146,21 +146,29 @@ impl Query {
         };
         let me = rc.principal.person_id();
         let mut access: HashMap<uuid::Uuid, Option<std::sync::Arc<LogAccess>>> = HashMap::new();
-        let in_log = match &scope {
-            Some(DeadlineScope { kind: DeadlineScopeKind::Log, log_id }) => {
-                let id = log_id.as_ref().ok_or_else(|| ApiError::bad_input("scope.logId is required with kind LOG"))?;
-                let id = ids::parse(id, "scope.logId")?;
+        let kind = scope.as_ref().map(|s| s.kind);
+        let in_log = match scope.as_ref().map(DeadlineScope::log).transpose()?.flatten() {
+            Some(id) => {
                 let log = LogAccess::load(ctx, id).await?.ok_or(ApiError::NotFound("Log"))?;
                 log.require(ctx, ReadField::Goals).await?;
                 access.insert(id, Some(log));
                 Some(id)
             }
-            _ => None,
+            None => None,
         };
         let mut conn = rc.conn().await?;
         let rows = match in_log {
             Some(log_id) => goals::open_deadlines_in_log(&mut conn, log_id, until, MAX_DEADLINES).await?,
-            None => goals::open_deadlines_for(&mut conn, me, until, MAX_DEADLINES).await?,
+            None => {
+                // The scope is applied in SQL, before the limit, so that the
+                // 500 are all in scope.
+                let of = match kind {
+                    Some(DeadlineScopeKind::Mine) => goals::DeadlinesOf::Responsible,
+                    Some(DeadlineScopeKind::Coordinated) => goals::DeadlinesOf::Coordinated,
+                    _ => goals::DeadlinesOf::Both,
+                };
+                goals::open_deadlines_for(&mut conn, me, of, until, MAX_DEADLINES).await?
+            }
         };
         drop(conn);
         let rels = rc.loaders.relation().load_many(rows.iter().map(|m| m.log_id)).await?;
@@ -180,13 +188,9 @@ impl Query {
                 }
             };
             let Some(access) = entry else { continue };
-            // The audiences of `deadlineChanges` with the same scope.
-            let wanted = match scope.as_ref().map(|s| s.kind) {
-                Some(DeadlineScopeKind::Mine) => row.responsible_id == me,
-                Some(DeadlineScopeKind::Coordinated) => access.roles.contains(Role::Coordinator),
-                Some(DeadlineScopeKind::Log) | None => true,
-            };
-            if wanted {
+            // The audience of `deadlineChanges` with the same scope, as of
+            // the relation loaded now (the SQL went by the stored rows).
+            if kind.is_none_or(|k| k.wants(&[Some(row.responsible_id)], &access)) {
                 out.push(Measure { row, access });
             }
         }

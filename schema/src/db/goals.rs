@@ -147,6 +147,17 @@ pub async fn comments_of_goals(conn: &mut AsyncPgConnection, ids: &[Uuid]) -> Qu
         .await
 }
 
+/// Whose open deadlines [`open_deadlines_for`] returns.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DeadlinesOf {
+    /// measures the person is responsible for
+    Responsible,
+    /// every measure of the logs the person coordinates
+    Coordinated,
+    /// either
+    Both,
+}
+
 /// Open measures with a deadline on or before `until` (all when `None`) that
 /// `person` is responsible for or coordinates, soonest first. The caller
 /// still filters by the policy: a lapsed log's deadlines are not shown.
@@ -159,23 +170,28 @@ pub async fn comments_of_goals(conn: &mut AsyncPgConnection, ids: &[Uuid]) -> Qu
 pub async fn open_deadlines_for(
     conn: &mut AsyncPgConnection,
     person: Uuid,
+    of: DeadlinesOf,
     until: Option<NaiveDate>,
     limit: i64,
 ) -> QueryResult<Vec<MeasureRow>> {
-    use diesel::sql_types::{BigInt, Date, Nullable, Uuid as SqlUuid};
+    use diesel::sql_types::{BigInt, Bool, Date, Nullable, Uuid as SqlUuid};
+    let responsible = matches!(of, DeadlinesOf::Responsible | DeadlinesOf::Both);
+    let coordinated = matches!(of, DeadlinesOf::Coordinated | DeadlinesOf::Both);
     super::prepared::prepared(
         "WITH mine AS MATERIALIZED (
              SELECT m.* FROM measure m
               WHERE m.status IN ('PLANNED', 'IN_PROGRESS') AND m.deadline IS NOT NULL
                 AND ($2::date IS NULL OR m.deadline <= $2)
-                AND (m.responsible_id = $1
-                     OR m.log_id = ANY (ARRAY(SELECT ct.log_id FROM coordinator_term ct
-                                               WHERE ct.staff_id = $1 AND ct.ended_at IS NULL))))
+                AND (($4 AND m.responsible_id = $1)
+                     OR ($5 AND m.log_id = ANY (ARRAY(SELECT ct.log_id FROM coordinator_term ct
+                                                       WHERE ct.staff_id = $1 AND ct.ended_at IS NULL)))))
          SELECT * FROM mine ORDER BY deadline, id LIMIT $3",
     )
     .bind::<SqlUuid, _>(person)
     .bind::<Nullable<Date>, _>(until)
     .bind::<BigInt, _>(limit)
+    .bind::<Bool, _>(responsible)
+    .bind::<Bool, _>(coordinated)
     .load(conn)
     .await
 }

@@ -42,8 +42,36 @@ pub enum DeadlineScopeKind {
 pub struct DeadlineScope {
     /// MINE, COORDINATED or LOG
     pub kind: DeadlineScopeKind,
-    /// required with kind LOG
+    /// required with kind LOG, refused (BAD_USER_INPUT) with the others
     pub log_id: Option<ID>,
+}
+
+impl DeadlineScope {
+    /// The one log of kind LOG; `None` for the others. A `logId` with
+    /// MINE or COORDINATED is refused rather than ignored, so a dashboard
+    /// that meant one log does not silently get all of them.
+    pub fn log(&self) -> ApiResult<Option<uuid::Uuid>> {
+        match (self.kind, &self.log_id) {
+            (DeadlineScopeKind::Log, Some(id)) => ids::parse(id, "scope.logId").map(Some),
+            (DeadlineScopeKind::Log, None) => Err(ApiError::bad_input("scope.logId is required with kind LOG")),
+            (_, None) => Ok(None),
+            (_, Some(_)) => Err(ApiError::bad_input("scope.logId is only taken with kind LOG")),
+        }
+    }
+}
+
+impl DeadlineScopeKind {
+    /// Whether a measure belongs to this scope: the one audience rule of
+    /// `myDeadlines` and `deadlineChanges`. `responsible` are the measure's
+    /// responsible people (after and, for an event, before the change), so
+    /// the one who was taken off a measure hears that it left them.
+    pub fn wants(self, responsible: &[Option<uuid::Uuid>], access: &crate::api::guard::LogAccess) -> bool {
+        match self {
+            DeadlineScopeKind::Mine => responsible.contains(&Some(access.viewer)),
+            DeadlineScopeKind::Coordinated => access.roles.contains(Role::Coordinator),
+            DeadlineScopeKind::Log => true,
+        }
+    }
 }
 
 fn context(ctx: &Context<'_>) -> ApiResult<(Arc<RequestContext>, Arc<Hub>)> {
@@ -177,25 +205,19 @@ impl Subscription {
         let (rc, hub) = context(ctx)?;
         let after = self::after(&rc, after.as_deref())?;
         let mut checked = None;
-        let (scope, audience): (Scope, feed::Audience) = match scope.kind {
-            DeadlineScopeKind::Log => {
-                let id = scope
-                    .log_id
-                    .as_ref()
-                    .ok_or_else(|| ApiError::bad_input("scope.logId is required with kind LOG"))?;
-                let id = ids::parse(id, "scope.logId")?;
+        let (scope, audience): (Scope, feed::Audience) = match scope.log()? {
+            Some(id) => {
                 checked = Some(feed::check_start(&rc, id, ReadField::Goals).await?);
                 (Scope::Log(id), Box::new(|_, _| true))
             }
-            DeadlineScopeKind::Mine => (
-                Scope::AllMyLogs,
-                Box::new(|e, access| {
-                    e.payload.responsible_id == Some(access.viewer)
-                        || e.payload.previous_responsible_id == Some(access.viewer)
-                }),
-            ),
-            DeadlineScopeKind::Coordinated => {
-                (Scope::AllMyLogs, Box::new(|_, access| access.roles.contains(Role::Coordinator)))
+            None => {
+                let kind = scope.kind;
+                (
+                    Scope::AllMyLogs,
+                    Box::new(move |e, access| {
+                        kind.wants(&[e.payload.responsible_id, e.payload.previous_responsible_id], access)
+                    }),
+                )
             }
         };
         let feed =
