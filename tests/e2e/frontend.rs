@@ -38,6 +38,19 @@ async fn a_combined_dashboard_query_keeps_what_the_viewer_may_read() {
     assert_eq!(forbidden, expected, "one FORBIDDEN per restricted field: {}", guardian.body);
     assert_eq!(guardian.errors().len(), 4, "{}", guardian.body);
 
+    // The system owner reads statistics and unit names, never personal data:
+    // staff names and deletion requests are FORBIDDEN to them.
+    let owner = app.gql("systemowner", DASHBOARD, json!({ "u": SCHOOL })).await;
+    let data = owner.data();
+    assert!(data["units"].as_array().is_some_and(|u| !u.is_empty()), "{}", owner.body);
+    assert!(data["statistics"].is_object(), "{}", owner.body);
+    assert!(data["unitStaff"].is_null() && data["openDeletionRequests"].is_null(), "{}", owner.body);
+    let errors = owner.errors();
+    let mut refused: Vec<&str> = errors.iter().filter_map(|e| e["path"][0].as_str()).collect();
+    refused.sort();
+    assert_eq!(refused, ["openDeletionRequests", "unitStaff"], "{}", owner.body);
+    assert!(owner.codes().iter().all(|c| c == "FORBIDDEN"), "{}", owner.body);
+
     // The municipal admin may read all four: no error, every field a value.
     let admin = app.gql("municipaladmin", DASHBOARD, json!({ "u": SCHOOL })).await;
     let data = admin.ok();

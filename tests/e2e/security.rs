@@ -305,6 +305,43 @@ async fn a_paper_consent_signed_before_a_withdrawal_cannot_undo_it() {
     assert_eq!(app.count(&entry).await, 1);
 }
 
+/// The coordinator of a PASSIVE log may propose a unit (it is a step back
+/// to an ACTIVE log) but may not read the log's proposals: the answer of
+/// `proposeUnit` is read like `Log.unitProposals`, so only its id comes back.
+#[tokio::test]
+async fn a_proposal_on_a_passive_log_answers_only_its_id() {
+    let app = TestApp::demo().await;
+    let jonas = stafett_tests::ids::JONAS_LOG;
+    let propose = "mutation($l: ID!, $u: ID!) { proposeUnit(logId: $l, unitId: $u, reason: \"PPT bør vurdere\") { id reason proposedAt consented unit { name } } }";
+    let r = app.gql("coordinator", propose, json!({ "l": jonas, "u": stafett_tests::ids::PPT })).await;
+    // Nothing but the id has a value (the non-null fields null the whole answer).
+    let answer = &r.data()["proposeUnit"];
+    let values: Vec<&String> = answer.as_object().map(|o| o.iter().filter(|(_, v)| !v.is_null()).map(|(k, _)| k).collect()).unwrap_or_default();
+    assert!(values.iter().all(|k| *k == "id"), "{:#}", r.body);
+    assert!(!r.codes().is_empty() && r.codes().iter().all(|c| c == "FORBIDDEN"), "{:#}", r.body);
+    assert!(!r.body.to_string().contains("PPT bør vurdere"), "{:#}", r.body);
+    // It was stored (beside the demo's proposal of the health station) …
+    let stored = format!("SELECT count(*) AS n FROM unit_proposal WHERE log_id = '{jonas}'");
+    assert_eq!(app.count(&stored).await, 2);
+    // … and its id is the answer to one who asks only for that.
+    let mut conn = app.conn().await;
+    diesel_async::SimpleAsyncConnection::batch_execute(
+        &mut conn,
+        &format!("DELETE FROM unit_proposal WHERE log_id = '{jonas}' AND unit_id = '{}'", stafett_tests::ids::PPT),
+    )
+    .await
+    .unwrap();
+    drop(conn);
+    let id_only = "mutation($l: ID!, $u: ID!) { proposeUnit(logId: $l, unitId: $u, reason: \"PPT bør vurdere\") { id } }";
+    let r = app.gql("coordinator", id_only, json!({ "l": jonas, "u": stafett_tests::ids::PPT })).await;
+    assert!(r.ok()["proposeUnit"]["id"].is_string());
+    // The family reads both proposals, the new one's reason included.
+    let proposals = "query($l: ID!) { log(id: $l) { unitProposals { reason unit { name } } } }";
+    let r = app.gql("guardian", proposals, json!({ "l": jonas })).await;
+    assert_eq!(r.ok()["log"]["unitProposals"].as_array().map(Vec::len), Some(2), "{:#}", r.body);
+    assert!(r.body.to_string().contains("PPT bør vurdere"), "{:#}", r.body);
+}
+
 /// Issue 14.7: `requestReopen` → `requestDeletion` → `processDeletion` left
 /// the reopen request pending; approving it then created a consent on the
 /// deleted log (and the second approval failed with INTERNAL).

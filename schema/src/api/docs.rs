@@ -103,6 +103,7 @@ const GUARDED: &[(&str, ReadField)] = &[
     ("Meeting", Meetings),
     ("Message", Messages),
     ("Consent", Consents),
+    ("UnitProposal", Consents),
     ("ArchiveSnapshot.content", SnapshotContent),
     ("DeletionRequest.reason", DeletionReason),
     ("LogEvent.goal", Goals),

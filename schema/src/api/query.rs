@@ -208,8 +208,9 @@ impl Query {
     }
 
     /// Staff of a unit in your municipality, by name (empty for a unit
-    /// elsewhere). Staff only: for anyone else null with FORBIDDEN (the rest
-    /// of the answer is kept).
+    /// elsewhere). For staff of a unit and municipal admins; for anyone else
+    /// (citizens, and the system owner, who never reads personal data) null
+    /// with FORBIDDEN (the rest of the answer is kept).
     async fn unit_staff(
         &self,
         ctx: &Context<'_>,

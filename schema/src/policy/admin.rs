@@ -70,9 +70,18 @@ pub fn list_units(principal: &Principal) -> Result<Uuid, ApiError> {
     own_municipality(principal, "only staff may list units")
 }
 
-/// Staff list the staff of units in their own municipality; the answer is that municipality.
+/// Staff list the staff of units in their own municipality; the answer is
+/// that municipality. Staff names are personal data, which the system owner
+/// never sees (DESIGN.md §1): a principal with no unit role and no municipal
+/// admin role (the system owner's account) is refused.
 pub fn list_staff(principal: &Principal) -> Result<Uuid, ApiError> {
-    own_municipality(principal, "only staff may list staff")
+    let municipality_id = own_municipality(principal, "only staff may list staff")?;
+    if principal.unit_roles().is_empty()
+        && !principal.has_municipal_role(municipality_id, MunicipalRoleKind::MunicipalAdmin)
+    {
+        return Err(ApiError::forbidden("only staff of a unit or a municipal admin may list staff"));
+    }
+    Ok(municipality_id)
 }
 
 /// Municipal admins see the open deletion requests of their municipalities;
@@ -141,9 +150,34 @@ mod tests {
 
     #[test]
     fn staff_list_units_and_staff_of_their_own_municipality_only() {
+        use crate::principal::UnitRole;
         let m = Uuid::new_v4();
-        assert_eq!(list_units(&staff(m, &[])).unwrap(), m);
-        assert_eq!(list_staff(&staff(m, &[])).unwrap(), m);
+        let employee = Principal::Staff {
+            person_id: Uuid::nil(),
+            municipality_id: m,
+            unit_roles: vec![UnitRole { unit_id: Uuid::new_v4(), role: UnitRoleKind::Employee }],
+            municipal_roles: Vec::new(),
+        };
+        assert_eq!(list_units(&employee).unwrap(), m);
+        assert_eq!(list_staff(&employee).unwrap(), m);
+        assert_eq!(list_staff(&staff(m, &[MunicipalRoleKind::MunicipalAdmin])).unwrap(), m);
+    }
+
+    /// The system owner reads statistics, never personal data: unit names
+    /// yes, staff names no.
+    #[test]
+    fn the_system_owner_lists_units_but_not_staff() {
+        let m = Uuid::new_v4();
+        let owner = staff(m, &[MunicipalRoleKind::SystemOwner]);
+        assert_eq!(list_units(&owner).unwrap(), m);
+        assert!(matches!(list_staff(&owner), Err(ApiError::Forbidden(_))));
+        // An admin role in another municipality does not count here.
+        let Principal::Staff { municipal_roles, .. } = staff(Uuid::new_v4(), &[MunicipalRoleKind::MunicipalAdmin])
+        else {
+            unreachable!()
+        };
+        let elsewhere = Principal::Staff { person_id: Uuid::nil(), municipality_id: m, unit_roles: Vec::new(), municipal_roles };
+        assert!(matches!(list_staff(&elsewhere), Err(ApiError::Forbidden(_))));
     }
 
     #[test]

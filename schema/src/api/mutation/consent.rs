@@ -190,7 +190,7 @@ impl ConsentMutations {
         let log_id = ids::parse(&log_id, "logId")?;
         let unit_id = ids::parse(&unit_id, "unitId")?;
         let reason = input::optional(reason.as_deref(), "reason", limits::REASON)?;
-        let row = with_log(rc, log_id, Lock::Share, "Log", move |conn, w| {
+        let (row, access) = with_log(rc, log_id, Lock::Share, "Log", move |conn, w| {
             async move {
                 let acting = w.authorize(WriteAction::ProposeUnit)?;
                 let unit_municipality = org::unit_municipality(conn, unit_id).await?;
@@ -200,6 +200,10 @@ impl ConsentMutations {
                 if unit_id == w.rel.unit_id {
                     return Err(ApiError::bad_input("the log's own unit is covered by the consent to the log"));
                 }
+                // Told even to a coordinator who may not read the proposals
+                // (a log that is not ACTIVE): the proposals are the
+                // coordinators' own acts, and without it a second proposal
+                // would fail with no reason given.
                 if consents::proposal(conn, w.log_id(), unit_id).await?.is_some() {
                     return Err(ApiError::conflict("this unit is already proposed"));
                 }
@@ -215,12 +219,14 @@ impl ConsentMutations {
                 w.audit(conn, acting, ObjectType::UnitProposal, row.id, AccessAction::Create).await?;
                 w.emit(conn, EventKind::UnitProposed, EventPayload { unit_id: Some(unit_id), ..Default::default() })
                     .await?;
-                Ok(row)
+                Ok((row, w.access()))
             }
             .scope_boxed()
         })
         .await?;
-        Ok(UnitProposal { row, consented: false })
+        // Answered with the writer's access: the coordinator of a log that is
+        // not ACTIVE reads only its id.
+        Ok(UnitProposal { row, consented: false, access })
     }
 }
 

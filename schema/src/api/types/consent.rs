@@ -128,10 +128,14 @@ impl Consent {
 pub struct UnitProposal {
     pub row: consents::UnitProposalRow,
     pub consented: bool,
+    pub access: Arc<LogAccess>,
 }
 
 /// A unit the coordinator proposes to bring into the log; it gets access
-/// only when an owner consents to it.
+/// only when an owner consents to it. Every field but `id` is read like the
+/// consents: Readable by: guardians, the youth, the coordinator,
+/// participants (their own unit's only). So the coordinator of a log that is
+/// not ACTIVE, who may propose a unit, gets only the new proposal's `id` back.
 #[Object]
 impl UnitProposal {
     /// The proposal's id.
@@ -141,21 +145,25 @@ impl UnitProposal {
 
     /// The proposed unit; consent to it is `giveConsent` with this unit's id as `unitId`.
     async fn unit(&self, ctx: &Context<'_>) -> ApiResult<Option<Unit>> {
+        self.access.content(ctx, ReadField::Consents).await?;
         Ok(rc(ctx).loaders.unit().load_one(self.row.unit_id).await?.map(Unit))
     }
 
     /// Why the coordinator proposes it, at most 2,000 characters; null when not given.
-    async fn reason(&self) -> Option<&str> {
-        self.row.reason.as_deref()
+    async fn reason(&self, ctx: &Context<'_>) -> ApiResult<Option<&str>> {
+        self.access.content(ctx, ReadField::Consents).await?;
+        Ok(self.row.reason.as_deref())
     }
 
     /// When it was proposed.
-    async fn proposed_at(&self) -> DateTime<Utc> {
-        self.row.proposed_at
+    async fn proposed_at(&self, ctx: &Context<'_>) -> ApiResult<DateTime<Utc>> {
+        self.access.content(ctx, ReadField::Consents).await?;
+        Ok(self.row.proposed_at)
     }
 
     /// Whether a valid consent to the unit exists.
-    async fn consented(&self) -> bool {
-        self.consented
+    async fn consented(&self, ctx: &Context<'_>) -> ApiResult<bool> {
+        self.access.content(ctx, ReadField::Consents).await?;
+        Ok(self.consented)
     }
 }

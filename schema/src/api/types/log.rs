@@ -243,7 +243,7 @@ impl Log {
                     let consented = consents
                         .iter()
                         .any(|c| c.scope == ConsentScope::Unit && c.unit_id == Some(row.unit_id) && c.is_valid(now));
-                    UnitProposal { row, consented }
+                    UnitProposal { row, consented, access: self.access.clone() }
                 })
                 .collect(),
         ))
