@@ -305,6 +305,37 @@ async fn a_paper_consent_signed_before_a_withdrawal_cannot_undo_it() {
     assert_eq!(app.count(&entry).await, 1);
 }
 
+/// The coordinator of a PASSIVE log registers paper consents but may read
+/// neither the guardians, the child's birth date nor the unit proposals:
+/// the refusals must not tell them. Any id that is not an owner gets one
+/// answer (the child below the consent age, a stranger, a random id), and a
+/// form dated before a unit's proposal is refused without the proposal's day.
+#[tokio::test]
+async fn paper_consent_refusals_tell_a_metadata_coordinator_nothing_new() {
+    let app = TestApp::demo().await;
+    let jonas = stafett_tests::ids::JONAS_LOG;
+    let q = "mutation($i: PaperConsentInput!) { registerPaperConsent(input: $i) { id } }";
+    let today = chrono::Utc::now().date_naive().to_string();
+    let mut answers = Vec::new();
+    for owner in [stafett_tests::ids::JONAS.to_string(), stafett_tests::ids::person("youth").to_string(), uuid::Uuid::new_v4().to_string()] {
+        let i = json!({ "i": { "logId": jonas, "ownerId": owner, "documentReference": "ref", "signedOn": today } });
+        let r = app.gql("coordinator", q, i).await;
+        answers.push((r.codes(), r.errors().first().map(|e| e["message"].clone())));
+    }
+    assert_eq!(answers[0].0, ["BAD_USER_INPUT"], "{answers:?}");
+    assert!(answers.iter().all(|a| *a == answers[0]), "one answer for every non-owner: {answers:?}");
+
+    // PPT is proposed today (after Kari's withdrawal ten days ago, so the
+    // form below is not refused for predating the family's choice).
+    let propose = "mutation($l: ID!, $u: ID!) { proposeUnit(logId: $l, unitId: $u) { id } }";
+    app.gql("coordinator", propose, json!({ "l": jonas, "u": stafett_tests::ids::PPT })).await.ok();
+    let yesterday = (chrono::Utc::now().date_naive() - chrono::Duration::days(1)).to_string();
+    let i = json!({ "i": { "logId": jonas, "ownerId": stafett_tests::ids::person("guardian2"), "unitId": stafett_tests::ids::PPT, "documentReference": "ref", "signedOn": yesterday } });
+    let r = app.gql("coordinator", q, i).await;
+    let message = r.err("CONFLICT");
+    assert!(message.contains("unit's proposal") && !message.contains('('), "{message}");
+}
+
 /// The coordinator of a PASSIVE log may propose a unit (it is a step back
 /// to an ACTIVE log) but may not read the log's proposals: the answer of
 /// `proposeUnit` is read like `Log.unitProposals`, so only its id comes back.

@@ -342,7 +342,7 @@ impl Drop for TestApp {
 
 /// Ids of the demo data.
 pub mod ids {
-    pub use stafett_server::demo::{EMMA, EMMA_LOG, HEALTH_STATION, JONAS_LOG, NORA_LOG, PPT, SARA_LOG, SCHOOL};
+    pub use stafett_server::demo::{EMMA, EMMA_LOG, HEALTH_STATION, JONAS, JONAS_LOG, NORA_LOG, PPT, SARA_LOG, SCHOOL};
 
     pub fn person(handle: &str) -> uuid::Uuid {
         stafett_server::demo::Persona::find(handle).expect("persona").person_id

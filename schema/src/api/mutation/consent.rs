@@ -130,10 +130,14 @@ impl ConsentMutations {
                 // (Its UTC day, the earlier of the two days it may have been in Norway.)
                 let subject = proposed.unwrap_or(created).date_naive();
                 if signed_on < subject {
-                    return Err(ApiError::conflict(format!(
-                        "the form is dated before the {} existed ({subject})",
-                        if unit_id.is_some() { "unit's proposal" } else { "log" },
-                    )));
+                    // The log's creation is metadata; the day of a unit's
+                    // proposal is told only to a reader of the proposals.
+                    let (what, day) = match unit_id {
+                        None => ("log", format!(" ({subject})")),
+                        Some(_) if w.access().may_mention_consents() => ("unit's proposal", format!(" ({subject})")),
+                        Some(_) => ("unit's proposal", String::new()),
+                    };
+                    return Err(ApiError::conflict(format!("the form is dated before the {what} existed{day}")));
                 }
                 let paper = Paper { reference, signed_on };
                 let row = record(conn, &w, acting, owner, unit_id, expires_at, Some(paper)).await?;
@@ -406,16 +410,21 @@ async fn withdraw_unit_consent(conn: &mut AsyncPgConnection, w: &Write, consent:
 
 /// The citizen an owner id stands for: a guardian of the log, or the child
 /// (a youth at consent age), whose citizen record is created if needed.
+///
+/// Every other id gets the same answer: the coordinator of a log that is not
+/// ACTIVE registers paper consents but may read neither the guardians nor
+/// the child's birth date, and two messages would tell which ids are
+/// guardians and whether the child is below the consent age.
 async fn owner_person(conn: &mut AsyncPgConnection, log_id: Uuid, owner_id: Uuid) -> ApiResult<Uuid> {
+    let not_an_owner =
+        || ApiError::bad_input("ownerId is not an owner of this log: a guardian, or the child at or over the consent age");
     let (child_id, name, nid) = logs::child_of(conn, log_id).await?;
     if owner_id == child_id {
-        return super::people::youth(conn, log_id, &name, nid.as_deref())
-            .await?
-            .ok_or_else(|| ApiError::bad_input("the child is below consent age; their guardians consent"));
+        return super::people::youth(conn, log_id, &name, nid.as_deref()).await?.ok_or_else(not_an_owner);
     }
     let is_guardian = logs::guardians_of(conn, &[log_id]).await?.iter().any(|g| g.person_id == owner_id);
     if !is_guardian {
-        return Err(ApiError::bad_input("ownerId is not a guardian of this log or its child"));
+        return Err(not_an_owner());
     }
     Ok(owner_id)
 }
