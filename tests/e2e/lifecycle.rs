@@ -200,7 +200,7 @@ async fn a_log_lives_from_creation_to_deletion() {
             json!({ "l": log, "p": ids::person("unconsented") }),
         )
         .await;
-    to_stranger.err("FORBIDDEN");
+    assert!(to_stranger.err("BAD_USER_INPUT").starts_with("participantId"), "{:#}", to_stranger.body);
     let handover = app
         .gql(
             "coordinator",

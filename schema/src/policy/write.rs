@@ -306,13 +306,15 @@ pub fn withdraw_log_consent(actor: uuid::Uuid, given_by: uuid::Uuid) -> Result<(
 }
 
 /// The baton goes only to a current participant of the log whose unit the
-/// family has consented to.
+/// family has consented to. A wrong successor is the proposer's choice, not
+/// a lack of right: BAD_USER_INPUT, as for a measure's responsible person
+/// (FORBIDDEN would read as "you may not propose a handover").
 pub fn hand_baton_to(is_current_participant: bool, unit_consented: bool) -> Result<(), ApiError> {
     if !is_current_participant {
-        return Err(ApiError::forbidden("the baton can only be handed to a participant of this log"));
+        return Err(ApiError::bad_input("participantId: the baton can only be handed to a current participant of this log"));
     }
     if !unit_consented {
-        return Err(ApiError::forbidden("the successor's unit has no consent in this log"));
+        return Err(ApiError::bad_input("participantId: the successor's unit has no consent in this log"));
     }
     Ok(())
 }
@@ -392,8 +394,8 @@ mod tests {
         assert!(respond_to_handover(me, me).is_ok());
         assert!(matches!(respond_to_handover(me, other), Err(ApiError::Forbidden(_))));
         assert!(hand_baton_to(true, true).is_ok());
-        assert!(matches!(hand_baton_to(false, true), Err(ApiError::Forbidden(_))), "not a participant");
-        assert!(matches!(hand_baton_to(true, false), Err(ApiError::Forbidden(_))), "no consent for her unit");
+        assert!(matches!(hand_baton_to(false, true), Err(ApiError::BadUserInput(_))), "not a participant");
+        assert!(matches!(hand_baton_to(true, false), Err(ApiError::BadUserInput(_))), "no consent for her unit");
     }
 
     #[test]

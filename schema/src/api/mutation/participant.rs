@@ -260,7 +260,11 @@ async fn respond(ctx: &Context<'_>, handover_id: ID, accept: bool) -> ApiResult<
                 // The rule of proposing holds when accepting: the successor still
                 // takes part, through a unit the family has consented to.
                 let consented = consents::unit_consented(conn, w.log_id(), successor.unit_id).await?;
-                write::hand_baton_to(successor.left_at.is_none(), consented)?;
+                // What changed since the proposal is a conflict with the
+                // log's state, not the successor's input.
+                write::hand_baton_to(successor.left_at.is_none(), consented).map_err(|_| {
+                    ApiError::conflict("the successor no longer takes part through a consented unit; the coordinator may propose another")
+                })?;
                 participants::start_term(conn, w.log_id(), &successor).await?;
                 participants::decide_handover(conn, h.id, HandoverStatus::Accepted).await?;
                 w.emit(
