@@ -486,7 +486,8 @@ async fn deadline_changes_refuse_a_log_id_with_mine_or_coordinated() {
     let app = TestApp::demo().await;
     let addr = app.serve().await;
     let mut client = WsClient::connect(addr, &TestApp::token("coordinator")).await;
-    let query = "subscription($k: DeadlineScopeKind!, $l: ID) { deadlineChanges(scope: { kind: $k, logId: $l }) { kind } }";
+    let query =
+        "subscription($k: DeadlineScopeKind!, $l: ID) { deadlineChanges(scope: { kind: $k, logId: $l }) { kind } }";
     client.subscribe("m", query, json!({ "k": "MINE", "l": EMMA_LOG })).await;
     client.subscribe("c", query, json!({ "k": "COORDINATED", "l": EMMA_LOG })).await;
     let got = first_answers(&mut client, &["m", "c"]).await;

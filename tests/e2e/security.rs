@@ -317,7 +317,11 @@ async fn paper_consent_refusals_tell_a_metadata_coordinator_nothing_new() {
     let q = "mutation($i: PaperConsentInput!) { registerPaperConsent(input: $i) { id } }";
     let today = chrono::Utc::now().date_naive().to_string();
     let mut answers = Vec::new();
-    for owner in [stafett_tests::ids::JONAS.to_string(), stafett_tests::ids::person("youth").to_string(), uuid::Uuid::new_v4().to_string()] {
+    for owner in [
+        stafett_tests::ids::JONAS.to_string(),
+        stafett_tests::ids::person("youth").to_string(),
+        uuid::Uuid::new_v4().to_string(),
+    ] {
         let i = json!({ "i": { "logId": jonas, "ownerId": owner, "documentReference": "ref", "signedOn": today } });
         let r = app.gql("coordinator", q, i).await;
         answers.push((r.codes(), r.errors().first().map(|e| e["message"].clone())));
@@ -347,7 +351,10 @@ async fn a_proposal_on_a_passive_log_answers_only_its_id() {
     let r = app.gql("coordinator", propose, json!({ "l": jonas, "u": stafett_tests::ids::PPT })).await;
     // Nothing but the id has a value (the non-null fields null the whole answer).
     let answer = &r.data()["proposeUnit"];
-    let values: Vec<&String> = answer.as_object().map(|o| o.iter().filter(|(_, v)| !v.is_null()).map(|(k, _)| k).collect()).unwrap_or_default();
+    let values: Vec<&String> = answer
+        .as_object()
+        .map(|o| o.iter().filter(|(_, v)| !v.is_null()).map(|(k, _)| k).collect())
+        .unwrap_or_default();
     assert!(values.iter().all(|k| *k == "id"), "{:#}", r.body);
     assert!(!r.codes().is_empty() && r.codes().iter().all(|c| c == "FORBIDDEN"), "{:#}", r.body);
     assert!(!r.body.to_string().contains("PPT bør vurdere"), "{:#}", r.body);
@@ -363,7 +370,8 @@ async fn a_proposal_on_a_passive_log_answers_only_its_id() {
     .await
     .unwrap();
     drop(conn);
-    let id_only = "mutation($l: ID!, $u: ID!) { proposeUnit(logId: $l, unitId: $u, reason: \"PPT bør vurdere\") { id } }";
+    let id_only =
+        "mutation($l: ID!, $u: ID!) { proposeUnit(logId: $l, unitId: $u, reason: \"PPT bør vurdere\") { id } }";
     let r = app.gql("coordinator", id_only, json!({ "l": jonas, "u": stafett_tests::ids::PPT })).await;
     assert!(r.ok()["proposeUnit"]["id"].is_string());
     // The family reads both proposals, the new one's reason included.

@@ -176,7 +176,8 @@ mod tests {
         else {
             unreachable!()
         };
-        let elsewhere = Principal::Staff { person_id: Uuid::nil(), municipality_id: m, unit_roles: Vec::new(), municipal_roles };
+        let elsewhere =
+            Principal::Staff { person_id: Uuid::nil(), municipality_id: m, unit_roles: Vec::new(), municipal_roles };
         assert!(matches!(list_staff(&elsewhere), Err(ApiError::Forbidden(_))));
     }
 

@@ -311,7 +311,9 @@ pub fn withdraw_log_consent(actor: uuid::Uuid, given_by: uuid::Uuid) -> Result<(
 /// (FORBIDDEN would read as "you may not propose a handover").
 pub fn hand_baton_to(is_current_participant: bool, unit_consented: bool) -> Result<(), ApiError> {
     if !is_current_participant {
-        return Err(ApiError::bad_input("participantId: the baton can only be handed to a current participant of this log"));
+        return Err(ApiError::bad_input(
+            "participantId: the baton can only be handed to a current participant of this log",
+        ));
     }
     if !unit_consented {
         return Err(ApiError::bad_input("participantId: the successor's unit has no consent in this log"));

@@ -416,8 +416,9 @@ async fn withdraw_unit_consent(conn: &mut AsyncPgConnection, w: &Write, consent:
 /// the child's birth date, and two messages would tell which ids are
 /// guardians and whether the child is below the consent age.
 async fn owner_person(conn: &mut AsyncPgConnection, log_id: Uuid, owner_id: Uuid) -> ApiResult<Uuid> {
-    let not_an_owner =
-        || ApiError::bad_input("ownerId is not an owner of this log: a guardian, or the child at or over the consent age");
+    let not_an_owner = || {
+        ApiError::bad_input("ownerId is not an owner of this log: a guardian, or the child at or over the consent age")
+    };
     let (child_id, name, nid) = logs::child_of(conn, log_id).await?;
     if owner_id == child_id {
         return super::people::youth(conn, log_id, &name, nid.as_deref()).await?.ok_or_else(not_an_owner);
