@@ -99,3 +99,60 @@ async fn a_breaking_schema_change_needs_its_changelog_entry() {
     let (ok, out) = schema_check(old, "type Query { units: [String!]! count: Int! extra: Int }", "# Changelog\n").await;
     assert!(ok, "{out}");
 }
+
+/// One way to clear a value, in every input: omitted leaves it, `null`
+/// clears it. A blank text section is refused rather than stored as an
+/// invisible blank, and `UpdateMeasureInput.deadline` has no default in the
+/// schema (a tool that fills in defaults would otherwise remove deadlines).
+#[tokio::test]
+async fn null_clears_a_value_and_omitting_it_leaves_it() {
+    let app = TestApp::demo().await;
+    let emma = stafett_tests::ids::EMMA_LOG;
+    let text = "mutation($l: ID!, $i: LogTextInput!) { updateLogText(logId: $l, input: $i) { presentation aboutMe } }";
+    let set = app
+        .gql(
+            "guardian",
+            text,
+            json!({ "l": emma, "i": { "presentation": "Emma liker å tegne", "aboutMe": "Jeg heter Emma" } }),
+        )
+        .await;
+    assert_eq!(set.ok()["updateLogText"]["presentation"], "Emma liker å tegne");
+    // Omitted: unchanged. Null: cleared.
+    let cleared = app.gql("guardian", text, json!({ "l": emma, "i": { "presentation": null } })).await;
+    assert_eq!(cleared.ok()["updateLogText"], json!({ "presentation": null, "aboutMe": "Jeg heter Emma" }));
+    let stored = format!("SELECT count(*) AS n FROM log WHERE id = '{emma}' AND presentation IS NULL");
+    assert_eq!(app.count(&stored).await, 1, "cleared is NULL in the row, not a blank");
+    // A blank is refused, and names the way to clear.
+    for blank in ["", "   "] {
+        let r = app.gql("guardian", text, json!({ "l": emma, "i": { "aboutMe": blank } })).await;
+        assert!(r.err("BAD_USER_INPUT").contains("send null"), "{blank:?}: {:#}", r.body);
+    }
+    let kept = app.gql("guardian", "query($l: ID!) { log(id: $l) { aboutMe } }", json!({ "l": emma })).await;
+    assert_eq!(kept.ok()["log"]["aboutMe"], "Jeg heter Emma");
+
+    // The deadline: omitted leaves it, null removes it.
+    let measure = "5afe77e0-0000-4000-8000-0000000002bc";
+    let update = "mutation($m: ID!, $i: UpdateMeasureInput!) { updateMeasure(measureId: $m, input: $i) { description deadline } }";
+    let before = app
+        .gql(
+            "coordinator",
+            "query($l: ID!) { log(id: $l) { goals { measures { id deadline } } } }",
+            json!({ "l": emma }),
+        )
+        .await;
+    let deadline = before.ok()["log"]["goals"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|g| g["measures"].as_array().unwrap().iter())
+        .find(|m| m["id"] == measure)
+        .map(|m| m["deadline"].clone())
+        .expect("the measure");
+    assert!(deadline.is_string(), "set-up: the measure has a deadline");
+    let kept = app.gql("coordinator", update, json!({ "m": measure, "i": { "description": "Endret" } })).await;
+    assert_eq!(kept.ok()["updateMeasure"]["deadline"], deadline);
+    let removed = app.gql("coordinator", update, json!({ "m": measure, "i": { "deadline": null } })).await;
+    assert_eq!(removed.ok()["updateMeasure"]["deadline"], serde_json::Value::Null);
+    let sdl = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../schema/schema.graphql")).unwrap();
+    assert!(!sdl.contains("= null"), "no input field defaults to null");
+}

@@ -52,14 +52,13 @@ pub struct GuardianView {
     pub address: Option<String>,
 }
 
-/// The text sections of a log; `None` leaves a section unchanged.
-#[derive(Debug, Default, AsChangeset)]
-#[diesel(table_name = log)]
+/// The text sections of a log; `None` leaves a section unchanged, `Some(None)` clears it.
+#[derive(Debug, Default)]
 pub struct LogTextChanges {
-    pub presentation: Option<String>,
-    pub about_me: Option<String>,
-    pub child_voice: Option<String>,
-    pub initiative: Option<String>,
+    pub presentation: Option<Option<String>>,
+    pub about_me: Option<Option<String>>,
+    pub child_voice: Option<Option<String>>,
+    pub initiative: Option<Option<String>>,
 }
 
 pub async fn by_ids(conn: &mut AsyncPgConnection, ids: &[Uuid]) -> QueryResult<Vec<LogRow>> {
@@ -146,13 +145,12 @@ pub async fn insert(conn: &mut AsyncPgConnection, row: &LogRow) -> QueryResult<(
 
 /// Writes the given text sections; an empty string clears a section.
 pub async fn update_texts(conn: &mut AsyncPgConnection, log_id: Uuid, changes: LogTextChanges) -> QueryResult<()> {
-    let clear = |v: Option<String>| v.map(|s| if s.is_empty() { None } else { Some(s) });
     diesel::update(log::table.find(log_id))
         .set((
-            clear(changes.presentation).map(|v| log::presentation.eq(v)),
-            clear(changes.about_me).map(|v| log::about_me.eq(v)),
-            clear(changes.child_voice).map(|v| log::child_voice.eq(v)),
-            clear(changes.initiative).map(|v| log::initiative.eq(v)),
+            changes.presentation.map(|v| log::presentation.eq(v)),
+            changes.about_me.map(|v| log::about_me.eq(v)),
+            changes.child_voice.map(|v| log::child_voice.eq(v)),
+            changes.initiative.map(|v| log::initiative.eq(v)),
             log::updated_at.eq(diesel::dsl::now),
         ))
         .execute(conn)

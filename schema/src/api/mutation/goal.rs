@@ -68,7 +68,7 @@ pub struct UpdateMeasureInput {
     /// and owners for HOME_LEISURE measures, may reassign
     pub responsible_id: Option<ID>,
     /// the day it is due, not in the past; null removes it, omitted leaves it
-    #[graphql(default)]
+    /// (no default: a tool that fills in defaults must not remove deadlines)
     pub deadline: MaybeUndefined<NaiveDate>,
     /// the measure's new status
     pub status: Option<MeasureStatus>,

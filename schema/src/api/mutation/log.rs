@@ -20,7 +20,7 @@ use crate::events::EventPayload;
 use crate::national_id;
 use crate::policy::relation::{self, ObjectRef};
 use crate::policy::{WriteAction, admin, write};
-use async_graphql::{Context, ID, InputObject, Object};
+use async_graphql::{Context, ID, InputObject, MaybeUndefined, Object};
 use chrono::{NaiveDate, Utc};
 use diesel_async::AsyncPgConnection;
 use uuid::Uuid;
@@ -72,17 +72,20 @@ pub struct CreateLogInput {
     pub initiative: Option<String>,
 }
 
-/// Text sections; omitted fields are unchanged, an empty string clears one.
+/// Text sections. Omitted fields are unchanged and `null` clears one: the
+/// one way to clear a value in every input (as `UpdateMeasureInput.deadline`).
+/// A blank string is refused (BAD_USER_INPUT), so that an emptied text box is
+/// sent as a deliberate `null`, not stored as an invisible blank.
 #[derive(InputObject, Default)]
 pub struct LogTextInput {
     /// presentasjon, at most 20,000 characters; owners and the coordinator write it
-    pub presentation: Option<String>,
+    pub presentation: MaybeUndefined<String>,
     /// om meg, at most 20,000 characters; owners and the coordinator write it
-    pub about_me: Option<String>,
+    pub about_me: MaybeUndefined<String>,
     /// barnets stemme, at most 20,000 characters; owners and the coordinator write it
-    pub child_voice: Option<String>,
+    pub child_voice: MaybeUndefined<String>,
     /// bakgrunn, at most 20,000 characters; only the coordinator writes it
-    pub initiative: Option<String>,
+    pub initiative: MaybeUndefined<String>,
 }
 
 #[derive(Default)]
@@ -220,10 +223,15 @@ impl LogMutations {
     ) -> ApiResult<Log> {
         let rc = rc(ctx);
         let log_id = ids::parse(&log_id, "logId")?;
-        let text = |v: &Option<String>, f: &str| -> ApiResult<Option<String>> {
-            v.as_deref()
-                .map(|s| input::optional(Some(s), f, limits::LOG_TEXT).map(|t| t.unwrap_or_default()))
-                .transpose()
+        let text = |v: &MaybeUndefined<String>, f: &str| -> ApiResult<Option<Option<String>>> {
+            match v {
+                MaybeUndefined::Undefined => Ok(None),
+                MaybeUndefined::Null => Ok(Some(None)),
+                MaybeUndefined::Value(s) => match input::optional(Some(s), f, limits::LOG_TEXT)? {
+                    Some(t) => Ok(Some(Some(t))),
+                    None => Err(ApiError::bad_input(format!("{f} is blank; send null to clear it"))),
+                },
+            }
         };
         let changes = LogTextChanges {
             presentation: text(&input.presentation, "presentation")?,
