@@ -55,6 +55,25 @@ impl Kind {
     }
 }
 
+impl Kind {
+    /// Its GraphQL type, which a NOT_FOUND names ("Goal not found"), so a
+    /// client can tell which of several ids in a request was not found.
+    fn type_name(self) -> &'static str {
+        match self {
+            Log => "Log",
+            Goal => "Goal",
+            Measure => "Measure",
+            Meeting => "Meeting",
+            Message => "Message",
+            Consent => "Consent",
+            Snapshot => "ArchiveSnapshot",
+            Participant => "Participant",
+            Handover => "Handover",
+            DeletionRequest => "DeletionRequest",
+        }
+    }
+}
+
 /// One operation taking the id of a `kind` object as `$id`. Other arguments
 /// are fixed per log (see [`Aux`]) and equal for the hidden and random id.
 struct Case {
@@ -296,6 +315,10 @@ async fn same_as_absent(app: &TestApp, who: &str, case: &Case, hidden: Uuid, aux
     // earlier (bad input, a role check) would make the comparison empty.
     if absent.codes() != ["NOT_FOUND"] {
         return Err(format!("(test premise) a random id should fail with one NOT_FOUND: {}", absent.body));
+    }
+    let named = format!("{} not found", case.kind.type_name());
+    if absent.errors()[0]["message"] != named.as_str() {
+        return Err(format!("a random id should answer \"{named}\": {}", absent.body));
     }
     if seen.status != absent.status || seen.body != absent.body {
         return Err(format!(
