@@ -28,5 +28,6 @@ mod listing;
 mod ops;
 mod protocol;
 mod realtime;
+mod receipts;
 mod roundtrips;
 mod security;

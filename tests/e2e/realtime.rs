@@ -52,7 +52,7 @@ fn cursor(payload: &Value) -> String {
 /// Waits until the app's hub has `n` live receivers. A subscription takes its
 /// receiver before it reads anything, so whatever is committed after this
 /// reaches it: the server-side signal that the subscriptions are live.
-async fn listening(app: &TestApp, n: usize) {
+pub(crate) async fn listening(app: &TestApp, n: usize) {
     let deadline = Instant::now() + SECONDS;
     while app.state.hub.listeners() < n {
         assert!(Instant::now() < deadline, "{n} subscriptions not live in time ({} are)", app.state.hub.listeners());

@@ -113,6 +113,7 @@ const GUARDED: &[(&str, ReadField)] = &[
     ("Query.snapshot", Snapshots),
     ("Query.myDeadlines", Goals),
     ("Subscription.messageAdded", Messages),
+    ("Subscription.messageRead", Messages),
     ("Subscription.logActivity", Goals),
     ("Subscription.deadlineChanges", Goals),
 ];

@@ -82,7 +82,9 @@ text_enum!(
 );
 
 text_enum!(
-    /// A staff member's role in one unit.
+    /// A staff member's standing role in one unit, given by an admin, for all
+    /// of the unit's logs. One of five role enums, each about something else:
+    /// a role in no single log (see `LogRole` for the viewer's role in one).
     UnitRoleKind {
         /// superbruker på enhet: creates logs, manages access in the unit
         UnitAdmin => "UNIT_ADMIN",
@@ -94,7 +96,8 @@ text_enum!(
 );
 
 text_enum!(
-    /// A staff member's role in a whole municipality.
+    /// A staff member's standing role in a whole municipality, for all of its
+    /// logs. A role in no single log (see `LogRole` for the viewer's role in one).
     MunicipalRoleKind {
         /// administrerende superbruker: templates, unit admins, deletion requests, audits
         MunicipalAdmin => "MUNICIPAL_ADMIN",
@@ -283,7 +286,9 @@ text_enum!(
 );
 
 text_enum!(
-    /// The role in which someone acted, as recorded in the access log.
+    /// The role in which someone acted, as recorded in the access log: the role
+    /// that permitted that read or write when it happened. Unlike `LogRole` (the
+    /// viewer's role now), it is fixed when the entry is written.
     ActorRole {
         /// a guardian of the child
         Guardian => "GUARDIAN",
@@ -311,7 +316,7 @@ text_enum!(
     EventKind {
         /// a message was posted (invitations, minutes and notices included)
         MessagePosted => "MESSAGE_POSTED",
-        /// a message was marked read; no subscription delivers it
+        /// a message was marked read for the first time by someone; `messageRead` delivers it
         MessageRead => "MESSAGE_READ",
         /// a goal was added
         GoalAdded => "GOAL_ADDED",

@@ -57,6 +57,37 @@ pub async fn pages(
     .await
 }
 
+/// How many messages of a log `viewer` may read, and how many of those,
+/// written by someone else, they have not marked read.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, QueryableByName)]
+pub struct MessageCounts {
+    #[diesel(sql_type = SqlUuid)]
+    pub log_id: Uuid,
+    #[diesel(sql_type = BigInt)]
+    pub total: i64,
+    #[diesel(sql_type = BigInt)]
+    pub unread: i64,
+}
+
+/// [`MessageCounts`] for each of `log_ids` that has messages for `viewer`,
+/// in one statement (the same audience as [`pages`]).
+pub async fn counts(conn: &mut AsyncPgConnection, viewer: Uuid, log_ids: &[Uuid]) -> QueryResult<Vec<MessageCounts>> {
+    prepared(
+        "SELECT m.log_id, count(*) AS total,
+                count(*) FILTER (WHERE m.author_id <> $2 AND NOT EXISTS
+                    (SELECT 1 FROM message_read r WHERE r.message_id = m.id AND r.person_id = $2)) AS unread
+           FROM message m
+          WHERE m.log_id = ANY($1)
+            AND (m.to_all OR m.author_id = $2
+                 OR EXISTS (SELECT 1 FROM message_recipient r WHERE r.message_id = m.id AND r.person_id = $2))
+          GROUP BY m.log_id",
+    )
+    .bind::<Array<SqlUuid>, _>(log_ids)
+    .bind::<SqlUuid, _>(viewer)
+    .load(conn)
+    .await
+}
+
 /// A message if `viewer` may read it (addressed to them or to all, or theirs).
 pub async fn visible_by_id(conn: &mut AsyncPgConnection, viewer: Uuid, id: Uuid) -> QueryResult<Option<MessageRow>> {
     let addressed = message_recipient::table

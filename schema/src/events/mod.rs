@@ -27,6 +27,12 @@ pub struct EventPayload {
     pub actor_id: Option<Uuid>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub message_id: Option<Uuid>,
+    /// for messages: who wrote it. A MESSAGE_READ's actor is the reader, so
+    /// its audience (the message's) needs the author apart; absent from
+    /// MESSAGE_POSTED events stored before it was added, where the actor is
+    /// the author.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub author_id: Option<Uuid>,
     /// the posted message itself, so a live delivery to thousands of
     /// subscribers needs no query per subscriber
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -4,7 +4,7 @@
 
 use crate::db::Pool;
 use crate::db::access_log::{self, AccessLogEntryRow};
-use crate::db::messages::{self, MessageKey, MessageRow};
+use crate::db::messages::{self, MessageCounts, MessageKey, MessageRow};
 use crate::error::ApiError;
 use async_graphql::dataloader::Loader;
 use std::collections::HashMap;
@@ -40,6 +40,24 @@ impl Loader<MessagePageKey> for MessagePages {
             }
         }
         Ok(out)
+    }
+}
+
+/// The viewer's message counts per log (total and unread), for badges on a
+/// list of logs in one statement.
+pub struct MessageCountsByLog {
+    pub pool: Pool,
+    pub viewer: Uuid,
+}
+
+impl Loader<Uuid> for MessageCountsByLog {
+    type Value = MessageCounts;
+    type Error = ApiError;
+
+    async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, MessageCounts>, ApiError> {
+        let mut conn = self.pool.get().await?;
+        let rows = messages::counts(&mut conn, self.viewer, keys).await?;
+        Ok(rows.into_iter().map(|c| (c.log_id, c)).collect())
     }
 }
 

@@ -129,6 +129,7 @@ loaders! {
     meetings: MeetingsByLog [Uuid] = |pool, viewer| MeetingsByLog(pool);
     invitees: InviteesByMeeting [Uuid] = |pool, viewer| InviteesByMeeting(pool);
     messages: MessagePages [MessagePageKey] = |pool, viewer| MessagePages { pool, viewer };
+    message_counts: MessageCountsByLog [Uuid] = |pool, viewer| MessageCountsByLog { pool, viewer };
     message: MessageLoader [Uuid] = |pool, viewer| MessageLoader(pool);
     recipients: RecipientsByMessage [Uuid] = |pool, viewer| RecipientsByMessage(pool);
     reads: ReadsByMessage [Uuid] = |pool, viewer| ReadsByMessage(pool);

@@ -103,6 +103,10 @@ impl MessageMutations {
                     messages::visible_by_id(conn, w.actor, message_id).await?.ok_or(ApiError::NotFound("Message"))?;
                 if messages::mark_read(conn, message_id, w.actor).await? {
                     w.audit(conn, acting, ObjectType::Message, message_id, AccessAction::Update).await?;
+                    // Only a first read is news: marking again changes nothing.
+                    let to: Vec<Uuid> =
+                        messages::recipients_of(conn, &[message_id]).await?.into_iter().map(|(_, p)| p).collect();
+                    w.emit(conn, EventKind::MessageRead, read_payload(&row, &to)).await?;
                 }
                 Ok((row, w.access()))
             }
@@ -119,7 +123,21 @@ impl MessageMutations {
 pub(super) fn payload(m: &MessageRow, to: &[Uuid]) -> EventPayload {
     EventPayload {
         message_id: Some(m.id),
+        author_id: Some(m.author_id),
         message: Some(m.clone()),
+        to_all: Some(m.to_all),
+        recipients: to.to_vec(),
+        meeting_id: m.meeting_id,
+        ..Default::default()
+    }
+}
+
+/// The event of a first read: the message's audience, without its body (the
+/// subscriber's `message` is loaded as it is now, read receipts included).
+fn read_payload(m: &MessageRow, to: &[Uuid]) -> EventPayload {
+    EventPayload {
+        message_id: Some(m.id),
+        author_id: Some(m.author_id),
         to_all: Some(m.to_all),
         recipients: to.to_vec(),
         meeting_id: m.meeting_id,

@@ -12,13 +12,14 @@ pub mod feed;
 pub mod types;
 
 use self::feed::{Feed, Scope};
-use self::types::{DeadlineEvent, LogEvent, MessageEvent};
+use self::types::{DeadlineEvent, LogEvent, MessageEvent, MessageReadEvent};
 use crate::api::cursor;
+use crate::api::guard::LogAccess;
 use crate::api::ids;
 use crate::context::RequestContext;
 use crate::db::enums::{EventKind, ObjectType};
 use crate::error::{ApiError, ApiResult};
-use crate::events::Hub;
+use crate::events::{Hub, StoredEvent};
 use crate::policy::{ReadField, Role, read};
 use async_graphql::{Context, Enum, ID, InputObject, Subscription as SubscriptionMacro};
 use futures_util::{Stream, StreamExt};
@@ -88,6 +89,29 @@ fn is_message(kind: EventKind) -> bool {
     kind == EventKind::MessagePosted
 }
 
+fn is_read(kind: EventKind) -> bool {
+    kind == EventKind::MessageRead
+}
+
+/// Who hears of a message, posted or read: those it is addressed to (all,
+/// or its recipients) and its author, as `Log.messages` lists it.
+fn message_audience(e: &StoredEvent, access: &LogAccess) -> bool {
+    let p = &e.payload;
+    let author = p.author_id.or(p.actor_id);
+    p.to_all == Some(true) || author == Some(access.viewer) || p.recipients.contains(&access.viewer)
+}
+
+/// One log or every log the subscriber may read, for the message feeds.
+async fn message_scope(rc: &RequestContext, log_id: Option<&ID>) -> ApiResult<(Scope, Option<feed::Checked>)> {
+    Ok(match log_id {
+        Some(id) => {
+            let id = ids::parse(id, "logId")?;
+            (Scope::Log(id), Some(feed::check_start(rc, id, ReadField::Messages).await?))
+        }
+        None => (Scope::AllMyLogs, None),
+    })
+}
+
 fn is_activity(kind: EventKind) -> bool {
     !matches!(kind, EventKind::MessagePosted | EventKind::MessageRead)
 }
@@ -117,21 +141,12 @@ impl Subscription {
     ) -> Result<impl Stream<Item = ApiResult<MessageEvent>>, ApiError> {
         let (rc, hub) = context(ctx)?;
         let after = self::after(&rc, after.as_deref())?;
-        let (scope, checked) = match &log_id {
-            Some(id) => {
-                let id = ids::parse(id, "logId")?;
-                (Scope::Log(id), Some(feed::check_start(&rc, id, ReadField::Messages).await?))
-            }
-            None => (Scope::AllMyLogs, None),
-        };
+        let (scope, checked) = message_scope(&rc, log_id.as_ref()).await?;
         let feed = Feed {
             scope,
             needs: ReadField::Messages,
             kinds: is_message,
-            audience: Box::new(|e, access| {
-                let p = &e.payload;
-                p.to_all == Some(true) || p.actor_id == Some(access.viewer) || p.recipients.contains(&access.viewer)
-            }),
+            audience: Box::new(message_audience),
             object: ObjectType::Message,
             checked,
         };
@@ -154,6 +169,36 @@ impl Subscription {
                 }
             }
         }))
+    }
+
+    /// Read receipts: someone marked a message addressed to you (or to all,
+    /// or written by you) read for the first time, so unread badges and
+    /// "read by" lists update live, on every device of the reader too. With
+    /// `logId`, one log (ends with FORBIDDEN if you lose access to it);
+    /// without, every log you may read. Readable by: guardians, the youth,
+    /// the coordinator, participants.
+    async fn message_read(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "One log to follow; every log you may read when omitted.")] log_id: Option<ID>,
+        #[graphql(
+            desc = "An event's `cursor` or `Log.eventCursor`: events after it are replayed first. Without it, only events from now on."
+        )]
+        after: Option<String>,
+    ) -> Result<impl Stream<Item = ApiResult<MessageReadEvent>>, ApiError> {
+        let (rc, hub) = context(ctx)?;
+        let after = self::after(&rc, after.as_deref())?;
+        let (scope, checked) = message_scope(&rc, log_id.as_ref()).await?;
+        let feed = Feed {
+            scope,
+            needs: ReadField::Messages,
+            kinds: is_read,
+            audience: Box::new(message_audience),
+            object: ObjectType::Message,
+            checked,
+        };
+        Ok(feed::start(rc, hub, feed, after)
+            .map(|item| item.map(|(event, access)| MessageReadEvent::new(event, access))))
     }
 
     /// Everything that happens in a log except messages: goals, measures,

@@ -41,6 +41,51 @@ impl MessageEvent {
     }
 }
 
+pub struct MessageReadEvent {
+    event: Arc<StoredEvent>,
+    access: Arc<LogAccess>,
+}
+
+impl MessageReadEvent {
+    pub fn new(event: Arc<StoredEvent>, access: Arc<LogAccess>) -> Self {
+        MessageReadEvent { event, access }
+    }
+}
+
+/// Someone marked a message read for the first time.
+#[Object]
+impl MessageReadEvent {
+    /// Pass it as `after` to resume after this event.
+    async fn cursor(&self, ctx: &Context<'_>) -> String {
+        event_cursor(&rc(ctx).config.cursor_key, &self.event)
+    }
+
+    /// The log of the message.
+    async fn log_id(&self) -> ID {
+        id(self.event.log_id)
+    }
+
+    /// Who read it: you, when you read it on another device. Null only when
+    /// they no longer have a place in the log.
+    async fn reader(&self, ctx: &Context<'_>) -> ApiResult<Option<Person>> {
+        let Some(reader) = self.event.payload.actor_id else { return Ok(None) };
+        Person::in_log(ctx, &self.access, reader).await
+    }
+
+    /// When they marked it read.
+    async fn read_at(&self) -> DateTime<Utc> {
+        self.event.created_at
+    }
+
+    /// The message as it is now, `readBy` included; null when it has since
+    /// been purged.
+    async fn message(&self, ctx: &Context<'_>) -> ApiResult<Option<Message>> {
+        let Some(message_id) = self.event.payload.message_id else { return Ok(None) };
+        let row = rc(ctx).loaders.message().load_one(message_id).await?;
+        Ok(row.map(|row| Message { row, access: self.access.clone() }))
+    }
+}
+
 pub struct LogEvent {
     event: Arc<StoredEvent>,
     access: Arc<LogAccess>,

@@ -37,9 +37,11 @@ pub fn page<R, T>(
 }
 
 /// A connection type and its edge type; the doc comment before each name
-/// becomes its description in the schema.
+/// becomes its description in the schema. With `scope: T`, the connection
+/// carries a `T` (not in the schema, `None` until set) for fields of its own
+/// that a `#[graphql(complex)]` impl adds, such as counts.
 macro_rules! connection {
-    ($(#[$cmeta:meta])* $connection:ident, $(#[$emeta:meta])* $edge:ident, $node:ty) => {
+    ($(#[$cmeta:meta])* $connection:ident, $(#[$emeta:meta])* $edge:ident, $node:ty $(, scope: $scope:ty)?) => {
         $(#[$emeta])*
         #[derive(async_graphql::SimpleObject)]
         pub struct $edge {
@@ -49,13 +51,15 @@ macro_rules! connection {
             pub node: $node,
         }
 
-        $(#[$cmeta])*
         #[derive(async_graphql::SimpleObject)]
+        $(#[$cmeta])*
         pub struct $connection {
             /// the items of this page, each with its cursor
             pub edges: Vec<$edge>,
             /// where this page stands; `endCursor` leads to the next
             pub page_info: $crate::api::types::connection::PageInfo,
+            #[graphql(skip)]
+            pub scope: Option<$crate::api::types::connection::scope_type!($($scope)?)>,
         }
 
         impl $connection {
@@ -69,10 +73,22 @@ macro_rules! connection {
                 $connection {
                     edges: edges.into_iter().map(|(cursor, node)| $edge { cursor, node }).collect(),
                     page_info,
+                    scope: None,
                 }
             }
         }
     };
 }
 
+/// The type of a connection's scope: `()` when it has none.
+macro_rules! scope_type {
+    () => {
+        ()
+    };
+    ($t:ty) => {
+        $t
+    };
+}
+
 pub(crate) use connection;
+pub(crate) use scope_type;

@@ -56,7 +56,11 @@ impl Log {
     }
 }
 
-/// The viewer's role in a log, for frontends that adapt to it.
+/// The viewer's own role in this log now, for frontends that adapt to it:
+/// the standing roles (`UnitRoleKind`, `MunicipalRoleKind`) and the log's own
+/// relations (guardian, participant) combined, and whether that role gives
+/// content now (COORDINATOR or COORDINATOR_METADATA_ONLY). `viewerPermissions`
+/// says exactly what it allows.
 #[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
 pub enum LogRole {
     /// a guardian of the child (foresatt), an owner of the log
@@ -323,12 +327,14 @@ impl Log {
         let before = after.as_deref().map(|c| cursor::decode_time_id("m", c)).transpose()?;
         let key = MessagePageKey { log_id: self.row.id, before, limit: limit + 1 };
         let rows = rc.loaders.messages().load_one(key).await?.unwrap_or_default();
-        Ok(Some(super::message::MessageConnection::from_rows(
+        let mut page = super::message::MessageConnection::from_rows(
             rows,
             limit,
             |m| cursor::encode_time_id("m", m.created_at, m.id),
             |row| Message { row, access: self.access.clone() },
-        )))
+        );
+        page.scope = Some(self.access.clone());
+        Ok(Some(page))
     }
 
     /// Who has read or changed the log, newest first (tilgangslogg).

@@ -10,7 +10,7 @@ use crate::api::ids::id;
 use crate::context::rc;
 use crate::db::enums::MessageKind;
 use crate::db::messages;
-use crate::error::ApiResult;
+use crate::error::{ApiError, ApiResult};
 use crate::policy::ReadField;
 use crate::policy::write::{self, WriteAction};
 use async_graphql::{Context, ID, Object};
@@ -136,9 +136,36 @@ pub struct ReadReceipt {
 }
 
 super::connection::connection!(
-    /// A page of a log's messages to you or to all, newest first.
+    /// A page of a log's messages to you or to all, newest first, with the
+    /// counts a badge needs.
+    #[graphql(complex)]
     MessageConnection,
     /// A message in a page, with its cursor.
     MessageEdge,
-    Message
+    Message,
+    scope: Arc<LogAccess>
 );
+
+/// The counts are of the whole list, not of the page, and are read in one
+/// statement for every log of a request (`logs { messages { unreadCount } }`).
+#[async_graphql::ComplexObject]
+impl MessageConnection {
+    /// How many messages to you or to all (or yours) the log has, on every page.
+    async fn total_count(&self, ctx: &Context<'_>) -> ApiResult<i32> {
+        Ok(self.counts(ctx).await?.total as i32)
+    }
+
+    /// How many of them, written by someone else, you have not marked read
+    /// (`markMessageRead`); `messageRead` tells when it changes.
+    async fn unread_count(&self, ctx: &Context<'_>) -> ApiResult<i32> {
+        Ok(self.counts(ctx).await?.unread as i32)
+    }
+}
+
+impl MessageConnection {
+    async fn counts(&self, ctx: &Context<'_>) -> ApiResult<messages::MessageCounts> {
+        let access = self.scope.as_ref().ok_or_else(|| ApiError::internal("message counts without their log"))?;
+        access.content(ctx, ReadField::Messages).await?;
+        Ok(rc(ctx).loaders.message_counts().load_one(access.log_id()).await?.unwrap_or_default())
+    }
+}

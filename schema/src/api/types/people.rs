@@ -95,7 +95,8 @@ impl Person {
     }
 }
 
-/// What a participant is in the log.
+/// What a participant is in the log: a fact about them, the same for every
+/// viewer (unlike `LogRole`, the viewer's own role).
 #[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
 pub enum ParticipantRole {
     /// stafettholder: holds the baton
