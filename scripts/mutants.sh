@@ -32,15 +32,17 @@ pure=(-f schema/src/policy/mod.rs -f schema/src/policy/read.rs -f schema/src/pol
 out=mutants.out
 
 # The end-to-end pass, per group of files with the modules that exercise
-# them: a mutant's test run does not stop at its first failure (and a broken
-# access rule makes many tests wait for their timeouts), so a narrow set
-# saves minutes a mutant. The write table (authz_write, 90 s) is left to a
-# last round for whatever the others leave alive.
+# them, run by cargo-nextest: it stops at a mutant's first failing test (a
+# broken access rule otherwise makes many tests wait for their timeouts), so
+# a caught mutant costs its build and seconds, not the whole group.
 policy=(-f 'schema/src/policy/*.rs')
 events=(-f 'schema/src/events/*.rs')
-access_tests=(authz_read authz_existence authz_inputs authz_random listing lifecycle consent_edges access_log security
-  realtime::a_subscription_to_all_logs)
-event_tests=(hub:: realtime faults instances deadlines protocol)
+access_tests='test(/^(authz_read|authz_existence|authz_inputs|authz_random|listing|lifecycle|consent_edges|access_log|security|authz_write)::/) or test(realtime::a_subscription_to_all_logs)'
+event_tests='test(/^(hub|realtime|receipts|faults|instances|deadlines|protocol)::/)'
+if [ "$pass" != unit ] && ! cargo nextest --version >/dev/null 2>&1; then
+  echo "the e2e pass needs cargo-nextest (cargo install --locked cargo-nextest)" >&2
+  exit 2
+fi
 
 if [ "$pass" = unit ] || [ "$pass" = all ]; then
   cargo mutants "${pure[@]}" --iterate --output . --test-package stafett-schema "$@" -- --lib || true
@@ -51,15 +53,14 @@ fi
 # same tests unmutated) and the timeout is set by hand, about twice what
 # the slowest group takes on two cores.
 e2e() {
-  local -n files=$1; shift
+  local -n files=$1
   cargo mutants "${files[@]}" --iterate --output . --test-package stafett-tests --baseline=skip \
-    --timeout 240 --build-timeout 600 "${extra[@]}" -- --test e2e -- "$@" || true
+    --timeout 240 --build-timeout 600 --test-tool nextest "${extra[@]}" -- --test e2e -E "$2" || true
 }
 extra=("$@")
 if [ "$pass" = e2e ] || [ "$pass" = all ]; then
-  e2e events "${event_tests[@]}"
-  e2e policy "${access_tests[@]}"
-  e2e policy authz_write
+  e2e events "$event_tests"
+  e2e policy "$access_tests"
 fi
 # With --iterate each run's caught.txt holds its own catches; the earlier
 # ones are in previously_caught.txt (with the unviable).
