@@ -94,12 +94,12 @@ async fn bad_values_are_bad_user_input() {
         ("an int overflow", "query($n: Int) { logs(first: $n) { edges { cursor } } }", json!({ "n": 1_u64 << 40 })),
         (
             "a malformed date",
-            "mutation($m: ID!, $d: NaiveDate) { updateMeasure(measureId: $m, input: { deadline: $d }) { id } }",
+            "mutation($m: ID!, $d: Date) { updateMeasure(measureId: $m, input: { deadline: $d }) { id } }",
             json!({ "m": stafett_server::demo::id(700), "d": "2026-13-45" }),
         ),
         (
             "a date in the past",
-            "mutation($m: ID!, $d: NaiveDate) { updateMeasure(measureId: $m, input: { deadline: $d }) { id } }",
+            "mutation($m: ID!, $d: Date) { updateMeasure(measureId: $m, input: { deadline: $d }) { id } }",
             json!({ "m": stafett_server::demo::id(700), "d": "2001-01-01" }),
         ),
         ("a negative first", "query { logs(first: -1) { edges { cursor } } }", json!({})),

@@ -139,7 +139,7 @@ fn value(s: &Schema, g: &mut Gen, ty: &Type, depth: usize) -> Value {
             "String" => json!(*g.pick(&["hei", "", "   ", "a longer text with æøå", "bTE6MTIz"])),
             "Int" => json!(*g.pick(&[0, 1, 2, 3, 20, 100, 101, -1, i32::MAX])),
             "Boolean" => json!(g.chance(50)),
-            "NaiveDate" => json!(*g.pick(&["2027-01-01", "2001-01-01", "2026-02-30", "today"])),
+            "Date" => json!(*g.pick(&["2027-01-01", "2001-01-01", "2026-02-30", "today"])),
             "DateTime" => json!(*g.pick(&["2027-01-01T10:00:00Z", "1999-01-01T00:00:00Z", "soon"])),
             "JSON" => json!({ "presentation": "Skriv om barnet" }),
             other if s.enums.contains_key(other) => json!(g.pick(&s.enums[other]).clone()),

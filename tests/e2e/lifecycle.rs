@@ -136,7 +136,7 @@ async fn a_log_lives_from_creation_to_deletion() {
     let measure = app
         .gql(
             "coordinator",
-            "mutation($g: ID!, $r: ID!, $d: NaiveDate) { addMeasure(input: { goalId: $g, description: \"Samtale om søvn\", responsibleId: $r, deadline: $d }) { id responsible { name } } }",
+            "mutation($g: ID!, $r: ID!, $d: Date) { addMeasure(input: { goalId: $g, description: \"Samtale om søvn\", responsibleId: $r, deadline: $d }) { id responsible { name } } }",
             json!({ "g": goal_id, "r": nurse_participant, "d": deadline }),
         )
         .await;

@@ -226,7 +226,7 @@ async fn log_activity_and_deadline_changes_carry_what_changed() {
     listening(&app, 2).await;
     let sleep_measure = stafett_server::demo::id(710);
     let moved = (chrono::Utc::now().date_naive() + chrono::Duration::days(20)).to_string();
-    app.gql("participant", "mutation($m: ID!, $d: NaiveDate) { updateMeasure(measureId: $m, input: { deadline: $d, status: IN_PROGRESS }) { id } }", json!({ "m": sleep_measure, "d": moved }))
+    app.gql("participant", "mutation($m: ID!, $d: Date) { updateMeasure(measureId: $m, input: { deadline: $d, status: IN_PROGRESS }) { id } }", json!({ "m": sleep_measure, "d": moved }))
         .await
         .ok();
     // The deadline sweep may announce the demo's overdue and due-soon measures first.

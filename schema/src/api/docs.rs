@@ -14,7 +14,7 @@ use std::collections::HashMap;
 /// named `Type`, `Type.field`, `Type.field(argument)` or `Type.VALUE`, with
 /// its description. Built-in scalars and directives are not in the SDL.
 fn elements() -> Vec<(String, Option<String>)> {
-    let sdl = super::build_schema().finish().sdl();
+    let sdl = super::sdl();
     let doc = parse_schema(&sdl).expect("the generated SDL parses");
     let text = |d: Option<Positioned<String>>| d.map(|d| d.node).filter(|d| !d.trim().is_empty());
     let mut out = Vec::new();

@@ -7,6 +7,7 @@ pub mod input;
 pub mod limits;
 pub mod mutation;
 pub mod query;
+pub mod scalars;
 pub mod subscription;
 pub mod types;
 
@@ -20,6 +21,12 @@ pub fn build_schema() -> async_graphql::SchemaBuilder<query::Query, mutation::Mu
     Schema::build(query::Query, mutation::Mutation::default(), subscription::Subscription)
 }
 
+/// The schema in SDL as `schema/schema.graphql` holds it, with each
+/// scalar's `@specifiedBy`.
+pub fn sdl() -> String {
+    build_schema().finish().sdl_with_options(async_graphql::SDLExportOptions::new().include_specified_by())
+}
+
 #[cfg(test)]
 mod docs;
 
@@ -30,7 +37,7 @@ mod tests {
     /// Regenerate with `UPDATE_SCHEMA=1 cargo test -p stafett-schema schema_file`.
     #[test]
     fn schema_file_matches_the_code() {
-        let sdl = super::build_schema().finish().sdl();
+        let sdl = super::sdl();
         let path = concat!(env!("CARGO_MANIFEST_DIR"), "/schema.graphql");
         if std::env::var_os("UPDATE_SCHEMA").is_some() {
             std::fs::write(path, &sdl).expect("write schema.graphql");

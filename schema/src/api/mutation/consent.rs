@@ -6,6 +6,7 @@ use crate::api::guard::LogAccess;
 use crate::api::guard::locate;
 use crate::api::ids;
 use crate::api::input::{self, limits};
+use crate::api::scalars::Date;
 use crate::api::types::consent::{Consent, UnitProposal};
 use crate::context::rc;
 use crate::db::consents::{self, ConsentRow, UnitProposalRow};
@@ -52,7 +53,7 @@ pub struct PaperConsentInput {
     /// after the family's latest choice in this scope (a consent given,
     /// withdrawn or ended by closing) or before the log or the unit's proposal;
     /// never in the future
-    pub signed_on: NaiveDate,
+    pub signed_on: Date,
     /// the consent stops granting access after this moment, which must be in
     /// the future; omit for a consent that does not expire
     pub expires_at: Option<DateTime<Utc>>,
@@ -104,7 +105,7 @@ impl ConsentMutations {
         let unit_id = input.unit_id.as_ref().map(|u| ids::parse(u, "unitId")).transpose()?;
         let expires_at = input.expires_at.map(|e| input::future(e, "expiresAt")).transpose()?;
         let reference = input::required(&input.document_reference, "documentReference", limits::SHORT)?;
-        let signed_on = input::not_future(input.signed_on, "signedOn")?;
+        let signed_on = input::not_future(input.signed_on.0, "signedOn")?;
         let row = with_log(rc, log_id, Lock::Exclusive, "Log", move |conn, w| {
             async move {
                 let acting = w.authorize(WriteAction::RegisterPaperConsent)?;

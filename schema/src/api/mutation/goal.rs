@@ -5,6 +5,7 @@ use super::tx::{Lock, ScopedFutureExt, Write, with_log};
 use crate::api::guard::locate;
 use crate::api::ids;
 use crate::api::input::{self, limits};
+use crate::api::scalars::Date;
 use crate::api::types::goal::{Comment, Evaluation, Goal, Measure};
 use crate::context::rc;
 use crate::db::consents;
@@ -55,7 +56,7 @@ pub struct AddMeasureInput {
     /// participant's unit must have consent
     pub responsible_id: ID,
     /// the day it is due; not in the past
-    pub deadline: Option<NaiveDate>,
+    pub deadline: Option<Date>,
 }
 
 /// Omitted fields are unchanged; `deadline: null` removes the deadline. At
@@ -69,7 +70,7 @@ pub struct UpdateMeasureInput {
     pub responsible_id: Option<ID>,
     /// the day it is due, not in the past; null removes it, omitted leaves it
     /// (no default: a tool that fills in defaults must not remove deadlines)
-    pub deadline: MaybeUndefined<NaiveDate>,
+    pub deadline: MaybeUndefined<Date>,
     /// the measure's new status
     pub status: Option<MeasureStatus>,
 }
@@ -84,7 +85,7 @@ pub struct AddEvaluationInput {
     /// the assessment, at most 10,000 characters
     pub body: String,
     /// defaults to today; not in the future
-    pub evaluated_on: Option<NaiveDate>,
+    pub evaluated_on: Option<Date>,
 }
 
 /// Comment on either a measure or a goal.
@@ -190,7 +191,7 @@ impl GoalMutations {
         let goal_id = ids::parse(&input.goal_id, "goalId")?;
         let responsible = ids::parse(&input.responsible_id, "responsibleId")?;
         let description = input::required(&input.description, "description", limits::DESCRIPTION)?;
-        let deadline = input.deadline.map(|d| input::not_past(d, "deadline")).transpose()?;
+        let deadline = input.deadline.map(|d| input::not_past(d.0, "deadline")).transpose()?;
         let log_id = log_of(ctx, Target::Goal(goal_id)).await?;
         let row = with_log(rc, log_id, Lock::Share, "Goal", move |conn, w| {
             async move {
@@ -244,7 +245,7 @@ impl GoalMutations {
         let deadline: Option<Option<NaiveDate>> = match input.deadline {
             MaybeUndefined::Undefined => None,
             MaybeUndefined::Null => Some(None),
-            MaybeUndefined::Value(d) => Some(Some(input::not_past(d, "deadline")?)),
+            MaybeUndefined::Value(d) => Some(Some(input::not_past(d.0, "deadline")?)),
         };
         if description.is_none() && responsible.is_none() && deadline.is_none() && input.status.is_none() {
             return Err(ApiError::bad_input("nothing to change"));
@@ -285,7 +286,7 @@ impl GoalMutations {
         let target = target(input.measure_id.as_ref(), input.goal_id.as_ref())?;
         let body = input::required(&input.body, "body", limits::BODY)?;
         let today = Utc::now().date_naive();
-        let evaluated_on = input.evaluated_on.unwrap_or(today);
+        let evaluated_on = input.evaluated_on.map_or(today, |d| d.0);
         if evaluated_on > today {
             return Err(ApiError::bad_input("evaluatedOn must not be in the future"));
         }

@@ -5,6 +5,7 @@ use crate::api::guard::LogAccess;
 use crate::api::guard::locate;
 use crate::api::ids;
 use crate::api::input::{self, limits};
+use crate::api::scalars::Date;
 use crate::api::types::log::Log;
 use crate::api::types::requests::{DeletionRequest, ReopenRequest};
 use crate::context::rc;
@@ -39,7 +40,7 @@ pub struct ChildInput {
     /// the date of birth: needed without a national id (an unborn child's due
     /// date, at most a year ahead) and with a number issued under the 2032
     /// rules, which does not give the century; never after today with a national id
-    pub birth_date: Option<NaiveDate>,
+    pub birth_date: Option<Date>,
 }
 
 /// A guardian of the child, an owner of the new log.
@@ -106,7 +107,7 @@ impl LogMutations {
         let template_id = input.template_id.as_ref().map(|t| ids::parse(t, "templateId")).transpose()?;
         let child_name = input::required(&input.child.name, "child.name", limits::NAME)?;
         let child_nid = input.child.national_id.as_deref().map(str::trim).filter(|s| !s.is_empty());
-        let birth_date = child_birth_date(child_nid, input.child.birth_date, Utc::now().date_naive())?;
+        let birth_date = child_birth_date(child_nid, input.child.birth_date.map(|d| d.0), Utc::now().date_naive())?;
         // A stafettlogg is for children and young people (0–18, or unborn):
         // a log for an adult's number would only be a way to look them up.
         if birth_date.is_some_and(|b| b <= Utc::now().date_naive() - chrono::Months::new(12 * 18)) {

@@ -3,6 +3,7 @@
 use crate::api::cursor;
 use crate::api::guard::LogAccess;
 use crate::api::ids::id;
+use crate::api::scalars::Date;
 use crate::api::types::goal::{Goal, Measure};
 use crate::api::types::meeting::Meeting;
 use crate::api::types::message::Message;
@@ -14,7 +15,7 @@ use crate::error::ApiResult;
 use crate::events::StoredEvent;
 use crate::policy::ReadField;
 use async_graphql::{Context, Enum, ID, Object, SimpleObject};
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 use std::sync::Arc;
 
 fn event_cursor(key: &cursor::CursorKey, e: &StoredEvent) -> String {
@@ -246,14 +247,14 @@ impl DeadlineEvent {
     }
 
     /// The deadline after the change (null when removed).
-    async fn deadline(&self) -> Option<NaiveDate> {
-        self.event.payload.deadline
+    async fn deadline(&self) -> Option<Date> {
+        self.event.payload.deadline.map(Date)
     }
 
     /// The deadline before a change someone made; null when there was none,
     /// and for OVERDUE and DUE_SOON.
-    async fn previous_deadline(&self) -> Option<NaiveDate> {
-        self.event.payload.previous_deadline
+    async fn previous_deadline(&self) -> Option<Date> {
+        self.event.payload.previous_deadline.map(Date)
     }
 
     /// The measure as it is now; null when it is gone. Readable by:

@@ -2,6 +2,7 @@
 
 use crate::api::guard::LogAccess;
 use crate::api::ids::id;
+use crate::api::scalars::Date;
 use crate::db::logs;
 use crate::error::ApiResult;
 use crate::policy::ReadField;
@@ -54,11 +55,11 @@ impl Child {
 
     /// Date of birth, or an unborn child's due date; null when neither is
     /// known. Readable by: guardians, the youth, the coordinator, participants.
-    async fn birth_date(&self, ctx: &Context<'_>) -> ApiResult<Option<NaiveDate>> {
+    async fn birth_date(&self, ctx: &Context<'_>) -> ApiResult<Option<Date>> {
         if !self.access.allows(ctx, ReadField::ChildBirthDate).await? {
             return Ok(None);
         }
-        Ok(self.row.birth_date)
+        Ok(self.row.birth_date.map(Date))
     }
 
     /// Age in whole years today (-1 for an unborn child); null when the date

@@ -3,6 +3,7 @@
 use super::people::{Person, Unit};
 use crate::api::guard::LogAccess;
 use crate::api::ids::id;
+use crate::api::scalars::Date;
 use crate::context::rc;
 use crate::db::consents;
 use crate::db::enums::{ConsentMethod, ConsentScope, WithdrawalReason};
@@ -10,7 +11,7 @@ use crate::error::ApiResult;
 use crate::policy::ReadField;
 use crate::policy::write::{self, WriteAction};
 use async_graphql::{Context, ID, Object};
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 use std::sync::Arc;
 
 pub struct Consent {
@@ -86,9 +87,9 @@ impl Consent {
 
     /// The day a paper consent's form was signed; null for digital consents
     /// (and for paper consents registered before the date was recorded).
-    async fn signed_on(&self, ctx: &Context<'_>) -> ApiResult<Option<NaiveDate>> {
+    async fn signed_on(&self, ctx: &Context<'_>) -> ApiResult<Option<Date>> {
         self.access.content(ctx, ReadField::Consents).await?;
-        Ok(self.row.signed_on)
+        Ok(self.row.signed_on.map(Date))
     }
 
     /// When the consent was given or registered.

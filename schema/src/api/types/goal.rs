@@ -6,6 +6,7 @@
 use super::people::Person;
 use crate::api::guard::LogAccess;
 use crate::api::ids::id;
+use crate::api::scalars::Date;
 use crate::context::rc;
 use crate::db::enums::{GoalArea, GoalStatus, MeasureStatus};
 use crate::db::goals;
@@ -164,9 +165,9 @@ impl Measure {
     }
 
     /// The day it is due (frist); null when it has none.
-    async fn deadline(&self, ctx: &Context<'_>) -> ApiResult<Option<NaiveDate>> {
+    async fn deadline(&self, ctx: &Context<'_>) -> ApiResult<Option<Date>> {
         self.access.content(ctx, ReadField::Goals).await?;
-        Ok(self.row.deadline)
+        Ok(self.row.deadline.map(Date))
     }
 
     /// Planned, in progress, done or cancelled.
@@ -267,9 +268,9 @@ impl Evaluation {
     }
 
     /// The day the assessment is for (today unless the author gave an earlier day).
-    async fn evaluated_on(&self, ctx: &Context<'_>) -> ApiResult<NaiveDate> {
+    async fn evaluated_on(&self, ctx: &Context<'_>) -> ApiResult<Date> {
         self.access.content(ctx, ReadField::Goals).await?;
-        Ok(self.row.evaluated_on)
+        Ok(Date(self.row.evaluated_on))
     }
 
     /// Who wrote it: a participant, a guardian or the youth; null if their
