@@ -78,6 +78,13 @@ async fn bad_values_are_bad_user_input() {
             "query($a: String) { logs(after: $a) { edges { cursor } } }",
             json!({ "a": "bTE6MTIzOjAwMDAwMDAwLTAwMDAtMDAwMC0wMDAwLTAwMDAwMDAwMDAwMA" }),
         ),
+        (
+            // A forged cursor naming a time before PostgreSQL's (year -8000)
+            // once failed in SQL, as INTERNAL.
+            "a cursor before any time the database holds",
+            "query($a: String) { logs(after: $a) { edges { cursor } } }",
+            json!({ "a": "bDE6LTI1MzQwMjMwMDgwMDAwMDAwMDowMDAwMDAwMC0wMDAwLTAwMDAtMDAwMC0wMDAwMDAwMDAwMDA" }),
+        ),
         ("a wrong variable type", "query($n: Int) { logs(first: $n) { edges { cursor } } }", json!({ "n": "ten" })),
         (
             "an unknown enum value",

@@ -36,9 +36,19 @@ fn time_and_id(rest: &str) -> ApiResult<(DateTime<Utc>, Uuid)> {
     let invalid = || ApiError::bad_input("invalid cursor: pass a cursor this API returned");
     let (micros, id) = rest.split_once(':').ok_or_else(invalid)?;
     let micros: i64 = micros.parse().map_err(|_| invalid())?;
+    if !(FIRST_MICROS..=LAST_MICROS).contains(&micros) {
+        return Err(invalid());
+    }
     let at = DateTime::from_timestamp_micros(micros).ok_or_else(invalid)?;
     Ok((at, Uuid::parse_str(id).map_err(|_| invalid())?))
 }
+
+/// The times a (time, id) cursor may name: years 1 to 9999. PostgreSQL's
+/// `timestamptz` ends at 4713 BC and chrono's range is wider, so a forged
+/// cursor before that failed in SQL, as INTERNAL; nothing this API lists
+/// lies outside these years.
+const FIRST_MICROS: i64 = -62_135_596_800_000_000; // 0001-01-01T00:00:00Z
+const LAST_MICROS: i64 = 253_402_300_799_999_999; // 9999-12-31T23:59:59.999999Z
 
 /// Position in a list ordered by (time, id) descending: logs, messages.
 pub fn encode_time_id(kind: &str, at: DateTime<Utc>, id: Uuid) -> String {
@@ -171,6 +181,20 @@ mod tests {
         let c = encode_time_id("m", at, id);
         assert_eq!(decode_time_id("m", &c).unwrap(), (at, id));
         assert!(decode_time_id("l", &c).is_err(), "a message cursor is not a log cursor");
+    }
+
+    #[test]
+    fn a_time_outside_years_1_to_9999_is_bad_user_input() {
+        let id = Uuid::nil();
+        let at = |micros: i64| URL_SAFE_NO_PAD.encode(format!("m1:{micros}:{id}"));
+        assert!(decode_time_id("m", &at(FIRST_MICROS)).is_ok());
+        assert!(decode_time_id("m", &at(LAST_MICROS)).is_ok());
+        for bad in [FIRST_MICROS - 1, LAST_MICROS + 1, -253_402_300_800_000_000, i64::MIN, i64::MAX] {
+            assert!(matches!(decode_time_id("m", &at(bad)), Err(ApiError::BadUserInput(_))), "{bad}");
+        }
+        let first = DateTime::from_timestamp_micros(FIRST_MICROS).unwrap().to_rfc3339();
+        let last = DateTime::from_timestamp_micros(LAST_MICROS).unwrap().to_rfc3339();
+        assert_eq!((first.as_str(), last.as_str()), ("0001-01-01T00:00:00+00:00", "9999-12-31T23:59:59.999999+00:00"));
     }
 
     #[test]
