@@ -18,14 +18,13 @@ const scope = option('scope', 'COORDINATED');
 const count = Number(option('count', 'Infinity'));
 const token = await demoToken(base, persona);
 
-const MEASURE = 'id logId description deadline status overdue responsible { name }';
+// Each measure names its log as an object, so the child's name comes with it.
+const MEASURE = 'id description deadline status overdue responsible { name } log { child { name } }';
 const http = new GraphQLClient(`${base}/graphql`, { headers: { authorization: `Bearer ${token}` } });
 const initial = await http.request(`{
   me { name }
-  logs(first: 100) { edges { node { id child { name } } } }
-  myDeadlines { ${MEASURE} }
+  myDeadlines(scope: { kind: ${scope} }) { ${MEASURE} }
 }`);
-const children = new Map(initial.logs.edges.map(({ node }) => [node.id, node.child.name]));
 const measures = new Map(initial.myDeadlines.filter((m) => m.deadline).map((m) => [m.id, m]));
 let lastEvent = 'waiting for changes…';
 
@@ -36,7 +35,7 @@ function draw() {
     '',
     `${'deadline'.padEnd(12)}${'state'.padEnd(9)}${'child'.padEnd(16)}${'responsible'.padEnd(22)}measure`,
     ...rows.map((m) =>
-      `${m.deadline.padEnd(12)}${(m.overdue ? 'OVERDUE' : 'open').padEnd(9)}${(children.get(m.logId) ?? '').padEnd(16)}` +
+      `${m.deadline.padEnd(12)}${(m.overdue ? 'OVERDUE' : 'open').padEnd(9)}${(m.log.child.name ?? '').padEnd(16)}` +
       `${(m.responsible?.name ?? '-').padEnd(22)}${m.description}`),
     '',
     `last event: ${lastEvent}`,

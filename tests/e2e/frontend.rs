@@ -156,3 +156,36 @@ async fn null_clears_a_value_and_omitting_it_leaves_it() {
     let sdl = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../schema/schema.graphql")).unwrap();
     assert!(!sdl.contains("= null"), "no input field defaults to null");
 }
+
+/// References are objects: a deadline list gets each child's name from its
+/// measures (`log { child { name } }`) with no query of logs of its own, in
+/// a number of statements that does not grow with the measures; and the
+/// log reached that way is guarded as `Query.log` is.
+#[tokio::test]
+async fn a_measure_names_its_log_as_an_object_guarded_as_query_log() {
+    let app = TestApp::demo().await;
+    let query = "{ myDeadlines(scope: { kind: COORDINATED }) { id log { id child { name } } } }";
+    let before = app.queries();
+    let r = app.gql("coordinator", query, json!({})).await;
+    let with_logs = app.queries() - before;
+    let measures = r.ok()["myDeadlines"].as_array().unwrap().clone();
+    assert!(measures.len() > 1, "{measures:?}");
+    assert!(measures.iter().all(|m| m["log"]["child"]["name"].is_string()), "{measures:?}");
+    assert!(measures.iter().any(|m| m["log"]["child"]["name"] == "Emma Nordmann"));
+    let before = app.queries();
+    app.gql("coordinator", "{ myDeadlines(scope: { kind: COORDINATED }) { id } }", json!({})).await.ok();
+    let plain = app.queries() - before;
+    assert!(with_logs <= plain + 2, "{with_logs} statements with the logs, {plain} without");
+
+    // The nurse reads her measures' log, but not its access log.
+    let r = app
+        .gql(
+            "participant",
+            "{ myDeadlines(scope: { kind: MINE }) { log { status accessLog(first: 1) { edges { cursor } } } } }",
+            json!({}),
+        )
+        .await;
+    let first = &r.data()["myDeadlines"][0]["log"];
+    assert!(first["status"].is_string() && first["accessLog"].is_null(), "{:#}", r.body);
+    assert!(!r.codes().is_empty() && r.codes().iter().all(|c| c == "FORBIDDEN"), "{:#}", r.body);
+}

@@ -5,6 +5,7 @@ use crate::api::guard::LogAccess;
 use crate::api::ids::id;
 use crate::api::scalars::Date;
 use crate::api::types::goal::{Goal, Measure};
+use crate::api::types::log::Log;
 use crate::api::types::meeting::Meeting;
 use crate::api::types::message::Message;
 use crate::api::types::people::{Participant, Person};
@@ -66,6 +67,11 @@ impl MessageReadEvent {
         id(self.event.log_id)
     }
 
+    /// The log of the message, as an object.
+    async fn log(&self, ctx: &Context<'_>) -> ApiResult<Log> {
+        Log::of(ctx, &self.access).await
+    }
+
     /// Who read it: you, when you read it on another device. Null only when
     /// they no longer have a place in the log.
     async fn reader(&self, ctx: &Context<'_>) -> ApiResult<Option<Person>> {
@@ -115,6 +121,11 @@ impl LogEvent {
     /// The log it happened in.
     async fn log_id(&self) -> ID {
         id(self.event.log_id)
+    }
+
+    /// The log it happened in, as an object.
+    async fn log(&self, ctx: &Context<'_>) -> ApiResult<Log> {
+        Log::of(ctx, &self.access).await
     }
 
     /// When it happened.
@@ -239,6 +250,11 @@ impl DeadlineEvent {
     /// The log of the measure.
     async fn log_id(&self) -> ID {
         id(self.event.log_id)
+    }
+
+    /// The log of the measure, as an object (`log { child { name } }`).
+    async fn log(&self, ctx: &Context<'_>) -> ApiResult<Log> {
+        Log::of(ctx, &self.access).await
     }
 
     /// When it happened.

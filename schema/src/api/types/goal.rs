@@ -145,6 +145,14 @@ impl Measure {
         Ok(id(self.row.log_id))
     }
 
+    /// The log the measure is in, as an object: a deadline list shows the
+    /// child's name from it (`log { child { name } }`) without a query of
+    /// its own. Its fields are guarded as on `Query.log`.
+    async fn log(&self, ctx: &Context<'_>) -> ApiResult<super::log::Log> {
+        self.access.content(ctx, ReadField::Goals).await?;
+        super::log::Log::of(ctx, &self.access).await
+    }
+
     /// The goal the measure is under.
     async fn goal_id(&self, ctx: &Context<'_>) -> ApiResult<ID> {
         self.access.content(ctx, ReadField::Goals).await?;

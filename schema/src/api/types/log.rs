@@ -47,6 +47,12 @@ impl Log {
         Ok(row.map(|row| Log::new(ctx, row, access)))
     }
 
+    /// The log an object the viewer reads is in: a reference as an object
+    /// rather than a bare id. The viewer's access was loaded with the object.
+    pub async fn of(ctx: &Context<'_>, access: &Arc<LogAccess>) -> ApiResult<Log> {
+        Self::with_access(ctx, access.clone()).await?.ok_or(crate::error::ApiError::NotFound("Log"))
+    }
+
     /// A log found by a list query, with the viewer's access to it.
     pub fn new(ctx: &Context<'_>, row: LogRow, access: Arc<LogAccess>) -> Log {
         // Every event up to the hub's last one is committed, so content read

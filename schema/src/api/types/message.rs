@@ -38,6 +38,14 @@ impl Message {
         Ok(id(self.row.log_id))
     }
 
+    /// The log the message is in, as an object (for a notification list
+    /// across logs: `log { child { name } }`). Its fields are guarded as on
+    /// `Query.log`.
+    async fn log(&self, ctx: &Context<'_>) -> ApiResult<super::log::Log> {
+        self.access.content(ctx, ReadField::Messages).await?;
+        super::log::Log::of(ctx, &self.access).await
+    }
+
     /// Whether the viewer wrote this message ("is this mine?" without
     /// comparing ids of different kinds).
     async fn viewer_did_author(&self, ctx: &Context<'_>) -> ApiResult<bool> {
