@@ -101,15 +101,32 @@ fn message_audience(e: &StoredEvent, access: &LogAccess) -> bool {
     p.to_all == Some(true) || author == Some(access.viewer) || p.recipients.contains(&access.viewer)
 }
 
-/// One log or every log the subscriber may read, for the message feeds.
-async fn message_scope(rc: &RequestContext, log_id: Option<&ID>) -> ApiResult<(Scope, Option<feed::Checked>)> {
-    Ok(match log_id {
+/// The feed of a message subscription, posted or read: one log (`logId`)
+/// or every log the subscriber may read, to the message's audience.
+async fn message_feed(
+    ctx: &Context<'_>,
+    log_id: Option<&ID>,
+    after: Option<&str>,
+    kinds: fn(EventKind) -> bool,
+) -> ApiResult<impl Stream<Item = ApiResult<feed::Item>> + use<>> {
+    let (rc, hub) = context(ctx)?;
+    let after = self::after(&rc, after)?;
+    let (scope, checked) = match log_id {
         Some(id) => {
             let id = ids::parse(id, "logId")?;
-            (Scope::Log(id), Some(feed::check_start(rc, id, ReadField::Messages).await?))
+            (Scope::Log(id), Some(feed::check_start(&rc, id, ReadField::Messages).await?))
         }
         None => (Scope::AllMyLogs, None),
-    })
+    };
+    let feed = Feed {
+        scope,
+        needs: ReadField::Messages,
+        kinds,
+        audience: Box::new(message_audience),
+        object: ObjectType::Message,
+        checked,
+    };
+    Ok(feed::start(rc, hub, feed, after))
 }
 
 fn is_activity(kind: EventKind) -> bool {
@@ -139,19 +156,9 @@ impl Subscription {
         )]
         after: Option<String>,
     ) -> Result<impl Stream<Item = ApiResult<MessageEvent>>, ApiError> {
-        let (rc, hub) = context(ctx)?;
-        let after = self::after(&rc, after.as_deref())?;
-        let (scope, checked) = message_scope(&rc, log_id.as_ref()).await?;
-        let feed = Feed {
-            scope,
-            needs: ReadField::Messages,
-            kinds: is_message,
-            audience: Box::new(message_audience),
-            object: ObjectType::Message,
-            checked,
-        };
-        let loader_rc = rc.clone();
-        Ok(feed::start(rc, hub, feed, after).filter_map(move |item| {
+        let loader_rc = ctx.data_unchecked::<Arc<RequestContext>>().clone();
+        let feed = message_feed(ctx, log_id.as_ref(), after.as_deref(), is_message).await?;
+        Ok(feed.filter_map(move |item| {
             let rc = loader_rc.clone();
             async move {
                 let (event, access) = match item {
@@ -186,19 +193,8 @@ impl Subscription {
         )]
         after: Option<String>,
     ) -> Result<impl Stream<Item = ApiResult<MessageReadEvent>>, ApiError> {
-        let (rc, hub) = context(ctx)?;
-        let after = self::after(&rc, after.as_deref())?;
-        let (scope, checked) = message_scope(&rc, log_id.as_ref()).await?;
-        let feed = Feed {
-            scope,
-            needs: ReadField::Messages,
-            kinds: is_read,
-            audience: Box::new(message_audience),
-            object: ObjectType::Message,
-            checked,
-        };
-        Ok(feed::start(rc, hub, feed, after)
-            .map(|item| item.map(|(event, access)| MessageReadEvent::new(event, access))))
+        let feed = message_feed(ctx, log_id.as_ref(), after.as_deref(), is_read).await?;
+        Ok(feed.map(|item| item.map(|(event, access)| MessageReadEvent::new(event, access))))
     }
 
     /// Everything that happens in a log except messages: goals, measures,
