@@ -160,8 +160,14 @@ async fn the_first_load_joins_live_updates_at_its_event_cursor_with_no_gap() {
     let before = post(&app, "coordinator", "før lastingen", json!([])).await;
     // The hub has delivered it once the relay ran: wait, so the load below
     // stands after it (else it would come again live, which a client drops by id).
-    let delivered = app.count("SELECT coalesce(max(seq), 0) AS n FROM event").await;
+    // (First until the relay has sequenced it: before, max(seq) would not
+    // include it, and under load the wait passed before it was delivered.)
     let deadline = Instant::now() + SECONDS;
+    while app.count("SELECT count(*) AS n FROM event WHERE seq IS NULL").await > 0 {
+        assert!(Instant::now() < deadline, "the relay did not sequence the first message");
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    let delivered = app.count("SELECT coalesce(max(seq), 0) AS n FROM event").await;
     while app.state.hub.last_seq() < delivered {
         assert!(Instant::now() < deadline, "the hub did not deliver the first message");
         tokio::time::sleep(Duration::from_millis(10)).await;
