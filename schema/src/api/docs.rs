@@ -129,6 +129,9 @@ const GUARDED_IN_HELPERS: &[&str] = &[
     "LogEvent.measure",
     "DeadlineEvent.measure",
     "Query.snapshot",
+    // both message subscriptions are built by `message_feed`
+    "Subscription.messageAdded",
+    "Subscription.messageRead",
 ];
 
 /// The sentence a guarded element's description carries, made from the
