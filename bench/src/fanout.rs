@@ -160,14 +160,14 @@ pub async fn run(
             while k < total {
                 tick.tick().await;
                 let i = 1 + (k as usize % logs.len());
-                let body = json!({ "query": "mutation($i: PostMessageInput!) { postMessage(input: $i) { id } }",
+                let body = json!({ "query": "mutation($i: PostMessageInput!) { postMessage(input: $i) { message { id } userErrors { field code message } } }",
                     "variables": { "i": { "logId": logs[i - 1], "body": format!("Live {k}") } } });
                 if let Ok(r) =
                     client.post(format!("http://{post_to}/graphql")).bearer_auth(token(i, 0)).json(&body).send().await
                 {
                     let at = Instant::now();
                     if let Ok(v) = r.json::<Value>().await
-                        && let Some(id) = v["data"]["postMessage"]["id"].as_str()
+                        && let Some(id) = v["data"]["postMessage"]["message"]["id"].as_str()
                     {
                         sent.lock().unwrap().insert(id.to_owned(), at);
                     }

@@ -14,7 +14,7 @@ pub async fn post_message(
 ) -> LoadResult {
     let body = |log, n| {
         json!({
-            "query": "mutation Post($i: PostMessageInput!) { postMessage(input: $i) { id } }",
+            "query": "mutation Post($i: PostMessageInput!) { postMessage(input: $i) { message { id } userErrors { field code message } } }",
             "variables": { "i": { "logId": log, "body": format!("Benchmelding {n}: alt går bra i dag.") } },
         })
     };

@@ -18,8 +18,11 @@ pub enum ApiError {
     /// about, with the same message, so that existence never leaks.
     #[error("{0} not found")]
     NotFound(&'static str),
-    #[error("{0}")]
-    BadUserInput(String),
+    /// `field` is the path of the offending input value as the client
+    /// wrote it (`body`, `child.birthDate`, `guardians[1].nationalId`), when
+    /// the refusal is about one value; a mutation's `userErrors` carry it.
+    #[error("{message}")]
+    BadUserInput { field: Option<String>, message: String },
     #[error("{0}")]
     Conflict(String),
     #[error("too many requests; try again in {retry_after_secs} s")]
@@ -38,7 +41,7 @@ impl ApiError {
             ApiError::Unauthenticated(_) => "UNAUTHENTICATED",
             ApiError::Forbidden(_) => "FORBIDDEN",
             ApiError::NotFound(_) => "NOT_FOUND",
-            ApiError::BadUserInput(_) => "BAD_USER_INPUT",
+            ApiError::BadUserInput { .. } => "BAD_USER_INPUT",
             ApiError::Conflict(_) => "CONFLICT",
             ApiError::RateLimited { .. } => "RATE_LIMITED",
             ApiError::Internal { .. } | ApiError::Unavailable { .. } => "INTERNAL",
@@ -49,8 +52,16 @@ impl ApiError {
         ApiError::Forbidden(msg.into())
     }
 
+    /// Bad input that is not about one value ("nothing to change").
     pub fn bad_input(msg: impl Into<String>) -> Self {
-        ApiError::BadUserInput(msg.into())
+        ApiError::BadUserInput { field: None, message: msg.into() }
+    }
+
+    /// Bad input in one value, at `field` (see [`ApiError::BadUserInput`]).
+    /// The message starts with the field's path, so a top-level error says
+    /// which value it is about too.
+    pub fn bad_field(field: impl Into<String>, msg: impl Into<String>) -> Self {
+        ApiError::BadUserInput { field: Some(field.into()), message: msg.into() }
     }
 
     /// Names the object a NOT_FOUND is about, so that a hidden log's goal

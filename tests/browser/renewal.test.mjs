@@ -32,12 +32,12 @@ async function post(logId, body) {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
     body: JSON.stringify({
-      query: 'mutation($i: PostMessageInput!) { postMessage(input: $i) { id } }',
+      query: 'mutation($i: PostMessageInput!) { postMessage(input: $i) { message { id } userErrors { field code message } } }',
       variables: { i: { logId, body } },
     }),
   });
   const answer = await res.json();
-  assert.ok(answer.data?.postMessage, `posted: ${JSON.stringify(answer)}`);
+  assert.ok(answer.data?.postMessage?.message, `posted: ${JSON.stringify(answer)}`);
 }
 
 async function seesLive(page, logId, text) {

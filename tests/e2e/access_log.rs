@@ -212,11 +212,11 @@ async fn every_write_is_recorded_with_who_role_unit_object_and_action() {
     let posted = app
         .gql(
             "participant",
-            "mutation($l: ID!) { postMessage(input: { logId: $l, body: \"Hei fra helsestasjonen\" }) { id } }",
+            "mutation($l: ID!) { postMessage(input: { logId: $l, body: \"Hei fra helsestasjonen\" }) { message { id } userErrors { field code message } } }",
             json!({ "l": EMMA_LOG }),
         )
         .await;
-    let message_id = posted.ok()["postMessage"]["id"].clone();
+    let message_id = posted.ok()["postMessage"]["message"]["id"].clone();
     assert_eq!(entries(&app).await, before + 1);
     let r = app
         .gql(
@@ -373,7 +373,7 @@ async fn a_write_fails_and_changes_nothing_when_its_entry_cannot_be_stored() {
     let r = app
         .gql(
             "guardian",
-            "mutation($l: ID!) { postMessage(input: { logId: $l, body: \"Hei\" }) { id } }",
+            "mutation($l: ID!) { postMessage(input: { logId: $l, body: \"Hei\" }) { message { id } userErrors { field code message } } }",
             json!({ "l": EMMA_LOG }),
         )
         .await;
@@ -407,8 +407,7 @@ async fn a_pipelined_write_changes_nothing_when_any_of_its_statements_fails() {
         .await;
     let to: Vec<Value> =
         participants.ok()["log"]["participants"].as_array().unwrap().iter().map(|p| p["id"].clone()).collect();
-    let post =
-        "mutation($l: ID!, $to: [ID!]!) { postMessage(input: { logId: $l, body: \"Hei\", recipientIds: $to }) { id } }";
+    let post = "mutation($l: ID!, $to: [ID!]!) { postMessage(input: { logId: $l, body: \"Hei\", recipientIds: $to }) { message { id } userErrors { field code message } } }";
     let counts = || async {
         let mut n = Vec::new();
         for table in ["message", "message_recipient", "access_log", "event"] {

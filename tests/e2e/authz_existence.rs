@@ -87,114 +87,122 @@ const CASES: &[Case] = &[
     Case {
         name: "updateLogText(logId)",
         kind: Log,
-        op: "mutation($id: ID!) { updateLogText(logId: $id, input: { presentation: \"x\" }) { id } }",
+        op: "mutation($id: ID!) { updateLogText(logId: $id, input: { presentation: \"x\" }) { log { id } userErrors { field code message } } }",
     },
     Case {
         name: "closeLog(logId)",
         kind: Log,
-        op: "mutation($id: ID!) { closeLog(logId: $id, reason: \"x\") { id } }",
+        op: "mutation($id: ID!) { closeLog(logId: $id, input: { reason: \"x\" }) { log { id } userErrors { field code message } } }",
     },
-    Case { name: "requestReopen(logId)", kind: Log, op: "mutation($id: ID!) { requestReopen(logId: $id) { id } }" },
-    Case { name: "approveReopen(logId)", kind: Log, op: "mutation($id: ID!) { approveReopen(logId: $id) { id } }" },
+    Case {
+        name: "requestReopen(logId)",
+        kind: Log,
+        op: "mutation($id: ID!) { requestReopen(logId: $id) { reopenRequest { id } userErrors { field code message } } }",
+    },
+    Case {
+        name: "approveReopen(logId)",
+        kind: Log,
+        op: "mutation($id: ID!) { approveReopen(logId: $id) { log { id } userErrors { field code message } } }",
+    },
     Case {
         name: "requestDeletion(logId)",
         kind: Log,
-        op: "mutation($id: ID!) { requestDeletion(logId: $id, reason: \"x\") { id } }",
+        op: "mutation($id: ID!) { requestDeletion(logId: $id, input: { reason: \"x\" }) { deletionRequest { id } userErrors { field code message } } }",
     },
     Case {
         name: "giveConsent(logId)",
         kind: Log,
-        op: "mutation($id: ID!) { giveConsent(input: { logId: $id }) { id } }",
+        op: "mutation($id: ID!) { giveConsent(input: { logId: $id }) { consent { id } userErrors { field code message } } }",
     },
     Case {
         name: "giveConsent(logId, unitId)",
         kind: Log,
-        op: "mutation($id: ID!, $unit: ID!) { giveConsent(input: { logId: $id, unitId: $unit }) { id } }",
+        op: "mutation($id: ID!, $unit: ID!) { giveConsent(input: { logId: $id, unitId: $unit }) { consent { id } userErrors { field code message } } }",
     },
     Case {
         name: "registerPaperConsent(logId)",
         kind: Log,
-        op: "mutation($id: ID!, $person: ID!) { registerPaperConsent(input: { logId: $id, ownerId: $person, documentReference: \"arkiv 1\", signedOn: \"2026-01-05\" }) { id } }",
+        op: "mutation($id: ID!, $person: ID!) { registerPaperConsent(input: { logId: $id, ownerId: $person, documentReference: \"arkiv 1\", signedOn: \"2026-01-05\" }) { consent { id } userErrors { field code message } } }",
     },
     Case {
         name: "proposeUnit(logId)",
         kind: Log,
-        op: "mutation($id: ID!, $unit: ID!) { proposeUnit(logId: $id, unitId: $unit, reason: \"x\") { id } }",
+        op: "mutation($id: ID!, $unit: ID!) { proposeUnit(logId: $id, input: { unitId: $unit, reason: \"x\" }) { unitProposal { id } userErrors { field code message } } }",
     },
     Case {
         name: "addParticipant(logId)",
         kind: Log,
-        op: "mutation($id: ID!, $staff: ID!, $unit: ID!) { addParticipant(input: { logId: $id, staffId: $staff, unitId: $unit }) { id } }",
+        op: "mutation($id: ID!, $staff: ID!, $unit: ID!) { addParticipant(input: { logId: $id, staffId: $staff, unitId: $unit }) { participant { id } userErrors { field code message } } }",
     },
     Case {
         name: "proposeHandover(logId)",
         kind: Log,
-        op: "mutation($id: ID!, $participant: ID!) { proposeHandover(logId: $id, participantId: $participant) { id } }",
+        op: "mutation($id: ID!, $participant: ID!) { proposeHandover(logId: $id, input: { participantId: $participant }) { handover { id } userErrors { field code message } } }",
     },
     Case {
         name: "addGoal(logId)",
         kind: Log,
-        op: "mutation($id: ID!) { addGoal(input: { logId: $id, area: HOME_LEISURE, btiLevel: 1, description: \"x\" }) { id } }",
+        op: "mutation($id: ID!) { addGoal(input: { logId: $id, area: HOME_LEISURE, btiLevel: 1, description: \"x\" }) { goal { id } userErrors { field code message } } }",
     },
     Case {
         name: "scheduleMeeting(logId)",
         kind: Log,
-        op: "mutation($id: ID!, $at: DateTime!) { scheduleMeeting(input: { logId: $id, title: \"x\", startsAt: $at }) { id } }",
+        op: "mutation($id: ID!, $at: DateTime!) { scheduleMeeting(input: { logId: $id, title: \"x\", startsAt: $at }) { meeting { id } userErrors { field code message } } }",
     },
     Case {
         name: "postMessage(logId)",
         kind: Log,
-        op: "mutation($id: ID!) { postMessage(input: { logId: $id, body: \"x\" }) { id } }",
+        op: "mutation($id: ID!) { postMessage(input: { logId: $id, body: \"x\" }) { message { id } userErrors { field code message } } }",
     },
     Case {
         name: "updateGoal(goalId)",
         kind: Goal,
-        op: "mutation($id: ID!) { updateGoal(goalId: $id, input: { description: \"x\" }) { id } }",
+        op: "mutation($id: ID!) { updateGoal(goalId: $id, input: { description: \"x\" }) { goal { id } userErrors { field code message } } }",
     },
     Case {
         name: "addMeasure(goalId)",
         kind: Goal,
-        op: "mutation($id: ID!, $person: ID!) { addMeasure(input: { goalId: $id, description: \"x\", responsibleId: $person }) { id } }",
+        op: "mutation($id: ID!, $person: ID!) { addMeasure(input: { goalId: $id, description: \"x\", responsibleId: $person }) { measure { id } userErrors { field code message } } }",
     },
     Case {
         name: "addEvaluation(goalId)",
         kind: Goal,
-        op: "mutation($id: ID!) { addEvaluation(input: { goalId: $id, body: \"x\" }) { id } }",
+        op: "mutation($id: ID!) { addEvaluation(input: { goalId: $id, body: \"x\" }) { evaluation { id } userErrors { field code message } } }",
     },
     Case {
         name: "addComment(goalId)",
         kind: Goal,
-        op: "mutation($id: ID!) { addComment(input: { goalId: $id, body: \"x\" }) { id } }",
+        op: "mutation($id: ID!) { addComment(input: { goalId: $id, body: \"x\" }) { comment { id } userErrors { field code message } } }",
     },
     Case {
         name: "updateMeasure(measureId)",
         kind: Measure,
-        op: "mutation($id: ID!) { updateMeasure(measureId: $id, input: { status: DONE }) { id } }",
+        op: "mutation($id: ID!) { updateMeasure(measureId: $id, input: { status: DONE }) { measure { id } userErrors { field code message } } }",
     },
     Case {
         name: "addEvaluation(measureId)",
         kind: Measure,
-        op: "mutation($id: ID!) { addEvaluation(input: { measureId: $id, body: \"x\" }) { id } }",
+        op: "mutation($id: ID!) { addEvaluation(input: { measureId: $id, body: \"x\" }) { evaluation { id } userErrors { field code message } } }",
     },
     Case {
         name: "addComment(measureId)",
         kind: Measure,
-        op: "mutation($id: ID!) { addComment(input: { measureId: $id, body: \"x\" }) { id } }",
+        op: "mutation($id: ID!) { addComment(input: { measureId: $id, body: \"x\" }) { comment { id } userErrors { field code message } } }",
     },
     Case {
         name: "recordMinutes(meetingId)",
         kind: Meeting,
-        op: "mutation($id: ID!) { recordMinutes(meetingId: $id, minutes: \"x\") { id } }",
+        op: "mutation($id: ID!) { recordMinutes(meetingId: $id, input: { minutes: \"x\" }) { meeting { id } userErrors { field code message } } }",
     },
     Case {
         name: "markMessageRead(messageId)",
         kind: Message,
-        op: "mutation($id: ID!) { markMessageRead(messageId: $id) { id } }",
+        op: "mutation($id: ID!) { markMessageRead(messageId: $id) { message { id } userErrors { field code message } } }",
     },
     Case {
         name: "withdrawConsent(consentId)",
         kind: Consent,
-        op: "mutation($id: ID!) { withdrawConsent(consentId: $id) { id } }",
+        op: "mutation($id: ID!) { withdrawConsent(consentId: $id) { consent { id } userErrors { field code message } } }",
     },
     Case {
         name: "query snapshot(id)",
@@ -204,27 +212,27 @@ const CASES: &[Case] = &[
     Case {
         name: "removeParticipant(participantId)",
         kind: Participant,
-        op: "mutation($id: ID!) { removeParticipant(participantId: $id) { id } }",
+        op: "mutation($id: ID!) { removeParticipant(participantId: $id) { participant { id } userErrors { field code message } } }",
     },
     Case {
         name: "acceptHandover(handoverId)",
         kind: Handover,
-        op: "mutation($id: ID!) { acceptHandover(handoverId: $id) { id } }",
+        op: "mutation($id: ID!) { acceptHandover(handoverId: $id) { log { id } userErrors { field code message } } }",
     },
     Case {
         name: "declineHandover(handoverId)",
         kind: Handover,
-        op: "mutation($id: ID!) { declineHandover(handoverId: $id) { id } }",
+        op: "mutation($id: ID!) { declineHandover(handoverId: $id) { log { id } userErrors { field code message } } }",
     },
     Case {
         name: "cancelHandover(handoverId)",
         kind: Handover,
-        op: "mutation($id: ID!) { cancelHandover(handoverId: $id) { id } }",
+        op: "mutation($id: ID!) { cancelHandover(handoverId: $id) { handover { id } userErrors { field code message } } }",
     },
     Case {
         name: "processDeletion(requestId)",
         kind: DeletionRequest,
-        op: "mutation($id: ID!) { processDeletion(requestId: $id) { id } }",
+        op: "mutation($id: ID!) { processDeletion(requestId: $id) { log { id } userErrors { field code message } } }",
     },
 ];
 
@@ -421,14 +429,14 @@ async fn add_handover_and_deletion_request(app: &TestApp) {
     .expect("the nurse takes part in Emma's log");
     app.gql(
         "coordinator",
-        "mutation($l: ID!, $p: ID!) { proposeHandover(logId: $l, participantId: $p) { id } }",
+        "mutation($l: ID!, $p: ID!) { proposeHandover(logId: $l, input: { participantId: $p }) { handover { id } userErrors { field code message } } }",
         json!({ "l": EMMA_LOG, "p": nurse }),
     )
     .await
     .ok();
     app.gql(
         "guardian",
-        "mutation($l: ID!) { requestDeletion(logId: $l, reason: \"Vi vurderer sletting\") { id } }",
+        "mutation($l: ID!) { requestDeletion(logId: $l, input: { reason: \"Vi vurderer sletting\" }) { deletionRequest { id } userErrors { field code message } } }",
         json!({ "l": EMMA_LOG }),
     )
     .await
@@ -484,9 +492,13 @@ async fn withdraw_own_log_consent(app: &TestApp, owner: &str, log: Uuid) {
     )
     .await
     .expect("the owner's consent to the log");
-    app.gql(owner, "mutation($c: ID!) { withdrawConsent(consentId: $c) { valid } }", json!({ "c": consent }))
-        .await
-        .ok();
+    app.gql(
+        owner,
+        "mutation($c: ID!) { withdrawConsent(consentId: $c) { consent { valid } userErrors { field code message } } }",
+        json!({ "c": consent }),
+    )
+    .await
+    .ok();
     let status = app.gql(owner, "query($l: ID!) { log(id: $l) { status } }", json!({ "l": log })).await;
     assert_eq!(status.ok()["log"]["status"], "PASSIVE", "set-up");
 }

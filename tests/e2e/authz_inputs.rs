@@ -195,11 +195,11 @@ async fn try_all(app: &TestApp) -> Vec<Tried> {
     for a in attempts(app).await {
         let mut forged = a.base.clone();
         forged.as_object_mut().expect("inputs are objects").insert(a.extra.0.into(), a.extra.1.clone());
-        let inline = format!("mutation {{ {}({}input: {}) {{ __typename }} }}", a.mutation, a.args, literal(&forged));
-        let variable =
-            format!("mutation($i: {}!) {{ {}({}input: $i) {{ __typename }} }}", a.input_type, a.mutation, a.args);
+        let selection = "{ __typename userErrors { field code message } }";
+        let inline = format!("mutation {{ {}({}input: {}) {selection} }}", a.mutation, a.args, literal(&forged));
+        let variable = format!("mutation($i: {}!) {{ {}({}input: $i) {selection} }}", a.input_type, a.mutation, a.args);
         let control = app.gql(a.persona, &variable, json!({ "i": a.base })).await;
-        let invalid = control.codes().iter().any(|c| c == "BAD_USER_INPUT") || control.status == 400;
+        let invalid = control.refusal().as_deref() == Some("BAD_USER_INPUT") || control.status == 400;
         for (form, query, vars) in
             [("inline", inline.as_str(), json!({})), ("as a variable", variable.as_str(), json!({ "i": forged }))]
         {
@@ -232,11 +232,11 @@ async fn nested_objects_take_their_log_from_their_parent() {
     let measure = app
         .gql(
             "coordinator",
-            "mutation($g: ID!, $r: ID!) { addMeasure(input: { goalId: $g, description: \"Ukentlig samtale\", responsibleId: $r }) { id logId goalId } }",
+            "mutation($g: ID!, $r: ID!) { addMeasure(input: { goalId: $g, description: \"Ukentlig samtale\", responsibleId: $r }) { measure { id logId goalId } userErrors { field code message } } }",
             json!({ "g": sara_goal, "r": nurse_on_sara }),
         )
         .await;
-    let m = &measure.ok()["addMeasure"];
+    let m = &measure.ok()["addMeasure"]["measure"];
     assert_eq!(m["logId"], json!(SARA_LOG), "{}", measure.body);
     assert_eq!(m["goalId"], json!(sara_goal), "{}", measure.body);
     let id = m["id"].as_str().expect("measure id");
@@ -245,21 +245,21 @@ async fn nested_objects_take_their_log_from_their_parent() {
     let evaluation = app
         .gql(
             "coordinator",
-            "mutation($m: ID!) { addEvaluation(input: { measureId: $m, body: \"God start\" }) { id } }",
+            "mutation($m: ID!) { addEvaluation(input: { measureId: $m, body: \"God start\" }) { evaluation { id } userErrors { field code message } } }",
             json!({ "m": sara_measure }),
         )
         .await;
-    let id = evaluation.ok()["addEvaluation"]["id"].as_str().expect("evaluation id").to_owned();
+    let id = evaluation.ok()["addEvaluation"]["evaluation"]["id"].as_str().expect("evaluation id").to_owned();
     assert_eq!(log_of_row(&app, "evaluation", &id).await, SARA_LOG);
 
     let comment = app
         .gql(
             "coordinator",
-            "mutation($g: ID!) { addComment(input: { goalId: $g, body: \"Bra\" }) { id } }",
+            "mutation($g: ID!) { addComment(input: { goalId: $g, body: \"Bra\" }) { comment { id } userErrors { field code message } } }",
             json!({ "g": sara_goal }),
         )
         .await;
-    let id = comment.ok()["addComment"]["id"].as_str().expect("comment id").to_owned();
+    let id = comment.ok()["addComment"]["comment"]["id"].as_str().expect("comment id").to_owned();
     assert_eq!(log_of_row(&app, "comment", &id).await, SARA_LOG);
 
     assert_eq!(rows_in_log(&app, EMMA_LOG).await, emma_rows, "nothing was added to Emma's log");
@@ -312,10 +312,10 @@ async fn cross_refs(app: &TestApp, sorby: &OtherLog) -> Vec<CrossRef> {
         ("Sara's mother", saras_mother),
         ("Sara (the youth owner of her log)", demo::SARA),
     ];
-    let add_measure = "mutation($i: AddMeasureInput!) { addMeasure(input: $i) { id } }";
-    let update_measure =
-        "mutation($m: ID!, $i: UpdateMeasureInput!) { updateMeasure(measureId: $m, input: $i) { id } }";
-    let post = "mutation($i: PostMessageInput!) { postMessage(input: $i) { id } }";
+    let add_measure =
+        "mutation($i: AddMeasureInput!) { addMeasure(input: $i) { measure { id } userErrors { field code message } } }";
+    let update_measure = "mutation($m: ID!, $i: UpdateMeasureInput!) { updateMeasure(measureId: $m, input: $i) { measure { id } userErrors { field code message } } }";
+    let post = "mutation($i: PostMessageInput!) { postMessage(input: $i) { message { id } userErrors { field code message } } }";
     #[rustfmt::skip]
     let cases = vec![
         CrossRef {
@@ -405,7 +405,7 @@ async fn cross_refs(app: &TestApp, sorby: &OtherLog) -> Vec<CrossRef> {
         CrossRef {
             label: "scheduleMeeting in Emma's log",
             persona: "coordinator",
-            doc: "mutation($i: ScheduleMeetingInput!) { scheduleMeeting(input: $i) { id } }",
+            doc: "mutation($i: ScheduleMeetingInput!) { scheduleMeeting(input: $i) { meeting { id } userErrors { field code message } } }",
             vars: json!({ "i": { "logId": EMMA_LOG, "title": "Møte", "startsAt": (chrono::Utc::now() + chrono::Duration::days(3)).to_rfc3339(), "inviteeIds": [REF] } }),
             field: "inviteeIds",
             visible: sara_people.clone(),
@@ -414,7 +414,7 @@ async fn cross_refs(app: &TestApp, sorby: &OtherLog) -> Vec<CrossRef> {
         CrossRef {
             label: "proposeHandover in Emma's log",
             persona: "coordinator",
-            doc: "mutation($l: ID!, $p: ID!) { proposeHandover(logId: $l, participantId: $p) { id } }",
+            doc: "mutation($l: ID!, $p: ID!) { proposeHandover(logId: $l, input: { participantId: $p }) { handover { id } userErrors { field code message } } }",
             vars: json!({ "l": EMMA_LOG, "p": REF }),
             field: "participantId",
             visible: vec![("Sara's nurse's participation", sara_nurse)],
@@ -423,7 +423,7 @@ async fn cross_refs(app: &TestApp, sorby: &OtherLog) -> Vec<CrossRef> {
         CrossRef {
             label: "registerPaperConsent in Emma's log",
             persona: "coordinator",
-            doc: "mutation($i: PaperConsentInput!) { registerPaperConsent(input: $i) { id } }",
+            doc: "mutation($i: PaperConsentInput!) { registerPaperConsent(input: $i) { consent { id } userErrors { field code message } } }",
             vars: json!({ "i": { "logId": EMMA_LOG, "ownerId": REF, "unitId": PPT, "documentReference": "arkiv 1", "signedOn": today } }),
             field: "ownerId",
             visible: vec![("Sara's mother", saras_mother), ("Sara (the youth owner of her log)", demo::SARA)],
@@ -462,7 +462,7 @@ async fn ids_from_other_logs_in_inputs_are_refused_and_hidden_ones_answer_like_r
                 if !changed.is_empty() {
                     wrong.push(format!("{label}: the database changed: {changed:?}; answer {}", got.body));
                 }
-                let premise = at_random.errors().len() == 1 && no_data(&at_random);
+                let premise = at_random.refusal().is_some() && at_random.no_data();
                 if !premise {
                     wrong.push(format!("{label}: (test premise) a random id is not refused: {}", at_random.body));
                     continue;
@@ -482,14 +482,14 @@ async fn ids_from_other_logs_in_inputs_are_refused_and_hidden_ones_answer_like_r
                     // Refused because of this reference: with the random id's code,
                     // and its message or one naming the field (the caller sees the
                     // other log, so the refusal may say more than for a random id).
-                    let message = |r: &Value| r["errors"][0]["message"].as_str().unwrap_or_default().to_owned();
-                    let about_it =
-                        message(&as_random) == message(&at_random.body) || message(&got.body).contains(case.field);
-                    if got.codes() != at_random.codes() || !no_data(&got) || !about_it {
+                    let message = |r: &Value| Gql { status: got.status, body: r.clone() }.refusal_message();
+                    let about_it = message(&as_random) == at_random.refusal_message()
+                        || got.refusal_message().is_some_and(|m| m.contains(case.field));
+                    if got.refusal() != at_random.refusal() || !got.no_data() || !about_it {
                         wrong.push(format!(
                             "{label}: not refused as a bad {} (the random id's {:?}): {} {}",
                             case.field,
-                            at_random.codes(),
+                            at_random.refusal(),
                             got.status,
                             got.body
                         ));
@@ -507,21 +507,16 @@ async fn ids_from_other_logs_in_inputs_are_refused_and_hidden_ones_answer_like_r
     );
 }
 
-/// Nothing came back: `data` is null, or its only field is.
-fn no_data(got: &Gql) -> bool {
-    got.data().as_object().is_none_or(|fields| fields.values().all(Value::is_null))
-}
-
 /// The first goal of the other municipality's log, added by its coordinator.
 async fn sorby_goal(app: &TestApp, sorby: &OtherLog) -> Uuid {
     let added = app
         .gql_with_token(
             Some(&OTHER_TEACHER.token()),
-            "mutation($l: ID!) { addGoal(input: { logId: $l, area: KINDERGARTEN_SCHOOL, btiLevel: 1, description: \"Lese mer\" }) { id } }",
+            "mutation($l: ID!) { addGoal(input: { logId: $l, area: KINDERGARTEN_SCHOOL, btiLevel: 1, description: \"Lese mer\" }) { goal { id } userErrors { field code message } } }",
             json!({ "l": sorby.log_id }),
         )
         .await;
-    added.ok()["addGoal"]["id"].as_str().and_then(|s| s.parse().ok()).expect("goal id")
+    added.ok()["addGoal"]["goal"]["id"].as_str().and_then(|s| s.parse().ok()).expect("goal id")
 }
 
 // ---------------------------------------------------------------------------

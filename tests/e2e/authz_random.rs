@@ -33,7 +33,7 @@ use proptest::prelude::*;
 use proptest::test_runner::{Config, TestCaseError, TestRunner};
 use serde_json::{Value, json};
 use stafett_schema::Identity;
-use stafett_tests::{Gql, TestApp};
+use stafett_tests::{Gql, TestApp, payload_object};
 use std::collections::BTreeSet;
 use std::sync::atomic::{AtomicU32, Ordering};
 use uuid::Uuid;
@@ -794,7 +794,7 @@ fn path(e: &Value) -> Vec<Value> {
 fn check_denials(
     r: &Gql,
     errors: &[&Value],
-    root: &str,
+    root: &[&str],
     selected: &[Field],
     allowed: &BTreeSet<Field>,
     ctx: &dyn Fn() -> String,
@@ -802,12 +802,9 @@ fn check_denials(
     let mut denied_seen = BTreeSet::new();
     for e in errors {
         let p = path(e);
-        let field = p.get(1..).and_then(field_at);
-        prop_assert!(
-            p.first().and_then(Value::as_str) == Some(root) && code(e) == "FORBIDDEN",
-            "an error the model does not explain: {e}\n{}",
-            ctx()
-        );
+        let field = p.get(root.len()..).and_then(field_at);
+        let at_root = p.len() >= root.len() && p.iter().zip(root).all(|(a, b)| a.as_str() == Some(*b));
+        prop_assert!(at_root && code(e) == "FORBIDDEN", "an error the model does not explain: {e}\n{}", ctx());
         let Some(field) = field else {
             return Err(TestCaseError::fail(format!("FORBIDDEN on an unexpected path: {e}\n{}", ctx())));
         };
@@ -933,7 +930,7 @@ async fn check_reads(app: &TestApp, world: &World, built: &Built) -> Result<(), 
                 let value = field_value(log, f);
                 prop_assert_eq!(!value.is_null(), allowed.contains(&f), "field {:?}: {}", f, ctx());
             }
-            check_denials(&r, &own, &alias, &FIELDS, &allowed, &ctx)?;
+            check_denials(&r, &own, &[alias.as_str()], &FIELDS, &allowed, &ctx)?;
             // Messages: the private one (s0 to c0) only for its author and addressee.
             let private_seen =
                 log["messages"]["edges"].as_array().into_iter().flatten().any(|m| m["node"]["body"] == "Privat");
@@ -959,10 +956,10 @@ async fn check_reads(app: &TestApp, world: &World, built: &Built) -> Result<(), 
 /// fields of a `Log` it reads back, and SQL counting its effect (1 once done).
 fn write_request(op: Op, built: &Built, i: usize, actor: Uuid, marker: &str) -> (String, Value, &'static str, String) {
     let log = built.logs[i];
-    let log_payload = "{ id status presentation child { nationalId } }";
+    let log_payload = "{ log { id status presentation child { nationalId } } userErrors { field code message } }";
     match op {
         Op::PostMessage => (
-            "mutation($i: PostMessageInput!) { postMessage(input: $i) { id body } }".into(),
+            "mutation($i: PostMessageInput!) { postMessage(input: $i) { message { id body } userErrors { field code message } } }".into(),
             json!({ "i": { "logId": log, "body": marker } }),
             "postMessage",
             format!(
@@ -973,7 +970,7 @@ fn write_request(op: Op, built: &Built, i: usize, actor: Uuid, marker: &str) -> 
         Op::AddGoal { home_area } => {
             let area = if home_area { "HOME_LEISURE" } else { "KINDERGARTEN_SCHOOL" };
             (
-                "mutation($i: AddGoalInput!) { addGoal(input: $i) { id description } }".into(),
+                "mutation($i: AddGoalInput!) { addGoal(input: $i) { goal { id description } userErrors { field code message } } }".into(),
                 json!({ "i": { "logId": log, "area": area, "btiLevel": 2, "description": marker } }),
                 "addGoal",
                 format!(
@@ -989,14 +986,14 @@ fn write_request(op: Op, built: &Built, i: usize, actor: Uuid, marker: &str) -> 
             format!("SELECT count(*) AS n FROM log WHERE id = '{log}' AND presentation = {}", q(marker)),
         ),
         Op::ScheduleMeeting => (
-            "mutation($i: ScheduleMeetingInput!) { scheduleMeeting(input: $i) { id title } }".into(),
+            "mutation($i: ScheduleMeetingInput!) { scheduleMeeting(input: $i) { meeting { id title } userErrors { field code message } } }".into(),
             json!({ "i": { "logId": log, "title": marker,
                            "startsAt": (chrono::Utc::now() + chrono::Duration::days(7)).to_rfc3339() } }),
             "scheduleMeeting",
             format!("SELECT count(*) AS n FROM meeting WHERE log_id = '{log}' AND title = {}", q(marker)),
         ),
         Op::CloseLog => (
-            format!("mutation($l: ID!) {{ closeLog(logId: $l, reason: \"tilfeldig\") {log_payload} }}"),
+            format!("mutation($l: ID!) {{ closeLog(logId: $l, input: {{ reason: \"tilfeldig\" }}) {log_payload} }}"),
             json!({ "l": log }),
             "closeLog",
             format!("SELECT count(*) AS n FROM log WHERE id = '{log}' AND status = 'CLOSED'"),
@@ -1004,7 +1001,7 @@ fn write_request(op: Op, built: &Built, i: usize, actor: Uuid, marker: &str) -> 
         Op::WithdrawConsent { by } => {
             let consent = built.log_consents[i][by].expect("only stored consents are withdrawn");
             (
-                "mutation($c: ID!) { withdrawConsent(consentId: $c) { id withdrawnAt } }".into(),
+                "mutation($c: ID!) { withdrawConsent(consentId: $c) { consent { id withdrawnAt } userErrors { field code message } } }".into(),
                 json!({ "c": consent }),
                 "withdrawConsent",
                 format!("SELECT count(*) AS n FROM consent WHERE id = '{consent}' AND withdrawn_at IS NOT NULL"),
@@ -1013,7 +1010,7 @@ fn write_request(op: Op, built: &Built, i: usize, actor: Uuid, marker: &str) -> 
         Op::FinishMeasure => {
             let measure = built.measures[i];
             (
-                "mutation($m: ID!) { updateMeasure(measureId: $m, input: { status: DONE }) { id status } }".into(),
+                "mutation($m: ID!) { updateMeasure(measureId: $m, input: { status: DONE }) { measure { id status } userErrors { field code message } } }".into(),
                 json!({ "m": measure }),
                 "updateMeasure",
                 format!("SELECT count(*) AS n FROM measure WHERE id = '{measure}' AND status = 'DONE'"),
@@ -1053,20 +1050,24 @@ async fn check_writes(app: &TestApp, world: &World, built: &Built) -> Result<(),
         let errors = r.errors();
         match expected {
             Outcome::Refused(code_expected) => {
-                prop_assert!(
+                // Refusals of the input are the payload's userErrors (with
+                // no object); refusals of the caller are top-level errors.
+                let refused = if matches!(code_expected, "CONFLICT" | "BAD_USER_INPUT") {
+                    errors.is_empty()
+                        && r.refusal().as_deref() == Some(code_expected)
+                        && r.data()[field][payload_object(field).unwrap_or("log")].is_null()
+                } else {
                     errors.len() == 1
                         && code(&errors[0]) == code_expected
                         && path(&errors[0]) == vec![json!(field)]
-                        && r.data()[field].is_null(),
-                    "a refused write must answer exactly one {}: {}",
-                    code_expected,
-                    ctx()
-                );
+                        && r.data()[field].is_null()
+                };
+                prop_assert!(refused, "a refused write must answer exactly one {}: {}", code_expected, ctx());
                 prop_assert_eq!(&after, &before, "a refused write changed the world: {}", ctx());
             }
             Outcome::Allowed => {
                 apply(&mut world.logs[i], w.op);
-                let payload = &r.data()[field];
+                let payload = &r.data()[field][payload_object(field).unwrap_or("log")];
                 prop_assert!(!payload.is_null(), "an allowed write failed: {}", ctx());
                 prop_assert_eq!(count(&mut conn, &effect).await, 1, "the write did not take effect: {}", ctx());
                 prop_assert!(after.writes > before.writes, "a write with no access-log entry: {}", ctx());
@@ -1085,7 +1086,7 @@ async fn check_writes(app: &TestApp, world: &World, built: &Built) -> Result<(),
                                 ctx()
                             );
                         }
-                        check_denials(&r, &errors, field, &selected, &allowed, &ctx)?;
+                        check_denials(&r, &errors, &[field, "log"], &selected, &allowed, &ctx)?;
                         let status = format!("{:?}", world.logs[i].effective_status()).to_uppercase();
                         prop_assert_eq!(payload["status"].as_str(), Some(status.as_str()), "status: {}", ctx());
                         if w.op == Op::EditPresentation {

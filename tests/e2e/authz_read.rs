@@ -318,14 +318,14 @@ async fn restricted_snapshots_are_metadata_only_for_the_municipal_admin() {
     let request = app
         .gql(
             "guardian",
-            "mutation($l: ID!) { requestDeletion(logId: $l, reason: \"Vi ønsker sletting\") { id } }",
+            "mutation($l: ID!) { requestDeletion(logId: $l, input: { reason: \"Vi ønsker sletting\" }) { deletionRequest { id } userErrors { field code message } } }",
             json!({ "l": EMMA_LOG }),
         )
         .await;
-    let request_id = request.ok()["requestDeletion"]["id"].clone();
+    let request_id = request.ok()["requestDeletion"]["deletionRequest"]["id"].clone();
     app.gql(
         "municipaladmin",
-        "mutation($r: ID!) { processDeletion(requestId: $r) { id } }",
+        "mutation($r: ID!) { processDeletion(requestId: $r) { log { id } userErrors { field code message } } }",
         json!({ "r": request_id }),
     )
     .await
@@ -498,11 +498,11 @@ async fn logs_in(state: State) -> TestApp {
                 let closed = app
                     .gql(
                         "coordinator",
-                        "mutation($l: ID!) { closeLog(logId: $l, reason: \"Målene er nådd\") { status } }",
+                        "mutation($l: ID!) { closeLog(logId: $l, input: { reason: \"Målene er nådd\" }) { log { status } userErrors { field code message } } }",
                         json!({ "l": log }),
                     )
                     .await;
-                assert_eq!(closed.ok()["closeLog"]["status"], "CLOSED");
+                assert_eq!(closed.ok()["closeLog"]["log"]["status"], "CLOSED");
             }
         }
     }
@@ -525,33 +525,33 @@ async fn add_content(app: &TestApp) {
     let meeting = app
         .gql(
             "coordinator",
-            "mutation($l: ID!, $t: DateTime!) { scheduleMeeting(input: { logId: $l, title: \"Samarbeidsmøte\", startsAt: $t }) { id } }",
+            "mutation($l: ID!, $t: DateTime!) { scheduleMeeting(input: { logId: $l, title: \"Samarbeidsmøte\", startsAt: $t }) { meeting { id } userErrors { field code message } } }",
             json!({ "l": SARA_LOG, "t": starts }),
         )
         .await;
-    let meeting_id = meeting.ok()["scheduleMeeting"]["id"].clone();
+    let meeting_id = meeting.ok()["scheduleMeeting"]["meeting"]["id"].clone();
     app.gql(
         "coordinator",
-        "mutation($m: ID!) { recordMinutes(meetingId: $m, minutes: \"Sara og mor var med.\") { id } }",
+        "mutation($m: ID!) { recordMinutes(meetingId: $m, input: { minutes: \"Sara og mor var med.\" }) { meeting { id } userErrors { field code message } } }",
         json!({ "m": meeting_id }),
     )
     .await
     .ok();
 
-    let post = "mutation($l: ID!, $to: ID!) { postMessage(input: { logId: $l, body: \"Til deg\", recipientIds: [$to] }) { id } }";
+    let post = "mutation($l: ID!, $to: ID!) { postMessage(input: { logId: $l, body: \"Til deg\", recipientIds: [$to] }) { message { id } userErrors { field code message } } }";
     let mother = sara_mother(app).await.0;
     app.gql("coordinator", post, json!({ "l": SARA_LOG, "to": mother })).await.ok();
     let nurse = participations(app, EMMA_LOG, ids::person("participant")).await[0].0;
     app.gql("coordinator", post, json!({ "l": EMMA_LOG, "to": nurse })).await.ok();
 
     // Each family asks the municipality to delete its log (the request waits).
-    let delete = "mutation($l: ID!) { requestDeletion(logId: $l, reason: \"Vi vil at loggen slettes\") { id } }";
+    let delete = "mutation($l: ID!) { requestDeletion(logId: $l, input: { reason: \"Vi vil at loggen slettes\" }) { deletionRequest { id } userErrors { field code message } } }";
     app.gql("guardian", delete, json!({ "l": EMMA_LOG })).await.ok();
     app.gql("youth", delete, json!({ "l": SARA_LOG })).await.ok();
 
     app.gql(
         "municipaladmin",
-        "mutation($u: ID!, $x: String!) { registerStaff(input: { unitId: $u, name: \"Petra PPT-leder\", externalId: $x, role: UNIT_ADMIN }) { id } }",
+        "mutation($u: ID!, $x: String!) { registerStaff(input: { unitId: $u, name: \"Petra PPT-leder\", externalId: $x, role: UNIT_ADMIN }) { staff { id } userErrors { field code message } } }",
         json!({ "u": PPT, "x": PPT_ADMIN }),
     )
     .await
@@ -590,7 +590,7 @@ async fn withdraw_consent(app: &TestApp, token: &str, me: &[String], log: Uuid, 
         .clone();
     app.gql_with_token(
         Some(token),
-        "mutation($c: ID!) { withdrawConsent(consentId: $c) { valid } }",
+        "mutation($c: ID!) { withdrawConsent(consentId: $c) { consent { valid } userErrors { field code message } } }",
         json!({ "c": consent }),
     )
     .await

@@ -52,7 +52,7 @@
 use serde_json::{Value, json};
 use stafett_server::demo::{self, EMMA_LOG, HEALTH_STATION, JONAS_LOG, NORA_LOG, PPT, SARA_LOG};
 use stafett_tests::world::{self, OTHER_MUNICIPAL_ADMIN, OTHER_UNIT_ADMIN};
-use stafett_tests::{Gql, TestApp, ids};
+use stafett_tests::{Gql, TestApp, ids, payload_object};
 use std::fmt::Write as _;
 use std::sync::Arc;
 use uuid::Uuid;
@@ -238,52 +238,126 @@ fn entry_of(field: &str) -> Option<Entry> {
     }
 }
 
-const CREATE_LOG: Op = op("createLog", "mutation($i: CreateLogInput!) { createLog(input: $i) { id } }");
-const UPDATE_LOG_TEXT: Op =
-    op("updateLogText", "mutation($l: ID!, $i: LogTextInput!) { updateLogText(logId: $l, input: $i) { id } }");
-const CLOSE_LOG: Op = op("closeLog", "mutation($l: ID!) { closeLog(logId: $l, reason: \"authz probe\") { id } }");
-const REQUEST_REOPEN: Op = op("requestReopen", "mutation($l: ID!) { requestReopen(logId: $l) { id } }");
-const APPROVE_REOPEN: Op = op("approveReopen", "mutation($l: ID!) { approveReopen(logId: $l) { id } }");
-const REQUEST_DELETION: Op =
-    op("requestDeletion", "mutation($l: ID!) { requestDeletion(logId: $l, reason: \"authz probe\") { id } }");
-const PROCESS_DELETION: Op = op("processDeletion", "mutation($r: ID!) { processDeletion(requestId: $r) { id } }");
-const GIVE_CONSENT: Op = op("giveConsent", "mutation($i: GiveConsentInput!) { giveConsent(input: $i) { id } }");
-const REGISTER_PAPER_CONSENT: Op =
-    op("registerPaperConsent", "mutation($i: PaperConsentInput!) { registerPaperConsent(input: $i) { id } }");
-const WITHDRAW_CONSENT: Op = op("withdrawConsent", "mutation($c: ID!) { withdrawConsent(consentId: $c) { id } }");
+const CREATE_LOG: Op = op(
+    "createLog",
+    "mutation($i: CreateLogInput!) { createLog(input: $i) { log { id } userErrors { field code message } } }",
+);
+const UPDATE_LOG_TEXT: Op = op(
+    "updateLogText",
+    "mutation($l: ID!, $i: LogTextInput!) { updateLogText(logId: $l, input: $i) { log { id } userErrors { field code message } } }",
+);
+const CLOSE_LOG: Op = op(
+    "closeLog",
+    "mutation($l: ID!) { closeLog(logId: $l, input: { reason: \"authz probe\" }) { log { id } userErrors { field code message } } }",
+);
+const REQUEST_REOPEN: Op = op(
+    "requestReopen",
+    "mutation($l: ID!) { requestReopen(logId: $l) { reopenRequest { id } userErrors { field code message } } }",
+);
+const APPROVE_REOPEN: Op = op(
+    "approveReopen",
+    "mutation($l: ID!) { approveReopen(logId: $l) { log { id } userErrors { field code message } } }",
+);
+const REQUEST_DELETION: Op = op(
+    "requestDeletion",
+    "mutation($l: ID!) { requestDeletion(logId: $l, input: { reason: \"authz probe\" }) { deletionRequest { id } userErrors { field code message } } }",
+);
+const PROCESS_DELETION: Op = op(
+    "processDeletion",
+    "mutation($r: ID!) { processDeletion(requestId: $r) { log { id } userErrors { field code message } } }",
+);
+const GIVE_CONSENT: Op = op(
+    "giveConsent",
+    "mutation($i: GiveConsentInput!) { giveConsent(input: $i) { consent { id } userErrors { field code message } } }",
+);
+const REGISTER_PAPER_CONSENT: Op = op(
+    "registerPaperConsent",
+    "mutation($i: PaperConsentInput!) { registerPaperConsent(input: $i) { consent { id } userErrors { field code message } } }",
+);
+const WITHDRAW_CONSENT: Op = op(
+    "withdrawConsent",
+    "mutation($c: ID!) { withdrawConsent(consentId: $c) { consent { id } userErrors { field code message } } }",
+);
 const PROPOSE_UNIT: Op = op(
     "proposeUnit",
-    "mutation($l: ID!, $u: ID!) { proposeUnit(logId: $l, unitId: $u, reason: \"authz probe\") { id } }",
+    "mutation($l: ID!, $u: ID!) { proposeUnit(logId: $l, input: { unitId: $u, reason: \"authz probe\" }) { unitProposal { id } userErrors { field code message } } }",
 );
-const ADD_PARTICIPANT: Op =
-    op("addParticipant", "mutation($i: AddParticipantInput!) { addParticipant(input: $i) { id } }");
-const REMOVE_PARTICIPANT: Op =
-    op("removeParticipant", "mutation($p: ID!) { removeParticipant(participantId: $p) { id } }");
-const PROPOSE_HANDOVER: Op =
-    op("proposeHandover", "mutation($l: ID!, $p: ID!) { proposeHandover(logId: $l, participantId: $p) { id } }");
-const ACCEPT_HANDOVER: Op = op("acceptHandover", "mutation($h: ID!) { acceptHandover(handoverId: $h) { id } }");
-const DECLINE_HANDOVER: Op = op("declineHandover", "mutation($h: ID!) { declineHandover(handoverId: $h) { id } }");
-const CANCEL_HANDOVER: Op = op("cancelHandover", "mutation($h: ID!) { cancelHandover(handoverId: $h) { id } }");
-const ADD_GOAL: Op = op("addGoal", "mutation($i: AddGoalInput!) { addGoal(input: $i) { id } }");
-const UPDATE_GOAL: Op =
-    op("updateGoal", "mutation($g: ID!, $i: UpdateGoalInput!) { updateGoal(goalId: $g, input: $i) { id } }");
-const ADD_MEASURE: Op = op("addMeasure", "mutation($i: AddMeasureInput!) { addMeasure(input: $i) { id } }");
+const ADD_PARTICIPANT: Op = op(
+    "addParticipant",
+    "mutation($i: AddParticipantInput!) { addParticipant(input: $i) { participant { id } userErrors { field code message } } }",
+);
+const REMOVE_PARTICIPANT: Op = op(
+    "removeParticipant",
+    "mutation($p: ID!) { removeParticipant(participantId: $p) { participant { id } userErrors { field code message } } }",
+);
+const PROPOSE_HANDOVER: Op = op(
+    "proposeHandover",
+    "mutation($l: ID!, $p: ID!) { proposeHandover(logId: $l, input: { participantId: $p }) { handover { id } userErrors { field code message } } }",
+);
+const ACCEPT_HANDOVER: Op = op(
+    "acceptHandover",
+    "mutation($h: ID!) { acceptHandover(handoverId: $h) { log { id } userErrors { field code message } } }",
+);
+const DECLINE_HANDOVER: Op = op(
+    "declineHandover",
+    "mutation($h: ID!) { declineHandover(handoverId: $h) { log { id } userErrors { field code message } } }",
+);
+const CANCEL_HANDOVER: Op = op(
+    "cancelHandover",
+    "mutation($h: ID!) { cancelHandover(handoverId: $h) { handover { id } userErrors { field code message } } }",
+);
+const ADD_GOAL: Op = op(
+    "addGoal",
+    "mutation($i: AddGoalInput!) { addGoal(input: $i) { goal { id } userErrors { field code message } } }",
+);
+const UPDATE_GOAL: Op = op(
+    "updateGoal",
+    "mutation($g: ID!, $i: UpdateGoalInput!) { updateGoal(goalId: $g, input: $i) { goal { id } userErrors { field code message } } }",
+);
+const ADD_MEASURE: Op = op(
+    "addMeasure",
+    "mutation($i: AddMeasureInput!) { addMeasure(input: $i) { measure { id } userErrors { field code message } } }",
+);
 const UPDATE_MEASURE: Op = op(
     "updateMeasure",
-    "mutation($m: ID!, $i: UpdateMeasureInput!) { updateMeasure(measureId: $m, input: $i) { id } }",
+    "mutation($m: ID!, $i: UpdateMeasureInput!) { updateMeasure(measureId: $m, input: $i) { measure { id } userErrors { field code message } } }",
 );
-const ADD_EVALUATION: Op = op("addEvaluation", "mutation($i: AddEvaluationInput!) { addEvaluation(input: $i) { id } }");
-const ADD_COMMENT: Op = op("addComment", "mutation($i: AddCommentInput!) { addComment(input: $i) { id } }");
-const SCHEDULE_MEETING: Op =
-    op("scheduleMeeting", "mutation($i: ScheduleMeetingInput!) { scheduleMeeting(input: $i) { id } }");
-const RECORD_MINUTES: Op =
-    op("recordMinutes", "mutation($m: ID!) { recordMinutes(meetingId: $m, minutes: \"authz probe\") { id } }");
-const POST_MESSAGE: Op = op("postMessage", "mutation($i: PostMessageInput!) { postMessage(input: $i) { id } }");
-const MARK_MESSAGE_READ: Op = op("markMessageRead", "mutation($m: ID!) { markMessageRead(messageId: $m) { id } }");
-const REGISTER_STAFF: Op = op("registerStaff", "mutation($i: RegisterStaffInput!) { registerStaff(input: $i) { id } }");
-const SET_CONSENT_AGE: Op = op("setConsentAge", "mutation { setConsentAge(consentAge: 15) }");
-const CREATE_TEMPLATE: Op =
-    op("createTemplate", "mutation($i: CreateTemplateInput!) { createTemplate(input: $i) { id } }");
+const ADD_EVALUATION: Op = op(
+    "addEvaluation",
+    "mutation($i: AddEvaluationInput!) { addEvaluation(input: $i) { evaluation { id } userErrors { field code message } } }",
+);
+const ADD_COMMENT: Op = op(
+    "addComment",
+    "mutation($i: AddCommentInput!) { addComment(input: $i) { comment { id } userErrors { field code message } } }",
+);
+const SCHEDULE_MEETING: Op = op(
+    "scheduleMeeting",
+    "mutation($i: ScheduleMeetingInput!) { scheduleMeeting(input: $i) { meeting { id } userErrors { field code message } } }",
+);
+const RECORD_MINUTES: Op = op(
+    "recordMinutes",
+    "mutation($m: ID!) { recordMinutes(meetingId: $m, input: { minutes: \"authz probe\" }) { meeting { id } userErrors { field code message } } }",
+);
+const POST_MESSAGE: Op = op(
+    "postMessage",
+    "mutation($i: PostMessageInput!) { postMessage(input: $i) { message { id } userErrors { field code message } } }",
+);
+const MARK_MESSAGE_READ: Op = op(
+    "markMessageRead",
+    "mutation($m: ID!) { markMessageRead(messageId: $m) { message { id } userErrors { field code message } } }",
+);
+const REGISTER_STAFF: Op = op(
+    "registerStaff",
+    "mutation($i: RegisterStaffInput!) { registerStaff(input: $i) { staff { id } userErrors { field code message } } }",
+);
+const SET_CONSENT_AGE: Op = op(
+    "setConsentAge",
+    "mutation { setConsentAge(input: { consentAge: 15 }) { consentAge userErrors { field code message } } }",
+);
+const CREATE_TEMPLATE: Op = op(
+    "createTemplate",
+    "mutation($i: CreateTemplateInput!) { createTemplate(input: $i) { template { id } userErrors { field code message } } }",
+);
 
 /// What a row needs in place before its cells run. Its result (an id) replaces
 /// the string [`SETUP`] in the row's variables and effect SQL.
@@ -661,13 +735,23 @@ fn table() -> Vec<Row> {
 /// What the server answered: ALLOWED, or the error codes joined by `+`.
 fn outcome(r: &Gql, field: &str) -> String {
     let codes = r.codes();
+    let user_errors: Vec<String> =
+        r.user_errors().iter().map(|e| e["code"].as_str().unwrap_or("").to_owned()).collect();
     if !codes.is_empty() {
         codes.join("+")
+    } else if !user_errors.is_empty() {
+        user_errors.join("+")
     } else if r.data()[field].is_null() {
         "NO_DATA".into()
     } else {
         "ALLOWED".into()
     }
+}
+
+/// The object a mutation wrote, from its payload in `data`.
+fn written<'a>(data: &'a Value, mutation: &str) -> &'a Value {
+    let payload = &data[mutation];
+    payload_object(mutation).map_or(payload, |object| &payload[object])
 }
 
 /// The response, short enough for a list of mismatches.
@@ -714,7 +798,7 @@ async fn execute(app: &TestApp, sql: &str) -> Result<(), String> {
 /// Runs a mutation as a persona for a setup step and returns the new object's id.
 async fn setup_call(app: &TestApp, persona: &str, op: Op, vars: Value) -> Result<String, String> {
     let r = app.gql(persona, op.doc, vars).await;
-    r.data()[op.field]["id"]
+    written(r.data(), op.field)["id"]
         .as_str()
         .map(str::to_owned)
         .ok_or_else(|| format!("setup {} as {persona} failed: {}", op.field, brief(&r)))
@@ -811,7 +895,7 @@ async fn writes_after(app: &TestApp, after: i64) -> Vec<Logged> {
 /// action, by the persona who wrote.
 async fn expected_entry(app: &TestApp, r: &Row, p: usize, vars: &Value, resp: &Gql) -> Result<Option<Logged>, String> {
     let Some(entry) = entry_of(r.op.field) else { return Ok(None) };
-    let returned = resp.data()[r.op.field]["id"].as_str().unwrap_or_default().to_owned();
+    let returned = written(resp.data(), r.op.field)["id"].as_str().unwrap_or_default().to_owned();
     let actor = person_id(p).to_string();
     // createLog is the only write about a log that did not exist before it.
     let log = if r.on == On::NoLog { returned.clone() } else { r.on.id().to_string() };

@@ -56,7 +56,7 @@ async fn broken_bodies_are_4xx() {
 #[tokio::test]
 async fn bad_values_are_bad_user_input() {
     let app = TestApp::demo().await;
-    let post = "mutation($i: PostMessageInput!) { postMessage(input: $i) { id } }";
+    let post = "mutation($i: PostMessageInput!) { postMessage(input: $i) { message { id } userErrors { field code message } } }";
     let cases: Vec<(&str, &str, Value)> = vec![
         ("a very long string", post, json!({ "i": { "logId": EMMA_LOG, "body": "x".repeat(20_000) } })),
         ("an empty string", post, json!({ "i": { "logId": EMMA_LOG, "body": "   " } })),
@@ -95,18 +95,18 @@ async fn bad_values_are_bad_user_input() {
         ("a missing variable", "query($id: ID!) { log(id: $id) { id } }", json!({})),
         (
             "an out-of-range BTI level",
-            "mutation($l: ID!) { addGoal(input: { logId: $l, area: HOME_LEISURE, btiLevel: 9, description: \"x\" }) { id } }",
+            "mutation($l: ID!) { addGoal(input: { logId: $l, area: HOME_LEISURE, btiLevel: 9, description: \"x\" }) { goal { id } userErrors { field code message } } }",
             json!({ "l": EMMA_LOG }),
         ),
         ("an int overflow", "query($n: Int) { logs(first: $n) { edges { cursor } } }", json!({ "n": 1_u64 << 40 })),
         (
             "a malformed date",
-            "mutation($m: ID!, $d: Date) { updateMeasure(measureId: $m, input: { deadline: $d }) { id } }",
+            "mutation($m: ID!, $d: Date) { updateMeasure(measureId: $m, input: { deadline: $d }) { measure { id } userErrors { field code message } } }",
             json!({ "m": stafett_server::demo::id(700), "d": "2026-13-45" }),
         ),
         (
             "a date in the past",
-            "mutation($m: ID!, $d: Date) { updateMeasure(measureId: $m, input: { deadline: $d }) { id } }",
+            "mutation($m: ID!, $d: Date) { updateMeasure(measureId: $m, input: { deadline: $d }) { measure { id } userErrors { field code message } } }",
             json!({ "m": stafett_server::demo::id(700), "d": "2001-01-01" }),
         ),
         ("a negative first", "query { logs(first: -1) { edges { cursor } } }", json!({})),
@@ -129,8 +129,8 @@ async fn bad_values_are_bad_user_input() {
     for (case, query, variables) in cases {
         let r = app.gql("coordinator", query, variables).await;
         assert_clean(r.status.as_u16(), &r.body.to_string(), case);
-        assert_eq!(r.codes(), vec!["BAD_USER_INPUT"], "{case}: {:#}", r.body);
-        assert!(r.errors()[0]["message"].as_str().is_some_and(|m| m.len() > 5), "{case}: a clear message");
+        assert_eq!(r.refusal().as_deref(), Some("BAD_USER_INPUT"), "{case}: {:#}", r.body);
+        assert!(r.refusal_message().is_some_and(|m| m.len() > 5), "{case}: a clear message");
     }
     assert_eq!(app.count("SELECT count(*) AS n FROM message").await, before, "nothing was written");
     // And the service still answers.
@@ -144,9 +144,9 @@ async fn unicode_is_stored_and_returned_intact() {
     let r = app
         .gql(
             "coordinator",
-            "mutation($i: PostMessageInput!) { postMessage(input: $i) { body } }",
+            "mutation($i: PostMessageInput!) { postMessage(input: $i) { message { body } userErrors { field code message } } }",
             json!({ "i": { "logId": EMMA_LOG, "body": text } }),
         )
         .await;
-    assert_eq!(r.ok()["postMessage"]["body"], text);
+    assert_eq!(r.ok()["postMessage"]["message"]["body"], text);
 }

@@ -22,7 +22,7 @@ async fn gql(port: u16, persona: &str, query: &str, variables: serde_json::Value
 }
 
 async fn post(port: u16, body: &str) {
-    let query = "mutation($i: PostMessageInput!) { postMessage(input: $i) { id } }";
+    let query = "mutation($i: PostMessageInput!) { postMessage(input: $i) { message { id } userErrors { field code message } } }";
     gql(port, "coordinator", query, json!({ "i": { "logId": EMMA_LOG, "body": body } })).await;
 }
 
@@ -191,11 +191,11 @@ async fn deadline_dashboard_follows_a_moved_deadline() {
     let moved = gql(
         port,
         "coordinator",
-        "mutation($id: ID!) { updateMeasure(measureId: $id, input: { deadline: \"2031-01-15\" }) { deadline } }",
+        "mutation($id: ID!) { updateMeasure(measureId: $id, input: { deadline: \"2031-01-15\" }) { measure { deadline } userErrors { field code message } } }",
         json!({ "id": measure }),
     )
     .await;
-    assert_eq!(moved["data"]["updateMeasure"]["deadline"], "2031-01-15", "{moved}");
+    assert_eq!(moved["data"]["updateMeasure"]["measure"]["deadline"], "2031-01-15", "{moved}");
 
     let out = tokio::time::timeout(Duration::from_secs(20), dashboard.wait_with_output()).await.unwrap().unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
@@ -231,4 +231,11 @@ async fn typed_client_generates_types_from_the_schema_file_and_runs() {
     let admin =
         node("client-examples", &["typed-client/dist/index.js", "--url", &url, "--persona", "unitadmin"], limit).await;
     assert_eq!(admin.trim(), "Emma Nordmann (ACTIVE): goals are not for your role");
+    // A typed mutation: its payload's userErrors name the field of a refused
+    // input (no exception), and its edge is the message as a list shows it.
+    let post = ["typed-client/dist/index.js", "--url", &url, "--message"];
+    let refused = node("client-examples", &[&post[..], &["   "]].concat(), limit).await;
+    assert!(refused.contains("not posted: input.body: body must not be empty (BAD_USER_INPUT)"), "{refused}");
+    let posted = node("client-examples", &[&post[..], &["Hei fra den typede klienten"]].concat(), limit).await;
+    assert!(posted.contains("posted as Ola Nordmann: Hei fra den typede klienten"), "{posted}");
 }

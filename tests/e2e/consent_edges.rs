@@ -39,7 +39,7 @@ async fn consent_id(app: &TestApp, persona: &str, unit: Option<uuid::Uuid>) -> S
 async fn withdraw(app: &TestApp, persona: &str, consent: &str) -> Gql {
     app.gql(
         persona,
-        "mutation($c: ID!) { withdrawConsent(consentId: $c) { valid withdrawnAt } }",
+        "mutation($c: ID!) { withdrawConsent(consentId: $c) { consent { valid withdrawnAt } userErrors { field code message } } }",
         json!({ "c": consent }),
     )
     .await
@@ -85,12 +85,12 @@ async fn expire(app: &TestApp, id: &str) {
 async fn health_station_on_a_consent_expiring_tomorrow(app: &TestApp) -> String {
     let unit = consent_id(app, "guardian", Some(HEALTH_STATION)).await;
     withdraw(app, "guardian", &unit).await.ok();
-    let given = app.gql("guardian", "mutation($l: ID!, $u: ID!, $e: DateTime) { giveConsent(input: { logId: $l, unitId: $u, expiresAt: $e }) { id } }", json!({ "l": EMMA_LOG, "u": HEALTH_STATION, "e": a_day_ahead() }))
+    let given = app.gql("guardian", "mutation($l: ID!, $u: ID!, $e: DateTime) { giveConsent(input: { logId: $l, unitId: $u, expiresAt: $e }) { consent { id } userErrors { field code message } } }", json!({ "l": EMMA_LOG, "u": HEALTH_STATION, "e": a_day_ahead() }))
         .await;
-    let given = given.ok()["giveConsent"]["id"].as_str().unwrap().to_owned();
+    let given = given.ok()["giveConsent"]["consent"]["id"].as_str().unwrap().to_owned();
     app.gql(
         "coordinator",
-        "mutation($i: AddParticipantInput!) { addParticipant(input: $i) { id } }",
+        "mutation($i: AddParticipantInput!) { addParticipant(input: $i) { participant { id } userErrors { field code message } } }",
         json!({ "i": { "logId": EMMA_LOG, "staffId": ids::person("participant"), "unitId": HEALTH_STATION } }),
     )
     .await
@@ -107,11 +107,11 @@ async fn an_expired_consent_stops_granting_access_without_anyone_acting() {
     let given = app
         .gql(
             "guardian2",
-            "mutation($l: ID!, $e: DateTime) { giveConsent(input: { logId: $l, expiresAt: $e }) { id expiresAt } }",
+            "mutation($l: ID!, $e: DateTime) { giveConsent(input: { logId: $l, expiresAt: $e }) { consent { id expiresAt } userErrors { field code message } } }",
             json!({ "l": EMMA_LOG, "e": expires }),
         )
         .await;
-    let given = &given.ok()["giveConsent"];
+    let given = &given.ok()["giveConsent"]["consent"];
     let at = |v: &Value| v.as_str().and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok());
     assert_eq!(at(&given["expiresAt"]), at(&json!(expires)), "the expiry given is kept");
     assert_eq!(status(&app, "guardian").await, "ACTIVE");
@@ -194,14 +194,14 @@ async fn withdrawing_one_units_consent_removes_only_that_units_participants() {
     // Bring PPT in as well, so there is a second consented unit.
     app.gql(
         "guardian",
-        "mutation($l: ID!, $u: ID!) { giveConsent(input: { logId: $l, unitId: $u }) { id } }",
+        "mutation($l: ID!, $u: ID!) { giveConsent(input: { logId: $l, unitId: $u }) { consent { id } userErrors { field code message } } }",
         json!({ "l": EMMA_LOG, "u": PPT }),
     )
     .await
     .ok();
     app.gql(
         "coordinator",
-        "mutation($i: AddParticipantInput!) { addParticipant(input: $i) { id } }",
+        "mutation($i: AddParticipantInput!) { addParticipant(input: $i) { participant { id } userErrors { field code message } } }",
         json!({ "i": { "logId": EMMA_LOG, "staffId": ids::person("unconsented"), "unitId": PPT } }),
     )
     .await
@@ -251,7 +251,7 @@ async fn a_child_reaching_the_consent_age_becomes_an_owner_and_can_withdraw() {
     let nid = (500..900).find_map(|i| stafett_schema::national_id::generate(born, i, true)).unwrap();
     let log = create_log(&app, &nid, born).await;
     for persona in ["guardian", "guardian2"] {
-        app.gql(persona, "mutation($l: ID!) { giveConsent(input: { logId: $l }) { id } }", json!({ "l": log }))
+        app.gql(persona, "mutation($l: ID!) { giveConsent(input: { logId: $l }) { consent { id } userErrors { field code message } } }", json!({ "l": log }))
             .await
             .ok();
     }
@@ -261,14 +261,26 @@ async fn a_child_reaching_the_consent_age_becomes_an_owner_and_can_withdraw() {
     at_16.err("NOT_FOUND");
     assert_eq!(app.count("SELECT consent_age::bigint AS n FROM municipality").await, 16, "the default is 16");
 
-    app.gql("municipaladmin", "mutation { setConsentAge(consentAge: 15) }", json!({})).await.ok();
-    app.gql("municipaladmin", "mutation { setConsentAge(consentAge: 14) }", json!({})).await.err("BAD_USER_INPUT");
+    app.gql(
+        "municipaladmin",
+        "mutation { setConsentAge(input: { consentAge: 15 }) { consentAge userErrors { field code message } } }",
+        json!({}),
+    )
+    .await
+    .ok();
+    app.gql(
+        "municipaladmin",
+        "mutation { setConsentAge(input: { consentAge: 14 }) { consentAge userErrors { field code message } } }",
+        json!({}),
+    )
+    .await
+    .user_err("BAD_USER_INPUT");
     let owner = app.gql_with_token(Some(&youth), q, json!({ "id": log })).await;
     assert_eq!(owner.ok()["log"]["myRoles"], json!(["YOUTH"]));
     assert_eq!(owner.data()["log"]["status"], "PASSIVE", "at consent age the youth's own consent is required");
     app.gql_with_token(
         Some(&youth),
-        "mutation($l: ID!) { giveConsent(input: { logId: $l }) { id } }",
+        "mutation($l: ID!) { giveConsent(input: { logId: $l }) { consent { id } userErrors { field code message } } }",
         json!({ "l": log }),
     )
     .await
@@ -291,11 +303,11 @@ async fn a_child_reaching_the_consent_age_becomes_an_owner_and_can_withdraw() {
     let w = app
         .gql_with_token(
             Some(&youth),
-            "mutation($c: ID!) { withdrawConsent(consentId: $c) { valid } }",
+            "mutation($c: ID!) { withdrawConsent(consentId: $c) { consent { valid } userErrors { field code message } } }",
             json!({ "c": own }),
         )
         .await;
-    assert_eq!(w.ok()["withdrawConsent"]["valid"], false);
+    assert_eq!(w.ok()["withdrawConsent"]["consent"]["valid"], false);
     assert_eq!(app.gql_with_token(Some(&youth), q, json!({ "id": log })).await.ok()["log"]["status"], "PASSIVE");
 }
 
@@ -316,11 +328,11 @@ async fn paper_consent_is_marked_and_audited() {
     let r = app
         .gql(
             "coordinator",
-            "mutation($i: PaperConsentInput!) { registerPaperConsent(input: $i) { method documentReference signedOn registeredBy { name } givenBy { name } } }",
+            "mutation($i: PaperConsentInput!) { registerPaperConsent(input: $i) { consent { method documentReference signedOn registeredBy { name } givenBy { name } } userErrors { field code message } } }",
             json!({ "i": { "logId": EMMA_LOG, "ownerId": ids::person("guardian2"), "documentReference": "sak 2026/77 dok 3", "signedOn": yesterday } }),
         )
         .await;
-    let c = &r.ok()["registerPaperConsent"];
+    let c = &r.ok()["registerPaperConsent"]["consent"];
     assert_eq!(c["method"], "PAPER");
     assert_eq!(c["documentReference"], "sak 2026/77 dok 3");
     assert_eq!(c["signedOn"], yesterday);
@@ -338,18 +350,18 @@ async fn paper_consent_is_marked_and_audited() {
     // A participant may not register consents, and a paper consent needs its reference.
     app.gql(
         "participant",
-        "mutation($i: PaperConsentInput!) { registerPaperConsent(input: $i) { id } }",
+        "mutation($i: PaperConsentInput!) { registerPaperConsent(input: $i) { consent { id } userErrors { field code message } } }",
         json!({ "i": { "logId": EMMA_LOG, "ownerId": ids::person("guardian"), "documentReference": "x", "signedOn": "2026-01-05" } }),
     )
     .await
     .err("FORBIDDEN");
     app.gql(
         "coordinator",
-        "mutation($i: PaperConsentInput!) { registerPaperConsent(input: $i) { id } }",
+        "mutation($i: PaperConsentInput!) { registerPaperConsent(input: $i) { consent { id } userErrors { field code message } } }",
         json!({ "i": { "logId": EMMA_LOG, "ownerId": ids::person("guardian"), "documentReference": "  ", "signedOn": "2026-01-05" } }),
     )
     .await
-    .err("BAD_USER_INPUT");
+    .user_err("BAD_USER_INPUT");
 }
 
 async fn create_log(app: &TestApp, child_nid: &str, born: NaiveDate) -> String {
@@ -358,13 +370,13 @@ async fn create_log(app: &TestApp, child_nid: &str, born: NaiveDate) -> String {
     let r = app
         .gql(
             "unitadmin",
-            "mutation($i: CreateLogInput!) { createLog(input: $i) { id } }",
+            "mutation($i: CreateLogInput!) { createLog(input: $i) { log { id } userErrors { field code message } } }",
             json!({ "i": { "unitId": SCHOOL, "coordinatorId": ids::person("coordinator"),
                 "child": { "name": "Tiril Nordmann", "nationalId": child_nid, "birthDate": born.to_string() },
                 "guardians": [{ "nationalId": guardian, "name": "Ola Nordmann" }, { "nationalId": guardian2, "name": "Kari Nordmann" }] } }),
         )
         .await;
-    r.data()["createLog"]["id"].as_str().expect("log created").to_owned()
+    r.data()["createLog"]["log"]["id"].as_str().expect("log created").to_owned()
 }
 
 /// A paper form dated before the family's latest choice is refused; the
@@ -376,13 +388,13 @@ async fn a_refused_paper_consent_tells_the_day_only_to_readers_of_consents() {
     let app = TestApp::demo().await;
     let jonas = stafett_tests::ids::JONAS_LOG;
     let register = |owner: &str| json!({ "i": { "logId": jonas, "ownerId": ids::person(owner), "documentReference": "arkiv 1", "signedOn": "2020-01-01" } });
-    let doc = "mutation($i: PaperConsentInput!) { registerPaperConsent(input: $i) { id } }";
-    let refused = app.gql("coordinator", doc, register("guardian2")).await.err("CONFLICT");
+    let doc = "mutation($i: PaperConsentInput!) { registerPaperConsent(input: $i) { consent { id } userErrors { field code message } } }";
+    let refused = app.gql("coordinator", doc, register("guardian2")).await.user_err("CONFLICT");
     assert!(refused.contains("is on or after the day this form was signed"), "{refused}");
     assert!(!refused.chars().any(|c| c.is_ascii_digit()), "no date in: {refused}");
 
     // On Emma's active log she reads consents, and is told the day.
     let emma = json!({ "i": { "logId": EMMA_LOG, "ownerId": ids::person("guardian2"), "documentReference": "arkiv 1", "signedOn": "2020-01-01" } });
-    let told = app.gql("coordinator", doc, emma).await.err("CONFLICT");
+    let told = app.gql("coordinator", doc, emma).await.user_err("CONFLICT");
     assert!(told.contains("was on 20"), "{told}");
 }

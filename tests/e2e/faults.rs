@@ -17,14 +17,14 @@ async fn post(addr: SocketAddr, body: &str) -> Result<Value, String> {
         .post(format!("http://{addr}/graphql"))
         .timeout(Duration::from_secs(10))
         .bearer_auth(TestApp::token("coordinator"))
-        .json(&json!({ "query": "mutation($i: PostMessageInput!) { postMessage(input: $i) { id } }",
+        .json(&json!({ "query": "mutation($i: PostMessageInput!) { postMessage(input: $i) { message { id } userErrors { field code message } } }",
                        "variables": { "i": { "logId": EMMA_LOG, "body": body } } }))
         .send()
         .await
         .map_err(|e| format!("transport: {e}"))?;
     let status = res.status();
     let v: Value = res.json().await.map_err(|e| format!("{status}: body {e}"))?;
-    match v["data"]["postMessage"]["id"].as_str() {
+    match v["data"]["postMessage"]["message"]["id"].as_str() {
         Some(id) if status.is_success() => Ok(json!(id)),
         _ => Err(format!("{status} {v}")),
     }

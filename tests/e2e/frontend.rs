@@ -108,7 +108,7 @@ async fn a_breaking_schema_change_needs_its_changelog_entry() {
 async fn null_clears_a_value_and_omitting_it_leaves_it() {
     let app = TestApp::demo().await;
     let emma = stafett_tests::ids::EMMA_LOG;
-    let text = "mutation($l: ID!, $i: LogTextInput!) { updateLogText(logId: $l, input: $i) { presentation aboutMe } }";
+    let text = "mutation($l: ID!, $i: LogTextInput!) { updateLogText(logId: $l, input: $i) { log { presentation aboutMe } userErrors { field code message } } }";
     let set = app
         .gql(
             "guardian",
@@ -116,23 +116,23 @@ async fn null_clears_a_value_and_omitting_it_leaves_it() {
             json!({ "l": emma, "i": { "presentation": "Emma liker å tegne", "aboutMe": "Jeg heter Emma" } }),
         )
         .await;
-    assert_eq!(set.ok()["updateLogText"]["presentation"], "Emma liker å tegne");
+    assert_eq!(set.ok()["updateLogText"]["log"]["presentation"], "Emma liker å tegne");
     // Omitted: unchanged. Null: cleared.
     let cleared = app.gql("guardian", text, json!({ "l": emma, "i": { "presentation": null } })).await;
-    assert_eq!(cleared.ok()["updateLogText"], json!({ "presentation": null, "aboutMe": "Jeg heter Emma" }));
+    assert_eq!(cleared.ok()["updateLogText"]["log"], json!({ "presentation": null, "aboutMe": "Jeg heter Emma" }));
     let stored = format!("SELECT count(*) AS n FROM log WHERE id = '{emma}' AND presentation IS NULL");
     assert_eq!(app.count(&stored).await, 1, "cleared is NULL in the row, not a blank");
     // A blank is refused, and names the way to clear.
     for blank in ["", "   "] {
         let r = app.gql("guardian", text, json!({ "l": emma, "i": { "aboutMe": blank } })).await;
-        assert!(r.err("BAD_USER_INPUT").contains("send null"), "{blank:?}: {:#}", r.body);
+        assert!(r.user_err("BAD_USER_INPUT").contains("send null"), "{blank:?}: {:#}", r.body);
     }
     let kept = app.gql("guardian", "query($l: ID!) { log(id: $l) { aboutMe } }", json!({ "l": emma })).await;
     assert_eq!(kept.ok()["log"]["aboutMe"], "Jeg heter Emma");
 
     // The deadline: omitted leaves it, null removes it.
     let measure = "5afe77e0-0000-4000-8000-0000000002bc";
-    let update = "mutation($m: ID!, $i: UpdateMeasureInput!) { updateMeasure(measureId: $m, input: $i) { description deadline } }";
+    let update = "mutation($m: ID!, $i: UpdateMeasureInput!) { updateMeasure(measureId: $m, input: $i) { measure { description deadline } userErrors { field code message } } }";
     let before = app
         .gql(
             "coordinator",
@@ -150,9 +150,9 @@ async fn null_clears_a_value_and_omitting_it_leaves_it() {
         .expect("the measure");
     assert!(deadline.is_string(), "set-up: the measure has a deadline");
     let kept = app.gql("coordinator", update, json!({ "m": measure, "i": { "description": "Endret" } })).await;
-    assert_eq!(kept.ok()["updateMeasure"]["deadline"], deadline);
+    assert_eq!(kept.ok()["updateMeasure"]["measure"]["deadline"], deadline);
     let removed = app.gql("coordinator", update, json!({ "m": measure, "i": { "deadline": null } })).await;
-    assert_eq!(removed.ok()["updateMeasure"]["deadline"], serde_json::Value::Null);
+    assert_eq!(removed.ok()["updateMeasure"]["measure"]["deadline"], serde_json::Value::Null);
     let sdl = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../schema/schema.graphql")).unwrap();
     assert!(!sdl.contains("= null"), "no input field defaults to null");
 }
@@ -188,4 +188,75 @@ async fn a_measure_names_its_log_as_an_object_guarded_as_query_log() {
     let first = &r.data()["myDeadlines"][0]["log"];
     assert!(first["status"].is_string() && first["accessLog"].is_null(), "{:#}", r.body);
     assert!(!r.codes().is_empty() && r.codes().iter().all(|c| c == "FORBIDDEN"), "{:#}", r.body);
+}
+
+/// Issue 17.2: a mutation answers with its payload. A refused input is a
+/// user error naming the field's path from the mutation's arguments (the
+/// payload's object null, nothing written); a refusal of the caller stays a
+/// top-level error; an accepted write gives the object, an edge that reads
+/// exactly like the list's first edge, and the log as it now is.
+#[tokio::test]
+async fn mutations_answer_with_payloads_and_field_errors() {
+    let app = TestApp::demo().await;
+    let emma = stafett_tests::ids::EMMA_LOG;
+    let coordinator = stafett_tests::ids::person("coordinator").to_string();
+    let user_error = |r: &stafett_tests::Gql, mutation: &str| -> (Value, String) {
+        assert!(r.errors().is_empty(), "{}", r.body);
+        let errors = r.data()[mutation]["userErrors"].as_array().cloned().unwrap_or_default();
+        assert_eq!(errors.len(), 1, "{}", r.body);
+        (errors[0]["field"].clone(), errors[0]["code"].as_str().unwrap_or_default().to_owned())
+    };
+
+    // A value deep in the input: its path, with the list index as a string.
+    let logs = app.count("SELECT count(*) AS n FROM log").await;
+    let create =
+        "mutation($i: CreateLogInput!) { createLog(input: $i) { log { id } userErrors { field code message } } }";
+    let valid = stafett_server::demo::synthetic_id(chrono::NaiveDate::from_ymd_opt(1985, 4, 2).unwrap());
+    let guardians = json!([{ "nationalId": valid, "name": "A" }, { "nationalId": "123", "name": "B" }]);
+    let input = json!({ "i": { "unitId": SCHOOL, "coordinatorId": coordinator,
+        "child": { "name": "Barn", "birthDate": "2020-01-01" }, "guardians": guardians } });
+    let r = app.gql("unitadmin", create, input).await;
+    let expected = (json!(["input", "guardians", "1", "nationalId"]), "BAD_USER_INPUT".to_owned());
+    assert_eq!(user_error(&r, "createLog"), expected, "{}", r.body);
+    assert!(r.data()["createLog"]["log"].is_null(), "{}", r.body);
+    assert_eq!(app.count("SELECT count(*) AS n FROM log").await, logs, "nothing written");
+
+    // The changed object's id is an argument of its own: its path has no `input`.
+    let text = "mutation($l: ID!, $i: LogTextInput!) { updateLogText(logId: $l, input: $i) { log { id } userErrors { field code message } } }";
+    let r = app.gql("guardian", text, json!({ "l": "not-an-id", "i": { "presentation": "x" } })).await;
+    assert_eq!(user_error(&r, "updateLogText"), (json!(["logId"]), "BAD_USER_INPUT".to_owned()));
+    // A refusal of the request as a whole has no field.
+    let r = app.gql("guardian", text, json!({ "l": emma, "i": {} })).await;
+    assert_eq!(user_error(&r, "updateLogText"), (json!([]), "BAD_USER_INPUT".to_owned()));
+    assert!(r.user_err("BAD_USER_INPUT").contains("nothing to change"));
+    // The log's state: CONFLICT, a user error with no field.
+    let reopen =
+        "mutation($l: ID!) { requestReopen(logId: $l) { reopenRequest { id } userErrors { field code message } } }";
+    let r = app.gql("coordinator", reopen, json!({ "l": emma })).await;
+    assert_eq!(user_error(&r, "requestReopen"), (json!([]), "CONFLICT".to_owned()));
+    assert!(r.data()["requestReopen"]["reopenRequest"].is_null());
+    // A refusal of the caller stays a top-level error, and no payload comes.
+    let meeting = "mutation($i: ScheduleMeetingInput!) { scheduleMeeting(input: $i) { meeting { id } userErrors { field code message } } }";
+    let at = (chrono::Utc::now() + chrono::Duration::days(3)).to_rfc3339();
+    let r = app.gql("guardian", meeting, json!({ "i": { "logId": emma, "title": "Møte", "startsAt": at } })).await;
+    r.err("FORBIDDEN");
+    assert!(r.data().is_null(), "{}", r.body);
+
+    // Accepted: the edge is the list's newest edge, cursor and all, and the
+    // log in the same answer already has the message and its new total.
+    let post = "mutation($i: PostMessageInput!) { postMessage(input: $i) {
+        message { id body }
+        messageEdge { cursor node { id } }
+        log { messages(first: 1) { totalCount edges { cursor node { id } } } }
+        userErrors { field code message } } }";
+    let before =
+        app.gql("guardian", "query($l: ID!) { log(id: $l) { messages { totalCount } } }", json!({ "l": emma })).await;
+    let total = before.ok()["log"]["messages"]["totalCount"].as_i64().expect("a count");
+    let r = app.gql("guardian", post, json!({ "i": { "logId": emma, "body": "Hei fra skjemaet" } })).await;
+    let payload = &r.ok()["postMessage"];
+    assert_eq!(payload["message"]["body"], "Hei fra skjemaet");
+    assert_eq!(payload["messageEdge"]["node"]["id"], payload["message"]["id"]);
+    assert_eq!(payload["log"]["messages"]["edges"][0], payload["messageEdge"], "{}", r.body);
+    assert_eq!(payload["log"]["messages"]["totalCount"].as_i64(), Some(total + 1));
+    assert!(payload["userErrors"].as_array().is_some_and(Vec::is_empty));
 }

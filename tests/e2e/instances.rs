@@ -16,7 +16,7 @@ async fn post(server: &ServerProcess, body: &str) {
     let res = reqwest::Client::new()
         .post(format!("http://{}/graphql", server.addr))
         .bearer_auth(TestApp::token("coordinator"))
-        .json(&json!({ "query": "mutation($i: PostMessageInput!) { postMessage(input: $i) { id } }",
+        .json(&json!({ "query": "mutation($i: PostMessageInput!) { postMessage(input: $i) { message { id } userErrors { field code message } } }",
                        "variables": { "i": { "logId": EMMA_LOG, "body": body } } }))
         .send()
         .await

@@ -40,17 +40,17 @@ async fn a_log_lives_from_creation_to_deletion() {
     let bad = app
         .gql(
             "unitadmin",
-            "mutation($i: CreateLogInput!) { createLog(input: $i) { id } }",
+            "mutation($i: CreateLogInput!) { createLog(input: $i) { log { id } userErrors { field code message } } }",
             json!({ "i": { "unitId": SCHOOL, "coordinatorId": ids::person("coordinator"),
                 "child": { "name": "Lars Nordmann", "nationalId": "05058550012" },
                 "guardians": [{ "nationalId": guardian_nid, "name": "Ola Nordmann" }] } }),
         )
         .await;
-    assert!(bad.err("BAD_USER_INPUT").contains("nationalId"), "an invalid fødselsnummer is refused");
+    assert!(bad.user_err("BAD_USER_INPUT").contains("nationalId"), "an invalid fødselsnummer is refused");
     let created = app
         .gql(
             "unitadmin",
-            "mutation($i: CreateLogInput!) { createLog(input: $i) { id status child { name birthDate } } }",
+            "mutation($i: CreateLogInput!) { createLog(input: $i) { log { id status child { name birthDate } } userErrors { field code message } } }",
             json!({ "i": { "unitId": SCHOOL, "coordinatorId": ids::person("coordinator"),
                 "child": { "name": "Lars Nordmann", "nationalId": child_nid },
                 "guardians": [{ "nationalId": guardian_nid, "name": "Ola Nordmann" },
@@ -58,9 +58,9 @@ async fn a_log_lives_from_creation_to_deletion() {
                 "initiative": "Skolen ønsker samarbeid om Lars' trivsel." } }),
         )
         .await;
-    let log = created.data()["createLog"]["id"].as_str().expect("created").to_owned();
-    assert_eq!(created.data()["createLog"]["status"], "DRAFT");
-    assert_eq!(created.data()["createLog"]["child"]["name"], "Lars Nordmann");
+    let log = created.data()["createLog"]["log"]["id"].as_str().expect("created").to_owned();
+    assert_eq!(created.data()["createLog"]["log"]["status"], "DRAFT");
+    assert_eq!(created.data()["createLog"]["log"]["child"]["name"], "Lars Nordmann");
     // The unit admin sees metadata only; the birth date is FORBIDDEN.
     assert_eq!(created.codes(), vec!["FORBIDDEN"]);
     let draft = state(&app, "coordinator", &log).await;
@@ -73,11 +73,11 @@ async fn a_log_lives_from_creation_to_deletion() {
     let consent = app
         .gql(
             "guardian",
-            "mutation($l: ID!) { giveConsent(input: { logId: $l }) { method valid } }",
+            "mutation($l: ID!) { giveConsent(input: { logId: $l }) { consent { method valid } userErrors { field code message } } }",
             json!({ "l": log }),
         )
         .await;
-    assert_eq!(consent.ok()["giveConsent"]["method"], "DIGITAL");
+    assert_eq!(consent.ok()["giveConsent"]["consent"]["method"], "DIGITAL");
     assert_eq!(
         state(&app, "guardian", &log).await.ok()["log"]["status"],
         "DRAFT",
@@ -86,11 +86,11 @@ async fn a_log_lives_from_creation_to_deletion() {
     let paper = app
         .gql(
             "coordinator",
-            "mutation($i: PaperConsentInput!) { registerPaperConsent(input: $i) { method documentReference } }",
+            "mutation($i: PaperConsentInput!) { registerPaperConsent(input: $i) { consent { method documentReference } userErrors { field code message } } }",
             json!({ "i": { "logId": log, "ownerId": ids::person("guardian2"), "documentReference": "arkiv 2026/1234", "signedOn": chrono::Utc::now().date_naive().to_string() } }),
         )
         .await;
-    assert_eq!(paper.ok()["registerPaperConsent"]["method"], "PAPER");
+    assert_eq!(paper.ok()["registerPaperConsent"]["consent"]["method"], "PAPER");
     let active = state(&app, "guardian", &log).await;
     assert_eq!(active.ok()["log"]["status"], "ACTIVE");
     let audited = app
@@ -104,59 +104,59 @@ async fn a_log_lives_from_creation_to_deletion() {
     let proposal = app
         .gql(
             "coordinator",
-            "mutation($l: ID!, $u: ID!) { proposeUnit(logId: $l, unitId: $u) { consented } }",
+            "mutation($l: ID!, $u: ID!) { proposeUnit(logId: $l, input: { unitId: $u }) { unitProposal { consented } userErrors { field code message } } }",
             json!({ "l": log, "u": HEALTH_STATION }),
         )
         .await;
-    assert_eq!(proposal.ok()["proposeUnit"]["consented"], false);
-    let add = "mutation($i: AddParticipantInput!) { addParticipant(input: $i) { id name role } }";
+    assert_eq!(proposal.ok()["proposeUnit"]["unitProposal"]["consented"], false);
+    let add = "mutation($i: AddParticipantInput!) { addParticipant(input: $i) { participant { id name role } userErrors { field code message } } }";
     let add_nurse = json!({ "i": { "logId": log, "staffId": ids::person("participant"), "unitId": HEALTH_STATION, "title": "helsesykepleier" } });
-    assert!(app.gql("coordinator", add, add_nurse.clone()).await.err("BAD_USER_INPUT").contains("consented"));
+    assert!(app.gql("coordinator", add, add_nurse.clone()).await.user_err("BAD_USER_INPUT").contains("consented"));
     app.gql(
         "guardian",
-        "mutation($l: ID!, $u: ID!) { giveConsent(input: { logId: $l, unitId: $u }) { scope } }",
+        "mutation($l: ID!, $u: ID!) { giveConsent(input: { logId: $l, unitId: $u }) { consent { scope } userErrors { field code message } } }",
         json!({ "l": log, "u": HEALTH_STATION }),
     )
     .await
     .ok();
     let joined = app.gql("coordinator", add, add_nurse).await;
-    assert_eq!(joined.ok()["addParticipant"]["role"], "PARTICIPANT");
-    let nurse_participant = s(&joined.data()["addParticipant"]["id"]).to_owned();
+    assert_eq!(joined.ok()["addParticipant"]["participant"]["role"], "PARTICIPANT");
+    let nurse_participant = s(&joined.data()["addParticipant"]["participant"]["id"]).to_owned();
 
     // 4. Goals and measures, each measure with a responsible person and a deadline.
     let deadline = (chrono::Utc::now().date_naive() + chrono::Duration::days(14)).to_string();
     let goal = app
         .gql(
             "coordinator",
-            "mutation($l: ID!) { addGoal(input: { logId: $l, area: KINDERGARTEN_SCHOOL, btiLevel: 2, description: \"Lars skal trives på skolen\" }) { id } }",
+            "mutation($l: ID!) { addGoal(input: { logId: $l, area: KINDERGARTEN_SCHOOL, btiLevel: 2, description: \"Lars skal trives på skolen\" }) { goal { id } userErrors { field code message } } }",
             json!({ "l": log }),
         )
         .await;
-    let goal_id = s(&goal.ok()["addGoal"]["id"]).to_owned();
+    let goal_id = s(&goal.ok()["addGoal"]["goal"]["id"]).to_owned();
     let measure = app
         .gql(
             "coordinator",
-            "mutation($g: ID!, $r: ID!, $d: Date) { addMeasure(input: { goalId: $g, description: \"Samtale om søvn\", responsibleId: $r, deadline: $d }) { id responsible { name } } }",
+            "mutation($g: ID!, $r: ID!, $d: Date) { addMeasure(input: { goalId: $g, description: \"Samtale om søvn\", responsibleId: $r, deadline: $d }) { measure { id responsible { name } } userErrors { field code message } } }",
             json!({ "g": goal_id, "r": nurse_participant, "d": deadline }),
         )
         .await;
-    let measure_id = s(&measure.ok()["addMeasure"]["id"]).to_owned();
-    assert_eq!(measure.data()["addMeasure"]["responsible"]["name"], "Hanne Helsesøster");
+    let measure_id = s(&measure.ok()["addMeasure"]["measure"]["id"]).to_owned();
+    assert_eq!(measure.data()["addMeasure"]["measure"]["responsible"]["name"], "Hanne Helsesøster");
     let home = app
-        .gql("guardian", "mutation($l: ID!) { addGoal(input: { logId: $l, area: HOME_LEISURE, btiLevel: 1, description: \"Faste leggetider\" }) { id } }", json!({ "l": log }))
+        .gql("guardian", "mutation($l: ID!) { addGoal(input: { logId: $l, area: HOME_LEISURE, btiLevel: 1, description: \"Faste leggetider\" }) { goal { id } userErrors { field code message } } }", json!({ "l": log }))
         .await;
     home.ok();
     let updated = app
         .gql(
             "participant",
-            "mutation($m: ID!) { updateMeasure(measureId: $m, input: { status: IN_PROGRESS }) { status } }",
+            "mutation($m: ID!) { updateMeasure(measureId: $m, input: { status: IN_PROGRESS }) { measure { status } userErrors { field code message } } }",
             json!({ "m": measure_id }),
         )
         .await;
-    assert_eq!(updated.ok()["updateMeasure"]["status"], "IN_PROGRESS");
+    assert_eq!(updated.ok()["updateMeasure"]["measure"]["status"], "IN_PROGRESS");
     app.gql(
         "participant",
-        "mutation($m: ID!) { addEvaluation(input: { measureId: $m, body: \"God fremgang\" }) { id } }",
+        "mutation($m: ID!) { addEvaluation(input: { measureId: $m, body: \"God fremgang\" }) { evaluation { id } userErrors { field code message } } }",
         json!({ "m": measure_id }),
     )
     .await
@@ -173,15 +173,15 @@ async fn a_log_lives_from_creation_to_deletion() {
     let meeting = app
         .gql(
             "coordinator",
-            "mutation($l: ID!, $t: DateTime!) { scheduleMeeting(input: { logId: $l, title: \"Samarbeidsmøte\", startsAt: $t, agenda: \"Mål og tiltak\" }) { id status } }",
+            "mutation($l: ID!, $t: DateTime!) { scheduleMeeting(input: { logId: $l, title: \"Samarbeidsmøte\", startsAt: $t, agenda: \"Mål og tiltak\" }) { meeting { id status } userErrors { field code message } } }",
             json!({ "l": log, "t": starts }),
         )
         .await;
-    let meeting_id = s(&meeting.ok()["scheduleMeeting"]["id"]).to_owned();
+    let meeting_id = s(&meeting.ok()["scheduleMeeting"]["meeting"]["id"]).to_owned();
     let minutes = app
-        .gql("coordinator", "mutation($m: ID!) { recordMinutes(meetingId: $m, minutes: \"Vi ble enige om tiltakene.\") { status minutes } }", json!({ "m": meeting_id }))
+        .gql("coordinator", "mutation($m: ID!) { recordMinutes(meetingId: $m, input: { minutes: \"Vi ble enige om tiltakene.\" }) { meeting { status minutes } userErrors { field code message } } }", json!({ "m": meeting_id }))
         .await;
-    assert_eq!(minutes.ok()["recordMinutes"]["status"], "HELD");
+    assert_eq!(minutes.ok()["recordMinutes"]["meeting"]["status"], "HELD");
     let after_meeting = state(&app, "guardian", &log).await;
     assert_eq!(after_meeting.ok()["log"]["snapshots"], json!([{ "reason": "MEETING", "restricted": false }]));
     let inbox = app
@@ -196,28 +196,32 @@ async fn a_log_lives_from_creation_to_deletion() {
     let to_stranger = app
         .gql(
             "coordinator",
-            "mutation($l: ID!, $p: ID!) { proposeHandover(logId: $l, participantId: $p) { id } }",
+            "mutation($l: ID!, $p: ID!) { proposeHandover(logId: $l, input: { participantId: $p }) { handover { id } userErrors { field code message } } }",
             json!({ "l": log, "p": ids::person("unconsented") }),
         )
         .await;
-    assert!(to_stranger.err("BAD_USER_INPUT").starts_with("participantId"), "{:#}", to_stranger.body);
+    assert!(to_stranger.user_err("BAD_USER_INPUT").starts_with("participantId"), "{:#}", to_stranger.body);
     let handover = app
         .gql(
             "coordinator",
-            "mutation($l: ID!, $p: ID!) { proposeHandover(logId: $l, participantId: $p) { id status } }",
+            "mutation($l: ID!, $p: ID!) { proposeHandover(logId: $l, input: { participantId: $p }) { handover { id status } userErrors { field code message } } }",
             json!({ "l": log, "p": nurse_participant }),
         )
         .await;
-    assert_eq!(handover.ok()["proposeHandover"]["status"], "PENDING");
-    let handover_id = s(&handover.data()["proposeHandover"]["id"]).to_owned();
+    assert_eq!(handover.ok()["proposeHandover"]["handover"]["status"], "PENDING");
+    let handover_id = s(&handover.data()["proposeHandover"]["handover"]["id"]).to_owned();
     assert_eq!(
         state(&app, "guardian", &log).await.ok()["log"]["coordinator"]["name"],
         "Ingrid Lærer",
         "the baton moves only on acceptance"
     );
-    app.gql("participant", "mutation($h: ID!) { acceptHandover(handoverId: $h) { id } }", json!({ "h": handover_id }))
-        .await
-        .ok();
+    app.gql(
+        "participant",
+        "mutation($h: ID!) { acceptHandover(handoverId: $h) { log { id } userErrors { field code message } } }",
+        json!({ "h": handover_id }),
+    )
+    .await
+    .ok();
     let handed = state(&app, "guardian", &log).await;
     assert_eq!(handed.ok()["log"]["coordinator"]["name"], "Hanne Helsesøster");
     let history = handed.data()["log"]["coordinatorHistory"].as_array().unwrap().clone();
@@ -240,9 +244,13 @@ async fn a_log_lives_from_creation_to_deletion() {
         .find(|c| c["scope"] == "LOG" && c["givenBy"]["id"] == json!(ids::person("guardian")))
         .map(|c| s(&c["id"]).to_owned())
         .unwrap();
-    app.gql("guardian", "mutation($c: ID!) { withdrawConsent(consentId: $c) { valid } }", json!({ "c": own }))
-        .await
-        .ok();
+    app.gql(
+        "guardian",
+        "mutation($c: ID!) { withdrawConsent(consentId: $c) { consent { valid } userErrors { field code message } } }",
+        json!({ "c": own }),
+    )
+    .await
+    .ok();
     assert_eq!(state(&app, "guardian", &log).await.ok()["log"]["status"], "PASSIVE");
     let hidden = state(&app, "coordinator", &log).await;
     assert_eq!(hidden.err("NOT_FOUND"), "Log not found", "the (former coordinator) participant sees nothing");
@@ -252,14 +260,14 @@ async fn a_log_lives_from_creation_to_deletion() {
     let posted = app
         .gql(
             "coordinator",
-            "mutation($l: ID!) { postMessage(input: { logId: $l, body: \"Hei\" }) { id } }",
+            "mutation($l: ID!) { postMessage(input: { logId: $l, body: \"Hei\" }) { message { id } userErrors { field code message } } }",
             json!({ "l": log }),
         )
         .await;
     posted.err("NOT_FOUND");
 
     // Consent given again: ACTIVE, and the participant sees the log again.
-    app.gql("guardian", "mutation($l: ID!) { giveConsent(input: { logId: $l }) { valid } }", json!({ "l": log }))
+    app.gql("guardian", "mutation($l: ID!) { giveConsent(input: { logId: $l }) { consent { valid } userErrors { field code message } } }", json!({ "l": log }))
         .await
         .ok();
     assert_eq!(state(&app, "coordinator", &log).await.data()["log"]["status"], "ACTIVE");
@@ -268,27 +276,27 @@ async fn a_log_lives_from_creation_to_deletion() {
     let closed = app
         .gql(
             "participant",
-            "mutation($l: ID!) { closeLog(logId: $l, reason: \"Målene er nådd\") { status } }",
+            "mutation($l: ID!) { closeLog(logId: $l, input: { reason: \"Målene er nådd\" }) { log { status } userErrors { field code message } } }",
             json!({ "l": log }),
         )
         .await;
-    assert_eq!(closed.data()["closeLog"]["status"], "CLOSED");
+    assert_eq!(closed.data()["closeLog"]["log"]["status"], "CLOSED");
     let frozen = app
         .gql(
             "guardian",
-            "mutation($l: ID!) { postMessage(input: { logId: $l, body: \"Hei\" }) { id } }",
+            "mutation($l: ID!) { postMessage(input: { logId: $l, body: \"Hei\" }) { message { id } userErrors { field code message } } }",
             json!({ "l": log }),
         )
         .await;
-    assert!(frozen.err("CONFLICT").contains("closed"));
+    assert!(frozen.user_err("CONFLICT").contains("closed"));
     let frozen_goal = app
         .gql(
             "guardian",
-            "mutation($g: ID!) { updateGoal(goalId: $g, input: { description: \"x\" }) { id } }",
+            "mutation($g: ID!) { updateGoal(goalId: $g, input: { description: \"x\" }) { goal { id } userErrors { field code message } } }",
             json!({ "g": goal_id }),
         )
         .await;
-    frozen_goal.err("CONFLICT");
+    frozen_goal.user_err("CONFLICT");
     let after_close = state(&app, "guardian", &log).await;
     let snapshots = after_close.ok()["log"]["snapshots"].as_array().unwrap().clone();
     assert_eq!(snapshots[0]["reason"], "CLOSING");
@@ -297,13 +305,24 @@ async fn a_log_lives_from_creation_to_deletion() {
 
     // 9. Reopened with both guardians' approval; only units consented again regain access.
     let reopen =
-        app.gql("participant", "mutation($l: ID!) { requestReopen(logId: $l) { status } }", json!({ "l": log })).await;
-    assert_eq!(reopen.ok()["requestReopen"]["status"], "PENDING");
-    app.gql("guardian", "mutation($l: ID!) { approveReopen(logId: $l) { status } }", json!({ "l": log })).await.ok();
+        app.gql("participant", "mutation($l: ID!) { requestReopen(logId: $l) { reopenRequest { status } userErrors { field code message } } }", json!({ "l": log })).await;
+    assert_eq!(reopen.ok()["requestReopen"]["reopenRequest"]["status"], "PENDING");
+    app.gql(
+        "guardian",
+        "mutation($l: ID!) { approveReopen(logId: $l) { log { status } userErrors { field code message } } }",
+        json!({ "l": log }),
+    )
+    .await
+    .ok();
     assert_eq!(state(&app, "guardian", &log).await.ok()["log"]["status"], "CLOSED", "both guardians must approve");
-    let reopened =
-        app.gql("guardian2", "mutation($l: ID!) { approveReopen(logId: $l) { status } }", json!({ "l": log })).await;
-    assert_eq!(reopened.ok()["approveReopen"]["status"], "ACTIVE");
+    let reopened = app
+        .gql(
+            "guardian2",
+            "mutation($l: ID!) { approveReopen(logId: $l) { log { status } userErrors { field code message } } }",
+            json!({ "l": log }),
+        )
+        .await;
+    assert_eq!(reopened.ok()["approveReopen"]["log"]["status"], "ACTIVE");
     let school = state(&app, "coordinator", &log).await;
     assert!(school.data()["log"]["goals"].is_array(), "the home unit is covered by the renewed log consent");
     let health = state(&app, "participant", &log).await;
@@ -314,22 +333,26 @@ async fn a_log_lives_from_creation_to_deletion() {
     let request = app
         .gql(
             "guardian",
-            "mutation($l: ID!) { requestDeletion(logId: $l, reason: \"Vi ønsker sletting\") { id } }",
+            "mutation($l: ID!) { requestDeletion(logId: $l, input: { reason: \"Vi ønsker sletting\" }) { deletionRequest { id } userErrors { field code message } } }",
             json!({ "l": log }),
         )
         .await;
-    let request_id = s(&request.ok()["requestDeletion"]["id"]).to_owned();
-    app.gql("guardian", "mutation($r: ID!) { processDeletion(requestId: $r) { id } }", json!({ "r": request_id }))
-        .await
-        .err("FORBIDDEN");
+    let request_id = s(&request.ok()["requestDeletion"]["deletionRequest"]["id"]).to_owned();
+    app.gql(
+        "guardian",
+        "mutation($r: ID!) { processDeletion(requestId: $r) { log { id } userErrors { field code message } } }",
+        json!({ "r": request_id }),
+    )
+    .await
+    .err("FORBIDDEN");
     let processed = app
         .gql(
             "municipaladmin",
-            "mutation($r: ID!) { processDeletion(requestId: $r) { status deletedAt } }",
+            "mutation($r: ID!) { processDeletion(requestId: $r) { log { status deletedAt } userErrors { field code message } } }",
             json!({ "r": request_id }),
         )
         .await;
-    assert_eq!(processed.ok()["processDeletion"]["status"], "CLOSED");
+    assert_eq!(processed.ok()["processDeletion"]["log"]["status"], "CLOSED");
     let deleted = state(&app, "guardian", &log).await;
     let d = &deleted.ok()["log"];
     assert!(!d["deletedAt"].is_null());

@@ -188,7 +188,7 @@ async fn subscriptions_are_limited_per_connection_and_per_principal() {
     // subscription delivers a message posted after it started.
     a.send(json!({ "id": "1", "type": "complete" })).await;
     let deadline = std::time::Instant::now() + Duration::from_secs(30);
-    let post = "mutation($i: PostMessageInput!) { postMessage(input: $i) { id } }";
+    let post = "mutation($i: PostMessageInput!) { postMessage(input: $i) { message { id } userErrors { field code message } } }";
     let mut attempt = 0;
     let accepted = 'accepted: loop {
         // a's completion and b's subscribe travel on different connections,

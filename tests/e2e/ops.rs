@@ -54,7 +54,7 @@ async fn metrics_count_requests_websockets_subscriptions_and_events() {
     app.gql("coordinator", "query LogPage { logs { edges { node { id } } } }", json!({})).await.ok();
     app.gql(
         "coordinator",
-        "mutation Post($l: ID!) { postMessage(input: { logId: $l, body: \"hei\" }) { id } }",
+        "mutation Post($l: ID!) { postMessage(input: { logId: $l, body: \"hei\" }) { message { id } userErrors { field code message } } }",
         json!({ "l": stafett_tests::ids::EMMA_LOG }),
     )
     .await
@@ -181,7 +181,7 @@ async fn websockets_outlive_the_request_timeout() {
     tokio::time::sleep(timeout + timeout / 2).await;
     app.gql(
         "coordinator",
-        "mutation($l: ID!) { postMessage(input: { logId: $l, body: \"fortsatt her\" }) { id } }",
+        "mutation($l: ID!) { postMessage(input: { logId: $l, body: \"fortsatt her\" }) { message { id } userErrors { field code message } } }",
         json!({ "l": log }),
     )
     .await

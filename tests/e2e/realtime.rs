@@ -25,17 +25,17 @@ async fn post_in(app: &TestApp, log: uuid::Uuid, persona: &str, body: &str, to: 
     let r = app
         .gql(
             persona,
-            "mutation($i: PostMessageInput!) { postMessage(input: $i) { id } }",
+            "mutation($i: PostMessageInput!) { postMessage(input: $i) { message { id } userErrors { field code message } } }",
             json!({ "i": { "logId": log, "body": body, "recipientIds": to } }),
         )
         .await;
-    r.ok()["postMessage"]["id"].clone()
+    r.ok()["postMessage"]["message"]["id"].clone()
 }
 
 async fn add_goal(app: &TestApp, description: &str) -> stafett_tests::Gql {
     app.gql(
         "coordinator",
-        "mutation($l: ID!, $d: String!) { addGoal(input: { logId: $l, area: OTHER_SERVICES, btiLevel: 1, description: $d }) { id } }",
+        "mutation($l: ID!, $d: String!) { addGoal(input: { logId: $l, area: OTHER_SERVICES, btiLevel: 1, description: $d }) { goal { id } userErrors { field code message } } }",
         json!({ "l": EMMA_LOG, "d": description }),
     )
     .await
@@ -116,7 +116,7 @@ async fn resuming_after_a_cursor_replays_every_missed_event_once_in_order() {
         tokio::spawn(async move {
             let token = TestApp::token("participant");
             for i in 21..=60 {
-                let body = json!({ "query": "mutation($i: PostMessageInput!) { postMessage(input: $i) { id } }",
+                let body = json!({ "query": "mutation($i: PostMessageInput!) { postMessage(input: $i) { message { id } userErrors { field code message } } }",
                     "variables": { "i": { "logId": EMMA_LOG, "body": format!("melding {i}") } } });
                 let req = axum::http::Request::post("/graphql")
                     .header("content-type", "application/json")
@@ -232,7 +232,7 @@ async fn log_activity_and_deadline_changes_carry_what_changed() {
     listening(&app, 2).await;
     let sleep_measure = stafett_server::demo::id(710);
     let moved = (chrono::Utc::now().date_naive() + chrono::Duration::days(20)).to_string();
-    app.gql("participant", "mutation($m: ID!, $d: Date) { updateMeasure(measureId: $m, input: { deadline: $d, status: IN_PROGRESS }) { id } }", json!({ "m": sleep_measure, "d": moved }))
+    app.gql("participant", "mutation($m: ID!, $d: Date) { updateMeasure(measureId: $m, input: { deadline: $d, status: IN_PROGRESS }) { measure { id } userErrors { field code message } } }", json!({ "m": sleep_measure, "d": moved }))
         .await
         .ok();
     // The deadline sweep may announce the demo's overdue and due-soon measures first.
@@ -278,12 +278,17 @@ async fn ends_with_forbidden(lose_access: impl AsyncFnOnce(&TestApp)) {
     // event she must not receive.
     app.gql(
         "guardian",
-        "mutation($l: ID!) { postMessage(input: { logId: $l, body: \"Etterpå\" }) { id } }",
+        "mutation($l: ID!) { postMessage(input: { logId: $l, body: \"Etterpå\" }) { message { id } userErrors { field code message } } }",
         json!({ "l": EMMA_LOG }),
     )
     .await;
     add_goal(&app, "Etterpå").await;
-    app.gql("guardian", "mutation($l: ID!) { requestDeletion(logId: $l) { id } }", json!({ "l": EMMA_LOG })).await;
+    app.gql(
+        "guardian",
+        "mutation($l: ID!) { requestDeletion(logId: $l) { deletionRequest { id } userErrors { field code message } } }",
+        json!({ "l": EMMA_LOG }),
+    )
+    .await;
     assert!(app.count("SELECT count(*) AS n FROM event").await > events_before, "no event was written after the loss");
 
     let mut ended = std::collections::BTreeMap::new();
@@ -304,7 +309,7 @@ async fn ends_with_forbidden(lose_access: impl AsyncFnOnce(&TestApp)) {
     // Whatever happens in the log now reaches her no more.
     app.gql(
         "guardian",
-        "mutation($l: ID!) { postMessage(input: { logId: $l, body: \"Enda senere\" }) { id } }",
+        "mutation($l: ID!) { postMessage(input: { logId: $l, body: \"Enda senere\" }) { message { id } userErrors { field code message } } }",
         json!({ "l": EMMA_LOG }),
     )
     .await;
@@ -334,7 +339,13 @@ async fn withdraw(app: &TestApp, persona: &str, scope_unit: Option<uuid::Uuid>) 
         })
         .map(|c| c["id"].clone())
         .unwrap();
-    app.gql(persona, "mutation($c: ID!) { withdrawConsent(consentId: $c) { id } }", json!({ "c": id })).await.ok();
+    app.gql(
+        persona,
+        "mutation($c: ID!) { withdrawConsent(consentId: $c) { consent { id } userErrors { field code message } } }",
+        json!({ "c": id }),
+    )
+    .await
+    .ok();
 }
 
 #[tokio::test]
@@ -350,7 +361,12 @@ async fn a_withdrawn_unit_consent_ends_that_units_subscriptions() {
 #[tokio::test]
 async fn closing_the_log_ends_the_subscription_with_forbidden() {
     ends_with_forbidden(async |app| {
-        app.gql("coordinator", "mutation($l: ID!) { closeLog(logId: $l) { id } }", json!({ "l": EMMA_LOG })).await;
+        app.gql(
+            "coordinator",
+            "mutation($l: ID!) { closeLog(logId: $l) { log { id } userErrors { field code message } } }",
+            json!({ "l": EMMA_LOG }),
+        )
+        .await;
     })
     .await;
 }
@@ -370,7 +386,7 @@ async fn removing_the_participant_ends_her_subscription_with_forbidden() {
             .unwrap();
         app.gql(
             "coordinator",
-            "mutation($p: ID!) { removeParticipant(participantId: $p) { id } }",
+            "mutation($p: ID!) { removeParticipant(participantId: $p) { participant { id } userErrors { field code message } } }",
             json!({ "p": nurse }),
         )
         .await
@@ -430,10 +446,22 @@ async fn an_access_loss_without_an_event_keeps_later_events_from_the_subscriber(
     let marker = next_of_kind(&mut nurse, "a", "logActivity", "GOAL_ADDED").await;
     assert_eq!(marker["goal"]["description"], "Før");
 
-    app.gql("municipaladmin", "mutation { setConsentAge(consentAge: 15) }", json!({})).await.ok();
+    app.gql(
+        "municipaladmin",
+        "mutation { setConsentAge(input: { consentAge: 15 }) { consentAge userErrors { field code message } } }",
+        json!({}),
+    )
+    .await
+    .ok();
     let status = app.gql("guardian", "query($l: ID!) { log(id: $l) { status } }", json!({ "l": EMMA_LOG })).await;
     assert_eq!(status.ok()["log"]["status"], "PASSIVE", "Emma's own consent is now required");
-    app.gql("guardian", "mutation($l: ID!) { requestDeletion(logId: $l) { id } }", json!({ "l": EMMA_LOG })).await.ok();
+    app.gql(
+        "guardian",
+        "mutation($l: ID!) { requestDeletion(logId: $l) { deletionRequest { id } userErrors { field code message } } }",
+        json!({ "l": EMMA_LOG }),
+    )
+    .await
+    .ok();
     loop {
         let m = nurse.recv(SECONDS).await.expect("still connected");
         match m["type"].as_str() {
@@ -614,9 +642,9 @@ async fn log_activity_shows_a_participant_only_her_own_units_consents() {
     let activity = "subscription($l: ID!) { logActivity(logId: $l) { kind } }";
     nurse.subscribe("a", activity, json!({ "l": EMMA_LOG })).await;
     listening(&app, 1).await;
-    let give = "mutation($l: ID!, $u: ID) { giveConsent(input: { logId: $l, unitId: $u }) { id } }";
+    let give = "mutation($l: ID!, $u: ID) { giveConsent(input: { logId: $l, unitId: $u }) { consent { id } userErrors { field code message } } }";
     app.gql("guardian", give, json!({ "l": EMMA_LOG, "u": stafett_tests::ids::PPT })).await.ok();
-    let add = "mutation($l: ID!) { addGoal(input: { logId: $l, area: OTHER_SERVICES, btiLevel: 1, description: \"Etter samtykket\" }) { id } }";
+    let add = "mutation($l: ID!) { addGoal(input: { logId: $l, area: OTHER_SERVICES, btiLevel: 1, description: \"Etter samtykket\" }) { goal { id } userErrors { field code message } } }";
     app.gql("coordinator", add, json!({ "l": EMMA_LOG })).await.ok();
     loop {
         let got = nurse.next_for("a", SECONDS).await;

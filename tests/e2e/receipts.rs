@@ -20,11 +20,11 @@ async fn post(app: &TestApp, persona: &str, body: &str, to: Value) -> String {
     let r = app
         .gql(
             persona,
-            "mutation($i: PostMessageInput!) { postMessage(input: $i) { id } }",
+            "mutation($i: PostMessageInput!) { postMessage(input: $i) { message { id } userErrors { field code message } } }",
             json!({ "i": { "logId": EMMA_LOG, "body": body, "recipientIds": to } }),
         )
         .await;
-    r.ok()["postMessage"]["id"].as_str().unwrap().to_owned()
+    r.ok()["postMessage"]["message"]["id"].as_str().unwrap().to_owned()
 }
 
 /// The coordinator as a recipient: a participant is addressed by their
@@ -37,9 +37,9 @@ async fn coordinator(app: &TestApp) -> Value {
 
 async fn mark_read(app: &TestApp, persona: &str, message: &str) {
     let r = app
-        .gql(persona, "mutation($m: ID!) { markMessageRead(messageId: $m) { readByMe } }", json!({ "m": message }))
+        .gql(persona, "mutation($m: ID!) { markMessageRead(messageId: $m) { message { readByMe } userErrors { field code message } } }", json!({ "m": message }))
         .await;
-    assert_eq!(r.ok()["markMessageRead"]["readByMe"], true, "{:#}", r.body);
+    assert_eq!(r.ok()["markMessageRead"]["message"]["readByMe"], true, "{:#}", r.body);
 }
 
 async fn counts(app: &TestApp, persona: &str) -> (i64, i64) {

@@ -185,6 +185,30 @@ pub struct TestApp {
     pub db: TestDb,
 }
 
+/// The field of a mutation's payload that holds the object it wrote
+/// (`postMessage { message }`); `None` for `setConsentAge`, whose payload
+/// holds plain values.
+pub fn payload_object(mutation: &str) -> Option<&'static str> {
+    Some(match mutation {
+        "createLog" | "updateLogText" | "closeLog" | "approveReopen" | "processDeletion" => "log",
+        "requestReopen" => "reopenRequest",
+        "requestDeletion" => "deletionRequest",
+        "giveConsent" | "registerPaperConsent" | "withdrawConsent" => "consent",
+        "proposeUnit" => "unitProposal",
+        "addParticipant" | "removeParticipant" => "participant",
+        "proposeHandover" | "acceptHandover" | "declineHandover" | "cancelHandover" => "handover",
+        "addGoal" | "updateGoal" => "goal",
+        "addMeasure" | "updateMeasure" => "measure",
+        "addEvaluation" => "evaluation",
+        "addComment" => "comment",
+        "scheduleMeeting" | "recordMinutes" => "meeting",
+        "postMessage" | "markMessageRead" => "message",
+        "registerStaff" => "staff",
+        "createTemplate" => "template",
+        _ => return None,
+    })
+}
+
 /// A GraphQL response, with helpers that fail the test with the whole body.
 #[derive(Debug, Clone)]
 pub struct Gql {
@@ -206,10 +230,65 @@ impl Gql {
         self.errors().iter().map(|e| e["extensions"]["code"].as_str().unwrap_or("").to_owned()).collect()
     }
 
-    /// Asserts there are no errors and returns `data`.
+    /// The `userErrors` of every mutation payload in `data`, in order.
+    pub fn user_errors(&self) -> Vec<Value> {
+        let Some(fields) = self.data().as_object() else { return Vec::new() };
+        fields.values().filter_map(|v| v["userErrors"].as_array()).flatten().cloned().collect()
+    }
+
+    /// Asserts there are no errors, top-level or in a payload's
+    /// `userErrors`, and returns `data`.
     pub fn ok(&self) -> &Value {
         assert!(self.errors().is_empty(), "unexpected errors: {:#}", self.body);
+        assert!(self.user_errors().is_empty(), "unexpected userErrors: {:#}", self.body);
         self.data()
+    }
+
+    /// Asserts the mutation refused its input with one user error of `code`
+    /// (BAD_USER_INPUT or CONFLICT), no top-level error, and returns its message.
+    pub fn user_err(&self, code: &str) -> String {
+        assert!(self.errors().is_empty(), "expected a user error {code}, got errors: {:#}", self.body);
+        let errors = self.user_errors();
+        let codes: Vec<&str> = errors.iter().map(|e| e["code"].as_str().unwrap_or("")).collect();
+        assert_eq!(codes, vec![code], "expected one user error {code}: {:#}", self.body);
+        errors[0]["message"].as_str().unwrap_or("").to_owned()
+    }
+
+    /// The single refusal's code, wherever the API puts it: a top-level
+    /// error's `extensions.code`, or a payload's `userErrors` code. For
+    /// tables of cases that expect either; it asserts the rule of issue 17:
+    /// BAD_USER_INPUT and CONFLICT only as user errors, every other code
+    /// only top-level.
+    pub fn refusal(&self) -> Option<String> {
+        let top = self.codes();
+        let user: Vec<String> =
+            self.user_errors().iter().map(|e| e["code"].as_str().unwrap_or("").to_owned()).collect();
+        for c in &top {
+            assert!(!matches!(c.as_str(), "CONFLICT"), "CONFLICT as a top-level error: {:#}", self.body);
+        }
+        assert!(top.len() + user.len() <= 1, "more than one refusal: {:#}", self.body);
+        top.into_iter().chain(user).next()
+    }
+
+    /// The single refusal's message, wherever it is (see [`Gql::refusal`]).
+    pub fn refusal_message(&self) -> Option<String> {
+        self.errors()
+            .into_iter()
+            .chain(self.user_errors())
+            .next()
+            .map(|e| e["message"].as_str().unwrap_or("").to_owned())
+    }
+
+    /// Nothing was answered but refusals: `data` is null, or each field is
+    /// null or a payload whose fields but `userErrors` are all null.
+    pub fn no_data(&self) -> bool {
+        let Some(fields) = self.data().as_object() else { return true };
+        fields.values().all(|v| match v.as_object() {
+            None => v.is_null(),
+            Some(payload) => {
+                v.get("userErrors").is_some() && payload.iter().all(|(k, x)| k == "userErrors" || x.is_null())
+            }
+        })
     }
 
     /// Asserts the single error has `code` and returns its message.

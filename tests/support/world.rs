@@ -110,7 +110,7 @@ pub async fn add_other_log(app: &TestApp) -> OtherLog {
     let created = app
         .gql_with_token(
             Some(&OTHER_UNIT_ADMIN.token()),
-            "mutation($i: CreateLogInput!) { createLog(input: $i) { id child { id } } }",
+            "mutation($i: CreateLogInput!) { createLog(input: $i) { log { id child { id } } userErrors { field code message } } }",
             json!({ "i": {
                 "unitId": OTHER_SCHOOL,
                 "coordinatorId": OTHER_TEACHER.person_id,
@@ -119,14 +119,14 @@ pub async fn add_other_log(app: &TestApp) -> OtherLog {
             } }),
         )
         .await;
-    let log = &created.ok()["createLog"];
+    let log = &created.ok()["createLog"]["log"];
     let log_id: Uuid = log["id"].as_str().and_then(|s| s.parse().ok()).expect("the new log's id");
     let child_id: Uuid = log["child"]["id"].as_str().and_then(|s| s.parse().ok()).expect("the child's id");
     let guardian_token = TestApp::token_for(&Identity::Citizen { pid: guardian_nid.clone(), name: None });
     let consent = app
         .gql_with_token(
             Some(&guardian_token),
-            "mutation($l: ID!) { giveConsent(input: { logId: $l }) { id } }",
+            "mutation($l: ID!) { giveConsent(input: { logId: $l }) { consent { id } userErrors { field code message } } }",
             json!({ "l": log_id }),
         )
         .await;

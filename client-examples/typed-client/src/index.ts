@@ -3,6 +3,7 @@
 // fails `graphql-codegen`, and a wrong use of a nullable field fails `tsc`.
 //
 //   npm run typed-client -- [--url http://127.0.0.1:8080] [--persona guardian] [--log <id>]
+//                           [--message <text>]   (posts it: a typed mutation)
 import { GraphQLClient } from 'graphql-request';
 import { graphql } from './gql/index.js';
 import { demoToken, option } from '../../lib/demo.mjs';
@@ -27,6 +28,19 @@ const DeadlinesOfLog = graphql(`
         viewerCanAddMeasure
         measures { description deadline status overdue viewerCanUpdate responsible { name } }
       }
+    }
+  }
+`);
+
+// A mutation answers with a payload: the new message as an edge of
+// `Log.messages` (a list on screen takes it as it is), and `userErrors` for
+// input a form shows next to its field. A refused input is data, not an
+// error, so graphql-request does not throw it away.
+const PostMessage = graphql(`
+  mutation PostMessage($input: PostMessageInput!) {
+    postMessage(input: $input) {
+      messageEdge { cursor node { id body author { name } } }
+      userErrors { field code message }
     }
   }
 `);
@@ -63,5 +77,17 @@ for (const goal of goals) {
     const deadline: string = m.deadline ?? 'no deadline';
     const edit = m.viewerCanUpdate ? ' [edit]' : '';
     console.log(`    ${m.status.padEnd(11)} ${deadline}${m.overdue ? ' OVERDUE' : ''}  ${m.description} (${m.responsible?.name ?? '-'})${edit}`);
+  }
+}
+
+const message = option('message', undefined);
+if (message !== undefined) {
+  const { postMessage } = await client.request(PostMessage, { input: { logId, body: message } });
+  for (const e of postMessage.userErrors) {
+    console.log(`not posted: ${e.field.join('.')}: ${e.message} (${e.code})`);
+  }
+  if (postMessage.messageEdge) {
+    const { node } = postMessage.messageEdge;
+    console.log(`posted as ${node.author?.name ?? '?'}: ${node.body}`);
   }
 }

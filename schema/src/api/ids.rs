@@ -6,7 +6,7 @@ use async_graphql::ID;
 use uuid::Uuid;
 
 pub fn parse(id: &ID, what: &str) -> ApiResult<Uuid> {
-    Uuid::parse_str(id.as_str()).map_err(|_| ApiError::bad_input(format!("{what} is not a valid id")))
+    Uuid::parse_str(id.as_str()).map_err(|_| ApiError::bad_field(what, format!("{what} is not a valid id")))
 }
 
 pub fn parse_all(ids: &[ID], what: &str) -> ApiResult<Vec<Uuid>> {

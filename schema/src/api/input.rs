@@ -20,7 +20,7 @@ pub mod limits {
 /// PostgreSQL cannot store).
 pub fn required(value: &str, field: &str, max: usize) -> ApiResult<String> {
     if value.trim().is_empty() {
-        return Err(ApiError::bad_input(format!("{field} must not be empty")));
+        return Err(ApiError::bad_field(field, format!("{field} must not be empty")));
     }
     optional_text(value, field, max)
 }
@@ -36,15 +36,15 @@ pub fn optional(value: Option<&str>, field: &str, max: usize) -> ApiResult<Optio
 
 fn optional_text(value: &str, field: &str, max: usize) -> ApiResult<String> {
     if value.contains('\0') {
-        return Err(ApiError::bad_input(format!("{field} must not contain NUL characters")));
+        return Err(ApiError::bad_field(field, format!("{field} must not contain NUL characters")));
     }
     let len = value.chars().count();
     if len > max {
-        return Err(ApiError::bad_input(format!("{field} is {len} characters; at most {max} are allowed")));
+        return Err(ApiError::bad_field(field, format!("{field} is {len} characters; at most {max} are allowed")));
     }
     let text = if max <= limits::SHORT { strip_bidi(value) } else { balance_bidi(value) };
     if text.trim().is_empty() {
-        return Err(ApiError::bad_input(format!("{field} must not be empty")));
+        return Err(ApiError::bad_field(field, format!("{field} must not be empty")));
     }
     Ok(text)
 }
@@ -121,7 +121,7 @@ fn balance_bidi(value: &str) -> String {
 /// A date that must not be before today.
 pub fn not_past(date: NaiveDate, field: &str) -> ApiResult<NaiveDate> {
     if date < Utc::now().date_naive() {
-        return Err(ApiError::bad_input(format!("{field} must not be in the past")));
+        return Err(ApiError::bad_field(field, format!("{field} must not be in the past")));
     }
     Ok(date)
 }
@@ -131,7 +131,7 @@ pub fn not_past(date: NaiveDate, field: &str) -> ApiResult<NaiveDate> {
 /// this morning in Oslo is never refused as future.
 pub fn not_future(date: NaiveDate, field: &str) -> ApiResult<NaiveDate> {
     if date > (Utc::now() + chrono::Duration::hours(2)).date_naive() {
-        return Err(ApiError::bad_input(format!("{field} must not be in the future")));
+        return Err(ApiError::bad_field(field, format!("{field} must not be in the future")));
     }
     Ok(date)
 }
@@ -139,7 +139,7 @@ pub fn not_future(date: NaiveDate, field: &str) -> ApiResult<NaiveDate> {
 /// A moment that must be in the future.
 pub fn future(at: DateTime<Utc>, field: &str) -> ApiResult<DateTime<Utc>> {
     if at <= Utc::now() {
-        return Err(ApiError::bad_input(format!("{field} must be in the future")));
+        return Err(ApiError::bad_field(field, format!("{field} must be in the future")));
     }
     Ok(at)
 }

@@ -311,12 +311,16 @@ pub fn withdraw_log_consent(actor: uuid::Uuid, given_by: uuid::Uuid) -> Result<(
 /// (FORBIDDEN would read as "you may not propose a handover").
 pub fn hand_baton_to(is_current_participant: bool, unit_consented: bool) -> Result<(), ApiError> {
     if !is_current_participant {
-        return Err(ApiError::bad_input(
+        return Err(ApiError::bad_field(
+            "participantId",
             "participantId: the baton can only be handed to a current participant of this log",
         ));
     }
     if !unit_consented {
-        return Err(ApiError::bad_input("participantId: the successor's unit has no consent in this log"));
+        return Err(ApiError::bad_field(
+            "participantId",
+            "participantId: the successor's unit has no consent in this log",
+        ));
     }
     Ok(())
 }
@@ -396,8 +400,8 @@ mod tests {
         assert!(respond_to_handover(me, me).is_ok());
         assert!(matches!(respond_to_handover(me, other), Err(ApiError::Forbidden(_))));
         assert!(hand_baton_to(true, true).is_ok());
-        assert!(matches!(hand_baton_to(false, true), Err(ApiError::BadUserInput(_))), "not a participant");
-        assert!(matches!(hand_baton_to(true, false), Err(ApiError::BadUserInput(_))), "no consent for her unit");
+        assert!(matches!(hand_baton_to(false, true), Err(ApiError::BadUserInput { .. })), "not a participant");
+        assert!(matches!(hand_baton_to(true, false), Err(ApiError::BadUserInput { .. })), "no consent for her unit");
     }
 
     #[test]

@@ -203,7 +203,7 @@ fn api_error(format: Format, e: ApiError) -> Response {
         ApiError::Unauthenticated(_) => StatusCode::UNAUTHORIZED,
         ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
         ApiError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
-        ApiError::BadUserInput(_) => StatusCode::BAD_REQUEST,
+        ApiError::BadUserInput { .. } => StatusCode::BAD_REQUEST,
         ApiError::Internal { .. } => StatusCode::INTERNAL_SERVER_ERROR,
         _ => StatusCode::SERVICE_UNAVAILABLE,
     };

@@ -68,7 +68,14 @@ const LOG_PAGE = `query LogPage($id: ID!, $texts: Boolean!, $goals: Boolean!, $m
     }
   }
 }`;
-const POST = `mutation Post($input: PostMessageInput!) { postMessage(input: $input) { id body createdAt toAll author { name } } }`;
+// The payload's edge is the new message as `Log.messages` lists it; a
+// refused input comes back as `userErrors`, shown next to the text box.
+const POST = `mutation Post($input: PostMessageInput!) {
+  postMessage(input: $input) {
+    messageEdge { cursor node { id body createdAt toAll author { name } } }
+    userErrors { field code message }
+  }
+}`;
 const LIVE = `subscription Live($logId: ID, $after: String) {
   messageAdded(logId: $logId, after: $after) { cursor message { id body createdAt toAll author { name } } }
 }`;
@@ -344,12 +351,13 @@ function messages(log, canPost) {
       const body = text.value.trim();
       if (!body) return;
       const { data, errors } = await gql(POST, { input: { logId: log.id, body } });
-      if (!data?.postMessage) {
-        say(`Meldingen ble ikke sendt: ${errors?.[0]?.message ?? 'ukjent feil'}`);
+      const refused = data?.postMessage?.userErrors?.[0] ?? errors?.[0];
+      if (!data?.postMessage?.messageEdge) {
+        say(`Meldingen ble ikke sendt: ${refused?.message ?? 'ukjent feil'}`);
         return;
       }
       text.value = '';
-      addMessage(data.postMessage);
+      addMessage(data.postMessage.messageEdge.node);
       say('Meldingen er sendt.');
     } },
     el('label', { for: 'message-body' }, 'Skriv en melding til alle i loggen'),

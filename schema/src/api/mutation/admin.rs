@@ -1,5 +1,6 @@
 //! Structure, never content: registering staff and maintaining templates.
 
+use super::payload::{answer, payload};
 use super::tx::{ScopedFutureExt, in_transaction};
 use crate::api::ids;
 use crate::api::input::{self, limits};
@@ -68,6 +69,42 @@ pub struct Template {
     pub name: String,
 }
 
+/// A municipality's consent age.
+#[derive(InputObject)]
+pub struct SetConsentAgeInput {
+    /// 15 or 16
+    pub consent_age: i32,
+}
+
+payload! {
+    /// The answer of `registerStaff`.
+    RegisterStaffPayload {
+        /// the staff member as registered
+        staff: RegisteredStaff,
+    }
+}
+
+payload! {
+    /// The answer of `setConsentAge`.
+    SetConsentAgePayload {
+        /// your municipality
+        municipality_id: ID,
+        /// its consent age now
+        consent_age: i32,
+        /// how many of its logs changed owners: children at the new age
+        /// became owners (role YOUTH), or stopped being owners
+        changed_log_count: i32,
+    }
+}
+
+payload! {
+    /// The answer of `createTemplate`.
+    CreateTemplatePayload {
+        /// the new template
+        template: Template,
+    }
+}
+
 #[derive(Default)]
 pub struct AdminMutations;
 
@@ -78,57 +115,65 @@ impl AdminMutations {
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "The staff member and their role.")] input: RegisterStaffInput,
-    ) -> ApiResult<RegisteredStaff> {
-        let rc = rc(ctx);
-        let unit_id = ids::parse(&input.unit_id, "unitId")?;
-        let name = input::required(&input.name, "name", limits::NAME)?;
-        let email = input::optional(input.email.as_deref(), "email", limits::SHORT)?;
-        let phone = input::optional(input.phone.as_deref(), "phone", 40)?;
-        let external_id = input::required(input.external_id.trim(), "externalId", limits::SHORT)?;
-        let title = input::optional(input.title.as_deref(), "title", limits::SHORT)?;
-        let role = input.role;
-        let principal = rc.principal.clone();
-        let id = in_transaction(rc, move |conn| {
-            async move {
-                let municipality = org::unit_municipality(conn, unit_id).await?.ok_or(ApiError::NotFound("Unit"))?;
-                admin::register_staff(&principal, unit_id, municipality, role)?;
-                // An external id already registered is the same person (one
-                // identity at the identity provider), wherever they work:
-                // registering it here adds a role in this unit. Refusing it
-                // told the caller that the id exists in a unit they cannot
-                // see (issue 14); only a role in this very unit, which the
-                // caller can see, is a conflict.
-                let known = org::staff_by_external_id(conn, &external_id).await?;
-                let id = match known {
-                    Some((id, staff_municipality)) => {
-                        admin::enrol_known_staff(staff_municipality, municipality)?;
-                        if org::has_unit_role(conn, id, unit_id).await? {
-                            return Err(ApiError::conflict("this person is already registered in this unit"));
-                        }
-                        id
-                    }
-                    None => {
-                        let id = Uuid::new_v4();
-                        let row = PersonRow { id, kind: PersonKind::Staff, name, phone, email, created_at: Utc::now() };
-                        org::insert_person(conn, &row).await?;
-                        org::insert_staff(conn, id, municipality, &external_id).await.map_err(|e| {
-                            // Only a registration racing this one gets here.
-                            if is_unique_violation(&e) {
-                                ApiError::conflict("this externalId was registered at the same moment; try again")
-                            } else {
-                                e.into()
+    ) -> ApiResult<RegisterStaffPayload> {
+        answer(&[], async move {
+            let rc = rc(ctx);
+            let unit_id = ids::parse(&input.unit_id, "unitId")?;
+            let name = input::required(&input.name, "name", limits::NAME)?;
+            let email = input::optional(input.email.as_deref(), "email", limits::SHORT)?;
+            let phone = input::optional(input.phone.as_deref(), "phone", 40)?;
+            let external_id = input::required(input.external_id.trim(), "externalId", limits::SHORT)?;
+            let title = input::optional(input.title.as_deref(), "title", limits::SHORT)?;
+            let role = input.role;
+            let principal = rc.principal.clone();
+            let id = in_transaction(rc, move |conn| {
+                async move {
+                    let municipality =
+                        org::unit_municipality(conn, unit_id).await?.ok_or(ApiError::NotFound("Unit"))?;
+                    admin::register_staff(&principal, unit_id, municipality, role)?;
+                    // An external id already registered is the same person (one
+                    // identity at the identity provider), wherever they work:
+                    // registering it here adds a role in this unit. Refusing it
+                    // told the caller that the id exists in a unit they cannot
+                    // see (issue 14); only a role in this very unit, which the
+                    // caller can see, is a conflict.
+                    let known = org::staff_by_external_id(conn, &external_id).await?;
+                    let id = match known {
+                        Some((id, staff_municipality)) => {
+                            admin::enrol_known_staff(staff_municipality, municipality)?;
+                            if org::has_unit_role(conn, id, unit_id).await? {
+                                return Err(ApiError::conflict("this person is already registered in this unit"));
                             }
-                        })?;
-                        id
-                    }
-                };
-                org::insert_unit_role(conn, id, unit_id, role, title.as_deref()).await?;
-                Ok(id)
-            }
-            .scope_boxed()
+                            id
+                        }
+                        None => {
+                            let id = Uuid::new_v4();
+                            let row =
+                                PersonRow { id, kind: PersonKind::Staff, name, phone, email, created_at: Utc::now() };
+                            org::insert_person(conn, &row).await?;
+                            org::insert_staff(conn, id, municipality, &external_id).await.map_err(|e| {
+                                // Only a registration racing this one gets here.
+                                if is_unique_violation(&e) {
+                                    ApiError::conflict("this externalId was registered at the same moment; try again")
+                                } else {
+                                    e.into()
+                                }
+                            })?;
+                            id
+                        }
+                    };
+                    org::insert_unit_role(conn, id, unit_id, role, title.as_deref()).await?;
+                    Ok(id)
+                }
+                .scope_boxed()
+            })
+            .await?;
+            Ok(RegisterStaffPayload {
+                staff: Some(RegisteredStaff { id: ids::id(id), name: input.name, role }),
+                ..Default::default()
+            })
         })
-        .await?;
-        Ok(RegisteredStaff { id: ids::id(id), name: input.name, role })
+        .await
     }
 
     /// Sets the municipality's consent age (samtykkealder: 15 or 16), at which
@@ -136,28 +181,38 @@ impl AdminMutations {
     async fn set_consent_age(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "15 or 16.")] consent_age: i32,
-    ) -> ApiResult<i32> {
-        let rc = rc(ctx);
-        if !matches!(consent_age, 15 | 16) {
-            return Err(ApiError::bad_input("consentAge must be 15 or 16"));
-        }
-        let municipality_id = admin::set_consent_age(&rc.principal)?;
-        let actor = rc.principal.person_id();
-        in_transaction(rc, move |conn| {
-            async move {
-                // Access to these logs changed with no event of its own: the
-                // event tells open subscriptions to check it again.
-                for log_id in org::set_consent_age(conn, municipality_id, consent_age).await? {
-                    let payload = EventPayload { actor_id: Some(actor), ..Default::default() };
-                    events::emit(conn, log_id, EventKind::ConsentAgeChanged, payload).await?;
-                }
-                Ok(())
+        #[graphql(desc = "The new consent age.")] input: SetConsentAgeInput,
+    ) -> ApiResult<SetConsentAgePayload> {
+        answer(&[], async move {
+            let rc = rc(ctx);
+            let consent_age = input.consent_age;
+            if !matches!(consent_age, 15 | 16) {
+                return Err(ApiError::bad_field("consentAge", "consentAge must be 15 or 16"));
             }
-            .scope_boxed()
+            let municipality_id = admin::set_consent_age(&rc.principal)?;
+            let actor = rc.principal.person_id();
+            let changed = in_transaction(rc, move |conn| {
+                async move {
+                    // Access to these logs changed with no event of its own: the
+                    // event tells open subscriptions to check it again.
+                    let changed = org::set_consent_age(conn, municipality_id, consent_age).await?;
+                    for log_id in &changed {
+                        let payload = EventPayload { actor_id: Some(actor), ..Default::default() };
+                        events::emit(conn, *log_id, EventKind::ConsentAgeChanged, payload).await?;
+                    }
+                    Ok(i32::try_from(changed.len()).unwrap_or(i32::MAX))
+                }
+                .scope_boxed()
+            })
+            .await?;
+            Ok(SetConsentAgePayload {
+                municipality_id: Some(ids::id(municipality_id)),
+                consent_age: Some(consent_age),
+                changed_log_count: Some(changed),
+                ..Default::default()
+            })
         })
-        .await?;
-        Ok(consent_age)
+        .await
     }
 
     /// Creates a plan template for the municipality (municipal admin).
@@ -165,37 +220,44 @@ impl AdminMutations {
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "The template.")] input: CreateTemplateInput,
-    ) -> ApiResult<Template> {
-        let rc = rc(ctx);
-        let name = input::required(&input.name, "name", limits::NAME)?;
-        let given = input.section_prompts.0;
-        let malformed =
-            || ApiError::bad_input("sectionPrompts: at most 20 sections, each a text of at most 10000 characters");
-        if given.len() > 20 {
-            return Err(malformed());
-        }
-        // Keys and texts are text inputs like any other (no NUL, bounded,
-        // bidirectional controls handled): the attack on issue 15 stored a NUL
-        // here and got INTERNAL.
-        let mut prompts = serde_json::Map::new();
-        for (key, value) in given {
-            let section = input::required(&key, "sectionPrompts (a section name)", limits::SHORT)?;
-            let text = value.as_str().ok_or_else(malformed)?;
-            let text = input::required(text, &format!("sectionPrompts.{section}"), limits::BODY)?;
-            prompts.insert(section, serde_json::Value::String(text));
-        }
-        let municipality_id = admin::manage_templates(&rc.principal)?;
-        let row = NewTemplate {
-            id: Uuid::new_v4(),
-            municipality_id,
-            name: &name,
-            section_prompts: serde_json::Value::Object(prompts),
-            default_goal_areas: input.default_goal_areas.iter().map(|a| a.as_str().to_owned()).collect(),
-            created_by: rc.principal.person_id(),
-        };
-        let mut conn = rc.conn().await?;
-        org::insert_template(&mut conn, &row).await?;
-        let id = row.id;
-        Ok(Template { id: ids::id(id), name })
+    ) -> ApiResult<CreateTemplatePayload> {
+        answer(&[], async move {
+            let rc = rc(ctx);
+            let name = input::required(&input.name, "name", limits::NAME)?;
+            let given = input.section_prompts.0;
+            let malformed = || {
+                ApiError::bad_field(
+                    "sectionPrompts",
+                    "sectionPrompts: at most 20 sections, each a text of at most 10000 characters",
+                )
+            };
+            if given.len() > 20 {
+                return Err(malformed());
+            }
+            // Keys and texts are text inputs like any other (no NUL, bounded,
+            // bidirectional controls handled): the attack on issue 15 stored a NUL
+            // here and got INTERNAL.
+            let mut prompts = serde_json::Map::new();
+            for (key, value) in given {
+                let section = input::required(&key, "sectionPrompts", limits::SHORT)?;
+                let text = value.as_str().ok_or_else(malformed)?;
+                let text = input::required(text, &format!("sectionPrompts.{section}"), limits::BODY)?;
+                prompts.insert(section, serde_json::Value::String(text));
+            }
+            let municipality_id = admin::manage_templates(&rc.principal)?;
+            let row = NewTemplate {
+                id: Uuid::new_v4(),
+                municipality_id,
+                name: &name,
+                section_prompts: serde_json::Value::Object(prompts),
+                default_goal_areas: input.default_goal_areas.iter().map(|a| a.as_str().to_owned()).collect(),
+                created_by: rc.principal.person_id(),
+            };
+            let mut conn = rc.conn().await?;
+            org::insert_template(&mut conn, &row).await?;
+            let id = row.id;
+            Ok(CreateTemplatePayload { template: Some(Template { id: ids::id(id), name }), ..Default::default() })
+        })
+        .await
     }
 }

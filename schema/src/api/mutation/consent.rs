@@ -1,6 +1,7 @@
 //! Consent: given, registered on paper, withdrawn; and proposing units
 //! (DESIGN.md §2: 2, 3, 7).
 
+use super::payload::{answer, payload};
 use super::tx::{Lock, ScopedFutureExt, Write, with_log};
 use crate::api::guard::LogAccess;
 use crate::api::guard::locate;
@@ -59,6 +60,47 @@ pub struct PaperConsentInput {
     pub expires_at: Option<DateTime<Utc>>,
 }
 
+/// A unit to bring into a log.
+#[derive(InputObject)]
+pub struct ProposeUnitInput {
+    /// a unit of the log's municipality other than its home unit (see `units`)
+    pub unit_id: ID,
+    /// why the unit should take part, at most 2,000 characters
+    pub reason: Option<String>,
+}
+
+payload! {
+    /// The answer of `giveConsent`.
+    GiveConsentPayload {
+        /// your consent
+        consent: Consent,
+    } with log
+}
+
+payload! {
+    /// The answer of `registerPaperConsent`.
+    RegisterPaperConsentPayload {
+        /// the consent registered on the owner's behalf
+        consent: Consent,
+    } with log
+}
+
+payload! {
+    /// The answer of `withdrawConsent`.
+    WithdrawConsentPayload {
+        /// the withdrawn consent
+        consent: Consent,
+    } with log
+}
+
+payload! {
+    /// The answer of `proposeUnit`.
+    ProposeUnitPayload {
+        /// the proposal, waiting for the family's consent
+        unit_proposal: UnitProposal,
+    } with log
+}
+
 #[derive(Default)]
 pub struct ConsentMutations;
 
@@ -70,21 +112,28 @@ impl ConsentMutations {
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "What you consent to.")] input: GiveConsentInput,
-    ) -> ApiResult<Consent> {
-        let rc = rc(ctx);
-        let log_id = ids::parse(&input.log_id, "logId")?;
-        let unit_id = input.unit_id.as_ref().map(|u| ids::parse(u, "unitId")).transpose()?;
-        let expires_at = input.expires_at.map(|e| input::future(e, "expiresAt")).transpose()?;
-        let row = with_log(rc, log_id, Lock::Exclusive, "Log", move |conn, w| {
-            async move {
-                let acting = w.authorize(WriteAction::GiveConsent)?;
-                let given_by = w.actor;
-                record(conn, &w, acting, given_by, unit_id, expires_at, None).await
-            }
-            .scope_boxed()
+    ) -> ApiResult<GiveConsentPayload> {
+        answer(&[], async move {
+            let rc = rc(ctx);
+            let log_id = ids::parse(&input.log_id, "logId")?;
+            let unit_id = input.unit_id.as_ref().map(|u| ids::parse(u, "unitId")).transpose()?;
+            let expires_at = input.expires_at.map(|e| input::future(e, "expiresAt")).transpose()?;
+            let row = with_log(rc, log_id, Lock::Exclusive, "Log", move |conn, w| {
+                async move {
+                    let acting = w.authorize(WriteAction::GiveConsent)?;
+                    let given_by = w.actor;
+                    record(conn, &w, acting, given_by, unit_id, expires_at, None).await
+                }
+                .scope_boxed()
+            })
+            .await?;
+            Ok(GiveConsentPayload {
+                log_id: Some(log_id),
+                consent: Some(consent_object(ctx, row).await?),
+                ..Default::default()
+            })
         })
-        .await?;
-        consent_object(ctx, row).await
+        .await
     }
 
     /// The coordinator registers a signed paper consent on an owner's behalf.
@@ -98,57 +147,66 @@ impl ConsentMutations {
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "The signed form.")] input: PaperConsentInput,
-    ) -> ApiResult<Consent> {
-        let rc = rc(ctx);
-        let log_id = ids::parse(&input.log_id, "logId")?;
-        let owner_id = ids::parse(&input.owner_id, "ownerId")?;
-        let unit_id = input.unit_id.as_ref().map(|u| ids::parse(u, "unitId")).transpose()?;
-        let expires_at = input.expires_at.map(|e| input::future(e, "expiresAt")).transpose()?;
-        let reference = input::required(&input.document_reference, "documentReference", limits::SHORT)?;
-        let signed_on = input::not_future(input.signed_on.0, "signedOn")?;
-        let row = with_log(rc, log_id, Lock::Exclusive, "Log", move |conn, w| {
-            async move {
-                let acting = w.authorize(WriteAction::RegisterPaperConsent)?;
-                let owner = owner_person(conn, w.log_id(), owner_id).await?;
-                if let Some(chosen) = consents::latest_family_choice(conn, w.log_id(), owner, unit_id).await?
-                    && signed_on <= oslo_date(chosen)
-                {
-                    // The day is the family's: only a reader of consents is told it
-                    // (the attack on issue 17 read withdrawal dates from this message
-                    // as the coordinator of a passive log, who may read metadata only).
-                    let day = if w.access().may_mention_consents() {
-                        format!("was on {}", oslo_date(chosen))
-                    } else {
-                        "is on or after the day this form was signed".to_owned()
-                    };
-                    return Err(ApiError::conflict(format!(
-                        "the family's latest choice here (a consent given, withdrawn or ended) {day}; \
+    ) -> ApiResult<RegisterPaperConsentPayload> {
+        answer(&[], async move {
+            let rc = rc(ctx);
+            let log_id = ids::parse(&input.log_id, "logId")?;
+            let owner_id = ids::parse(&input.owner_id, "ownerId")?;
+            let unit_id = input.unit_id.as_ref().map(|u| ids::parse(u, "unitId")).transpose()?;
+            let expires_at = input.expires_at.map(|e| input::future(e, "expiresAt")).transpose()?;
+            let reference = input::required(&input.document_reference, "documentReference", limits::SHORT)?;
+            let signed_on = input::not_future(input.signed_on.0, "signedOn")?;
+            let row = with_log(rc, log_id, Lock::Exclusive, "Log", move |conn, w| {
+                async move {
+                    let acting = w.authorize(WriteAction::RegisterPaperConsent)?;
+                    let owner = owner_person(conn, w.log_id(), owner_id).await?;
+                    if let Some(chosen) = consents::latest_family_choice(conn, w.log_id(), owner, unit_id).await?
+                        && signed_on <= oslo_date(chosen)
+                    {
+                        // The day is the family's: only a reader of consents is told it
+                        // (the attack on issue 17 read withdrawal dates from this message
+                        // as the coordinator of a passive log, who may read metadata only).
+                        let day = if w.access().may_mention_consents() {
+                            format!("was on {}", oslo_date(chosen))
+                        } else {
+                            "is on or after the day this form was signed".to_owned()
+                        };
+                        return Err(ApiError::conflict(format!(
+                            "the family's latest choice here (a consent given, withdrawn or ended) {day}; \
                          a paper form must be signed after that day (the owner may consent again in the service)"
-                    )));
+                        )));
+                    }
+                    // Nor can a form predate what it consents to: the log, or the unit's proposal.
+                    let (created, proposed) = consents::consent_subject_dates(conn, w.log_id(), unit_id).await?;
+                    // (Its UTC day, the earlier of the two days it may have been in Norway.)
+                    let subject = proposed.unwrap_or(created).date_naive();
+                    if signed_on < subject {
+                        // The log's creation is metadata; the day of a unit's
+                        // proposal is told only to a reader of the proposals.
+                        let (what, day) = match unit_id {
+                            None => ("log", format!(" ({subject})")),
+                            Some(_) if w.access().may_mention_consents() => {
+                                ("unit's proposal", format!(" ({subject})"))
+                            }
+                            Some(_) => ("unit's proposal", String::new()),
+                        };
+                        return Err(ApiError::conflict(format!("the form is dated before the {what} existed{day}")));
+                    }
+                    let paper = Paper { reference, signed_on };
+                    let row = record(conn, &w, acting, owner, unit_id, expires_at, Some(paper)).await?;
+                    tell_family(conn, &w, &row).await?;
+                    Ok(row)
                 }
-                // Nor can a form predate what it consents to: the log, or the unit's proposal.
-                let (created, proposed) = consents::consent_subject_dates(conn, w.log_id(), unit_id).await?;
-                // (Its UTC day, the earlier of the two days it may have been in Norway.)
-                let subject = proposed.unwrap_or(created).date_naive();
-                if signed_on < subject {
-                    // The log's creation is metadata; the day of a unit's
-                    // proposal is told only to a reader of the proposals.
-                    let (what, day) = match unit_id {
-                        None => ("log", format!(" ({subject})")),
-                        Some(_) if w.access().may_mention_consents() => ("unit's proposal", format!(" ({subject})")),
-                        Some(_) => ("unit's proposal", String::new()),
-                    };
-                    return Err(ApiError::conflict(format!("the form is dated before the {what} existed{day}")));
-                }
-                let paper = Paper { reference, signed_on };
-                let row = record(conn, &w, acting, owner, unit_id, expires_at, Some(paper)).await?;
-                tell_family(conn, &w, &row).await?;
-                Ok(row)
-            }
-            .scope_boxed()
+                .scope_boxed()
+            })
+            .await?;
+            Ok(RegisterPaperConsentPayload {
+                log_id: Some(log_id),
+                consent: Some(consent_object(ctx, row).await?),
+                ..Default::default()
+            })
         })
-        .await?;
-        consent_object(ctx, row).await
+        .await
     }
 
     /// Withdraws a consent. Withdrawing one's consent to the log makes it
@@ -158,28 +216,35 @@ impl ConsentMutations {
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "The consent (`Log.consents`).")] consent_id: ID,
-    ) -> ApiResult<Consent> {
-        let rc = rc(ctx);
-        let consent_id = ids::parse(&consent_id, "consentId")?;
-        let log_id = locate(rc, ObjectRef::Consent(consent_id)).await?;
-        let row = with_log(rc, log_id, Lock::Exclusive, "Consent", move |conn, w| {
-            async move {
-                let acting = w.authorize(WriteAction::WithdrawConsent)?;
-                let consent = consents::by_id(conn, consent_id).await?.ok_or(ApiError::NotFound("Consent"))?;
-                if consent.withdrawn_at.is_some() {
-                    return Err(ApiError::conflict("this consent is already withdrawn"));
+    ) -> ApiResult<WithdrawConsentPayload> {
+        answer(&["consentId"], async move {
+            let rc = rc(ctx);
+            let consent_id = ids::parse(&consent_id, "consentId")?;
+            let log_id = locate(rc, ObjectRef::Consent(consent_id)).await?;
+            let row = with_log(rc, log_id, Lock::Exclusive, "Consent", move |conn, w| {
+                async move {
+                    let acting = w.authorize(WriteAction::WithdrawConsent)?;
+                    let consent = consents::by_id(conn, consent_id).await?.ok_or(ApiError::NotFound("Consent"))?;
+                    if consent.withdrawn_at.is_some() {
+                        return Err(ApiError::conflict("this consent is already withdrawn"));
+                    }
+                    match consent.scope {
+                        ConsentScope::Log => withdraw_log_consent(conn, &w, &consent).await?,
+                        ConsentScope::Unit => withdraw_unit_consent(conn, &w, &consent).await?,
+                    }
+                    w.audit(conn, acting, ObjectType::Consent, consent.id, AccessAction::Update).await?;
+                    consents::by_id(conn, consent_id).await?.ok_or(ApiError::NotFound("Consent"))
                 }
-                match consent.scope {
-                    ConsentScope::Log => withdraw_log_consent(conn, &w, &consent).await?,
-                    ConsentScope::Unit => withdraw_unit_consent(conn, &w, &consent).await?,
-                }
-                w.audit(conn, acting, ObjectType::Consent, consent.id, AccessAction::Update).await?;
-                consents::by_id(conn, consent_id).await?.ok_or(ApiError::NotFound("Consent"))
-            }
-            .scope_boxed()
+                .scope_boxed()
+            })
+            .await?;
+            Ok(WithdrawConsentPayload {
+                log_id: Some(log_id),
+                consent: Some(consent_object(ctx, row).await?),
+                ..Default::default()
+            })
         })
-        .await?;
-        consent_object(ctx, row).await
+        .await
     }
 
     /// The coordinator proposes bringing a unit into the log; it gets access
@@ -188,50 +253,63 @@ impl ConsentMutations {
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "The log.")] log_id: ID,
-        #[graphql(desc = "A unit of the log's municipality other than its home unit (see `units`).")] unit_id: ID,
-        #[graphql(desc = "Why the unit should take part, at most 2,000 characters.")] reason: Option<String>,
-    ) -> ApiResult<UnitProposal> {
-        let rc = rc(ctx);
-        let log_id = ids::parse(&log_id, "logId")?;
-        let unit_id = ids::parse(&unit_id, "unitId")?;
-        let reason = input::optional(reason.as_deref(), "reason", limits::REASON)?;
-        let (row, access) = with_log(rc, log_id, Lock::Share, "Log", move |conn, w| {
-            async move {
-                let acting = w.authorize(WriteAction::ProposeUnit)?;
-                let unit_municipality = org::unit_municipality(conn, unit_id).await?;
-                if unit_municipality != Some(w.rel.municipality_id) {
-                    return Err(ApiError::bad_input("unitId is not a unit of this municipality"));
-                }
-                if unit_id == w.rel.unit_id {
-                    return Err(ApiError::bad_input("the log's own unit is covered by the consent to the log"));
-                }
-                // Told even to a coordinator who may not read the proposals
-                // (a log that is not ACTIVE): the proposals are the
-                // coordinators' own acts, and without it a second proposal
-                // would fail with no reason given.
-                if consents::proposal(conn, w.log_id(), unit_id).await?.is_some() {
-                    return Err(ApiError::conflict("this unit is already proposed"));
-                }
-                let row = UnitProposalRow {
-                    id: Uuid::new_v4(),
-                    log_id: w.log_id(),
-                    unit_id,
-                    proposed_by: w.actor,
-                    reason,
-                    proposed_at: Utc::now(),
-                };
-                consents::insert_proposal(conn, &row).await?;
-                w.audit(conn, acting, ObjectType::UnitProposal, row.id, AccessAction::Create).await?;
-                w.emit(conn, EventKind::UnitProposed, EventPayload { unit_id: Some(unit_id), ..Default::default() })
+        #[graphql(desc = "The unit and why.")] input: ProposeUnitInput,
+    ) -> ApiResult<ProposeUnitPayload> {
+        answer(&["logId"], async move {
+            let rc = rc(ctx);
+            let log_id = ids::parse(&log_id, "logId")?;
+            let unit_id = ids::parse(&input.unit_id, "unitId")?;
+            let reason = input::optional(input.reason.as_deref(), "reason", limits::REASON)?;
+            let (row, access) = with_log(rc, log_id, Lock::Share, "Log", move |conn, w| {
+                async move {
+                    let acting = w.authorize(WriteAction::ProposeUnit)?;
+                    let unit_municipality = org::unit_municipality(conn, unit_id).await?;
+                    if unit_municipality != Some(w.rel.municipality_id) {
+                        return Err(ApiError::bad_field("unitId", "unitId is not a unit of this municipality"));
+                    }
+                    if unit_id == w.rel.unit_id {
+                        return Err(ApiError::bad_field(
+                            "unitId",
+                            "the log's own unit is covered by the consent to the log",
+                        ));
+                    }
+                    // Told even to a coordinator who may not read the proposals
+                    // (a log that is not ACTIVE): the proposals are the
+                    // coordinators' own acts, and without it a second proposal
+                    // would fail with no reason given.
+                    if consents::proposal(conn, w.log_id(), unit_id).await?.is_some() {
+                        return Err(ApiError::conflict("this unit is already proposed"));
+                    }
+                    let row = UnitProposalRow {
+                        id: Uuid::new_v4(),
+                        log_id: w.log_id(),
+                        unit_id,
+                        proposed_by: w.actor,
+                        reason,
+                        proposed_at: Utc::now(),
+                    };
+                    consents::insert_proposal(conn, &row).await?;
+                    w.audit(conn, acting, ObjectType::UnitProposal, row.id, AccessAction::Create).await?;
+                    w.emit(
+                        conn,
+                        EventKind::UnitProposed,
+                        EventPayload { unit_id: Some(unit_id), ..Default::default() },
+                    )
                     .await?;
-                Ok((row, w.access()))
-            }
-            .scope_boxed()
+                    Ok((row, w.access()))
+                }
+                .scope_boxed()
+            })
+            .await?;
+            // Answered with the writer's access: the coordinator of a log that is
+            // not ACTIVE reads only its id.
+            Ok(ProposeUnitPayload {
+                log_id: Some(log_id),
+                unit_proposal: Some(UnitProposal { row, consented: false, access }),
+                ..Default::default()
+            })
         })
-        .await?;
-        // Answered with the writer's access: the coordinator of a log that is
-        // not ACTIVE reads only its id.
-        Ok(UnitProposal { row, consented: false, access })
+        .await
     }
 }
 
@@ -304,7 +382,7 @@ async fn record(
     if let Some(unit_id) = unit_id
         && consents::proposal(conn, log_id, unit_id).await?.is_none()
     {
-        return Err(ApiError::bad_input("the coordinator has not proposed this unit"));
+        return Err(ApiError::bad_field("unitId", "the coordinator has not proposed this unit"));
     }
     if consents::valid_of(conn, log_id, given_by, unit_id).await?.is_some() {
         return Err(ApiError::conflict("a valid consent already exists; withdraw it first to change it"));
@@ -418,7 +496,10 @@ async fn withdraw_unit_consent(conn: &mut AsyncPgConnection, w: &Write, consent:
 /// guardians and whether the child is below the consent age.
 async fn owner_person(conn: &mut AsyncPgConnection, log_id: Uuid, owner_id: Uuid) -> ApiResult<Uuid> {
     let not_an_owner = || {
-        ApiError::bad_input("ownerId is not an owner of this log: a guardian, or the child at or over the consent age")
+        ApiError::bad_field(
+            "ownerId",
+            "ownerId is not an owner of this log: a guardian, or the child at or over the consent age",
+        )
     };
     let (child_id, name, nid) = logs::child_of(conn, log_id).await?;
     if owner_id == child_id {

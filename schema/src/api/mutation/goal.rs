@@ -1,5 +1,6 @@
 //! Goals, measures, evaluations and comments (DESIGN.md §2: 4).
 
+use super::payload::{answer, payload};
 use super::people;
 use super::tx::{Lock, ScopedFutureExt, Write, with_log};
 use crate::api::guard::locate;
@@ -99,6 +100,54 @@ pub struct AddCommentInput {
     pub body: String,
 }
 
+payload! {
+    /// The answer of `addGoal`.
+    AddGoalPayload {
+        /// the new goal
+        goal: Goal,
+    } with log
+}
+
+payload! {
+    /// The answer of `updateGoal`.
+    UpdateGoalPayload {
+        /// the goal as changed
+        goal: Goal,
+    } with log
+}
+
+payload! {
+    /// The answer of `addMeasure`.
+    AddMeasurePayload {
+        /// the new measure (under the goal `measure.goalId`; `log { goals }` has it in place)
+        measure: Measure,
+    } with log
+}
+
+payload! {
+    /// The answer of `updateMeasure`.
+    UpdateMeasurePayload {
+        /// the measure as changed
+        measure: Measure,
+    } with log
+}
+
+payload! {
+    /// The answer of `addEvaluation`.
+    AddEvaluationPayload {
+        /// the new evaluation
+        evaluation: Evaluation,
+    } with log
+}
+
+payload! {
+    /// The answer of `addComment`.
+    AddCommentPayload {
+        /// the new comment
+        comment: Comment,
+    } with log
+}
+
 #[derive(Default)]
 pub struct GoalMutations;
 
@@ -109,37 +158,40 @@ impl GoalMutations {
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "The new goal.")] input: AddGoalInput,
-    ) -> ApiResult<Goal> {
-        let rc = rc(ctx);
-        let log_id = ids::parse(&input.log_id, "logId")?;
-        let bti_level = bti_level(input.bti_level)?;
-        let description = input::required(&input.description, "description", limits::DESCRIPTION)?;
-        let row = with_log(rc, log_id, Lock::Share, "Log", move |conn, w| {
-            async move {
-                let acting = w.authorize(WriteAction::EditGoal(input.area))?;
-                let now = Utc::now();
-                let row = GoalRow {
-                    id: Uuid::new_v4(),
-                    log_id: w.log_id(),
-                    area: input.area,
-                    bti_level,
-                    description,
-                    status: GoalStatus::Active,
-                    created_by: w.actor,
-                    created_at: now,
-                    updated_at: now,
-                };
-                goals::insert_goal(conn, &row).await?;
-                w.audit(conn, acting, ObjectType::Goal, row.id, AccessAction::Create).await?;
-                w.emit(conn, EventKind::GoalAdded, EventPayload { goal_id: Some(row.id), ..Default::default() })
-                    .await?;
-                Ok((row, w.access()))
-            }
-            .scope_boxed()
+    ) -> ApiResult<AddGoalPayload> {
+        answer(&[], async move {
+            let rc = rc(ctx);
+            let log_id = ids::parse(&input.log_id, "logId")?;
+            let bti_level = bti_level(input.bti_level)?;
+            let description = input::required(&input.description, "description", limits::DESCRIPTION)?;
+            let row = with_log(rc, log_id, Lock::Share, "Log", move |conn, w| {
+                async move {
+                    let acting = w.authorize(WriteAction::EditGoal(input.area))?;
+                    let now = Utc::now();
+                    let row = GoalRow {
+                        id: Uuid::new_v4(),
+                        log_id: w.log_id(),
+                        area: input.area,
+                        bti_level,
+                        description,
+                        status: GoalStatus::Active,
+                        created_by: w.actor,
+                        created_at: now,
+                        updated_at: now,
+                    };
+                    goals::insert_goal(conn, &row).await?;
+                    w.audit(conn, acting, ObjectType::Goal, row.id, AccessAction::Create).await?;
+                    w.emit(conn, EventKind::GoalAdded, EventPayload { goal_id: Some(row.id), ..Default::default() })
+                        .await?;
+                    Ok((row, w.access()))
+                }
+                .scope_boxed()
+            })
+            .await?;
+            let (row, access) = row;
+            Ok(AddGoalPayload { log_id: Some(row.log_id), goal: Some(Goal { row, access }), ..Default::default() })
         })
-        .await?;
-        let (row, access) = row;
-        Ok(Goal { row, access })
+        .await
     }
 
     /// Changes a goal's level, description or status (its area is fixed).
@@ -148,37 +200,40 @@ impl GoalMutations {
         ctx: &Context<'_>,
         #[graphql(desc = "The goal.")] goal_id: ID,
         #[graphql(desc = "What to change.")] input: UpdateGoalInput,
-    ) -> ApiResult<Goal> {
-        let rc = rc(ctx);
-        let goal_id = ids::parse(&goal_id, "goalId")?;
-        let changes = GoalChanges {
-            bti_level: input.bti_level.map(bti_level).transpose()?,
-            description: input
-                .description
-                .as_deref()
-                .map(|d| input::required(d, "description", limits::DESCRIPTION))
-                .transpose()?,
-            status: input.status,
-        };
-        if changes.bti_level.is_none() && changes.description.is_none() && changes.status.is_none() {
-            return Err(ApiError::bad_input("nothing to change"));
-        }
-        let log_id = log_of(ctx, Target::Goal(goal_id)).await?;
-        let row = with_log(rc, log_id, Lock::Share, "Goal", move |conn, w| {
-            async move {
-                let g = goals::goal_by_id(conn, goal_id).await?.ok_or(ApiError::NotFound("Goal"))?;
-                let acting = w.authorize(WriteAction::EditGoal(g.area))?;
-                let row = goals::update_goal(conn, goal_id, &changes).await?;
-                w.audit(conn, acting, ObjectType::Goal, goal_id, AccessAction::Update).await?;
-                w.emit(conn, EventKind::GoalChanged, EventPayload { goal_id: Some(goal_id), ..Default::default() })
-                    .await?;
-                Ok((row, w.access()))
+    ) -> ApiResult<UpdateGoalPayload> {
+        answer(&["goalId"], async move {
+            let rc = rc(ctx);
+            let goal_id = ids::parse(&goal_id, "goalId")?;
+            let changes = GoalChanges {
+                bti_level: input.bti_level.map(bti_level).transpose()?,
+                description: input
+                    .description
+                    .as_deref()
+                    .map(|d| input::required(d, "description", limits::DESCRIPTION))
+                    .transpose()?,
+                status: input.status,
+            };
+            if changes.bti_level.is_none() && changes.description.is_none() && changes.status.is_none() {
+                return Err(ApiError::bad_input("nothing to change"));
             }
-            .scope_boxed()
+            let log_id = log_of(ctx, Target::Goal(goal_id)).await?;
+            let row = with_log(rc, log_id, Lock::Share, "Goal", move |conn, w| {
+                async move {
+                    let g = goals::goal_by_id(conn, goal_id).await?.ok_or(ApiError::NotFound("Goal"))?;
+                    let acting = w.authorize(WriteAction::EditGoal(g.area))?;
+                    let row = goals::update_goal(conn, goal_id, &changes).await?;
+                    w.audit(conn, acting, ObjectType::Goal, goal_id, AccessAction::Update).await?;
+                    w.emit(conn, EventKind::GoalChanged, EventPayload { goal_id: Some(goal_id), ..Default::default() })
+                        .await?;
+                    Ok((row, w.access()))
+                }
+                .scope_boxed()
+            })
+            .await?;
+            let (row, access) = row;
+            Ok(UpdateGoalPayload { log_id: Some(row.log_id), goal: Some(Goal { row, access }), ..Default::default() })
         })
-        .await?;
-        let (row, access) = row;
-        Ok(Goal { row, access })
+        .await
     }
 
     /// Adds a measure with a responsible person and, usually, a deadline.
@@ -186,46 +241,53 @@ impl GoalMutations {
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "The new measure.")] input: AddMeasureInput,
-    ) -> ApiResult<Measure> {
-        let rc = rc(ctx);
-        let goal_id = ids::parse(&input.goal_id, "goalId")?;
-        let responsible = ids::parse(&input.responsible_id, "responsibleId")?;
-        let description = input::required(&input.description, "description", limits::DESCRIPTION)?;
-        let deadline = input.deadline.map(|d| input::not_past(d.0, "deadline")).transpose()?;
-        let log_id = log_of(ctx, Target::Goal(goal_id)).await?;
-        let row = with_log(rc, log_id, Lock::Share, "Goal", move |conn, w| {
-            async move {
-                let g = goals::goal_by_id(conn, goal_id).await?.ok_or(ApiError::NotFound("Goal"))?;
-                let acting = w.authorize(WriteAction::EditMeasure(g.area))?;
-                let responsible_id = responsible_person(conn, &w, responsible).await?;
-                let now = Utc::now();
-                let row = MeasureRow {
-                    id: Uuid::new_v4(),
-                    log_id: w.log_id(),
-                    goal_id,
-                    description,
-                    responsible_id,
-                    deadline,
-                    status: MeasureStatus::Planned,
-                    created_by: w.actor,
-                    created_at: now,
-                    updated_at: now,
-                    overdue_emitted_for: None,
-                    due_soon_emitted_for: None,
-                };
-                goals::insert_measure(conn, &row).await?;
-                w.audit(conn, acting, ObjectType::Measure, row.id, AccessAction::Create).await?;
-                w.emit(conn, EventKind::MeasureCreated, EventPayload::measure(&row, None)).await?;
-                if deadline.is_some() {
-                    w.emit(conn, EventKind::DeadlineSet, EventPayload::measure(&row, None)).await?;
+    ) -> ApiResult<AddMeasurePayload> {
+        answer(&[], async move {
+            let rc = rc(ctx);
+            let goal_id = ids::parse(&input.goal_id, "goalId")?;
+            let responsible = ids::parse(&input.responsible_id, "responsibleId")?;
+            let description = input::required(&input.description, "description", limits::DESCRIPTION)?;
+            let deadline = input.deadline.map(|d| input::not_past(d.0, "deadline")).transpose()?;
+            let log_id = log_of(ctx, Target::Goal(goal_id)).await?;
+            let row = with_log(rc, log_id, Lock::Share, "Goal", move |conn, w| {
+                async move {
+                    let g = goals::goal_by_id(conn, goal_id).await?.ok_or(ApiError::NotFound("Goal"))?;
+                    let acting = w.authorize(WriteAction::EditMeasure(g.area))?;
+                    let responsible_id = responsible_person(conn, &w, responsible).await?;
+                    let now = Utc::now();
+                    let row = MeasureRow {
+                        id: Uuid::new_v4(),
+                        log_id: w.log_id(),
+                        goal_id,
+                        description,
+                        responsible_id,
+                        deadline,
+                        status: MeasureStatus::Planned,
+                        created_by: w.actor,
+                        created_at: now,
+                        updated_at: now,
+                        overdue_emitted_for: None,
+                        due_soon_emitted_for: None,
+                    };
+                    goals::insert_measure(conn, &row).await?;
+                    w.audit(conn, acting, ObjectType::Measure, row.id, AccessAction::Create).await?;
+                    w.emit(conn, EventKind::MeasureCreated, EventPayload::measure(&row, None)).await?;
+                    if deadline.is_some() {
+                        w.emit(conn, EventKind::DeadlineSet, EventPayload::measure(&row, None)).await?;
+                    }
+                    Ok((row, w.access()))
                 }
-                Ok((row, w.access()))
-            }
-            .scope_boxed()
+                .scope_boxed()
+            })
+            .await?;
+            let (row, access) = row;
+            Ok(AddMeasurePayload {
+                log_id: Some(row.log_id),
+                measure: Some(Measure { row, access }),
+                ..Default::default()
+            })
         })
-        .await?;
-        let (row, access) = row;
-        Ok(Measure { row, access })
+        .await
     }
 
     /// Updates a measure. Its responsible person may change its status,
@@ -236,43 +298,54 @@ impl GoalMutations {
         ctx: &Context<'_>,
         #[graphql(desc = "The measure.")] measure_id: ID,
         #[graphql(desc = "What to change.")] input: UpdateMeasureInput,
-    ) -> ApiResult<Measure> {
-        let rc = rc(ctx);
-        let measure_id = ids::parse(&measure_id, "measureId")?;
-        let description =
-            input.description.as_deref().map(|d| input::required(d, "description", limits::DESCRIPTION)).transpose()?;
-        let responsible = input.responsible_id.as_ref().map(|r| ids::parse(r, "responsibleId")).transpose()?;
-        let deadline: Option<Option<NaiveDate>> = match input.deadline {
-            MaybeUndefined::Undefined => None,
-            MaybeUndefined::Null => Some(None),
-            MaybeUndefined::Value(d) => Some(Some(input::not_past(d.0, "deadline")?)),
-        };
-        if description.is_none() && responsible.is_none() && deadline.is_none() && input.status.is_none() {
-            return Err(ApiError::bad_input("nothing to change"));
-        }
-        let log_id = log_of(ctx, Target::Measure(measure_id)).await?;
-        let row = with_log(rc, log_id, Lock::Share, "Measure", move |conn, w| {
-            async move {
-                let before = goals::measure_by_id(conn, measure_id).await?.ok_or(ApiError::NotFound("Measure"))?;
-                let area = goals::goal_by_id(conn, before.goal_id).await?.ok_or(ApiError::NotFound("Measure"))?.area;
-                let acting =
-                    write::change_measure(&w.rel, before.responsible_id == w.actor, responsible.is_some(), area)
-                        .map_err(|e| e.for_object("Measure"))?;
-                let responsible_id = match responsible {
-                    Some(r) => Some(responsible_person(conn, &w, r).await?),
-                    None => None,
-                };
-                let changes = MeasureChanges { description, responsible_id, deadline, status: input.status };
-                let after = goals::update_measure(conn, measure_id, &changes).await?;
-                w.audit(conn, acting, ObjectType::Measure, measure_id, AccessAction::Update).await?;
-                emit_measure_changes(conn, &w, &before, &after).await?;
-                Ok((after, w.access()))
+    ) -> ApiResult<UpdateMeasurePayload> {
+        answer(&["measureId"], async move {
+            let rc = rc(ctx);
+            let measure_id = ids::parse(&measure_id, "measureId")?;
+            let description = input
+                .description
+                .as_deref()
+                .map(|d| input::required(d, "description", limits::DESCRIPTION))
+                .transpose()?;
+            let responsible = input.responsible_id.as_ref().map(|r| ids::parse(r, "responsibleId")).transpose()?;
+            let deadline: Option<Option<NaiveDate>> = match input.deadline {
+                MaybeUndefined::Undefined => None,
+                MaybeUndefined::Null => Some(None),
+                MaybeUndefined::Value(d) => Some(Some(input::not_past(d.0, "deadline")?)),
+            };
+            if description.is_none() && responsible.is_none() && deadline.is_none() && input.status.is_none() {
+                return Err(ApiError::bad_input("nothing to change"));
             }
-            .scope_boxed()
+            let log_id = log_of(ctx, Target::Measure(measure_id)).await?;
+            let row = with_log(rc, log_id, Lock::Share, "Measure", move |conn, w| {
+                async move {
+                    let before = goals::measure_by_id(conn, measure_id).await?.ok_or(ApiError::NotFound("Measure"))?;
+                    let area =
+                        goals::goal_by_id(conn, before.goal_id).await?.ok_or(ApiError::NotFound("Measure"))?.area;
+                    let acting =
+                        write::change_measure(&w.rel, before.responsible_id == w.actor, responsible.is_some(), area)
+                            .map_err(|e| e.for_object("Measure"))?;
+                    let responsible_id = match responsible {
+                        Some(r) => Some(responsible_person(conn, &w, r).await?),
+                        None => None,
+                    };
+                    let changes = MeasureChanges { description, responsible_id, deadline, status: input.status };
+                    let after = goals::update_measure(conn, measure_id, &changes).await?;
+                    w.audit(conn, acting, ObjectType::Measure, measure_id, AccessAction::Update).await?;
+                    emit_measure_changes(conn, &w, &before, &after).await?;
+                    Ok((after, w.access()))
+                }
+                .scope_boxed()
+            })
+            .await?;
+            let (row, access) = row;
+            Ok(UpdateMeasurePayload {
+                log_id: Some(row.log_id),
+                measure: Some(Measure { row, access }),
+                ..Default::default()
+            })
         })
-        .await?;
-        let (row, access) = row;
-        Ok(Measure { row, access })
+        .await
     }
 
     /// Adds a dated evaluation of a measure (by its responsible person or the
@@ -281,41 +354,50 @@ impl GoalMutations {
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "The evaluation and what it is of.")] input: AddEvaluationInput,
-    ) -> ApiResult<Evaluation> {
-        let rc = rc(ctx);
-        let target = target(input.measure_id.as_ref(), input.goal_id.as_ref())?;
-        let body = input::required(&input.body, "body", limits::BODY)?;
-        let today = Utc::now().date_naive();
-        let evaluated_on = input.evaluated_on.map_or(today, |d| d.0);
-        if evaluated_on > today {
-            return Err(ApiError::bad_input("evaluatedOn must not be in the future"));
-        }
-        let log_id = log_of(ctx, target).await?;
-        let row = with_log(rc, log_id, Lock::Share, target.name(), move |conn, w| {
-            async move {
-                let (area, responsible, measure_id, goal_id) = resolve_target(conn, target).await?;
-                let acting = w.authorize(WriteAction::Evaluate { responsible: responsible == Some(w.actor), area })?;
-                let row = EvaluationRow {
-                    id: Uuid::new_v4(),
-                    log_id: w.log_id(),
-                    measure_id,
-                    goal_id,
-                    body,
-                    evaluated_on,
-                    author_id: w.actor,
-                    created_at: Utc::now(),
-                };
-                goals::insert_evaluation(conn, &row).await?;
-                w.audit(conn, acting, ObjectType::Evaluation, row.id, AccessAction::Create).await?;
-                let kind = if measure_id.is_some() { EventKind::MeasureEvaluated } else { EventKind::GoalEvaluated };
-                w.emit(conn, kind, EventPayload { measure_id, goal_id, ..Default::default() }).await?;
-                Ok((row, w.access()))
+    ) -> ApiResult<AddEvaluationPayload> {
+        answer(&[], async move {
+            let rc = rc(ctx);
+            let target = target(input.measure_id.as_ref(), input.goal_id.as_ref())?;
+            let body = input::required(&input.body, "body", limits::BODY)?;
+            let today = Utc::now().date_naive();
+            let evaluated_on = input.evaluated_on.map_or(today, |d| d.0);
+            if evaluated_on > today {
+                return Err(ApiError::bad_field("evaluatedOn", "evaluatedOn must not be in the future"));
             }
-            .scope_boxed()
+            let log_id = log_of(ctx, target).await?;
+            let row = with_log(rc, log_id, Lock::Share, target.name(), move |conn, w| {
+                async move {
+                    let (area, responsible, measure_id, goal_id) = resolve_target(conn, target).await?;
+                    let acting =
+                        w.authorize(WriteAction::Evaluate { responsible: responsible == Some(w.actor), area })?;
+                    let row = EvaluationRow {
+                        id: Uuid::new_v4(),
+                        log_id: w.log_id(),
+                        measure_id,
+                        goal_id,
+                        body,
+                        evaluated_on,
+                        author_id: w.actor,
+                        created_at: Utc::now(),
+                    };
+                    goals::insert_evaluation(conn, &row).await?;
+                    w.audit(conn, acting, ObjectType::Evaluation, row.id, AccessAction::Create).await?;
+                    let kind =
+                        if measure_id.is_some() { EventKind::MeasureEvaluated } else { EventKind::GoalEvaluated };
+                    w.emit(conn, kind, EventPayload { measure_id, goal_id, ..Default::default() }).await?;
+                    Ok((row, w.access()))
+                }
+                .scope_boxed()
+            })
+            .await?;
+            let (row, access) = row;
+            Ok(AddEvaluationPayload {
+                log_id: Some(row.log_id),
+                evaluation: Some(Evaluation { row, access }),
+                ..Default::default()
+            })
         })
-        .await?;
-        let (row, access) = row;
-        Ok(Evaluation { row, access })
+        .await
     }
 
     /// Comments on a measure or a goal.
@@ -323,35 +405,42 @@ impl GoalMutations {
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "The comment and what it is on.")] input: AddCommentInput,
-    ) -> ApiResult<Comment> {
-        let rc = rc(ctx);
-        let target = target(input.measure_id.as_ref(), input.goal_id.as_ref())?;
-        let body = input::required(&input.body, "body", limits::BODY)?;
-        let log_id = log_of(ctx, target).await?;
-        let row = with_log(rc, log_id, Lock::Share, target.name(), move |conn, w| {
-            async move {
-                let acting = w.authorize(WriteAction::Comment)?;
-                let (_, _, measure_id, goal_id) = resolve_target(conn, target).await?;
-                let row = CommentRow {
-                    id: Uuid::new_v4(),
-                    log_id: w.log_id(),
-                    measure_id,
-                    goal_id,
-                    body,
-                    author_id: w.actor,
-                    created_at: Utc::now(),
-                };
-                goals::insert_comment(conn, &row).await?;
-                w.audit(conn, acting, ObjectType::Comment, row.id, AccessAction::Create).await?;
-                w.emit(conn, EventKind::CommentAdded, EventPayload { measure_id, goal_id, ..Default::default() })
-                    .await?;
-                Ok((row, w.access()))
-            }
-            .scope_boxed()
+    ) -> ApiResult<AddCommentPayload> {
+        answer(&[], async move {
+            let rc = rc(ctx);
+            let target = target(input.measure_id.as_ref(), input.goal_id.as_ref())?;
+            let body = input::required(&input.body, "body", limits::BODY)?;
+            let log_id = log_of(ctx, target).await?;
+            let row = with_log(rc, log_id, Lock::Share, target.name(), move |conn, w| {
+                async move {
+                    let acting = w.authorize(WriteAction::Comment)?;
+                    let (_, _, measure_id, goal_id) = resolve_target(conn, target).await?;
+                    let row = CommentRow {
+                        id: Uuid::new_v4(),
+                        log_id: w.log_id(),
+                        measure_id,
+                        goal_id,
+                        body,
+                        author_id: w.actor,
+                        created_at: Utc::now(),
+                    };
+                    goals::insert_comment(conn, &row).await?;
+                    w.audit(conn, acting, ObjectType::Comment, row.id, AccessAction::Create).await?;
+                    w.emit(conn, EventKind::CommentAdded, EventPayload { measure_id, goal_id, ..Default::default() })
+                        .await?;
+                    Ok((row, w.access()))
+                }
+                .scope_boxed()
+            })
+            .await?;
+            let (row, access) = row;
+            Ok(AddCommentPayload {
+                log_id: Some(row.log_id),
+                comment: Some(Comment { row, access }),
+                ..Default::default()
+            })
         })
-        .await?;
-        let (row, access) = row;
-        Ok(Comment { row, access })
+        .await
     }
 }
 
@@ -406,7 +495,11 @@ async fn resolve_target(
 }
 
 fn bti_level(level: i32) -> ApiResult<i32> {
-    if (1..=3).contains(&level) { Ok(level) } else { Err(ApiError::bad_input("btiLevel must be 1, 2 or 3")) }
+    if (1..=3).contains(&level) {
+        Ok(level)
+    } else {
+        Err(ApiError::bad_field("btiLevel", "btiLevel must be 1, 2 or 3"))
+    }
 }
 
 /// The responsible person for an id; a participant must belong to a
@@ -416,7 +509,10 @@ async fn responsible_person(conn: &mut AsyncPgConnection, w: &Write, id: Uuid) -
     if let Some(p) = participants::active_by_staff(conn, w.log_id(), person).await?
         && !consents::unit_consented(conn, w.log_id(), p.unit_id).await?
     {
-        return Err(ApiError::bad_input("the responsible participant's unit has no consent in this log"));
+        return Err(ApiError::bad_field(
+            "responsibleId",
+            "the responsible participant's unit has no consent in this log",
+        ));
     }
     Ok(person)
 }

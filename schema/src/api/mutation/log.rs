@@ -1,12 +1,11 @@
 //! Creating, editing, closing, reopening and deleting logs (DESIGN.md §2: 1, 8, 9, 10).
 
+use super::payload::{answer, payload};
 use super::tx::{Lock, ScopedFutureExt, in_transaction, with_log};
-use crate::api::guard::LogAccess;
 use crate::api::guard::locate;
 use crate::api::ids;
 use crate::api::input::{self, limits};
 use crate::api::scalars::Date;
-use crate::api::types::log::Log;
 use crate::api::types::requests::{DeletionRequest, ReopenRequest};
 use crate::context::rc;
 use crate::db::enums::{
@@ -89,6 +88,61 @@ pub struct LogTextInput {
     pub initiative: MaybeUndefined<String>,
 }
 
+/// Why a log closes.
+#[derive(InputObject, Default)]
+pub struct CloseLogInput {
+    /// why it closes, at most 2,000 characters
+    pub reason: Option<String>,
+}
+
+/// Why the family asks for deletion.
+#[derive(InputObject, Default)]
+pub struct RequestDeletionInput {
+    /// the family's reason, at most 2,000 characters
+    pub reason: Option<String>,
+}
+
+payload! {
+    /// The answer of `createLog`.
+    CreateLogPayload {} with log
+}
+
+payload! {
+    /// The answer of `updateLogText`.
+    UpdateLogTextPayload {} with log
+}
+
+payload! {
+    /// The answer of `closeLog`.
+    CloseLogPayload {} with log
+}
+
+payload! {
+    /// The answer of `requestReopen`.
+    RequestReopenPayload {
+        /// the request the family is asked to approve
+        reopen_request: ReopenRequest,
+    } with log
+}
+
+payload! {
+    /// The answer of `approveReopen`.
+    ApproveReopenPayload {} with log
+}
+
+payload! {
+    /// The answer of `requestDeletion`.
+    RequestDeletionPayload {
+        /// the request, open until the municipal admin processes it
+        deletion_request: DeletionRequest,
+    } with log
+}
+
+payload! {
+    /// The answer of `processDeletion`.
+    ProcessDeletionPayload {} with log
+}
+
 #[derive(Default)]
 pub struct LogMutations;
 
@@ -99,119 +153,134 @@ impl LogMutations {
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "The new log.")] input: CreateLogInput,
-    ) -> ApiResult<Log> {
-        let rc = rc(ctx);
-        let unit_id = ids::parse(&input.unit_id, "unitId")?;
-        let acting = admin::create_log(&rc.principal, unit_id)?;
-        let coordinator_id = ids::parse(&input.coordinator_id, "coordinatorId")?;
-        let template_id = input.template_id.as_ref().map(|t| ids::parse(t, "templateId")).transpose()?;
-        let child_name = input::required(&input.child.name, "child.name", limits::NAME)?;
-        let child_nid = input.child.national_id.as_deref().map(str::trim).filter(|s| !s.is_empty());
-        let birth_date = child_birth_date(child_nid, input.child.birth_date.map(|d| d.0), Utc::now().date_naive())?;
-        // A stafettlogg is for children and young people (0–18, or unborn):
-        // a log for an adult's number would only be a way to look them up.
-        if birth_date.is_some_and(|b| b <= Utc::now().date_naive() - chrono::Months::new(12 * 18)) {
-            return Err(ApiError::bad_input("child: a stafettlogg is for children under 18"));
-        }
-        let guardians = validate_guardians(&input.guardians, child_nid)?;
-        let initiative = input::optional(input.initiative.as_deref(), "initiative", limits::LOG_TEXT)?;
-        let actor = rc.principal.person_id();
-        let child_nid = child_nid.map(str::to_owned);
-
-        let log_id = in_transaction(rc, move |conn| {
-            async move {
-                let municipality_id = org::unit_municipality(conn, unit_id).await?.ok_or(ApiError::NotFound("Unit"))?;
-                if !org::has_unit_role(conn, coordinator_id, unit_id).await? {
-                    return Err(ApiError::bad_input("coordinatorId must be a staff member of the unit"));
-                }
-                if let Some(t) = template_id
-                    && !org::is_template_of(conn, t, municipality_id).await?
-                {
-                    return Err(ApiError::bad_input("templateId is not a template of this municipality"));
-                }
-                // The child of a new log is a row of its own, with exactly what
-                // the caller supplied: nothing stored about the child is returned
-                // to someone who did not supply it. A duplicate is refused only
-                // when the caller can see the log it duplicates, so the answer
-                // never depends on a log the caller cannot see (issue 14).
-                if let Some(nid) = child_nid.as_deref()
-                    && let Some(existing) =
-                        relation::visible_open_logs_of_child(conn, actor, nid).await?.into_iter().next()
-                {
-                    return Err(ApiError::conflict(format!(
-                        "this child already has an open log you can see ({}); add to it instead",
-                        ids::id(existing).as_str()
-                    )));
-                }
-                let now = Utc::now();
-                let child = ChildRow {
-                    id: Uuid::new_v4(),
-                    municipality_id,
-                    name: child_name,
-                    national_id: child_nid,
-                    birth_date,
-                    created_at: now,
-                };
-                logs::insert_child(conn, &child).await?;
-                let row = LogRow {
-                    id: Uuid::new_v4(),
-                    municipality_id,
-                    unit_id,
-                    child_id: child.id,
-                    template_id,
-                    status: LogStatus::Draft,
-                    presentation: None,
-                    about_me: None,
-                    child_voice: None,
-                    initiative,
-                    created_by: actor,
-                    created_at: now,
-                    updated_at: now,
-                    closed_at: None,
-                    closed_reason: None,
-                    deleted_at: None,
-                };
-                logs::insert(conn, &row).await?;
-                for g in &guardians {
-                    let citizen =
-                        org::ensure_citizen(conn, &g.national_id, &g.name, g.phone.as_deref(), g.address.as_deref())
-                            .await?;
-                    let recorded = logs::RecordedGuardian {
-                        name: &g.name,
-                        phone: g.phone.as_deref(),
-                        address: g.address.as_deref(),
-                    };
-                    logs::insert_guardian(conn, row.id, citizen, actor, &recorded).await?;
-                }
-                let participant = participants::ParticipantRow {
-                    id: Uuid::new_v4(),
-                    log_id: row.id,
-                    staff_id: coordinator_id,
-                    unit_id,
-                    title: None,
-                    added_by: actor,
-                    joined_at: now,
-                    left_at: None,
-                    left_reason: None,
-                };
-                participants::insert(conn, &participant).await?;
-                participants::start_term(conn, row.id, &participant).await?;
-                let entry =
-                    crate::audit::entry(actor, acting, row.id, ObjectType::Log, Some(row.id), AccessAction::Create);
-                crate::audit::record_write(conn, &entry).await?;
-                crate::events::emit(
-                    conn,
-                    row.id,
-                    EventKind::StatusChanged,
-                    EventPayload { actor_id: Some(actor), status: Some(LogStatus::Draft), ..Default::default() },
-                )
-                .await?;
-                Ok(row.id)
+    ) -> ApiResult<CreateLogPayload> {
+        answer(&[], async move {
+            let rc = rc(ctx);
+            let unit_id = ids::parse(&input.unit_id, "unitId")?;
+            let acting = admin::create_log(&rc.principal, unit_id)?;
+            let coordinator_id = ids::parse(&input.coordinator_id, "coordinatorId")?;
+            let template_id = input.template_id.as_ref().map(|t| ids::parse(t, "templateId")).transpose()?;
+            let child_name = input::required(&input.child.name, "child.name", limits::NAME)?;
+            let child_nid = input.child.national_id.as_deref().map(str::trim).filter(|s| !s.is_empty());
+            let birth_date = child_birth_date(child_nid, input.child.birth_date.map(|d| d.0), Utc::now().date_naive())?;
+            // A stafettlogg is for children and young people (0–18, or unborn):
+            // a log for an adult's number would only be a way to look them up.
+            if birth_date.is_some_and(|b| b <= Utc::now().date_naive() - chrono::Months::new(12 * 18)) {
+                return Err(ApiError::bad_field("child.birthDate", "child: a stafettlogg is for children under 18"));
             }
-            .scope_boxed()
+            let guardians = validate_guardians(&input.guardians, child_nid)?;
+            let initiative = input::optional(input.initiative.as_deref(), "initiative", limits::LOG_TEXT)?;
+            let actor = rc.principal.person_id();
+            let child_nid = child_nid.map(str::to_owned);
+
+            let log_id = in_transaction(rc, move |conn| {
+                async move {
+                    let municipality_id =
+                        org::unit_municipality(conn, unit_id).await?.ok_or(ApiError::NotFound("Unit"))?;
+                    if !org::has_unit_role(conn, coordinator_id, unit_id).await? {
+                        return Err(ApiError::bad_field(
+                            "coordinatorId",
+                            "coordinatorId must be a staff member of the unit",
+                        ));
+                    }
+                    if let Some(t) = template_id
+                        && !org::is_template_of(conn, t, municipality_id).await?
+                    {
+                        return Err(ApiError::bad_field(
+                            "templateId",
+                            "templateId is not a template of this municipality",
+                        ));
+                    }
+                    // The child of a new log is a row of its own, with exactly what
+                    // the caller supplied: nothing stored about the child is returned
+                    // to someone who did not supply it. A duplicate is refused only
+                    // when the caller can see the log it duplicates, so the answer
+                    // never depends on a log the caller cannot see (issue 14).
+                    if let Some(nid) = child_nid.as_deref()
+                        && let Some(existing) =
+                            relation::visible_open_logs_of_child(conn, actor, nid).await?.into_iter().next()
+                    {
+                        return Err(ApiError::conflict(format!(
+                            "this child already has an open log you can see ({}); add to it instead",
+                            ids::id(existing).as_str()
+                        )));
+                    }
+                    let now = Utc::now();
+                    let child = ChildRow {
+                        id: Uuid::new_v4(),
+                        municipality_id,
+                        name: child_name,
+                        national_id: child_nid,
+                        birth_date,
+                        created_at: now,
+                    };
+                    logs::insert_child(conn, &child).await?;
+                    let row = LogRow {
+                        id: Uuid::new_v4(),
+                        municipality_id,
+                        unit_id,
+                        child_id: child.id,
+                        template_id,
+                        status: LogStatus::Draft,
+                        presentation: None,
+                        about_me: None,
+                        child_voice: None,
+                        initiative,
+                        created_by: actor,
+                        created_at: now,
+                        updated_at: now,
+                        closed_at: None,
+                        closed_reason: None,
+                        deleted_at: None,
+                    };
+                    logs::insert(conn, &row).await?;
+                    for g in &guardians {
+                        let citizen = org::ensure_citizen(
+                            conn,
+                            &g.national_id,
+                            &g.name,
+                            g.phone.as_deref(),
+                            g.address.as_deref(),
+                        )
+                        .await?;
+                        let recorded = logs::RecordedGuardian {
+                            name: &g.name,
+                            phone: g.phone.as_deref(),
+                            address: g.address.as_deref(),
+                        };
+                        logs::insert_guardian(conn, row.id, citizen, actor, &recorded).await?;
+                    }
+                    let participant = participants::ParticipantRow {
+                        id: Uuid::new_v4(),
+                        log_id: row.id,
+                        staff_id: coordinator_id,
+                        unit_id,
+                        title: None,
+                        added_by: actor,
+                        joined_at: now,
+                        left_at: None,
+                        left_reason: None,
+                    };
+                    participants::insert(conn, &participant).await?;
+                    participants::start_term(conn, row.id, &participant).await?;
+                    let entry =
+                        crate::audit::entry(actor, acting, row.id, ObjectType::Log, Some(row.id), AccessAction::Create);
+                    crate::audit::record_write(conn, &entry).await?;
+                    crate::events::emit(
+                        conn,
+                        row.id,
+                        EventKind::StatusChanged,
+                        EventPayload { actor_id: Some(actor), status: Some(LogStatus::Draft), ..Default::default() },
+                    )
+                    .await?;
+                    Ok(row.id)
+                }
+                .scope_boxed()
+            })
+            .await?;
+            Ok(CreateLogPayload { log_id: Some(log_id), ..Default::default() })
         })
-        .await?;
-        reload(ctx, log_id).await
+        .await
     }
 
     /// Edits the text sections. Owners and the coordinator write the
@@ -221,48 +290,51 @@ impl LogMutations {
         ctx: &Context<'_>,
         #[graphql(desc = "The log to edit.")] log_id: ID,
         #[graphql(desc = "The sections to change; at least one.")] input: LogTextInput,
-    ) -> ApiResult<Log> {
-        let rc = rc(ctx);
-        let log_id = ids::parse(&log_id, "logId")?;
-        let text = |v: &MaybeUndefined<String>, f: &str| -> ApiResult<Option<Option<String>>> {
-            match v {
-                MaybeUndefined::Undefined => Ok(None),
-                MaybeUndefined::Null => Ok(Some(None)),
-                MaybeUndefined::Value(s) => match input::optional(Some(s), f, limits::LOG_TEXT)? {
-                    Some(t) => Ok(Some(Some(t))),
-                    None => Err(ApiError::bad_input(format!("{f} is blank; send null to clear it"))),
-                },
-            }
-        };
-        let changes = LogTextChanges {
-            presentation: text(&input.presentation, "presentation")?,
-            about_me: text(&input.about_me, "aboutMe")?,
-            child_voice: text(&input.child_voice, "childVoice")?,
-            initiative: text(&input.initiative, "initiative")?,
-        };
-        let family = changes.presentation.is_some() || changes.about_me.is_some() || changes.child_voice.is_some();
-        let initiative = changes.initiative.is_some();
-        if !family && !initiative {
-            return Err(ApiError::bad_input("nothing to change"));
-        }
-        with_log(rc, log_id, Lock::Share, "Log", move |conn, w| {
-            async move {
-                let mut acting = None;
-                if family {
-                    acting = Some(w.authorize(WriteAction::EditFamilyText)?);
+    ) -> ApiResult<UpdateLogTextPayload> {
+        answer(&["logId"], async move {
+            let rc = rc(ctx);
+            let log_id = ids::parse(&log_id, "logId")?;
+            let text = |v: &MaybeUndefined<String>, f: &str| -> ApiResult<Option<Option<String>>> {
+                match v {
+                    MaybeUndefined::Undefined => Ok(None),
+                    MaybeUndefined::Null => Ok(Some(None)),
+                    MaybeUndefined::Value(s) => match input::optional(Some(s), f, limits::LOG_TEXT)? {
+                        Some(t) => Ok(Some(Some(t))),
+                        None => Err(ApiError::bad_field(f, format!("{f} is blank; send null to clear it"))),
+                    },
                 }
-                if initiative {
-                    acting = Some(w.authorize(WriteAction::EditInitiative)?);
-                }
-                let acting = acting.ok_or_else(|| ApiError::bad_input("nothing to change"))?;
-                logs::update_texts(conn, w.log_id(), changes).await?;
-                w.audit(conn, acting, ObjectType::Log, w.log_id(), AccessAction::Update).await?;
-                w.emit(conn, EventKind::TextChanged, EventPayload::default()).await
+            };
+            let changes = LogTextChanges {
+                presentation: text(&input.presentation, "presentation")?,
+                about_me: text(&input.about_me, "aboutMe")?,
+                child_voice: text(&input.child_voice, "childVoice")?,
+                initiative: text(&input.initiative, "initiative")?,
+            };
+            let family = changes.presentation.is_some() || changes.about_me.is_some() || changes.child_voice.is_some();
+            let initiative = changes.initiative.is_some();
+            if !family && !initiative {
+                return Err(ApiError::bad_input("nothing to change"));
             }
-            .scope_boxed()
+            with_log(rc, log_id, Lock::Share, "Log", move |conn, w| {
+                async move {
+                    let mut acting = None;
+                    if family {
+                        acting = Some(w.authorize(WriteAction::EditFamilyText)?);
+                    }
+                    if initiative {
+                        acting = Some(w.authorize(WriteAction::EditInitiative)?);
+                    }
+                    let acting = acting.ok_or_else(|| ApiError::bad_input("nothing to change"))?;
+                    logs::update_texts(conn, w.log_id(), changes).await?;
+                    w.audit(conn, acting, ObjectType::Log, w.log_id(), AccessAction::Update).await?;
+                    w.emit(conn, EventKind::TextChanged, EventPayload::default()).await
+                }
+                .scope_boxed()
+            })
+            .await?;
+            Ok(UpdateLogTextPayload { log_id: Some(log_id), ..Default::default() })
         })
-        .await?;
-        reload(ctx, log_id).await
+        .await
     }
 
     /// Closes the log: an owner's demand, or the coordinator when the goals
@@ -272,21 +344,24 @@ impl LogMutations {
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "The log to close.")] log_id: ID,
-        #[graphql(desc = "Why it closes, at most 2,000 characters.")] reason: Option<String>,
-    ) -> ApiResult<Log> {
-        let rc = rc(ctx);
-        let log_id = ids::parse(&log_id, "logId")?;
-        let reason = input::optional(reason.as_deref(), "reason", limits::REASON)?;
-        with_log(rc, log_id, Lock::Exclusive, "Log", move |conn, w| {
-            async move {
-                let acting = w.authorize(WriteAction::CloseLog)?;
-                close(conn, &w, reason.as_deref(), WithdrawalReason::LogClosed).await?;
-                w.audit(conn, acting, ObjectType::Log, w.log_id(), AccessAction::Update).await
-            }
-            .scope_boxed()
+        #[graphql(desc = "Why it closes.", default)] input: CloseLogInput,
+    ) -> ApiResult<CloseLogPayload> {
+        answer(&["logId"], async move {
+            let rc = rc(ctx);
+            let log_id = ids::parse(&log_id, "logId")?;
+            let reason = input::optional(input.reason.as_deref(), "reason", limits::REASON)?;
+            with_log(rc, log_id, Lock::Exclusive, "Log", move |conn, w| {
+                async move {
+                    let acting = w.authorize(WriteAction::CloseLog)?;
+                    close(conn, &w, reason.as_deref(), WithdrawalReason::LogClosed).await?;
+                    w.audit(conn, acting, ObjectType::Log, w.log_id(), AccessAction::Update).await
+                }
+                .scope_boxed()
+            })
+            .await?;
+            Ok(CloseLogPayload { log_id: Some(log_id), ..Default::default() })
         })
-        .await?;
-        reload(ctx, log_id).await
+        .await
     }
 
     /// Asks the family to reopen a closed log (the coordinator of the closed log).
@@ -294,30 +369,37 @@ impl LogMutations {
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "The closed log.")] log_id: ID,
-    ) -> ApiResult<ReopenRequest> {
-        let rc = rc(ctx);
-        let log_id = ids::parse(&log_id, "logId")?;
-        let row = with_log(rc, log_id, Lock::Exclusive, "Log", move |conn, w| {
-            async move {
-                let acting = w.authorize(WriteAction::RequestReopen)?;
-                write::request_reopen(&w.rel, requests::pending_reopen(conn, w.log_id()).await?.is_some())?;
-                let row = requests::ReopenRequestRow {
-                    id: Uuid::new_v4(),
-                    log_id: w.log_id(),
-                    requested_by: w.actor,
-                    requested_at: Utc::now(),
-                    status: ReopenStatus::Pending,
-                    decided_at: None,
-                };
-                requests::insert_reopen(conn, &row).await?;
-                w.audit(conn, acting, ObjectType::ReopenRequest, row.id, AccessAction::Create).await?;
-                w.emit(conn, EventKind::ReopenRequested, EventPayload::default()).await?;
-                Ok(row)
-            }
-            .scope_boxed()
+    ) -> ApiResult<RequestReopenPayload> {
+        answer(&["logId"], async move {
+            let rc = rc(ctx);
+            let log_id = ids::parse(&log_id, "logId")?;
+            let row = with_log(rc, log_id, Lock::Exclusive, "Log", move |conn, w| {
+                async move {
+                    let acting = w.authorize(WriteAction::RequestReopen)?;
+                    write::request_reopen(&w.rel, requests::pending_reopen(conn, w.log_id()).await?.is_some())?;
+                    let row = requests::ReopenRequestRow {
+                        id: Uuid::new_v4(),
+                        log_id: w.log_id(),
+                        requested_by: w.actor,
+                        requested_at: Utc::now(),
+                        status: ReopenStatus::Pending,
+                        decided_at: None,
+                    };
+                    requests::insert_reopen(conn, &row).await?;
+                    w.audit(conn, acting, ObjectType::ReopenRequest, row.id, AccessAction::Create).await?;
+                    w.emit(conn, EventKind::ReopenRequested, EventPayload::default()).await?;
+                    Ok(row)
+                }
+                .scope_boxed()
+            })
+            .await?;
+            Ok(RequestReopenPayload {
+                log_id: Some(log_id),
+                reopen_request: Some(ReopenRequest(row)),
+                ..Default::default()
+            })
         })
-        .await?;
-        Ok(ReopenRequest(row))
+        .await
     }
 
     /// An owner approves reopening; this is also their consent to the log.
@@ -327,48 +409,56 @@ impl LogMutations {
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "The closed log.")] log_id: ID,
-    ) -> ApiResult<Log> {
-        let rc = rc(ctx);
-        let log_id = ids::parse(&log_id, "logId")?;
-        with_log(rc, log_id, Lock::Exclusive, "Log", move |conn, w| {
-            async move {
-                let acting = w.authorize(WriteAction::ApproveReopen)?;
-                let request = requests::pending_reopen(conn, w.log_id()).await?;
-                let consented = consents::valid_of(conn, w.log_id(), w.actor, None).await?.is_some();
-                write::approve_reopen(request.is_some(), consented)?;
-                let request = request.ok_or_else(|| ApiError::internal("a checked reopening request is missing"))?;
-                let consent = consents::ConsentRow {
-                    id: Uuid::new_v4(),
-                    log_id: w.log_id(),
-                    scope: ConsentScope::Log,
-                    unit_id: None,
-                    given_by: w.actor,
-                    method: ConsentMethod::Digital,
-                    document_reference: None,
-                    registered_by: None,
-                    given_at: Utc::now(),
-                    expires_at: None,
-                    withdrawn_at: None,
-                    withdrawn_by: None,
-                    withdrawal_reason: None,
-                    signed_on: None,
-                };
-                consents::insert(conn, &consent).await?;
-                w.audit(conn, acting, ObjectType::Consent, consent.id, AccessAction::Create).await?;
-                if logs::consent_complete(conn, w.log_id()).await?
-                    && let Some(status) =
-                        lifecycle::apply(conn, w.log_id(), Transition::Reopen, None, Utc::now()).await?
-                {
-                    requests::decide_reopen(conn, request.id, ReopenStatus::Approved).await?;
-                    w.emit(conn, EventKind::StatusChanged, EventPayload { status: Some(status), ..Default::default() })
+    ) -> ApiResult<ApproveReopenPayload> {
+        answer(&["logId"], async move {
+            let rc = rc(ctx);
+            let log_id = ids::parse(&log_id, "logId")?;
+            with_log(rc, log_id, Lock::Exclusive, "Log", move |conn, w| {
+                async move {
+                    let acting = w.authorize(WriteAction::ApproveReopen)?;
+                    let request = requests::pending_reopen(conn, w.log_id()).await?;
+                    let consented = consents::valid_of(conn, w.log_id(), w.actor, None).await?.is_some();
+                    write::approve_reopen(request.is_some(), consented)?;
+                    let request =
+                        request.ok_or_else(|| ApiError::internal("a checked reopening request is missing"))?;
+                    let consent = consents::ConsentRow {
+                        id: Uuid::new_v4(),
+                        log_id: w.log_id(),
+                        scope: ConsentScope::Log,
+                        unit_id: None,
+                        given_by: w.actor,
+                        method: ConsentMethod::Digital,
+                        document_reference: None,
+                        registered_by: None,
+                        given_at: Utc::now(),
+                        expires_at: None,
+                        withdrawn_at: None,
+                        withdrawn_by: None,
+                        withdrawal_reason: None,
+                        signed_on: None,
+                    };
+                    consents::insert(conn, &consent).await?;
+                    w.audit(conn, acting, ObjectType::Consent, consent.id, AccessAction::Create).await?;
+                    if logs::consent_complete(conn, w.log_id()).await?
+                        && let Some(status) =
+                            lifecycle::apply(conn, w.log_id(), Transition::Reopen, None, Utc::now()).await?
+                    {
+                        requests::decide_reopen(conn, request.id, ReopenStatus::Approved).await?;
+                        w.emit(
+                            conn,
+                            EventKind::StatusChanged,
+                            EventPayload { status: Some(status), ..Default::default() },
+                        )
                         .await?;
+                    }
+                    Ok(())
                 }
-                Ok(())
-            }
-            .scope_boxed()
+                .scope_boxed()
+            })
+            .await?;
+            Ok(ApproveReopenPayload { log_id: Some(log_id), ..Default::default() })
         })
-        .await?;
-        reload(ctx, log_id).await
+        .await
     }
 
     /// An owner asks the municipality to delete the log.
@@ -376,34 +466,41 @@ impl LogMutations {
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "The log to delete.")] log_id: ID,
-        #[graphql(desc = "The family's reason, at most 2,000 characters.")] reason: Option<String>,
-    ) -> ApiResult<DeletionRequest> {
-        let rc = rc(ctx);
-        let log_id = ids::parse(&log_id, "logId")?;
-        let reason = input::optional(reason.as_deref(), "reason", limits::REASON)?;
-        let row = with_log(rc, log_id, Lock::Exclusive, "Log", move |conn, w| {
-            async move {
-                let acting = w.authorize(WriteAction::RequestDeletion)?;
-                write::request_deletion(requests::open_deletion(conn, w.log_id()).await?.is_some())?;
-                let row = requests::DeletionRequestRow {
-                    id: Uuid::new_v4(),
-                    log_id: w.log_id(),
-                    requested_by: w.actor,
-                    reason,
-                    requested_at: Utc::now(),
-                    processed_by: None,
-                    processed_at: None,
-                };
-                requests::insert_deletion(conn, &row).await?;
-                w.audit(conn, acting, ObjectType::DeletionRequest, row.id, AccessAction::Create).await?;
-                w.emit(conn, EventKind::DeletionRequested, EventPayload::default()).await?;
-                Ok((row, w.access()))
-            }
-            .scope_boxed()
+        #[graphql(desc = "Why the family asks.", default)] input: RequestDeletionInput,
+    ) -> ApiResult<RequestDeletionPayload> {
+        answer(&["logId"], async move {
+            let rc = rc(ctx);
+            let log_id = ids::parse(&log_id, "logId")?;
+            let reason = input::optional(input.reason.as_deref(), "reason", limits::REASON)?;
+            let row = with_log(rc, log_id, Lock::Exclusive, "Log", move |conn, w| {
+                async move {
+                    let acting = w.authorize(WriteAction::RequestDeletion)?;
+                    write::request_deletion(requests::open_deletion(conn, w.log_id()).await?.is_some())?;
+                    let row = requests::DeletionRequestRow {
+                        id: Uuid::new_v4(),
+                        log_id: w.log_id(),
+                        requested_by: w.actor,
+                        reason,
+                        requested_at: Utc::now(),
+                        processed_by: None,
+                        processed_at: None,
+                    };
+                    requests::insert_deletion(conn, &row).await?;
+                    w.audit(conn, acting, ObjectType::DeletionRequest, row.id, AccessAction::Create).await?;
+                    w.emit(conn, EventKind::DeletionRequested, EventPayload::default()).await?;
+                    Ok((row, w.access()))
+                }
+                .scope_boxed()
+            })
+            .await?;
+            let (row, access) = row;
+            Ok(RequestDeletionPayload {
+                log_id: Some(log_id),
+                deletion_request: Some(DeletionRequest::in_log(row, access)),
+                ..Default::default()
+            })
         })
-        .await?;
-        let (row, access) = row;
-        Ok(DeletionRequest::in_log(row, access))
+        .await
     }
 
     /// The municipal admin processes a deletion request: the log is closed
@@ -413,39 +510,37 @@ impl LogMutations {
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "The deletion request (`openDeletionRequests`).")] request_id: ID,
-    ) -> ApiResult<Log> {
-        let rc = rc(ctx);
-        let request_id = ids::parse(&request_id, "requestId")?;
-        let log_id = locate(rc, ObjectRef::DeletionRequest(request_id)).await?;
-        with_log(rc, log_id, Lock::Exclusive, "DeletionRequest", move |conn, w| {
-            async move {
-                let acting = w.authorize(WriteAction::ProcessDeletion)?;
-                let request =
-                    requests::deletion_by_id(conn, request_id).await?.ok_or(ApiError::NotFound("DeletionRequest"))?;
-                write::process_deletion(request.processed_at.is_some())?;
-                if w.rel.status != LogStatus::Closed {
-                    close(conn, &w, Some("slettet etter krav fra familien"), WithdrawalReason::LogDeleted).await?;
+    ) -> ApiResult<ProcessDeletionPayload> {
+        answer(&["requestId"], async move {
+            let rc = rc(ctx);
+            let request_id = ids::parse(&request_id, "requestId")?;
+            let log_id = locate(rc, ObjectRef::DeletionRequest(request_id)).await?;
+            with_log(rc, log_id, Lock::Exclusive, "DeletionRequest", move |conn, w| {
+                async move {
+                    let acting = w.authorize(WriteAction::ProcessDeletion)?;
+                    let request = requests::deletion_by_id(conn, request_id)
+                        .await?
+                        .ok_or(ApiError::NotFound("DeletionRequest"))?;
+                    write::process_deletion(request.processed_at.is_some())?;
+                    if w.rel.status != LogStatus::Closed {
+                        close(conn, &w, Some("slettet etter krav fra familien"), WithdrawalReason::LogDeleted).await?;
+                    }
+                    purge(conn, w.log_id()).await?;
+                    // A request waiting on the log would otherwise outlive it.
+                    if let Some(reopen) = requests::pending_reopen(conn, w.log_id()).await? {
+                        requests::decide_reopen(conn, reopen.id, ReopenStatus::Cancelled).await?;
+                    }
+                    requests::mark_deletion_processed(conn, request_id, w.actor).await?;
+                    w.audit(conn, acting, ObjectType::Log, w.log_id(), AccessAction::Delete).await?;
+                    w.emit(conn, EventKind::LogDeleted, EventPayload::default()).await
                 }
-                purge(conn, w.log_id()).await?;
-                // A request waiting on the log would otherwise outlive it.
-                if let Some(reopen) = requests::pending_reopen(conn, w.log_id()).await? {
-                    requests::decide_reopen(conn, reopen.id, ReopenStatus::Cancelled).await?;
-                }
-                requests::mark_deletion_processed(conn, request_id, w.actor).await?;
-                w.audit(conn, acting, ObjectType::Log, w.log_id(), AccessAction::Delete).await?;
-                w.emit(conn, EventKind::LogDeleted, EventPayload::default()).await
-            }
-            .scope_boxed()
+                .scope_boxed()
+            })
+            .await?;
+            Ok(ProcessDeletionPayload { log_id: Some(log_id), ..Default::default() })
         })
-        .await?;
-        reload(ctx, log_id).await
+        .await
     }
-}
-
-/// Re-reads a log after a write, as the writer may now see it.
-pub(super) async fn reload(ctx: &Context<'_>, log_id: Uuid) -> ApiResult<Log> {
-    let access = LogAccess::load(ctx, log_id).await?.ok_or(ApiError::NotFound("Log"))?;
-    Log::with_access(ctx, access).await?.ok_or(ApiError::NotFound("Log"))
 }
 
 /// The child's date of birth: the one the national id encodes, else the one
@@ -457,40 +552,49 @@ pub(super) async fn reload(ctx: &Context<'_>, log_id: Uuid) -> ApiResult<Log> {
 fn child_birth_date(nid: Option<&str>, stated: Option<NaiveDate>, today: NaiveDate) -> ApiResult<Option<NaiveDate>> {
     let Some(nid) = nid else {
         if stated.is_some_and(|d| d > today + chrono::Months::new(12)) {
-            return Err(ApiError::bad_input("child.birthDate: a due date is at most a year ahead"));
+            return Err(ApiError::bad_field("child.birthDate", "child.birthDate: a due date is at most a year ahead"));
         }
         return Ok(stated);
     };
     let encoded = match national_id::birth_date(nid) {
         Ok(date) => Some(date),
         Err(national_id::NationalIdError::CenturyUnknown) => None,
-        Err(e) => return Err(ApiError::bad_input(format!("child.nationalId {e}"))),
+        Err(e) => return Err(ApiError::bad_field("child.nationalId", format!("child.nationalId {e}"))),
     };
     if stated.is_some_and(|b| !national_id::fits_birth_date(nid, b)) {
-        return Err(ApiError::bad_input("child.birthDate does not match child.nationalId"));
+        return Err(ApiError::bad_field("child.birthDate", "child.birthDate does not match child.nationalId"));
     }
     match encoded.or(stated) {
-        Some(date) if date > today => {
-            Err(ApiError::bad_input("child.birthDate: a child with a national id is born; the date is in the future"))
-        }
+        Some(date) if date > today => Err(ApiError::bad_field(
+            "child.birthDate",
+            "child.birthDate: a child with a national id is born; the date is in the future",
+        )),
         Some(date) => Ok(Some(date)),
-        None => Err(ApiError::bad_input("child.birthDate is required: child.nationalId does not give the century")),
+        None => Err(ApiError::bad_field(
+            "child.birthDate",
+            "child.birthDate is required: child.nationalId does not give the century",
+        )),
     }
 }
 
 fn validate_guardians(input: &[GuardianInput], child_nid: Option<&str>) -> ApiResult<Vec<GuardianInput>> {
     if input.is_empty() || input.len() > MAX_GUARDIANS {
-        return Err(ApiError::bad_input(format!("a log needs 1 to {MAX_GUARDIANS} guardians")));
+        return Err(ApiError::bad_field("guardians", format!("a log needs 1 to {MAX_GUARDIANS} guardians")));
     }
     let mut out: Vec<GuardianInput> = Vec::with_capacity(input.len());
     for (i, g) in input.iter().enumerate() {
         let nid = g.national_id.trim();
-        national_id::validate(nid).map_err(|e| ApiError::bad_input(format!("guardians[{i}].nationalId {e}")))?;
+        national_id::validate(nid).map_err(|e| {
+            ApiError::bad_field(format!("guardians[{i}].nationalId"), format!("guardians[{i}].nationalId {e}"))
+        })?;
         if Some(nid) == child_nid {
-            return Err(ApiError::bad_input("a guardian cannot be the child"));
+            return Err(ApiError::bad_field(format!("guardians[{i}].nationalId"), "a guardian cannot be the child"));
         }
         if out.iter().any(|o| o.national_id == nid) {
-            return Err(ApiError::bad_input(format!("guardians[{i}] is listed twice")));
+            return Err(ApiError::bad_field(
+                format!("guardians[{i}].nationalId"),
+                format!("guardians[{i}] is listed twice"),
+            ));
         }
         out.push(GuardianInput {
             national_id: nid.to_owned(),

@@ -1,6 +1,7 @@
 //! Meetings: invitations and minutes, with an archive snapshot after each
 //! meeting (DESIGN.md §2: 5).
 
+use super::payload::{answer, payload};
 use super::people;
 use super::tx::{Lock, ScopedFutureExt, Write, with_log};
 use crate::api::guard::LogAccess;
@@ -44,6 +45,29 @@ pub struct ScheduleMeetingInput {
     pub invitee_ids: Vec<ID>,
 }
 
+/// The minutes of a meeting.
+#[derive(InputObject)]
+pub struct RecordMinutesInput {
+    /// the minutes (referat), at most 50,000 characters
+    pub minutes: String,
+}
+
+payload! {
+    /// The answer of `scheduleMeeting`.
+    ScheduleMeetingPayload {
+        /// the scheduled meeting
+        meeting: Meeting,
+    } with log
+}
+
+payload! {
+    /// The answer of `recordMinutes`.
+    RecordMinutesPayload {
+        /// the meeting, now HELD with its minutes
+        meeting: Meeting,
+    } with log
+}
+
 #[derive(Default)]
 pub struct MeetingMutations;
 
@@ -54,51 +78,58 @@ impl MeetingMutations {
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "The meeting.")] input: ScheduleMeetingInput,
-    ) -> ApiResult<Meeting> {
-        let rc = rc(ctx);
-        let log_id = ids::parse(&input.log_id, "logId")?;
-        let title = input::required(&input.title, "title", limits::SHORT)?;
-        let starts_at = input::future(input.starts_at, "startsAt")?;
-        let location = input::optional(input.location.as_deref(), "location", limits::SHORT)?;
-        let agenda = input::optional(input.agenda.as_deref(), "agenda", limits::BODY)?;
-        if input.invitee_ids.len() > MAX_INVITEES {
-            return Err(ApiError::bad_input(format!("at most {MAX_INVITEES} invitees")));
-        }
-        let invitee_ids = ids::parse_all(&input.invitee_ids, "inviteeIds")?;
-        let row = with_log(rc, log_id, Lock::Share, "Log", move |conn, w| {
-            async move {
-                let acting = w.authorize(WriteAction::ScheduleMeeting)?;
-                let invitees = people::resolve(conn, w.log_id(), &invitee_ids, "inviteeIds").await?;
-                let row = MeetingRow {
-                    id: Uuid::new_v4(),
-                    log_id: w.log_id(),
-                    title,
-                    starts_at,
-                    location,
-                    agenda,
-                    status: MeetingStatus::Scheduled,
-                    minutes: None,
-                    minutes_recorded_at: None,
-                    minutes_recorded_by: None,
-                    created_by: w.actor,
-                    created_at: Utc::now(),
-                };
-                meetings::insert(conn, &row, &invitees).await?;
-                w.audit(conn, acting, ObjectType::Meeting, row.id, AccessAction::Create).await?;
-                w.emit(
-                    conn,
-                    EventKind::MeetingScheduled,
-                    EventPayload { meeting_id: Some(row.id), ..Default::default() },
-                )
-                .await?;
-                let body = invitation_text(&row);
-                send(conn, &w, MessageKind::Invitation, row.id, body, &invitees).await?;
-                Ok(row)
+    ) -> ApiResult<ScheduleMeetingPayload> {
+        answer(&[], async move {
+            let rc = rc(ctx);
+            let log_id = ids::parse(&input.log_id, "logId")?;
+            let title = input::required(&input.title, "title", limits::SHORT)?;
+            let starts_at = input::future(input.starts_at, "startsAt")?;
+            let location = input::optional(input.location.as_deref(), "location", limits::SHORT)?;
+            let agenda = input::optional(input.agenda.as_deref(), "agenda", limits::BODY)?;
+            if input.invitee_ids.len() > MAX_INVITEES {
+                return Err(ApiError::bad_field("inviteeIds", format!("at most {MAX_INVITEES} invitees")));
             }
-            .scope_boxed()
+            let invitee_ids = ids::parse_all(&input.invitee_ids, "inviteeIds")?;
+            let row = with_log(rc, log_id, Lock::Share, "Log", move |conn, w| {
+                async move {
+                    let acting = w.authorize(WriteAction::ScheduleMeeting)?;
+                    let invitees = people::resolve(conn, w.log_id(), &invitee_ids, "inviteeIds").await?;
+                    let row = MeetingRow {
+                        id: Uuid::new_v4(),
+                        log_id: w.log_id(),
+                        title,
+                        starts_at,
+                        location,
+                        agenda,
+                        status: MeetingStatus::Scheduled,
+                        minutes: None,
+                        minutes_recorded_at: None,
+                        minutes_recorded_by: None,
+                        created_by: w.actor,
+                        created_at: Utc::now(),
+                    };
+                    meetings::insert(conn, &row, &invitees).await?;
+                    w.audit(conn, acting, ObjectType::Meeting, row.id, AccessAction::Create).await?;
+                    w.emit(
+                        conn,
+                        EventKind::MeetingScheduled,
+                        EventPayload { meeting_id: Some(row.id), ..Default::default() },
+                    )
+                    .await?;
+                    let body = invitation_text(&row);
+                    send(conn, &w, MessageKind::Invitation, row.id, body, &invitees).await?;
+                    Ok(row)
+                }
+                .scope_boxed()
+            })
+            .await?;
+            Ok(ScheduleMeetingPayload {
+                log_id: Some(row.log_id),
+                meeting: Some(Meeting { access: access(ctx, row.log_id).await?, row }),
+                ..Default::default()
+            })
         })
-        .await?;
-        Ok(Meeting { access: access(ctx, row.log_id).await?, row })
+        .await
     }
 
     /// The coordinator records the minutes (referat). The meeting is marked
@@ -108,42 +139,49 @@ impl MeetingMutations {
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "The meeting; its minutes must not be recorded yet.")] meeting_id: ID,
-        #[graphql(desc = "The minutes (referat), at most 50,000 characters.")] minutes: String,
-    ) -> ApiResult<Meeting> {
-        let rc = rc(ctx);
-        let meeting_id = ids::parse(&meeting_id, "meetingId")?;
-        let minutes = input::required(&minutes, "minutes", limits::MINUTES)?;
-        let log_id = locate(rc, ObjectRef::Meeting(meeting_id)).await?;
-        let row = with_log(rc, log_id, Lock::Share, "Meeting", move |conn, w| {
-            async move {
-                let acting = w.authorize(WriteAction::RecordMinutes)?;
-                let meeting = meetings::by_id(conn, meeting_id).await?.ok_or(ApiError::NotFound("Meeting"))?;
-                write::record_minutes(meeting.minutes.is_some(), meeting.status == MeetingStatus::Cancelled)?;
-                meetings::record_minutes(conn, meeting_id, &minutes, w.actor).await?;
-                w.audit(conn, acting, ObjectType::Meeting, meeting_id, AccessAction::Update).await?;
-                w.emit(
-                    conn,
-                    EventKind::MinutesRecorded,
-                    EventPayload { meeting_id: Some(meeting_id), ..Default::default() },
-                )
-                .await?;
-                let body = format!("Referat fra «{}»:\n\n{}", meeting.title, minutes);
-                let body: String = body.chars().take(limits::BODY).collect();
-                send(conn, &w, MessageKind::Minutes, meeting_id, body, &[]).await?;
-                let snapshot =
-                    snapshots::take(conn, w.log_id(), SnapshotReason::Meeting, Some(meeting_id), w.actor).await?;
-                w.emit(
-                    conn,
-                    EventKind::SnapshotTaken,
-                    EventPayload { snapshot_id: Some(snapshot), ..Default::default() },
-                )
-                .await?;
-                meetings::by_id(conn, meeting_id).await?.ok_or(ApiError::NotFound("Meeting"))
-            }
-            .scope_boxed()
+        #[graphql(desc = "The minutes.")] input: RecordMinutesInput,
+    ) -> ApiResult<RecordMinutesPayload> {
+        answer(&["meetingId"], async move {
+            let rc = rc(ctx);
+            let meeting_id = ids::parse(&meeting_id, "meetingId")?;
+            let minutes = input::required(&input.minutes, "minutes", limits::MINUTES)?;
+            let log_id = locate(rc, ObjectRef::Meeting(meeting_id)).await?;
+            let row = with_log(rc, log_id, Lock::Share, "Meeting", move |conn, w| {
+                async move {
+                    let acting = w.authorize(WriteAction::RecordMinutes)?;
+                    let meeting = meetings::by_id(conn, meeting_id).await?.ok_or(ApiError::NotFound("Meeting"))?;
+                    write::record_minutes(meeting.minutes.is_some(), meeting.status == MeetingStatus::Cancelled)?;
+                    meetings::record_minutes(conn, meeting_id, &minutes, w.actor).await?;
+                    w.audit(conn, acting, ObjectType::Meeting, meeting_id, AccessAction::Update).await?;
+                    w.emit(
+                        conn,
+                        EventKind::MinutesRecorded,
+                        EventPayload { meeting_id: Some(meeting_id), ..Default::default() },
+                    )
+                    .await?;
+                    let body = format!("Referat fra «{}»:\n\n{}", meeting.title, minutes);
+                    let body: String = body.chars().take(limits::BODY).collect();
+                    send(conn, &w, MessageKind::Minutes, meeting_id, body, &[]).await?;
+                    let snapshot =
+                        snapshots::take(conn, w.log_id(), SnapshotReason::Meeting, Some(meeting_id), w.actor).await?;
+                    w.emit(
+                        conn,
+                        EventKind::SnapshotTaken,
+                        EventPayload { snapshot_id: Some(snapshot), ..Default::default() },
+                    )
+                    .await?;
+                    meetings::by_id(conn, meeting_id).await?.ok_or(ApiError::NotFound("Meeting"))
+                }
+                .scope_boxed()
+            })
+            .await?;
+            Ok(RecordMinutesPayload {
+                log_id: Some(row.log_id),
+                meeting: Some(Meeting { access: access(ctx, row.log_id).await?, row }),
+                ..Default::default()
+            })
         })
-        .await?;
-        Ok(Meeting { access: access(ctx, row.log_id).await?, row })
+        .await
     }
 }
 

@@ -1,11 +1,12 @@
 //! Secure messages (DESIGN.md §2: 4–5).
 
+use super::payload::{answer, payload};
 use super::people;
 use super::tx::{Lock, ScopedFutureExt, with_log};
 use crate::api::guard::locate;
 use crate::api::ids;
 use crate::api::input::{self, limits};
-use crate::api::types::message::Message;
+use crate::api::types::message::{Message, MessageEdge};
 use crate::context::rc;
 use crate::db::enums::{AccessAction, EventKind, MessageKind, ObjectType};
 use crate::db::messages::{self, MessageRow};
@@ -34,6 +35,25 @@ pub struct PostMessageInput {
     pub recipient_ids: Vec<ID>,
 }
 
+payload! {
+    /// The answer of `postMessage`.
+    PostMessagePayload {
+        /// the posted message
+        message: Message,
+        /// the message as an edge of `Log.messages`, to add to a list a
+        /// client already shows
+        message_edge: MessageEdge,
+    } with log
+}
+
+payload! {
+    /// The answer of `markMessageRead`.
+    MarkMessageReadPayload {
+        /// the message, with your read receipt
+        message: Message,
+    } with log
+}
+
 #[derive(Default)]
 pub struct MessageMutations;
 
@@ -44,47 +64,8 @@ impl MessageMutations {
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "The message and who it is to.")] input: PostMessageInput,
-    ) -> ApiResult<Message> {
-        let rc = rc(ctx);
-        let log_id = ids::parse(&input.log_id, "logId")?;
-        let body = input::required(&input.body, "body", limits::BODY)?;
-        if input.recipient_ids.len() > MAX_RECIPIENTS {
-            return Err(ApiError::bad_input(format!("at most {MAX_RECIPIENTS} recipients")));
-        }
-        let recipient_ids = ids::parse_all(&input.recipient_ids, "recipientIds")?;
-        let row = with_log(rc, log_id, Lock::Share, "Log", move |conn, w| {
-            async move {
-                let acting = w.authorize(WriteAction::PostMessage)?;
-                let mut to = people::resolve(conn, w.log_id(), &recipient_ids, "recipientIds").await?;
-                to.retain(|p| *p != w.actor);
-                if !recipient_ids.is_empty() && to.is_empty() {
-                    return Err(ApiError::bad_input("recipientIds: a message needs someone besides you"));
-                }
-                let row = MessageRow {
-                    id: Uuid::new_v4(),
-                    log_id: w.log_id(),
-                    author_id: w.actor,
-                    kind: MessageKind::Message,
-                    meeting_id: None,
-                    body,
-                    to_all: to.is_empty(),
-                    created_at: Utc::now(),
-                };
-                // Pipelined: three round trips' wait becomes one, on the
-                // busiest write. If one fails, the transaction rolls back.
-                let conn: &AsyncPgConnection = conn;
-                futures_util::try_join!(
-                    async { messages::insert(conn, &row, &to).await.map_err(ApiError::from) },
-                    w.audit(conn, acting, ObjectType::Message, row.id, AccessAction::Create),
-                    w.emit(conn, EventKind::MessagePosted, payload(&row, &to)),
-                )?;
-                Ok((row, w.access()))
-            }
-            .scope_boxed()
-        })
-        .await?;
-        let (row, access) = row;
-        Ok(Message { row, access })
+    ) -> ApiResult<PostMessagePayload> {
+        answer(&[], post_message(ctx, input)).await
     }
 
     /// Records that you have read a message addressed to you.
@@ -92,30 +73,86 @@ impl MessageMutations {
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "The message.")] message_id: ID,
-    ) -> ApiResult<Message> {
-        let rc = rc(ctx);
-        let message_id = ids::parse(&message_id, "messageId")?;
-        let log_id = locate(rc, ObjectRef::Message(message_id)).await?;
-        let row = with_log(rc, log_id, Lock::Share, "Message", move |conn, w| {
-            async move {
-                let acting = w.authorize(WriteAction::MarkMessageRead)?;
-                let row =
-                    messages::visible_by_id(conn, w.actor, message_id).await?.ok_or(ApiError::NotFound("Message"))?;
-                if messages::mark_read(conn, message_id, w.actor).await? {
-                    w.audit(conn, acting, ObjectType::Message, message_id, AccessAction::Update).await?;
-                    // Only a first read is news: marking again changes nothing.
-                    let to: Vec<Uuid> =
-                        messages::recipients_of(conn, &[message_id]).await?.into_iter().map(|(_, p)| p).collect();
-                    w.emit(conn, EventKind::MessageRead, read_payload(&row, &to)).await?;
-                }
-                Ok((row, w.access()))
-            }
-            .scope_boxed()
-        })
-        .await?;
-        let (row, access) = row;
-        Ok(Message { row, access })
+    ) -> ApiResult<MarkMessageReadPayload> {
+        answer(&["messageId"], mark_message_read(ctx, message_id)).await
     }
+}
+
+async fn post_message(ctx: &Context<'_>, input: PostMessageInput) -> ApiResult<PostMessagePayload> {
+    let rc = rc(ctx);
+    let log_id = ids::parse(&input.log_id, "logId")?;
+    let body = input::required(&input.body, "body", limits::BODY)?;
+    if input.recipient_ids.len() > MAX_RECIPIENTS {
+        return Err(ApiError::bad_field("recipientIds", format!("at most {MAX_RECIPIENTS} recipients")));
+    }
+    let recipient_ids = ids::parse_all(&input.recipient_ids, "recipientIds")?;
+    let row = with_log(rc, log_id, Lock::Share, "Log", move |conn, w| {
+        async move {
+            let acting = w.authorize(WriteAction::PostMessage)?;
+            let mut to = people::resolve(conn, w.log_id(), &recipient_ids, "recipientIds").await?;
+            to.retain(|p| *p != w.actor);
+            if !recipient_ids.is_empty() && to.is_empty() {
+                return Err(ApiError::bad_field("recipientIds", "recipientIds: a message needs someone besides you"));
+            }
+            let row = MessageRow {
+                id: Uuid::new_v4(),
+                log_id: w.log_id(),
+                author_id: w.actor,
+                kind: MessageKind::Message,
+                meeting_id: None,
+                body,
+                to_all: to.is_empty(),
+                created_at: Utc::now(),
+            };
+            // Pipelined: three round trips' wait becomes one, on the
+            // busiest write. If one fails, the transaction rolls back.
+            let conn: &AsyncPgConnection = conn;
+            futures_util::try_join!(
+                async { messages::insert(conn, &row, &to).await.map_err(ApiError::from) },
+                w.audit(conn, acting, ObjectType::Message, row.id, AccessAction::Create),
+                w.emit(conn, EventKind::MessagePosted, payload(&row, &to)),
+            )?;
+            Ok((row, w.access()))
+        }
+        .scope_boxed()
+    })
+    .await?;
+    let (row, access) = row;
+    let message_edge = Message { row: row.clone(), access: access.clone() }.edge();
+    Ok(PostMessagePayload {
+        log_id: Some(row.log_id),
+        message: Some(Message { row, access }),
+        message_edge: Some(message_edge),
+        ..Default::default()
+    })
+}
+
+async fn mark_message_read(ctx: &Context<'_>, message_id: ID) -> ApiResult<MarkMessageReadPayload> {
+    let rc = rc(ctx);
+    let message_id = ids::parse(&message_id, "messageId")?;
+    let log_id = locate(rc, ObjectRef::Message(message_id)).await?;
+    let row = with_log(rc, log_id, Lock::Share, "Message", move |conn, w| {
+        async move {
+            let acting = w.authorize(WriteAction::MarkMessageRead)?;
+            let row = messages::visible_by_id(conn, w.actor, message_id).await?.ok_or(ApiError::NotFound("Message"))?;
+            if messages::mark_read(conn, message_id, w.actor).await? {
+                w.audit(conn, acting, ObjectType::Message, message_id, AccessAction::Update).await?;
+                // Only a first read is news: marking again changes nothing.
+                let to: Vec<Uuid> =
+                    messages::recipients_of(conn, &[message_id]).await?.into_iter().map(|(_, p)| p).collect();
+                w.emit(conn, EventKind::MessageRead, read_payload(&row, &to)).await?;
+            }
+            Ok((row, w.access()))
+        }
+        .scope_boxed()
+    })
+    .await?;
+    let (row, access) = row;
+    Ok(MarkMessageReadPayload {
+        log_id: Some(row.log_id),
+        message: Some(Message { row, access }),
+        ..Default::default()
+    })
 }
 
 /// The event of a posted message, with its audience so subscriptions can

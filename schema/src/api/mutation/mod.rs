@@ -9,6 +9,7 @@ mod log;
 mod meeting;
 mod message;
 mod participant;
+pub mod payload;
 mod people;
 pub mod tx;
 

@@ -1,12 +1,11 @@
 //! Participants and the relay of the baton (DESIGN.md §2: 3, 6).
 
-use super::log::reload;
+use super::payload::{answer, payload};
 use super::tx::{Lock, ScopedFutureExt, with_log};
 use crate::api::guard::LogAccess;
 use crate::api::guard::locate;
 use crate::api::ids;
 use crate::api::input::{self, limits};
-use crate::api::types::log::Log;
 use crate::api::types::people::Participant;
 use crate::api::types::requests::Handover;
 use crate::context::rc;
@@ -34,6 +33,61 @@ pub struct AddParticipantInput {
     pub title: Option<String>,
 }
 
+/// The successor a coordinator proposes.
+#[derive(InputObject)]
+pub struct ProposeHandoverInput {
+    /// a current participant of a consented unit (`Participant.id`)
+    pub participant_id: ID,
+}
+
+payload! {
+    /// The answer of `addParticipant`.
+    AddParticipantPayload {
+        /// the new participant
+        participant: Participant,
+    } with log
+}
+
+payload! {
+    /// The answer of `removeParticipant`.
+    RemoveParticipantPayload {
+        /// the participant, who has now left
+        participant: Participant,
+    } with log
+}
+
+payload! {
+    /// The answer of `proposeHandover`.
+    ProposeHandoverPayload {
+        /// the pending handover
+        handover: Handover,
+    } with log
+}
+
+payload! {
+    /// The answer of `acceptHandover`: the same shape as declining and cancelling.
+    AcceptHandoverPayload {
+        /// the handover, now ACCEPTED
+        handover: Handover,
+    } with log
+}
+
+payload! {
+    /// The answer of `declineHandover`: the same shape as accepting and cancelling.
+    DeclineHandoverPayload {
+        /// the handover, now DECLINED
+        handover: Handover,
+    } with log
+}
+
+payload! {
+    /// The answer of `cancelHandover`: the same shape as accepting and declining.
+    CancelHandoverPayload {
+        /// the handover, now CANCELLED
+        handover: Handover,
+    } with log
+}
+
 #[derive(Default)]
 pub struct ParticipantMutations;
 
@@ -44,57 +98,64 @@ impl ParticipantMutations {
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "Who to add, and for which unit.")] input: AddParticipantInput,
-    ) -> ApiResult<Participant> {
-        let rc = rc(ctx);
-        let log_id = ids::parse(&input.log_id, "logId")?;
-        let staff_id = ids::parse(&input.staff_id, "staffId")?;
-        let unit_id = ids::parse(&input.unit_id, "unitId")?;
-        let title = input::optional(input.title.as_deref(), "title", limits::SHORT)?;
-        let id = with_log(rc, log_id, Lock::Share, "Log", move |conn, w| {
-            async move {
-                let acting = w.authorize(WriteAction::AddParticipant)?;
-                if !org::has_unit_role(conn, staff_id, unit_id).await? {
-                    return Err(ApiError::bad_input("staffId is not a staff member of unitId"));
-                }
-                if !consents::unit_consented(conn, w.log_id(), unit_id).await? {
-                    return Err(ApiError::bad_input("the family has not consented to this unit"));
-                }
-                let row = ParticipantRow {
-                    id: Uuid::new_v4(),
-                    log_id: w.log_id(),
-                    staff_id,
-                    unit_id,
-                    title,
-                    added_by: w.actor,
-                    joined_at: Utc::now(),
-                    left_at: None,
-                    left_reason: None,
-                };
-                participants::insert(conn, &row).await.map_err(|e| {
-                    if is_unique_violation(&e) {
-                        ApiError::conflict("this staff member already takes part in the log")
-                    } else {
-                        e.into()
+    ) -> ApiResult<AddParticipantPayload> {
+        answer(&[], async move {
+            let rc = rc(ctx);
+            let log_id = ids::parse(&input.log_id, "logId")?;
+            let staff_id = ids::parse(&input.staff_id, "staffId")?;
+            let unit_id = ids::parse(&input.unit_id, "unitId")?;
+            let title = input::optional(input.title.as_deref(), "title", limits::SHORT)?;
+            let id = with_log(rc, log_id, Lock::Share, "Log", move |conn, w| {
+                async move {
+                    let acting = w.authorize(WriteAction::AddParticipant)?;
+                    if !org::has_unit_role(conn, staff_id, unit_id).await? {
+                        return Err(ApiError::bad_field("staffId", "staffId is not a staff member of unitId"));
                     }
-                })?;
-                w.audit(conn, acting, ObjectType::Participant, row.id, AccessAction::Create).await?;
-                w.emit(
-                    conn,
-                    EventKind::ParticipantJoined,
-                    EventPayload {
-                        participant_id: Some(row.id),
-                        staff_id: Some(staff_id),
-                        unit_id: Some(unit_id),
-                        ..Default::default()
-                    },
-                )
-                .await?;
-                Ok(row.id)
-            }
-            .scope_boxed()
+                    if !consents::unit_consented(conn, w.log_id(), unit_id).await? {
+                        return Err(ApiError::bad_field("unitId", "the family has not consented to this unit"));
+                    }
+                    let row = ParticipantRow {
+                        id: Uuid::new_v4(),
+                        log_id: w.log_id(),
+                        staff_id,
+                        unit_id,
+                        title,
+                        added_by: w.actor,
+                        joined_at: Utc::now(),
+                        left_at: None,
+                        left_reason: None,
+                    };
+                    participants::insert(conn, &row).await.map_err(|e| {
+                        if is_unique_violation(&e) {
+                            ApiError::conflict("this staff member already takes part in the log")
+                        } else {
+                            e.into()
+                        }
+                    })?;
+                    w.audit(conn, acting, ObjectType::Participant, row.id, AccessAction::Create).await?;
+                    w.emit(
+                        conn,
+                        EventKind::ParticipantJoined,
+                        EventPayload {
+                            participant_id: Some(row.id),
+                            staff_id: Some(staff_id),
+                            unit_id: Some(unit_id),
+                            ..Default::default()
+                        },
+                    )
+                    .await?;
+                    Ok(row.id)
+                }
+                .scope_boxed()
+            })
+            .await?;
+            Ok(AddParticipantPayload {
+                log_id: Some(log_id),
+                participant: Some(participant_object(ctx, log_id, id).await?),
+                ..Default::default()
+            })
         })
-        .await?;
-        participant_object(ctx, log_id, id).await
+        .await
     }
 
     /// The coordinator removes a participant (not themself: hand over first).
@@ -102,39 +163,47 @@ impl ParticipantMutations {
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "The participant (`Participant.id`).")] participant_id: ID,
-    ) -> ApiResult<Participant> {
-        let rc = rc(ctx);
-        let participant_id = ids::parse(&participant_id, "participantId")?;
-        let log_id = log_of_participant(ctx, participant_id).await?;
-        with_log(rc, log_id, Lock::Share, "Participant", move |conn, w| {
-            async move {
-                let acting = w.authorize(WriteAction::RemoveParticipant)?;
-                let p = participants::by_id(conn, participant_id).await?.ok_or(ApiError::NotFound("Participant"))?;
-                let coordinator = participants::current_term_of(conn, w.log_id()).await?.participant_id == p.id;
-                write::remove_participant(p.left_at.is_some(), coordinator)?;
-                if let Some(h) = participants::pending_handover(conn, w.log_id()).await?
-                    && h.to_participant_id == p.id
-                {
-                    participants::decide_handover(conn, h.id, HandoverStatus::Cancelled).await?;
+    ) -> ApiResult<RemoveParticipantPayload> {
+        answer(&["participantId"], async move {
+            let rc = rc(ctx);
+            let participant_id = ids::parse(&participant_id, "participantId")?;
+            let log_id = log_of_participant(ctx, participant_id).await?;
+            with_log(rc, log_id, Lock::Share, "Participant", move |conn, w| {
+                async move {
+                    let acting = w.authorize(WriteAction::RemoveParticipant)?;
+                    let p =
+                        participants::by_id(conn, participant_id).await?.ok_or(ApiError::NotFound("Participant"))?;
+                    let coordinator = participants::current_term_of(conn, w.log_id()).await?.participant_id == p.id;
+                    write::remove_participant(p.left_at.is_some(), coordinator)?;
+                    if let Some(h) = participants::pending_handover(conn, w.log_id()).await?
+                        && h.to_participant_id == p.id
+                    {
+                        participants::decide_handover(conn, h.id, HandoverStatus::Cancelled).await?;
+                    }
+                    participants::leave(conn, w.log_id(), None, Some(p.id), ParticipantLeftReason::Removed).await?;
+                    w.audit(conn, acting, ObjectType::Participant, p.id, AccessAction::Delete).await?;
+                    w.emit(
+                        conn,
+                        EventKind::ParticipantLeft,
+                        EventPayload {
+                            participant_id: Some(p.id),
+                            staff_id: Some(p.staff_id),
+                            unit_id: Some(p.unit_id),
+                            ..Default::default()
+                        },
+                    )
+                    .await
                 }
-                participants::leave(conn, w.log_id(), None, Some(p.id), ParticipantLeftReason::Removed).await?;
-                w.audit(conn, acting, ObjectType::Participant, p.id, AccessAction::Delete).await?;
-                w.emit(
-                    conn,
-                    EventKind::ParticipantLeft,
-                    EventPayload {
-                        participant_id: Some(p.id),
-                        staff_id: Some(p.staff_id),
-                        unit_id: Some(p.unit_id),
-                        ..Default::default()
-                    },
-                )
-                .await
-            }
-            .scope_boxed()
+                .scope_boxed()
+            })
+            .await?;
+            Ok(RemoveParticipantPayload {
+                log_id: Some(log_id),
+                participant: Some(participant_object(ctx, log_id, participant_id).await?),
+                ..Default::default()
+            })
         })
-        .await?;
-        participant_object(ctx, log_id, participant_id).await
+        .await
     }
 
     /// The coordinator proposes a participant as successor. The baton moves
@@ -143,56 +212,62 @@ impl ParticipantMutations {
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "The log.")] log_id: ID,
-        #[graphql(desc = "The successor: a current participant of a consented unit (`Participant.id`).")]
-        participant_id: ID,
-    ) -> ApiResult<Handover> {
-        let rc = rc(ctx);
-        let log_id = ids::parse(&log_id, "logId")?;
-        let participant_id = ids::parse(&participant_id, "participantId")?;
-        let row = with_log(rc, log_id, Lock::Exclusive, "Log", move |conn, w| {
-            async move {
-                let acting = w.authorize(WriteAction::ProposeHandover)?;
-                let target = participants::by_id(conn, participant_id).await?;
-                let target = target.filter(|p| p.log_id == w.log_id() && p.left_at.is_none());
-                let consented = match &target {
-                    Some(t) => consents::unit_consented(conn, w.log_id(), t.unit_id).await?,
-                    None => false,
-                };
-                write::hand_baton_to(target.is_some(), consented)?;
-                let target = target.ok_or_else(|| ApiError::internal("a checked successor is missing"))?;
-                if target.staff_id == w.actor {
-                    return Err(ApiError::bad_input("you already hold the baton"));
+        #[graphql(desc = "The successor.")] input: ProposeHandoverInput,
+    ) -> ApiResult<ProposeHandoverPayload> {
+        answer(&["logId"], async move {
+            let rc = rc(ctx);
+            let log_id = ids::parse(&log_id, "logId")?;
+            let participant_id = ids::parse(&input.participant_id, "participantId")?;
+            let row = with_log(rc, log_id, Lock::Exclusive, "Log", move |conn, w| {
+                async move {
+                    let acting = w.authorize(WriteAction::ProposeHandover)?;
+                    let target = participants::by_id(conn, participant_id).await?;
+                    let target = target.filter(|p| p.log_id == w.log_id() && p.left_at.is_none());
+                    let consented = match &target {
+                        Some(t) => consents::unit_consented(conn, w.log_id(), t.unit_id).await?,
+                        None => false,
+                    };
+                    write::hand_baton_to(target.is_some(), consented)?;
+                    let target = target.ok_or_else(|| ApiError::internal("a checked successor is missing"))?;
+                    if target.staff_id == w.actor {
+                        return Err(ApiError::bad_field("participantId", "you already hold the baton"));
+                    }
+                    write::propose_handover(participants::pending_handover(conn, w.log_id()).await?.is_some())?;
+                    let row = HandoverRow {
+                        id: Uuid::new_v4(),
+                        log_id: w.log_id(),
+                        from_staff_id: w.actor,
+                        to_participant_id: target.id,
+                        to_staff_id: target.staff_id,
+                        status: HandoverStatus::Pending,
+                        proposed_at: Utc::now(),
+                        decided_at: None,
+                    };
+                    participants::insert_handover(conn, &row).await?;
+                    w.audit(conn, acting, ObjectType::Handover, row.id, AccessAction::Create).await?;
+                    w.emit(
+                        conn,
+                        EventKind::HandoverProposed,
+                        EventPayload {
+                            handover_id: Some(row.id),
+                            participant_id: Some(target.id),
+                            staff_id: Some(target.staff_id),
+                            ..Default::default()
+                        },
+                    )
+                    .await?;
+                    Ok(row)
                 }
-                write::propose_handover(participants::pending_handover(conn, w.log_id()).await?.is_some())?;
-                let row = HandoverRow {
-                    id: Uuid::new_v4(),
-                    log_id: w.log_id(),
-                    from_staff_id: w.actor,
-                    to_participant_id: target.id,
-                    to_staff_id: target.staff_id,
-                    status: HandoverStatus::Pending,
-                    proposed_at: Utc::now(),
-                    decided_at: None,
-                };
-                participants::insert_handover(conn, &row).await?;
-                w.audit(conn, acting, ObjectType::Handover, row.id, AccessAction::Create).await?;
-                w.emit(
-                    conn,
-                    EventKind::HandoverProposed,
-                    EventPayload {
-                        handover_id: Some(row.id),
-                        participant_id: Some(target.id),
-                        staff_id: Some(target.staff_id),
-                        ..Default::default()
-                    },
-                )
-                .await?;
-                Ok(row)
-            }
-            .scope_boxed()
+                .scope_boxed()
+            })
+            .await?;
+            Ok(ProposeHandoverPayload {
+                log_id: Some(log_id),
+                handover: Some(handover_object(ctx, row).await?),
+                ..Default::default()
+            })
         })
-        .await?;
-        handover_object(ctx, row).await
+        .await
     }
 
     /// The proposed successor accepts and becomes the coordinator.
@@ -200,9 +275,12 @@ impl ParticipantMutations {
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "The pending handover (`Log.pendingHandover`).")] handover_id: ID,
-    ) -> ApiResult<Log> {
-        let log_id = respond(ctx, handover_id, true).await?;
-        reload(ctx, log_id).await
+    ) -> ApiResult<AcceptHandoverPayload> {
+        answer(&["handoverId"], async move {
+            let (log_id, handover) = respond(ctx, handover_id, true).await?;
+            Ok(AcceptHandoverPayload { log_id: Some(log_id), handover: Some(handover), ..Default::default() })
+        })
+        .await
     }
 
     /// The proposed successor declines; the coordinator keeps the baton.
@@ -210,9 +288,12 @@ impl ParticipantMutations {
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "The pending handover (`Log.pendingHandover`).")] handover_id: ID,
-    ) -> ApiResult<Log> {
-        let log_id = respond(ctx, handover_id, false).await?;
-        reload(ctx, log_id).await
+    ) -> ApiResult<DeclineHandoverPayload> {
+        answer(&["handoverId"], async move {
+            let (log_id, handover) = respond(ctx, handover_id, false).await?;
+            Ok(DeclineHandoverPayload { log_id: Some(log_id), handover: Some(handover), ..Default::default() })
+        })
+        .await
     }
 
     /// The coordinator withdraws a proposed handover.
@@ -220,36 +301,44 @@ impl ParticipantMutations {
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "The pending handover (`Log.pendingHandover`).")] handover_id: ID,
-    ) -> ApiResult<Handover> {
-        let rc = rc(ctx);
-        let handover_id = ids::parse(&handover_id, "handoverId")?;
-        let log_id = log_of_handover(ctx, handover_id).await?;
-        let row = with_log(rc, log_id, Lock::Exclusive, "Handover", move |conn, w| {
-            async move {
-                let acting = w.authorize(WriteAction::CancelHandover)?;
-                let h = pending(conn, handover_id).await?;
-                participants::decide_handover(conn, h.id, HandoverStatus::Cancelled).await?;
-                w.audit(conn, acting, ObjectType::Handover, h.id, AccessAction::Update).await?;
-                w.emit(
-                    conn,
-                    EventKind::HandoverCancelled,
-                    EventPayload { handover_id: Some(h.id), ..Default::default() },
-                )
-                .await?;
-                participants::handover_by_id(conn, h.id).await?.ok_or(ApiError::NotFound("Handover"))
-            }
-            .scope_boxed()
+    ) -> ApiResult<CancelHandoverPayload> {
+        answer(&["handoverId"], async move {
+            let rc = rc(ctx);
+            let handover_id = ids::parse(&handover_id, "handoverId")?;
+            let log_id = log_of_handover(ctx, handover_id).await?;
+            let row = with_log(rc, log_id, Lock::Exclusive, "Handover", move |conn, w| {
+                async move {
+                    let acting = w.authorize(WriteAction::CancelHandover)?;
+                    let h = pending(conn, handover_id).await?;
+                    participants::decide_handover(conn, h.id, HandoverStatus::Cancelled).await?;
+                    w.audit(conn, acting, ObjectType::Handover, h.id, AccessAction::Update).await?;
+                    w.emit(
+                        conn,
+                        EventKind::HandoverCancelled,
+                        EventPayload { handover_id: Some(h.id), ..Default::default() },
+                    )
+                    .await?;
+                    participants::handover_by_id(conn, h.id).await?.ok_or(ApiError::NotFound("Handover"))
+                }
+                .scope_boxed()
+            })
+            .await?;
+            Ok(CancelHandoverPayload {
+                log_id: Some(log_id),
+                handover: Some(handover_object(ctx, row).await?),
+                ..Default::default()
+            })
         })
-        .await?;
-        handover_object(ctx, row).await
+        .await
     }
 }
 
-async fn respond(ctx: &Context<'_>, handover_id: ID, accept: bool) -> ApiResult<Uuid> {
+/// Accepts or declines a handover: its log and the handover as decided.
+async fn respond(ctx: &Context<'_>, handover_id: ID, accept: bool) -> ApiResult<(Uuid, Handover)> {
     let rc = rc(ctx);
     let handover_id = ids::parse(&handover_id, "handoverId")?;
     let log_id = log_of_handover(ctx, handover_id).await?;
-    with_log(rc, log_id, Lock::Exclusive, "Handover", move |conn, w| {
+    let row = with_log(rc, log_id, Lock::Exclusive, "Handover", move |conn, w| {
         async move {
             let acting = w.authorize(WriteAction::RespondToHandover)?;
             let h = pending(conn, handover_id).await?;
@@ -288,11 +377,12 @@ async fn respond(ctx: &Context<'_>, handover_id: ID, accept: bool) -> ApiResult<
                 .await?;
             }
             w.audit(conn, acting, ObjectType::Handover, h.id, AccessAction::Update).await?;
-            Ok(w.log_id())
+            participants::handover_by_id(conn, h.id).await?.ok_or(ApiError::NotFound("Handover"))
         }
         .scope_boxed()
     })
-    .await
+    .await?;
+    Ok((log_id, handover_object(ctx, row).await?))
 }
 
 async fn pending(conn: &mut diesel_async::AsyncPgConnection, id: Uuid) -> ApiResult<HandoverRow> {

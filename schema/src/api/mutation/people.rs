@@ -26,7 +26,10 @@ pub async fn resolve(conn: &mut AsyncPgConnection, log_id: Uuid, ids: &[Uuid], f
     let mut out = Vec::with_capacity(ids.len());
     for id in ids {
         let person = found.get(id).ok_or_else(|| {
-            ApiError::bad_input(format!("{field}: {id} is not a participant, guardian or youth owner of this log"))
+            ApiError::bad_field(
+                field,
+                format!("{field}: {id} is not a participant, guardian or youth owner of this log"),
+            )
         })?;
         if !out.contains(person) {
             out.push(*person);

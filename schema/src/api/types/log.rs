@@ -333,12 +333,10 @@ impl Log {
         let before = after.as_deref().map(|c| cursor::decode_time_id("m", c)).transpose()?;
         let key = MessagePageKey { log_id: self.row.id, before, limit: limit + 1 };
         let rows = rc.loaders.messages().load_one(key).await?.unwrap_or_default();
-        let mut page = super::message::MessageConnection::from_rows(
-            rows,
-            limit,
-            |m| cursor::encode_time_id("m", m.created_at, m.id),
-            |row| Message { row, access: self.access.clone() },
-        );
+        let mut page = super::message::MessageConnection::from_rows(rows, limit, Message::cursor, |row| Message {
+            row,
+            access: self.access.clone(),
+        });
         page.scope = Some(self.access.clone());
         Ok(Some(page))
     }

@@ -22,6 +22,18 @@ pub struct Message {
     pub access: Arc<LogAccess>,
 }
 
+impl Message {
+    /// The message's cursor in `Log.messages` (newest first).
+    pub fn cursor(row: &messages::MessageRow) -> String {
+        crate::api::cursor::encode_time_id("m", row.created_at, row.id)
+    }
+
+    /// The message as an edge of `Log.messages`.
+    pub fn edge(self) -> MessageEdge {
+        MessageEdge { cursor: Self::cursor(&self.row), node: self }
+    }
+}
+
 /// A secure message in a log, addressed to everyone or to some. You only
 /// ever get messages addressed to you or to all. Every field but `id` is
 /// content: Readable by: guardians, the youth, the coordinator, participants.
