@@ -1123,3 +1123,31 @@ async fn variables_that_are_not_an_object_are_refused_on_the_websocket_too() {
         assert_eq!(answer["payload"][0]["extensions"]["code"], "BAD_USER_INPUT", "{answer}");
     }
 }
+
+/// The attack on issue 17: twelve `proposeUnit` of the same unit at once gave
+/// two INTERNAL errors (the unique index caught the race past the check).
+/// Now one proposal is made and every other answer is the CONFLICT a
+/// second proposal gets.
+#[tokio::test]
+async fn racing_proposals_of_a_unit_make_one_and_conflict_the_rest() {
+    use diesel_async::SimpleAsyncConnection;
+    let app = TestApp::demo().await;
+    let unit = uuid::Uuid::new_v4();
+    let municipality = stafett_server::demo::MUNICIPALITY;
+    let mut conn = app.conn().await;
+    conn.batch_execute(&format!(
+        "INSERT INTO unit (id, municipality_id, name, service_kind) VALUES ('{unit}', '{municipality}', 'NAV Nordby', 'NAV')"
+    ))
+    .await
+    .unwrap();
+    let propose = "mutation($l: ID!, $u: ID!) { proposeUnit(logId: $l, input: { unitId: $u }) { unitProposal { id } userErrors { field code message } } }";
+    let vars = json!({ "l": stafett_tests::ids::EMMA_LOG, "u": unit });
+    let answers = futures_util::future::join_all((0..12).map(|_| app.gql("coordinator", propose, vars.clone()))).await;
+    let made = answers.iter().filter(|r| r.refusal().is_none()).count();
+    assert_eq!(made, 1, "one proposal");
+    for r in answers.iter().filter(|r| r.refusal().is_some()) {
+        assert_eq!(r.user_err("CONFLICT"), "this unit is already proposed", "{:#}", r.body);
+    }
+    let stored = format!("SELECT count(*) AS n FROM unit_proposal WHERE unit_id = '{unit}'");
+    assert_eq!(app.count(&stored).await, 1);
+}

@@ -17,7 +17,7 @@ use crate::db::enums::{
 };
 use crate::db::lifecycle::{self, Transition};
 use crate::db::messages::{self, MessageRow};
-use crate::db::{logs, org, participants};
+use crate::db::{is_unique_violation, logs, org, participants};
 use crate::error::{ApiError, ApiResult};
 use crate::events::EventPayload;
 use crate::policy::relation::ObjectRef;
@@ -288,7 +288,16 @@ impl ConsentMutations {
                         reason,
                         proposed_at: Utc::now(),
                     };
-                    consents::insert_proposal(conn, &row).await?;
+                    // Two proposals racing past the check above: the second
+                    // meets the unique index, and is the same CONFLICT (the
+                    // attack on issue 17 got INTERNAL here).
+                    consents::insert_proposal(conn, &row).await.map_err(|e| {
+                        if is_unique_violation(&e) {
+                            ApiError::conflict("this unit is already proposed")
+                        } else {
+                            e.into()
+                        }
+                    })?;
                     w.audit(conn, acting, ObjectType::UnitProposal, row.id, AccessAction::Create).await?;
                     w.emit(
                         conn,
