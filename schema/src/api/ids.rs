@@ -9,8 +9,9 @@ pub fn parse(id: &ID, what: &str) -> ApiResult<Uuid> {
     Uuid::parse_str(id.as_str()).map_err(|_| ApiError::bad_field(what, format!("{what} is not a valid id")))
 }
 
+/// Each id of a list; a malformed one is refused at its index (`what[2]`).
 pub fn parse_all(ids: &[ID], what: &str) -> ApiResult<Vec<Uuid>> {
-    ids.iter().map(|i| parse(i, what)).collect()
+    ids.iter().enumerate().map(|(i, id)| parse(id, &format!("{what}[{i}]"))).collect()
 }
 
 pub fn id(uuid: Uuid) -> ID {

@@ -24,12 +24,11 @@ pub async fn resolve(conn: &mut AsyncPgConnection, log_id: Uuid, ids: &[Uuid], f
         found.insert(child_id, youth);
     }
     let mut out = Vec::with_capacity(ids.len());
-    for id in ids {
+    for (i, id) in ids.iter().enumerate() {
         let person = found.get(id).ok_or_else(|| {
-            ApiError::bad_field(
-                field,
-                format!("{field}: {id} is not a participant, guardian or youth owner of this log"),
-            )
+            // In a list (`recipientIds`), the index says which id it is.
+            let at = if field.ends_with("Ids") { format!("{field}[{i}]") } else { field.to_owned() };
+            ApiError::bad_field(at, format!("{field}: {id} is not a participant, guardian or youth owner of this log"))
         })?;
         if !out.contains(person) {
             out.push(*person);
