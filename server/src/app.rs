@@ -88,6 +88,9 @@ impl App {
             max_aliases: config.limits.max_aliases,
             max_directives: config.limits.max_directives,
             max_spreads: config.limits.max_spreads,
+            max_cost: config.limits.max_cost,
+            default_page: 20,
+            max_page: u64::try_from(config.limits.max_page_size).unwrap_or(100),
         };
         let hub = Hub::start(pool.clone(), config.events.hub_capacity).await?;
         let redis = config.redis_url.as_deref().map(RedisBus::new).transpose()?;

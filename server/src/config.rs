@@ -104,6 +104,10 @@ pub struct Settings {
     /// fragment spreads per document, counted where each is expanded
     #[arg(long, env = "STAFETT_MAX_FRAGMENT_SPREADS", hide_env_values = true, default_value_t = 100)]
     pub max_fragment_spreads: usize,
+    /// the most values a response may hold, each list counted as its page
+    /// (`first`) times what it selects; checked before the query runs
+    #[arg(long, env = "STAFETT_MAX_RESPONSE_VALUES", hide_env_values = true, default_value_t = 20_000)]
+    pub max_response_values: u64,
     /// an HTTP request not answered by then gets 503 (ms; 0: off); websockets are not bounded
     #[arg(long = "request-timeout-ms", env = "STAFETT_REQUEST_TIMEOUT_MS", hide_env_values = true, default_value = "30000", value_parser = millis)]
     pub request_timeout: Duration,
@@ -265,6 +269,7 @@ impl Settings {
                 max_fields: self.max_fields,
                 max_aliases: self.max_aliases,
                 max_spreads: self.max_fragment_spreads,
+                max_cost: self.max_response_values,
                 max_body_bytes: self.max_body_bytes,
                 request_timeout: Some(self.request_timeout).filter(|t| !t.is_zero()),
                 max_page_size: self.max_page_size,

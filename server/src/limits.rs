@@ -20,6 +20,8 @@ pub struct Limits {
     pub max_aliases: usize,
     /// fragment spreads in a document, counted where each is expanded
     pub max_spreads: usize,
+    /// values a response may hold, lists counted as their pages (`api::limits`)
+    pub max_cost: u64,
     pub max_body_bytes: usize,
     /// how long an HTTP request may take to be answered (`None`: unbounded)
     pub request_timeout: Option<std::time::Duration>,

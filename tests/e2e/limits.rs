@@ -75,6 +75,37 @@ async fn directives_per_field_are_limited() {
     assert!(over.err("BAD_USER_INPUT").contains("directives"));
 }
 
+/// Lists multiply (the attack on issue 17: three nested `messages(first:
+/// 100)` through `Message.log` asked for a million messages, 16 s and 55 MB):
+/// the values a response may hold, each list counted as its page, are
+/// limited before anything runs, also behind a mutation's payload.
+#[tokio::test]
+async fn nested_pages_are_limited_before_the_query_runs() {
+    let app = TestApp::demo().await;
+    let emma = stafett_tests::ids::EMMA_LOG;
+    let nest = |first: &str, levels: usize| {
+        let mut q = String::from("id");
+        for _ in 0..levels {
+            q = format!("messages(first: {first}) {{ edges {{ node {{ id body log {{ {q} }} }} }} }}");
+        }
+        q
+    };
+    let messages = app.count("SELECT count(*) AS n FROM message").await;
+    let query = format!("query($l: ID!, $n: Int) {{ log(id: $l) {{ {} }} }}", nest("$n", 3));
+    let r = app.gql("guardian", &query, json!({ "l": emma, "n": 100 })).await;
+    assert!(r.err("BAD_USER_INPUT").contains("more than 20000 values"), "{:#}", r.body);
+    let post = format!(
+        "mutation($i: PostMessageInput!) {{ postMessage(input: $i) {{ log {{ {} }} userErrors {{ message }} }} }}",
+        nest("100", 3)
+    );
+    let r = app.gql("guardian", &post, json!({ "i": { "logId": emma, "body": "x" } })).await;
+    r.err("BAD_USER_INPUT");
+    assert_eq!(app.count("SELECT count(*) AS n FROM message").await, messages, "refused before it ran: nothing posted");
+    // Smaller pages of the same shape are answered.
+    let r = app.gql("guardian", &query, json!({ "l": emma, "n": 5 })).await;
+    assert!(r.ok()["log"]["messages"]["edges"].is_array());
+}
+
 #[tokio::test]
 async fn batches_are_refused() {
     let app = TestApp::demo().await;

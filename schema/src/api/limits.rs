@@ -17,8 +17,10 @@
 //! form cycles"). Only a document whose expansion is within the limits
 //! reaches async-graphql, so its own walks are bounded by them too.
 
-use async_graphql::parser::types::{Directive, ExecutableDocument, OperationDefinition, Selection, SelectionSet};
-use async_graphql::{Name, Pos, Request, Response, ServerError};
+use async_graphql::parser::types::{
+    Directive, ExecutableDocument, Field, OperationDefinition, Selection, SelectionSet,
+};
+use async_graphql::{Name, Pos, Request, Response, ServerError, Value as ConstValue, Variables};
 use std::collections::HashMap;
 
 /// Checks a request's document: bracket nesting before it is parsed (the
@@ -26,8 +28,9 @@ use std::collections::HashMap;
 /// stays in the request, so it is not parsed again.
 pub fn check(request: &mut Request, limits: &DocumentLimits) -> Result<(), ServerError> {
     pre_parse(&request.query)?;
+    let variables = request.variables.clone();
     let doc = request.parsed_query().map_err(coded)?;
-    limits.check_document(doc).map_err(|r| coded(ServerError::new(r.message, r.pos)))
+    limits.check_document(doc, &variables).map_err(|r| coded(ServerError::new(r.message, r.pos)))
 }
 
 /// What must hold before a document is handed to the parser at all: its
@@ -84,11 +87,25 @@ pub struct DocumentLimits {
     pub max_directives: usize,
     /// fragment spreads, counted where each is expanded
     pub max_spreads: usize,
+    /// the most items a response may hold (see [`Summary::cost`])
+    pub max_cost: u64,
+    /// the page a connection gives when `first` is omitted
+    pub default_page: u64,
+    /// the largest page a connection gives
+    pub max_page: u64,
 }
 
 impl Default for DocumentLimits {
     fn default() -> Self {
-        DocumentLimits { max_fields: 250, max_aliases: 30, max_directives: 4, max_spreads: 100 }
+        DocumentLimits {
+            max_fields: 250,
+            max_aliases: 30,
+            max_directives: 4,
+            max_spreads: 100,
+            max_cost: 20_000,
+            default_page: 20,
+            max_page: 100,
+        }
     }
 }
 
@@ -107,6 +124,10 @@ fn refuse(message: impl Into<String>, pos: Option<Pos>) -> Refusal {
 /// passes each at most twice on a path, a circular query many times.
 const CIRCULAR: [&str; 6] = ["types", "fields", "type", "inputFields", "interfaces", "possibleTypes"];
 const MAX_CIRCULAR: u32 = 2;
+
+/// Fields that page (take `first`): with `first` omitted they give the
+/// default page.
+const PAGED: [&str; 3] = ["logs", "messages", "accessLog"];
 
 /// The most arguments one field or directive takes: the schema's widest
 /// field takes three. Validation compares the arguments of every two fields
@@ -131,6 +152,15 @@ struct Summary {
     depth: usize,
     /// per name of [`CIRCULAR`], the most times it occurs on one path
     circular: [u32; 6],
+    /// How many values the response can hold: each field counts once per
+    /// item of every list above it, a list counting as many items as its
+    /// page (`first`, the default page when omitted) or the ids it is given
+    /// (`nodes`). Fields and depth are bounded, but lists multiply: three
+    /// nested `messages(first: 100) { edges { node { log { … } } } }` ask
+    /// for a million messages in 400 bytes (the attack on issue 17 took
+    /// 16 s and 55 MB). Lists without a page (a log's goals) count once:
+    /// their size is the data's, not the request's.
+    cost: u64,
 }
 
 impl Summary {
@@ -142,6 +172,7 @@ impl Summary {
         self.arguments = self.arguments.saturating_add(other.arguments);
         self.spreads = self.spreads.saturating_add(other.spreads);
         self.depth = self.depth.max(other.depth);
+        self.cost = self.cost.saturating_add(other.cost);
         for (mine, theirs) in self.circular.iter_mut().zip(other.circular) {
             *mine = (*mine).max(theirs);
         }
@@ -157,6 +188,7 @@ enum Fragment {
 /// One pass over a document; each fragment is summarized once.
 struct Walk<'a> {
     limits: &'a DocumentLimits,
+    variables: &'a Variables,
     doc: &'a ExecutableDocument,
     fragments: HashMap<&'a Name, Fragment>,
     /// selections visited, for the test that the work is bounded by the document's size
@@ -164,14 +196,15 @@ struct Walk<'a> {
 }
 
 impl DocumentLimits {
-    /// Checks a parsed document; the work is proportional to its size.
-    pub fn check_document(&self, doc: &ExecutableDocument) -> Result<(), Refusal> {
-        self.walk(doc).map(drop)
+    /// Checks a parsed document with its variables (which give the page
+    /// sizes); the work is proportional to its size.
+    pub fn check_document(&self, doc: &ExecutableDocument, variables: &Variables) -> Result<(), Refusal> {
+        self.walk(doc, variables).map(drop)
     }
 
     /// Like [`check_document`](Self::check_document), returning the number of selections visited.
-    fn walk(&self, doc: &ExecutableDocument) -> Result<usize, Refusal> {
-        let mut walk = Walk { limits: self, doc, fragments: HashMap::new(), steps: 0 };
+    fn walk(&self, doc: &ExecutableDocument, variables: &Variables) -> Result<usize, Refusal> {
+        let mut walk = Walk { limits: self, variables, doc, fragments: HashMap::new(), steps: 0 };
         let mut total = Summary::default();
         for (_, op) in doc.operations.iter() {
             self.definition_directives(&op.node, op.pos)?;
@@ -222,6 +255,16 @@ impl DocumentLimits {
         if s.circular.iter().any(|n| *n > MAX_CIRCULAR) {
             return Err(refuse("the query runs in circles through the schema's introspection", pos));
         }
+        if s.cost > self.max_cost {
+            return Err(refuse(
+                format!(
+                    "the query may return more than {} values: each list's page (`first`) multiplies what is \
+                     selected inside it; ask for smaller pages or fewer nested lists",
+                    self.max_cost
+                ),
+                pos,
+            ));
+        }
         Ok(())
     }
 }
@@ -241,6 +284,7 @@ impl<'a> Walk<'a> {
                         return Err(refuse(format!("a field takes at most {MAX_ARGUMENTS} arguments"), Some(item.pos)));
                     }
                     let mut inner = self.set(&f.node.selection_set.node, depth + 1)?;
+                    inner.cost = inner.cost.saturating_mul(self.items(&f.node)).saturating_add(1);
                     inner.fields = inner.fields.saturating_add(1);
                     inner.arguments = inner.arguments.saturating_add(f.node.arguments.len());
                     inner.aliases = inner.aliases.saturating_add(usize::from(f.node.alias.is_some()));
@@ -269,6 +313,31 @@ impl<'a> Walk<'a> {
             self.limits.within(&summary, Some(item.pos))?;
         }
         Ok(summary)
+    }
+
+    /// How many items a field gives per item above it: its page (`first`,
+    /// within the largest page; the default page when omitted) for a field
+    /// that pages, the number of `ids` for one that takes a list of ids,
+    /// else 1. A value that is not a number is refused later, by validation.
+    fn items(&self, field: &Field) -> u64 {
+        let argument = |name: &str| {
+            field.arguments.iter().find(|(n, _)| n.node.as_str() == name).map(|(_, v)| {
+                let variable = |var: Name| Ok::<_, ()>(self.variables.get(&var).cloned().unwrap_or(ConstValue::Null));
+                v.node.clone().into_const_with(variable).unwrap_or(ConstValue::Null)
+            })
+        };
+        let limits = self.limits;
+        if let Some(first) = argument("first") {
+            return match first {
+                ConstValue::Number(n) => n.as_u64().unwrap_or(0).min(limits.max_page),
+                _ => limits.default_page,
+            };
+        }
+        match argument("ids") {
+            Some(ConstValue::List(ids)) => (ids.len() as u64).max(1),
+            _ if PAGED.contains(&field.name.node.as_str()) => limits.default_page,
+            _ => 1,
+        }
     }
 
     /// A fragment's summary, computed at its first spread and reused at the others.
@@ -373,10 +442,11 @@ fn nesting(query: &str, max: usize) -> Result<(), String> {
 #[cfg(test)]
 mod tests {
     use super::{DocumentLimits, nesting};
+    use async_graphql::Variables;
 
     fn walk(query: &str) -> Result<usize, String> {
         let doc = async_graphql::parser::parse_query(query).expect("parses");
-        DocumentLimits::default().walk(&doc).map_err(|r| r.message)
+        DocumentLimits::default().walk(&doc, &Variables::default()).map_err(|r| r.message)
     }
 
     /// `query{...F0} fragment F0 on Query{...F1 ...F1} … fragment F{n-1}{...F{n} ...F{n}} fragment F{n} on Query{last}`
@@ -416,9 +486,10 @@ mod tests {
                 max_fields: usize::MAX,
                 max_aliases: usize::MAX,
                 max_spreads: usize::MAX,
-                max_directives: 4,
+                max_cost: u64::MAX,
+                ..DocumentLimits::default()
             };
-            let steps = limits.walk(&doc).map_err(|r| r.message);
+            let steps = limits.walk(&doc, &Variables::default()).map_err(|r| r.message);
             // Past 32 levels the nesting limit refuses it; below, every written selection is visited once.
             match steps {
                 Ok(steps) => assert!(steps <= 2 * levels + 2, "{levels} levels: {steps} steps"),
@@ -451,6 +522,42 @@ mod tests {
         let on_fragment = "{ ...F } fragment F on Query @x @x @x @x @x { me { id } }";
         assert!(walk(on_fragment).unwrap_err().contains("directives"));
         assert!(walk("query Q @x @x @x @x { me { id } }").is_ok());
+    }
+
+    #[test]
+    fn nested_pages_multiply_up_to_the_cost_limit() {
+        let nest = |first: u32, levels: usize| {
+            let mut q = String::from("id");
+            for _ in 0..levels {
+                q = format!("messages(first: {first}) {{ edges {{ node {{ id log {{ {q} }} }} }} }}");
+            }
+            format!("query($l: ID!) {{ log(id: $l) {{ {q} }} }}")
+        };
+        // 100 × 100 × 100 messages in 300 bytes: refused before it runs.
+        assert!(walk(&nest(100, 3)).unwrap_err().contains("more than 20000 values"));
+        assert!(walk(&nest(100, 2)).unwrap_err().contains("values"), "100 × 100 × 4 fields");
+        assert!(walk(&nest(50, 2)).is_ok(), "2,500 messages of 4 fields each");
+        // At the edge: 1 (log) + 19,999 values is the most a response may hold.
+        let flat = |first: u64| format!("{{ logs(first: {first}) {{ edges {{ node {{ id }} }} }} }}");
+        let limits = |max_cost| DocumentLimits { max_cost, max_page: 1_000, ..DocumentLimits::default() };
+        let doc = async_graphql::parser::parse_query(flat(333)).unwrap();
+        // logs: 1 + 333 × (edges 1 + node 1 + id 1) = 1,000
+        assert!(limits(1_000).walk(&doc, &Variables::default()).is_ok());
+        assert!(limits(999).walk(&doc, &Variables::default()).is_err());
+        // A page from a variable counts as given; an omitted one as the default page.
+        let q = "query($n: Int) { logs(first: $n) { edges { node { id } } } }";
+        let doc = async_graphql::parser::parse_query(q).unwrap();
+        let vars = |n: u64| Variables::from_json(serde_json::json!({ "n": n }));
+        assert!(limits(1_000).walk(&doc, &vars(333)).is_ok());
+        assert!(limits(1_000).walk(&doc, &vars(334)).is_err());
+        assert!(limits(61).walk(&doc, &Variables::default()).is_ok(), "1 + 20 × 3");
+        assert!(limits(60).walk(&doc, &Variables::default()).is_err());
+        // `nodes` counts its ids.
+        let nodes = "query($ids: [ID!]!) { nodes(ids: $ids) { id } }";
+        let doc = async_graphql::parser::parse_query(nodes).unwrap();
+        let ids = Variables::from_json(serde_json::json!({ "ids": vec!["x"; 99] }));
+        assert!(limits(100).walk(&doc, &ids).is_ok(), "1 + 99 × 1");
+        assert!(limits(99).walk(&doc, &ids).is_err());
     }
 
     #[test]
