@@ -238,4 +238,12 @@ async fn typed_client_generates_types_from_the_schema_file_and_runs() {
     assert!(refused.contains("not posted: input.body: body must not be empty (BAD_USER_INPUT)"), "{refused}");
     let posted = node("client-examples", &[&post[..], &["Hei fra den typede klienten"]].concat(), limit).await;
     assert!(posted.contains("posted as Ola Nordmann: Hei fra den typede klienten"), "{posted}");
+    // `node`: any object by its id, typed by inline fragments.
+    let refetch = ["typed-client/dist/index.js", "--url", &url, "--node"];
+    let emma = stafett_tests::ids::EMMA_LOG.to_string();
+    let found = node("client-examples", &[&refetch[..], &[emma.as_str()]].concat(), limit).await;
+    assert!(found.contains("\nLog: Emma Nordmann (ACTIVE)"), "{found}");
+    let random = uuid::Uuid::new_v4().to_string();
+    let missing = node("client-examples", &[&refetch[..], &[random.as_str()]].concat(), limit).await;
+    assert!(missing.contains(&format!("node {random}: nothing you may read")), "{missing}");
 }

@@ -221,6 +221,14 @@ async fn mutations_answer_with_payloads_and_field_errors() {
     assert!(r.data()["createLog"]["log"].is_null(), "{}", r.body);
     assert_eq!(app.count("SELECT count(*) AS n FROM log").await, logs, "nothing written");
 
+    // In a list, the index says which value it is.
+    let post = "mutation($i: PostMessageInput!) { postMessage(input: $i) { message { id } userErrors { field code message } } }";
+    let to = json!([stafett_tests::ids::person("guardian2"), uuid::Uuid::new_v4()]);
+    let r = app.gql("guardian", post, json!({ "i": { "logId": emma, "body": "Hei", "recipientIds": to } })).await;
+    assert_eq!(user_error(&r, "postMessage"), (json!(["input", "recipientIds", "1"]), "BAD_USER_INPUT".to_owned()));
+    let r = app.gql("guardian", post, json!({ "i": { "logId": emma, "body": "Hei", "recipientIds": ["x"] } })).await;
+    assert_eq!(user_error(&r, "postMessage"), (json!(["input", "recipientIds", "0"]), "BAD_USER_INPUT".to_owned()));
+
     // The changed object's id is an argument of its own: its path has no `input`.
     let text = "mutation($l: ID!, $i: LogTextInput!) { updateLogText(logId: $l, input: $i) { log { id } userErrors { field code message } } }";
     let r = app.gql("guardian", text, json!({ "l": "not-an-id", "i": { "presentation": "x" } })).await;
@@ -259,4 +267,90 @@ async fn mutations_answer_with_payloads_and_field_errors() {
     assert_eq!(payload["log"]["messages"]["edges"][0], payload["messageEdge"], "{}", r.body);
     assert_eq!(payload["log"]["messages"]["totalCount"].as_i64(), Some(total + 1));
     assert!(payload["userErrors"].as_array().is_some_and(Vec::is_empty));
+}
+
+/// Issue 17.3: every object a viewer may read is found again by its id
+/// alone (`node`, `nodes`), with its type; what the viewer may not read is
+/// null, as a random id is. Ids are unique across every table, so an id is
+/// global as it is.
+#[tokio::test]
+async fn node_refetches_what_the_viewer_may_read_and_nothing_else() {
+    let app = TestApp::demo().await;
+    let emma = stafett_tests::ids::EMMA_LOG;
+    let tables = [
+        "log",
+        "goal",
+        "measure",
+        "meeting",
+        "message",
+        "consent",
+        "handover",
+        "archive_snapshot",
+        "deletion_request",
+        "participant",
+        "person",
+        "comment",
+        "evaluation",
+    ];
+    let all: Vec<String> = tables.iter().map(|t| format!("SELECT id FROM {t}")).collect();
+    let shared = format!(
+        "SELECT count(*) AS n FROM (SELECT id FROM ({}) ids GROUP BY id HAVING count(*) > 1) d",
+        all.join(" UNION ALL ")
+    );
+    assert_eq!(app.count(&shared).await, 0, "an id names one object in the whole database");
+
+    let listed = app
+        .gql(
+            "guardian",
+            "query($l: ID!) { log(id: $l) { id goals { id measures { id } } meetings { id }
+                messages(first: 1) { edges { node { id } } } consents { id } snapshots { id } } }",
+            json!({ "l": emma }),
+        )
+        .await;
+    let log = &listed.ok()["log"];
+    let mut expected: Vec<(String, &str)> = vec![(log["id"].as_str().unwrap().to_owned(), "Log")];
+    let first = |v: &Value, typename: &'static str| (v["id"].as_str().expect("an id").to_owned(), typename);
+    expected.push(first(&log["goals"][0], "Goal"));
+    expected.push(first(&log["goals"][0]["measures"][0], "Measure"));
+    expected.push(first(&log["meetings"][0], "Meeting"));
+    expected.push(first(&log["messages"]["edges"][0]["node"], "Message"));
+    expected.push(first(&log["consents"][0], "Consent"));
+    expected.push(first(&log["snapshots"][0], "ArchiveSnapshot"));
+    let ids: Vec<&str> = expected.iter().map(|(id, _)| id.as_str()).collect();
+    let nodes = "query($ids: [ID!]!) { nodes(ids: $ids) { __typename id ... on Goal { description } } }";
+    let found = app.gql("guardian", nodes, json!({ "ids": ids })).await;
+    let found = found.ok()["nodes"].as_array().cloned().expect("a list");
+    assert_eq!(found.len(), expected.len());
+    for (node, (id, typename)) in found.iter().zip(&expected) {
+        assert_eq!((node["id"].as_str(), node["__typename"].as_str()), (Some(id.as_str()), Some(*typename)));
+    }
+    assert!(found[1]["description"].is_string(), "a node is the object, its fields guarded as usual");
+    let one = app.gql("guardian", "query($id: ID!) { node(id: $id) { id } }", json!({ "id": ids[1] })).await;
+    assert_eq!(one.ok()["node"]["id"], ids[1]);
+
+    // The unit admin reads the log's metadata, never its goals or messages:
+    // those ids answer as a random id does. So does every id for an outsider.
+    let random = uuid::Uuid::new_v4().to_string();
+    let mut asked = ids.clone();
+    asked.push(&random);
+    let admin =
+        app.gql("unitadmin", "query($ids: [ID!]!) { nodes(ids: $ids) { __typename } }", json!({ "ids": asked })).await;
+    let admin = admin.ok()["nodes"].as_array().cloned().expect("a list");
+    assert_eq!(admin[0]["__typename"], "Log");
+    assert!(admin[1..].iter().all(Value::is_null), "{admin:?}");
+    let outsider =
+        app.gql("outsider", "query($ids: [ID!]!) { nodes(ids: $ids) { __typename } }", json!({ "ids": asked })).await;
+    assert!(outsider.ok()["nodes"].as_array().expect("a list").iter().all(Value::is_null));
+
+    // The limits: at most 100 ids, each once; a malformed id is bad input.
+    let many: Vec<String> = (0..101).map(|_| uuid::Uuid::new_v4().to_string()).collect();
+    let q = "query($ids: [ID!]!) { nodes(ids: $ids) { id } }";
+    assert!(
+        app.gql("guardian", q, json!({ "ids": many[..100] })).await.ok()["nodes"]
+            .as_array()
+            .is_some_and(|n| n.len() == 100)
+    );
+    assert!(app.gql("guardian", q, json!({ "ids": many })).await.err("BAD_USER_INPUT").contains("at most 100"));
+    assert!(app.gql("guardian", q, json!({ "ids": [ids[0], ids[0]] })).await.err("BAD_USER_INPUT").contains("once"));
+    app.gql("guardian", "{ node(id: \"nope\") { id } }", json!({})).await.err("BAD_USER_INPUT");
 }

@@ -4,6 +4,7 @@
 //
 //   npm run typed-client -- [--url http://127.0.0.1:8080] [--persona guardian] [--log <id>]
 //                           [--message <text>]   (posts it: a typed mutation)
+//                           [--node <id>]        (refetches any object by its id)
 import { GraphQLClient } from 'graphql-request';
 import { graphql } from './gql/index.js';
 import { demoToken, option } from '../../lib/demo.mjs';
@@ -41,6 +42,22 @@ const PostMessage = graphql(`
     postMessage(input: $input) {
       messageEdge { cursor node { id body author { name } } }
       userErrors { field code message }
+    }
+  }
+`);
+
+// Any object by its id alone (`Node`): a link or a notification carries
+// only an id, and the inline fragments type what each kind has (aliases
+// where two kinds' fields share a name with different types).
+const Refetch = graphql(`
+  query Refetch($id: ID!) {
+    node(id: $id) {
+      __typename
+      id
+      ... on Log { logStatus: status child { name } }
+      ... on Goal { description }
+      ... on Measure { description deadline measureStatus: status }
+      ... on Message { body author { name } }
     }
   }
 `);
@@ -89,5 +106,29 @@ if (message !== undefined) {
   if (postMessage.messageEdge) {
     const { node } = postMessage.messageEdge;
     console.log(`posted as ${node.author?.name ?? '?'}: ${node.body}`);
+  }
+}
+
+const nodeId = option('node', undefined);
+if (nodeId !== undefined) {
+  const { node } = await client.request(Refetch, { id: nodeId });
+  switch (node?.__typename) {
+    case undefined:
+      console.log(`node ${nodeId}: nothing you may read`);
+      break;
+    case 'Log':
+      console.log(`Log: ${node.child.name} (${node.logStatus})`);
+      break;
+    case 'Goal':
+      console.log(`Goal: ${node.description ?? '-'}`);
+      break;
+    case 'Measure':
+      console.log(`Measure: ${node.description ?? '-'} (${node.measureStatus}, ${node.deadline ?? 'no deadline'})`);
+      break;
+    case 'Message':
+      console.log(`Message from ${node.author?.name ?? '?'}: ${node.body ?? '-'}`);
+      break;
+    default:
+      console.log(`${node?.__typename} ${nodeId}`);
   }
 }

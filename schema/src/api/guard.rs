@@ -40,6 +40,33 @@ pub async fn locate(rc: &RequestContext, object: ObjectRef) -> ApiResult<Uuid> {
     }
 }
 
+/// The objects of `ids` the principal may know of, each with its access:
+/// like [`locate`], for ids of any type (`Query.node`). A log needs a
+/// relation to it (as `Query.log`); an object, the read of its kind. The
+/// rest are left out, after the same single statement whether they are
+/// absent or hidden. A participant's consent of another unit is left out by
+/// the caller, which loads the consent's unit ([`read::sees_unit_item`]).
+pub async fn locate_nodes(
+    rc: &RequestContext,
+    ids: &[Uuid],
+) -> ApiResult<Vec<(relation::NodeRelation, Grant, Arc<LogAccess>)>> {
+    let mut conn = rc.conn().await?;
+    let found = relation::load_for_nodes(&mut conn, rc.principal.person_id(), ids).await?;
+    let mut out = Vec::with_capacity(found.len());
+    for node in found {
+        let access = LogAccess::new(node.rel.clone(), rc.principal.person_id());
+        let grant = match node.object() {
+            None if access.roles.is_outsider() => Grant::Denied,
+            None => read::best(&access.roles, ReadField::LogMetadata).0,
+            Some(object) => read::best(&access.roles, object.read_field()).0,
+        };
+        if grant != Grant::Denied {
+            out.push((node, grant, access));
+        }
+    }
+    Ok(out)
+}
+
 #[derive(Debug)]
 pub struct LogAccess {
     pub rel: LogRelation,

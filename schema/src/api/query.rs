@@ -7,6 +7,7 @@ use super::subscription::{DeadlineScope, DeadlineScopeKind};
 use super::types::goal::Measure;
 use super::types::log::{Log, LogConnection};
 use super::types::me::Me;
+use super::types::node::{self, Node};
 use super::types::people::Unit;
 use super::types::requests::DeletionRequest;
 use super::types::snapshot::ArchiveSnapshot;
@@ -75,6 +76,32 @@ impl Query {
             Some(log) => Ok(Some(log)),
             None => deny(ctx, ApiError::NotFound("Log")),
         }
+    }
+
+    /// Any object by its global id (`Node.id`), to refetch it. Null, with no
+    /// error, when the id names nothing you may read — an absent object and
+    /// one you may not know of answer alike.
+    async fn node(&self, ctx: &Context<'_>, #[graphql(desc = "A `Node.id`.")] id: ID) -> ApiResult<Option<Node>> {
+        let id = ids::parse(&id, "id")?;
+        Ok(node::load(ctx, &[id]).await?.pop().flatten())
+    }
+
+    /// Objects by their global ids, in the order asked; null for each id
+    /// that names nothing you may read (as `node`).
+    async fn nodes(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "At most 100 `Node.id`s (the server's page limit), each once.")] ids: Vec<ID>,
+    ) -> ApiResult<Vec<Option<Node>>> {
+        let max = rc(ctx).config.max_page_size;
+        if ids.len() > max as usize {
+            return Err(ApiError::bad_field("ids", format!("ids: at most {max} ids")));
+        }
+        let ids = ids::parse_all(&ids, "ids")?;
+        if ids.iter().collect::<std::collections::HashSet<_>>().len() != ids.len() {
+            return Err(ApiError::bad_field("ids", "ids: each id once"));
+        }
+        node::load(ctx, &ids).await
     }
 
     /// An archive snapshot. Null with NOT_FOUND when it does not exist or

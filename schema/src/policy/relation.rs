@@ -14,6 +14,15 @@ use diesel::sql_types::{Array, BigInt, Bool, Nullable, Text, Timestamptz, Uuid a
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
+/// A message exists for the principal `$1` only if it is to all, theirs,
+/// or addressed to them: to anyone else its id is as absent as a random one.
+macro_rules! message_visible {
+    () => {
+        "(m.to_all OR m.author_id = $1
+          OR EXISTS (SELECT 1 FROM message_recipient r WHERE r.message_id = m.id AND r.person_id = $1))"
+    };
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, diesel::QueryableByName)]
 pub struct LogRelation {
     #[diesel(sql_type = SqlUuid)]
@@ -324,10 +333,7 @@ impl ObjectRef {
             ObjectRef::Goal(_) => "SELECT log_id FROM goal WHERE id = $2",
             ObjectRef::Measure(_) => "SELECT log_id FROM measure WHERE id = $2",
             ObjectRef::Meeting(_) => "SELECT log_id FROM meeting WHERE id = $2",
-            ObjectRef::Message(_) => {
-                "SELECT log_id FROM message m WHERE id = $2 AND (m.to_all OR m.author_id = $1
-                    OR EXISTS (SELECT 1 FROM message_recipient r WHERE r.message_id = m.id AND r.person_id = $1))"
-            }
+            ObjectRef::Message(_) => concat!("SELECT log_id FROM message m WHERE id = $2 AND ", message_visible!()),
             ObjectRef::Consent(_) => "SELECT log_id FROM consent WHERE id = $2",
             ObjectRef::Participant(_) => "SELECT log_id FROM participant WHERE id = $2",
             ObjectRef::Handover(_) => "SELECT log_id FROM handover WHERE id = $2",
@@ -335,6 +341,67 @@ impl ObjectRef {
             ObjectRef::DeletionRequest(_) => "SELECT log_id FROM deletion_request WHERE id = $2",
         }
     }
+}
+
+/// The objects that are `Node`s, by the GraphQL type a node id names:
+/// `$2` the ids asked for. Ids are UUIDs, unique across every table, so an
+/// id names at most one of them.
+const NODES: &str = concat!(
+    "SELECT 'Log' AS node_type, id AS node_id, id AS of_log FROM log WHERE id = ANY($2)
+     UNION ALL SELECT 'Goal', id, log_id FROM goal WHERE id = ANY($2)
+     UNION ALL SELECT 'Measure', id, log_id FROM measure WHERE id = ANY($2)
+     UNION ALL SELECT 'Meeting', id, log_id FROM meeting WHERE id = ANY($2)
+     UNION ALL SELECT 'Message', m.id, m.log_id FROM message m WHERE m.id = ANY($2) AND ",
+    message_visible!(),
+    "
+     UNION ALL SELECT 'Consent', id, log_id FROM consent WHERE id = ANY($2)
+     UNION ALL SELECT 'Handover', id, log_id FROM handover WHERE id = ANY($2)
+     UNION ALL SELECT 'ArchiveSnapshot', id, log_id FROM archive_snapshot WHERE id = ANY($2)
+     UNION ALL SELECT 'DeletionRequest', id, log_id FROM deletion_request WHERE id = ANY($2)"
+);
+
+/// An object found by its node id, with the principal's relation to its log.
+#[derive(Debug, Clone, QueryableByName)]
+pub struct NodeRelation {
+    /// the GraphQL type of the object
+    #[diesel(sql_type = Text)]
+    pub node_type: String,
+    #[diesel(sql_type = SqlUuid)]
+    pub node_id: Uuid,
+    #[diesel(embed)]
+    pub rel: LogRelation,
+}
+
+impl NodeRelation {
+    /// The object as an [`ObjectRef`]; `None` for a log itself.
+    pub fn object(&self) -> Option<ObjectRef> {
+        let id = self.node_id;
+        Some(match self.node_type.as_str() {
+            "Goal" => ObjectRef::Goal(id),
+            "Measure" => ObjectRef::Measure(id),
+            "Meeting" => ObjectRef::Meeting(id),
+            "Message" => ObjectRef::Message(id),
+            "Consent" => ObjectRef::Consent(id),
+            "Handover" => ObjectRef::Handover(id),
+            "ArchiveSnapshot" => ObjectRef::Snapshot(id),
+            "DeletionRequest" => ObjectRef::DeletionRequest(id),
+            _ => return None,
+        })
+    }
+}
+
+/// The objects of `ids` and the principal's relation to each one's log, in
+/// one statement whatever the ids name — absent, hidden or visible — so an
+/// id the principal may not know costs the same as a random one.
+pub async fn load_for_nodes(
+    conn: &mut AsyncPgConnection,
+    person_id: Uuid,
+    ids: &[Uuid],
+) -> Result<Vec<NodeRelation>, ApiError> {
+    let sql = format!(
+        "WITH o AS ({NODES}) SELECT o.node_type, o.node_id, {RELATION_COLUMNS} {RELATION_FROM} JOIN o ON o.of_log = l.id"
+    );
+    Ok(prepared(sql).bind::<SqlUuid, _>(person_id).bind::<Array<SqlUuid>, _>(ids).load(conn).await?)
 }
 
 /// The principal's relation to the log of an object, in one statement

@@ -25,7 +25,7 @@ pub struct Consent {
 #[Object]
 impl Consent {
     /// The consent's id (for `withdrawConsent`).
-    async fn id(&self) -> ID {
+    pub async fn id(&self) -> ID {
         id(self.row.id)
     }
 

@@ -28,7 +28,7 @@ pub struct Goal {
 #[Object]
 impl Goal {
     /// The goal's id.
-    async fn id(&self) -> ID {
+    pub async fn id(&self) -> ID {
         id(self.row.id)
     }
 
@@ -135,7 +135,7 @@ impl Measure {
 #[Object]
 impl Measure {
     /// The measure's id.
-    async fn id(&self) -> ID {
+    pub async fn id(&self) -> ID {
         id(self.row.id)
     }
 

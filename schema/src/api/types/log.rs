@@ -111,7 +111,7 @@ impl From<Role> for LogRole {
 #[Object]
 impl Log {
     /// The log's id.
-    async fn id(&self) -> ID {
+    pub async fn id(&self) -> ID {
         id(self.row.id)
     }
 

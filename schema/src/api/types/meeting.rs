@@ -25,7 +25,7 @@ pub struct Meeting {
 #[Object]
 impl Meeting {
     /// The meeting's id.
-    async fn id(&self) -> ID {
+    pub async fn id(&self) -> ID {
         id(self.row.id)
     }
 

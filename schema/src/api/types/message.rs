@@ -40,7 +40,7 @@ impl Message {
 #[Object]
 impl Message {
     /// The message's id.
-    async fn id(&self) -> ID {
+    pub async fn id(&self) -> ID {
         id(self.row.id)
     }
 

@@ -10,6 +10,7 @@ pub mod log;
 pub mod me;
 pub mod meeting;
 pub mod message;
+pub mod node;
 pub mod people;
 pub mod permissions;
 pub mod requests;

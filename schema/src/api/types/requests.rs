@@ -23,7 +23,7 @@ pub struct Handover {
 #[Object]
 impl Handover {
     /// The handover's id (for `acceptHandover`, `declineHandover`, `cancelHandover`).
-    async fn id(&self) -> ID {
+    pub async fn id(&self) -> ID {
         id(self.row.id)
     }
 
@@ -155,7 +155,7 @@ impl DeletionRequest {
 #[Object]
 impl DeletionRequest {
     /// The request's id (for `processDeletion`).
-    async fn id(&self) -> ID {
+    pub async fn id(&self) -> ID {
         id(self.row.id)
     }
 

@@ -22,7 +22,7 @@ pub struct ArchiveSnapshot {
 #[Object]
 impl ArchiveSnapshot {
     /// The snapshot's id (see `Query.snapshot`).
-    async fn id(&self) -> ID {
+    pub async fn id(&self) -> ID {
         id(self.row.id)
     }
 
