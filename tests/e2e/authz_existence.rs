@@ -218,9 +218,9 @@ const CASES: &[Case] = &[
         op: "query($id: ID!) { snapshot(id: $id) { id reason content } }",
     },
     Case {
-        name: "removeParticipant(participantId)",
-        kind: Participant,
-        op: "mutation($id: ID!) { removeParticipant(participantId: $id) { participant { id } userErrors { field code message } } }",
+        name: "removeParticipant(logId)",
+        kind: Log,
+        op: "mutation($id: ID!, $participant: ID!) { removeParticipant(logId: $id, input: { participantId: $participant }) { participant { id } userErrors { field code message } } }",
     },
     Case {
         name: "acceptHandover(handoverId)",
@@ -391,9 +391,12 @@ impl Aux {
             )
             .await
             .expect("the log has a guardian"),
-            participant: one(app, &format!("SELECT id FROM participant WHERE log_id = '{log}' ORDER BY id LIMIT 1"))
-                .await
-                .expect("the log has a participant"),
+            participant: one(
+                app,
+                &format!("SELECT staff_id AS id FROM participant WHERE log_id = '{log}' ORDER BY id LIMIT 1"),
+            )
+            .await
+            .expect("the log has a participant"),
         }
     }
 
@@ -446,15 +449,7 @@ async fn one(app: &TestApp, sql: &str) -> Option<Uuid> {
 /// What the demo lacks on Emma's log: a pending handover (to the nurse) and
 /// an open deletion request.
 async fn add_handover_and_deletion_request(app: &TestApp) {
-    let nurse = one(
-        app,
-        &format!(
-            "SELECT id FROM participant WHERE log_id = '{EMMA_LOG}' AND staff_id = '{}'",
-            ids::person("participant")
-        ),
-    )
-    .await
-    .expect("the nurse takes part in Emma's log");
+    let nurse = ids::person("participant");
     app.gql(
         "coordinator",
         "mutation($l: ID!, $p: ID!) { proposeHandover(logId: $l, input: { participantId: $p }) { handover { id } userErrors { field code message } } }",

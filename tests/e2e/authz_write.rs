@@ -288,7 +288,7 @@ const ADD_PARTICIPANT: Op = op(
 );
 const REMOVE_PARTICIPANT: Op = op(
     "removeParticipant",
-    "mutation($p: ID!) { removeParticipant(participantId: $p) { participant { id } userErrors { field code message } } }",
+    "mutation($l: ID!, $p: ID!) { removeParticipant(logId: $l, input: { participantId: $p }) { participant { id } userErrors { field code message } } }",
 );
 const PROPOSE_HANDOVER: Op = op(
     "proposeHandover",
@@ -457,8 +457,8 @@ fn table() -> Vec<Row> {
     let jonas_measure = id(1240); // HOME_LEISURE, the guardian's
     let nora_measure = id(1250); // HOME_LEISURE, guardian2's
     let sara_measure = id(1230); // HOME_LEISURE, the youth's
-    let nurse_in_emma = id(410); // the nurse's participation in Emma's log
-    let coordinator_in_emma = id(400);
+    let nurse_in_emma = person("participant"); // a participant's id is her person id
+    let coordinator_in_emma = person("coordinator");
     let next_week = (chrono::Utc::now() + chrono::Duration::days(7)).to_rfc3339();
     let deadline = (chrono::Utc::now().date_naive() + chrono::Duration::days(14)).to_string();
     let log_is = |log: &str, cond: &str| count(format!("log WHERE id = '{log}' AND {cond}"));
@@ -551,7 +551,7 @@ fn table() -> Vec<Row> {
             json!({ "i": { "logId": emma, "staffId": person("unconsented"), "unitId": ppt, "title": "PP-rådgiver" } }),
             count(format!("participant WHERE log_id = '{emma}'")),             [F, F, N, B, F, N, F, F, N, N, N, N]),
         // Participants' names/units are metadata everyone who sees the log reads.
-        row("removeParticipant (the nurse)", On::Emma, REMOVE_PARTICIPANT, json!({ "p": nurse_in_emma }),
+        row("removeParticipant (the nurse)", On::Emma, REMOVE_PARTICIPANT, json!({ "l": emma, "p": nurse_in_emma }),
             count(format!("participant WHERE log_id = '{emma}' AND left_at IS NOT NULL")),
                                                                               [F, F, N, A, F, N, F, F, N, N, N, N]),
         row("proposeHandover to the nurse", On::Emma, PROPOSE_HANDOVER,
@@ -827,7 +827,7 @@ async fn prepare(app: &TestApp, setup: &Setup) -> Result<String, String> {
             setup_call(app, "unitadmin", REGISTER_STAFF, vars).await
         }
         Setup::HandoverToNurse => {
-            let vars = json!({ "l": EMMA_LOG, "p": id(410) });
+            let vars = json!({ "l": EMMA_LOG, "p": ids::person("participant") });
             setup_call(app, "coordinator", PROPOSE_HANDOVER, vars).await
         }
         Setup::ReopenRequested(on) => setup_call(app, "coordinator", REQUEST_REOPEN, json!({ "l": on.id() })).await,

@@ -354,3 +354,49 @@ async fn node_refetches_what_the_viewer_may_read_and_nothing_else() {
     assert!(app.gql("guardian", q, json!({ "ids": [ids[0], ids[0]] })).await.err("BAD_USER_INPUT").contains("once"));
     app.gql("guardian", "{ node(id: \"nope\") { id } }", json!({})).await.err("BAD_USER_INPUT");
 }
+
+/// Issue 17.3: one id per person. The coordinator is the same id as a
+/// participant of two logs, as the author of her message and as `Me.id`, so
+/// a client tells "mine" by comparing ids; the same id removes a
+/// participant and names her in the access log.
+#[tokio::test]
+async fn a_person_has_one_id_in_every_log_and_as_me() {
+    let app = TestApp::demo().await;
+    let (emma, sara) = (stafett_tests::ids::EMMA_LOG, stafett_tests::ids::SARA_LOG);
+    let me = app.gql("coordinator", "{ me { id } }", json!({})).await;
+    let me = me.ok()["me"]["id"].clone();
+    let names = "query($l: ID!) { log(id: $l) { coordinator { id } participants { id name } } }";
+    for log in [emma, sara] {
+        let r = app.gql("coordinator", names, json!({ "l": log })).await;
+        assert_eq!(r.ok()["log"]["coordinator"]["id"], me, "{}", r.body);
+        assert!(r.ok()["log"]["participants"].as_array().unwrap().iter().any(|p| p["id"] == me), "{}", r.body);
+    }
+    let post = "mutation($i: PostMessageInput!) { postMessage(input: $i) { message { author { id } viewerDidAuthor } userErrors { field code message } } }";
+    let r = app.gql("coordinator", post, json!({ "i": { "logId": emma, "body": "Min melding" } })).await;
+    assert_eq!(r.ok()["postMessage"]["message"]["author"]["id"], me);
+    assert_eq!(r.ok()["postMessage"]["message"]["viewerDidAuthor"], true);
+
+    // The nurse's id from the list removes her, and the access log names her by it.
+    let r = app.gql("coordinator", names, json!({ "l": emma })).await;
+    let nurse = r.ok()["log"]["participants"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["name"] == "Hanne Helsesøster")
+        .unwrap()["id"]
+        .clone();
+    assert_eq!(nurse, json!(stafett_tests::ids::person("participant")));
+    let remove = "mutation($l: ID!, $p: ID!) { removeParticipant(logId: $l, input: { participantId: $p }) { participant { id leftAt } userErrors { field code message } } }";
+    let r = app.gql("coordinator", remove, json!({ "l": emma, "p": nurse })).await;
+    assert_eq!(r.ok()["removeParticipant"]["participant"]["id"], nurse);
+    assert!(r.ok()["removeParticipant"]["participant"]["leftAt"].is_string());
+    let again = app.gql("coordinator", remove, json!({ "l": emma, "p": nurse })).await;
+    again.user_err("CONFLICT");
+    let stranger = app.gql("coordinator", remove, json!({ "l": emma, "p": uuid::Uuid::new_v4() })).await;
+    assert_eq!(stranger.user_errors()[0]["field"], json!(["input", "participantId"]));
+    let entries = format!(
+        "SELECT count(*) AS n FROM access_log WHERE log_id = '{emma}' AND object_type = 'PARTICIPANT' AND object_id = '{}'",
+        stafett_tests::ids::person("participant")
+    );
+    assert_eq!(app.count(&entries).await, 1);
+}

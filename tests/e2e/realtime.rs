@@ -386,8 +386,8 @@ async fn removing_the_participant_ends_her_subscription_with_forbidden() {
             .unwrap();
         app.gql(
             "coordinator",
-            "mutation($p: ID!) { removeParticipant(participantId: $p) { participant { id } userErrors { field code message } } }",
-            json!({ "p": nurse }),
+            "mutation($l: ID!, $p: ID!) { removeParticipant(logId: $l, input: { participantId: $p }) { participant { id } userErrors { field code message } } }",
+            json!({ "l": EMMA_LOG, "p": nurse }),
         )
         .await
         .ok();

@@ -97,8 +97,8 @@ pub struct OtherLog {
     pub child_id: Uuid,
     /// the guardian's (citizen's) person id, which is also her id in the log
     pub guardian: Uuid,
-    /// the coordinator's participation
-    pub coordinator_participation: Uuid,
+    /// its coordinator's person id (a participant's id)
+    pub coordinator: Uuid,
 }
 
 /// Creates an ACTIVE log in the other municipality (after
@@ -139,12 +139,7 @@ pub async fn add_other_log(app: &TestApp) -> OtherLog {
         log_id,
         child_id,
         guardian: app.uuid(&format!("SELECT citizen_id AS id FROM guardian WHERE log_id = '{log_id}'")).await,
-        coordinator_participation: app
-            .uuid(&format!(
-                "SELECT id FROM participant WHERE log_id = '{log_id}' AND staff_id = '{}'",
-                OTHER_TEACHER.person_id
-            ))
-            .await,
+        coordinator: OTHER_TEACHER.person_id,
     }
 }
 

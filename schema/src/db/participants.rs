@@ -102,7 +102,18 @@ pub async fn by_ids(conn: &mut AsyncPgConnection, ids: &[Uuid]) -> QueryResult<V
         .await
 }
 
+/// A staff member's current participation in a log.
 pub async fn active_by_staff(
+    conn: &mut AsyncPgConnection,
+    log_id: Uuid,
+    staff_id: Uuid,
+) -> QueryResult<Option<ParticipantRow>> {
+    Ok(latest_by_staff(conn, log_id, staff_id).await?.filter(|p| p.left_at.is_none()))
+}
+
+/// A staff member's participation in a log: the current one, else the
+/// latest they left.
+pub async fn latest_by_staff(
     conn: &mut AsyncPgConnection,
     log_id: Uuid,
     staff_id: Uuid,
@@ -110,7 +121,7 @@ pub async fn active_by_staff(
     participant::table
         .filter(participant::log_id.eq(log_id))
         .filter(participant::staff_id.eq(staff_id))
-        .filter(participant::left_at.is_null())
+        .order((participant::left_at.is_not_null(), participant::joined_at.desc()))
         .select(ParticipantRow::as_select())
         .first(conn)
         .await

@@ -14,9 +14,9 @@ pub async fn active_participants_among(
 ) -> QueryResult<Vec<(Uuid, Uuid)>> {
     participant::table
         .filter(participant::log_id.eq(log_id))
-        .filter(participant::id.eq_any(ids))
+        .filter(participant::staff_id.eq_any(ids))
         .filter(participant::left_at.is_null())
-        .select((participant::id, participant::staff_id))
+        .select((participant::staff_id, participant::staff_id))
         .load(conn)
         .await
 }

@@ -36,7 +36,14 @@ pub struct AddParticipantInput {
 /// The successor a coordinator proposes.
 #[derive(InputObject)]
 pub struct ProposeHandoverInput {
-    /// a current participant of a consented unit (`Participant.id`)
+    /// a current participant of a consented unit (`Participant.id`, their person id)
+    pub participant_id: ID,
+}
+
+/// The participant to remove.
+#[derive(InputObject)]
+pub struct RemoveParticipantInput {
+    /// a current participant other than the coordinator (`Participant.id`, their person id)
     pub participant_id: ID,
 }
 
@@ -132,7 +139,8 @@ impl ParticipantMutations {
                             e.into()
                         }
                     })?;
-                    w.audit(conn, acting, ObjectType::Participant, row.id, AccessAction::Create).await?;
+                    // The access log names a participant as the API does: by person id.
+                    w.audit(conn, acting, ObjectType::Participant, row.staff_id, AccessAction::Create).await?;
                     w.emit(
                         conn,
                         EventKind::ParticipantJoined,
@@ -162,17 +170,19 @@ impl ParticipantMutations {
     async fn remove_participant(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "The participant (`Participant.id`).")] participant_id: ID,
+        #[graphql(desc = "The log.")] log_id: ID,
+        #[graphql(desc = "Who leaves.")] input: RemoveParticipantInput,
     ) -> ApiResult<RemoveParticipantPayload> {
-        answer(&["participantId"], async move {
+        answer(&["logId"], async move {
             let rc = rc(ctx);
-            let participant_id = ids::parse(&participant_id, "participantId")?;
-            let log_id = log_of_participant(ctx, participant_id).await?;
-            with_log(rc, log_id, Lock::Share, "Participant", move |conn, w| {
+            let log_id = ids::parse(&log_id, "logId")?;
+            let staff_id = ids::parse(&input.participant_id, "participantId")?;
+            let participation = with_log(rc, log_id, Lock::Share, "Log", move |conn, w| {
                 async move {
                     let acting = w.authorize(WriteAction::RemoveParticipant)?;
-                    let p =
-                        participants::by_id(conn, participant_id).await?.ok_or(ApiError::NotFound("Participant"))?;
+                    let p = participants::latest_by_staff(conn, w.log_id(), staff_id).await?.ok_or_else(|| {
+                        ApiError::bad_field("participantId", "participantId: not a participant of this log")
+                    })?;
                     let coordinator = participants::current_term_of(conn, w.log_id()).await?.participant_id == p.id;
                     write::remove_participant(p.left_at.is_some(), coordinator)?;
                     if let Some(h) = participants::pending_handover(conn, w.log_id()).await?
@@ -181,7 +191,7 @@ impl ParticipantMutations {
                         participants::decide_handover(conn, h.id, HandoverStatus::Cancelled).await?;
                     }
                     participants::leave(conn, w.log_id(), None, Some(p.id), ParticipantLeftReason::Removed).await?;
-                    w.audit(conn, acting, ObjectType::Participant, p.id, AccessAction::Delete).await?;
+                    w.audit(conn, acting, ObjectType::Participant, p.staff_id, AccessAction::Delete).await?;
                     w.emit(
                         conn,
                         EventKind::ParticipantLeft,
@@ -192,14 +202,15 @@ impl ParticipantMutations {
                             ..Default::default()
                         },
                     )
-                    .await
+                    .await?;
+                    Ok(p.id)
                 }
                 .scope_boxed()
             })
             .await?;
             Ok(RemoveParticipantPayload {
                 log_id: Some(log_id),
-                participant: Some(participant_object(ctx, log_id, participant_id).await?),
+                participant: Some(participant_object(ctx, log_id, participation).await?),
                 ..Default::default()
             })
         })
@@ -221,8 +232,7 @@ impl ParticipantMutations {
             let row = with_log(rc, log_id, Lock::Exclusive, "Log", move |conn, w| {
                 async move {
                     let acting = w.authorize(WriteAction::ProposeHandover)?;
-                    let target = participants::by_id(conn, participant_id).await?;
-                    let target = target.filter(|p| p.log_id == w.log_id() && p.left_at.is_none());
+                    let target = participants::active_by_staff(conn, w.log_id(), participant_id).await?;
                     let consented = match &target {
                         Some(t) => consents::unit_consented(conn, w.log_id(), t.unit_id).await?,
                         None => false,
@@ -391,10 +401,6 @@ async fn pending(conn: &mut diesel_async::AsyncPgConnection, id: Uuid) -> ApiRes
         return Err(ApiError::conflict("this handover is no longer pending"));
     }
     Ok(h)
-}
-
-async fn log_of_participant(ctx: &Context<'_>, id: Uuid) -> ApiResult<Uuid> {
-    locate(rc(ctx), ObjectRef::Participant(id)).await
 }
 
 async fn log_of_handover(ctx: &Context<'_>, id: Uuid) -> ApiResult<Uuid> {

@@ -20,7 +20,11 @@ use uuid::Uuid;
 /// Someone in a log: a participant (staff), a guardian, or the child.
 #[derive(Interface)]
 #[graphql(
-    field(name = "id", ty = "ID", desc = "The id to use for this person in this log (see each type's `id`)."),
+    field(
+        name = "id",
+        ty = "ID",
+        desc = "The person's id: for staff and guardians the same in every log and as `Me.id`; for the child, the child's id in this log (see `Child.id`)."
+    ),
     field(name = "name", ty = "String", desc = "The person's name.")
 )]
 pub enum Person {
@@ -106,7 +110,7 @@ pub enum ParticipantRole {
 }
 
 pub struct Participant {
-    id: Uuid,
+    /// the person id: a participant's only id in the API
     staff_id: Uuid,
     name: String,
     phone: Option<String>,
@@ -122,7 +126,6 @@ pub struct Participant {
 impl Participant {
     pub fn new(v: ParticipantView, access: Arc<LogAccess>) -> Participant {
         Participant {
-            id: v.participant.id,
             staff_id: v.participant.staff_id,
             name: v.name,
             phone: v.phone,
@@ -142,7 +145,6 @@ impl Participant {
     /// through the actor of an event).
     fn former(p: org::PersonRow, access: Arc<LogAccess>) -> Participant {
         Participant {
-            id: p.id,
             staff_id: p.id,
             name: p.name,
             phone: None,
@@ -164,12 +166,11 @@ impl Participant {
 /// A professional taking part in the log (plandeltaker).
 #[Object]
 impl Participant {
-    /// The participation's id: use it for `proposeHandover`,
-    /// `removeParticipant`, recipients, invitees and `responsibleId`. For
-    /// staff shown here who no longer take part (an author, an actor), their
-    /// person id.
+    /// The staff member's person id: the same in every log and as `Me.id`
+    /// (one id per person). Use it for `proposeHandover`,
+    /// `removeParticipant`, recipients, invitees and `responsibleId`.
     pub async fn id(&self) -> ID {
-        id(self.id)
+        id(self.staff_id)
     }
 
     /// The staff member's name.
