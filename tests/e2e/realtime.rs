@@ -658,3 +658,49 @@ async fn log_activity_shows_a_participant_only_her_own_units_consents() {
         }
     }
 }
+
+/// Issue 17.4: `logActivity` carries what each event is about as a typed
+/// `subject` — comments, evaluations, text changes, consents and handovers
+/// included — so a client updates its page from the event alone.
+#[tokio::test]
+async fn log_activity_names_its_subject_typed() {
+    let app = TestApp::demo().await;
+    let addr = app.serve().await;
+    let mut guardian = WsClient::connect(addr, &TestApp::token("guardian")).await;
+    let subject = "subject { __typename
+        ... on Comment { body }
+        ... on Evaluation { body }
+        ... on LogTextChange { sections }
+        ... on Consent { scope valid }
+        ... on Handover { status }
+        ... on Goal { description } }";
+    guardian
+        .subscribe(
+            "a",
+            &format!("subscription($l: ID!) {{ logActivity(logId: $l) {{ kind {subject} }} }}"),
+            json!({ "l": EMMA_LOG }),
+        )
+        .await;
+    listening(&app, 1).await;
+    let goal = stafett_server::demo::id(600);
+    let measure = stafett_server::demo::id(710);
+    let ok = |r: stafett_tests::Gql| {
+        r.ok();
+    };
+    ok(app.gql("coordinator", "mutation($g: ID!) { addComment(input: { goalId: $g, body: \"Fin framgang\" }) { comment { id } userErrors { message } } }", json!({ "g": goal })).await);
+    ok(app.gql("participant", "mutation($m: ID!) { addEvaluation(input: { measureId: $m, body: \"Sover bedre\" }) { evaluation { id } userErrors { message } } }", json!({ "m": measure })).await);
+    ok(app.gql("guardian", "mutation($l: ID!) { updateLogText(logId: $l, input: { presentation: \"Ny tekst\", aboutMe: null }) { log { id } userErrors { message } } }", json!({ "l": EMMA_LOG })).await);
+    ok(app.gql("guardian", "mutation($l: ID!, $u: ID!) { giveConsent(input: { logId: $l, unitId: $u }) { consent { id } userErrors { message } } }", json!({ "l": EMMA_LOG, "u": ids::PPT })).await);
+    ok(app.gql("coordinator", "mutation($l: ID!, $p: ID!) { proposeHandover(logId: $l, input: { participantId: $p }) { handover { id } userErrors { message } } }", json!({ "l": EMMA_LOG, "p": ids::person("participant") })).await);
+
+    let comment = next_of_kind(&mut guardian, "a", "logActivity", "COMMENT_ADDED").await;
+    assert_eq!(comment["subject"], json!({ "__typename": "Comment", "body": "Fin framgang" }));
+    let evaluation = next_of_kind(&mut guardian, "a", "logActivity", "MEASURE_EVALUATED").await;
+    assert_eq!(evaluation["subject"], json!({ "__typename": "Evaluation", "body": "Sover bedre" }));
+    let text = next_of_kind(&mut guardian, "a", "logActivity", "TEXT_CHANGED").await;
+    assert_eq!(text["subject"], json!({ "__typename": "LogTextChange", "sections": ["PRESENTATION", "ABOUT_ME"] }));
+    let consent = next_of_kind(&mut guardian, "a", "logActivity", "CONSENT_GIVEN").await;
+    assert_eq!(consent["subject"], json!({ "__typename": "Consent", "scope": "UNIT", "valid": true }));
+    let handover = next_of_kind(&mut guardian, "a", "logActivity", "HANDOVER_PROPOSED").await;
+    assert_eq!(handover["subject"], json!({ "__typename": "Handover", "status": "PENDING" }));
+}

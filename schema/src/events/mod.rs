@@ -75,6 +75,13 @@ pub struct EventPayload {
     pub handover_id: Option<Uuid>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub snapshot_id: Option<Uuid>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comment_id: Option<Uuid>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub evaluation_id: Option<Uuid>,
+    /// the text sections a TEXT_CHANGED changed (`LogTextSection` names)
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub sections: Vec<String>,
 }
 
 /// Appends an event in the caller's transaction.

@@ -384,7 +384,9 @@ impl GoalMutations {
                     w.audit(conn, acting, ObjectType::Evaluation, row.id, AccessAction::Create).await?;
                     let kind =
                         if measure_id.is_some() { EventKind::MeasureEvaluated } else { EventKind::GoalEvaluated };
-                    w.emit(conn, kind, EventPayload { measure_id, goal_id, ..Default::default() }).await?;
+                    let payload =
+                        EventPayload { measure_id, goal_id, evaluation_id: Some(row.id), ..Default::default() };
+                    w.emit(conn, kind, payload).await?;
                     Ok((row, w.access()))
                 }
                 .scope_boxed()
@@ -426,8 +428,12 @@ impl GoalMutations {
                     };
                     goals::insert_comment(conn, &row).await?;
                     w.audit(conn, acting, ObjectType::Comment, row.id, AccessAction::Create).await?;
-                    w.emit(conn, EventKind::CommentAdded, EventPayload { measure_id, goal_id, ..Default::default() })
-                        .await?;
+                    w.emit(
+                        conn,
+                        EventKind::CommentAdded,
+                        EventPayload { measure_id, goal_id, comment_id: Some(row.id), ..Default::default() },
+                    )
+                    .await?;
                     Ok((row, w.access()))
                 }
                 .scope_boxed()

@@ -310,6 +310,16 @@ impl LogMutations {
                 child_voice: text(&input.child_voice, "childVoice")?,
                 initiative: text(&input.initiative, "initiative")?,
             };
+            let sections: Vec<String> = [
+                ("PRESENTATION", changes.presentation.is_some()),
+                ("ABOUT_ME", changes.about_me.is_some()),
+                ("CHILD_VOICE", changes.child_voice.is_some()),
+                ("INITIATIVE", changes.initiative.is_some()),
+            ]
+            .into_iter()
+            .filter(|(_, changed)| *changed)
+            .map(|(name, _)| name.to_owned())
+            .collect();
             let family = changes.presentation.is_some() || changes.about_me.is_some() || changes.child_voice.is_some();
             let initiative = changes.initiative.is_some();
             if !family && !initiative {
@@ -327,7 +337,7 @@ impl LogMutations {
                     let acting = acting.ok_or_else(|| ApiError::bad_input("nothing to change"))?;
                     logs::update_texts(conn, w.log_id(), changes).await?;
                     w.audit(conn, acting, ObjectType::Log, w.log_id(), AccessAction::Update).await?;
-                    w.emit(conn, EventKind::TextChanged, EventPayload::default()).await
+                    w.emit(conn, EventKind::TextChanged, EventPayload { sections, ..Default::default() }).await
                 }
                 .scope_boxed()
             })

@@ -4,18 +4,20 @@ use crate::api::cursor;
 use crate::api::guard::LogAccess;
 use crate::api::ids::id;
 use crate::api::scalars::Date;
-use crate::api::types::goal::{Goal, Measure};
+use crate::api::types::consent::Consent;
+use crate::api::types::goal::{Comment, Evaluation, Goal, Measure};
 use crate::api::types::log::Log;
 use crate::api::types::meeting::Meeting;
 use crate::api::types::message::Message;
 use crate::api::types::people::{Participant, Person};
+use crate::api::types::requests::Handover;
 use crate::context::rc;
 use crate::db::enums::{EventKind, LogStatus};
-use crate::db::messages;
+use crate::db::{messages, participants};
 use crate::error::ApiResult;
 use crate::events::StoredEvent;
-use crate::policy::ReadField;
-use async_graphql::{Context, Enum, ID, Object, SimpleObject};
+use crate::policy::{ReadField, read};
+use async_graphql::{Context, Enum, ID, Object, SimpleObject, Union};
 use chrono::{DateTime, Utc};
 use std::sync::Arc;
 
@@ -104,8 +106,163 @@ impl LogEvent {
     }
 }
 
-/// Something that happened in a log. Which of `goal`, `measure`, `meeting`,
-/// `participant` and `status` are set depends on `kind`.
+/// A section of a log's text.
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+pub enum LogTextSection {
+    /// presentasjon
+    Presentation,
+    /// om meg
+    AboutMe,
+    /// barnets stemme
+    ChildVoice,
+    /// bakgrunn
+    Initiative,
+}
+
+/// The text sections a TEXT_CHANGED changed; their text as it is now is on
+/// `LogEvent.log`.
+#[derive(SimpleObject)]
+pub struct LogTextChange {
+    /// the sections that changed
+    pub sections: Vec<LogTextSection>,
+}
+
+/// What an event is about, as it is now: one type per kind of object, so a
+/// client updates what it shows from the event without a query of its own.
+#[derive(Union)]
+pub enum LogEventSubject {
+    /// GOAL_ADDED, GOAL_CHANGED
+    Goal(Goal),
+    /// MEASURE_CREATED, MEASURE_UPDATED and the deadline kinds
+    Measure(Measure),
+    /// MEASURE_EVALUATED, GOAL_EVALUATED
+    Evaluation(Evaluation),
+    /// COMMENT_ADDED
+    Comment(Comment),
+    /// MEETING_SCHEDULED, MINUTES_RECORDED
+    Meeting(Meeting),
+    /// PARTICIPANT_JOINED, PARTICIPANT_LEFT
+    Participant(Participant),
+    /// CONSENT_GIVEN, CONSENT_WITHDRAWN
+    Consent(Consent),
+    /// HANDOVER_PROPOSED, HANDOVER_DECLINED, HANDOVER_CANCELLED, COORDINATOR_HANDED_OVER
+    Handover(Handover),
+    /// TEXT_CHANGED
+    LogTextChange(LogTextChange),
+}
+
+/// The objects an event is about, shared by its fields and `subject`.
+impl LogEvent {
+    async fn goal_of(&self, ctx: &Context<'_>) -> ApiResult<Option<Goal>> {
+        let Some(goal_id) = self.event.payload.goal_id else { return Ok(None) };
+        if !self.access.allows(ctx, ReadField::Goals).await? {
+            return Ok(None);
+        }
+        let goals = rc(ctx).loaders.goals().load_one(self.event.log_id).await?.unwrap_or_default();
+        Ok(goals.iter().find(|g| g.id == goal_id).cloned().map(|row| Goal { row, access: self.access.clone() }))
+    }
+
+    async fn measure_of(&self, ctx: &Context<'_>) -> ApiResult<Option<Measure>> {
+        measure(ctx, &self.event, &self.access).await
+    }
+
+    async fn meeting_of(&self, ctx: &Context<'_>) -> ApiResult<Option<Meeting>> {
+        let Some(meeting_id) = self.event.payload.meeting_id else { return Ok(None) };
+        if !self.access.allows(ctx, ReadField::Meetings).await? {
+            return Ok(None);
+        }
+        let meetings = rc(ctx).loaders.meetings().load_one(self.event.log_id).await?.unwrap_or_default();
+        Ok(meetings
+            .iter()
+            .find(|m| m.id == meeting_id)
+            .cloned()
+            .map(|row| Meeting { row, access: self.access.clone() }))
+    }
+
+    async fn participant_of(&self, ctx: &Context<'_>) -> ApiResult<Option<Participant>> {
+        let Some(participant_id) = self.event.payload.participant_id else { return Ok(None) };
+        let p = rc(ctx).loaders.participant().load_one(participant_id).await?;
+        Ok(p.map(|p| Participant::new(p, self.access.clone())))
+    }
+
+    async fn consent_of(&self, ctx: &Context<'_>) -> ApiResult<Option<Consent>> {
+        let Some(consent_id) = self.event.payload.consent_id else { return Ok(None) };
+        let Some(grant) = self.access.grant(ctx, ReadField::Consents).await? else { return Ok(None) };
+        let rows = rc(ctx).loaders.consents().load_one(self.event.log_id).await?.unwrap_or_default();
+        Ok(rows
+            .iter()
+            .find(|c| c.id == consent_id)
+            .filter(|c| read::sees_unit_item(grant, self.access.own_unit(), c.unit_id))
+            .cloned()
+            .map(|row| Consent { row, access: self.access.clone() }))
+    }
+
+    async fn handover_of(&self, ctx: &Context<'_>) -> ApiResult<Option<Handover>> {
+        let Some(handover_id) = self.event.payload.handover_id else { return Ok(None) };
+        if !self.access.allows(ctx, ReadField::ParticipantBasics).await? {
+            return Ok(None);
+        }
+        let mut conn = rc(ctx).conn().await?;
+        let row = participants::handover_by_id(&mut conn, handover_id).await?;
+        Ok(row.map(|row| Handover { row, access: self.access.clone() }))
+    }
+
+    async fn comment_of(&self, ctx: &Context<'_>) -> ApiResult<Option<Comment>> {
+        let p = &self.event.payload;
+        let Some(comment_id) = p.comment_id else { return Ok(None) };
+        if !self.access.allows(ctx, ReadField::Goals).await? {
+            return Ok(None);
+        }
+        let loaders = &rc(ctx).loaders;
+        let rows = match (p.measure_id, p.goal_id) {
+            (Some(m), _) => loaders.measure_comments().load_one(m).await?,
+            (None, Some(g)) => loaders.goal_comments().load_one(g).await?,
+            (None, None) => None,
+        };
+        let row = rows.unwrap_or_default().iter().find(|c| c.id == comment_id).cloned();
+        Ok(row.map(|row| Comment { row, access: self.access.clone() }))
+    }
+
+    async fn evaluation_of(&self, ctx: &Context<'_>) -> ApiResult<Option<Evaluation>> {
+        let p = &self.event.payload;
+        let Some(evaluation_id) = p.evaluation_id else { return Ok(None) };
+        if !self.access.allows(ctx, ReadField::Goals).await? {
+            return Ok(None);
+        }
+        let loaders = &rc(ctx).loaders;
+        let rows = match (p.measure_id, p.goal_id) {
+            (Some(m), _) => loaders.measure_evaluations().load_one(m).await?,
+            (None, Some(g)) => loaders.goal_evaluations().load_one(g).await?,
+            (None, None) => None,
+        };
+        let row = rows.unwrap_or_default().iter().find(|e| e.id == evaluation_id).cloned();
+        Ok(row.map(|row| Evaluation { row, access: self.access.clone() }))
+    }
+
+    async fn text_change_of(&self, ctx: &Context<'_>) -> ApiResult<Option<LogTextChange>> {
+        if self.event.kind != EventKind::TextChanged || !self.access.allows(ctx, ReadField::LogText).await? {
+            return Ok(None);
+        }
+        let sections = self
+            .event
+            .payload
+            .sections
+            .iter()
+            .filter_map(|s| match s.as_str() {
+                "PRESENTATION" => Some(LogTextSection::Presentation),
+                "ABOUT_ME" => Some(LogTextSection::AboutMe),
+                "CHILD_VOICE" => Some(LogTextSection::ChildVoice),
+                "INITIATIVE" => Some(LogTextSection::Initiative),
+                _ => None,
+            })
+            .collect();
+        Ok(Some(LogTextChange { sections }))
+    }
+}
+
+/// Something that happened in a log. `subject` is what it is about, typed;
+/// the fields `goal` … `textChange` are the same objects one by one, and
+/// which are set depends on `kind`.
 #[Object]
 impl LogEvent {
     /// Pass it as `after` to resume after this event.
@@ -147,40 +304,76 @@ impl LogEvent {
     /// The goal the event is about, as it is now; null when it is about none.
     /// Readable by: guardians, the youth, the coordinator, participants.
     async fn goal(&self, ctx: &Context<'_>) -> ApiResult<Option<Goal>> {
-        let Some(goal_id) = self.event.payload.goal_id else { return Ok(None) };
-        if !self.access.allows(ctx, ReadField::Goals).await? {
-            return Ok(None);
-        }
-        let goals = rc(ctx).loaders.goals().load_one(self.event.log_id).await?.unwrap_or_default();
-        Ok(goals.iter().find(|g| g.id == goal_id).cloned().map(|row| Goal { row, access: self.access.clone() }))
+        self.goal_of(ctx).await
     }
 
     /// The measure the event is about, as it is now; null when it is about
     /// none. Readable by: guardians, the youth, the coordinator, participants.
     async fn measure(&self, ctx: &Context<'_>) -> ApiResult<Option<Measure>> {
-        measure(ctx, &self.event, &self.access).await
+        self.measure_of(ctx).await
     }
 
     /// The meeting the event is about, as it is now; null when it is about
     /// none. Readable by: guardians, the youth, the coordinator, participants.
     async fn meeting(&self, ctx: &Context<'_>) -> ApiResult<Option<Meeting>> {
-        let Some(meeting_id) = self.event.payload.meeting_id else { return Ok(None) };
-        if !self.access.allows(ctx, ReadField::Meetings).await? {
-            return Ok(None);
-        }
-        let meetings = rc(ctx).loaders.meetings().load_one(self.event.log_id).await?.unwrap_or_default();
-        Ok(meetings
-            .iter()
-            .find(|m| m.id == meeting_id)
-            .cloned()
-            .map(|row| Meeting { row, access: self.access.clone() }))
+        self.meeting_of(ctx).await
     }
 
     /// The participant who joined, left, or took over the baton.
     async fn participant(&self, ctx: &Context<'_>) -> ApiResult<Option<Participant>> {
-        let Some(participant_id) = self.event.payload.participant_id else { return Ok(None) };
-        let p = rc(ctx).loaders.participant().load_one(participant_id).await?;
-        Ok(p.map(|p| Participant::new(p, self.access.clone())))
+        self.participant_of(ctx).await
+    }
+
+    /// The consent given or withdrawn, as it is now. Readable by:
+    /// guardians, the youth, the coordinator, participants (their own
+    /// unit's only).
+    async fn consent(&self, ctx: &Context<'_>) -> ApiResult<Option<Consent>> {
+        self.consent_of(ctx).await
+    }
+
+    /// The handover proposed, declined, cancelled or accepted, as it is now.
+    async fn handover(&self, ctx: &Context<'_>) -> ApiResult<Option<Handover>> {
+        self.handover_of(ctx).await
+    }
+
+    /// The comment added. Readable by: guardians, the youth, the
+    /// coordinator, participants.
+    async fn comment(&self, ctx: &Context<'_>) -> ApiResult<Option<Comment>> {
+        self.comment_of(ctx).await
+    }
+
+    /// The evaluation added. Readable by: guardians, the youth, the
+    /// coordinator, participants.
+    async fn evaluation(&self, ctx: &Context<'_>) -> ApiResult<Option<Evaluation>> {
+        self.evaluation_of(ctx).await
+    }
+
+    /// The sections a TEXT_CHANGED changed. Readable by: guardians, the
+    /// youth, the coordinator, participants.
+    async fn text_change(&self, ctx: &Context<'_>) -> ApiResult<Option<LogTextChange>> {
+        self.text_change_of(ctx).await
+    }
+
+    /// What the event is about, as it is now, typed by kind (see
+    /// `LogEventSubject`); null for events about the log itself (its
+    /// status, requests) and for what you may not read.
+    async fn subject(&self, ctx: &Context<'_>) -> ApiResult<Option<LogEventSubject>> {
+        use EventKind::*;
+        Ok(match self.event.kind {
+            GoalAdded | GoalChanged => self.goal_of(ctx).await?.map(LogEventSubject::Goal),
+            MeasureEvaluated | GoalEvaluated => self.evaluation_of(ctx).await?.map(LogEventSubject::Evaluation),
+            CommentAdded => self.comment_of(ctx).await?.map(LogEventSubject::Comment),
+            MeasureCreated | MeasureUpdated | DeadlineSet | DeadlineMoved | DeadlineRemoved | MeasureDone
+            | MeasureOverdue | MeasureDueSoon => self.measure_of(ctx).await?.map(LogEventSubject::Measure),
+            MeetingScheduled | MinutesRecorded => self.meeting_of(ctx).await?.map(LogEventSubject::Meeting),
+            ParticipantJoined | ParticipantLeft => self.participant_of(ctx).await?.map(LogEventSubject::Participant),
+            ConsentGiven | ConsentWithdrawn => self.consent_of(ctx).await?.map(LogEventSubject::Consent),
+            HandoverProposed | HandoverDeclined | HandoverCancelled | CoordinatorHandedOver => {
+                self.handover_of(ctx).await?.map(LogEventSubject::Handover)
+            }
+            TextChanged => self.text_change_of(ctx).await?.map(LogEventSubject::LogTextChange),
+            _ => None,
+        })
     }
 }
 
