@@ -125,6 +125,25 @@ fn refuse(message: impl Into<String>, pos: Option<Pos>) -> Refusal {
 const CIRCULAR: [&str; 6] = ["types", "fields", "type", "inputFields", "interfaces", "possibleTypes"];
 const MAX_CIRCULAR: u32 = 2;
 
+/// How many times one path may enter a log. An object's `log` leads back
+/// to a log, whose unpaged lists lead to objects with a `log` again
+/// (`log { goals { measures { log { goals … } } } }`): each round multiplies
+/// the answer by the log's own size, which no page bounds (the second
+/// attack on issue 17 got 8.4 MB from four such rounds, growing with the
+/// fourth power of the measures). Once per path is all a client needs: the
+/// log a page shows, or the log of an object in a list.
+pub const MAX_LOG_ENTRIES: u32 = 1;
+
+/// Whether a field enters a log: `log` (the root field, an object's log, a
+/// payload's log), `logs`, and the root `node`/`nodes` (which may name one).
+fn enters_log(field: &Field) -> bool {
+    match field.name.node.as_str() {
+        "log" | "logs" => true,
+        "node" | "nodes" => !field.arguments.is_empty(),
+        _ => false,
+    }
+}
+
 /// Fields that page (take `first`): with `first` omitted they give the
 /// default page.
 const PAGED: [&str; 3] = ["logs", "messages", "accessLog"];
@@ -159,8 +178,11 @@ struct Summary {
     /// nested `messages(first: 100) { edges { node { log { … } } } }` ask
     /// for a million messages in 400 bytes (the attack on issue 17 took
     /// 16 s and 55 MB). Lists without a page (a log's goals) count once:
-    /// their size is the data's, not the request's.
+    /// their size is the data's, not the request's — which is why a path
+    /// may enter a log only once ([`MAX_LOG_ENTRIES`]).
     cost: u64,
+    /// the most fields that enter a log on one path (see [`enters_log`])
+    log_entries: u32,
 }
 
 impl Summary {
@@ -173,6 +195,7 @@ impl Summary {
         self.spreads = self.spreads.saturating_add(other.spreads);
         self.depth = self.depth.max(other.depth);
         self.cost = self.cost.saturating_add(other.cost);
+        self.log_entries = self.log_entries.max(other.log_entries);
         for (mine, theirs) in self.circular.iter_mut().zip(other.circular) {
             *mine = (*mine).max(theirs);
         }
@@ -255,6 +278,13 @@ impl DocumentLimits {
         if s.circular.iter().any(|n| *n > MAX_CIRCULAR) {
             return Err(refuse("the query runs in circles through the schema's introspection", pos));
         }
+        if s.log_entries > MAX_LOG_ENTRIES {
+            return Err(refuse(
+                "a path of the query enters a log more than once (an object's `log` inside a log): \
+                 ask for the log once and its lists inside it",
+                pos,
+            ));
+        }
         if s.cost > self.max_cost {
             return Err(refuse(
                 format!(
@@ -285,6 +315,7 @@ impl<'a> Walk<'a> {
                     }
                     let mut inner = self.set(&f.node.selection_set.node, depth + 1)?;
                     inner.cost = inner.cost.saturating_mul(self.items(&f.node)).saturating_add(1);
+                    inner.log_entries += u32::from(enters_log(&f.node));
                     inner.fields = inner.fields.saturating_add(1);
                     inner.arguments = inner.arguments.saturating_add(f.node.arguments.len());
                     inner.aliases = inner.aliases.saturating_add(usize::from(f.node.alias.is_some()));
@@ -526,17 +557,14 @@ mod tests {
 
     #[test]
     fn nested_pages_multiply_up_to_the_cost_limit() {
-        let nest = |first: u32, levels: usize| {
-            let mut q = String::from("id");
-            for _ in 0..levels {
-                q = format!("messages(first: {first}) {{ edges {{ node {{ id log {{ {q} }} }} }} }}");
-            }
-            format!("query($l: ID!) {{ log(id: $l) {{ {q} }} }}")
+        let nest = |first: u32| {
+            format!(
+                "{{ logs(first: {first}) {{ edges {{ node {{ id messages(first: {first}) {{ edges {{ node {{ id body }} }} }} }} }} }} }}"
+            )
         };
-        // 100 × 100 × 100 messages in 300 bytes: refused before it runs.
-        assert!(walk(&nest(100, 3)).unwrap_err().contains("more than 20000 values"));
-        assert!(walk(&nest(100, 2)).unwrap_err().contains("values"), "100 × 100 × 4 fields");
-        assert!(walk(&nest(50, 2)).is_ok(), "2,500 messages of 4 fields each");
+        // 100 logs × 100 messages: refused before it runs; 50 × 50 is answered.
+        assert!(walk(&nest(100)).unwrap_err().contains("more than 20000 values"));
+        assert!(walk(&nest(50)).is_ok(), "1 + 50 × (3 + 1 + 50 × 4) = 10,201 values");
         // At the edge: 1 (log) + 19,999 values is the most a response may hold.
         let flat = |first: u64| format!("{{ logs(first: {first}) {{ edges {{ node {{ id }} }} }} }}");
         let limits = |max_cost| DocumentLimits { max_cost, max_page: 1_000, ..DocumentLimits::default() };
@@ -558,6 +586,22 @@ mod tests {
         let ids = Variables::from_json(serde_json::json!({ "ids": vec!["x"; 99] }));
         assert!(limits(100).walk(&doc, &ids).is_ok(), "1 + 99 × 1");
         assert!(limits(99).walk(&doc, &ids).is_err());
+    }
+
+    #[test]
+    fn a_path_enters_a_log_once() {
+        assert!(walk("{ log(id: 1) { goals { measures { id } } } }").is_ok());
+        assert!(walk("{ myDeadlines { log { child { name } } } }").is_ok());
+        assert!(walk("{ a: log(id: 1) { id } b: log(id: 2) { id } }").is_ok(), "siblings");
+        let again = "{ log(id: 1) { goals { measures { log { goals { id } } } } } }";
+        assert!(walk(again).unwrap_err().contains("more than once"));
+        let through_node = "{ node(id: 1) { ... on Log { messages { edges { node { log { id } } } } } } }";
+        assert!(walk(through_node).unwrap_err().contains("more than once"));
+        let through_logs = "{ logs { edges { node { goals { measures { log { id } } } } } } }";
+        assert!(walk(through_logs).unwrap_err().contains("more than once"));
+        let fragment = "{ log(id: 1) { ...G } } fragment G on Log { goals { measures { log { id } } } }";
+        assert!(walk(fragment).unwrap_err().contains("more than once"));
+        assert!(walk("mutation { postMessage(input: {}) { log { id } message { id } } }").is_ok());
     }
 
     #[test]
