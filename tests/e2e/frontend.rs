@@ -342,6 +342,21 @@ async fn node_refetches_what_the_viewer_may_read_and_nothing_else() {
         app.gql("outsider", "query($ids: [ID!]!) { nodes(ids: $ids) { __typename } }", json!({ "ids": asked })).await;
     assert!(outsider.ok()["nodes"].as_array().expect("a list").iter().all(Value::is_null));
 
+    // A participant knows her own unit's consents only: the log's own
+    // consents answer as a random id does, after as many statements.
+    let log_consent = app
+        .uuid(&format!("SELECT id FROM consent WHERE log_id = '{emma}' AND scope = 'LOG' ORDER BY id LIMIT 1"))
+        .await;
+    let node = "query($id: ID!) { node(id: $id) { id } }";
+    app.gql("participant", "{ me { id } }", json!({})).await.ok();
+    let before = app.queries();
+    let hidden = app.gql("participant", node, json!({ "id": log_consent })).await;
+    let hidden_statements = app.queries() - before;
+    let before = app.queries();
+    let absent = app.gql("participant", node, json!({ "id": uuid::Uuid::new_v4() })).await;
+    assert_eq!(hidden.body, absent.body);
+    assert_eq!(hidden_statements, app.queries() - before, "as many statements as a random id");
+
     // The limits: at most 100 ids, each once; a malformed id is bad input.
     let many: Vec<String> = (0..101).map(|_| uuid::Uuid::new_v4().to_string()).collect();
     let q = "query($ids: [ID!]!) { nodes(ids: $ids) { id } }";

@@ -44,12 +44,11 @@ pub async fn locate(rc: &RequestContext, object: ObjectRef) -> ApiResult<Uuid> {
 /// like [`locate`], for ids of any type (`Query.node`). A log needs a
 /// relation to it (as `Query.log`); an object, the read of its kind. The
 /// rest are left out, after the same single statement whether they are
-/// absent or hidden. A participant's consent of another unit is left out by
-/// the caller, which loads the consent's unit ([`read::sees_unit_item`]).
+/// absent or hidden — a participant's consent of another unit too.
 pub async fn locate_nodes(
     rc: &RequestContext,
     ids: &[Uuid],
-) -> ApiResult<Vec<(relation::NodeRelation, Grant, Arc<LogAccess>)>> {
+) -> ApiResult<Vec<(relation::NodeRelation, Arc<LogAccess>)>> {
     let mut conn = rc.conn().await?;
     let found = relation::load_for_nodes(&mut conn, rc.principal.person_id(), ids).await?;
     let mut out = Vec::with_capacity(found.len());
@@ -60,8 +59,12 @@ pub async fn locate_nodes(
             None => read::best(&access.roles, ReadField::LogMetadata).0,
             Some(object) => read::best(&access.roles, object.read_field()).0,
         };
-        if grant != Grant::Denied {
-            out.push((node, grant, access));
+        // A participant knows only her own unit's consents: another unit's
+        // is left out here, after the one statement, as an absent id is.
+        let own_unit_only = matches!(node.object(), Some(ObjectRef::Consent(_)))
+            && !read::sees_unit_item(grant, node.rel.participant_unit_id, node.of_unit);
+        if grant != Grant::Denied && !own_unit_only {
+            out.push((node, access));
         }
     }
     Ok(out)
