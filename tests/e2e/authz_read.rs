@@ -370,6 +370,21 @@ async fn restricted_snapshots_are_metadata_only_for_the_municipal_admin() {
     if !owner.errors().is_empty() || owned.is_empty() || owned.iter().any(|s| s["content"].is_null()) {
         wrong.push(format!("the owner reads restricted snapshots' content: {}", owner.body));
     }
+    // Each snapshot says beforehand whether its content may be read.
+    let flags = "query($id: ID!) { log(id: $id) { viewerPermissions { canReadSnapshotContent } snapshots { viewerCanReadContent } } }";
+    // Nora's (closed) log's snapshot is not restricted: the municipal admin reads it.
+    for (persona, log, expected) in [
+        ("municipaladmin", EMMA_LOG, false),
+        ("guardian", EMMA_LOG, true),
+        ("municipaladmin", stafett_tests::ids::NORA_LOG, true),
+    ] {
+        let r = app.gql(persona, flags, json!({ "id": log })).await;
+        let said: Vec<bool> =
+            r.ok()["log"]["snapshots"].as_array().unwrap().iter().map(|s| s["viewerCanReadContent"] == true).collect();
+        if said.is_empty() || said.iter().any(|f| *f != expected) {
+            wrong.push(format!("{persona}: viewerCanReadContent {said:?}, the content read is {expected}"));
+        }
+    }
     assert!(
         wrong.is_empty(),
         "restricted snapshots:\n{}\nmunicipal admin's response: {}",

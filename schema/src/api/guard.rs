@@ -170,6 +170,12 @@ impl LogAccess {
         Ok(self.grant(ctx, field).await?.is_some())
     }
 
+    /// Whether the viewer may read a snapshot's content, asked without
+    /// reading it (`ArchiveSnapshot.viewerCanReadContent`).
+    pub fn may_read_snapshot(&self, restricted: bool) -> bool {
+        read::sees_snapshot(read::best(&self.roles, ReadField::SnapshotContent).0, restricted)
+    }
+
     /// Whether the viewer's roles grant any of `field`, asked without reading
     /// it (nothing is recorded): for what an answer may mention.
     pub fn may_read(&self, field: ReadField) -> bool {

@@ -140,6 +140,17 @@ pub fn may_name_actor(roles: &Roles, actor_is_guardian: bool, actor_is_youth: bo
     best(roles, field).0 != Grant::Denied
 }
 
+/// Whether a grant of `SnapshotContent` reads a snapshot: the whole grant
+/// every one, the municipal admin's only those not restricted after a
+/// deletion request.
+pub fn sees_snapshot(grant: Grant, restricted: bool) -> bool {
+    match grant {
+        Grant::Full => true,
+        Grant::Unrestricted => !restricted,
+        _ => false,
+    }
+}
+
 /// Whether a grant lets the reader see an item that belongs to a unit (a
 /// unit consent, a unit proposal): `Full` sees all; `OwnUnit` (a
 /// participant) only items of their own unit; anything else none.

@@ -6,8 +6,8 @@ use crate::context::rc;
 use crate::db::enums::SnapshotReason;
 use crate::db::snapshots::SnapshotMetaRow;
 use crate::error::{ApiError, ApiResult};
+use crate::policy::ReadField;
 use crate::policy::read::{self, SnapshotView};
-use crate::policy::{Grant, ReadField};
 use async_graphql::{Context, ID, Json, Object};
 use chrono::{DateTime, Utc};
 use std::sync::Arc;
@@ -42,6 +42,13 @@ impl ArchiveSnapshot {
         self.row.restricted
     }
 
+    /// Whether you may read this snapshot's `content`: as
+    /// `viewerPermissions.canReadSnapshotContent`, and for the municipal
+    /// admin only while the snapshot is not `restricted`.
+    async fn viewer_can_read_content(&self) -> bool {
+        self.access.may_read_snapshot(self.row.restricted)
+    }
+
     /// The log as it was, as a JSON object: `logId`, `status`, `child`,
     /// `presentation`, `aboutMe`, `childVoice`, `initiative`, `participants`,
     /// `guardians`, `goals` (with `measures` and `evaluations`) and `meetings`;
@@ -53,8 +60,7 @@ impl ArchiveSnapshot {
     async fn content(&self, ctx: &Context<'_>) -> ApiResult<Option<Json<serde_json::Value>>> {
         match self.access.grant(ctx, ReadField::SnapshotContent).await? {
             None => return Ok(None),
-            Some(Grant::Full) => {}
-            Some(Grant::Unrestricted) if !self.row.restricted => {}
+            Some(grant) if read::sees_snapshot(grant, self.row.restricted) => {}
             Some(_) => {
                 return deny(ctx, ApiError::forbidden("this snapshot is restricted; only its metadata may be read"));
             }
