@@ -6,17 +6,17 @@ use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
-/// (participant id, staff person id) of those of `ids` who still take part in the log.
+/// The staff person ids among `ids` who still take part in the log.
 pub async fn active_participants_among(
     conn: &mut AsyncPgConnection,
     log_id: Uuid,
     ids: &[Uuid],
-) -> QueryResult<Vec<(Uuid, Uuid)>> {
+) -> QueryResult<Vec<Uuid>> {
     participant::table
         .filter(participant::log_id.eq(log_id))
         .filter(participant::staff_id.eq_any(ids))
         .filter(participant::left_at.is_null())
-        .select((participant::staff_id, participant::staff_id))
+        .select(participant::staff_id)
         .load(conn)
         .await
 }

@@ -15,7 +15,7 @@ pub async fn resolve(conn: &mut AsyncPgConnection, log_id: Uuid, ids: &[Uuid], f
         return Ok(Vec::new());
     }
     let mut found: HashMap<Uuid, Uuid> = HashMap::new();
-    found.extend(people::active_participants_among(conn, log_id, ids).await?);
+    found.extend(people::active_participants_among(conn, log_id, ids).await?.into_iter().map(|p| (p, p)));
     found.extend(people::guardians_among(conn, log_id, ids).await?.into_iter().map(|g| (g, g)));
     let (child_id, child_name, child_nid) = logs::child_of(conn, log_id).await?;
     if ids.contains(&child_id)
