@@ -22,7 +22,7 @@ use super::snapshot::ArchiveSnapshot;
 use crate::api::guard::{self, LogAccess};
 use crate::context::rc;
 use crate::db::{participants, requests};
-use crate::error::ApiResult;
+use crate::error::{ApiError, ApiResult};
 use crate::policy::ReadField;
 use crate::policy::relation::{NodeRelation, ObjectRef};
 use async_graphql::{Context, ID, Interface};
@@ -50,13 +50,13 @@ pub enum Node {
 pub async fn load(ctx: &Context<'_>, ids: &[Uuid]) -> ApiResult<Vec<Option<Node>>> {
     let rc = rc(ctx);
     let found = guard::locate_nodes(rc, ids).await?;
-    let mut by_id: HashMap<Uuid, Node> = HashMap::with_capacity(found.len());
-    for (node, access) in found {
-        let id = node.node_id;
-        if let Some(object) = build(ctx, &node, access).await? {
-            by_id.insert(id, object);
-        }
-    }
+    // Built together, so the loaders batch the rows of every id into one
+    // statement per kind instead of one per id.
+    let built = futures_util::future::try_join_all(found.iter().map(|(node, access)| async move {
+        Ok::<_, ApiError>((node.node_id, build(ctx, node, access.clone()).await?))
+    }))
+    .await?;
+    let mut by_id: HashMap<Uuid, Node> = built.into_iter().filter_map(|(id, object)| object.map(|o| (id, o))).collect();
     Ok(ids.iter().map(|id| by_id.remove(id)).collect())
 }
 
