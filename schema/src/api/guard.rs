@@ -24,19 +24,18 @@ pub async fn locate(rc: &RequestContext, object: ObjectRef) -> ApiResult<Uuid> {
     let not_found = || ApiError::NotFound(object.name());
     let mut conn = rc.conn().await?;
     let rel = relation::load_for_object(&mut conn, rc.principal.person_id(), object).await?.ok_or_else(not_found)?;
-    let roles = Roles::of(&rel);
-    match read::best(&roles, object.read_field()).0 {
-        Grant::Denied => Err(not_found()),
-        // A participant knows only her own unit's consents.
-        grant @ Grant::OwnUnit => {
-            let consent = consents::by_id(&mut conn, object.id()).await?.ok_or_else(not_found)?;
-            if read::sees_unit_item(grant, rel.participant_unit_id, consent.unit_id) {
-                Ok(rel.log_id)
-            } else {
-                Err(not_found())
-            }
-        }
-        _ => Ok(rel.log_id),
+    let grant = read::best(&Roles::of(&rel), object.read_field()).0;
+    let unit_item = matches!(object, ObjectRef::Consent(_));
+    // A participant knows only her own unit's consents: the consent's unit
+    // is read only when the grant depends on it.
+    let item_unit = match grant {
+        Grant::OwnUnit if unit_item => consents::by_id(&mut conn, object.id()).await?.ok_or_else(not_found)?.unit_id,
+        _ => None,
+    };
+    if read::knows_object(grant, unit_item, rel.participant_unit_id, item_unit) {
+        Ok(rel.log_id)
+    } else {
+        Err(not_found())
     }
 }
 
@@ -61,9 +60,8 @@ pub async fn locate_nodes(
         };
         // A participant knows only her own unit's consents: another unit's
         // is left out here, after the one statement, as an absent id is.
-        let own_unit_only = matches!(node.object(), Some(ObjectRef::Consent(_)))
-            && !read::sees_unit_item(grant, node.rel.participant_unit_id, node.of_unit);
-        if grant != Grant::Denied && !own_unit_only {
+        let unit_item = matches!(node.object(), Some(ObjectRef::Consent(_)));
+        if read::knows_object(grant, unit_item, node.rel.participant_unit_id, node.of_unit) {
             out.push((node, access));
         }
     }

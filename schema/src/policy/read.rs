@@ -162,6 +162,19 @@ pub fn sees_unit_item(grant: Grant, own_unit: Option<uuid::Uuid>, item_unit: Opt
     }
 }
 
+/// Whether a reader whose grant on an object's kind is `grant` may know the
+/// object exists (an id argument, `Query.node`): any grant but `Denied`; for
+/// an item of a unit (a consent: `is_unit_item`), only one [`sees_unit_item`]
+/// shows. What is not known answers as an absent id.
+pub fn knows_object(
+    grant: Grant,
+    is_unit_item: bool,
+    own_unit: Option<uuid::Uuid>,
+    item_unit: Option<uuid::Uuid>,
+) -> bool {
+    if is_unit_item { sees_unit_item(grant, own_unit, item_unit) } else { grant != Grant::Denied }
+}
+
 /// Whether a reader receives an event about a unit's consent or proposal
 /// (`unit`: the unit it concerns, `None` for the log's own consent): as
 /// `Log.consents` shows them, so a participant hears only of her own

@@ -14,9 +14,10 @@ use crate::api::types::requests::Handover;
 use crate::context::rc;
 use crate::db::enums::{EventKind, LogStatus};
 use crate::db::{messages, participants};
-use crate::error::ApiResult;
+use crate::error::{ApiError, ApiResult};
 use crate::events::StoredEvent;
 use crate::policy::{ReadField, read};
+use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
 use async_graphql::{Context, Enum, ID, Object, SimpleObject, Union};
 use chrono::{DateTime, Utc};
 use std::sync::Arc;
@@ -208,35 +209,59 @@ impl LogEvent {
     }
 
     async fn comment_of(&self, ctx: &Context<'_>) -> ApiResult<Option<Comment>> {
-        let p = &self.event.payload;
-        let Some(comment_id) = p.comment_id else { return Ok(None) };
-        if !self.access.allows(ctx, ReadField::Goals).await? {
-            return Ok(None);
-        }
         let loaders = &rc(ctx).loaders;
-        let rows = match (p.measure_id, p.goal_id) {
-            (Some(m), _) => loaders.measure_comments().load_one(m).await?,
-            (None, Some(g)) => loaders.goal_comments().load_one(g).await?,
-            (None, None) => None,
-        };
-        let row = rows.unwrap_or_default().iter().find(|c| c.id == comment_id).cloned();
+        let row = self
+            .on_measure_or_goal(
+                ctx,
+                self.event.payload.comment_id,
+                loaders.measure_comments(),
+                loaders.goal_comments(),
+                |c| c.id,
+            )
+            .await?;
         Ok(row.map(|row| Comment { row, access: self.access.clone() }))
     }
 
     async fn evaluation_of(&self, ctx: &Context<'_>) -> ApiResult<Option<Evaluation>> {
-        let p = &self.event.payload;
-        let Some(evaluation_id) = p.evaluation_id else { return Ok(None) };
+        let loaders = &rc(ctx).loaders;
+        let row = self
+            .on_measure_or_goal(
+                ctx,
+                self.event.payload.evaluation_id,
+                loaders.measure_evaluations(),
+                loaders.goal_evaluations(),
+                |e| e.id,
+            )
+            .await?;
+        Ok(row.map(|row| Evaluation { row, access: self.access.clone() }))
+    }
+
+    /// The row `id` names among those of the event's measure (or, for an
+    /// event without one, its goal), if the viewer may read goals now.
+    async fn on_measure_or_goal<R, M, G>(
+        &self,
+        ctx: &Context<'_>,
+        id: Option<uuid::Uuid>,
+        of_measure: &DataLoader<M, HashMapCache>,
+        of_goal: &DataLoader<G, HashMapCache>,
+        row_id: impl Fn(&R) -> uuid::Uuid,
+    ) -> ApiResult<Option<R>>
+    where
+        R: Clone + Send + Sync + 'static,
+        M: Loader<uuid::Uuid, Value = Arc<[R]>, Error = ApiError>,
+        G: Loader<uuid::Uuid, Value = Arc<[R]>, Error = ApiError>,
+    {
+        let Some(id) = id else { return Ok(None) };
         if !self.access.allows(ctx, ReadField::Goals).await? {
             return Ok(None);
         }
-        let loaders = &rc(ctx).loaders;
+        let p = &self.event.payload;
         let rows = match (p.measure_id, p.goal_id) {
-            (Some(m), _) => loaders.measure_evaluations().load_one(m).await?,
-            (None, Some(g)) => loaders.goal_evaluations().load_one(g).await?,
+            (Some(m), _) => of_measure.load_one(m).await?,
+            (None, Some(g)) => of_goal.load_one(g).await?,
             (None, None) => None,
         };
-        let row = rows.unwrap_or_default().iter().find(|e| e.id == evaluation_id).cloned();
-        Ok(row.map(|row| Evaluation { row, access: self.access.clone() }))
+        Ok(rows.unwrap_or_default().iter().find(|r| row_id(r) == id).cloned())
     }
 
     async fn text_change_of(&self, ctx: &Context<'_>) -> ApiResult<Option<LogTextChange>> {
