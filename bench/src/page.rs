@@ -21,7 +21,7 @@ pub const QUERY: &str = "query LogPage($id: ID!) { log(id: $id) {
     child { name birthDate }
     goals { id area description status
         measures { id description deadline status responsible { name } } }
-    meetings { id title startsAt status }
+    meetings { edges { node { id title startsAt status } } }
     messages(first: 20) { edges { cursor node { id body createdAt author { name } } } }
     participants { id name role phone unit { name } }
 } }";

@@ -21,11 +21,20 @@ const token = await demoToken(base, persona);
 // Each measure names its log as an object, so the child's name comes with it.
 const MEASURE = 'id description deadline status overdue responsible { name } log { child { name } }';
 const http = new GraphQLClient(`${base}/graphql`, { headers: { authorization: `Bearer ${token}` } });
-const initial = await http.request(`{
-  me { name }
-  myDeadlines(scope: { kind: ${scope} }) { ${MEASURE} }
-}`);
-const measures = new Map(initial.myDeadlines.filter((m) => m.deadline).map((m) => [m.id, m]));
+// `myDeadlines` is a connection: page through it (100 is the largest page).
+const measures = new Map();
+let initial;
+for (let after = null; ;) {
+  initial = await http.request(`query ($after: String) {
+    me { name }
+    myDeadlines(scope: { kind: ${scope} }, first: 100, after: $after) {
+      totalCount edges { node { ${MEASURE} } } pageInfo { hasNextPage endCursor }
+    }
+  }`, { after });
+  for (const { node: m } of initial.myDeadlines.edges) if (m.deadline) measures.set(m.id, m);
+  if (!initial.myDeadlines.pageInfo.hasNextPage) break;
+  after = initial.myDeadlines.pageInfo.endCursor;
+}
 let lastEvent = 'waiting for changes…';
 
 function draw() {

@@ -27,10 +27,10 @@ const FIELDS = [
   ['childVoice', 'childVoice'],
   ['initiative', 'initiative'],
   ['goals', 'goals { description }'],
-  ['meetings', 'meetings { title }'],
+  ['meetings', 'meetings(first: 5) { edges { node { title } } }'],
   ['messages', 'messages(first: 5) { edges { node { body } } }'],
   ['accessLog', 'accessLog(first: 5) { edges { node { actorName } } }'],
-  ['snapshots', 'snapshots { id }'],
+  ['snapshots', 'snapshots(first: 5) { edges { node { id } } }'],
 ];
 const alias = (name) => name.replace('.', '_');
 const query = `query RoleView($id: ID!) { log(id: $id) { ${FIELDS.map(([name, sel]) => `${alias(name)}: ${sel}`).join(' ')} } }`;

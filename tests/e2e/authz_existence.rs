@@ -215,7 +215,7 @@ const CASES: &[Case] = &[
     Case {
         name: "query snapshot(id)",
         kind: Snapshot,
-        op: "query($id: ID!) { snapshot(id: $id) { id reason content } }",
+        op: "query($id: ID!) { snapshot(id: $id) { id reason content { status } } }",
     },
     Case {
         name: "removeParticipant(logId)",

@@ -730,9 +730,9 @@ fn consent_sql(id: Uuid, log: Uuid, by: Uuid, unit: Option<Uuid>, state: Consent
 
 // ---- Asking the API and comparing. ----
 
-const SELECTION: &str = "status child { name birthDate nationalId } presentation goals { id } meetings { id }
+const SELECTION: &str = "status child { name birthDate nationalId } presentation goals { id } meetings { edges { node { id } } }
     messages { edges { node { id body toAll } } }
-    participants { name phone } guardians { name } consents { id } accessLog { edges { node { id } } } snapshots { id }";
+    participants { name phone } guardians { name } consents { id } accessLog { edges { node { id } } } snapshots { edges { node { id } } }";
 
 fn field_value(log: &Value, f: Field) -> &Value {
     match f {

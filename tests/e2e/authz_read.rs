@@ -16,7 +16,7 @@ use serde_json::{Value, json};
 use stafett_schema::Identity;
 use stafett_tests::ids::{self, EMMA_LOG, HEALTH_STATION, PPT, SARA_LOG};
 use stafett_tests::world::{self, OTHER_MUNICIPAL_ADMIN, OTHER_UNIT_ADMIN};
-use stafett_tests::{Gql, TestApp};
+use stafett_tests::{Gql, TestApp, nodes};
 use uuid::Uuid;
 
 /// What one cell of the read table promises.
@@ -204,8 +204,8 @@ const ROWS: [Row; 16] = [
     Row {
         // The upcoming meeting has no minutes yet.
         name: "meetings, minutes",
-        selection: "meetings { id title minutes }",
-        fields: &["meetings[].id", "meetings[].minutes?"],
+        selection: "meetings { totalCount edges { node { id title minutes } } }",
+        fields: &["meetings.edges[].node.id", "meetings.edges[].node.minutes?"],
         also: None,
     },
     Row {
@@ -254,8 +254,8 @@ const ROWS: [Row; 16] = [
     },
     Row {
         name: "archive snapshots",
-        selection: "snapshots { id reason restricted content }",
-        fields: &["snapshots[].id", "snapshots[].content"],
+        selection: "snapshots { totalCount edges { node { id reason restricted content { status goals { description } } } } }",
+        fields: &["snapshots.edges[].node.id", "snapshots.edges[].node.content"],
         also: None,
     },
     Row {
@@ -332,14 +332,14 @@ async fn restricted_snapshots_are_metadata_only_for_the_municipal_admin() {
     .ok();
 
     let mut wrong = Vec::new();
-    let query = "query($id: ID!) { log(id: $id) { snapshots { id reason takenAt restricted content } } }";
+    let query = "query($id: ID!) { log(id: $id) { snapshots { edges { node { id reason takenAt restricted content { status } } } } } }";
     let admin = app.gql("municipaladmin", query, json!({ "id": EMMA_LOG })).await;
-    let snapshots = admin.data()["log"]["snapshots"].as_array().cloned().unwrap_or_default();
+    let snapshots = nodes(&admin.data()["log"]["snapshots"]);
     if snapshots.is_empty() {
         wrong.push("the municipal admin sees no snapshots".to_owned());
     }
     for (i, s) in snapshots.iter().enumerate() {
-        let at = [json!("log"), json!("snapshots"), json!(i), json!("content")];
+        let at = [json!("log"), json!("snapshots"), json!("edges"), json!(i), json!("node"), json!("content")];
         if s["restricted"] != true {
             wrong.push(format!("snapshot {i} is not restricted after deletion"));
         }
@@ -353,7 +353,7 @@ async fn restricted_snapshots_are_metadata_only_for_the_municipal_admin() {
         let one = app
             .gql(
                 "municipaladmin",
-                "query($id: ID!) { snapshot(id: $id) { id restricted content } }",
+                "query($id: ID!) { snapshot(id: $id) { id restricted content { status } } }",
                 json!({ "id": s["id"] }),
             )
             .await;
@@ -366,12 +366,12 @@ async fn restricted_snapshots_are_metadata_only_for_the_municipal_admin() {
         }
     }
     let owner = app.gql("guardian", query, json!({ "id": EMMA_LOG })).await;
-    let owned = owner.data()["log"]["snapshots"].as_array().cloned().unwrap_or_default();
+    let owned = nodes(&owner.data()["log"]["snapshots"]);
     if !owner.errors().is_empty() || owned.is_empty() || owned.iter().any(|s| s["content"].is_null()) {
         wrong.push(format!("the owner reads restricted snapshots' content: {}", owner.body));
     }
     // Each snapshot says beforehand whether its content may be read.
-    let flags = "query($id: ID!) { log(id: $id) { viewerPermissions { canReadSnapshotContent } snapshots { viewerCanReadContent } } }";
+    let flags = "query($id: ID!) { log(id: $id) { viewerPermissions { canReadSnapshotContent } snapshots { edges { node { viewerCanReadContent } } } } }";
     // Nora's (closed) log's snapshot is not restricted: the municipal admin reads it.
     for (persona, log, expected) in [
         ("municipaladmin", EMMA_LOG, false),
@@ -380,7 +380,7 @@ async fn restricted_snapshots_are_metadata_only_for_the_municipal_admin() {
     ] {
         let r = app.gql(persona, flags, json!({ "id": log })).await;
         let said: Vec<bool> =
-            r.ok()["log"]["snapshots"].as_array().unwrap().iter().map(|s| s["viewerCanReadContent"] == true).collect();
+            nodes(&r.ok()["log"]["snapshots"]).iter().map(|s| s["viewerCanReadContent"] == true).collect();
         if said.is_empty() || said.iter().any(|f| *f != expected) {
             wrong.push(format!("{persona}: viewerCanReadContent {said:?}, the content read is {expected}"));
         }

@@ -1051,9 +1051,12 @@ fn probe(r: &Row, vars: &Value) -> Option<Probe> {
                 )
             }
         }
-        "recordMinutes" => {
-            object("meetings { id viewerCanRecordMinutes }", &["meetings", "*"], &vars["m"], "viewerCanRecordMinutes")
-        }
+        "recordMinutes" => object(
+            "meetings(first: 100) { edges { node { id viewerCanRecordMinutes } } }",
+            &["meetings", "edges", "*", "node"],
+            &vars["m"],
+            "viewerCanRecordMinutes",
+        ),
         "markMessageRead" => object(
             "messages(first: 100) { edges { node { id viewerCanMarkRead } } }",
             &["messages", "edges", "*", "node"],
@@ -1271,7 +1274,7 @@ async fn a_unit_admin_reads_metadata_but_not_content() {
     let r = app
         .gql(
             "unitadmin",
-            "query($id: ID!) { log(id: $id) { id status child { name } goals { id } meetings { id } presentation } }",
+            "query($id: ID!) { log(id: $id) { id status child { name } goals { id } meetings { edges { node { id } } } presentation } }",
             json!({ "id": EMMA_LOG }),
         )
         .await;

@@ -5,16 +5,17 @@
 
 use diesel_async::SimpleAsyncConnection;
 use serde_json::{Value, json};
-use stafett_tests::TestApp;
 use stafett_tests::ids::{EMMA_LOG, JONAS_LOG, NORA_LOG, SARA_LOG};
+use stafett_tests::{TestApp, nodes};
 use uuid::Uuid;
 
-const MINE: &str = "query($d: Int) { myDeadlines(withinDays: $d) { id deadline status } }";
+const MINE: &str =
+    "query($d: Int) { myDeadlines(withinDays: $d, first: 100) { totalCount edges { node { id deadline status } } } }";
 
 fn rows(v: &Value) -> Vec<(String, String, String)> {
-    v["myDeadlines"]
-        .as_array()
-        .expect("a list")
+    let measures = nodes(&v["myDeadlines"]);
+    assert_eq!(v["myDeadlines"]["totalCount"].as_u64(), Some(measures.len() as u64), "one page holds them all");
+    measures
         .iter()
         .map(|m| {
             let s = |k: &str| m[k].as_str().unwrap_or_default().to_owned();
@@ -99,14 +100,26 @@ async fn a_log_whose_consent_ran_out_leaves_my_deadlines() {
     check(&app, "coordinator", &[EMMA_LOG], &[SARA_LOG, JONAS_LOG, NORA_LOG]).await;
 }
 
-/// The ids `persona` gets from `myDeadlines(scope: …)`, as a sorted list.
+/// The ids `persona` gets from `myDeadlines(scope: …)`, page after page, as
+/// a sorted list; each page says the same `totalCount`, the number of them.
 async fn scoped(app: &TestApp, persona: &str, scope: Value) -> Result<Vec<String>, String> {
-    let got =
-        app.gql(persona, "query($s: DeadlineScope) { myDeadlines(scope: $s) { id } }", json!({ "s": scope })).await;
-    if !got.errors().is_empty() {
-        return Err(got.codes().join("+"));
+    let query = "query($s: DeadlineScope, $after: String) { myDeadlines(scope: $s, first: 100, after: $after) {
+        totalCount edges { node { id } } pageInfo { hasNextPage endCursor } } }";
+    let (mut ids, mut after, mut totals) = (Vec::new(), Value::Null, Vec::new());
+    loop {
+        let got = app.gql(persona, query, json!({ "s": scope, "after": after })).await;
+        if !got.errors().is_empty() {
+            return Err(got.codes().join("+"));
+        }
+        let page = &got.data()["myDeadlines"];
+        ids.extend(nodes(page).iter().map(|m| m["id"].as_str().unwrap().to_owned()));
+        totals.push(page["totalCount"].as_u64().unwrap() as usize);
+        if page["pageInfo"]["hasNextPage"] != true {
+            break;
+        }
+        after = page["pageInfo"]["endCursor"].clone();
     }
-    let mut ids: Vec<String> = rows(got.data()).into_iter().map(|(id, _, _)| id).collect();
+    assert!(totals.iter().all(|t| *t == ids.len()), "{persona}: totalCount {totals:?} for {} measures", ids.len());
     ids.sort();
     Ok(ids)
 }
@@ -241,4 +254,45 @@ async fn one_sweep_announces_everything_due_and_counts_it() {
     assert_eq!(app.count(events).await - before, overdue + soon, "the count is of events written");
     let again = stafett_schema::events::deadlines::sweep(&app.state.pool, days).await.expect("sweep");
     assert_eq!(again, 0, "nothing is announced twice");
+}
+
+/// `myDeadlines` pages: `first` and `after` walk the list soonest first,
+/// each measure once, with `totalCount` on every page; `first` is checked
+/// at its edges and a cursor that is not one of its own is refused.
+#[tokio::test]
+async fn my_deadlines_page_soonest_first() {
+    let app = TestApp::demo().await;
+    let all = rows(app.gql("coordinator", MINE, json!({ "d": null })).await.ok());
+    assert!(all.len() >= 3, "set-up: the coordinator has several deadlines");
+    let query = "query($first: Int, $after: String) { myDeadlines(first: $first, after: $after) {
+        totalCount edges { cursor node { id } } pageInfo { hasNextPage endCursor } } }";
+    let (mut walked, mut after) = (Vec::new(), Value::Null);
+    loop {
+        let r = app.gql("coordinator", query, json!({ "first": 2, "after": after })).await;
+        let page = r.ok()["myDeadlines"].clone();
+        assert_eq!(page["totalCount"].as_u64(), Some(all.len() as u64));
+        let edges = page["edges"].as_array().unwrap();
+        assert!(edges.len() <= 2);
+        walked.extend(edges.iter().map(|e| e["node"]["id"].as_str().unwrap().to_owned()));
+        if page["pageInfo"]["hasNextPage"] != true {
+            break;
+        }
+        assert_eq!(page["pageInfo"]["endCursor"], edges.last().unwrap()["cursor"]);
+        after = page["pageInfo"]["endCursor"].clone();
+    }
+    assert_eq!(walked, all.iter().map(|m| m.0.clone()).collect::<Vec<_>>(), "every measure once, in order");
+    // `first`: 0 and 100 are answered, -1 and 101 refused.
+    let zero = app.gql("coordinator", query, json!({ "first": 0 })).await;
+    assert_eq!(zero.ok()["myDeadlines"]["edges"], json!([]));
+    assert_eq!(zero.data()["myDeadlines"]["totalCount"].as_u64(), Some(all.len() as u64));
+    app.gql("coordinator", query, json!({ "first": 100 })).await.ok();
+    for bad in [-1, 101] {
+        app.gql("coordinator", query, json!({ "first": bad })).await.err("BAD_USER_INPUT");
+    }
+    // A cursor of another list is not a deadline cursor.
+    let other = app.gql("coordinator", "{ logs(first: 1) { pageInfo { endCursor } } }", json!({})).await;
+    let cursor = other.ok()["logs"]["pageInfo"]["endCursor"].clone();
+    for bad in [cursor, json!("bm90IGEgY3Vyc29y")] {
+        app.gql("coordinator", query, json!({ "first": 2, "after": bad })).await.err("BAD_USER_INPUT");
+    }
 }

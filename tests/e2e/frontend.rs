@@ -2,13 +2,13 @@
 //! fields for several roles in one query keeps what the viewer may read.
 
 use serde_json::{Value, json};
-use stafett_tests::TestApp;
 use stafett_tests::ids::SCHOOL;
+use stafett_tests::{TestApp, nodes};
 
 const DASHBOARD: &str = "query($u: ID!) {
     me { name }
     units { name }
-    unitStaff(unitId: $u) { name }
+    unitStaff(unitId: $u) { totalCount edges { node { name } } }
     openDeletionRequests { id }
     statistics { logsByStatus { status count } }
 }";
@@ -164,16 +164,23 @@ async fn null_clears_a_value_and_omitting_it_leaves_it() {
 #[tokio::test]
 async fn a_measure_names_its_log_as_an_object_guarded_as_query_log() {
     let app = TestApp::demo().await;
-    let query = "{ myDeadlines(scope: { kind: COORDINATED }) { id log { id child { name } } } }";
+    let query =
+        "{ myDeadlines(scope: { kind: COORDINATED }) { edges { node { id description log { id child { name } } } } } }";
     let before = app.queries();
     let r = app.gql("coordinator", query, json!({})).await;
     let with_logs = app.queries() - before;
-    let measures = r.ok()["myDeadlines"].as_array().unwrap().clone();
+    let measures = nodes(&r.ok()["myDeadlines"]);
     assert!(measures.len() > 1, "{measures:?}");
     assert!(measures.iter().all(|m| m["log"]["child"]["name"].is_string()), "{measures:?}");
     assert!(measures.iter().any(|m| m["log"]["child"]["name"] == "Emma Nordmann"));
     let before = app.queries();
-    app.gql("coordinator", "{ myDeadlines(scope: { kind: COORDINATED }) { id } }", json!({})).await.ok();
+    app.gql(
+        "coordinator",
+        "{ myDeadlines(scope: { kind: COORDINATED }) { edges { node { id description } } } }",
+        json!({}),
+    )
+    .await
+    .ok();
     let plain = app.queries() - before;
     assert!(with_logs <= plain + 2, "{with_logs} statements with the logs, {plain} without");
 
@@ -181,11 +188,11 @@ async fn a_measure_names_its_log_as_an_object_guarded_as_query_log() {
     let r = app
         .gql(
             "participant",
-            "{ myDeadlines(scope: { kind: MINE }) { log { status accessLog(first: 1) { edges { cursor } } } } }",
+            "{ myDeadlines(scope: { kind: MINE }) { edges { node { log { status accessLog(first: 1) { edges { cursor } } } } } } }",
             json!({}),
         )
         .await;
-    let first = &r.data()["myDeadlines"][0]["log"];
+    let first = &r.data()["myDeadlines"]["edges"][0]["node"]["log"];
     assert!(first["status"].is_string() && first["accessLog"].is_null(), "{:#}", r.body);
     assert!(!r.codes().is_empty() && r.codes().iter().all(|c| c == "FORBIDDEN"), "{:#}", r.body);
 }
@@ -302,8 +309,8 @@ async fn node_refetches_what_the_viewer_may_read_and_nothing_else() {
     let listed = app
         .gql(
             "guardian",
-            "query($l: ID!) { log(id: $l) { id goals { id measures { id } } meetings { id }
-                messages(first: 1) { edges { node { id } } } consents { id } snapshots { id } } }",
+            "query($l: ID!) { log(id: $l) { id goals { id measures { id } } meetings { edges { node { id } } }
+                messages(first: 1) { edges { node { id } } } consents { id } snapshots { edges { node { id } } } } }",
             json!({ "l": emma }),
         )
         .await;
@@ -312,10 +319,10 @@ async fn node_refetches_what_the_viewer_may_read_and_nothing_else() {
     let first = |v: &Value, typename: &'static str| (v["id"].as_str().expect("an id").to_owned(), typename);
     expected.push(first(&log["goals"][0], "Goal"));
     expected.push(first(&log["goals"][0]["measures"][0], "Measure"));
-    expected.push(first(&log["meetings"][0], "Meeting"));
+    expected.push(first(&log["meetings"]["edges"][0]["node"], "Meeting"));
     expected.push(first(&log["messages"]["edges"][0]["node"], "Message"));
     expected.push(first(&log["consents"][0], "Consent"));
-    expected.push(first(&log["snapshots"][0], "ArchiveSnapshot"));
+    expected.push(first(&log["snapshots"]["edges"][0]["node"], "ArchiveSnapshot"));
     let ids: Vec<&str> = expected.iter().map(|(id, _)| id.as_str()).collect();
     let nodes = "query($ids: [ID!]!) { nodes(ids: $ids) { __typename id ... on Goal { description } } }";
     let found = app.gql("guardian", nodes, json!({ "ids": ids })).await;
@@ -414,4 +421,113 @@ async fn a_person_has_one_id_in_every_log_and_as_me() {
         stafett_tests::ids::person("participant")
     );
     assert_eq!(app.count(&entries).await, 1);
+}
+
+/// Walks a connection page by page (`first` per page) with the query's
+/// `$first` and `$after`; returns its nodes and checks that every page says
+/// the same `totalCount`, the number of them.
+async fn walk(app: &TestApp, persona: &str, query: &str, vars: Value, at: &[&str], first: i64) -> Vec<Value> {
+    let (mut all, mut after) = (Vec::new(), Value::Null);
+    let mut totals = Vec::new();
+    loop {
+        let mut v = vars.clone();
+        v["first"] = json!(first);
+        v["after"] = after;
+        let r = app.gql(persona, query, v).await;
+        let page = at.iter().fold(r.ok().clone(), |v, k| v[*k].clone());
+        let got = nodes(&page);
+        assert!(got.len() as i64 <= first, "{page:#}");
+        all.extend(got);
+        totals.push(page["totalCount"].as_u64().expect("totalCount"));
+        if page["pageInfo"]["hasNextPage"] != true {
+            break;
+        }
+        after = page["pageInfo"]["endCursor"].clone();
+    }
+    assert!(totals.iter().all(|t| *t == all.len() as u64), "{at:?}: totalCount {totals:?}, {} items", all.len());
+    all
+}
+
+/// Issue 17.5: the lists that grow are connections with `totalCount`:
+/// meetings, snapshots, comments (here) and `myDeadlines` (deadlines.rs),
+/// `unitStaff`. Paging walks each whole list once in its order; the first
+/// page's `first` is checked at its edges.
+#[tokio::test]
+async fn lists_that_grow_page_with_a_total_count() {
+    let app = TestApp::demo().await;
+    let emma = stafett_tests::ids::EMMA_LOG;
+    // Meetings, earliest first.
+    let q = "query($l: ID!, $first: Int, $after: String) { log(id: $l) { meetings(first: $first, after: $after) {
+        totalCount edges { node { id startsAt } } pageInfo { hasNextPage endCursor } } } }";
+    let meetings = walk(&app, "guardian", q, json!({ "l": emma }), &["log", "meetings"], 1).await;
+    let stored = app.count(&format!("SELECT count(*) AS n FROM meeting WHERE log_id = '{emma}'")).await;
+    assert!(stored >= 2 && meetings.len() as i64 == stored, "{meetings:?}");
+    let starts: Vec<&str> = meetings.iter().map(|m| m["startsAt"].as_str().unwrap()).collect();
+    assert!(starts.windows(2).all(|w| w[0] <= w[1]), "earliest first: {starts:?}");
+    for (first, ok) in [(0, true), (100, true), (-1, false), (101, false)] {
+        let r = app.gql("guardian", q, json!({ "l": emma, "first": first })).await;
+        if ok {
+            r.ok();
+        } else {
+            r.err("BAD_USER_INPUT");
+        }
+    }
+
+    // Comments on a measure, oldest first: five added, walked two at a time.
+    let measure = app
+        .gql("coordinator", "query($l: ID!) { log(id: $l) { goals { measures { id } } } }", json!({ "l": emma }))
+        .await
+        .ok()["log"]["goals"][0]["measures"][0]["id"]
+        .clone();
+    let add = "mutation($m: ID!, $b: String!) { addComment(input: { measureId: $m, body: $b }) { comment { id } userErrors { field code message } } }";
+    let mut added = Vec::new();
+    for n in 0..5 {
+        let r = app.gql("coordinator", add, json!({ "m": measure, "b": format!("Kommentar {n}") })).await;
+        added.push(r.ok()["addComment"]["comment"]["id"].clone());
+    }
+    let q = "query($l: ID!, $first: Int, $after: String) { log(id: $l) { goals { measures { id
+        comments(first: $first, after: $after) { totalCount edges { node { id } } pageInfo { hasNextPage endCursor } } } } } }";
+    let (mut walked, mut after) = (Vec::new(), Value::Null);
+    loop {
+        let r = app.gql("guardian", q, json!({ "l": emma, "first": 2, "after": after })).await;
+        let m = r.ok()["log"]["goals"][0]["measures"][0].clone();
+        assert_eq!(m["id"], measure);
+        walked.extend(nodes(&m["comments"]).into_iter().map(|c| c["id"].clone()));
+        if m["comments"]["pageInfo"]["hasNextPage"] != true {
+            assert_eq!(m["comments"]["totalCount"].as_u64(), Some(walked.len() as u64));
+            break;
+        }
+        after = m["comments"]["pageInfo"]["endCursor"].clone();
+    }
+    assert_eq!(&walked[walked.len() - 5..], &added[..], "oldest first, each once");
+
+    // Snapshots, newest first.
+    let q = "query($l: ID!, $first: Int, $after: String) { log(id: $l) { snapshots(first: $first, after: $after) {
+        totalCount edges { node { id takenAt } } pageInfo { hasNextPage endCursor } } } }";
+    let snapshots = walk(&app, "guardian", q, json!({ "l": emma }), &["log", "snapshots"], 1).await;
+    let stored = app.count(&format!("SELECT count(*) AS n FROM archive_snapshot WHERE log_id = '{emma}'")).await;
+    assert!(stored >= 1 && snapshots.len() as i64 == stored);
+    let taken: Vec<&str> = snapshots.iter().map(|s| s["takenAt"].as_str().unwrap()).collect();
+    assert!(taken.windows(2).all(|w| w[0] >= w[1]), "newest first: {taken:?}");
+
+    // A unit's staff: its cursor names a role, and a role that is gone
+    // cannot be paged after.
+    let q = "query($u: ID!, $first: Int, $after: String) { unitStaff(unitId: $u, first: $first, after: $after) {
+        totalCount edges { cursor node { id name role } } pageInfo { hasNextPage endCursor } } }";
+    let staff = walk(&app, "municipaladmin", q, json!({ "u": SCHOOL }), &["unitStaff"], 1).await;
+    let stored = app.count(&format!("SELECT count(*) AS n FROM staff_unit_role WHERE unit_id = '{SCHOOL}'")).await;
+    assert!(stored >= 2 && staff.len() as i64 == stored, "{staff:?}");
+    let r = app.gql("municipaladmin", q, json!({ "u": SCHOOL, "first": 1 })).await;
+    let cursor = r.ok()["unitStaff"]["pageInfo"]["endCursor"].clone();
+    let first_id = r.data()["unitStaff"]["edges"][0]["node"]["id"].as_str().unwrap().to_owned();
+    let mut conn = app.conn().await;
+    diesel_async::SimpleAsyncConnection::batch_execute(
+        &mut conn,
+        &format!("DELETE FROM staff_unit_role WHERE unit_id = '{SCHOOL}' AND staff_id = '{first_id}'"),
+    )
+    .await
+    .expect("the role ends");
+    drop(conn);
+    let gone = app.gql("municipaladmin", q, json!({ "u": SCHOOL, "first": 1, "after": cursor })).await;
+    assert!(gone.err("BAD_USER_INPUT").contains("no longer listed"), "{:#}", gone.body);
 }

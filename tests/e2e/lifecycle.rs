@@ -3,8 +3,8 @@
 //! state asserted after each step.
 
 use serde_json::{Value, json};
-use stafett_tests::TestApp;
 use stafett_tests::ids::{self, HEALTH_STATION, SCHOOL};
+use stafett_tests::{TestApp, nodes};
 
 const LOG_STATE: &str = r#"query($id: ID!) { log(id: $id) {
     id status closedAt deletedAt myRoles
@@ -12,8 +12,8 @@ const LOG_STATE: &str = r#"query($id: ID!) { log(id: $id) {
     participants { id name role unit { name } }
     consents { scope method documentReference valid withdrawalReason unit { name } }
     goals { id area measures { id status deadline responsible { name } evaluations { body } } }
-    meetings { status minutes }
-    snapshots { reason restricted }
+    meetings { totalCount edges { node { status minutes } } }
+    snapshots { totalCount edges { node { reason restricted } } }
     coordinatorHistory { coordinator { name } endedAt }
 } }"#;
 
@@ -183,7 +183,7 @@ async fn a_log_lives_from_creation_to_deletion() {
         .await;
     assert_eq!(minutes.ok()["recordMinutes"]["meeting"]["status"], "HELD");
     let after_meeting = state(&app, "guardian", &log).await;
-    assert_eq!(after_meeting.ok()["log"]["snapshots"], json!([{ "reason": "MEETING", "restricted": false }]));
+    assert_eq!(nodes(&after_meeting.ok()["log"]["snapshots"]), [json!({ "reason": "MEETING", "restricted": false })]);
     let inbox = app
         .gql("guardian", "query($l: ID!) { log(id: $l) { messages { edges { node { kind } } } } }", json!({ "l": log }))
         .await;
@@ -298,7 +298,7 @@ async fn a_log_lives_from_creation_to_deletion() {
         .await;
     frozen_goal.user_err("CONFLICT");
     let after_close = state(&app, "guardian", &log).await;
-    let snapshots = after_close.ok()["log"]["snapshots"].as_array().unwrap().clone();
+    let snapshots = nodes(&after_close.ok()["log"]["snapshots"]);
     assert_eq!(snapshots[0]["reason"], "CLOSING");
     assert!(after_close.data()["log"]["consents"].as_array().unwrap().iter().all(|c| c["valid"] == false));
     state(&app, "coordinator", &log).await.err("NOT_FOUND");
@@ -357,17 +357,17 @@ async fn a_log_lives_from_creation_to_deletion() {
     let d = &deleted.ok()["log"];
     assert!(!d["deletedAt"].is_null());
     assert_eq!(d["goals"], json!([]), "live content is purged");
-    assert_eq!(d["meetings"], json!([]));
-    assert!(d["snapshots"].as_array().unwrap().iter().all(|s| s["restricted"] == true), "snapshots stay, restricted");
-    assert_eq!(d["snapshots"].as_array().unwrap().len(), 3, "meeting, closing, and closing before deletion");
+    assert_eq!(d["meetings"], json!({ "totalCount": 0, "edges": [] }));
+    assert!(nodes(&d["snapshots"]).iter().all(|s| s["restricted"] == true), "snapshots stay, restricted");
+    assert_eq!(d["snapshots"]["totalCount"], 3, "meeting, closing, and closing before deletion");
     let audit = app
         .gql(
             "municipaladmin",
-            "query($l: ID!) { log(id: $l) { snapshots { restricted content } } }",
+            "query($l: ID!) { log(id: $l) { snapshots { edges { node { restricted content { status } } } } } }",
             json!({ "l": log }),
         )
         .await;
-    assert!(audit.data()["log"]["snapshots"][0]["content"].is_null());
+    assert!(audit.data()["log"]["snapshots"]["edges"][0]["node"]["content"].is_null());
     assert!(audit.codes().iter().all(|c| c == "FORBIDDEN"), "restricted snapshots: metadata only");
     assert_eq!(app.count(&format!("SELECT count(*) AS n FROM goal WHERE log_id = '{log}'")).await, 0);
     assert_eq!(app.count(&format!("SELECT count(*) AS n FROM archive_snapshot WHERE log_id = '{log}'")).await, 3);

@@ -100,8 +100,10 @@ async fn nested_pages_are_limited_before_the_query_runs() {
     r.err("BAD_USER_INPUT");
     assert_eq!(app.count("SELECT count(*) AS n FROM message").await, messages, "refused before it ran: nothing posted");
     // Once per path is what a page needs: a deadline list names each log.
-    let r = app.gql("coordinator", "{ myDeadlines { description log { child { name } } } }", json!({})).await;
-    assert!(r.ok()["myDeadlines"].is_array());
+    let r = app
+        .gql("coordinator", "{ myDeadlines { edges { node { description log { child { name } } } } } }", json!({}))
+        .await;
+    assert!(r.ok()["myDeadlines"]["edges"].is_array());
 }
 
 #[tokio::test]

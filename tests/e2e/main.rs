@@ -31,3 +31,4 @@ mod realtime;
 mod receipts;
 mod roundtrips;
 mod security;
+mod snapshots;

@@ -15,9 +15,9 @@ pub const LOG_PAGE: &str = "query LogPage($id: ID!) { log(id: $id) {
     guardians { name }
     goals { id area btiLevel description status
         measures { id description deadline status overdue responsible { __typename name }
-            evaluations { body evaluatedOn author { name } } comments { body author { name } } }
+            evaluations { body evaluatedOn author { name } } comments { totalCount edges { node { body author { name } } } } }
         evaluations { body } }
-    meetings { id title startsAt status minutes invitees { name } }
+    meetings { totalCount edges { node { id title startsAt status minutes invitees { name } } } }
     messages(first: 20) { edges { cursor node { id body kind createdAt toAll author { name } recipients { name } readByMe } } pageInfo { hasNextPage endCursor } }
 } }";
 

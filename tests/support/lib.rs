@@ -209,6 +209,20 @@ pub fn payload_object(mutation: &str) -> Option<&'static str> {
     })
 }
 
+/// Every field of an archive snapshot's typed `content`.
+pub const SNAPSHOT_CONTENT: &str =
+    "content { status presentation aboutMe childVoice initiative child { name birthDate }
+    participants { name unit title coordinator } guardians { name }
+    goals { area btiLevel description status evaluations { evaluatedOn body author }
+        measures { description responsible deadline status evaluations { evaluatedOn body author } } }
+    meetings { title startsAt location agenda status minutes } }";
+
+/// The nodes of a connection's page (`{ edges { node } }`), in order; empty
+/// when the connection is null or has no edges.
+pub fn nodes(connection: &serde_json::Value) -> Vec<serde_json::Value> {
+    connection["edges"].as_array().map(|edges| edges.iter().map(|e| e["node"].clone()).collect()).unwrap_or_default()
+}
+
 /// A GraphQL response, with helpers that fail the test with the whole body.
 #[derive(Debug, Clone)]
 pub struct Gql {

@@ -61,6 +61,17 @@ pub fn decode_time_id(kind: &str, cursor: &str) -> ApiResult<(DateTime<Utc>, Uui
     time_and_id(rest)
 }
 
+/// Position named by a key of its own (a staff member's person id and
+/// role in a unit's list): the item after which the next page starts.
+pub fn encode_key(kind: &str, key: &str) -> String {
+    encode(format!("{kind}1:{key}"))
+}
+
+pub fn decode_key(kind: &str, cursor: &str) -> ApiResult<String> {
+    let mut buf = String::new();
+    Ok(decode(cursor, &format!("{kind}1:"), &mut buf)?.to_owned())
+}
+
 /// The key of the opaque sequence cursors: 32 random bytes made by a
 /// migration and read from the database at start.
 #[derive(Clone)]
@@ -181,6 +192,13 @@ mod tests {
         let c = encode_time_id("m", at, id);
         assert_eq!(decode_time_id("m", &c).unwrap(), (at, id));
         assert!(decode_time_id("l", &c).is_err(), "a message cursor is not a log cursor");
+    }
+
+    #[test]
+    fn key_cursors_round_trip_and_keep_their_kind() {
+        let c = encode_key("u", "a:b");
+        assert_eq!(decode_key("u", &c).unwrap(), "a:b");
+        assert!(decode_key("s", &c).is_err());
     }
 
     #[test]

@@ -146,7 +146,8 @@ fn enters_log(field: &Field) -> bool {
 
 /// Fields that page (take `first`): with `first` omitted they give the
 /// default page.
-const PAGED: [&str; 3] = ["logs", "messages", "accessLog"];
+const PAGED: [&str; 8] =
+    ["logs", "messages", "accessLog", "meetings", "snapshots", "comments", "myDeadlines", "unitStaff"];
 
 /// The most arguments one field or directive takes: the schema's widest
 /// field takes three. Validation compares the arguments of every two fields
@@ -580,6 +581,25 @@ mod tests {
         assert!(limits(1_000).walk(&doc, &vars(334)).is_err());
         assert!(limits(61).walk(&doc, &Variables::default()).is_ok(), "1 + 20 × 3");
         assert!(limits(60).walk(&doc, &Variables::default()).is_err());
+        // A log's lists that page count their page too: 1 (log) + 1 + 20 × 3.
+        for list in ["meetings", "snapshots"] {
+            let doc = async_graphql::parser::parse_query(format!(
+                "{{ log(id: 1) {{ {list} {{ edges {{ node {{ id }} }} }} }} }}"
+            ))
+            .unwrap();
+            assert!(limits(62).walk(&doc, &Variables::default()).is_ok(), "{list}");
+            assert!(limits(61).walk(&doc, &Variables::default()).is_err(), "{list}");
+        }
+        let comments = "{ log(id: 1) { goals { measures { comments(first: 100) { edges { node { id } } } } } } }";
+        let doc = async_graphql::parser::parse_query(comments).unwrap();
+        assert!(limits(304).walk(&doc, &Variables::default()).is_ok(), "1 + 1 + 1 + 1 + 100 × 3");
+        assert!(limits(303).walk(&doc, &Variables::default()).is_err());
+        for root in ["myDeadlines", "unitStaff(unitId: 1)"] {
+            let doc =
+                async_graphql::parser::parse_query(format!("{{ {root} {{ edges {{ node {{ id }} }} }} }}")).unwrap();
+            assert!(limits(61).walk(&doc, &Variables::default()).is_ok(), "{root}: 1 + 20 × 3");
+            assert!(limits(60).walk(&doc, &Variables::default()).is_err(), "{root}");
+        }
         // `nodes` counts its ids.
         let nodes = "query($ids: [ID!]!) { nodes(ids: $ids) { id } }";
         let doc = async_graphql::parser::parse_query(nodes).unwrap();
@@ -591,7 +611,7 @@ mod tests {
     #[test]
     fn a_path_enters_a_log_once() {
         assert!(walk("{ log(id: 1) { goals { measures { id } } } }").is_ok());
-        assert!(walk("{ myDeadlines { log { child { name } } } }").is_ok());
+        assert!(walk("{ myDeadlines { edges { node { log { child { name } } } } } }").is_ok());
         assert!(walk("{ a: log(id: 1) { id } b: log(id: 2) { id } }").is_ok(), "siblings");
         let again = "{ log(id: 1) { goals { measures { log { goals { id } } } } } }";
         assert!(walk(again).unwrap_err().contains("more than once"));

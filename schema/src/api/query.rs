@@ -4,7 +4,7 @@ use super::cursor;
 use super::guard::{LogAccess, deny};
 use super::ids;
 use super::subscription::{DeadlineScope, DeadlineScopeKind};
-use super::types::goal::Measure;
+use super::types::goal::{DeadlineConnection, Measure};
 use super::types::log::{Log, LogConnection};
 use super::types::me::Me;
 use super::types::node::{self, Node};
@@ -24,10 +24,19 @@ use std::collections::HashMap;
 
 pub struct Query;
 
-/// The most deadlines `myDeadlines` returns.
+/// The most deadlines `myDeadlines` pages through: its work is one
+/// statement over these, however far a client pages.
 const MAX_DEADLINES: i64 = 500;
 /// The farthest ahead `myDeadlines(withinDays)` looks.
 const MAX_WITHIN_DAYS: i32 = 366;
+
+super::types::connection::counted_connection!(
+    /// A page of the roles held in a unit, by name.
+    StaffConnection,
+    /// A role in a page, with its cursor.
+    StaffEdge,
+    StaffMember
+);
 
 /// A staff member's role in a unit (a person with two roles there is listed twice).
 #[derive(SimpleObject)]
@@ -151,17 +160,23 @@ impl Query {
     /// this and follows with that: MINE (you are responsible), COORDINATED
     /// (logs where you hold the baton), LOG (one log, `scope.logId`).
     /// Without it: yours and those you coordinate. `withinDays` (0–366)
-    /// limits how far ahead; at most 500 measures, from the logs whose goals
-    /// you may read now. Readable by: guardians, the youth, the coordinator,
-    /// participants.
+    /// limits how far ahead. Of the 500 soonest in scope, those of the logs
+    /// whose goals you may read now, paged (`totalCount` counts them).
+    /// Readable by: guardians, the youth, the coordinator, participants.
     async fn my_deadlines(
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "Only deadlines on or before today plus this many days (0 to 366); no limit when omitted.")]
         within_days: Option<i32>,
         #[graphql(desc = "Which measures; yours and those you coordinate when omitted.")] scope: Option<DeadlineScope>,
-    ) -> ApiResult<Vec<Measure>> {
+        #[graphql(desc = "How many measures to return: 0 to 100 (the server's limit); 20 when omitted.")] first: Option<
+            i32,
+        >,
+        #[graphql(desc = "`pageInfo.endCursor` of the previous page; omit for the first page.")] after: Option<String>,
+    ) -> ApiResult<DeadlineConnection> {
         let rc = rc(ctx);
+        let limit = cursor::page_size(first, rc.config.default_page_size, rc.config.max_page_size)?;
+        let after = after.as_deref().map(Measure::decode_deadline_cursor).transpose()?;
         let until = match within_days {
             None => None,
             Some(d) if (0..=MAX_WITHIN_DAYS).contains(&d) => {
@@ -205,11 +220,10 @@ impl Query {
                 Some(a) => a.clone(),
                 None => {
                     let a = rels.get(&row.log_id).map(|rel| LogAccess::new(rel.clone(), me));
-                    // Only logs whose goals the viewer may read right now.
-                    let a = match a {
-                        Some(a) if a.require(ctx, ReadField::Goals).await.is_ok() => Some(a),
-                        _ => None,
-                    };
+                    // Only logs whose goals the viewer may read right now. Asked
+                    // without recording: the read of a log is recorded when
+                    // its measures' content is on the page (`Measure`'s fields).
+                    let a = a.filter(|a| a.may_read(ReadField::Goals));
                     access.insert(row.log_id, a.clone());
                     a
                 }
@@ -218,10 +232,16 @@ impl Query {
             // The audience of `deadlineChanges` with the same scope, as of
             // the relation loaded now (the SQL went by the stored rows).
             if kind.is_none_or(|k| k.wants(&[Some(row.responsible_id)], &access)) {
-                out.push(Measure { row, access });
+                out.push((row, access));
             }
         }
-        Ok(out)
+        Ok(DeadlineConnection::from_list(
+            &out,
+            limit,
+            |(m, _)| after.is_none_or(|k| (m.deadline, m.id) > (Some(k.0), k.1)),
+            |(m, _)| Measure::deadline_cursor(m),
+            |(row, access)| Measure { row, access },
+        ))
     }
 
     /// Units of your municipality by name, for proposing units and adding
@@ -242,16 +262,44 @@ impl Query {
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "A unit of your municipality (see `units`).")] unit_id: ID,
-    ) -> ApiResult<Option<Vec<StaffMember>>> {
+        #[graphql(desc = "How many roles to return: 0 to 100 (the server's limit); 20 when omitted.")] first: Option<
+            i32,
+        >,
+        #[graphql(desc = "`pageInfo.endCursor` of the previous page; omit for the first page.")] after: Option<String>,
+    ) -> ApiResult<Option<StaffConnection>> {
         let municipality_id = admin::list_staff(&rc(ctx).principal)?;
         let unit_id = ids::parse(&unit_id, "unitId")?;
+        let config = &rc(ctx).config;
+        let limit = cursor::page_size(first, config.default_page_size, config.max_page_size)?;
         let mut conn = rc(ctx).conn().await?;
         let rows = org::staff_of_unit(&mut conn, unit_id, municipality_id).await?;
-        Ok(Some(
-            rows.into_iter()
-                .map(|s| StaffMember { id: ids::id(s.person_id), name: s.name, role: s.role, title: s.title })
-                .collect(),
-        ))
+        drop(conn);
+        // The list's order is the database's collation of names, which this
+        // process cannot repeat; so the cursor names a row (person and
+        // role), and the page starts after it.
+        let key = |s: &org::UnitStaff| format!("{}:{:?}", s.person_id, s.role);
+        let after = after.as_deref().map(|c| cursor::decode_key("u", c)).transpose()?;
+        if let Some(after) = &after
+            && !rows.iter().any(|s| key(s) == *after)
+        {
+            return Err(ApiError::bad_input(
+                "invalid cursor: the role it names is no longer listed; start again from the first page",
+            ));
+        }
+        let passed = std::cell::Cell::new(after.is_none());
+        Ok(Some(StaffConnection::from_list(
+            &rows,
+            limit,
+            |s| {
+                let was = passed.get();
+                if !was && after.as_deref() == Some(key(s).as_str()) {
+                    passed.set(true);
+                }
+                was
+            },
+            |s| cursor::encode_key("u", &key(s)),
+            |s| StaffMember { id: ids::id(s.person_id), name: s.name, role: s.role, title: s.title },
+        )))
     }
 
     /// Deletion requests waiting in your municipality, oldest first.

@@ -10,7 +10,8 @@ use chrono::NaiveDate;
 /// A calendar day without a time or a time zone: an RFC 3339 `full-date`,
 /// such as `2026-12-01`. Deadlines, birth dates and signing days are days
 /// in Norway; the server compares them with today's date in Europe/Oslo.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(transparent)]
 pub struct Date(pub NaiveDate);
 
 /// A calendar day without a time or a time zone: an RFC 3339 `full-date`,

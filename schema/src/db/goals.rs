@@ -132,7 +132,7 @@ pub async fn evaluations_of_goals(conn: &mut AsyncPgConnection, ids: &[Uuid]) ->
 pub async fn comments_of_measures(conn: &mut AsyncPgConnection, ids: &[Uuid]) -> QueryResult<Vec<CommentRow>> {
     comment::table
         .filter(comment::measure_id.eq_any(ids))
-        .order(comment::created_at)
+        .order((comment::created_at, comment::id))
         .select(CommentRow::as_select())
         .load(conn)
         .await
@@ -141,7 +141,7 @@ pub async fn comments_of_measures(conn: &mut AsyncPgConnection, ids: &[Uuid]) ->
 pub async fn comments_of_goals(conn: &mut AsyncPgConnection, ids: &[Uuid]) -> QueryResult<Vec<CommentRow>> {
     comment::table
         .filter(comment::goal_id.eq_any(ids))
-        .order(comment::created_at)
+        .order((comment::created_at, comment::id))
         .select(CommentRow::as_select())
         .load(conn)
         .await

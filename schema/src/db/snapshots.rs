@@ -31,10 +31,11 @@ pub struct NewSnapshot {
     pub content: serde_json::Value,
 }
 
+/// The snapshots of each log, newest first (then by id, the order `Log.snapshots` pages in).
 pub async fn of_logs(conn: &mut AsyncPgConnection, log_ids: &[Uuid]) -> QueryResult<Vec<SnapshotMetaRow>> {
     archive_snapshot::table
         .filter(archive_snapshot::log_id.eq_any(log_ids))
-        .order((archive_snapshot::log_id, archive_snapshot::taken_at.desc()))
+        .order((archive_snapshot::log_id, archive_snapshot::taken_at.desc(), archive_snapshot::id.desc()))
         .select(SnapshotMetaRow::as_select())
         .load(conn)
         .await

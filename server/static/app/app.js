@@ -61,7 +61,7 @@ const LOG_PAGE = `query LogPage($id: ID!, $texts: Boolean!, $goals: Boolean!, $m
       id area description status btiLevel
       measures { id description deadline status overdue responsible { name } }
     }
-    meetings @include(if: $meetings) { id title startsAt location status }
+    meetings(first: 20) @include(if: $meetings) { totalCount edges { node { id title startsAt location status } } }
     messages(first: 20) @include(if: $messages) { edges { cursor node { id body createdAt toAll author { name } } } }
     accessLog(first: 15) @include(if: $accessLog) {
       edges { node { id at actorName actorRole action objectType actorUnit { name } } }
@@ -320,9 +320,12 @@ function goals(log, errors) {
 function meetings(log) {
   const section = el('section', { 'aria-labelledby': 'h-meetings' }, el('h3', { id: 'h-meetings' }, 'Møter'));
   if (log.meetings == null) return section.append(denied()), section;
-  if (log.meetings.length === 0) section.append(el('p', {}, 'Ingen møter.'));
-  section.append(el('ul', { class: 'plain' }, log.meetings.map((m) =>
+  const shown = log.meetings.edges.map((e) => e.node);
+  if (shown.length === 0) section.append(el('p', {}, 'Ingen møter.'));
+  section.append(el('ul', { class: 'plain' }, shown.map((m) =>
     el('li', {}, el('strong', {}, m.title), ` – ${when(m.startsAt)}`, m.location ? `, ${m.location}` : '', ` (${label(m.status)})`))));
+  const more = log.meetings.totalCount - shown.length;
+  if (more > 0) section.append(el('p', {}, `… og ${more} til.`));
   return section;
 }
 

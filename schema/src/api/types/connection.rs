@@ -36,6 +36,29 @@ pub fn page<R, T>(
     (edges, page_info)
 }
 
+/// A page of a list loaded whole for its parent (a log's meetings, a goal's
+/// comments): the rows after the cursor, `limit` of them, and the list's
+/// length for `totalCount`. Why in memory and not in SQL: these lists are
+/// one batched statement per request for every parent on the page (the
+/// DataLoader's), they are the size of one log's history (tens of meetings
+/// or comments over its life), and the answer is bounded by `first` like
+/// any other page. `after` tells whether a row comes after the cursor in
+/// the list's order (true for every row on the first page), so a row
+/// added or removed before it moves no page.
+pub fn page_of_list<R: Clone, T>(
+    rows: &[R],
+    limit: i64,
+    after: impl Fn(&R) -> bool,
+    cursor: impl Fn(&R) -> String,
+    node: impl Fn(R) -> T,
+) -> (Vec<(String, T)>, PageInfo, i32) {
+    let total = i32::try_from(rows.len()).unwrap_or(i32::MAX);
+    let take = usize::try_from(limit.saturating_add(1).max(0)).unwrap_or(usize::MAX);
+    let rows: Vec<R> = rows.iter().filter(|r| after(r)).take(take).cloned().collect();
+    let (edges, page_info) = page(rows, limit, cursor, node);
+    (edges, page_info, total)
+}
+
 /// A connection type and its edge type; the doc comment before each name
 /// becomes its description in the schema. With `scope: T`, the connection
 /// carries a `T` (not in the schema, `None` until set) for fields of its own
@@ -80,6 +103,50 @@ macro_rules! connection {
     };
 }
 
+/// A connection over a list loaded whole for its parent ([`page_of_list`]),
+/// with the list's `totalCount`.
+macro_rules! counted_connection {
+    ($(#[$cmeta:meta])* $connection:ident, $(#[$emeta:meta])* $edge:ident, $node:ty) => {
+        $crate::api::types::connection::connection!(
+            $(#[$cmeta])*
+            #[graphql(complex)]
+            $connection,
+            $(#[$emeta])*
+            $edge,
+            $node,
+            scope: i32
+        );
+
+        #[async_graphql::ComplexObject]
+        impl $connection {
+            /// How many items the whole list has, the same on every page.
+            async fn total_count(&self) -> i32 {
+                self.scope.unwrap_or_default()
+            }
+        }
+
+        impl $connection {
+            /// The page of `rows` (the whole list, in its order) after the
+            /// cursor `after` names.
+            pub fn from_list<R: Clone>(
+                rows: &[R],
+                limit: i64,
+                after: impl Fn(&R) -> bool,
+                cursor: impl Fn(&R) -> String,
+                node: impl Fn(R) -> $node,
+            ) -> Self {
+                let (edges, page_info, total) =
+                    $crate::api::types::connection::page_of_list(rows, limit, after, cursor, node);
+                $connection {
+                    edges: edges.into_iter().map(|(cursor, node)| $edge { cursor, node }).collect(),
+                    page_info,
+                    scope: Some(total),
+                }
+            }
+        }
+    };
+}
+
 /// The type of a connection's scope: `()` when it has none.
 macro_rules! scope_type {
     () => {
@@ -91,4 +158,5 @@ macro_rules! scope_type {
 }
 
 pub(crate) use connection;
+pub(crate) use counted_connection;
 pub(crate) use scope_type;

@@ -4,6 +4,7 @@
 //! access-log entry a read through the log would have had.
 
 use super::people::Person;
+use crate::api::cursor;
 use crate::api::guard::LogAccess;
 use crate::api::ids::id;
 use crate::api::scalars::Date;
@@ -107,11 +108,18 @@ impl Goal {
         Ok(self.access.objects(rows, |row, access| Evaluation { row, access }))
     }
 
-    /// Comments on the goal itself, oldest first.
-    async fn comments(&self, ctx: &Context<'_>) -> ApiResult<Vec<Comment>> {
+    /// Comments on the goal itself, oldest first, with `totalCount`.
+    async fn comments(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "How many comments to return: 0 to 100 (the server's limit); 20 when omitted.")] first: Option<
+            i32,
+        >,
+        #[graphql(desc = "`pageInfo.endCursor` of the previous page; omit for the first page.")] after: Option<String>,
+    ) -> ApiResult<CommentConnection> {
         self.access.content(ctx, ReadField::Goals).await?;
         let rows = rc(ctx).loaders.goal_comments().load_one(self.row.id).await?;
-        Ok(self.access.objects(rows, |row, access| Comment { row, access }))
+        Comment::page(ctx, &self.access, rows, first, after)
     }
 }
 
@@ -121,6 +129,17 @@ pub struct Measure {
 }
 
 impl Measure {
+    /// A measure's place in `myDeadlines`: its deadline, then its id.
+    pub fn deadline_cursor(row: &goals::MeasureRow) -> String {
+        let day = row.deadline.unwrap_or_default().and_time(chrono::NaiveTime::MIN).and_utc();
+        cursor::encode_time_id("d", day, row.id)
+    }
+
+    pub fn decode_deadline_cursor(after: &str) -> ApiResult<(NaiveDate, uuid::Uuid)> {
+        let (day, id) = cursor::decode_time_id("d", after)?;
+        Ok((day.date_naive(), id))
+    }
+
     /// The area of the measure's goal, which decides who may edit it.
     async fn area(&self, ctx: &Context<'_>) -> ApiResult<GoalArea> {
         let goals = rc(ctx).loaders.goals().load_one(self.row.log_id).await?.unwrap_or_default();
@@ -239,13 +258,28 @@ impl Measure {
         Ok(self.access.objects(rows, |row, access| Evaluation { row, access }))
     }
 
-    /// Comments on the measure, oldest first.
-    async fn comments(&self, ctx: &Context<'_>) -> ApiResult<Vec<Comment>> {
+    /// Comments on the measure, oldest first, with `totalCount`.
+    async fn comments(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "How many comments to return: 0 to 100 (the server's limit); 20 when omitted.")] first: Option<
+            i32,
+        >,
+        #[graphql(desc = "`pageInfo.endCursor` of the previous page; omit for the first page.")] after: Option<String>,
+    ) -> ApiResult<CommentConnection> {
         self.access.content(ctx, ReadField::Goals).await?;
         let rows = rc(ctx).loaders.measure_comments().load_one(self.row.id).await?;
-        Ok(self.access.objects(rows, |row, access| Comment { row, access }))
+        Comment::page(ctx, &self.access, rows, first, after)
     }
 }
+
+super::connection::counted_connection!(
+    /// A page of open measures with a deadline, soonest first.
+    DeadlineConnection,
+    /// A measure in a page, with its cursor.
+    DeadlineEdge,
+    Measure
+);
 
 pub fn is_open(status: MeasureStatus) -> bool {
     matches!(status, MeasureStatus::Planned | MeasureStatus::InProgress)
@@ -299,6 +333,37 @@ pub struct Comment {
     pub row: goals::CommentRow,
     pub access: Arc<LogAccess>,
 }
+
+impl Comment {
+    /// A page of a goal's or a measure's comments (oldest first: by when
+    /// written, then by id), the caller having checked the viewer may read them.
+    fn page(
+        ctx: &Context<'_>,
+        access: &Arc<LogAccess>,
+        rows: Option<Arc<[goals::CommentRow]>>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> ApiResult<CommentConnection> {
+        let config = &rc(ctx).config;
+        let limit = cursor::page_size(first, config.default_page_size, config.max_page_size)?;
+        let after = after.as_deref().map(|c| cursor::decode_time_id("c", c)).transpose()?;
+        Ok(CommentConnection::from_list(
+            &rows.unwrap_or_default(),
+            limit,
+            |c| after.is_none_or(|k| (c.created_at, c.id) > k),
+            |c| cursor::encode_time_id("c", c.created_at, c.id),
+            |row| Comment { row, access: access.clone() },
+        ))
+    }
+}
+
+super::connection::counted_connection!(
+    /// A page of the comments on a goal or a measure, oldest first.
+    CommentConnection,
+    /// A comment in a page, with its cursor.
+    CommentEdge,
+    Comment
+);
 
 /// A comment on a measure or goal. Every field but `id` is content:
 /// Readable by: guardians, the youth, the coordinator, participants.

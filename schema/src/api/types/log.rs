@@ -5,12 +5,12 @@ use super::access_log::AccessLogEntry;
 use super::child::Child;
 use super::consent::{Consent, UnitProposal};
 use super::goal::Goal;
-use super::meeting::Meeting;
+use super::meeting::{Meeting, MeetingConnection};
 use super::message::Message;
 use super::people::{Guardian, Participant, Unit};
 use super::permissions::LogPermissions;
 use super::requests::{CoordinatorTerm, DeletionRequest, Handover, ReopenRequest};
-use super::snapshot::ArchiveSnapshot;
+use super::snapshot::{ArchiveSnapshot, ArchiveSnapshotConnection};
 use crate::api::cursor;
 use crate::api::guard::LogAccess;
 use crate::api::ids::id;
@@ -305,14 +305,30 @@ impl Log {
         Ok(Some(self.access.objects(rows, |row, access| Goal { row, access })))
     }
 
-    /// Meetings by start time, earliest first. Readable by: guardians, the
-    /// youth, the coordinator, participants.
-    async fn meetings(&self, ctx: &Context<'_>) -> ApiResult<Option<Vec<Meeting>>> {
+    /// Meetings by start time, earliest first, with `totalCount`.
+    /// Readable by: guardians, the youth, the coordinator, participants.
+    async fn meetings(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "How many meetings to return: 0 to 100 (the server's limit); 20 when omitted.")] first: Option<
+            i32,
+        >,
+        #[graphql(desc = "`pageInfo.endCursor` of the previous page; omit for the first page.")] after: Option<String>,
+    ) -> ApiResult<Option<MeetingConnection>> {
         if !self.access.allows(ctx, ReadField::Meetings).await? {
             return Ok(None);
         }
-        let rows = rc(ctx).loaders.meetings().load_one(self.row.id).await?;
-        Ok(Some(self.access.objects(rows, |row, access| Meeting { row, access })))
+        let rc = rc(ctx);
+        let limit = cursor::page_size(first, rc.config.default_page_size, rc.config.max_page_size)?;
+        let after = after.as_deref().map(Meeting::decode_cursor).transpose()?;
+        let rows = rc.loaders.meetings().load_one(self.row.id).await?.unwrap_or_default();
+        Ok(Some(MeetingConnection::from_list(
+            &rows,
+            limit,
+            |m| after.is_none_or(|k| (m.starts_at, m.id) > k),
+            Meeting::cursor,
+            |row| Meeting { row, access: self.access.clone() },
+        )))
     }
 
     /// Messages addressed to you or to all, newest first. Readable by:
@@ -368,14 +384,29 @@ impl Log {
         )))
     }
 
-    /// Archive snapshots, newest first. Readable by: guardians, the youth,
-    /// the coordinator, the municipal admin.
-    async fn snapshots(&self, ctx: &Context<'_>) -> ApiResult<Option<Vec<ArchiveSnapshot>>> {
+    /// Archive snapshots, newest first, with `totalCount`. Readable by:
+    /// guardians, the youth, the coordinator, the municipal admin.
+    async fn snapshots(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "How many snapshots to return: 0 to 100 (the server's limit); 20 when omitted.")]
+        first: Option<i32>,
+        #[graphql(desc = "`pageInfo.endCursor` of the previous page; omit for the first page.")] after: Option<String>,
+    ) -> ApiResult<Option<ArchiveSnapshotConnection>> {
         if !self.access.allows(ctx, ReadField::Snapshots).await? {
             return Ok(None);
         }
-        let rows = rc(ctx).loaders.snapshots().load_one(self.row.id).await?;
-        Ok(Some(self.access.objects(rows, |row, access| ArchiveSnapshot { row, access })))
+        let rc = rc(ctx);
+        let limit = cursor::page_size(first, rc.config.default_page_size, rc.config.max_page_size)?;
+        let after = after.as_deref().map(ArchiveSnapshot::decode_cursor).transpose()?;
+        let rows = rc.loaders.snapshots().load_one(self.row.id).await?.unwrap_or_default();
+        Ok(Some(ArchiveSnapshotConnection::from_list(
+            &rows,
+            limit,
+            |s| after.is_none_or(|k| (s.taken_at, s.id) < k),
+            ArchiveSnapshot::cursor,
+            |row| ArchiveSnapshot { row, access: self.access.clone() },
+        )))
     }
 
     /// A request to reopen the closed log, waiting for the owners' approval;

@@ -2,6 +2,7 @@
 //! [`LogAccess::content`] (see `message.rs`).
 
 use super::people::Person;
+use crate::api::cursor;
 use crate::api::guard::LogAccess;
 use crate::api::ids::id;
 use crate::context::rc;
@@ -18,6 +19,25 @@ pub struct Meeting {
     pub row: meetings::MeetingRow,
     pub access: Arc<LogAccess>,
 }
+
+impl Meeting {
+    /// A meeting's place in `Log.meetings`: its start, then its id.
+    pub fn cursor(row: &meetings::MeetingRow) -> String {
+        cursor::encode_time_id("t", row.starts_at, row.id)
+    }
+
+    pub fn decode_cursor(after: &str) -> ApiResult<(DateTime<Utc>, uuid::Uuid)> {
+        cursor::decode_time_id("t", after)
+    }
+}
+
+super::connection::counted_connection!(
+    /// A page of a log's meetings, earliest first.
+    MeetingConnection,
+    /// A meeting in a page, with its cursor.
+    MeetingEdge,
+    Meeting
+);
 
 /// A collaboration meeting (samarbeidsmøte) of the log. Every field but
 /// `id` is content: Readable by: guardians, the youth, the coordinator,

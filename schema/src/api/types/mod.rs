@@ -15,3 +15,4 @@ pub mod people;
 pub mod permissions;
 pub mod requests;
 pub mod snapshot;
+pub mod snapshot_content;

@@ -1,5 +1,7 @@
 //! Archive snapshots (arkivversjoner).
 
+use super::snapshot_content::SnapshotContent;
+use crate::api::cursor;
 use crate::api::guard::{LogAccess, deny};
 use crate::api::ids::id;
 use crate::context::rc;
@@ -8,7 +10,7 @@ use crate::db::snapshots::SnapshotMetaRow;
 use crate::error::{ApiError, ApiResult};
 use crate::policy::ReadField;
 use crate::policy::read::{self, SnapshotView};
-use async_graphql::{Context, ID, Json, Object};
+use async_graphql::{Context, ID, Object};
 use chrono::{DateTime, Utc};
 use std::sync::Arc;
 
@@ -16,6 +18,25 @@ pub struct ArchiveSnapshot {
     pub row: SnapshotMetaRow,
     pub access: Arc<LogAccess>,
 }
+
+impl ArchiveSnapshot {
+    /// A snapshot's place in `Log.snapshots`: when it was taken, then its id.
+    pub fn cursor(row: &SnapshotMetaRow) -> String {
+        cursor::encode_time_id("s", row.taken_at, row.id)
+    }
+
+    pub fn decode_cursor(after: &str) -> ApiResult<(DateTime<Utc>, uuid::Uuid)> {
+        cursor::decode_time_id("s", after)
+    }
+}
+
+super::connection::counted_connection!(
+    /// A page of a log's archive snapshots, newest first.
+    ArchiveSnapshotConnection,
+    /// A snapshot in a page, with its cursor.
+    ArchiveSnapshotEdge,
+    ArchiveSnapshot
+);
 
 /// An immutable copy of the log for the archive (arkivversjon), taken when
 /// minutes are recorded and when the log closes.
@@ -49,15 +70,14 @@ impl ArchiveSnapshot {
         self.access.may_read_snapshot(self.row.restricted)
     }
 
-    /// The log as it was, as a JSON object: `logId`, `status`, `child`,
-    /// `presentation`, `aboutMe`, `childVoice`, `initiative`, `participants`,
-    /// `guardians`, `goals` (with `measures` and `evaluations`) and `meetings`;
-    /// messages are not archived. The municipal admin's copy leaves out the
-    /// child's date of birth, the guardians, measures' responsible people and
-    /// evaluations' authors.
+    /// The log as it was: its texts, the child, the staff taking part,
+    /// the guardians, the goals with their measures and evaluations, and the
+    /// meetings with their minutes; messages are not archived. The municipal
+    /// admin's copy has the child's date of birth, the guardians, measures'
+    /// responsible people and evaluations' authors null.
     /// Readable by: guardians, the youth, the coordinator, the municipal
     /// admin (unrestricted snapshots only).
-    async fn content(&self, ctx: &Context<'_>) -> ApiResult<Option<Json<serde_json::Value>>> {
+    async fn content(&self, ctx: &Context<'_>) -> ApiResult<Option<SnapshotContent>> {
         match self.access.grant(ctx, ReadField::SnapshotContent).await? {
             None => return Ok(None),
             Some(grant) if read::sees_snapshot(grant, self.row.restricted) => {}
@@ -65,52 +85,14 @@ impl ArchiveSnapshot {
                 return deny(ctx, ApiError::forbidden("this snapshot is restricted; only its metadata may be read"));
             }
         }
-        let content = rc(ctx).loaders.snapshot_content().load_one(self.row.id).await?;
-        Ok(content
-            .map(|c| match read::snapshot_view(&self.access.roles) {
-                SnapshotView::Whole => c,
-                SnapshotView::Archive => archive_view(c),
-            })
-            .map(Json))
-    }
-}
-
-/// The content without what [`SnapshotView::Archive`] leaves out.
-fn archive_view(mut content: serde_json::Value) -> serde_json::Value {
-    if let Some(child) = content.get_mut("child").and_then(|c| c.as_object_mut()) {
-        child.retain(|k, _| k == "name");
-    }
-    if let Some(all) = content.as_object_mut() {
-        all.remove("guardians");
-    }
-    let goals = content.get_mut("goals").and_then(|g| g.as_array_mut()).map(std::mem::take).unwrap_or_default();
-    let redacted: Vec<serde_json::Value> = goals
-        .into_iter()
-        .map(|mut goal| {
-            strip_authors(goal.get_mut("evaluations"));
-            if let Some(measures) = goal.get_mut("measures").and_then(|m| m.as_array_mut()) {
-                for m in measures {
-                    if let Some(m) = m.as_object_mut() {
-                        m.remove("responsible");
-                    }
-                    strip_authors(m.get_mut("evaluations"));
-                }
-            }
-            goal
-        })
-        .collect();
-    if let Some(all) = content.as_object_mut()
-        && all.contains_key("goals")
-    {
-        all.insert("goals".into(), serde_json::Value::Array(redacted));
-    }
-    content
-}
-
-fn strip_authors(evaluations: Option<&mut serde_json::Value>) {
-    for e in evaluations.and_then(|e| e.as_array_mut()).into_iter().flatten() {
-        if let Some(e) = e.as_object_mut() {
-            e.remove("author");
-        }
+        let Some(stored) = rc(ctx).loaders.snapshot_content().load_one(self.row.id).await? else {
+            return Ok(None);
+        };
+        let content: SnapshotContent = serde_json::from_value(stored)
+            .map_err(|e| ApiError::internal(format_args!("snapshot {} does not read as its type: {e}", self.row.id)))?;
+        Ok(Some(match read::snapshot_view(&self.access.roles) {
+            SnapshotView::Whole => content,
+            SnapshotView::Archive => content.archive_view(),
+        }))
     }
 }
