@@ -112,6 +112,35 @@ const scenarios = {
     await page.screenshot({ path: join(out, 'unconsented-view.png'), fullPage: true });
   },
 
+  async 'a link carries only an id: it opens the message\'s log, marked, for those who may read it'() {
+    const coordinator = await (await browser.newContext(desktop)).newPage();
+    await loginAs(coordinator, 'coordinator');
+    await openEmma(coordinator);
+    const text = `Se denne meldingen. (${Date.now()})`;
+    await coordinator.getByLabel('Skriv en melding til alle i loggen').fill(text);
+    await coordinator.getByRole('button', { name: 'Send melding' }).click();
+    const posted = coordinator.locator('.message', { hasText: text });
+    await posted.waitFor({ timeout: 5000 });
+    const id = await posted.getAttribute('data-id');
+
+    // The guardian follows the link: `node` names the message and its log.
+    const guardian = await (await browser.newContext(desktop)).newPage();
+    await guardian.goto(`${base}/app/#${id}`);
+    await guardian.getByLabel('Velg person').selectOption('guardian');
+    await guardian.getByRole('button', { name: 'Logg inn' }).click();
+    await guardian.getByRole('heading', { name: 'Stafettloggen til Emma Nordmann' }).waitFor();
+    await guardian.locator('.message.linked', { hasText: text }).waitFor({ timeout: 5000 });
+
+    // The unit admin may not read messages: the id answers null, as a
+    // random one would, and the page says the link leads nowhere for her.
+    const admin = await (await browser.newContext(desktop)).newPage();
+    await admin.goto(`${base}/app/#${id}`);
+    await admin.getByLabel('Velg person').selectOption('unitadmin');
+    await admin.getByRole('button', { name: 'Logg inn' }).click();
+    await admin.locator('#status', { hasText: 'Lenken peker ikke på noe du har tilgang til.' }).waitFor();
+    assert.equal(await admin.locator('.linked').count(), 0, 'nothing is marked');
+  },
+
   async 'the page works on a phone-width screen and by keyboard'() {
     const page = await (await browser.newContext(phone)).newPage();
     await page.goto(`${base}/app/`);

@@ -30,7 +30,7 @@ async fn the_demo_page_works_in_chromium() {
     let url = format!("http://{}", server.addr);
     let args = ["app.test.mjs", "--url", &url, "--out", out.to_str().unwrap(), "--chromium", &chromium];
     let report = node("tests/browser", &args, Duration::from_secs(180)).await;
-    assert_eq!(report.matches("ok - ").count(), 5, "{report}");
+    assert_eq!(report.matches("ok - ").count(), 6, "{report}");
     assert!(!report.contains("not ok"), "{report}");
     for shot in &shots {
         let png = std::fs::read(shot).unwrap_or_else(|e| panic!("no screenshot {} from this run: {e}", shot.display()));

@@ -4,7 +4,7 @@ use axum::body::Body;
 use axum::http::{Request, header};
 use diesel_async::{RunQueryDsl, SimpleAsyncConnection};
 use serde_json::{Value, json};
-use stafett_tests::ids::EMMA_LOG;
+use stafett_tests::ids::{EMMA_LOG, SCHOOL};
 use stafett_tests::ws::WsClient;
 use stafett_tests::{Fixture, TestApp};
 use std::time::Duration;
@@ -133,14 +133,50 @@ async fn the_request_body_size_is_limited() {
 #[tokio::test]
 async fn first_is_capped_on_every_connection() {
     let app = TestApp::demo().await;
-    for (field, q) in [
-        ("logs", "query($n: Int) { logs(first: $n) { edges { cursor } } }"),
-        ("messages", "query($n: Int, $id: ID!) { log(id: $id) { messages(first: $n) { edges { cursor } } } }"),
-        ("accessLog", "query($n: Int, $id: ID!) { log(id: $id) { accessLog(first: $n) { edges { cursor } } } }"),
+    for (persona, field, q) in [
+        ("guardian", "logs", "query($n: Int) { logs(first: $n) { edges { cursor } } }"),
+        (
+            "guardian",
+            "messages",
+            "query($n: Int, $id: ID!) { log(id: $id) { messages(first: $n) { edges { cursor } } } }",
+        ),
+        (
+            "guardian",
+            "accessLog",
+            "query($n: Int, $id: ID!) { log(id: $id) { accessLog(first: $n) { edges { cursor } } } }",
+        ),
+        (
+            "guardian",
+            "meetings",
+            "query($n: Int, $id: ID!) { log(id: $id) { meetings(first: $n) { edges { cursor } } } }",
+        ),
+        (
+            "guardian",
+            "snapshots",
+            "query($n: Int, $id: ID!) { log(id: $id) { snapshots(first: $n) { edges { cursor } } } }",
+        ),
+        (
+            "guardian",
+            "comments",
+            "query($n: Int, $id: ID!) { log(id: $id) { goals { comments(first: $n) { edges { cursor } } } } }",
+        ),
+        ("guardian", "myDeadlines", "query($n: Int) { myDeadlines(first: $n) { edges { cursor } } }"),
+        (
+            "municipaladmin",
+            "unitStaff",
+            "query($n: Int, $u: ID!) { unitStaff(unitId: $u, first: $n) { edges { cursor } } }",
+        ),
     ] {
-        app.gql("guardian", q, json!({ "n": 100, "id": EMMA_LOG })).await.ok();
-        let over = app.gql("guardian", q, json!({ "n": 101, "id": EMMA_LOG })).await;
-        assert!(over.err("BAD_USER_INPUT").contains("between 0 and 100"), "{field}");
+        let vars = |n: i32| json!({ "n": n, "id": EMMA_LOG, "u": SCHOOL });
+        app.gql(persona, q, vars(100)).await.ok();
+        // One error per list asked for (a log's every goal has comments).
+        let over = app.gql(persona, q, vars(101)).await;
+        let refused = over.errors();
+        assert!(!refused.is_empty(), "{field}: {}", over.body);
+        for e in refused {
+            assert_eq!(e["extensions"]["code"], "BAD_USER_INPUT", "{field}: {}", over.body);
+            assert!(e["message"].as_str().unwrap().contains("between 0 and 100"), "{field}: {}", over.body);
+        }
     }
 }
 

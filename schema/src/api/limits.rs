@@ -135,11 +135,14 @@ const MAX_CIRCULAR: u32 = 2;
 pub const MAX_LOG_ENTRIES: u32 = 1;
 
 /// Whether a field enters a log: `log` (the root field, an object's log, a
-/// payload's log), `logs`, and the root `node`/`nodes` (which may name one).
-fn enters_log(field: &Field) -> bool {
+/// payload's log), `logs`, and the root `node`/`nodes` when they select a
+/// log's fields (`selects_log`: a fragment on `Log` in their selection, the
+/// only way to reach a log's fields through them). A `node` that names a
+/// message and asks for its `log { child { name } }` enters the log once.
+fn enters_log(field: &Field, selects_log: bool) -> bool {
     match field.name.node.as_str() {
         "log" | "logs" => true,
-        "node" | "nodes" => !field.arguments.is_empty(),
+        "node" | "nodes" => !field.arguments.is_empty() && selects_log,
         _ => false,
     }
 }
@@ -184,6 +187,9 @@ struct Summary {
     cost: u64,
     /// the most fields that enter a log on one path (see [`enters_log`])
     log_entries: u32,
+    /// whether a fragment on `Log` is in this set, or in a fragment in it
+    /// (not below a field: a field's own selection is of its own type)
+    selects_log: bool,
 }
 
 impl Summary {
@@ -197,6 +203,7 @@ impl Summary {
         self.depth = self.depth.max(other.depth);
         self.cost = self.cost.saturating_add(other.cost);
         self.log_entries = self.log_entries.max(other.log_entries);
+        self.selects_log |= other.selects_log;
         for (mine, theirs) in self.circular.iter_mut().zip(other.circular) {
             *mine = (*mine).max(theirs);
         }
@@ -316,7 +323,8 @@ impl<'a> Walk<'a> {
                     }
                     let mut inner = self.set(&f.node.selection_set.node, depth + 1)?;
                     inner.cost = inner.cost.saturating_mul(self.items(&f.node)).saturating_add(1);
-                    inner.log_entries += u32::from(enters_log(&f.node));
+                    inner.log_entries += u32::from(enters_log(&f.node, inner.selects_log));
+                    inner.selects_log = false;
                     inner.fields = inner.fields.saturating_add(1);
                     inner.arguments = inner.arguments.saturating_add(f.node.arguments.len());
                     inner.aliases = inner.aliases.saturating_add(usize::from(f.node.alias.is_some()));
@@ -326,7 +334,9 @@ impl<'a> Walk<'a> {
                     (f.node.directives.len(), inner)
                 }
                 Selection::InlineFragment(i) => {
-                    (i.node.directives.len(), self.set(&i.node.selection_set.node, depth + 1)?)
+                    let mut inner = self.set(&i.node.selection_set.node, depth + 1)?;
+                    inner.selects_log |= i.node.type_condition.as_ref().is_some_and(|t| t.node.on.node == "Log");
+                    (i.node.directives.len(), inner)
                 }
                 Selection::FragmentSpread(s) => {
                     let mut inner = self.fragment(&s.node.fragment_name.node, s.pos, depth + 1)?;
@@ -392,7 +402,8 @@ impl<'a> Walk<'a> {
         }
         directive_arguments(&definition.node.directives, definition.pos)?;
         self.fragments.insert(name, Fragment::Visiting);
-        let summary = self.set(&definition.node.selection_set.node, depth)?;
+        let mut summary = self.set(&definition.node.selection_set.node, depth)?;
+        summary.selects_log |= definition.node.type_condition.node.on.node == "Log";
         self.fragments.insert(name, Fragment::Done(summary));
         Ok(summary)
     }
@@ -617,6 +628,14 @@ mod tests {
         assert!(walk(again).unwrap_err().contains("more than once"));
         let through_node = "{ node(id: 1) { ... on Log { messages { edges { node { log { id } } } } } } }";
         assert!(walk(through_node).unwrap_err().contains("more than once"));
+        let nested = "{ nodes(ids: [1]) { ... on Node { ... on Log { goals { measures { log { id } } } } } } }";
+        assert!(walk(nested).unwrap_err().contains("more than once"), "a fragment on Log inside another");
+        let spread = "{ node(id: 1) { ...L } } fragment L on Log { goals { measures { log { id } } } }";
+        assert!(walk(spread).unwrap_err().contains("more than once"));
+        // A node that is not a log enters a log through its own `log` once.
+        assert!(walk("{ node(id: 1) { id ... on Message { log { child { name } } } } }").is_ok());
+        let inside = "{ node(id: 1) { ... on Measure { log { ... on Log { goals { id } } } } } }";
+        assert!(walk(inside).is_ok(), "a fragment on Log below a field is that field's");
         let through_logs = "{ logs { edges { node { goals { measures { log { id } } } } } } }";
         assert!(walk(through_logs).unwrap_err().contains("more than once"));
         let fragment = "{ log(id: 1) { ...G } } fragment G on Log { goals { measures { log { id } } } }";

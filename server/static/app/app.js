@@ -76,6 +76,12 @@ const POST = `mutation Post($input: PostMessageInput!) {
     userErrors { field code message }
   }
 }`;
+// A link carries only an id (`/app/#<id>`, as a notification would): `node`
+// says what it names and, for a message or a measure, its log. An id the
+// viewer may not read answers null, like one that does not exist.
+const LINKED = `query Linked($id: ID!) {
+  node(id: $id) { __typename id ... on Message { log { id } } ... on Measure { log { id } } }
+}`;
 const LIVE = `subscription Live($logId: ID, $after: String) {
   messageAdded(logId: $logId, after: $after) { cursor message { id body createdAt toAll author { name } } }
 }`;
@@ -229,7 +235,30 @@ async function login(persona) {
         `${log.child.name} (${label(log.status)})`),
     );
   }
-  await openLog(logs[0].id);
+  const linked = await openLinked();
+  if (linked !== 'opened') await openLog(logs[0].id);
+  if (linked === 'missing') say('Lenken peker ikke på noe du har tilgang til.');
+}
+
+/**
+ * Opens what the address's `#<id>` names: a log, or the log of a message or
+ * measure with that item marked. 'none' without such a link, 'missing' when
+ * the id names nothing this viewer may read, 'opened' otherwise.
+ */
+async function openLinked() {
+  const id = decodeURIComponent(location.hash.slice(1));
+  if (!id || !state.persona) return 'none';
+  const { data } = await gql(LINKED, { id });
+  const node = data?.node;
+  const logId = node?.__typename === 'Log' ? node.id : node?.log?.id;
+  if (!logId) return 'missing';
+  await openLog(logId);
+  const item = document.querySelector(`[data-id="${CSS.escape(node.id)}"]`);
+  if (item && node.__typename !== 'Log') {
+    item.classList.add('linked');
+    item.scrollIntoView({ block: 'center' });
+  }
+  return 'opened';
 }
 
 async function openLog(id) {
@@ -305,7 +334,7 @@ function goals(log, errors) {
     section.append(el('div', { class: 'card goal' },
       el('p', { class: 'meta' }, `${label(g.area)} · BTI-nivå ${g.btiLevel} · ${label(g.status)}`),
       el('p', { class: 'goal-text' }, el('strong', {}, g.description)),
-      el('ul', { class: 'plain' }, g.measures.map((m) => el('li', { class: 'measure' },
+      el('ul', { class: 'plain' }, g.measures.map((m) => el('li', { class: 'measure', 'data-id': m.id },
         m.description,
         el('br'),
         el('span', { class: m.overdue ? 'overdue' : 'meta' },
@@ -510,6 +539,9 @@ function init() {
     ev.preventDefault();
     if (select.value) login(select.value).catch((e) => say(`Feil: ${e.message}`));
   });
+  window.addEventListener('hashchange', () => openLinked()
+    .then((linked) => linked === 'missing' && say('Lenken peker ikke på noe du har tilgang til.'))
+    .catch((e) => say(`Feil: ${e.message}`)));
   const wanted = new URLSearchParams(location.search).get('persona');
   if (wanted && PERSONAS[wanted]) {
     select.value = wanted;
