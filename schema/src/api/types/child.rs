@@ -35,7 +35,9 @@ pub fn age_on(birth: NaiveDate, today: NaiveDate) -> i32 {
 #[Object]
 impl Child {
     /// The child's id: use it as `responsibleId`, `ownerId` or a recipient
-    /// once the child is an owner of the log.
+    /// once the child is an owner of the log. It names her everywhere in the
+    /// log, also once she signs in herself (role YOUTH), where her `Me.id`
+    /// is her citizen id: the record is older than her login.
     pub async fn id(&self) -> ID {
         id(self.row.id)
     }
