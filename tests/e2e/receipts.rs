@@ -181,3 +181,27 @@ async fn unread_counts_are_per_viewer_and_read_for_a_list_of_logs_at_once() {
     // The counts of all the logs: one statement.
     assert_eq!(counted, plain + 1, "{counted} statements with counts, {plain} without");
 }
+
+/// An author has read her own message: marking it is answered (the button
+/// may be shown to everyone) but records nothing: no receipt in `readBy`, no
+/// access-log entry, and `readByMe` is true from the start.
+#[tokio::test]
+async fn marking_your_own_message_read_records_nothing() {
+    let app = TestApp::demo().await;
+    let message = post(&app, "guardian", "Egen melding", json!([])).await;
+    let q =
+        "query($l: ID!) { log(id: $l) { messages(first: 1) { edges { node { id readByMe readBy { readAt } } } } } }";
+    let mine = app.gql("guardian", q, json!({ "l": EMMA_LOG })).await;
+    let node = &mine.ok()["log"]["messages"]["edges"][0]["node"];
+    assert_eq!((&node["id"], &node["readByMe"]), (&json!(message), &json!(true)));
+    let receipts = "SELECT count(*) AS n FROM message_read";
+    let entries = format!("SELECT count(*) AS n FROM access_log WHERE log_id = '{EMMA_LOG}'");
+    let before = (app.count(receipts).await, app.count(&entries).await);
+    mark_read(&app, "guardian", &message).await;
+    assert_eq!((app.count(receipts).await, app.count(&entries).await), before, "nothing recorded");
+    let after = app.gql("guardian", q, json!({ "l": EMMA_LOG })).await;
+    assert_eq!(after.ok()["log"]["messages"]["edges"][0]["node"]["readBy"], json!([]));
+    // Another reader's mark is a receipt as before.
+    mark_read(&app, "guardian2", &message).await;
+    assert_eq!(app.count(receipts).await, before.0 + 1);
+}

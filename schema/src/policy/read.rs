@@ -162,6 +162,13 @@ pub fn sees_unit_item(grant: Grant, own_unit: Option<uuid::Uuid>, item_unit: Opt
     }
 }
 
+/// Whether `viewer` is in a message's audience: it is addressed to all, to
+/// them, or it is theirs. (A reader of messages reads only these; the SQL of
+/// `db::messages` says the same for lists, this for events.)
+pub fn addressed_to(viewer: uuid::Uuid, to_all: bool, author: Option<uuid::Uuid>, recipients: &[uuid::Uuid]) -> bool {
+    to_all || author == Some(viewer) || recipients.contains(&viewer)
+}
+
 /// Whether a reader whose grant on an object's kind is `grant` may know the
 /// object exists (an id argument, `Query.node`): any grant but `Denied`; for
 /// an item of a unit (a consent: `is_unit_item`), only one [`sees_unit_item`]

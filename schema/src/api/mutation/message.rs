@@ -135,7 +135,9 @@ async fn mark_message_read(ctx: &Context<'_>, message_id: ID) -> ApiResult<MarkM
         async move {
             let acting = w.authorize(WriteAction::MarkMessageRead)?;
             let row = messages::visible_by_id(conn, w.actor, message_id).await?.ok_or(ApiError::NotFound("Message"))?;
-            if messages::mark_read(conn, message_id, w.actor).await? {
+            // An author has read her own message: marking it records nothing
+            // (no receipt in `readBy`, no event, no access-log entry).
+            if row.author_id != w.actor && messages::mark_read(conn, message_id, w.actor).await? {
                 w.audit(conn, acting, ObjectType::Message, message_id, AccessAction::Update).await?;
                 // Only a first read is news: marking again changes nothing.
                 let to: Vec<Uuid> =

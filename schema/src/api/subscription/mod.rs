@@ -93,12 +93,10 @@ fn is_read(kind: EventKind) -> bool {
     kind == EventKind::MessageRead
 }
 
-/// Who hears of a message, posted or read: those it is addressed to (all,
-/// or its recipients) and its author, as `Log.messages` lists it.
+/// Who hears of a message, posted or read: its audience, as `Log.messages` lists it.
 fn message_audience(e: &StoredEvent, access: &LogAccess) -> bool {
     let p = &e.payload;
-    let author = p.author_id.or(p.actor_id);
-    p.to_all == Some(true) || author == Some(access.viewer) || p.recipients.contains(&access.viewer)
+    read::addressed_to(access.viewer, p.to_all == Some(true), p.author_id.or(p.actor_id), &p.recipients)
 }
 
 /// The feed of a message subscription, posted or read: one log (`logId`)

@@ -65,7 +65,8 @@ impl Message {
         Ok(self.row.author_id == self.access.viewer)
     }
 
-    /// Whether the viewer may `markMessageRead` this message.
+    /// Whether the viewer may `markMessageRead` this message (for your own
+    /// message it records nothing: you have read it).
     async fn viewer_can_mark_read(&self, ctx: &Context<'_>) -> ApiResult<bool> {
         self.access.content(ctx, ReadField::Messages).await?;
         Ok(write::may(&self.access.rel, WriteAction::MarkMessageRead))
@@ -125,9 +126,13 @@ impl Message {
             .map(|row| Meeting { row, access: self.access.clone() }))
     }
 
-    /// Whether you have marked it read (`markMessageRead`).
+    /// Whether you have marked it read (`markMessageRead`); true for your
+    /// own messages, as `unreadCount` does not count them.
     async fn read_by_me(&self, ctx: &Context<'_>) -> ApiResult<bool> {
         self.access.content(ctx, ReadField::Messages).await?;
+        if self.row.author_id == self.access.viewer {
+            return Ok(true);
+        }
         let reads = rc(ctx).loaders.reads().load_one(self.row.id).await?.unwrap_or_default();
         Ok(reads.iter().any(|(p, _)| *p == self.access.viewer))
     }
