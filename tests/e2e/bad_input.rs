@@ -60,6 +60,11 @@ async fn bad_values_are_bad_user_input() {
     let cases: Vec<(&str, &str, Value)> = vec![
         ("a very long string", post, json!({ "i": { "logId": EMMA_LOG, "body": "x".repeat(20_000) } })),
         ("an empty string", post, json!({ "i": { "logId": EMMA_LOG, "body": "   " } })),
+        (
+            "a string that shows nothing",
+            post,
+            json!({ "i": { "logId": EMMA_LOG, "body": "\u{200B}\u{FEFF} \u{2060}" } }),
+        ),
         ("a NUL character", post, json!({ "i": { "logId": EMMA_LOG, "body": "a\u{0}b" } })),
         (
             "a huge list",

@@ -19,7 +19,7 @@ pub mod limits {
 /// Required text: not blank, at most `max` characters, no NUL (which
 /// PostgreSQL cannot store).
 pub fn required(value: &str, field: &str, max: usize) -> ApiResult<String> {
-    if value.trim().is_empty() {
+    if is_blank(value) {
         return Err(ApiError::bad_field(field, format!("{field} must not be empty")));
     }
     optional_text(value, field, max)
@@ -29,7 +29,7 @@ pub fn required(value: &str, field: &str, max: usize) -> ApiResult<String> {
 pub fn optional(value: Option<&str>, field: &str, max: usize) -> ApiResult<Option<String>> {
     match value {
         None => Ok(None),
-        Some(v) if v.trim().is_empty() => Ok(None),
+        Some(v) if is_blank(v) => Ok(None),
         Some(v) => optional_text(v, field, max).map(Some),
     }
 }
@@ -43,10 +43,27 @@ fn optional_text(value: &str, field: &str, max: usize) -> ApiResult<String> {
         return Err(ApiError::bad_field(field, format!("{field} is {len} characters; at most {max} are allowed")));
     }
     let text = if max <= limits::SHORT { strip_bidi(value) } else { balance_bidi(value) };
-    if text.trim().is_empty() {
+    if is_blank(&text) {
         return Err(ApiError::bad_field(field, format!("{field} must not be empty")));
     }
     Ok(text)
+}
+
+/// Whether a text shows nothing: only white space, control characters and
+/// characters that render as nothing (zero-width spaces and joiners, the
+/// byte-order mark, soft hyphens, directional marks, variation selectors,
+/// the Hangul and braille blanks). A message of one U+200B looked empty to
+/// every reader but passed `trim()` (the attack on issue 17).
+pub fn is_blank(text: &str) -> bool {
+    text.chars().all(|c| {
+        c.is_whitespace()
+            || c.is_control()
+            || matches!(c,
+                '\u{00AD}' | '\u{034F}' | '\u{061C}' | '\u{115F}' | '\u{1160}' | '\u{17B4}' | '\u{17B5}'
+                | '\u{180B}'..='\u{180F}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}'
+                | '\u{2060}'..='\u{206F}' | '\u{2800}' | '\u{3164}' | '\u{FE00}'..='\u{FE0F}'
+                | '\u{FEFF}' | '\u{FFA0}' | '\u{E0000}'..='\u{E007F}')
+    })
 }
 
 /// Unicode's explicit directional formatting characters: embeddings and
@@ -156,6 +173,17 @@ mod tests {
         assert!(required("   ", "body", 10).is_err());
         assert!(required("a\0b", "body", 10).is_err());
         assert_eq!(optional(Some(""), "x", 10).unwrap(), None);
+    }
+
+    #[test]
+    fn text_that_shows_nothing_is_empty() {
+        for blank in ["\u{200B}", " \u{FEFF}\u{2060} ", "\u{00AD}\u{3164}", "\u{2800}\n\u{E0020}", "\u{FE0F}"] {
+            assert!(required(blank, "body", limits::BODY).is_err(), "{blank:?}");
+            assert_eq!(optional(Some(blank), "x", limits::BODY).unwrap(), None, "{blank:?}");
+        }
+        // One visible character is enough, with invisible ones around it.
+        assert_eq!(required("\u{200B}a\u{200B}", "body", limits::BODY).unwrap(), "\u{200B}a\u{200B}");
+        assert!(required("👍\u{FE0F}", "body", limits::BODY).is_ok());
     }
 
     #[test]
