@@ -73,6 +73,11 @@ async fn bad_values_are_bad_user_input() {
         ),
         ("an invalid id", "query($id: ID!) { log(id: $id) { id } }", json!({ "id": "not-a-uuid" })),
         (
+            "an id spelled otherwise than the API writes it",
+            "query($id: ID!) { log(id: $id) { id } }",
+            json!({ "id": EMMA_LOG.to_string().to_uppercase() }),
+        ),
+        (
             "an invalid id in a list",
             post,
             json!({ "i": { "logId": EMMA_LOG, "body": "hei", "recipientIds": ["nope"] } }),

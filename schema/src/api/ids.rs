@@ -5,8 +5,18 @@ use crate::error::{ApiError, ApiResult};
 use async_graphql::ID;
 use uuid::Uuid;
 
+/// An id as this API writes it: a UUID, lowercase and hyphenated. The other
+/// spellings a UUID parser takes (upper case, braces, `urn:uuid:`, no
+/// hyphens) are refused: an id is opaque, and one object with many ids
+/// would be many entries in a client's cache.
 pub fn parse(id: &ID, what: &str) -> ApiResult<Uuid> {
-    Uuid::parse_str(id.as_str()).map_err(|_| ApiError::bad_field(what, format!("{what} is not a valid id")))
+    let invalid = || ApiError::bad_field(what, format!("{what} is not a valid id"));
+    let uuid = Uuid::parse_str(id.as_str()).map_err(|_| invalid())?;
+    let mut buf = Uuid::encode_buffer();
+    if uuid.hyphenated().encode_lower(&mut buf) != id.as_str() {
+        return Err(invalid());
+    }
+    Ok(uuid)
 }
 
 /// Each id of a list; a malformed one is refused at its index (`what[2]`).
@@ -16,4 +26,26 @@ pub fn parse_all(ids: &[ID], what: &str) -> ApiResult<Vec<Uuid>> {
 
 pub fn id(uuid: Uuid) -> ID {
     ID(uuid.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_id_has_one_spelling() {
+        let canonical = "5afe77e0-0000-4000-8000-000000000064";
+        assert_eq!(parse(&ID(canonical.into()), "id").unwrap().to_string(), canonical);
+        for other in [
+            "5AFE77E0-0000-4000-8000-000000000064",
+            "{5afe77e0-0000-4000-8000-000000000064}",
+            "urn:uuid:5afe77e0-0000-4000-8000-000000000064",
+            "5afe77e000004000800000000000064",
+            "5afe77e0000040008000000000000064",
+            " 5afe77e0-0000-4000-8000-000000000064",
+            "",
+        ] {
+            assert!(parse(&ID(other.into()), "id").is_err(), "{other}");
+        }
+    }
 }
