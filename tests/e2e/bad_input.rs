@@ -119,6 +119,21 @@ async fn bad_values_are_bad_user_input() {
             "mutation($m: ID!, $d: Date) { updateMeasure(measureId: $m, input: { deadline: $d }) { measure { id } userErrors { field code message } } }",
             json!({ "m": stafett_server::demo::id(700), "d": "2001-01-01" }),
         ),
+        (
+            "a date past year 9999",
+            "mutation($m: ID!, $d: Date) { updateMeasure(measureId: $m, input: { deadline: $d }) { measure { id } userErrors { field code message } } }",
+            json!({ "m": stafett_server::demo::id(700), "d": "+10000-01-01" }),
+        ),
+        (
+            "a meeting at a leap second",
+            "mutation($i: ScheduleMeetingInput!) { scheduleMeeting(input: $i) { meeting { id } userErrors { field code message } } }",
+            json!({ "i": { "logId": EMMA_LOG, "title": "Møte", "startsAt": "2030-06-30T23:59:60Z" } }),
+        ),
+        (
+            "a meeting in year 10000",
+            "mutation($i: ScheduleMeetingInput!) { scheduleMeeting(input: $i) { meeting { id } userErrors { field code message } } }",
+            json!({ "i": { "logId": EMMA_LOG, "title": "Møte", "startsAt": "+10000-01-01T00:00:00Z" } }),
+        ),
         ("a negative first", "query { logs(first: -1) { edges { cursor } } }", json!({})),
         ("a syntax error", "{ log(id: ) { id ", json!({})),
         (

@@ -153,10 +153,20 @@ pub fn not_future(date: NaiveDate, field: &str) -> ApiResult<NaiveDate> {
     Ok(date)
 }
 
-/// A moment that must be in the future.
-pub fn future(at: DateTime<Utc>, field: &str) -> ApiResult<DateTime<Utc>> {
+/// A moment that must be in the future, within `years` from now. A leap
+/// second (`23:59:60`) is refused: it was answered as given but stored as
+/// the next second, so the answer and every later read disagreed; and a
+/// year past 9999 is not an RFC 3339 time a client can parse.
+pub fn future(at: DateTime<Utc>, field: &str, years: u32) -> ApiResult<DateTime<Utc>> {
+    use chrono::Timelike;
+    if at.nanosecond() >= 1_000_000_000 {
+        return Err(ApiError::bad_field(field, format!("{field} is a leap second; give the second before or after")));
+    }
     if at <= Utc::now() {
         return Err(ApiError::bad_field(field, format!("{field} must be in the future")));
+    }
+    if at > Utc::now() + chrono::Duration::days(366 * i64::from(years)) {
+        return Err(ApiError::bad_field(field, format!("{field} must be within {years} years from now")));
     }
     Ok(at)
 }
@@ -173,6 +183,17 @@ mod tests {
         assert!(required("   ", "body", 10).is_err());
         assert!(required("a\0b", "body", 10).is_err());
         assert_eq!(optional(Some(""), "x", 10).unwrap(), None);
+    }
+
+    #[test]
+    fn a_future_moment_is_a_real_one_within_its_years() {
+        let soon = Utc::now() + chrono::Duration::hours(1);
+        assert!(future(soon, "at", 5).is_ok());
+        assert!(future(Utc::now() - chrono::Duration::seconds(1), "at", 5).is_err());
+        assert!(future(Utc::now() + chrono::Duration::days(366 * 5 - 1), "at", 5).is_ok());
+        assert!(future(Utc::now() + chrono::Duration::days(366 * 5 + 1), "at", 5).is_err());
+        let leap = DateTime::parse_from_rfc3339("2030-06-30T23:59:60Z").unwrap().with_timezone(&Utc);
+        assert!(future(leap, "at", 10).unwrap_err().to_string().contains("leap second"));
     }
 
     #[test]

@@ -20,6 +20,11 @@ pub struct Date(pub NaiveDate);
 impl ScalarType for Date {
     fn parse(value: Value) -> InputValueResult<Self> {
         match &value {
+            // Exactly YYYY-MM-DD: chrono also reads a signed or longer year
+            // (`+10000-01-01`), which is no RFC 3339 `full-date`.
+            Value::String(s) if s.len() != 10 || !s.starts_with(|c: char| c.is_ascii_digit()) => {
+                Err(InputValueError::custom(format!("\"{s}\" is not a date of the form YYYY-MM-DD")))
+            }
             Value::String(s) => NaiveDate::parse_from_str(s, "%Y-%m-%d")
                 .map(Date)
                 .map_err(|_| InputValueError::custom(format!("\"{s}\" is not a date of the form YYYY-MM-DD"))),
@@ -53,7 +58,16 @@ mod tests {
         let d = Date::parse(Value::String("2026-12-01".into())).unwrap();
         assert_eq!(d.0, NaiveDate::from_ymd_opt(2026, 12, 1).unwrap());
         assert_eq!(d.to_value(), Value::String("2026-12-01".into()));
-        for bad in ["2026-13-01", "2026-02-30", "01.12.2026", "2026-12-01T00:00:00Z", ""] {
+        for bad in [
+            "2026-13-01",
+            "2026-02-30",
+            "01.12.2026",
+            "2026-12-01T00:00:00Z",
+            "",
+            "+10000-01-01",
+            "+2026-12-01",
+            "2026-1-01",
+        ] {
             assert!(Date::parse(Value::String(bad.into())).is_err(), "{bad}");
         }
         assert!(Date::parse(Value::Number(20261201.into())).is_err());

@@ -27,6 +27,10 @@ use chrono::{DateTime, NaiveDate, Utc};
 use diesel_async::AsyncPgConnection;
 use uuid::Uuid;
 
+/// How far ahead a consent may be set to expire: until a newborn's log could
+/// end (18 years), with room; a later year is a mistyped one.
+const CONSENT_YEARS: u32 = 20;
+
 /// Your consent to a log or to a unit proposed for it.
 #[derive(InputObject)]
 pub struct GiveConsentInput {
@@ -35,7 +39,7 @@ pub struct GiveConsentInput {
     /// consent to this proposed unit; omit to consent to the log itself
     pub unit_id: Option<ID>,
     /// the consent stops granting access after this moment, which must be in
-    /// the future; omit for a consent that does not expire
+    /// the future and within 20 years; omit for a consent that does not expire
     pub expires_at: Option<DateTime<Utc>>,
 }
 
@@ -56,7 +60,7 @@ pub struct PaperConsentInput {
     /// never in the future
     pub signed_on: Date,
     /// the consent stops granting access after this moment, which must be in
-    /// the future; omit for a consent that does not expire
+    /// the future and within 20 years; omit for a consent that does not expire
     pub expires_at: Option<DateTime<Utc>>,
 }
 
@@ -117,7 +121,7 @@ impl ConsentMutations {
             let rc = rc(ctx);
             let log_id = ids::parse(&input.log_id, "logId")?;
             let unit_id = input.unit_id.as_ref().map(|u| ids::parse(u, "unitId")).transpose()?;
-            let expires_at = input.expires_at.map(|e| input::future(e, "expiresAt")).transpose()?;
+            let expires_at = input.expires_at.map(|e| input::future(e, "expiresAt", CONSENT_YEARS)).transpose()?;
             let row = with_log(rc, log_id, Lock::Exclusive, "Log", move |conn, w| {
                 async move {
                     let acting = w.authorize(WriteAction::GiveConsent)?;
@@ -153,7 +157,7 @@ impl ConsentMutations {
             let log_id = ids::parse(&input.log_id, "logId")?;
             let owner_id = ids::parse(&input.owner_id, "ownerId")?;
             let unit_id = input.unit_id.as_ref().map(|u| ids::parse(u, "unitId")).transpose()?;
-            let expires_at = input.expires_at.map(|e| input::future(e, "expiresAt")).transpose()?;
+            let expires_at = input.expires_at.map(|e| input::future(e, "expiresAt", CONSENT_YEARS)).transpose()?;
             let reference = input::required(&input.document_reference, "documentReference", limits::SHORT)?;
             let signed_on = input::not_future(input.signed_on.0, "signedOn")?;
             let row = with_log(rc, log_id, Lock::Exclusive, "Log", move |conn, w| {

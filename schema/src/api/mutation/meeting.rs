@@ -33,7 +33,8 @@ pub struct ScheduleMeetingInput {
     pub log_id: ID,
     /// at most 200 characters
     pub title: String,
-    /// when it starts; must be in the future
+    /// when it starts; must be in the future and within 5 years, and not a
+    /// leap second
     pub starts_at: DateTime<Utc>,
     /// where it is held, at most 200 characters
     pub location: Option<String>,
@@ -83,7 +84,8 @@ impl MeetingMutations {
             let rc = rc(ctx);
             let log_id = ids::parse(&input.log_id, "logId")?;
             let title = input::required(&input.title, "title", limits::SHORT)?;
-            let starts_at = input::future(input.starts_at, "startsAt")?;
+            // Meetings are planned weeks or months ahead: 5 years catches a mistyped year.
+            let starts_at = input::future(input.starts_at, "startsAt", 5)?;
             let location = input::optional(input.location.as_deref(), "location", limits::SHORT)?;
             let agenda = input::optional(input.agenda.as_deref(), "agenda", limits::BODY)?;
             if input.invitee_ids.len() > MAX_INVITEES {
