@@ -223,6 +223,8 @@ async fn write(conn: &mut AsyncPgConnection) -> Result<()> {
                 name: name.into(),
                 service_kind: kind,
                 created_at: now,
+                organization_number: None,
+                deactivated_at: None,
             })
             .execute(conn)
             .await?;

@@ -26,6 +26,7 @@ mod lifecycle;
 mod limits;
 mod listing;
 mod ops;
+mod organization;
 mod protocol;
 mod realtime;
 mod receipts;

@@ -149,8 +149,18 @@ fn enters_log(field: &Field, selects_log: bool) -> bool {
 
 /// Fields that page (take `first`): with `first` omitted they give the
 /// default page.
-const PAGED: [&str; 8] =
-    ["logs", "messages", "accessLog", "meetings", "snapshots", "comments", "myDeadlines", "unitStaff"];
+const PAGED: [&str; 10] = [
+    "logs",
+    "messages",
+    "accessLog",
+    "meetings",
+    "snapshots",
+    "comments",
+    "myDeadlines",
+    "unitStaff",
+    "staff",
+    "adminLog",
+];
 
 /// The most arguments one field or directive takes: the schema's widest
 /// field takes three. Validation compares the arguments of every two fields

@@ -8,12 +8,14 @@ use super::types::goal::{DeadlineConnection, Measure};
 use super::types::log::{Log, LogConnection};
 use super::types::me::Me;
 use super::types::node::{self, Node};
+use super::types::organization::{AdminLogConnection, AdminLogEntry};
 use super::types::people::Unit;
 use super::types::requests::DeletionRequest;
 use super::types::snapshot::ArchiveSnapshot;
+use super::types::staff::{self, StaffConnection};
 use crate::api::guard::locate;
 use crate::context::rc;
-use crate::db::enums::{LogStatus, UnitRoleKind};
+use crate::db::enums::LogStatus;
 use crate::db::{goals, org, requests, statistics};
 use crate::error::{ApiError, ApiResult};
 use crate::policy::relation::ObjectRef;
@@ -29,27 +31,6 @@ pub struct Query;
 const MAX_DEADLINES: i64 = 500;
 /// The farthest ahead `myDeadlines(withinDays)` looks.
 const MAX_WITHIN_DAYS: i32 = 366;
-
-super::types::connection::counted_connection!(
-    /// A page of the roles held in a unit, by name.
-    StaffConnection,
-    /// A role in a page, with its cursor.
-    StaffEdge,
-    StaffMember
-);
-
-/// A staff member's role in a unit (a person with two roles there is listed twice).
-#[derive(SimpleObject)]
-pub struct StaffMember {
-    /// the staff member's person id (`staffId` of `addParticipant`)
-    pub id: ID,
-    /// their name
-    pub name: String,
-    /// their role in the unit
-    pub role: UnitRoleKind,
-    /// their job title in the unit; null when not given
-    pub title: Option<String>,
-}
 
 /// How many logs have one status.
 #[derive(SimpleObject)]
@@ -269,36 +250,42 @@ impl Query {
     ) -> ApiResult<Option<StaffConnection>> {
         let municipality_id = admin::list_staff(&rc(ctx).principal)?;
         let unit_id = ids::parse(&unit_id, "unitId")?;
-        let config = &rc(ctx).config;
-        let limit = cursor::page_size(first, config.default_page_size, config.max_page_size)?;
-        let mut conn = rc(ctx).conn().await?;
-        let rows = org::staff_of_unit(&mut conn, unit_id, municipality_id).await?;
-        drop(conn);
-        // The list's order is the database's collation of names, which this
-        // process cannot repeat; so the cursor names a row (person and
-        // role), and the page starts after it.
-        let key = |s: &org::UnitStaff| format!("{}:{:?}", s.person_id, s.role);
-        let after = after.as_deref().map(|c| cursor::decode_key("u", c)).transpose()?;
-        if let Some(after) = &after
-            && !rows.iter().any(|s| key(s) == *after)
-        {
-            return Err(ApiError::bad_input(
-                "invalid cursor: the role it names is no longer listed; start again from the first page",
-            ));
-        }
-        let passed = std::cell::Cell::new(after.is_none());
-        Ok(Some(StaffConnection::from_list(
-            &rows,
+        staff::page(ctx, unit_id, municipality_id, first, after).await.map(Some)
+    }
+
+    /// A unit of your municipality, with its staff and figures for those who
+    /// may read them (see each field). Staff only: for a citizen null with
+    /// FORBIDDEN; a unit of another municipality is null with NOT_FOUND,
+    /// exactly as an id that names nothing.
+    async fn unit(&self, ctx: &Context<'_>, #[graphql(desc = "The unit's id.")] id: ID) -> ApiResult<Option<Unit>> {
+        let id = ids::parse(&id, "id")?;
+        let row = rc(ctx).loaders.unit().load_one(id).await?;
+        crate::policy::organization::read_unit(&rc(ctx).principal, row.as_ref().map(|u| u.municipality_id))?;
+        Ok(row.map(Unit))
+    }
+
+    /// Changes to your municipality's organization, newest first: the
+    /// municipality, its units, appointments of admins. For its municipal
+    /// admins and system owner; for anyone else null with FORBIDDEN.
+    async fn admin_log(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "How many entries to return: 0 to 100 (the server's limit); 20 when omitted.")] first: Option<
+            i32,
+        >,
+        #[graphql(desc = "`pageInfo.endCursor` of the previous page; omit for the first page.")] after: Option<String>,
+    ) -> ApiResult<Option<AdminLogConnection>> {
+        let rc = rc(ctx);
+        let municipality_id = crate::policy::organization::read_admin_log(&rc.principal)?;
+        let limit = cursor::page_size(first, rc.config.default_page_size, rc.config.max_page_size)?;
+        let before = after.as_deref().map(|c| cursor::decode_seq(&rc.config.cursor_key, "o", c)).transpose()?;
+        let mut conn = rc.conn().await?;
+        let rows = crate::db::organization::page(&mut conn, municipality_id, before, limit + 1).await?;
+        Ok(Some(AdminLogConnection::from_rows(
+            rows,
             limit,
-            |s| {
-                let was = passed.get();
-                if !was && after.as_deref() == Some(key(s).as_str()) {
-                    passed.set(true);
-                }
-                was
-            },
-            |s| cursor::encode_key("u", &key(s)),
-            |s| StaffMember { id: ids::id(s.person_id), name: s.name, role: s.role, title: s.title },
+            |r| cursor::encode_seq(&rc.config.cursor_key, "o", r.id),
+            AdminLogEntry,
         )))
     }
 

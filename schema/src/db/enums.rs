@@ -286,6 +286,18 @@ text_enum!(
 );
 
 text_enum!(
+    /// What a change to the organization (`adminLog`) is about.
+    OrgObjectType {
+        /// a municipality
+        Municipality => "MUNICIPALITY",
+        /// a unit
+        Unit => "UNIT",
+        /// a staff member's registration or roles
+        Staff => "STAFF",
+    }
+);
+
+text_enum!(
     /// The role in which someone acted, as recorded in the access log: the role
     /// that permitted that read or write when it happened. Unlike `LogRole` (the
     /// viewer's role now), it is fixed when the entry is written.

@@ -12,6 +12,7 @@ pub mod logs;
 pub mod meetings;
 pub mod messages;
 pub mod org;
+pub mod organization;
 pub mod participants;
 pub mod people;
 pub mod prepared;

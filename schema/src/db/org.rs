@@ -23,6 +23,10 @@ pub struct UnitRow {
     pub name: String,
     pub service_kind: ServiceKind,
     pub created_at: DateTime<Utc>,
+    /// Enhetsregisteret's nine digits; null when not given
+    pub organization_number: Option<String>,
+    /// set while the unit is deactivated
+    pub deactivated_at: Option<DateTime<Utc>>,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]

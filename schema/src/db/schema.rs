@@ -15,6 +15,20 @@ diesel::table! {
 }
 
 diesel::table! {
+    admin_log (id) {
+        id -> Int8,
+        at -> Timestamptz,
+        actor_id -> Uuid,
+        actor_role -> Text,
+        municipality_id -> Uuid,
+        object_type -> Text,
+        object_id -> Uuid,
+        action -> Text,
+        detail -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
     access_log (id) {
         id -> Int8,
         at -> Timestamptz,
@@ -363,6 +377,8 @@ diesel::table! {
         name -> Text,
         service_kind -> Text,
         created_at -> Timestamptz,
+        organization_number -> Nullable<Text>,
+        deactivated_at -> Nullable<Timestamptz>,
     }
 }
 
@@ -433,6 +449,7 @@ diesel::joinable!(unit_proposal -> unit (unit_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     access_log,
+    admin_log,
     archive_snapshot,
     child,
     citizen,

@@ -138,4 +138,5 @@ loaders! {
     participant: ParticipantLoader [Uuid] = |pool, viewer| ParticipantLoader(pool);
     person: PersonLoader [Uuid] = |pool, viewer| PersonLoader(pool);
     unit: UnitLoader [Uuid] = |pool, viewer| UnitLoader(pool);
+    unit_log_counts: UnitLogCounts [Uuid] = |pool, viewer| UnitLogCounts(pool);
 }

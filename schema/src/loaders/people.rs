@@ -18,5 +18,12 @@ async fn units(conn: &mut AsyncPgConnection, ids: &[Uuid]) -> QueryResult<Vec<Un
 
 row_loader!(PersonLoader, PersonRow, persons, |r| r.id);
 row_loader!(UnitLoader, UnitRow, units, |r| r.id);
+row_loader!(
+    /// How many logs each unit created (a unit with none is absent).
+    UnitLogCounts,
+    (Uuid, i64),
+    crate::db::organization::log_counts,
+    |r| r.0
+);
 list_loader!(ParticipantsByLog, ParticipantView, participants::active_of, |r| r.participant.log_id);
 row_loader!(ParticipantLoader, ParticipantView, participants::by_ids, |r| r.participant.id);

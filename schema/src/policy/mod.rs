@@ -17,6 +17,7 @@
 //! mutant of an access rule, `Ok(..)` for a refusal.
 
 pub mod admin;
+pub mod organization;
 pub mod read;
 pub mod relation;
 pub mod write;

@@ -267,9 +267,12 @@ impl ConsentMutations {
             let (row, access) = with_log(rc, log_id, Lock::Share, "Log", move |conn, w| {
                 async move {
                     let acting = w.authorize(WriteAction::ProposeUnit)?;
-                    let unit_municipality = org::unit_municipality(conn, unit_id).await?;
-                    if unit_municipality != Some(w.rel.municipality_id) {
+                    let unit = crate::db::organization::unit_by_id(conn, unit_id).await?;
+                    if unit.as_ref().map(|u| u.municipality_id) != Some(w.rel.municipality_id) {
                         return Err(ApiError::bad_field("unitId", "unitId is not a unit of this municipality"));
+                    }
+                    if unit.is_some_and(|u| u.deactivated_at.is_some()) {
+                        return Err(ApiError::bad_field("unitId", "the unit is deactivated: propose an active one"));
                     }
                     if unit_id == w.rel.unit_id {
                         return Err(ApiError::bad_field(

@@ -8,6 +8,7 @@ mod goal;
 mod log;
 mod meeting;
 mod message;
+mod organization;
 mod participant;
 pub mod payload;
 mod people;
@@ -28,4 +29,5 @@ pub struct Mutation(
     meeting::MeetingMutations,
     message::MessageMutations,
     admin::AdminMutations,
+    organization::OrganizationMutations,
 );

@@ -311,4 +311,56 @@ impl Unit {
     async fn service_kind(&self) -> ServiceKind {
         self.0.service_kind
     }
+
+    /// Enhetsregisteret's organization number (nine digits); null when not given.
+    async fn organization_number(&self) -> Option<&str> {
+        self.0.organization_number.as_deref()
+    }
+
+    /// Whether the unit is active. A deactivated unit keeps its history,
+    /// participants and consents, and is proposed for no new log.
+    async fn active(&self) -> bool {
+        self.0.deactivated_at.is_none()
+    }
+
+    /// When the unit was deactivated; null while it is active.
+    async fn deactivated_at(&self) -> Option<DateTime<Utc>> {
+        self.0.deactivated_at
+    }
+
+    /// The roles held in the unit, by name, with `totalCount`. For staff of
+    /// a unit of the same municipality and its municipal admin (not the
+    /// system owner, who reads no personal data, nor citizens); for anyone
+    /// else null with FORBIDDEN (decided by `policy::admin::list_staff`).
+    async fn staff(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "How many roles to return: 0 to 100 (the server's limit); 20 when omitted.")] first: Option<
+            i32,
+        >,
+        #[graphql(desc = "`pageInfo.endCursor` of the previous page; omit for the first page.")] after: Option<String>,
+    ) -> ApiResult<Option<super::staff::StaffConnection>> {
+        match crate::policy::admin::list_staff(&rc(ctx).principal) {
+            Ok(m) if m == self.0.municipality_id => super::staff::page(ctx, self.0.id, m, first, after).await.map(Some),
+            Ok(_) => deny(ctx, ApiError::forbidden("only staff of this municipality may list its units' staff")),
+            Err(e) => deny(ctx, e),
+        }
+    }
+
+    /// How many logs the unit created (it is their home unit). For its unit
+    /// admins and leaders, the municipal admin and the system owner of its
+    /// municipality; for anyone else null with FORBIDDEN.
+    async fn log_count(&self, ctx: &Context<'_>) -> ApiResult<Option<i32>> {
+        let principal = &rc(ctx).principal;
+        if !crate::policy::organization::read_unit_figures(principal, self.0.id, self.0.municipality_id) {
+            return deny(
+                ctx,
+                ApiError::forbidden(
+                    "only the unit's admins and leaders and the municipality's admins may read its figures",
+                ),
+            );
+        }
+        let count = rc(ctx).loaders.unit_log_counts().load_one(self.0.id).await?.map_or(0, |(_, n)| n);
+        Ok(Some(i32::try_from(count).unwrap_or(i32::MAX)))
+    }
 }

@@ -1,0 +1,355 @@
+//! Setting up a municipality through the API (issue 18, point 1): every
+//! new mutation by every persona, cell by cell, as `authz_write.rs` does for
+//! logs; what a deactivated unit may no longer do; the admin log; and no
+//! existence leaks of another municipality's units.
+
+use serde_json::{Value, json};
+use stafett_server::demo::MUNICIPALITY;
+use stafett_tests::ids::{EMMA_LOG, SCHOOL};
+use stafett_tests::world::{self, OTHER_MUNICIPAL_ADMIN, OTHER_MUNICIPALITY, OTHER_SCHOOL};
+use stafett_tests::{Gql, TestApp};
+
+/// The personas of the table, in column order; the last is Sørby's municipal admin.
+const PERSONAS: [&str; 9] = [
+    "guardian",
+    "coordinator",
+    "participant",
+    "unitadmin",
+    "municipaladmin",
+    "systemowner",
+    "outsider",
+    "youth",
+    "sorby",
+];
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Expect {
+    Allowed,
+    Forbidden,
+    NotFound,
+}
+use Expect::*;
+const A: Expect = Allowed;
+const F: Expect = Forbidden;
+const N: Expect = NotFound;
+
+const CREATE_MUNICIPALITY: &str = "mutation($i: CreateMunicipalityInput!) { createMunicipality(input: $i) {
+    municipality { id name consentAge } userErrors { field code message } } }";
+const RENAME_MUNICIPALITY: &str =
+    "mutation($m: ID!, $i: RenameMunicipalityInput!) { renameMunicipality(municipalityId: $m, input: $i) {
+    municipality { id name } userErrors { field code message } } }";
+const APPOINT: &str =
+    "mutation($m: ID!, $i: AppointMunicipalAdminInput!) { appointMunicipalAdmin(municipalityId: $m, input: $i) {
+    staffId userErrors { field code message } } }";
+const CREATE_UNIT: &str = "mutation($i: CreateUnitInput!) { createUnit(input: $i) {
+    unit { id name serviceKind organizationNumber active } userErrors { field code message } } }";
+const UPDATE_UNIT: &str = "mutation($u: ID!, $i: UpdateUnitInput!) { updateUnit(unitId: $u, input: $i) {
+    unit { id name organizationNumber } userErrors { field code message } } }";
+const DEACTIVATE: &str = "mutation($u: ID!) { deactivateUnit(unitId: $u) { unit { id active deactivatedAt } userErrors { field code message } } }";
+
+/// A guardian's valid fødselsnummer (the demo guardian's).
+fn guardian_nid() -> String {
+    stafett_server::demo::Persona::find("guardian").unwrap().national_id().unwrap()
+}
+
+async fn as_persona(app: &TestApp, persona: &str, query: &str, vars: Value) -> Gql {
+    if persona == "sorby" {
+        app.gql_with_token(Some(&OTHER_MUNICIPAL_ADMIN.token()), query, vars).await
+    } else {
+        app.gql(persona, query, vars).await
+    }
+}
+
+fn outcome(r: &Gql, field: &str) -> Expect {
+    match r.refusal().as_deref() {
+        None if r.data()[field].is_object() && r.user_errors().is_empty() => Allowed,
+        Some("FORBIDDEN") => Forbidden,
+        Some("NOT_FOUND") => NotFound,
+        other => panic!("{field}: an outcome the table does not name ({other:?}): {:#}", r.body),
+    }
+}
+
+/// Every new mutation by every persona, each on a database of its own: the
+/// system owner creates municipalities and changes her own; municipal
+/// admins change their municipality's units; to Sørby's admin, Nordby's
+/// units and municipality are absent (NOT_FOUND, as a random id).
+#[tokio::test]
+async fn every_organization_mutation_by_every_persona() {
+    let rows: Vec<(&str, &str, &str, Value, [Expect; 9])> = vec![
+        (
+            "createMunicipality",
+            "createMunicipality",
+            CREATE_MUNICIPALITY,
+            json!({ "i": { "name": "Ny kommune" } }),
+            [F, F, F, F, F, A, F, F, F],
+        ),
+        (
+            "renameMunicipality",
+            "renameMunicipality",
+            RENAME_MUNICIPALITY,
+            json!({ "m": MUNICIPALITY, "i": { "name": "Nordby bykommune" } }),
+            [F, F, F, F, F, A, F, F, N],
+        ),
+        (
+            "appointMunicipalAdmin",
+            "appointMunicipalAdmin",
+            APPOINT,
+            json!({ "m": MUNICIPALITY, "i": { "externalId": "ny-admin", "name": "Nora Admin" } }),
+            [F, F, F, F, F, A, F, F, N],
+        ),
+        (
+            "createUnit",
+            "createUnit",
+            CREATE_UNIT,
+            json!({ "i": { "name": "Nordby barnehage", "serviceKind": "KINDERGARTEN", "organizationNumber": "974 760 673" } }),
+            [F, F, F, F, A, F, F, F, A],
+        ),
+        (
+            "updateUnit",
+            "updateUnit",
+            UPDATE_UNIT,
+            json!({ "u": SCHOOL, "i": { "name": "Nordby barneskole" } }),
+            [F, F, F, F, A, F, F, F, N],
+        ),
+        ("deactivateUnit", "deactivateUnit", DEACTIVATE, json!({ "u": SCHOOL }), [F, F, F, F, A, F, F, F, N]),
+    ];
+    let mut wrong = Vec::new();
+    for (name, field, query, vars, expect) in rows {
+        let cells = PERSONAS.iter().zip(expect).map(|(persona, expected)| {
+            let vars = vars.clone();
+            async move {
+                let app = TestApp::demo().await;
+                world::add_other_municipality(&app).await;
+                let entries = "SELECT count(*) AS n FROM admin_log";
+                let before = app.count(entries).await;
+                let r = as_persona(&app, persona, query, vars).await;
+                let got = outcome(&r, field);
+                let logged = app.count(entries).await - before;
+                let mut out = Vec::new();
+                if got != expected {
+                    out.push(format!("{persona:14} {name}: expected {expected:?}, got {got:?}: {}", r.body));
+                }
+                // Every change is in the admin log, and a refusal writes nothing there.
+                if logged != i64::from(got == Allowed) {
+                    out.push(format!("{persona:14} {name}: {logged} admin-log entries for {got:?}"));
+                }
+                out
+            }
+        });
+        for cell in futures_util::future::join_all(cells).await {
+            wrong.extend(cell);
+        }
+    }
+    assert!(wrong.is_empty(), "{} cells are wrong:\n{}", wrong.len(), wrong.join("\n"));
+}
+
+/// From an empty organization to a running log: the system owner creates a
+/// municipality and appoints its admin, who creates a unit and registers its
+/// admin and a teacher; the unit admin creates a log. Each step by the role
+/// that does it, each in the admin log.
+#[tokio::test]
+async fn a_municipality_is_set_up_through_the_api() {
+    let app = TestApp::demo().await;
+    let created = app
+        .gql("systemowner", CREATE_MUNICIPALITY, json!({ "i": { "name": "Sørøy kommune", "consentAge": 15 } }))
+        .await;
+    let m = created.ok()["createMunicipality"]["municipality"].clone();
+    assert_eq!((&m["name"], &m["consentAge"]), (&json!("Sørøy kommune"), &json!(15)));
+    let appointed = app
+        .gql(
+            "systemowner",
+            APPOINT,
+            json!({ "m": m["id"], "i": { "externalId": "soroy-admin", "name": "Siri Admin", "email": "siri@soroy.no" } }),
+        )
+        .await;
+    let admin_id = appointed.ok()["appointMunicipalAdmin"]["staffId"].as_str().unwrap().to_owned();
+    let admin = stafett_schema::Identity::Staff { external_id: "soroy-admin".into() };
+    let admin_token = TestApp::token_for(&admin);
+    let me = app.gql_with_token(Some(&admin_token), "{ me { id municipalRoles } }", json!({})).await;
+    assert_eq!(me.ok()["me"]["id"], admin_id);
+
+    let unit = app
+        .gql_with_token(
+            Some(&admin_token),
+            CREATE_UNIT,
+            json!({ "i": { "name": "Sørøy skole", "serviceKind": "SCHOOL", "organizationNumber": "974760673" } }),
+        )
+        .await;
+    let unit = unit.ok()["createUnit"]["unit"].clone();
+    assert_eq!((&unit["organizationNumber"], &unit["active"]), (&json!("974760673"), &json!(true)));
+    let register = "mutation($i: RegisterStaffInput!) { registerStaff(input: $i) { staff { id } userErrors { field code message } } }";
+    for (external_id, name, role) in
+        [("soroy-unitadmin", "Una Admin", "UNIT_ADMIN"), ("soroy-teacher", "Tor Lærer", "EMPLOYEE")]
+    {
+        let r = app
+            .gql_with_token(
+                Some(&admin_token),
+                register,
+                json!({ "i": { "unitId": unit["id"], "name": name, "externalId": external_id, "role": role } }),
+            )
+            .await;
+        r.ok();
+    }
+    let unit_admin = TestApp::token_for(&stafett_schema::Identity::Staff { external_id: "soroy-unitadmin".into() });
+    let teacher = app
+        .gql_with_token(
+            Some(&unit_admin),
+            "query($u: ID!) { unit(id: $u) { name logCount staff { totalCount edges { node { id name role } } } } }",
+            json!({ "u": unit["id"] }),
+        )
+        .await;
+    let staff = stafett_tests::nodes(&teacher.ok()["unit"]["staff"]);
+    assert_eq!(teacher.data()["unit"]["staff"]["totalCount"], 2);
+    let tor = staff.iter().find(|s| s["name"] == "Tor Lærer").expect("the teacher is listed")["id"].clone();
+    let log = app
+        .gql_with_token(
+            Some(&unit_admin),
+            "mutation($i: CreateLogInput!) { createLog(input: $i) { log { id status } userErrors { field code message } } }",
+            json!({ "i": { "unitId": unit["id"], "coordinatorId": tor, "child": { "name": "Ola Sørøy", "birthDate": "2018-05-01" },
+                            "guardians": [{ "name": "Kari Sørøy", "nationalId": guardian_nid() }] } }),
+        )
+        .await;
+    assert_eq!(log.ok()["createLog"]["log"]["status"], "DRAFT");
+    let counted = app
+        .gql_with_token(Some(&unit_admin), "query($u: ID!) { unit(id: $u) { logCount } }", json!({ "u": unit["id"] }))
+        .await;
+    assert_eq!(counted.ok()["unit"]["logCount"], 1);
+
+    // The admin log says what was done, by which role; each municipality's own.
+    let q = "{ adminLog(first: 10) { edges { node { actorRole objectType action detail } } } }";
+    let entries = stafett_tests::nodes(&app.gql_with_token(Some(&admin_token), q, json!({})).await.ok()["adminLog"]);
+    let said: Vec<String> = entries
+        .iter()
+        .map(|e| {
+            format!(
+                "{} {} {}",
+                e["actorRole"].as_str().unwrap(),
+                e["objectType"].as_str().unwrap(),
+                e["action"].as_str().unwrap()
+            )
+        })
+        .collect();
+    assert_eq!(
+        said,
+        ["MUNICIPAL_ADMIN UNIT CREATE", "SYSTEM_OWNER STAFF CREATE", "SYSTEM_OWNER MUNICIPALITY CREATE"],
+        "{entries:?}"
+    );
+    let nordby = stafett_tests::nodes(&app.gql("municipaladmin", q, json!({})).await.ok()["adminLog"]);
+    assert!(nordby.is_empty(), "Nordby's admin log holds nothing of Sørøy's: {nordby:?}");
+}
+
+/// A deactivated unit keeps what it has and starts nothing new: it is
+/// proposed for no log and creates none; reactivated, it may again.
+#[tokio::test]
+async fn a_deactivated_unit_is_proposed_for_no_log_and_creates_none() {
+    let app = TestApp::demo().await;
+    let ppt = stafett_tests::ids::PPT;
+    let off = app.gql("municipaladmin", DEACTIVATE, json!({ "u": ppt })).await;
+    assert_eq!(off.ok()["deactivateUnit"]["unit"]["active"], false);
+    app.gql("municipaladmin", DEACTIVATE, json!({ "u": ppt })).await.user_err("CONFLICT");
+    // Emma's log has PPT proposed already; Sara's has not.
+    let propose = "mutation($l: ID!, $u: ID!) { proposeUnit(logId: $l, input: { unitId: $u }) { unitProposal { id } userErrors { field code message } } }";
+    let refused = app.gql("coordinator", propose, json!({ "l": stafett_tests::ids::SARA_LOG, "u": ppt })).await;
+    assert!(refused.user_err("BAD_USER_INPUT").contains("deactivated"), "{:#}", refused.body);
+    let units = app.gql("coordinator", "{ units { id active } }", json!({})).await;
+    let listed = units.ok()["units"].as_array().unwrap().iter().find(|u| u["id"] == json!(ppt)).cloned();
+    assert_eq!(listed.unwrap()["active"], false, "still listed, as deactivated");
+
+    let school_off = app.gql("municipaladmin", DEACTIVATE, json!({ "u": SCHOOL })).await;
+    school_off.ok();
+    let create =
+        "mutation($i: CreateLogInput!) { createLog(input: $i) { log { id } userErrors { field code message } } }";
+    let vars = json!({ "i": { "unitId": SCHOOL, "coordinatorId": stafett_tests::ids::person("coordinator"),
+                               "child": { "name": "Ny Elev", "birthDate": "2017-03-03" },
+                               "guardians": [{ "name": "Ola Nordmann", "nationalId": guardian_nid() }] } });
+    app.gql("unitadmin", create, vars.clone()).await.user_err("CONFLICT");
+    // What it has stays: Emma's log (home unit: the school) reads as before.
+    app.gql("guardian", "query($l: ID!) { log(id: $l) { goals { id } } }", json!({ "l": EMMA_LOG })).await.ok();
+    let on = "mutation($u: ID!) { reactivateUnit(unitId: $u) { unit { active } userErrors { field code message } } }";
+    assert_eq!(
+        app.gql("municipaladmin", on, json!({ "u": SCHOOL })).await.ok()["reactivateUnit"]["unit"]["active"],
+        true
+    );
+    app.gql("unitadmin", create, vars).await.ok();
+}
+
+/// Bad input is a field error a form can show; nothing is written.
+#[tokio::test]
+async fn organization_inputs_are_checked_at_their_edges() {
+    let app = TestApp::demo().await;
+    let before = app.count("SELECT count(*) AS n FROM admin_log").await;
+    for (vars, field) in [
+        (json!({ "i": { "name": "Nordby skole", "serviceKind": "SCHOOL" } }), "name"),
+        (json!({ "i": { "name": "NORDBY SKOLE", "serviceKind": "SCHOOL" } }), "name"),
+        (json!({ "i": { "name": "\u{200B}", "serviceKind": "SCHOOL" } }), "name"),
+        (json!({ "i": { "name": "x".repeat(201), "serviceKind": "SCHOOL" } }), "name"),
+        (
+            json!({ "i": { "name": "Ny", "serviceKind": "SCHOOL", "organizationNumber": "12345678" } }),
+            "organizationNumber",
+        ),
+        (
+            json!({ "i": { "name": "Ny", "serviceKind": "SCHOOL", "organizationNumber": "1234567890" } }),
+            "organizationNumber",
+        ),
+    ] {
+        let r = app.gql("municipaladmin", CREATE_UNIT, vars.clone()).await;
+        r.user_err("BAD_USER_INPUT");
+        assert_eq!(r.user_errors()[0]["field"], json!(["input", field]), "{vars}: {:#}", r.body);
+    }
+    app.gql("municipaladmin", CREATE_UNIT, json!({ "i": { "name": "x".repeat(200), "serviceKind": "NAV" } }))
+        .await
+        .ok();
+    let r = app.gql("municipaladmin", UPDATE_UNIT, json!({ "u": SCHOOL, "i": { "name": null } })).await;
+    r.user_err("BAD_USER_INPUT");
+    let r = app.gql("municipaladmin", UPDATE_UNIT, json!({ "u": SCHOOL, "i": {} })).await;
+    assert!(r.user_err("BAD_USER_INPUT").contains("nothing to change"));
+    let cleared =
+        app.gql("municipaladmin", UPDATE_UNIT, json!({ "u": SCHOOL, "i": { "organizationNumber": null } })).await;
+    assert!(cleared.ok()["updateUnit"]["unit"]["organizationNumber"].is_null());
+    for consent_age in [14, 17] {
+        let r = app
+            .gql("systemowner", CREATE_MUNICIPALITY, json!({ "i": { "name": "K", "consentAge": consent_age } }))
+            .await;
+        r.user_err("BAD_USER_INPUT");
+    }
+    let taken = app.gql("systemowner", CREATE_MUNICIPALITY, json!({ "i": { "name": "nordby kommune" } })).await;
+    taken.user_err("BAD_USER_INPUT");
+    let twice = json!({ "m": MUNICIPALITY, "i": { "externalId": "demo-municipaladmin", "name": "Mona" } });
+    let again = app.gql("systemowner", APPOINT, twice).await;
+    assert!(again.user_err("CONFLICT").contains("already"), "{:#}", again.body);
+    // Two accepted changes: the 200-character unit and the cleared number.
+    assert_eq!(app.count("SELECT count(*) AS n FROM admin_log").await, before + 2);
+}
+
+/// To staff of another municipality, its units and the municipality are
+/// absent: `unit(id)` answers like a random id, and the unit's staff and
+/// figures are not theirs to read.
+#[tokio::test]
+async fn another_municipalitys_units_do_not_exist_to_you() {
+    let app = TestApp::demo().await;
+    world::add_other_municipality(&app).await;
+    let q = "query($u: ID!) { unit(id: $u) { id name } }";
+    let theirs = app.gql("municipaladmin", q, json!({ "u": OTHER_SCHOOL })).await;
+    let random = app.gql("municipaladmin", q, json!({ "u": uuid::Uuid::new_v4() })).await;
+    assert_eq!(theirs.refusal().as_deref(), Some("NOT_FOUND"));
+    assert_eq!(theirs.refusal_message(), random.refusal_message());
+    let own = app
+        .gql(
+            "coordinator",
+            "query($u: ID!) { unit(id: $u) { name logCount staff { totalCount } } }",
+            json!({ "u": SCHOOL }),
+        )
+        .await;
+    assert_eq!(own.data()["unit"]["name"], "Nordby skole");
+    assert!(own.data()["unit"]["logCount"].is_null() && own.data()["unit"]["staff"]["totalCount"].as_i64() > Some(0));
+    assert_eq!(own.codes(), ["FORBIDDEN"], "a teacher reads the staff, not the figures: {:#}", own.body);
+    app.gql("guardian", q, json!({ "u": SCHOOL })).await.err("FORBIDDEN");
+    let renamed = app
+        .gql_with_token(
+            Some(&OTHER_MUNICIPAL_ADMIN.token()),
+            RENAME_MUNICIPALITY,
+            json!({ "m": OTHER_MUNICIPALITY, "i": { "name": "x" } }),
+        )
+        .await;
+    assert_eq!(renamed.refusal().as_deref(), Some("FORBIDDEN"), "her own municipality exists to her");
+}
