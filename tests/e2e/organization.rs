@@ -9,6 +9,18 @@ use stafett_tests::ids::{EMMA_LOG, SCHOOL};
 use stafett_tests::world::{self, OTHER_MUNICIPAL_ADMIN, OTHER_MUNICIPALITY, OTHER_SCHOOL};
 use stafett_tests::{Gql, TestApp};
 
+/// The mutations this file's table covers (`authz_write.rs` checks that
+/// every mutation is in one table or the other).
+pub const MUTATIONS: [&str; 7] = [
+    "createMunicipality",
+    "renameMunicipality",
+    "appointMunicipalAdmin",
+    "createUnit",
+    "updateUnit",
+    "deactivateUnit",
+    "reactivateUnit",
+];
+
 /// The personas of the table, in column order; the last is Sørby's municipal admin.
 const PERSONAS: [&str; 9] = [
     "guardian",
@@ -45,6 +57,8 @@ const CREATE_UNIT: &str = "mutation($i: CreateUnitInput!) { createUnit(input: $i
     unit { id name serviceKind organizationNumber active } userErrors { field code message } } }";
 const UPDATE_UNIT: &str = "mutation($u: ID!, $i: UpdateUnitInput!) { updateUnit(unitId: $u, input: $i) {
     unit { id name organizationNumber } userErrors { field code message } } }";
+const REACTIVATE: &str =
+    "mutation($u: ID!) { reactivateUnit(unitId: $u) { unit { id active } userErrors { field code message } } }";
 const DEACTIVATE: &str = "mutation($u: ID!) { deactivateUnit(unitId: $u) { unit { id active deactivatedAt } userErrors { field code message } } }";
 
 /// A guardian's valid fødselsnummer (the demo guardian's).
@@ -112,7 +126,10 @@ async fn every_organization_mutation_by_every_persona() {
             [F, F, F, F, A, F, F, F, N],
         ),
         ("deactivateUnit", "deactivateUnit", DEACTIVATE, json!({ "u": SCHOOL }), [F, F, F, F, A, F, F, F, N]),
+        // An active unit cannot be reactivated: the cell that is allowed deactivates it first (below).
+        ("reactivateUnit", "reactivateUnit", REACTIVATE, json!({ "u": SCHOOL }), [F, F, F, F, A, F, F, F, N]),
     ];
+    assert_eq!(rows.iter().map(|r| r.0).collect::<Vec<_>>(), MUTATIONS, "a row per mutation");
     let mut wrong = Vec::new();
     for (name, field, query, vars, expect) in rows {
         let cells = PERSONAS.iter().zip(expect).map(|(persona, expected)| {
@@ -120,6 +137,9 @@ async fn every_organization_mutation_by_every_persona() {
             async move {
                 let app = TestApp::demo().await;
                 world::add_other_municipality(&app).await;
+                if name == "reactivateUnit" {
+                    app.gql("municipaladmin", DEACTIVATE, json!({ "u": SCHOOL })).await.ok();
+                }
                 let entries = "SELECT count(*) AS n FROM admin_log";
                 let before = app.count(entries).await;
                 let r = as_persona(&app, persona, query, vars).await;

@@ -50,15 +50,51 @@ fn time_and_id(rest: &str) -> ApiResult<(DateTime<Utc>, Uuid)> {
 const FIRST_MICROS: i64 = -62_135_596_800_000_000; // 0001-01-01T00:00:00Z
 const LAST_MICROS: i64 = 253_402_300_799_999_999; // 9999-12-31T23:59:59.999999Z
 
-/// Position in a list ordered by (time, id) descending: logs, messages.
-pub fn encode_time_id(kind: &str, at: DateTime<Utc>, id: Uuid) -> String {
-    encode(format!("{kind}1:{}:{id}", at.timestamp_micros()))
+/// Position in a list ordered by time and id: logs, messages, meetings,
+/// comments, snapshots, deadlines. Two encrypted blocks: the kind, seven
+/// zero bytes and the time in microseconds; then the id. Readable, a cursor
+/// told what it stood for: `edges { cursor }` of `myDeadlines` gave each
+/// measure's deadline, and of `meetings` each start, without the content
+/// read the fields themselves record in the access log (the attack on
+/// issue 17's connections). The readable first version (`m1:<micros>:<id>`)
+/// is still read: it names a position, which the client had.
+pub fn encode_time_id(key: &CursorKey, kind: &str, at: DateTime<Utc>, id: Uuid) -> String {
+    let mut head = [0u8; 16];
+    head[0] = tag(kind);
+    head[8..].copy_from_slice(&at.timestamp_micros().to_be_bytes());
+    let mut blocks: [aes::Block; 2] = [head.into(), (*id.as_bytes()).into()];
+    key.cipher.encrypt_blocks(&mut blocks);
+    let mut bytes = [0u8; 32];
+    bytes[..16].copy_from_slice(&blocks[0]);
+    bytes[16..].copy_from_slice(&blocks[1]);
+    URL_SAFE_NO_PAD.encode(bytes)
 }
 
-pub fn decode_time_id(kind: &str, cursor: &str) -> ApiResult<(DateTime<Utc>, Uuid)> {
-    let mut buf = String::new();
-    let rest = decode(cursor, &format!("{kind}1:"), &mut buf)?;
-    time_and_id(rest)
+pub fn decode_time_id(key: &CursorKey, kind: &str, cursor: &str) -> ApiResult<(DateTime<Utc>, Uuid)> {
+    let invalid = || ApiError::bad_input("invalid cursor: pass a cursor this API returned");
+    let bytes = URL_SAFE_NO_PAD.decode(cursor.as_bytes()).map_err(|_| invalid())?;
+    let Ok(bytes) = <[u8; 32]>::try_from(bytes.as_slice()) else {
+        let mut buf = String::new();
+        let rest = decode(cursor, &format!("{kind}1:"), &mut buf)?;
+        return time_and_id(rest);
+    };
+    let mut blocks: [aes::Block; 2] = [
+        <[u8; 16]>::try_from(&bytes[..16]).map_err(|_| invalid())?.into(),
+        <[u8; 16]>::try_from(&bytes[16..]).map_err(|_| invalid())?.into(),
+    ];
+    key.cipher.decrypt_blocks(&mut blocks);
+    if blocks[0][0] != tag(kind) || blocks[0][1..8].iter().any(|b| *b != 0) {
+        return Err(invalid());
+    }
+    let micros = i64::from_be_bytes(blocks[0][8..].try_into().map_err(|_| invalid())?);
+    if !(FIRST_MICROS..=LAST_MICROS).contains(&micros) {
+        return Err(invalid());
+    }
+    let at = DateTime::from_timestamp_micros(micros).ok_or_else(invalid)?;
+    let mut id = [0u8; 16];
+    id.copy_from_slice(&blocks[1]);
+    let id = Uuid::from_bytes(id);
+    Ok((at, id))
 }
 
 /// Position named by a key of its own (a staff member's person id and
@@ -186,12 +222,19 @@ mod tests {
     use super::*;
 
     #[test]
-    fn time_id_cursors_round_trip() {
+    fn time_id_cursors_round_trip_and_say_nothing() {
+        let key = CursorKey::random();
         let at = DateTime::from_timestamp_micros(1_700_000_000_123_456).unwrap();
         let id = Uuid::new_v4();
-        let c = encode_time_id("m", at, id);
-        assert_eq!(decode_time_id("m", &c).unwrap(), (at, id));
-        assert!(decode_time_id("l", &c).is_err(), "a message cursor is not a log cursor");
+        let c = encode_time_id(&key, "m", at, id);
+        assert_eq!(decode_time_id(&key, "m", &c).unwrap(), (at, id));
+        assert!(decode_time_id(&key, "l", &c).is_err(), "a message cursor is not a log cursor");
+        assert!(decode_time_id(&CursorKey::random(), "m", &c).is_err(), "another key's cursor is refused");
+        let text = String::from_utf8_lossy(&URL_SAFE_NO_PAD.decode(&c).unwrap()).into_owned();
+        assert!(!text.contains("1700000000123456") && !text.contains(&id.to_string()), "opaque: {text}");
+        // The readable first version is still read.
+        let old = URL_SAFE_NO_PAD.encode(format!("m1:{}:{id}", at.timestamp_micros()));
+        assert_eq!(decode_time_id(&key, "m", &old).unwrap(), (at, id));
     }
 
     #[test]
@@ -204,11 +247,12 @@ mod tests {
     #[test]
     fn a_time_outside_years_1_to_9999_is_bad_user_input() {
         let id = Uuid::nil();
+        let key = CursorKey::random();
         let at = |micros: i64| URL_SAFE_NO_PAD.encode(format!("m1:{micros}:{id}"));
-        assert!(decode_time_id("m", &at(FIRST_MICROS)).is_ok());
-        assert!(decode_time_id("m", &at(LAST_MICROS)).is_ok());
+        assert!(decode_time_id(&key, "m", &at(FIRST_MICROS)).is_ok());
+        assert!(decode_time_id(&key, "m", &at(LAST_MICROS)).is_ok());
         for bad in [FIRST_MICROS - 1, LAST_MICROS + 1, -253_402_300_800_000_000, i64::MIN, i64::MAX] {
-            assert!(matches!(decode_time_id("m", &at(bad)), Err(ApiError::BadUserInput { .. })), "{bad}");
+            assert!(matches!(decode_time_id(&key, "m", &at(bad)), Err(ApiError::BadUserInput { .. })), "{bad}");
         }
         let first = DateTime::from_timestamp_micros(FIRST_MICROS).unwrap().to_rfc3339();
         let last = DateTime::from_timestamp_micros(LAST_MICROS).unwrap().to_rfc3339();
@@ -218,7 +262,10 @@ mod tests {
     #[test]
     fn garbage_is_bad_user_input() {
         for bad in ["", "!!!", "bTE6", "bTE6eHh4OnNz"] {
-            assert!(matches!(decode_time_id("m", bad), Err(ApiError::BadUserInput { .. })), "{bad}");
+            assert!(
+                matches!(decode_time_id(&CursorKey::random(), "m", bad), Err(ApiError::BadUserInput { .. })),
+                "{bad}"
+            );
         }
         let key = CursorKey::random();
         assert!(decode_seq(&key, "a", &encode_seq(&key, "a", -1)).is_err());

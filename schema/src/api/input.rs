@@ -49,21 +49,44 @@ fn optional_text(value: &str, field: &str, max: usize) -> ApiResult<String> {
     Ok(text)
 }
 
-/// Whether a text shows nothing: only white space, control characters and
-/// characters that render as nothing (zero-width spaces and joiners, the
-/// byte-order mark, soft hyphens, directional marks, variation selectors,
-/// the Hangul and braille blanks). A message of one U+200B looked empty to
-/// every reader but passed `trim()` (the attack on issue 17).
+/// Whether a text shows nothing: it has no visible character (see
+/// [`is_visible`]). A message of one U+200B looked empty to every reader
+/// but passed `trim()` (the attack on issue 17), and after the
+/// zero-width characters, variation selectors, musical and Egyptian format
+/// controls and lone combining marks did the same (its second attack): so
+/// what counts is what shows, not a list of what does not.
 pub fn is_blank(text: &str) -> bool {
-    text.chars().all(|c| {
-        c.is_whitespace()
-            || c.is_control()
-            || matches!(c,
-                '\u{00AD}' | '\u{034F}' | '\u{061C}' | '\u{115F}' | '\u{1160}' | '\u{17B4}' | '\u{17B5}'
-                | '\u{180B}'..='\u{180F}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}'
-                | '\u{2060}'..='\u{206F}' | '\u{2800}' | '\u{3164}' | '\u{FE00}'..='\u{FE0F}'
-                | '\u{FEFF}' | '\u{FFA0}' | '\u{E0000}'..='\u{E007F}')
-    })
+    !text.chars().any(is_visible)
+}
+
+/// A character that shows: a letter or digit of any script, or
+/// punctuation or a symbol (ASCII, Latin-1, general punctuation, currency,
+/// arrows, mathematical and technical signs, shapes, dingbats, CJK and
+/// full-width punctuation, emoji) — and none of the characters that render
+/// as nothing though Unicode calls some of them letters (the Hangul fillers,
+/// the braille blank).
+fn is_visible(c: char) -> bool {
+    let renders_as_nothing = matches!(
+        c,
+        '\u{00AD}'
+            | '\u{034F}'
+            | '\u{115F}'
+            | '\u{1160}'
+            | '\u{17B4}'
+            | '\u{17B5}'
+            | '\u{2800}'
+            | '\u{3164}'
+            | '\u{FFA0}'
+    );
+    if renders_as_nothing {
+        return false;
+    }
+    c.is_alphanumeric()
+        || c.is_ascii_punctuation()
+        || matches!(c,
+            '\u{00A1}'..='\u{00BF}' | '\u{00D7}' | '\u{00F7}' | '\u{2010}'..='\u{2027}' | '\u{2030}'..='\u{205E}'
+            | '\u{20A0}'..='\u{20CF}' | '\u{2100}'..='\u{2BFF}' | '\u{2E00}'..='\u{2E7F}' | '\u{3001}'..='\u{303F}'
+            | '\u{FF01}'..='\u{FF60}' | '\u{FFE0}'..='\u{FFEE}' | '\u{1F000}'..='\u{1FAFF}')
 }
 
 /// Unicode's explicit directional formatting characters: embeddings and
@@ -165,7 +188,8 @@ pub fn future(at: DateTime<Utc>, field: &str, years: u32) -> ApiResult<DateTime<
     if at <= Utc::now() {
         return Err(ApiError::bad_field(field, format!("{field} must be in the future")));
     }
-    if at > Utc::now() + chrono::Duration::days(366 * i64::from(years)) {
+    let until = Utc::now().checked_add_months(chrono::Months::new(12 * years)).unwrap_or(DateTime::<Utc>::MAX_UTC);
+    if at > until {
         return Err(ApiError::bad_field(field, format!("{field} must be within {years} years from now")));
     }
     Ok(at)
@@ -190,21 +214,41 @@ mod tests {
         let soon = Utc::now() + chrono::Duration::hours(1);
         assert!(future(soon, "at", 5).is_ok());
         assert!(future(Utc::now() - chrono::Duration::seconds(1), "at", 5).is_err());
-        assert!(future(Utc::now() + chrono::Duration::days(366 * 5 - 1), "at", 5).is_ok());
-        assert!(future(Utc::now() + chrono::Duration::days(366 * 5 + 1), "at", 5).is_err());
+        let five_years = Utc::now().checked_add_months(chrono::Months::new(60)).unwrap();
+        assert!(future(five_years - chrono::Duration::minutes(1), "at", 5).is_ok());
+        assert!(future(five_years + chrono::Duration::minutes(1), "at", 5).is_err(), "calendar years, not 366 days");
         let leap = DateTime::parse_from_rfc3339("2030-06-30T23:59:60Z").unwrap().with_timezone(&Utc);
         assert!(future(leap, "at", 10).unwrap_err().to_string().contains("leap second"));
     }
 
     #[test]
     fn text_that_shows_nothing_is_empty() {
-        for blank in ["\u{200B}", " \u{FEFF}\u{2060} ", "\u{00AD}\u{3164}", "\u{2800}\n\u{E0020}", "\u{FE0F}"] {
+        for blank in [
+            "\u{200B}",
+            " \u{FEFF}\u{2060} ",
+            "\u{00AD}\u{3164}",
+            "\u{2800}\n\u{E0020}",
+            "\u{FE0F}",
+            // The second attack's: variation selectors 17–256, musical,
+            // shorthand, annotation and Egyptian format controls,
+            // noncharacters, a lone combining mark.
+            "\u{E0100}\u{E01EF}",
+            "\u{1D173}\u{1D17A}",
+            "\u{1BCA0}",
+            "\u{FFF9}\u{FFFB}",
+            "\u{13430}",
+            "\u{FFFE}\u{FFFF}",
+            "\u{0301}",
+        ] {
             assert!(required(blank, "body", limits::BODY).is_err(), "{blank:?}");
             assert_eq!(optional(Some(blank), "x", limits::BODY).unwrap(), None, "{blank:?}");
         }
         // One visible character is enough, with invisible ones around it.
         assert_eq!(required("\u{200B}a\u{200B}", "body", limits::BODY).unwrap(), "\u{200B}a\u{200B}");
         assert!(required("👍\u{FE0F}", "body", limits::BODY).is_ok());
+        for shows in ["→", "…", "°", "😀", "€", "ب", "中", "1", "?", "«»"] {
+            assert!(required(shows, "body", limits::BODY).is_ok(), "{shows}");
+        }
     }
 
     #[test]

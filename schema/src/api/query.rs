@@ -121,7 +121,7 @@ impl Query {
     ) -> ApiResult<LogConnection> {
         let rc = rc(ctx);
         let limit = cursor::page_size(first, rc.config.default_page_size, rc.config.max_page_size)?;
-        let after = after.as_deref().map(|c| cursor::decode_time_id("l", c)).transpose()?;
+        let after = after.as_deref().map(|c| cursor::decode_time_id(&rc.config.cursor_key, "l", c)).transpose()?;
         let mut conn = rc.conn().await?;
         let page = relation::visible_page(&mut conn, rc.principal.person_id(), status, after, limit + 1).await?;
         drop(conn);
@@ -133,7 +133,12 @@ impl Query {
                 Some((key, Log::new(ctx, row, LogAccess::new(rel, rc.principal.person_id()))))
             })
             .collect();
-        Ok(LogConnection::from_rows(items, limit, |(k, _)| cursor::encode_time_id("l", k.created_at, k.id), |(_, l)| l))
+        Ok(LogConnection::from_rows(
+            items,
+            limit,
+            |(k, _)| cursor::encode_time_id(&rc.config.cursor_key, "l", k.created_at, k.id),
+            |(_, l)| l,
+        ))
     }
 
     /// Open measures with a deadline, soonest first, overdue ones included.
@@ -157,7 +162,8 @@ impl Query {
     ) -> ApiResult<DeadlineConnection> {
         let rc = rc(ctx);
         let limit = cursor::page_size(first, rc.config.default_page_size, rc.config.max_page_size)?;
-        let after = after.as_deref().map(Measure::decode_deadline_cursor).transpose()?;
+        let key = &rc.config.cursor_key;
+        let after = after.as_deref().map(|c| Measure::decode_deadline_cursor(key, c)).transpose()?;
         let until = match within_days {
             None => None,
             Some(d) if (0..=MAX_WITHIN_DAYS).contains(&d) => {
@@ -220,7 +226,7 @@ impl Query {
             &out,
             limit,
             |(m, _)| after.is_none_or(|k| (m.deadline, m.id) > (Some(k.0), k.1)),
-            |(m, _)| Measure::deadline_cursor(m),
+            |(m, _)| Measure::deadline_cursor(key, m),
             |(row, access)| Measure { row, access },
         ))
     }

@@ -118,7 +118,7 @@ async fn post_message(ctx: &Context<'_>, input: PostMessageInput) -> ApiResult<P
     })
     .await?;
     let (row, access) = row;
-    let message_edge = Message { row: row.clone(), access: access.clone() }.edge();
+    let message_edge = Message { row: row.clone(), access: access.clone() }.edge(&rc.config.cursor_key);
     Ok(PostMessagePayload {
         log_id: Some(row.log_id),
         message: Some(Message { row, access }),

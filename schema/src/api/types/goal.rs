@@ -130,13 +130,13 @@ pub struct Measure {
 
 impl Measure {
     /// A measure's place in `myDeadlines`: its deadline, then its id.
-    pub fn deadline_cursor(row: &goals::MeasureRow) -> String {
+    pub fn deadline_cursor(key: &cursor::CursorKey, row: &goals::MeasureRow) -> String {
         let day = row.deadline.unwrap_or_default().and_time(chrono::NaiveTime::MIN).and_utc();
-        cursor::encode_time_id("d", day, row.id)
+        cursor::encode_time_id(key, "d", day, row.id)
     }
 
-    pub fn decode_deadline_cursor(after: &str) -> ApiResult<(NaiveDate, uuid::Uuid)> {
-        let (day, id) = cursor::decode_time_id("d", after)?;
+    pub fn decode_deadline_cursor(key: &cursor::CursorKey, after: &str) -> ApiResult<(NaiveDate, uuid::Uuid)> {
+        let (day, id) = cursor::decode_time_id(key, "d", after)?;
         Ok((day.date_naive(), id))
     }
 
@@ -346,12 +346,13 @@ impl Comment {
     ) -> ApiResult<CommentConnection> {
         let config = &rc(ctx).config;
         let limit = cursor::page_size(first, config.default_page_size, config.max_page_size)?;
-        let after = after.as_deref().map(|c| cursor::decode_time_id("c", c)).transpose()?;
+        let key = &config.cursor_key;
+        let after = after.as_deref().map(|c| cursor::decode_time_id(key, "c", c)).transpose()?;
         Ok(CommentConnection::from_list(
             &rows.unwrap_or_default(),
             limit,
             |c| after.is_none_or(|k| (c.created_at, c.id) > k),
-            |c| cursor::encode_time_id("c", c.created_at, c.id),
+            |c| cursor::encode_time_id(key, "c", c.created_at, c.id),
             |row| Comment { row, access: access.clone() },
         ))
     }

@@ -320,13 +320,14 @@ impl Log {
         }
         let rc = rc(ctx);
         let limit = cursor::page_size(first, rc.config.default_page_size, rc.config.max_page_size)?;
-        let after = after.as_deref().map(Meeting::decode_cursor).transpose()?;
+        let key = &rc.config.cursor_key;
+        let after = after.as_deref().map(|c| Meeting::decode_cursor(key, c)).transpose()?;
         let rows = rc.loaders.meetings().load_one(self.row.id).await?.unwrap_or_default();
         Ok(Some(MeetingConnection::from_list(
             &rows,
             limit,
             |m| after.is_none_or(|k| (m.starts_at, m.id) > k),
-            Meeting::cursor,
+            |m| Meeting::cursor(key, m),
             |row| Meeting { row, access: self.access.clone() },
         )))
     }
@@ -346,13 +347,15 @@ impl Log {
         }
         let rc = rc(ctx);
         let limit = cursor::page_size(first, rc.config.default_page_size, rc.config.max_page_size)?;
-        let before = after.as_deref().map(|c| cursor::decode_time_id("m", c)).transpose()?;
+        let before = after.as_deref().map(|c| cursor::decode_time_id(&rc.config.cursor_key, "m", c)).transpose()?;
         let key = MessagePageKey { log_id: self.row.id, before, limit: limit + 1 };
         let rows = rc.loaders.messages().load_one(key).await?.unwrap_or_default();
-        let mut page = super::message::MessageConnection::from_rows(rows, limit, Message::cursor, |row| Message {
-            row,
-            access: self.access.clone(),
-        });
+        let mut page = super::message::MessageConnection::from_rows(
+            rows,
+            limit,
+            |r| Message::cursor(&rc.config.cursor_key, r),
+            |row| Message { row, access: self.access.clone() },
+        );
         page.scope = Some(self.access.clone());
         Ok(Some(page))
     }
@@ -398,13 +401,14 @@ impl Log {
         }
         let rc = rc(ctx);
         let limit = cursor::page_size(first, rc.config.default_page_size, rc.config.max_page_size)?;
-        let after = after.as_deref().map(ArchiveSnapshot::decode_cursor).transpose()?;
+        let key = &rc.config.cursor_key;
+        let after = after.as_deref().map(|c| ArchiveSnapshot::decode_cursor(key, c)).transpose()?;
         let rows = rc.loaders.snapshots().load_one(self.row.id).await?.unwrap_or_default();
         Ok(Some(ArchiveSnapshotConnection::from_list(
             &rows,
             limit,
             |s| after.is_none_or(|k| (s.taken_at, s.id) < k),
-            ArchiveSnapshot::cursor,
+            |s| ArchiveSnapshot::cursor(key, s),
             |row| ArchiveSnapshot { row, access: self.access.clone() },
         )))
     }

@@ -22,12 +22,12 @@ pub struct Meeting {
 
 impl Meeting {
     /// A meeting's place in `Log.meetings`: its start, then its id.
-    pub fn cursor(row: &meetings::MeetingRow) -> String {
-        cursor::encode_time_id("t", row.starts_at, row.id)
+    pub fn cursor(key: &cursor::CursorKey, row: &meetings::MeetingRow) -> String {
+        cursor::encode_time_id(key, "t", row.starts_at, row.id)
     }
 
-    pub fn decode_cursor(after: &str) -> ApiResult<(DateTime<Utc>, uuid::Uuid)> {
-        cursor::decode_time_id("t", after)
+    pub fn decode_cursor(key: &cursor::CursorKey, after: &str) -> ApiResult<(DateTime<Utc>, uuid::Uuid)> {
+        cursor::decode_time_id(key, "t", after)
     }
 }
 

@@ -24,13 +24,13 @@ pub struct Message {
 
 impl Message {
     /// The message's cursor in `Log.messages` (newest first).
-    pub fn cursor(row: &messages::MessageRow) -> String {
-        crate::api::cursor::encode_time_id("m", row.created_at, row.id)
+    pub fn cursor(key: &crate::api::cursor::CursorKey, row: &messages::MessageRow) -> String {
+        crate::api::cursor::encode_time_id(key, "m", row.created_at, row.id)
     }
 
     /// The message as an edge of `Log.messages`.
-    pub fn edge(self) -> MessageEdge {
-        MessageEdge { cursor: Self::cursor(&self.row), node: self }
+    pub fn edge(self, key: &crate::api::cursor::CursorKey) -> MessageEdge {
+        MessageEdge { cursor: Self::cursor(key, &self.row), node: self }
     }
 }
 

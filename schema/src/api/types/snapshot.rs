@@ -21,12 +21,12 @@ pub struct ArchiveSnapshot {
 
 impl ArchiveSnapshot {
     /// A snapshot's place in `Log.snapshots`: when it was taken, then its id.
-    pub fn cursor(row: &SnapshotMetaRow) -> String {
-        cursor::encode_time_id("s", row.taken_at, row.id)
+    pub fn cursor(key: &cursor::CursorKey, row: &SnapshotMetaRow) -> String {
+        cursor::encode_time_id(key, "s", row.taken_at, row.id)
     }
 
-    pub fn decode_cursor(after: &str) -> ApiResult<(DateTime<Utc>, uuid::Uuid)> {
-        cursor::decode_time_id("s", after)
+    pub fn decode_cursor(key: &cursor::CursorKey, after: &str) -> ApiResult<(DateTime<Utc>, uuid::Uuid)> {
+        cursor::decode_time_id(key, "s", after)
     }
 }
 
