@@ -10,6 +10,9 @@ use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
+// Names are unique without regard to case: `lower(name) = lower($1)`.
+diesel::define_sql_function!(fn lower(x: diesel::sql_types::Text) -> diesel::sql_types::Text);
+
 /// One change to the organization, as recorded.
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = admin_log, check_for_backend(diesel::pg::Pg))]
@@ -86,11 +89,7 @@ pub async fn municipality_name_taken(
 ) -> QueryResult<bool> {
     diesel::select(diesel::dsl::exists(
         municipality::table
-            .filter(
-                diesel::dsl::sql::<diesel::sql_types::Bool>("lower(name) = lower(")
-                    .bind::<diesel::sql_types::Text, _>(name)
-                    .sql(")"),
-            )
+            .filter(lower(municipality::name).eq(lower(name)))
             .filter(municipality::id.ne(except.unwrap_or_default())),
     ))
     .get_result(conn)
@@ -144,11 +143,7 @@ pub async fn unit_name_taken(
     diesel::select(diesel::dsl::exists(
         unit::table
             .filter(unit::municipality_id.eq(municipality_id))
-            .filter(
-                diesel::dsl::sql::<diesel::sql_types::Bool>("lower(name) = lower(")
-                    .bind::<diesel::sql_types::Text, _>(name)
-                    .sql(")"),
-            )
+            .filter(lower(unit::name).eq(lower(name)))
             .filter(unit::id.ne(except.unwrap_or_default())),
     ))
     .get_result(conn)
