@@ -11,6 +11,11 @@ ALTER TABLE unit
 
 ALTER TABLE municipality ADD CONSTRAINT municipality_name_length CHECK (char_length(name) BETWEEN 1 AND 200);
 ALTER TABLE unit ADD CONSTRAINT unit_name_length CHECK (char_length(name) BETWEEN 1 AND 200);
+-- Names are unique without regard to case (a municipality's units among
+-- themselves): the API checks first for a clear field error, and these
+-- decide between two requests racing past that check.
+CREATE UNIQUE INDEX municipality_name_unique ON municipality (lower(name));
+CREATE UNIQUE INDEX unit_name_unique ON unit (municipality_id, lower(name));
 
 CREATE TABLE admin_log (
     id bigserial PRIMARY KEY,

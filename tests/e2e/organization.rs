@@ -373,3 +373,27 @@ async fn another_municipalitys_units_do_not_exist_to_you() {
         .await;
     assert_eq!(renamed.refusal().as_deref(), Some("FORBIDDEN"), "her own municipality exists to her");
 }
+
+/// Two requests racing past the name check: the unique index decides, and
+/// the loser gets the same field error as the check gives, never INTERNAL.
+#[tokio::test]
+async fn racing_creations_of_one_name_make_one() {
+    let app = TestApp::demo().await;
+    let vars = json!({ "i": { "name": "Samme navn", "serviceKind": "NAV" } });
+    let tries = (0..8).map(|_| app.gql("municipaladmin", CREATE_UNIT, vars.clone()));
+    let answers = futures_util::future::join_all(tries).await;
+    let made = answers.iter().filter(|r| r.user_errors().is_empty() && r.errors().is_empty()).count();
+    assert_eq!(made, 1, "one unit of that name");
+    for r in answers.iter().filter(|r| !r.user_errors().is_empty()) {
+        assert_eq!(r.user_errors()[0]["field"], json!(["input", "name"]), "{:#}", r.body);
+    }
+    let stored = app.count("SELECT count(*) AS n FROM unit WHERE lower(name) = 'samme navn'").await;
+    assert_eq!(stored, 1);
+    let municipality = json!({ "i": { "name": "Kappløp kommune" } });
+    let tries = (0..8).map(|_| app.gql("systemowner", CREATE_MUNICIPALITY, municipality.clone()));
+    let answers = futures_util::future::join_all(tries).await;
+    for r in &answers {
+        assert!(r.errors().is_empty(), "no top-level error: {:#}", r.body);
+    }
+    assert_eq!(app.count("SELECT count(*) AS n FROM municipality WHERE name = 'Kappløp kommune'").await, 1);
+}

@@ -126,10 +126,10 @@ impl OrganizationMutations {
             let row = in_transaction(rc, move |conn| {
                 async move {
                     if orgdb::municipality_name_taken(conn, &name, None).await? {
-                        return Err(ApiError::bad_field("name", "a municipality with this name exists"));
+                        return Err(taken("a municipality"));
                     }
                     let row = MunicipalityRow { id: Uuid::new_v4(), name, consent_age, created_at: Utc::now() };
-                    orgdb::insert_municipality(conn, &row).await?;
+                    orgdb::insert_municipality(conn, &row).await.map_err(|e| name_taken(e, "a municipality"))?;
                     orgdb::grant_municipal_role(conn, actor, row.id, MunicipalRoleKind::SystemOwner).await?;
                     let change = change(actor, actor_role, row.id, OrgObjectType::Municipality, row.id);
                     orgdb::record(conn, &Change { action: AccessAction::Create, ..change }).await?;
@@ -160,9 +160,11 @@ impl OrganizationMutations {
                     let exists = orgdb::municipality_by_id(conn, id).await?.map(|m| m.id);
                     let actor_role = policy::own_municipality(&principal, exists)?;
                     if orgdb::municipality_name_taken(conn, &name, Some(id)).await? {
-                        return Err(ApiError::bad_field("name", "a municipality with this name exists"));
+                        return Err(taken("a municipality"));
                     }
-                    let row = orgdb::rename_municipality(conn, id, &name).await?;
+                    let row = orgdb::rename_municipality(conn, id, &name)
+                        .await
+                        .map_err(|e| name_taken(e, "a municipality"))?;
                     let change = change(principal.person_id(), actor_role, id, OrgObjectType::Municipality, id);
                     orgdb::record(conn, &Change { action: AccessAction::Update, detail: Some("name"), ..change })
                         .await?;
@@ -236,7 +238,7 @@ impl OrganizationMutations {
             let row = in_transaction(rc, move |conn| {
                 async move {
                     if orgdb::unit_name_taken(conn, municipality_id, &name, None).await? {
-                        return Err(ApiError::bad_field("name", "a unit of this municipality has this name"));
+                        return Err(taken("a unit of this municipality"));
                     }
                     let row = UnitRow {
                         id: Uuid::new_v4(),
@@ -247,7 +249,7 @@ impl OrganizationMutations {
                         organization_number,
                         deactivated_at: None,
                     };
-                    orgdb::insert_unit(conn, &row).await?;
+                    orgdb::insert_unit(conn, &row).await.map_err(|e| name_taken(e, "a unit of this municipality"))?;
                     let change = change(actor, actor_role, municipality_id, OrgObjectType::Unit, row.id);
                     orgdb::record(conn, &Change { action: AccessAction::Create, ..change }).await?;
                     Ok(row)
@@ -298,9 +300,11 @@ impl OrganizationMutations {
                     if let Some(name) = &changes.name
                         && orgdb::unit_name_taken(conn, unit.municipality_id, name, Some(id)).await?
                     {
-                        return Err(ApiError::bad_field("name", "a unit of this municipality has this name"));
+                        return Err(taken("a unit of this municipality"));
                     }
-                    let row = orgdb::update_unit(conn, id, &changes).await?;
+                    let row = orgdb::update_unit(conn, id, &changes)
+                        .await
+                        .map_err(|e| name_taken(e, "a unit of this municipality"))?;
                     let change =
                         change(principal.person_id(), actor_role, unit.municipality_id, OrgObjectType::Unit, id);
                     orgdb::record(conn, &Change { action: AccessAction::Update, ..change }).await?;
@@ -383,6 +387,17 @@ fn organization_number(given: &str) -> ApiResult<Option<String>> {
         return Err(ApiError::bad_field("organizationNumber", "organizationNumber must be nine digits"));
     }
     Ok(Some(digits))
+}
+
+/// A write that met a unique name index: another request took the name
+/// between the check and the write. The same field error as the check's.
+fn name_taken(e: diesel::result::Error, what: &str) -> ApiError {
+    if is_unique_violation(&e) { taken(what) } else { e.into() }
+}
+
+/// The field error of a name in use.
+fn taken(what: &str) -> ApiError {
+    ApiError::bad_field("name", format!("{what} has this name"))
 }
 
 /// A new staff member of a municipality, with no role in any unit yet.
