@@ -251,7 +251,13 @@ async fn a_municipality_is_set_up_through_the_api() {
         .collect();
     assert_eq!(
         said,
-        ["MUNICIPAL_ADMIN UNIT CREATE", "SYSTEM_OWNER STAFF CREATE", "SYSTEM_OWNER MUNICIPALITY CREATE"],
+        [
+            "MUNICIPAL_ADMIN STAFF CREATE",
+            "MUNICIPAL_ADMIN STAFF CREATE",
+            "MUNICIPAL_ADMIN UNIT CREATE",
+            "SYSTEM_OWNER STAFF CREATE",
+            "SYSTEM_OWNER MUNICIPALITY CREATE"
+        ],
         "{entries:?}"
     );
     let nordby = stafett_tests::nodes(&app.gql("municipaladmin", q, json!({})).await.ok()["adminLog"]);
@@ -282,7 +288,12 @@ async fn a_deactivated_unit_is_proposed_for_no_log_and_creates_none() {
     let vars = json!({ "i": { "unitId": SCHOOL, "coordinatorId": stafett_tests::ids::person("coordinator"),
                                "child": { "name": "Ny Elev", "birthDate": "2017-03-03" },
                                "guardians": [{ "name": "Ola Nordmann", "nationalId": guardian_nid() }] } });
-    app.gql("unitadmin", create, vars.clone()).await.user_err("CONFLICT");
+    app.gql("unitadmin", create, vars.clone()).await.user_err("BAD_USER_INPUT");
+    let register = "mutation($i: RegisterStaffInput!) { registerStaff(input: $i) { staff { id } userErrors { field code message } } }";
+    let new_staff =
+        json!({ "i": { "unitId": SCHOOL, "name": "Ny Ansatt", "externalId": "ny-ansatt", "role": "EMPLOYEE" } });
+    let refused = app.gql("municipaladmin", register, new_staff.clone()).await;
+    assert!(refused.user_err("BAD_USER_INPUT").contains("deactivated"), "no new staff: {:#}", refused.body);
     // What it has stays: Emma's log (home unit: the school) reads as before.
     app.gql("guardian", "query($l: ID!) { log(id: $l) { goals { id } } }", json!({ "l": EMMA_LOG })).await.ok();
     let on = "mutation($u: ID!) { reactivateUnit(unitId: $u) { unit { active } userErrors { field code message } } }";
@@ -302,6 +313,12 @@ async fn organization_inputs_are_checked_at_their_edges() {
         (json!({ "i": { "name": "Nordby skole", "serviceKind": "SCHOOL" } }), "name"),
         (json!({ "i": { "name": "NORDBY SKOLE", "serviceKind": "SCHOOL" } }), "name"),
         (json!({ "i": { "name": "\u{200B}", "serviceKind": "SCHOOL" } }), "name"),
+        // Look-alikes of a name in use, and names that are not one line.
+        (json!({ "i": { "name": "Nordby skole\u{A0}", "serviceKind": "SCHOOL" } }), "name"),
+        (json!({ "i": { "name": "Nordby\u{200B} skole", "serviceKind": "SCHOOL" } }), "name"),
+        (json!({ "i": { "name": " Nordby   skole", "serviceKind": "SCHOOL" } }), "name"),
+        (json!({ "i": { "name": "Nordby\nskole", "serviceKind": "SCHOOL" } }), "name"),
+        (json!({ "i": { "name": "Ny\u{7}", "serviceKind": "SCHOOL" } }), "name"),
         (json!({ "i": { "name": "x".repeat(201), "serviceKind": "SCHOOL" } }), "name"),
         (
             json!({ "i": { "name": "Ny", "serviceKind": "SCHOOL", "organizationNumber": "12345678" } }),
@@ -334,6 +351,15 @@ async fn organization_inputs_are_checked_at_their_edges() {
     }
     let taken = app.gql("systemowner", CREATE_MUNICIPALITY, json!({ "i": { "name": "nordby kommune" } })).await;
     taken.user_err("BAD_USER_INPUT");
+    // The system owner reads no personal data: he is given no role that does.
+    let himself = json!({ "m": MUNICIPALITY, "i": { "externalId": "demo-systemowner", "name": "Sven" } });
+    let r = app.gql("systemowner", APPOINT, himself).await;
+    assert!(r.user_err("CONFLICT").contains("system owner"), "{:#}", r.body);
+    let register = "mutation($i: RegisterStaffInput!) { registerStaff(input: $i) { staff { id } userErrors { field code message } } }";
+    let into_unit =
+        json!({ "i": { "unitId": SCHOOL, "name": "Sven", "externalId": "demo-systemowner", "role": "UNIT_ADMIN" } });
+    let r = app.gql("municipaladmin", register, into_unit).await;
+    assert!(r.user_err("CONFLICT").contains("system owner"), "{:#}", r.body);
     let twice = json!({ "m": MUNICIPALITY, "i": { "externalId": "demo-municipaladmin", "name": "Mona" } });
     let again = app.gql("systemowner", APPOINT, twice).await;
     assert!(again.user_err("CONFLICT").contains("already"), "{:#}", again.body);

@@ -38,6 +38,12 @@ fn optional_text(value: &str, field: &str, max: usize) -> ApiResult<String> {
     if value.contains('\0') {
         return Err(ApiError::bad_field(field, format!("{field} must not contain NUL characters")));
     }
+    // Short fields are labels on one line (names, titles, places): a line
+    // break, tab or bell in one is a mistake or a trick (the attack on
+    // issue 18 stored BEL and newlines in unit names).
+    if max <= limits::SHORT && value.chars().any(char::is_control) {
+        return Err(ApiError::bad_field(field, format!("{field} must be one line, without control characters")));
+    }
     let len = value.chars().count();
     if len > max {
         return Err(ApiError::bad_field(field, format!("{field} is {len} characters; at most {max} are allowed")));
@@ -219,6 +225,14 @@ mod tests {
         assert!(future(five_years + chrono::Duration::minutes(1), "at", 5).is_err(), "calendar years, not 366 days");
         let leap = DateTime::parse_from_rfc3339("2030-06-30T23:59:60Z").unwrap().with_timezone(&Utc);
         assert!(future(leap, "at", 10).unwrap_err().to_string().contains("leap second"));
+    }
+
+    #[test]
+    fn short_fields_are_one_line() {
+        for bad in ["Nordby\nskole", "Nordby\tskole", "Nordby\u{7}", "Nordby\u{85}"] {
+            assert!(required(bad, "name", limits::NAME).is_err(), "{bad:?}");
+        }
+        assert!(required("Linje 1\nLinje 2", "body", limits::BODY).is_ok(), "long texts keep their lines");
     }
 
     #[test]

@@ -123,6 +123,17 @@ pub async fn grant_municipal_role(
         .map(|n| n == 1)
 }
 
+/// Whether a staff member is a system owner anywhere.
+pub async fn is_system_owner(conn: &mut AsyncPgConnection, staff_id: Uuid) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(
+        staff_municipal_role::table
+            .filter(staff_municipal_role::staff_id.eq(staff_id))
+            .filter(staff_municipal_role::role.eq(MunicipalRoleKind::SystemOwner)),
+    ))
+    .get_result(conn)
+    .await
+}
+
 pub async fn unit_by_id(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<Option<UnitRow>> {
     unit::table.find(id).select(UnitRow::as_select()).first(conn).await.optional()
 }

@@ -27,7 +27,7 @@ pub fn register_staff(
     unit_id: Uuid,
     unit_municipality: Uuid,
     role: UnitRoleKind,
-) -> Result<(), ApiError> {
+) -> Result<ActorRole, ApiError> {
     // To staff, another municipality's unit is as absent as one that does
     // not exist (citizens register no one: FORBIDDEN below, as before).
     if let Principal::Staff { municipality_id, .. } = principal
@@ -36,10 +36,10 @@ pub fn register_staff(
         return Err(ApiError::NotFound("Unit"));
     }
     if principal.has_municipal_role(unit_municipality, MunicipalRoleKind::MunicipalAdmin) {
-        return Ok(());
+        return Ok(ActorRole::MunicipalAdmin);
     }
     if role != UnitRoleKind::UnitAdmin && principal.has_unit_role(unit_id, &[UnitRoleKind::UnitAdmin]) {
-        return Ok(());
+        return Ok(ActorRole::UnitAdmin);
     }
     Err(ApiError::forbidden("only this unit's admin (or a municipal admin) may register its staff"))
 }

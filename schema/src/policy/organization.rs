@@ -36,6 +36,18 @@ pub fn own_municipality(principal: &Principal, municipality: Option<Uuid>) -> Re
     }
 }
 
+/// The system owner reads no personal data (DESIGN.md §1), so a person who
+/// is a system owner anywhere is given no role that reads it: no municipal
+/// admin role, no role in a unit. The attack on issue 18 appointed the
+/// system owner municipal admin (and registered him in a unit) and read a
+/// child's log with his token.
+pub fn may_be_given_role_reading_personal_data(is_system_owner: bool) -> Result<(), ApiError> {
+    if is_system_owner {
+        return Err(ApiError::conflict("a system owner holds no role that reads personal data; appoint someone else"));
+    }
+    Ok(())
+}
+
 /// A municipal admin creates units in their own municipality; the answer is that municipality.
 pub fn create_unit(principal: &Principal) -> Result<(Uuid, ActorRole), ApiError> {
     match principal {
@@ -132,6 +144,12 @@ mod tests {
         assert!(matches!(own_municipality(&owner, None), Err(ApiError::NotFound(_))));
         assert!(matches!(own_municipality(&admin, Some(home)), Err(ApiError::Forbidden(_))));
         assert!(matches!(own_municipality(&admin, Some(other)), Err(ApiError::NotFound(_))));
+    }
+
+    #[test]
+    fn a_system_owner_gets_no_role_that_reads_personal_data() {
+        assert!(matches!(may_be_given_role_reading_personal_data(true), Err(ApiError::Conflict(_))));
+        assert!(may_be_given_role_reading_personal_data(false).is_ok());
     }
 
     #[test]

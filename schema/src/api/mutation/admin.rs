@@ -128,9 +128,12 @@ impl AdminMutations {
             let principal = rc.principal.clone();
             let id = in_transaction(rc, move |conn| {
                 async move {
-                    let municipality =
-                        org::unit_municipality(conn, unit_id).await?.ok_or(ApiError::NotFound("Unit"))?;
-                    admin::register_staff(&principal, unit_id, municipality, role)?;
+                    let unit = crate::db::organization::unit_by_id(conn, unit_id).await?;
+                    let municipality = unit.as_ref().map(|u| u.municipality_id).ok_or(ApiError::NotFound("Unit"))?;
+                    let actor_role = admin::register_staff(&principal, unit_id, municipality, role)?;
+                    if unit.is_some_and(|u| u.deactivated_at.is_some()) {
+                        return Err(ApiError::bad_field("unitId", "the unit is deactivated: it takes no new staff"));
+                    }
                     // An external id already registered is the same person (one
                     // identity at the identity provider), wherever they work:
                     // registering it here adds a role in this unit. Refusing it
@@ -141,6 +144,8 @@ impl AdminMutations {
                     let id = match known {
                         Some((id, staff_municipality)) => {
                             admin::enrol_known_staff(staff_municipality, municipality)?;
+                            let owner = crate::db::organization::is_system_owner(conn, id).await?;
+                            crate::policy::organization::may_be_given_role_reading_personal_data(owner)?;
                             if org::has_unit_role(conn, id, unit_id).await? {
                                 return Err(ApiError::conflict("this person is already registered in this unit"));
                             }
@@ -163,6 +168,17 @@ impl AdminMutations {
                         }
                     };
                     org::insert_unit_role(conn, id, unit_id, role, title.as_deref()).await?;
+                    let detail = format!("role {role} in unit {unit_id}");
+                    let change = crate::db::organization::Change {
+                        actor_id: principal.person_id(),
+                        actor_role,
+                        municipality_id: municipality,
+                        object_type: crate::db::enums::OrgObjectType::Staff,
+                        object_id: id,
+                        action: crate::db::enums::AccessAction::Create,
+                        detail: Some(&detail),
+                    };
+                    crate::db::organization::record(conn, &change).await?;
                     Ok(id)
                 }
                 .scope_boxed()

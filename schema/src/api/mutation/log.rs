@@ -178,7 +178,7 @@ impl LogMutations {
                     let unit = crate::db::organization::unit_by_id(conn, unit_id).await?;
                     let unit = unit.ok_or(ApiError::NotFound("Unit"))?;
                     if unit.deactivated_at.is_some() {
-                        return Err(ApiError::conflict("the unit is deactivated: it creates no new log"));
+                        return Err(ApiError::bad_field("unitId", "the unit is deactivated: it creates no new log"));
                     }
                     let municipality_id = unit.municipality_id;
                     if !org::has_unit_role(conn, coordinator_id, unit_id).await? {
