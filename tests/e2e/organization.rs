@@ -262,6 +262,11 @@ async fn a_municipality_is_set_up_through_the_api() {
     );
     let nordby = stafett_tests::nodes(&app.gql("municipaladmin", q, json!({})).await.ok()["adminLog"]);
     assert!(nordby.is_empty(), "Nordby's admin log holds nothing of Sørøy's: {nordby:?}");
+    // The system owner reads the log of the municipality she created by naming it.
+    let named = "query($m: ID) { adminLog(municipalityId: $m) { edges { node { objectType } } } }";
+    let hers = app.gql("systemowner", named, json!({ "m": m["id"] })).await;
+    assert_eq!(stafett_tests::nodes(&hers.ok()["adminLog"]).len(), 5);
+    app.gql("municipaladmin", named, json!({ "m": m["id"] })).await.err("NOT_FOUND");
 }
 
 /// A deactivated unit keeps what it has and starts nothing new: it is

@@ -270,19 +270,23 @@ impl Query {
         Ok(row.map(Unit))
     }
 
-    /// Changes to your municipality's organization, newest first: the
-    /// municipality, its units, appointments of admins. For its municipal
-    /// admins and system owner; for anyone else null with FORBIDDEN.
+    /// Changes to a municipality's organization, newest first: the
+    /// municipality, its units, registrations and appointments. For its
+    /// municipal admins and system owner; for anyone else null with
+    /// FORBIDDEN (a municipality where you hold no role: NOT_FOUND).
     async fn admin_log(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "The municipality; yours when omitted (a system owner names one she created).")]
+        municipality_id: Option<ID>,
         #[graphql(desc = "How many entries to return: 0 to 100 (the server's limit); 20 when omitted.")] first: Option<
             i32,
         >,
         #[graphql(desc = "`pageInfo.endCursor` of the previous page; omit for the first page.")] after: Option<String>,
     ) -> ApiResult<Option<AdminLogConnection>> {
         let rc = rc(ctx);
-        let municipality_id = crate::policy::organization::read_admin_log(&rc.principal)?;
+        let asked = municipality_id.as_ref().map(|m| ids::parse(m, "municipalityId")).transpose()?;
+        let municipality_id = crate::policy::organization::read_admin_log(&rc.principal, asked)?;
         let limit = cursor::page_size(first, rc.config.default_page_size, rc.config.max_page_size)?;
         let before = after.as_deref().map(|c| cursor::decode_seq(&rc.config.cursor_key, "o", c)).transpose()?;
         let mut conn = rc.conn().await?;

@@ -96,17 +96,23 @@ pub fn read_unit_figures(principal: &Principal, unit_id: Uuid, unit_municipality
 }
 
 /// The admin log of a municipality (`Query.adminLog`): its municipal admins
-/// and system owner. The answer is the municipality.
-pub fn read_admin_log(principal: &Principal) -> Result<Uuid, ApiError> {
-    match principal {
-        Principal::Staff { municipality_id, .. }
-            if principal.has_municipal_role(*municipality_id, MunicipalRoleKind::MunicipalAdmin)
-                || principal.has_municipal_role(*municipality_id, MunicipalRoleKind::SystemOwner) =>
-        {
-            Ok(*municipality_id)
-        }
-        _ => Err(ApiError::forbidden("only a municipal admin or the system owner may read the admin log")),
+/// and system owner; `asked` names one (the system owner of a municipality
+/// she created), else the principal's own. The answer is the municipality.
+/// Another municipality is absent (NOT_FOUND) to one with no role there.
+pub fn read_admin_log(principal: &Principal, asked: Option<Uuid>) -> Result<Uuid, ApiError> {
+    let Principal::Staff { municipality_id: home, .. } = principal else {
+        return Err(ApiError::forbidden("only a municipal admin or the system owner may read the admin log"));
+    };
+    let m = asked.unwrap_or(*home);
+    if principal.has_municipal_role(m, MunicipalRoleKind::MunicipalAdmin)
+        || principal.has_municipal_role(m, MunicipalRoleKind::SystemOwner)
+    {
+        return Ok(m);
     }
+    if m == *home {
+        return Err(ApiError::forbidden("only a municipal admin or the system owner may read the admin log"));
+    }
+    Err(ApiError::NotFound("Municipality"))
 }
 
 #[cfg(test)]
@@ -144,6 +150,19 @@ mod tests {
         assert!(matches!(own_municipality(&owner, None), Err(ApiError::NotFound(_))));
         assert!(matches!(own_municipality(&admin, Some(home)), Err(ApiError::Forbidden(_))));
         assert!(matches!(own_municipality(&admin, Some(other)), Err(ApiError::NotFound(_))));
+    }
+
+    #[test]
+    fn admin_logs_are_read_where_one_holds_the_role() {
+        let (home, created, other) = (Uuid::new_v4(), Uuid::new_v4(), Uuid::new_v4());
+        let owner =
+            staff(home, &[(home, MunicipalRoleKind::SystemOwner), (created, MunicipalRoleKind::SystemOwner)], &[]);
+        assert_eq!(read_admin_log(&owner, None).unwrap(), home);
+        assert_eq!(read_admin_log(&owner, Some(created)).unwrap(), created);
+        assert!(matches!(read_admin_log(&owner, Some(other)), Err(ApiError::NotFound(_))));
+        let teacher = staff(home, &[], &[]);
+        assert!(matches!(read_admin_log(&teacher, None), Err(ApiError::Forbidden(_))));
+        assert!(matches!(read_admin_log(&citizen(), None), Err(ApiError::Forbidden(_))));
     }
 
     #[test]
