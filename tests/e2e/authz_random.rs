@@ -561,7 +561,7 @@ async fn build(app: &TestApp, world: &World) -> Built {
     let units: Vec<Uuid> = (0..UNITS).map(|_| Uuid::new_v4()).collect();
     let municipality_of = |u: usize| if u == OTHER_UNIT { other_municipality } else { municipality };
     let mut sql = format!(
-        "INSERT INTO municipality (id, name) VALUES ('{municipality}', 'Tilfeldig'), ('{other_municipality}', 'Nabo');"
+        "INSERT INTO municipality (id, name) VALUES ('{municipality}', 'Tilfeldig {municipality}'), ('{other_municipality}', 'Nabo {other_municipality}');"
     );
     for (i, u) in units.iter().enumerate() {
         sql += &format!(
