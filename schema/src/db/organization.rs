@@ -29,6 +29,8 @@ pub struct AdminLogRow {
 }
 
 /// What a change is, for [`record`].
+#[derive(Insertable)]
+#[diesel(table_name = admin_log)]
 pub struct Change<'a> {
     pub actor_id: Uuid,
     pub actor_role: ActorRole,
@@ -39,21 +41,23 @@ pub struct Change<'a> {
     pub detail: Option<&'a str>,
 }
 
+impl Change<'static> {
+    /// A change with no detail (set `detail` with struct update syntax).
+    pub fn new(
+        actor_id: Uuid,
+        actor_role: ActorRole,
+        municipality_id: Uuid,
+        object_type: OrgObjectType,
+        object_id: Uuid,
+        action: AccessAction,
+    ) -> Change<'static> {
+        Change { actor_id, actor_role, municipality_id, object_type, object_id, action, detail: None }
+    }
+}
+
 /// Appends a change to the admin log, in the caller's transaction.
 pub async fn record(conn: &mut AsyncPgConnection, c: &Change<'_>) -> QueryResult<()> {
-    diesel::insert_into(admin_log::table)
-        .values((
-            admin_log::actor_id.eq(c.actor_id),
-            admin_log::actor_role.eq(c.actor_role),
-            admin_log::municipality_id.eq(c.municipality_id),
-            admin_log::object_type.eq(c.object_type),
-            admin_log::object_id.eq(c.object_id),
-            admin_log::action.eq(c.action),
-            admin_log::detail.eq(c.detail),
-        ))
-        .execute(conn)
-        .await
-        .map(drop)
+    diesel::insert_into(admin_log::table).values(c).execute(conn).await.map(drop)
 }
 
 /// A page of a municipality's admin log, newest first, before entry `before`.

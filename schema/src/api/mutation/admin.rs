@@ -1,18 +1,18 @@
 //! Structure, never content: registering staff and maintaining templates.
 
+use super::organization;
 use super::payload::{answer, payload};
 use super::tx::{ScopedFutureExt, in_transaction};
 use crate::api::ids;
 use crate::api::input::{self, limits};
 use crate::context::rc;
-use crate::db::enums::{EventKind, GoalArea, PersonKind, UnitRoleKind};
-use crate::db::is_unique_violation;
-use crate::db::org::{self, NewTemplate, PersonRow};
+use crate::db::enums::{AccessAction, EventKind, GoalArea, OrgObjectType, UnitRoleKind};
+use crate::db::org::{self, NewTemplate};
+use crate::db::organization::Change;
 use crate::error::{ApiError, ApiResult};
 use crate::events::{self, EventPayload};
 use crate::policy::admin;
 use async_graphql::{Context, ID, InputObject, Json, Object, SimpleObject};
-use chrono::Utc;
 use uuid::Uuid;
 
 /// A staff member to register in a unit.
@@ -140,45 +140,21 @@ impl AdminMutations {
                     // told the caller that the id exists in a unit they cannot
                     // see (issue 14); only a role in this very unit, which the
                     // caller can see, is a conflict.
-                    let known = org::staff_by_external_id(conn, &external_id).await?;
-                    let id = match known {
-                        Some((id, staff_municipality)) => {
-                            admin::enrol_known_staff(staff_municipality, municipality)?;
-                            let owner = crate::db::organization::is_system_owner(conn, id).await?;
-                            crate::policy::organization::may_be_given_role_reading_personal_data(owner)?;
+                    let id = match organization::known_staff(conn, &external_id, municipality).await? {
+                        Some(id) => {
                             if org::has_unit_role(conn, id, unit_id).await? {
                                 return Err(ApiError::conflict("this person is already registered in this unit"));
                             }
                             id
                         }
-                        None => {
-                            let id = Uuid::new_v4();
-                            let row =
-                                PersonRow { id, kind: PersonKind::Staff, name, phone, email, created_at: Utc::now() };
-                            org::insert_person(conn, &row).await?;
-                            org::insert_staff(conn, id, municipality, &external_id).await.map_err(|e| {
-                                // Only a registration racing this one gets here.
-                                if is_unique_violation(&e) {
-                                    ApiError::conflict("this externalId was registered at the same moment; try again")
-                                } else {
-                                    e.into()
-                                }
-                            })?;
-                            id
-                        }
+                        None => organization::register(conn, municipality, &external_id, name, phone, email).await?,
                     };
                     org::insert_unit_role(conn, id, unit_id, role, title.as_deref()).await?;
                     let detail = format!("role {role} in unit {unit_id}");
-                    let change = crate::db::organization::Change {
-                        actor_id: principal.person_id(),
-                        actor_role,
-                        municipality_id: municipality,
-                        object_type: crate::db::enums::OrgObjectType::Staff,
-                        object_id: id,
-                        action: crate::db::enums::AccessAction::Create,
-                        detail: Some(&detail),
-                    };
-                    crate::db::organization::record(conn, &change).await?;
+                    let actor = principal.person_id();
+                    let change =
+                        Change::new(actor, actor_role, municipality, OrgObjectType::Staff, id, AccessAction::Create);
+                    crate::db::organization::record(conn, &Change { detail: Some(&detail), ..change }).await?;
                     Ok(id)
                 }
                 .scope_boxed()

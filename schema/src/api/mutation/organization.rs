@@ -131,8 +131,15 @@ impl OrganizationMutations {
                     let row = MunicipalityRow { id: Uuid::new_v4(), name, consent_age, created_at: Utc::now() };
                     orgdb::insert_municipality(conn, &row).await.map_err(|e| name_taken(e, "a municipality"))?;
                     orgdb::grant_municipal_role(conn, actor, row.id, MunicipalRoleKind::SystemOwner).await?;
-                    let change = change(actor, actor_role, row.id, OrgObjectType::Municipality, row.id);
-                    orgdb::record(conn, &Change { action: AccessAction::Create, ..change }).await?;
+                    let change = Change::new(
+                        actor,
+                        actor_role,
+                        row.id,
+                        OrgObjectType::Municipality,
+                        row.id,
+                        AccessAction::Create,
+                    );
+                    orgdb::record(conn, &change).await?;
                     Ok(row)
                 }
                 .scope_boxed()
@@ -165,9 +172,10 @@ impl OrganizationMutations {
                     let row = orgdb::rename_municipality(conn, id, &name)
                         .await
                         .map_err(|e| name_taken(e, "a municipality"))?;
-                    let change = change(principal.person_id(), actor_role, id, OrgObjectType::Municipality, id);
-                    orgdb::record(conn, &Change { action: AccessAction::Update, detail: Some("name"), ..change })
-                        .await?;
+                    let actor = principal.person_id();
+                    let change =
+                        Change::new(actor, actor_role, id, OrgObjectType::Municipality, id, AccessAction::Update);
+                    orgdb::record(conn, &Change { detail: Some("name"), ..change }).await?;
                     Ok(row)
                 }
                 .scope_boxed()
@@ -198,22 +206,17 @@ impl OrganizationMutations {
                 async move {
                     let exists = orgdb::municipality_by_id(conn, id).await?.map(|m| m.id);
                     let actor_role = policy::own_municipality(&principal, exists)?;
-                    let staff_id = match org::staff_by_external_id(conn, &external_id).await? {
-                        Some((known, home)) => {
-                            admin::enrol_known_staff(home, id)?;
-                            policy::may_be_given_role_reading_personal_data(
-                                orgdb::is_system_owner(conn, known).await?,
-                            )?;
-                            known
-                        }
+                    let staff_id = match known_staff(conn, &external_id, id).await? {
+                        Some(known) => known,
                         None => register(conn, id, &external_id, name, phone, email).await?,
                     };
                     if !orgdb::grant_municipal_role(conn, staff_id, id, MunicipalRoleKind::MunicipalAdmin).await? {
                         return Err(ApiError::conflict("this person is already a municipal admin here"));
                     }
-                    let change = change(principal.person_id(), actor_role, id, OrgObjectType::Staff, staff_id);
-                    let detail = Some("role MUNICIPAL_ADMIN");
-                    orgdb::record(conn, &Change { action: AccessAction::Create, detail, ..change }).await?;
+                    let actor = principal.person_id();
+                    let change =
+                        Change::new(actor, actor_role, id, OrgObjectType::Staff, staff_id, AccessAction::Create);
+                    orgdb::record(conn, &Change { detail: Some("role MUNICIPAL_ADMIN"), ..change }).await?;
                     Ok(staff_id)
                 }
                 .scope_boxed()
@@ -253,8 +256,15 @@ impl OrganizationMutations {
                         deactivated_at: None,
                     };
                     orgdb::insert_unit(conn, &row).await.map_err(|e| name_taken(e, "a unit of this municipality"))?;
-                    let change = change(actor, actor_role, municipality_id, OrgObjectType::Unit, row.id);
-                    orgdb::record(conn, &Change { action: AccessAction::Create, ..change }).await?;
+                    let change = Change::new(
+                        actor,
+                        actor_role,
+                        municipality_id,
+                        OrgObjectType::Unit,
+                        row.id,
+                        AccessAction::Create,
+                    );
+                    orgdb::record(conn, &change).await?;
                     Ok(row)
                 }
                 .scope_boxed()
@@ -308,9 +318,16 @@ impl OrganizationMutations {
                     let row = orgdb::update_unit(conn, id, &changes)
                         .await
                         .map_err(|e| name_taken(e, "a unit of this municipality"))?;
-                    let change =
-                        change(principal.person_id(), actor_role, unit.municipality_id, OrgObjectType::Unit, id);
-                    orgdb::record(conn, &Change { action: AccessAction::Update, ..change }).await?;
+                    let actor = principal.person_id();
+                    let change = Change::new(
+                        actor,
+                        actor_role,
+                        unit.municipality_id,
+                        OrgObjectType::Unit,
+                        id,
+                        AccessAction::Update,
+                    );
+                    orgdb::record(conn, &change).await?;
                     Ok(row)
                 }
                 .scope_boxed()
@@ -356,9 +373,11 @@ async fn set_active(ctx: &Context<'_>, unit_id: ID, active: bool) -> ApiResult<U
                 return Err(ApiError::conflict(format!("the unit is {state} already")));
             }
             let row = orgdb::set_unit_active(conn, id, active).await?;
-            let change = change(principal.person_id(), actor_role, unit.municipality_id, OrgObjectType::Unit, id);
+            let actor = principal.person_id();
+            let change =
+                Change::new(actor, actor_role, unit.municipality_id, OrgObjectType::Unit, id, AccessAction::Update);
             let detail = Some(if active { "reactivated" } else { "deactivated" });
-            orgdb::record(conn, &Change { action: AccessAction::Update, detail, ..change }).await?;
+            orgdb::record(conn, &Change { detail, ..change }).await?;
             Ok(row)
         }
         .scope_boxed()
@@ -414,8 +433,24 @@ fn taken(what: &str) -> ApiError {
     ApiError::bad_field("name", format!("{what} has this name"))
 }
 
+/// The person an external id already names, if any, when they may be given a
+/// role in `municipality_id`: registered there (`admin::enrol_known_staff`)
+/// and no system owner. `registerStaff` and `appointMunicipalAdmin` both ask.
+pub(super) async fn known_staff(
+    conn: &mut AsyncPgConnection,
+    external_id: &str,
+    municipality_id: Uuid,
+) -> ApiResult<Option<Uuid>> {
+    let Some((known, home)) = org::staff_by_external_id(conn, external_id).await? else {
+        return Ok(None);
+    };
+    admin::enrol_known_staff(home, municipality_id)?;
+    policy::may_be_given_role_reading_personal_data(orgdb::is_system_owner(conn, known).await?)?;
+    Ok(Some(known))
+}
+
 /// A new staff member of a municipality, with no role in any unit yet.
-async fn register(
+pub(super) async fn register(
     conn: &mut AsyncPgConnection,
     municipality_id: Uuid,
     external_id: &str,
@@ -427,6 +462,7 @@ async fn register(
     let row = PersonRow { id, kind: PersonKind::Staff, name, phone, email, created_at: Utc::now() };
     org::insert_person(conn, &row).await?;
     org::insert_staff(conn, id, municipality_id, external_id).await.map_err(|e| {
+        // Only a registration racing this one gets here.
         if is_unique_violation(&e) {
             ApiError::conflict("this externalId was registered at the same moment; try again")
         } else {
@@ -434,17 +470,6 @@ async fn register(
         }
     })?;
     Ok(id)
-}
-
-/// An admin-log entry's parts; the caller sets the action and detail.
-fn change(
-    actor_id: Uuid,
-    actor_role: ActorRole,
-    municipality_id: Uuid,
-    object_type: OrgObjectType,
-    object_id: Uuid,
-) -> Change<'static> {
-    Change { actor_id, actor_role, municipality_id, object_type, object_id, action: AccessAction::Update, detail: None }
 }
 
 #[cfg(test)]
