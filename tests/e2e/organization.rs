@@ -395,6 +395,15 @@ async fn another_municipalitys_units_do_not_exist_to_you() {
     assert!(own.data()["unit"]["logCount"].is_null() && own.data()["unit"]["staff"]["totalCount"].as_i64() > Some(0));
     assert_eq!(own.codes(), ["FORBIDDEN"], "a teacher reads the staff, not the figures: {:#}", own.body);
     app.gql("guardian", q, json!({ "u": SCHOOL })).await.err("FORBIDDEN");
+    // Every unit's staff in one statement: `units { staff }` costs what `units` does, plus one.
+    let before = app.queries();
+    app.gql("municipaladmin", "{ units { id } }", json!({})).await.ok();
+    let plain = app.queries() - before;
+    let before = app.queries();
+    let listed = app.gql("municipaladmin", "{ units { staff { totalCount } } }", json!({})).await;
+    let with_staff = app.queries() - before;
+    assert!(listed.ok()["units"].as_array().unwrap().len() >= 3);
+    assert!(with_staff <= plain + 1, "{with_staff} statements with every unit's staff, {plain} without");
     let renamed = app
         .gql_with_token(
             Some(&OTHER_MUNICIPAL_ADMIN.token()),

@@ -256,7 +256,9 @@ impl Query {
     ) -> ApiResult<Option<StaffConnection>> {
         let municipality_id = admin::list_staff(&rc(ctx).principal)?;
         let unit_id = ids::parse(&unit_id, "unitId")?;
-        staff::page(ctx, unit_id, municipality_id, first, after).await.map(Some)
+        let unit = rc(ctx).loaders.unit().load_one(unit_id).await?;
+        let elsewhere = unit.is_none_or(|u| u.municipality_id != municipality_id);
+        staff::page(ctx, unit_id, elsewhere, first, after).await.map(Some)
     }
 
     /// A unit of your municipality, with its staff and figures for those who

@@ -234,27 +234,32 @@ pub async fn units_of(conn: &mut diesel_async::AsyncPgConnection, municipality_i
 /// A staff member's role in a unit, with their name.
 #[derive(Debug, Clone, Queryable)]
 pub struct UnitStaff {
+    pub unit_id: Uuid,
     pub person_id: Uuid,
     pub name: String,
     pub role: UnitRoleKind,
     pub title: Option<String>,
 }
 
-/// The roles held in a unit of a municipality (none for a unit elsewhere), by name and role.
-pub async fn staff_of_unit(
+/// The roles held in each of `unit_ids`, per unit by name and role (the
+/// caller has asked the policy whose units these may be).
+pub async fn staff_of_units(
     conn: &mut diesel_async::AsyncPgConnection,
-    unit_id: Uuid,
-    municipality_id: Uuid,
+    unit_ids: &[Uuid],
 ) -> QueryResult<Vec<UnitStaff>> {
     use super::schema::staff_unit_role;
     diesel_async::RunQueryDsl::load(
         staff_unit_role::table
-            .inner_join(unit::table)
             .inner_join(person::table.on(person::id.eq(staff_unit_role::staff_id)))
-            .filter(staff_unit_role::unit_id.eq(unit_id))
-            .filter(unit::municipality_id.eq(municipality_id))
-            .order((person::name, staff_unit_role::role))
-            .select((person::id, person::name, staff_unit_role::role, staff_unit_role::title)),
+            .filter(staff_unit_role::unit_id.eq_any(unit_ids))
+            .order((staff_unit_role::unit_id, person::name, staff_unit_role::role))
+            .select((
+                staff_unit_role::unit_id,
+                person::id,
+                person::name,
+                staff_unit_role::role,
+                staff_unit_role::title,
+            )),
         conn,
     )
     .await

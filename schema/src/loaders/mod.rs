@@ -139,4 +139,5 @@ loaders! {
     person: PersonLoader [Uuid] = |pool, viewer| PersonLoader(pool);
     unit: UnitLoader [Uuid] = |pool, viewer| UnitLoader(pool);
     unit_log_counts: UnitLogCounts [Uuid] = |pool, viewer| UnitLogCounts(pool);
+    unit_staff: StaffByUnit [Uuid] = |pool, viewer| StaffByUnit(pool);
 }

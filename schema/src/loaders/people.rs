@@ -18,6 +18,13 @@ async fn units(conn: &mut AsyncPgConnection, ids: &[Uuid]) -> QueryResult<Vec<Un
 
 row_loader!(PersonLoader, PersonRow, persons, |r| r.id);
 row_loader!(UnitLoader, UnitRow, units, |r| r.id);
+list_loader!(
+    /// The roles held in each unit, by name.
+    StaffByUnit,
+    crate::db::org::UnitStaff,
+    crate::db::org::staff_of_units,
+    |r| r.unit_id
+);
 row_loader!(
     /// How many logs each unit created (a unit with none is absent).
     UnitLogCounts,

@@ -84,6 +84,14 @@ pub fn list_staff(principal: &Principal) -> Result<Uuid, ApiError> {
     Ok(municipality_id)
 }
 
+/// `Unit.staff`: as [`list_staff`], for a unit of the principal's own municipality.
+pub fn list_unit_staff(principal: &Principal, unit_municipality: Uuid) -> Result<(), ApiError> {
+    if list_staff(principal)? != unit_municipality {
+        return Err(ApiError::forbidden("only staff of this municipality may list its units' staff"));
+    }
+    Ok(())
+}
+
 /// Municipal admins see the open deletion requests of their municipalities;
 /// the answer is those municipalities.
 pub fn list_deletion_requests(principal: &Principal) -> Result<Vec<Uuid>, ApiError> {

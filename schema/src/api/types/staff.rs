@@ -29,20 +29,23 @@ pub struct StaffMember {
     pub title: Option<String>,
 }
 
-/// A page of the roles held in `unit_id` (none for a unit outside
-/// `municipality_id`), the caller having asked the policy.
+/// A page of the roles held in `unit_id`, the caller having asked the
+/// policy; `elsewhere` (a unit outside the viewer's municipality) pages an
+/// empty list, as `unitStaff` always answered for one.
 pub async fn page(
     ctx: &Context<'_>,
     unit_id: Uuid,
-    municipality_id: Uuid,
+    elsewhere: bool,
     first: Option<i32>,
     after: Option<String>,
 ) -> ApiResult<StaffConnection> {
-    let config = &rc(ctx).config;
-    let limit = cursor::page_size(first, config.default_page_size, config.max_page_size)?;
-    let mut conn = rc(ctx).conn().await?;
-    let rows = org::staff_of_unit(&mut conn, unit_id, municipality_id).await?;
-    drop(conn);
+    let rc = rc(ctx);
+    let limit = cursor::page_size(first, rc.config.default_page_size, rc.config.max_page_size)?;
+    let rows = match elsewhere {
+        true => None,
+        false => rc.loaders.unit_staff().load_one(unit_id).await?,
+    };
+    let rows: &[org::UnitStaff] = rows.as_deref().unwrap_or_default();
     // The list's order is the database's collation of names, which this
     // process cannot repeat; so the cursor names a row (person and role),
     // and the page starts after it.
@@ -57,7 +60,7 @@ pub async fn page(
     }
     let passed = std::cell::Cell::new(after.is_none());
     Ok(StaffConnection::from_list(
-        &rows,
+        rows,
         limit,
         |s| {
             let was = passed.get();
