@@ -27,6 +27,20 @@ pub struct ApiConfig {
     /// makes event and access-log cursors opaque; the app reads it from the
     /// database (`db::secrets`) so that every instance shares it
     pub cursor_key: CursorKey,
+    /// told, after the commit, of every staff member whose principal changed
+    /// (deactivated, reactivated, roles changed); the server drops what it
+    /// cached of them, tells the other instances, and ends their websockets
+    pub access_changed: tokio::sync::broadcast::Sender<uuid::Uuid>,
+}
+
+impl ApiConfig {
+    /// Announces committed access changes (a send with no listener is fine:
+    /// the server polls `staff.access_changed_at` as well).
+    pub fn announce_access_changes(&self, people: &[uuid::Uuid]) {
+        for person in people {
+            let _ = self.access_changed.send(*person);
+        }
+    }
 }
 
 impl Default for ApiConfig {
@@ -37,6 +51,7 @@ impl Default for ApiConfig {
             outbox_written: Arc::new(tokio::sync::Notify::new()),
             read_log: Arc::default(),
             cursor_key: CursorKey::random(),
+            access_changed: tokio::sync::broadcast::channel(1024).0,
         }
     }
 }

@@ -18,19 +18,21 @@ pub enum Identity {
     Staff { external_id: String },
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UnitRole {
     pub unit_id: Uuid,
     pub role: UnitRoleKind,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MunicipalRole {
     pub municipality_id: Uuid,
     pub role: MunicipalRoleKind,
 }
 
-#[derive(Debug, Clone)]
+/// Equal principals grant the same: an open websocket compares the one it
+/// was opened with to a fresh one when the person's access changes.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Principal {
     Citizen { person_id: Uuid, national_id: String },
     Staff { person_id: Uuid, municipality_id: Uuid, unit_roles: Vec<UnitRole>, municipal_roles: Vec<MunicipalRole> },
@@ -108,11 +110,15 @@ async fn resolve_citizen(conn: &mut AsyncPgConnection, pid: &str, name: Option<&
 }
 
 async fn resolve_staff(conn: &mut AsyncPgConnection, external_id: &str) -> ApiResult<Principal> {
-    let Some((person_id, municipality_id)) = org::staff_identity(conn, external_id).await? else {
+    let Some((person_id, municipality_id, deactivated)) = org::staff_identity(conn, external_id).await? else {
         return Err(ApiError::forbidden(
             "this staff identity is not registered in Stafett; ask your unit admin to register it",
         ));
     };
+    // Told to the bearer only: it is their own account.
+    if deactivated {
+        return Err(ApiError::forbidden("this staff account is deactivated; ask your unit admin to reactivate it"));
+    }
     let unit_roles = org::unit_roles_of(conn, person_id)
         .await?
         .into_iter()

@@ -39,6 +39,9 @@ pub struct App {
     /// live subscriptions per principal
     pub subscriptions: Arc<crate::limits::SubscriptionCounts>,
     pub principals: crate::auth::principals::PrincipalCache,
+    /// drops cached principals and ends websockets when a staff member's
+    /// access changes, on every instance
+    pub access: Arc<crate::auth::access::AccessWatch>,
     /// checked on every request before it runs
     pub document_limits: DocumentLimits,
 }
@@ -97,6 +100,8 @@ impl App {
         let schema = schema(&config, hub.clone());
         let auth = Authenticator::new(config.dev_auth.enabled || config.demo, &config.oidc)?;
         auth.prefetch().await;
+        let principals = crate::auth::principals::PrincipalCache::new(principal_ttl);
+        let access = Arc::new(crate::auth::access::AccessWatch::new(principals.clone()));
         Ok(AppState(Arc::new(App {
             config,
             pool,
@@ -111,7 +116,8 @@ impl App {
             background: CancellationToken::new(),
             rate: crate::limits::RateLimiter::new(&config_limits),
             subscriptions: Default::default(),
-            principals: crate::auth::principals::PrincipalCache::new(principal_ttl),
+            principals,
+            access,
             document_limits,
         })))
     }
@@ -143,8 +149,20 @@ impl App {
                 stop.clone(),
             )),
         ];
+        tasks.push(tokio::spawn(crate::auth::access::poll(
+            self.access.clone(),
+            self.pool.clone(),
+            events.catch_up,
+            stop.clone(),
+        )));
+        tasks.push(tokio::spawn(forward_access_changes(
+            self.api_config.access_changed.subscribe(),
+            self.access.clone(),
+            self.redis.clone(),
+            stop.clone(),
+        )));
         if let Some(bus) = &self.redis {
-            tasks.push(tokio::spawn(bus.clone().subscribe(self.hub.clone(), stop)));
+            tasks.push(tokio::spawn(bus.clone().subscribe(self.hub.clone(), self.access.clone(), stop)));
         }
         tasks
     }
@@ -164,4 +182,30 @@ pub fn schema(config: &Config, hub: Arc<Hub>) -> StafettSchema {
         builder = builder.disable_introspection().disable_suggestions();
     }
     builder.finish()
+}
+
+/// This instance's committed access changes: acted on here at once, and
+/// rung to the other instances through Redis.
+async fn forward_access_changes(
+    mut changes: tokio::sync::broadcast::Receiver<uuid::Uuid>,
+    access: Arc<crate::auth::access::AccessWatch>,
+    bus: Option<Arc<RedisBus>>,
+    stop: CancellationToken,
+) {
+    use tokio::sync::broadcast::error::RecvError;
+    loop {
+        let person = tokio::select! {
+            _ = stop.cancelled() => return,
+            received = changes.recv() => match received {
+                Ok(person) => person,
+                // Missed ones are in staff.access_changed_at: the poll finds them.
+                Err(RecvError::Lagged(_)) => continue,
+                Err(RecvError::Closed) => return,
+            },
+        };
+        access.changed(person);
+        if let Some(bus) = &bus {
+            bus.publish_access(person).await;
+        }
+    }
 }

@@ -583,6 +583,7 @@ async fn emma_content(conn: &mut AsyncPgConnection, today: NaiveDate) -> Result<
                     updated_at: created,
                     overdue_emitted_for: None,
                     due_soon_emitted_for: None,
+                    needs_responsible_since: None,
                 })
                 .execute(conn)
                 .await?;
@@ -737,6 +738,7 @@ async fn simple_content(
             updated_at: now,
             overdue_emitted_for: None,
             due_soon_emitted_for: None,
+            needs_responsible_since: None,
         })
         .execute(conn)
         .await?;

@@ -226,6 +226,7 @@ fn entry_of(field: &str) -> Option<Entry> {
         "removeParticipant" => e("PARTICIPANT", Obj::Var("p"), "DELETE"),
         "proposeHandover" => e("HANDOVER", Obj::Returned, "CREATE"),
         "acceptHandover" | "declineHandover" | "cancelHandover" => e("HANDOVER", Obj::Var("h"), "UPDATE"),
+        "reassignCoordinator" => e("PARTICIPANT", Obj::Var("p"), "UPDATE"),
         "addGoal" => e("GOAL", Obj::Returned, "CREATE"),
         "updateGoal" => e("GOAL", Obj::Var("g"), "UPDATE"),
         "addMeasure" => e("MEASURE", Obj::Returned, "CREATE"),
@@ -296,6 +297,10 @@ const REMOVE_PARTICIPANT: Op = op(
 const PROPOSE_HANDOVER: Op = op(
     "proposeHandover",
     "mutation($l: ID!, $p: ID!) { proposeHandover(logId: $l, input: { participantId: $p }) { handover { id } userErrors { field code message } } }",
+);
+const REASSIGN_COORDINATOR: Op = op(
+    "reassignCoordinator",
+    "mutation($l: ID!, $p: ID!) { reassignCoordinator(logId: $l, input: { participantId: $p, reason: \"Ingrid er i permisjon\" }) { coordinatorId userErrors { field code message } } }",
 );
 const ACCEPT_HANDOVER: Op = op(
     "acceptHandover",
@@ -560,6 +565,12 @@ fn table() -> Vec<Row> {
         row("proposeHandover to the nurse", On::Emma, PROPOSE_HANDOVER,
             json!({ "l": emma, "p": nurse_in_emma }),
             count(format!("handover WHERE log_id = '{emma}'")),                [F, F, N, A, F, N, F, F, N, N, N, N]),
+        // The log's unit leader or admin appoints a coordinator without a handover
+        // (issue 18): the coordinator herself hands over instead (FORBIDDEN here).
+        row("reassignCoordinator to the nurse", On::Emma, REASSIGN_COORDINATOR,
+            json!({ "l": emma, "p": nurse_in_emma }),
+            count(format!("coordinator_term WHERE log_id = '{emma}' AND reason IS NOT NULL")),
+                                                                              [F, F, N, F, F, N, A, F, N, N, N, N]),
         // A pending handover is read as log metadata (who coordinates), so whoever
         // sees the log but is not the successor gets FORBIDDEN.
         row("acceptHandover (the nurse is the successor)", On::Emma, ACCEPT_HANDOVER, json!({ "h": SETUP }),
@@ -699,6 +710,10 @@ fn table() -> Vec<Row> {
         row("updateMeasure: the HOME_LEISURE measure", On::Nora, UPDATE_MEASURE,
             json!({ "m": nora_measure, "i": done }),
             measure_done(&nora_measure),                                       [C, C, N, H, N, N, H, H, N, N, N, N]),
+        row("reassignCoordinator", On::Nora, REASSIGN_COORDINATOR,
+            json!({ "l": nora, "p": person("participant") }),
+            count(format!("coordinator_term WHERE log_id = '{nora}' AND reason IS NOT NULL")),
+                                                                              [C, C, N, C, N, N, C, C, N, N, N, N]),
         row("closeLog", On::Nora, CLOSE_LOG, json!({ "l": nora }),
             closed(&nora),                                                     [C, C, N, C, N, N, C, C, N, N, N, N]),
         row("giveConsent to the log", On::Nora, GIVE_CONSENT, json!({ "i": { "logId": nora } }),
@@ -1009,6 +1024,7 @@ fn probe(r: &Row, vars: &Value) -> Option<Probe> {
         "proposeUnit" => permission("canProposeUnit"),
         "addParticipant" => permission("canAddParticipant"),
         "proposeHandover" => permission("canProposeHandover"),
+        "reassignCoordinator" => permission("canReassignCoordinator"),
         "scheduleMeeting" => permission("canScheduleMeeting"),
         "addGoal" => {
             let area = i["area"].clone();
@@ -1268,8 +1284,12 @@ fn the_table_covers_every_mutation() {
         depth += line.matches('(').count() as i32 - line.matches(')').count() as i32;
     }
     // The organization's mutations (about no log) have their own table.
-    let tested: Vec<&str> =
-        table().iter().map(|r| r.op.field).chain(super::organization::MUTATIONS.iter().copied()).collect();
+    let tested: Vec<&str> = table()
+        .iter()
+        .map(|r| r.op.field)
+        .chain(super::organization::MUTATIONS.iter().copied())
+        .chain(super::staff::MUTATIONS.iter().copied())
+        .collect();
     let missing: Vec<&String> = mutations.iter().filter(|m| !tested.contains(&m.as_str())).collect();
     assert!(mutations.len() >= 30, "parsed {mutations:?}");
     assert!(missing.is_empty(), "mutations without a row: {missing:?}");

@@ -239,3 +239,73 @@ async fn racing_sequencers_number_every_event_once_in_write_order() {
         "a later event got a smaller seq"
     );
 }
+
+/// A GraphQL request to an instance as `persona`.
+async fn gql_on(server: &ServerProcess, persona: &str, query: &str, variables: Value) -> Value {
+    reqwest::Client::new()
+        .post(format!("http://{}/graphql", server.addr))
+        .bearer_auth(TestApp::token(persona))
+        .json(&json!({ "query": query, "variables": variables }))
+        .send()
+        .await
+        .expect("request")
+        .json()
+        .await
+        .expect("json")
+}
+
+const DEACTIVATE: &str =
+    "mutation($s: ID!) { deactivateStaff(staffId: $s) { staff { active } userErrors { message } } }";
+const REACTIVATE: &str =
+    "mutation($s: ID!) { reactivateStaff(staffId: $s) { staff { active } userErrors { message } } }";
+
+/// Ingrid signed in on B (her principal cached there for ten minutes, a
+/// websocket open) is deactivated through A: B refuses her next request and
+/// closes her websocket with 4403 without waiting for the cache, and lets
+/// her in again once she is reactivated through A.
+async fn deactivation_reaches_b(db: &TestDb, redis: Option<&RedisProcess>, env: &[(&str, &str)]) {
+    let redis_url = redis.map(RedisProcess::url);
+    let a = ServerProcess::start(&db.url, redis_url.as_deref(), env).await;
+    let b = ServerProcess::start(&db.url, redis_url.as_deref(), env).await;
+    if redis.is_some() {
+        until("B subscribed to Redis", || async { b.log_text().contains("subscribed to Redis") }).await;
+    }
+    let me = "{ me { id } }";
+    assert!(gql_on(&b, "coordinator", me, json!({})).await["errors"].is_null());
+    let mut socket = WsClient::connect(b.addr, &TestApp::token("coordinator")).await;
+    let ingrid = stafett_tests::ids::person("coordinator");
+    let r = gql_on(&a, "municipaladmin", DEACTIVATE, json!({ "s": ingrid })).await;
+    assert_eq!(r["data"]["deactivateStaff"]["staff"]["active"], false, "{r}");
+    let closed = loop {
+        match socket.recv(Duration::from_secs(15)).await {
+            Ok(_) => continue,
+            Err(closed) => break closed,
+        }
+    };
+    assert_eq!(closed.code, 4403, "{closed:?}");
+    let refused = gql_on(&b, "coordinator", me, json!({})).await;
+    assert_eq!(refused["errors"][0]["extensions"]["code"], "FORBIDDEN", "{refused}");
+    let r = gql_on(&a, "municipaladmin", REACTIVATE, json!({ "s": ingrid })).await;
+    assert_eq!(r["data"]["reactivateStaff"]["staff"]["active"], true, "{r}");
+    until("B lets Ingrid in again", || async { gql_on(&b, "coordinator", me, json!({})).await["errors"].is_null() })
+        .await;
+}
+
+/// Through Redis alone: B's poll of staff changes and its catch-up run once
+/// an hour here, and its principal cache keeps entries ten minutes.
+#[tokio::test]
+async fn a_deactivation_is_felt_at_once_on_another_instance_through_redis() {
+    let db = TestDb::new(Fixture::Demo).await;
+    let redis = RedisProcess::start().await;
+    let env = [("STAFETT_CATCH_UP_MS", "3600000"), ("STAFETT_PRINCIPAL_CACHE_MS", "600000")];
+    deactivation_reaches_b(&db, Some(&redis), &env).await;
+}
+
+/// Without Redis, B's poll of `staff.access_changed_at` finds the change
+/// (every 200 ms here), long before its ten-minute principal cache would.
+#[tokio::test]
+async fn a_deactivation_is_felt_on_another_instance_without_redis() {
+    let db = TestDb::new(Fixture::Demo).await;
+    let env = [("STAFETT_CATCH_UP_MS", "200"), ("STAFETT_PRINCIPAL_CACHE_MS", "600000")];
+    deactivation_reaches_b(&db, None, &env).await;
+}

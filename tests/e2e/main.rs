@@ -33,3 +33,4 @@ mod receipts;
 mod roundtrips;
 mod security;
 mod snapshots;
+mod staff;

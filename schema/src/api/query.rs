@@ -5,7 +5,7 @@ use super::guard::{LogAccess, deny};
 use super::ids;
 use super::subscription::{DeadlineScope, DeadlineScopeKind};
 use super::types::goal::{DeadlineConnection, Measure};
-use super::types::log::{Log, LogConnection};
+use super::types::log::{Log, LogConnection, LogQueueConnection};
 use super::types::me::Me;
 use super::types::node::{self, Node};
 use super::types::organization::{AdminLogConnection, AdminLogEntry};
@@ -29,6 +29,9 @@ pub struct Query;
 /// The most deadlines `myDeadlines` pages through: its work is one
 /// statement over these, however far a client pages.
 const MAX_DEADLINES: i64 = 500;
+
+/// The most logs `logsWithoutCoordinator` lists.
+const MAX_QUEUE: i64 = 500;
 /// The farthest ahead `myDeadlines(withinDays)` looks.
 const MAX_WITHIN_DAYS: i32 = 366;
 
@@ -141,7 +144,9 @@ impl Query {
         ))
     }
 
-    /// Open measures with a deadline, soonest first, overdue ones included.
+    /// Open measures with a deadline, soonest first, overdue ones included;
+    /// before them, whatever `withinDays` says, the measures that need a
+    /// new responsible person and have no deadline (`needsNewResponsible`).
     /// `scope` is the one `deadlineChanges` takes, so a dashboard loads with
     /// this and follows with that: MINE (you are responsible), COORDINATED
     /// (logs where you hold the baton), LOG (one log, `scope.logId`).
@@ -225,7 +230,7 @@ impl Query {
         Ok(DeadlineConnection::from_list(
             &out,
             limit,
-            |(m, _)| after.is_none_or(|k| (m.deadline, m.id) > (Some(k.0), k.1)),
+            |(m, _)| after.is_none_or(|k| (m.deadline, m.id) > k),
             |(m, _)| Measure::deadline_cursor(key, m),
             |(row, access)| Measure { row, access },
         ))
@@ -270,6 +275,68 @@ impl Query {
         let row = rc(ctx).loaders.unit().load_one(id).await?;
         crate::policy::organization::read_unit(&rc(ctx).principal, row.as_ref().map(|u| u.municipality_id))?;
         Ok(row.map(Unit))
+    }
+
+    /// Logs of the units you lead or administer that wait for a coordinator
+    /// (the unit leader's queue): not closed, and their coordinator is
+    /// deactivated. Appoint one with `reassignCoordinator`. Oldest first, at
+    /// most 500; empty for anyone who leads or administers no unit.
+    async fn logs_without_coordinator(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "How many logs to return: 0 to 100 (the server's limit); 20 when omitted.")] first: Option<
+            i32,
+        >,
+        #[graphql(desc = "`pageInfo.endCursor` of the previous page; omit for the first page.")] after: Option<String>,
+    ) -> ApiResult<LogQueueConnection> {
+        let rc = rc(ctx);
+        let limit = cursor::page_size(first, rc.config.default_page_size, rc.config.max_page_size)?;
+        let key = &rc.config.cursor_key;
+        let after = after.as_deref().map(|c| cursor::decode_time_id(key, "q", c)).transpose()?;
+        let me = rc.principal.person_id();
+        let ids = if rc.principal.is_staff() {
+            let mut conn = rc.conn().await?;
+            crate::db::participants::without_coordinator(&mut conn, me, MAX_QUEUE).await?
+        } else {
+            Vec::new()
+        };
+        let rows = rc.loaders.log().load_many(ids.iter().copied()).await?;
+        let rels = rc.loaders.relation().load_many(ids.iter().copied()).await?;
+        // In the queue's order; a log the policy no longer shows is left out.
+        let list: Vec<_> = ids
+            .iter()
+            .filter_map(|id| {
+                let rel = rels.get(id).filter(|r| !crate::policy::Roles::of(r).is_outsider())?;
+                Some((rows.get(id)?.clone(), rel.clone()))
+            })
+            .collect();
+        Ok(LogQueueConnection::from_list(
+            &list,
+            limit,
+            |(row, _)| after.is_none_or(|k| (row.created_at, row.id) > k),
+            |(row, _)| cursor::encode_time_id(key, "q", row.created_at, row.id),
+            |(row, rel)| Log::new(ctx, row, LogAccess::new(rel, me)),
+        ))
+    }
+
+    /// A staff member's account (contact details, roles, whether active),
+    /// for those who may change it: a municipal admin of their
+    /// municipality, or a unit admin of a unit they work in (employees and
+    /// leaders). Others: null with FORBIDDEN; staff of another municipality
+    /// are null with NOT_FOUND, exactly as an id that names nothing.
+    async fn staff_account(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The staff member's person id (`StaffMember.id`).")] id: ID,
+    ) -> ApiResult<Option<staff::StaffAccount>> {
+        let id = ids::parse(&id, "id")?;
+        let rc = rc(ctx);
+        crate::policy::staff::may_manage_any(&rc.principal)?;
+        let mut conn = rc.conn().await?;
+        let record = crate::db::staff::record(&mut conn, id).await?;
+        let target = staff::target(&mut conn, record.as_ref()).await?;
+        crate::policy::staff::manage(&rc.principal, target.as_ref(), crate::policy::staff::StaffChange::Contact)?;
+        staff::StaffAccount::load(&mut conn, id).await
     }
 
     /// Changes to a municipality's organization, newest first: the

@@ -393,6 +393,17 @@ text_enum!(
         MeasureOverdue => "MEASURE_OVERDUE",
         /// a measure's deadline is near (within 7 days unless configured otherwise)
         MeasureDueSoon => "MEASURE_DUE_SOON",
+        /// the measure's responsible person was deactivated: it needs a new
+        /// one (`Measure.needsNewResponsible`)
+        ResponsibleDeactivated => "RESPONSIBLE_DEACTIVATED",
+        /// the measure's responsible person was reactivated and carries it again
+        ResponsibleReactivated => "RESPONSIBLE_REACTIVATED",
+        /// the coordinator was deactivated: the log waits in the coordinating
+        /// unit's `logsWithoutCoordinator` for a new one
+        CoordinatorDeactivated => "COORDINATOR_DEACTIVATED",
+        /// the coordinating unit's leader or admin appointed a new coordinator
+        /// without a handover (`reassignCoordinator`)
+        CoordinatorReassigned => "COORDINATOR_REASSIGNED",
     }
 );
 

@@ -44,6 +44,8 @@ pub struct MeasureRow {
     pub updated_at: DateTime<Utc>,
     pub overdue_emitted_for: Option<NaiveDate>,
     pub due_soon_emitted_for: Option<NaiveDate>,
+    /// set while the responsible person is deactivated (`Measure.needsNewResponsible`)
+    pub needs_responsible_since: Option<DateTime<Utc>>,
 }
 
 /// Changes to a measure. `deadline: Some(None)` removes the deadline.
@@ -54,6 +56,9 @@ pub struct MeasureChanges {
     pub responsible_id: Option<Uuid>,
     pub deadline: Option<Option<NaiveDate>>,
     pub status: Option<MeasureStatus>,
+    /// `Some(None)` when the measure gets a new responsible person (the flag
+    /// of a deactivated one's measure goes with them)
+    pub needs_responsible_since: Option<Option<DateTime<Utc>>>,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
@@ -159,7 +164,8 @@ pub enum DeadlinesOf {
 }
 
 /// Open measures with a deadline on or before `until` (all when `None`) that
-/// `person` is responsible for or coordinates, soonest first. The caller
+/// `person` is responsible for or coordinates, soonest first, after those
+/// with no deadline that need a new responsible person. The caller
 /// still filters by the policy: a lapsed log's deadlines are not shown.
 ///
 /// Both conditions are index lookups PostgreSQL can OR together (the logs
@@ -180,12 +186,13 @@ pub async fn open_deadlines_for(
     super::prepared::prepared(
         "WITH mine AS MATERIALIZED (
              SELECT m.* FROM measure m
-              WHERE m.status IN ('PLANNED', 'IN_PROGRESS') AND m.deadline IS NOT NULL
-                AND ($2::date IS NULL OR m.deadline <= $2)
+              WHERE m.status IN ('PLANNED', 'IN_PROGRESS')
+                AND (m.deadline <= $2 OR ($2::date IS NULL AND m.deadline IS NOT NULL)
+                     OR (m.deadline IS NULL AND m.needs_responsible_since IS NOT NULL))
                 AND (($4 AND m.responsible_id = $1)
                      OR ($5 AND m.log_id = ANY (ARRAY(SELECT ct.log_id FROM coordinator_term ct
                                                        WHERE ct.staff_id = $1 AND ct.ended_at IS NULL)))))
-         SELECT * FROM mine ORDER BY deadline, id LIMIT $3",
+         SELECT * FROM mine ORDER BY deadline NULLS FIRST, id LIMIT $3",
     )
     .bind::<SqlUuid, _>(person)
     .bind::<Nullable<Date>, _>(until)
@@ -206,9 +213,10 @@ pub async fn open_deadlines_in_log(
     use diesel::sql_types::{BigInt, Date, Nullable, Uuid as SqlUuid};
     super::prepared::prepared(
         "SELECT * FROM measure m
-          WHERE m.log_id = $1 AND m.status IN ('PLANNED', 'IN_PROGRESS') AND m.deadline IS NOT NULL
-            AND ($2::date IS NULL OR m.deadline <= $2)
-          ORDER BY deadline, id LIMIT $3",
+          WHERE m.log_id = $1 AND m.status IN ('PLANNED', 'IN_PROGRESS')
+            AND (m.deadline <= $2 OR ($2::date IS NULL AND m.deadline IS NOT NULL)
+                 OR (m.deadline IS NULL AND m.needs_responsible_since IS NOT NULL))
+          ORDER BY deadline NULLS FIRST, id LIMIT $3",
     )
     .bind::<SqlUuid, _>(log_id)
     .bind::<Nullable<Date>, _>(until)

@@ -20,6 +20,7 @@ pub mod requests;
 pub mod schema;
 pub mod secrets;
 pub mod snapshots;
+pub mod staff;
 pub mod statistics;
 
 use diesel_async::AsyncPgConnection;

@@ -178,14 +178,19 @@ pub async fn ensure_citizen(
     Run::first(find(), conn).await
 }
 
-/// The person id and municipality of the staff member registered with an external id, if any.
+/// The person id and municipality of the staff member registered with an
+/// external id, if any, and whether they are deactivated.
 pub async fn staff_identity(
     conn: &mut diesel_async::AsyncPgConnection,
     external_id: &str,
-) -> QueryResult<Option<(Uuid, Uuid)>> {
+) -> QueryResult<Option<(Uuid, Uuid, bool)>> {
     use super::schema::staff;
     diesel_async::RunQueryDsl::first(
-        staff::table.filter(staff::external_id.eq(external_id)).select((staff::person_id, staff::municipality_id)),
+        staff::table.filter(staff::external_id.eq(external_id)).select((
+            staff::person_id,
+            staff::municipality_id,
+            staff::deactivated_at.is_not_null(),
+        )),
         conn,
     )
     .await
@@ -201,6 +206,7 @@ pub async fn unit_roles_of(
     diesel_async::RunQueryDsl::load(
         staff_unit_role::table
             .filter(staff_unit_role::staff_id.eq(staff_id))
+            .order((staff_unit_role::unit_id, staff_unit_role::role))
             .select((staff_unit_role::unit_id, staff_unit_role::role)),
         conn,
     )
@@ -216,6 +222,7 @@ pub async fn municipal_roles_of(
     diesel_async::RunQueryDsl::load(
         staff_municipal_role::table
             .filter(staff_municipal_role::staff_id.eq(staff_id))
+            .order((staff_municipal_role::municipality_id, staff_municipal_role::role))
             .select((staff_municipal_role::municipality_id, staff_municipal_role::role)),
         conn,
     )
@@ -239,6 +246,8 @@ pub struct UnitStaff {
     pub name: String,
     pub role: UnitRoleKind,
     pub title: Option<String>,
+    /// false once deactivated
+    pub active: bool,
 }
 
 /// The roles held in each of `unit_ids`, per unit by name and role (the
@@ -247,10 +256,11 @@ pub async fn staff_of_units(
     conn: &mut diesel_async::AsyncPgConnection,
     unit_ids: &[Uuid],
 ) -> QueryResult<Vec<UnitStaff>> {
-    use super::schema::staff_unit_role;
+    use super::schema::{staff, staff_unit_role};
     diesel_async::RunQueryDsl::load(
         staff_unit_role::table
             .inner_join(person::table.on(person::id.eq(staff_unit_role::staff_id)))
+            .inner_join(staff::table.on(staff::person_id.eq(staff_unit_role::staff_id)))
             .filter(staff_unit_role::unit_id.eq_any(unit_ids))
             .order((staff_unit_role::unit_id, person::name, staff_unit_role::role))
             .select((
@@ -259,6 +269,7 @@ pub async fn staff_of_units(
                 person::name,
                 staff_unit_role::role,
                 staff_unit_role::title,
+                staff::deactivated_at.is_null(),
             )),
         conn,
     )

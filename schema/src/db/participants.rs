@@ -42,6 +42,11 @@ pub struct CoordinatorTermRow {
     pub staff_id: Uuid,
     pub started_at: DateTime<Utc>,
     pub ended_at: Option<DateTime<Utc>>,
+    /// why the unit leader or admin appointed them (`reassignCoordinator`);
+    /// null for a term that began with the log or a handover
+    pub reason: Option<String>,
+    /// who appointed them without a handover
+    pub appointed_by: Option<Uuid>,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
@@ -170,6 +175,17 @@ pub async fn current_term_of(conn: &mut AsyncPgConnection, log_id: Uuid) -> Quer
 }
 
 pub async fn start_term(conn: &mut AsyncPgConnection, log_id: Uuid, participant: &ParticipantRow) -> QueryResult<()> {
+    start_term_with(conn, log_id, participant, None).await
+}
+
+/// Ends the current term and starts `participant`'s; `appointed` is (who
+/// appointed them, why) for a reassignment without a handover.
+pub async fn start_term_with(
+    conn: &mut AsyncPgConnection,
+    log_id: Uuid,
+    participant: &ParticipantRow,
+    appointed: Option<(Uuid, &str)>,
+) -> QueryResult<()> {
     diesel::update(
         coordinator_term::table
             .filter(coordinator_term::log_id.eq(log_id))
@@ -186,6 +202,8 @@ pub async fn start_term(conn: &mut AsyncPgConnection, log_id: Uuid, participant:
             staff_id: participant.staff_id,
             started_at: Utc::now(),
             ended_at: None,
+            reason: appointed.map(|(_, why)| why.to_owned()),
+            appointed_by: appointed.map(|(by, _)| by),
         })
         .execute(conn)
         .await
@@ -235,4 +253,30 @@ pub async fn decide_handover(conn: &mut AsyncPgConnection, id: Uuid, status: Han
         .execute(conn)
         .await
         .map(drop)
+}
+
+/// The logs of the units where `person` is unit leader or unit admin that
+/// wait for a coordinator: not closed or deleted, and their coordinator is
+/// deactivated (or they have none). Oldest first, at most `limit`.
+pub async fn without_coordinator(conn: &mut AsyncPgConnection, person: Uuid, limit: i64) -> QueryResult<Vec<Uuid>> {
+    use diesel::sql_types::{BigInt, Uuid as SqlUuid};
+    #[derive(diesel::QueryableByName)]
+    struct Row {
+        #[diesel(sql_type = SqlUuid)]
+        id: Uuid,
+    }
+    let rows: Vec<Row> = super::prepared::prepared(
+        "SELECT l.id FROM log l
+          WHERE l.unit_id IN (SELECT r.unit_id FROM staff_unit_role r
+                               WHERE r.staff_id = $1 AND r.role IN ('UNIT_ADMIN', 'UNIT_LEADER'))
+            AND l.deleted_at IS NULL AND l.status <> 'CLOSED'
+            AND NOT EXISTS (SELECT 1 FROM coordinator_term ct JOIN staff s ON s.person_id = ct.staff_id
+                             WHERE ct.log_id = l.id AND ct.ended_at IS NULL AND s.deactivated_at IS NULL)
+          ORDER BY l.created_at, l.id LIMIT $2",
+    )
+    .bind::<SqlUuid, _>(person)
+    .bind::<BigInt, _>(limit)
+    .load(conn)
+    .await?;
+    Ok(rows.into_iter().map(|r| r.id).collect())
 }

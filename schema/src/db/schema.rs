@@ -116,6 +116,8 @@ diesel::table! {
         staff_id -> Uuid,
         started_at -> Timestamptz,
         ended_at -> Nullable<Timestamptz>,
+        reason -> Nullable<Text>,
+        appointed_by -> Nullable<Uuid>,
     }
 }
 
@@ -230,6 +232,7 @@ diesel::table! {
         updated_at -> Timestamptz,
         overdue_emitted_for -> Nullable<Date>,
         due_soon_emitted_for -> Nullable<Date>,
+        needs_responsible_since -> Nullable<Timestamptz>,
     }
 }
 
@@ -336,6 +339,8 @@ diesel::table! {
         kind -> Text,
         municipality_id -> Uuid,
         external_id -> Nullable<Text>,
+        deactivated_at -> Nullable<Timestamptz>,
+        access_changed_at -> Nullable<Timestamptz>,
     }
 }
 

@@ -172,6 +172,7 @@ mod tests {
             updated_at: now,
             overdue_emitted_for: None,
             due_soon_emitted_for: None,
+            needs_responsible_since: None,
         };
         let previous = NaiveDate::from_ymd_opt(2026, 12, 1);
         assert_eq!(

@@ -7,6 +7,8 @@
 //! - [`write`] is the write table: role × action → allowed, plus the status
 //!   rules (CLOSED is frozen, content needs ACTIVE).
 //! - [`admin`] decides what is not about one log: creating logs, staff, templates.
+//! - [`organization`] decides who sets up municipalities and units, and
+//!   [`staff`] who changes, deactivates and reactivates staff.
 //!
 //! Resolvers and mutations ask these modules; they never decide access
 //! themselves. The executable specification is `tests/e2e/authz_*.rs`.
@@ -20,6 +22,7 @@ pub mod admin;
 pub mod organization;
 pub mod read;
 pub mod relation;
+pub mod staff;
 pub mod write;
 
 use crate::db::enums::{ActorRole, LogStatus};

@@ -25,6 +25,9 @@ pub enum WriteAction {
     CancelHandover,
     /// accept or decline a handover proposed to oneself
     RespondToHandover,
+    /// appoint a new coordinator without a handover (the coordinator is
+    /// absent or deactivated): the home unit's leader or admin
+    ReassignCoordinator,
     /// add or change a goal in an area
     EditGoal(GoalArea),
     /// add a measure, or change any field of one
@@ -69,6 +72,7 @@ impl WriteAction {
                 | WithdrawConsent
                 | RegisterPaperConsent
                 | ProposeUnit
+                | ReassignCoordinator
                 | CloseLog
                 | RequestReopen
                 | ApproveReopen
@@ -135,7 +139,8 @@ pub fn allowed(role: Role, action: WriteAction) -> bool {
                 | MarkMessageRead
                 | RespondToHandover
         ),
-        UnitAdmin => false,
+        // Lund's guideline: the unit leader picks the coordinator.
+        UnitAdmin => matches!(action, ReassignCoordinator),
         MunicipalAdmin => matches!(action, ProcessDeletion),
     }
 }
@@ -181,6 +186,7 @@ fn describe(action: WriteAction) -> &'static str {
         ProposeHandover => "proposing a handover",
         CancelHandover => "cancelling a handover",
         RespondToHandover => "responding to a handover",
+        ReassignCoordinator => "appointing a coordinator (the unit leader or admin of the log's unit may)",
         EditGoal(_) => "editing goals in this area",
         EditMeasure(_) => "editing measures in this area",
         UpdateOwnMeasure => "updating this measure (only its responsible person may)",

@@ -7,6 +7,7 @@
 //! development tokens when development auth is on. Each verifies with its
 //! own keys, so one issuer can never vouch for another's users.
 
+pub mod access;
 pub mod dev;
 pub mod oidc;
 pub mod principals;

@@ -1,8 +1,10 @@
 //! Principals by identity, cached for a few seconds: every request would
 //! otherwise look its staff member or citizen up again (three statements
-//! for staff). A role removed by an admin applies within the TTL. moka
-//! gives the TTL, the size bound, and one load per identity when many
-//! requests of the same person arrive at once.
+//! for staff). A change an admin makes to a staff member's access drops
+//! the cache at once on every instance (`auth::access`); the TTL bounds
+//! what a lost notice could leave. moka gives the TTL, the size bound, and
+//! one load per identity when many requests of the same person arrive at
+//! once.
 
 use moka::future::Cache;
 use stafett_schema::db::Pool;
@@ -13,6 +15,7 @@ use std::time::Duration;
 /// Identities kept at most; the least recently used go first.
 const MAX_ENTRIES: u64 = 100_000;
 
+#[derive(Clone)]
 pub struct PrincipalCache {
     /// `None`: the cache is off (a TTL of zero)
     entries: Option<Cache<Identity, Principal>>,
@@ -22,6 +25,13 @@ impl PrincipalCache {
     pub fn new(ttl: Duration) -> Self {
         let entries = (!ttl.is_zero()).then(|| Cache::builder().max_capacity(MAX_ENTRIES).time_to_live(ttl).build());
         PrincipalCache { entries }
+    }
+
+    /// Forgets every cached principal (see `auth::access`).
+    pub fn invalidate_all(&self) {
+        if let Some(cache) = &self.entries {
+            cache.invalidate_all();
+        }
     }
 
     pub async fn resolve(&self, pool: &Pool, identity: &Identity) -> ApiResult<Principal> {

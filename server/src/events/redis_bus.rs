@@ -13,6 +13,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 use tokio_util::sync::CancellationToken;
 
+use crate::auth::access::AccessWatch;
+
 pub const CHANNEL: &str = "stafett:events";
 
 pub struct RedisBus {
@@ -54,12 +56,27 @@ impl RedisBus {
         }
     }
 
-    /// The process's one subscription: feeds the hub, reconnects with backoff.
-    pub async fn subscribe(self: Arc<Self>, hub: Arc<Hub>, stop: CancellationToken) {
+    /// Tells the other instances that a person's access changed (see
+    /// `auth::access`; a lost message is caught by its poll).
+    pub async fn publish_access(&self, person: uuid::Uuid) {
+        let mut conn = self.publisher.clone();
+        let sent = tokio::time::timeout(
+            Duration::from_secs(2),
+            conn.publish::<_, _, i64>(crate::auth::access::CHANNEL, person.to_string()),
+        )
+        .await;
+        if !matches!(sent, Ok(Ok(_))) {
+            tracing::warn!("Redis publish of an access change failed; other instances poll for it");
+        }
+    }
+
+    /// The process's one subscription: feeds the hub and the access watch,
+    /// reconnects with backoff.
+    pub async fn subscribe(self: Arc<Self>, hub: Arc<Hub>, access: Arc<AccessWatch>, stop: CancellationToken) {
         let mut delay = Duration::from_millis(100);
         while !stop.is_cancelled() {
             match self.client.get_async_pubsub().await {
-                Ok(mut pubsub) => match pubsub.subscribe(CHANNEL).await {
+                Ok(mut pubsub) => match pubsub.subscribe(&[CHANNEL, crate::auth::access::CHANNEL]).await {
                     Ok(()) => {
                         self.connected.store(true, Ordering::Relaxed);
                         delay = Duration::from_millis(100);
@@ -73,6 +90,12 @@ impl RedisBus {
                             tokio::select! {
                                 _ = stop.cancelled() => return,
                                 msg = messages.next() => match msg {
+                                    Some(msg) if msg.get_channel_name() == crate::auth::access::CHANNEL => {
+                                        match msg.get_payload::<String>().ok().and_then(|p| p.parse().ok()) {
+                                            Some(person) => access.changed(person),
+                                            None => tracing::warn!("ignoring a malformed access change"),
+                                        }
+                                    }
                                     Some(msg) => self.deliver(&hub, msg).await,
                                     None => break,
                                 },

@@ -21,12 +21,10 @@ pub async fn request_context(state: &AppState, headers: &HeaderMap) -> Result<Ar
     Ok(RequestContext::new(principal, state.pool.clone(), state.api_config.clone()))
 }
 
-/// Verifies a token and finds its principal, with the token's expiry.
-pub async fn resolve_token(
-    state: &AppState,
-    token: &str,
-) -> Result<(Principal, Option<chrono::DateTime<chrono::Utc>>), ApiError> {
+/// Verifies a token and finds its principal, with what the token says
+/// (its identity and expiry).
+pub async fn resolve_token(state: &AppState, token: &str) -> Result<(Principal, auth::Verified), ApiError> {
     let verified = state.auth.identify(token).await?;
     let principal = state.principals.resolve(&state.pool, &verified.identity).await?;
-    Ok((principal, verified.expires_at))
+    Ok((principal, verified))
 }

@@ -105,8 +105,15 @@ async fn serve(state: AppState, socket: WebSocket) {
             }
         }
     });
-    let mut conn =
-        Connection { state, out: out_tx.clone(), principal: None, expires_at: None, operations: HashMap::new() };
+    let mut access_changes = state.access.sockets.subscribe();
+    let mut conn = Connection {
+        state,
+        out: out_tx.clone(),
+        principal: None,
+        identity: None,
+        expires_at: None,
+        operations: HashMap::new(),
+    };
     let init_deadline = tokio::time::Instant::now() + conn.state.config.ws.init_timeout;
     let shutdown = conn.state.shutdown.clone();
     loop {
@@ -124,6 +131,14 @@ async fn serve(state: AppState, socket: WebSocket) {
             _ = expiry => {
                 let _ = out_tx.send(Out::Close(close::FORBIDDEN, "token expired; reconnect with a fresh token")).await;
                 break;
+            }
+            changed = access_changes.recv(), if conn.principal.is_some() => {
+                // Lagged: some change was missed, perhaps this person's.
+                let mine = changed.map_or(true, |person| Some(person) == conn.principal.as_ref().map(Principal::person_id));
+                if mine && let Some(why) = conn.access_withdrawn().await {
+                    let _ = out_tx.send(Out::Close(close::FORBIDDEN, why)).await;
+                    break;
+                }
             }
             frame = stream.next() => {
                 let Some(Ok(frame)) = frame else { break };
@@ -155,6 +170,8 @@ struct Connection {
     state: AppState,
     out: mpsc::Sender<Out>,
     principal: Option<Principal>,
+    /// whom the token names, to resolve again when their access changes
+    identity: Option<stafett_schema::Identity>,
     expires_at: Option<DateTime<Utc>>,
     operations: HashMap<String, JoinHandle<()>>,
 }
@@ -169,6 +186,23 @@ impl Connection {
                 tokio::time::sleep(left).await
             }
             None => std::future::pending().await,
+        }
+    }
+
+    /// After a change to this person's access (`auth::access`): why the
+    /// connection must end, if it must. Its subscriptions run with the
+    /// principal it was opened with, so a principal that differs now (a
+    /// role gone or added) ends it as well; the client reconnects and gets
+    /// the new one, or is refused.
+    async fn access_withdrawn(&self) -> Option<&'static str> {
+        let identity = self.identity.as_ref()?;
+        match self.state.principals.resolve(&self.state.pool, identity).await {
+            Ok(now) if Some(&now) == self.principal.as_ref() => None,
+            Ok(_) => Some("Forbidden: your roles changed; reconnect"),
+            Err(ApiError::Internal { .. } | ApiError::Unavailable { .. }) => {
+                Some("Forbidden: your access could not be checked again; reconnect")
+            }
+            Err(_) => Some("Forbidden: your access was withdrawn"),
         }
     }
 
@@ -213,9 +247,10 @@ impl Connection {
         let token =
             payload.as_ref().and_then(token_of).ok_or((close::FORBIDDEN, "Forbidden: no token in connection_init"))?;
         match resolve_token(&self.state, &token).await {
-            Ok((principal, expires_at)) => {
+            Ok((principal, verified)) => {
                 self.principal = Some(principal);
-                self.expires_at = expires_at;
+                self.identity = Some(verified.identity);
+                self.expires_at = verified.expires_at;
                 self.send(json!({ "type": "connection_ack" })).await;
                 Ok(())
             }

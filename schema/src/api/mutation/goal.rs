@@ -268,6 +268,7 @@ impl GoalMutations {
                         updated_at: now,
                         overdue_emitted_for: None,
                         due_soon_emitted_for: None,
+                        needs_responsible_since: None,
                     };
                     goals::insert_measure(conn, &row).await?;
                     w.audit(conn, acting, ObjectType::Measure, row.id, AccessAction::Create).await?;
@@ -329,7 +330,15 @@ impl GoalMutations {
                         Some(r) => Some(responsible_person(conn, &w, r).await?),
                         None => None,
                     };
-                    let changes = MeasureChanges { description, responsible_id, deadline, status: input.status };
+                    // A new responsible person takes the flag of a deactivated one with them.
+                    let needs_responsible_since = responsible_id.map(|_| None);
+                    let changes = MeasureChanges {
+                        description,
+                        responsible_id,
+                        deadline,
+                        status: input.status,
+                        needs_responsible_since,
+                    };
                     let after = goals::update_measure(conn, measure_id, &changes).await?;
                     w.audit(conn, acting, ObjectType::Measure, measure_id, AccessAction::Update).await?;
                     emit_measure_changes(conn, &w, &before, &after).await?;
@@ -512,6 +521,9 @@ fn bti_level(level: i32) -> ApiResult<i32> {
 /// consented unit, or they could not see the measure they carry out.
 async fn responsible_person(conn: &mut AsyncPgConnection, w: &Write, id: Uuid) -> ApiResult<Uuid> {
     let person = people::resolve_one(conn, w.log_id(), id, "responsibleId").await?;
+    if !crate::db::staff::is_active(conn, person).await? {
+        return Err(ApiError::bad_field("responsibleId", "this staff member is deactivated; choose another"));
+    }
     if let Some(p) = participants::active_by_staff(conn, w.log_id(), person).await?
         && !consents::unit_consented(conn, w.log_id(), p.unit_id).await?
     {

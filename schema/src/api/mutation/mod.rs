@@ -4,6 +4,7 @@
 
 mod admin;
 mod consent;
+mod coordinator;
 mod goal;
 mod log;
 mod meeting;
@@ -12,6 +13,7 @@ mod organization;
 mod participant;
 pub mod payload;
 mod people;
+mod staff;
 pub mod tx;
 
 use async_graphql::MergedObject;
@@ -25,9 +27,11 @@ pub struct Mutation(
     log::LogMutations,
     consent::ConsentMutations,
     participant::ParticipantMutations,
+    coordinator::CoordinatorMutations,
     goal::GoalMutations,
     meeting::MeetingMutations,
     message::MessageMutations,
     admin::AdminMutations,
     organization::OrganizationMutations,
+    staff::StaffMutations,
 );

@@ -118,6 +118,9 @@ impl ParticipantMutations {
                     if !org::has_unit_role(conn, staff_id, unit_id).await? {
                         return Err(ApiError::bad_field("staffId", "staffId is not a staff member of unitId"));
                     }
+                    if !crate::db::staff::is_active(conn, staff_id).await? {
+                        return Err(ApiError::bad_field("staffId", "this staff member is deactivated"));
+                    }
                     if !consents::unit_consented(conn, w.log_id(), unit_id).await? {
                         return Err(ApiError::bad_field("unitId", "the family has not consented to this unit"));
                     }

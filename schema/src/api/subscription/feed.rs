@@ -73,6 +73,8 @@ pub fn changes_access(kind: EventKind) -> bool {
             | ParticipantJoined
             | ParticipantLeft
             | CoordinatorHandedOver
+            | CoordinatorDeactivated
+            | CoordinatorReassigned
             | LogDeleted
     )
 }

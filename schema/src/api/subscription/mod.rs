@@ -133,7 +133,17 @@ fn is_activity(kind: EventKind) -> bool {
 
 pub fn is_deadline(kind: EventKind) -> bool {
     use EventKind::*;
-    matches!(kind, DeadlineSet | DeadlineMoved | DeadlineRemoved | MeasureDone | MeasureOverdue | MeasureDueSoon)
+    matches!(
+        kind,
+        DeadlineSet
+            | DeadlineMoved
+            | DeadlineRemoved
+            | MeasureDone
+            | MeasureOverdue
+            | MeasureDueSoon
+            | ResponsibleDeactivated
+            | ResponsibleReactivated
+    )
 }
 
 /// Live updates over a websocket (graphql-transport-ws). Each event carries

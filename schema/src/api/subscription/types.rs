@@ -388,8 +388,16 @@ impl LogEvent {
             GoalAdded | GoalChanged => self.goal_of(ctx).await?.map(LogEventSubject::Goal),
             MeasureEvaluated | GoalEvaluated => self.evaluation_of(ctx).await?.map(LogEventSubject::Evaluation),
             CommentAdded => self.comment_of(ctx).await?.map(LogEventSubject::Comment),
-            MeasureCreated | MeasureUpdated | DeadlineSet | DeadlineMoved | DeadlineRemoved | MeasureDone
-            | MeasureOverdue | MeasureDueSoon => self.measure_of(ctx).await?.map(LogEventSubject::Measure),
+            MeasureCreated
+            | MeasureUpdated
+            | DeadlineSet
+            | DeadlineMoved
+            | DeadlineRemoved
+            | MeasureDone
+            | MeasureOverdue
+            | MeasureDueSoon
+            | ResponsibleDeactivated
+            | ResponsibleReactivated => self.measure_of(ctx).await?.map(LogEventSubject::Measure),
             MeetingScheduled | MinutesRecorded => self.meeting_of(ctx).await?.map(LogEventSubject::Meeting),
             ParticipantJoined | ParticipantLeft => self.participant_of(ctx).await?.map(LogEventSubject::Participant),
             ConsentGiven | ConsentWithdrawn => self.consent_of(ctx).await?.map(LogEventSubject::Consent),
@@ -426,6 +434,11 @@ pub enum DeadlineEventKind {
     Overdue,
     /// the deadline is within the configured horizon (default 7 days)
     DueSoon,
+    /// the measure's responsible person was deactivated: the coordinator
+    /// gives it a new one (`Measure.needsNewResponsible`)
+    NeedsResponsible,
+    /// the measure's responsible person was reactivated and carries it again
+    ResponsibleReturned,
 }
 
 impl DeadlineEventKind {
@@ -436,6 +449,8 @@ impl DeadlineEventKind {
             EventKind::MeasureDone => DeadlineEventKind::Done,
             EventKind::MeasureOverdue => DeadlineEventKind::Overdue,
             EventKind::MeasureDueSoon => DeadlineEventKind::DueSoon,
+            EventKind::ResponsibleDeactivated => DeadlineEventKind::NeedsResponsible,
+            EventKind::ResponsibleReactivated => DeadlineEventKind::ResponsibleReturned,
             _ => DeadlineEventKind::Set,
         }
     }

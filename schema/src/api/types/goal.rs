@@ -130,14 +130,21 @@ pub struct Measure {
 
 impl Measure {
     /// A measure's place in `myDeadlines`: its deadline, then its id.
+    /// A `myDeadlines` cursor: the measure's deadline (a day, at midnight)
+    /// and id. A measure with no deadline (listed first: it needs a new
+    /// responsible person now) is marked by noon, which no deadline has.
     pub fn deadline_cursor(key: &cursor::CursorKey, row: &goals::MeasureRow) -> String {
-        let day = row.deadline.unwrap_or_default().and_time(chrono::NaiveTime::MIN).and_utc();
-        cursor::encode_time_id(key, "d", day, row.id)
+        let at = match row.deadline {
+            Some(day) => day.and_time(chrono::NaiveTime::MIN).and_utc(),
+            None => UNDATED.and_utc(),
+        };
+        cursor::encode_time_id(key, "d", at, row.id)
     }
 
-    pub fn decode_deadline_cursor(key: &cursor::CursorKey, after: &str) -> ApiResult<(NaiveDate, uuid::Uuid)> {
-        let (day, id) = cursor::decode_time_id(key, "d", after)?;
-        Ok((day.date_naive(), id))
+    pub fn decode_deadline_cursor(key: &cursor::CursorKey, after: &str) -> ApiResult<(Option<NaiveDate>, uuid::Uuid)> {
+        let (at, id) = cursor::decode_time_id(key, "d", after)?;
+        let day = (at.naive_utc() != UNDATED).then(|| at.date_naive());
+        Ok((day, id))
     }
 
     /// The area of the measure's goal, which decides who may edit it.
@@ -147,6 +154,15 @@ impl Measure {
         goal.map(|g| g.area).ok_or_else(|| ApiError::internal("a measure without its goal"))
     }
 }
+
+/// What an undated measure's `myDeadlines` cursor holds.
+const UNDATED: chrono::NaiveDateTime = match NaiveDate::from_ymd_opt(1970, 1, 1) {
+    Some(d) => d.and_time(match chrono::NaiveTime::from_hms_opt(12, 0, 0) {
+        Some(t) => t,
+        None => chrono::NaiveTime::MIN,
+    }),
+    None => chrono::NaiveDateTime::MIN,
+};
 
 /// A measure (tiltak) under a goal, with a responsible person and a
 /// deadline. Every field but `id` is content: Readable by: guardians, the
@@ -201,6 +217,15 @@ impl Measure {
     async fn status(&self, ctx: &Context<'_>) -> ApiResult<MeasureStatus> {
         self.access.content(ctx, ReadField::Goals).await?;
         Ok(self.row.status)
+    }
+
+    /// True while its responsible person is deactivated (they left, or are
+    /// away for long): the coordinator gives it to someone else with
+    /// `updateMeasure(responsibleId:)`. It shows on the coordinator's
+    /// `myDeadlines` and `deadlineChanges` (NEEDS_RESPONSIBLE).
+    async fn needs_new_responsible(&self, ctx: &Context<'_>) -> ApiResult<bool> {
+        self.access.content(ctx, ReadField::Goals).await?;
+        Ok(self.row.needs_responsible_since.is_some())
     }
 
     /// Whether the viewer may `updateMeasure` its status, deadline and

@@ -447,3 +447,11 @@ super::connection::connection!(
     LogEdge,
     Log
 );
+
+super::connection::counted_connection!(
+    /// A page of `logsWithoutCoordinator`, oldest first.
+    LogQueueConnection,
+    /// A log waiting for a coordinator, with its cursor.
+    LogQueueEdge,
+    Log
+);

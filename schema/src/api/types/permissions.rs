@@ -70,6 +70,9 @@ pub struct LogPermissions {
     /// `proposeHandover` (none may be waiting); the successor, a current
     /// participant whose unit has consent, is the request's input
     pub can_propose_handover: bool,
+    /// `reassignCoordinator`: the log's unit leader or admin appoints a
+    /// coordinator without a handover (the new one is the request's input)
+    pub can_reassign_coordinator: bool,
     /// `giveConsent`, to the log or to a unit the coordinator proposed: false
     /// when the viewer's own consent to the log and to every proposed unit holds
     pub can_give_consent: bool,
@@ -142,6 +145,7 @@ impl LogPermissions {
             can_add_participant: may(WriteAction::AddParticipant),
             can_propose_handover: may(WriteAction::ProposeHandover)
                 && write::propose_handover(pending_handover).is_ok(),
+            can_reassign_coordinator: may(WriteAction::ReassignCoordinator),
             can_give_consent: may(WriteAction::GiveConsent) && (!consented || unit_waits),
             can_register_paper_consent: may(WriteAction::RegisterPaperConsent),
             can_close: may(WriteAction::CloseLog),

@@ -96,6 +96,19 @@ impl CoordinatorTerm {
     async fn ended_at(&self) -> Option<DateTime<Utc>> {
         self.row.ended_at
     }
+
+    /// Why the log's unit leader or admin appointed them without a handover
+    /// (`reassignCoordinator`); null for a term that began with the log or
+    /// a handover.
+    async fn reason(&self) -> Option<&str> {
+        self.row.reason.as_deref()
+    }
+
+    /// The person id of the unit leader or admin who appointed them without
+    /// a handover; null for a term that began with the log or a handover.
+    async fn appointed_by_id(&self) -> Option<ID> {
+        self.row.appointed_by.map(id)
+    }
 }
 
 pub struct ReopenRequest(pub ReopenRequestRow);
