@@ -13,6 +13,7 @@ pub mod loaders;
 pub mod national_id;
 pub mod policy;
 pub mod principal;
+pub mod staff_import;
 
 pub use api::{StafettSchema, build_schema};
 pub use context::{ApiConfig, RequestContext};

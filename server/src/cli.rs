@@ -1,4 +1,5 @@
-//! The command line: `serve` (default), `migrate`, `demo`, `token <persona>`.
+//! The command line: `serve` (default), `migrate`, `demo`, `token <persona>`,
+//! `import-staff`.
 
 use crate::app::{App, AppState};
 use crate::auth::dev::DevKeys;
@@ -26,6 +27,15 @@ pub enum Command {
     Migrate(Settings),
     /// Seed the demo municipality (idempotent) and serve it with development tokens.
     Demo(Settings),
+    /// Import staff into a unit from a CSV file (header row; columns: external id, name,
+    /// title, e-mail, phone, role). Idempotent; `--dry-run` prints what would change;
+    /// nothing is written when a row is invalid unless `--skip-invalid`.
+    ImportStaff {
+        #[command(flatten)]
+        import: crate::import::ImportArgs,
+        #[command(flatten)]
+        settings: Settings,
+    },
     /// Print a development bearer token for a demo persona.
     Token {
         /// one of: guardian, guardian2, youth, outsider, coordinator, participant,
@@ -52,7 +62,7 @@ impl Command {
     pub fn otlp_endpoint(&self) -> Option<&str> {
         match self {
             Command::Serve(s) | Command::Migrate(s) | Command::Demo(s) => s.otel_exporter_otlp_endpoint.as_deref(),
-            Command::Token { .. } => None,
+            Command::ImportStaff { .. } | Command::Token { .. } => None,
         }
     }
 
@@ -60,7 +70,7 @@ impl Command {
     pub fn log_format(&self) -> LogFormat {
         match self {
             Command::Serve(s) | Command::Migrate(s) | Command::Demo(s) => s.log_format,
-            Command::Token { .. } => LogFormat::Text,
+            Command::ImportStaff { .. } | Command::Token { .. } => LogFormat::Text,
         }
     }
 }
@@ -103,6 +113,11 @@ pub async fn run(command: Command) -> Result<()> {
             drop(conn);
             println!("Stafett demo on http://{}/graphql — get a token with `stafett token guardian`", config.addr);
             serve(config).await
+        }
+        Command::ImportStaff { import, settings } => {
+            let config = settings.into_config()?;
+            db::migrate(&config.database.url).await?;
+            crate::import::command(&config.database.url, import).await
         }
         Command::Token { persona, ttl } => {
             let Some(p) = Persona::find(&persona) else {

@@ -10,6 +10,7 @@ pub mod db;
 pub mod demo;
 pub mod events;
 pub mod http;
+pub mod import;
 pub mod limits;
 pub mod metrics;
 pub mod telemetry;

@@ -21,6 +21,7 @@ mod faults;
 mod frontend;
 mod fuzz;
 mod hub;
+mod import;
 mod instances;
 mod lifecycle;
 mod limits;
