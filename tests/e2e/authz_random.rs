@@ -510,9 +510,18 @@ static OUTCOMES: [AtomicU32; 4] = [const { AtomicU32::new(0) }; 4];
 /// A fresh, valid national id for someone born about `years_ago` years ago.
 /// Each call moves the date one day back; each age class draws individual
 /// numbers from its own range, so no two calls can produce the same id.
+///
+/// The youth (`17`) stays between 16 and 17½ however many ids a run draws
+/// (at 18 the guardians would stop being owners, which the model does not
+/// follow): their dates cycle over 400 days, and each cycle takes the next
+/// valid individual number.
 fn national_id(years_ago: i64) -> String {
     let n = i64::from(SERIAL.fetch_add(1, Ordering::Relaxed));
-    let born = chrono::Utc::now().date_naive() - chrono::Duration::days(years_ago * 366 + 30 + n);
+    let today = chrono::Utc::now().date_naive();
+    let (born, skip) = match years_ago {
+        17 => (today - chrono::Duration::days(16 * 366 + 30 + n % 400), usize::try_from(n / 400).unwrap_or(0)),
+        _ => (today - chrono::Duration::days(years_ago * 366 + 30 + n), 0),
+    };
     let individuals = match years_ago {
         40 => 100..500,
         17 => 500..700,
@@ -521,7 +530,8 @@ fn national_id(years_ago: i64) -> String {
     };
     individuals
         .into_iter()
-        .find_map(|i| stafett_schema::national_id::generate(born, i, true))
+        .filter_map(|i| stafett_schema::national_id::generate(born, i, true))
+        .nth(skip)
         .expect("some individual number yields a valid id")
 }
 

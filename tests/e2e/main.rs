@@ -3,6 +3,7 @@
 
 mod acceptance;
 mod access_log;
+mod adulthood;
 mod auth;
 mod authz_existence;
 mod authz_inputs;

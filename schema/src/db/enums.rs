@@ -404,6 +404,9 @@ text_enum!(
         /// the coordinating unit's leader or admin appointed a new coordinator
         /// without a handover (`reassignCoordinator`)
         CoordinatorReassigned => "COORDINATOR_REASSIGNED",
+        /// the child turned 18 and is the log's only owner: the guardians
+        /// lost access that day
+        YouthCameOfAge => "YOUTH_CAME_OF_AGE",
     }
 );
 

@@ -213,6 +213,11 @@ pub async fn child_at_consent_age(conn: &mut AsyncPgConnection, log_id: Uuid) ->
     diesel::select(log_child_at_consent_age(log_id)).get_result(conn).await
 }
 
+/// Whether the log's child is 18 today: the youth is then its only owner.
+pub async fn child_adult(conn: &mut AsyncPgConnection, log_id: Uuid) -> QueryResult<bool> {
+    diesel::select(log_child_adult(log_id)).get_result(conn).await
+}
+
 /// Whether every owner holds a valid consent to the log.
 pub async fn consent_complete(conn: &mut AsyncPgConnection, log_id: Uuid) -> QueryResult<bool> {
     diesel::select(log_consent_complete(log_id)).get_result(conn).await
@@ -220,4 +225,5 @@ pub async fn consent_complete(conn: &mut AsyncPgConnection, log_id: Uuid) -> Que
 
 diesel::define_sql_function!(fn log_youth(log: diesel::sql_types::Uuid) -> diesel::sql_types::Nullable<diesel::sql_types::Uuid>);
 diesel::define_sql_function!(fn log_child_at_consent_age(log: diesel::sql_types::Uuid) -> diesel::sql_types::Bool);
+diesel::define_sql_function!(fn log_child_adult(log: diesel::sql_types::Uuid) -> diesel::sql_types::Bool);
 diesel::define_sql_function!(fn log_consent_complete(log: diesel::sql_types::Uuid) -> diesel::sql_types::Bool);

@@ -21,8 +21,12 @@ pub async fn active_participants_among(
         .await
 }
 
-/// The citizen ids among `ids` that are guardians of the log.
+/// The citizen ids among `ids` that are guardians of the log (none once
+/// the child is 18: the youth is then the only owner).
 pub async fn guardians_among(conn: &mut AsyncPgConnection, log_id: Uuid, ids: &[Uuid]) -> QueryResult<Vec<Uuid>> {
+    if super::logs::child_adult(conn, log_id).await? {
+        return Ok(Vec::new());
+    }
     guardian::table
         .filter(guardian::log_id.eq(log_id))
         .filter(guardian::citizen_id.eq_any(ids))

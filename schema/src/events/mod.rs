@@ -6,6 +6,7 @@
 //! subscription layer, which authorizes each event from it without another
 //! query where it can.
 
+pub mod adulthood;
 pub mod deadlines;
 pub mod hub;
 

@@ -93,7 +93,8 @@ const RELATION_COLUMNS: &str = concat!(
     effective_status_sql!(),
     " AS status,
     l.deleted_at IS NOT NULL AS deleted,
-    EXISTS (SELECT 1 FROM guardian g WHERE g.log_id = l.id AND g.citizen_id = $1) AS is_guardian,
+    -- a guardian no more once the child is 18 (the youth is then the only owner)
+    (EXISTS (SELECT 1 FROM guardian g WHERE g.log_id = l.id AND g.citizen_id = $1) AND NOT f.adult) AS is_guardian,
     coalesce(f.youth = $1, false) AS is_youth,
     p.id AS participant_id,
     p.unit_id AS participant_unit_id,
@@ -118,7 +119,8 @@ const RELATION_COLUMNS: &str = concat!(
 
 const RELATION_FROM: &str = "
     FROM log l
-    CROSS JOIN LATERAL (SELECT log_consent_complete(l.id) AS consent_complete, log_youth(l.id) AS youth) f
+    CROSS JOIN LATERAL (SELECT log_consent_complete(l.id) AS consent_complete, log_youth(l.id) AS youth,
+                               coalesce(log_child_adult(l.id), false) AS adult) f
     LEFT JOIN participant p ON p.log_id = l.id AND p.staff_id = $1 AND p.left_at IS NULL";
 
 /// The SQL twin of `Roles::of(..).is_outsider() == false`.

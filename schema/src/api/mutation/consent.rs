@@ -535,7 +535,11 @@ async fn consent_object(ctx: &Context<'_>, row: ConsentRow) -> ApiResult<Consent
 
 /// The log's owners: its guardians, and the child once at consent age.
 pub(super) async fn owners_of(conn: &mut AsyncPgConnection, log_id: Uuid) -> ApiResult<Vec<Uuid>> {
-    let mut owners: Vec<Uuid> = logs::guardians_of(conn, &[log_id]).await?.iter().map(|g| g.person_id).collect();
+    // At 18 the youth is the only owner.
+    let mut owners: Vec<Uuid> = match logs::child_adult(conn, log_id).await? {
+        true => Vec::new(),
+        false => logs::guardians_of(conn, &[log_id]).await?.iter().map(|g| g.person_id).collect(),
+    };
     if logs::child_at_consent_age(conn, log_id).await? {
         owners.extend(logs::youth_citizen(conn, log_id).await?);
     }

@@ -75,6 +75,7 @@ pub fn changes_access(kind: EventKind) -> bool {
             | CoordinatorHandedOver
             | CoordinatorDeactivated
             | CoordinatorReassigned
+            | YouthCameOfAge
             | LogDeleted
     )
 }
