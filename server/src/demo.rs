@@ -496,6 +496,8 @@ async fn consent(
             withdrawn_by: None,
             withdrawal_reason: None,
             signed_on: None,
+            withdrawal_reported_on: None,
+            withdrawal_reported_how: None,
         })
         .execute(conn)
         .await?;

@@ -227,6 +227,10 @@ fn entry_of(field: &str) -> Option<Entry> {
         "proposeHandover" => e("HANDOVER", Obj::Returned, "CREATE"),
         "acceptHandover" | "declineHandover" | "cancelHandover" => e("HANDOVER", Obj::Var("h"), "UPDATE"),
         "reassignCoordinator" => e("PARTICIPANT", Obj::Var("p"), "UPDATE"),
+        "addGuardian" => e("GUARDIAN", Obj::Returned, "CREATE"),
+        "removeGuardian" => e("GUARDIAN", Obj::Var("g"), "DELETE"),
+        "updateGuardianContact" => e("GUARDIAN", Obj::Var("g"), "UPDATE"),
+        "registerConsentWithdrawal" => e("CONSENT", Obj::Var("c"), "UPDATE"),
         "addGoal" => e("GOAL", Obj::Returned, "CREATE"),
         "updateGoal" => e("GOAL", Obj::Var("g"), "UPDATE"),
         "addMeasure" => e("MEASURE", Obj::Returned, "CREATE"),
@@ -297,6 +301,22 @@ const REMOVE_PARTICIPANT: Op = op(
 const PROPOSE_HANDOVER: Op = op(
     "proposeHandover",
     "mutation($l: ID!, $p: ID!) { proposeHandover(logId: $l, input: { participantId: $p }) { handover { id } userErrors { field code message } } }",
+);
+const ADD_GUARDIAN: Op = op(
+    "addGuardian",
+    "mutation($l: ID!, $i: AddGuardianInput!) { addGuardian(logId: $l, input: $i) { guardian { id } userErrors { field code message } } }",
+);
+const REMOVE_GUARDIAN: Op = op(
+    "removeGuardian",
+    "mutation($l: ID!, $g: ID!) { removeGuardian(logId: $l, input: { guardianId: $g, reason: \"ny omsorgsavtale\" }) { guardianId userErrors { field code message } } }",
+);
+const UPDATE_GUARDIAN_CONTACT: Op = op(
+    "updateGuardianContact",
+    "mutation($l: ID!, $g: ID!) { updateGuardianContact(logId: $l, input: { guardianId: $g, phone: \"+47 999 99 999\" }) { guardian { id } userErrors { field code message } } }",
+);
+const REGISTER_WITHDRAWAL: Op = op(
+    "registerConsentWithdrawal",
+    "mutation($c: ID!, $i: ReportedWithdrawalInput!) { registerConsentWithdrawal(consentId: $c, input: $i) { consent { id } userErrors { field code message } } }",
 );
 const REASSIGN_COORDINATOR: Op = op(
     "reassignCoordinator",
@@ -543,6 +563,23 @@ fn table() -> Vec<Row> {
         row("withdrawConsent of guardian2's log consent", On::Emma, WITHDRAW_CONSENT, json!({ "c": SETUP }),
             count(format!("consent WHERE log_id = '{emma}' AND withdrawn_at IS NOT NULL")),
                                                                               [F, A, N, F, H, N, H, H, N, N, N, N])
+            .after(Setup::ConsentId(format!("SELECT id::text AS v FROM consent WHERE log_id = '{emma}' AND scope = 'LOG' AND given_by = '{}'", person("guardian2")))),
+        // Family changes (issue 18): the coordinator adds and removes guardians and
+        // registers a withdrawal the family reported; a guardian corrects her own
+        // contact details (guardian2 may not correct Ola's: FORBIDDEN).
+        row("addGuardian", On::Emma, ADD_GUARDIAN,
+            json!({ "l": emma, "i": { "nationalId": demo::synthetic_id(chrono::NaiveDate::from_ymd_opt(1984, 4, 4).unwrap()), "name": "Nora Ny", "reason": "ny omsorgsavtale" } }),
+            count(format!("guardian WHERE log_id = '{emma}'")),                 [F, F, N, A, F, N, F, F, N, N, N, N]),
+        row("removeGuardian guardian2", On::Emma, REMOVE_GUARDIAN, json!({ "l": emma, "g": person("guardian2") }),
+            count(format!("access_log WHERE log_id = '{emma}' AND object_type = 'GUARDIAN' AND action = 'DELETE'")),
+                                                                              [F, F, N, A, F, N, F, F, N, N, N, N]),
+        row("updateGuardianContact of Ola", On::Emma, UPDATE_GUARDIAN_CONTACT, json!({ "l": emma, "g": person("guardian") }),
+            count(format!("guardian WHERE log_id = '{emma}' AND phone = '+47 999 99 999'")),
+                                                                              [A, F, N, A, F, N, F, F, N, N, N, N]),
+        row("registerConsentWithdrawal of guardian2's log consent", On::Emma, REGISTER_WITHDRAWAL,
+            json!({ "c": SETUP, "i": { "reportedOn": chrono::Utc::now().date_naive().to_string(), "how": "på telefon" } }),
+            count(format!("consent WHERE log_id = '{emma}' AND withdrawn_at IS NOT NULL")),
+                                                                              [F, F, N, A, H, N, H, H, N, N, N, N])
             .after(Setup::ConsentId(format!("SELECT id::text AS v FROM consent WHERE log_id = '{emma}' AND scope = 'LOG' AND given_by = '{}'", person("guardian2")))),
         // The coordinator proposes units; admins manage staff, not the log's units.
         row("proposeUnit", On::Emma, PROPOSE_UNIT, json!({ "l": emma, "u": SETUP }),
@@ -1025,6 +1062,16 @@ fn probe(r: &Row, vars: &Value) -> Option<Probe> {
         "addParticipant" => permission("canAddParticipant"),
         "proposeHandover" => permission("canProposeHandover"),
         "reassignCoordinator" => permission("canReassignCoordinator"),
+        "addGuardian" | "removeGuardian" => permission("canChangeGuardians"),
+        "updateGuardianContact" => {
+            object("guardians { id viewerCanEditContact }", &["guardians", "*"], &vars["g"], "viewerCanEditContact")
+        }
+        "registerConsentWithdrawal" => object(
+            "consents { id viewerCanRegisterWithdrawal }",
+            &["consents", "*"],
+            &vars["c"],
+            "viewerCanRegisterWithdrawal",
+        ),
         "scheduleMeeting" => permission("canScheduleMeeting"),
         "addGoal" => {
             let area = i["area"].clone();

@@ -18,6 +18,7 @@ mod config_help;
 mod consent_edges;
 mod deadlines;
 mod deploy;
+mod family;
 mod faults;
 mod frontend;
 mod fuzz;

@@ -25,6 +25,10 @@ pub struct ConsentRow {
     pub withdrawal_reason: Option<WithdrawalReason>,
     /// the day a paper consent's form was signed (none for digital consents)
     pub signed_on: Option<NaiveDate>,
+    /// a withdrawal the coordinator registered: the day the family reported it
+    pub withdrawal_reported_on: Option<NaiveDate>,
+    /// and how (by phone, in a meeting…)
+    pub withdrawal_reported_how: Option<String>,
 }
 
 impl ConsentRow {
@@ -220,3 +224,28 @@ diesel::define_sql_function!(
     #[sql_name = "unit_consented"]
     fn unit_consented_fn(log: diesel::sql_types::Uuid, unit: diesel::sql_types::Uuid) -> diesel::sql_types::Bool
 );
+
+/// Records how a withdrawal the coordinator registered was reported.
+pub async fn note_reported_withdrawal(
+    conn: &mut AsyncPgConnection,
+    id: Uuid,
+    on: NaiveDate,
+    how: &str,
+) -> QueryResult<()> {
+    diesel::update(consent::table.find(id))
+        .set((consent::withdrawal_reported_on.eq(on), consent::withdrawal_reported_how.eq(how)))
+        .execute(conn)
+        .await
+        .map(drop)
+}
+
+/// A guardian who gives consent to the log is required to hold one from
+/// then on (see migration 000016: one added later was not).
+pub async fn require_guardian_consent(conn: &mut AsyncPgConnection, log_id: Uuid, citizen_id: Uuid) -> QueryResult<()> {
+    use super::schema::guardian;
+    diesel::update(guardian::table.find((log_id, citizen_id)))
+        .set(guardian::consent_required.eq(true))
+        .execute(conn)
+        .await
+        .map(drop)
+}

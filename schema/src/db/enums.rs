@@ -407,6 +407,10 @@ text_enum!(
         /// the child turned 18 and is the log's only owner: the guardians
         /// lost access that day
         YouthCameOfAge => "YOUTH_CAME_OF_AGE",
+        /// the coordinator added a guardian (a custody change)
+        GuardianAdded => "GUARDIAN_ADDED",
+        /// the coordinator removed a guardian (a custody change)
+        GuardianRemoved => "GUARDIAN_REMOVED",
     }
 );
 
@@ -443,6 +447,8 @@ text_enum!(
         ReopenRequest => "REOPEN_REQUEST",
         /// a deletion request
         DeletionRequest => "DELETION_REQUEST",
+        /// a guardian of the log: added, removed, or their contact details changed
+        Guardian => "GUARDIAN",
     }
 );
 

@@ -227,3 +227,63 @@ diesel::define_sql_function!(fn log_youth(log: diesel::sql_types::Uuid) -> diese
 diesel::define_sql_function!(fn log_child_at_consent_age(log: diesel::sql_types::Uuid) -> diesel::sql_types::Bool);
 diesel::define_sql_function!(fn log_child_adult(log: diesel::sql_types::Uuid) -> diesel::sql_types::Bool);
 diesel::define_sql_function!(fn log_consent_complete(log: diesel::sql_types::Uuid) -> diesel::sql_types::Bool);
+
+/// Adds a guardian to a log (`addGuardian`); false when they are one already.
+/// `consent_required`: whether the log's consent waits for theirs (see
+/// migration 000016).
+pub async fn add_guardian(
+    conn: &mut AsyncPgConnection,
+    log_id: Uuid,
+    citizen_id: Uuid,
+    added_by: Uuid,
+    recorded: &RecordedGuardian<'_>,
+    email: Option<&str>,
+    consent_required: bool,
+) -> QueryResult<bool> {
+    let n = diesel::insert_into(guardian::table)
+        .values((
+            guardian::log_id.eq(log_id),
+            guardian::citizen_id.eq(citizen_id),
+            guardian::added_by.eq(added_by),
+            guardian::name.eq(recorded.name),
+            guardian::phone.eq(recorded.phone),
+            guardian::email.eq(email),
+            guardian::address.eq(recorded.address),
+            guardian::consent_required.eq(consent_required),
+        ))
+        .on_conflict_do_nothing()
+        .execute(conn)
+        .await?;
+    Ok(n == 1)
+}
+
+/// Removes a guardian from a log; false when they were none.
+pub async fn remove_guardian(conn: &mut AsyncPgConnection, log_id: Uuid, citizen_id: Uuid) -> QueryResult<bool> {
+    let n = diesel::delete(guardian::table.find((log_id, citizen_id))).execute(conn).await?;
+    Ok(n == 1)
+}
+
+/// How many guardians a log has.
+pub async fn guardian_count(conn: &mut AsyncPgConnection, log_id: Uuid) -> QueryResult<i64> {
+    guardian::table.filter(guardian::log_id.eq(log_id)).count().get_result(conn).await
+}
+
+/// A guardian's contact details on a log: `None` leaves one, `Some(None)` clears it.
+#[derive(Debug, Default, AsChangeset)]
+#[diesel(table_name = guardian)]
+pub struct GuardianContact {
+    pub phone: Option<Option<String>>,
+    pub email: Option<Option<String>>,
+    pub address: Option<Option<String>>,
+}
+
+/// Changes a guardian's contact details on a log; false when they are none.
+pub async fn update_guardian_contact(
+    conn: &mut AsyncPgConnection,
+    log_id: Uuid,
+    citizen_id: Uuid,
+    contact: &GuardianContact,
+) -> QueryResult<bool> {
+    let n = diesel::update(guardian::table.find((log_id, citizen_id))).set(contact).execute(conn).await?;
+    Ok(n == 1)
+}

@@ -105,6 +105,8 @@ diesel::table! {
         withdrawn_by -> Nullable<Uuid>,
         withdrawal_reason -> Nullable<Text>,
         signed_on -> Nullable<Date>,
+        withdrawal_reported_on -> Nullable<Date>,
+        withdrawal_reported_how -> Nullable<Text>,
     }
 }
 
@@ -181,6 +183,7 @@ diesel::table! {
         phone -> Nullable<Text>,
         email -> Nullable<Text>,
         address -> Nullable<Text>,
+        consent_required -> Bool,
     }
 }
 

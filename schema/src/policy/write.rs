@@ -28,6 +28,13 @@ pub enum WriteAction {
     /// appoint a new coordinator without a handover (the coordinator is
     /// absent or deactivated): the home unit's leader or admin
     ReassignCoordinator,
+    /// add or remove a guardian (a custody change): the coordinator
+    ChangeGuardians,
+    /// correct a guardian's contact details: the coordinator, or the
+    /// guardian their own ([`edit_guardian_contact`])
+    EditGuardianContact,
+    /// register a withdrawal the family reported: the coordinator
+    RegisterWithdrawal,
     /// add or change a goal in an area
     EditGoal(GoalArea),
     /// add a measure, or change any field of one
@@ -73,6 +80,9 @@ impl WriteAction {
                 | RegisterPaperConsent
                 | ProposeUnit
                 | ReassignCoordinator
+                | ChangeGuardians
+                | EditGuardianContact
+                | RegisterWithdrawal
                 | CloseLog
                 | RequestReopen
                 | ApproveReopen
@@ -102,6 +112,7 @@ pub fn allowed(role: Role, action: WriteAction) -> bool {
                 | CloseLog
                 | ApproveReopen
                 | RequestDeletion
+                | EditGuardianContact
         ),
         Coordinator => matches!(
             action,
@@ -124,11 +135,23 @@ pub fn allowed(role: Role, action: WriteAction) -> bool {
                 | EditInitiative
                 | CloseLog
                 | RequestReopen
+                | ChangeGuardians
+                | EditGuardianContact
+                | RegisterWithdrawal
         ),
         // Outside an ACTIVE, consented log the coordinator keeps the steps that
         // bring it (back) to life, and may ask to reopen a closed one.
         CoordinatorMetadata => {
-            matches!(action, RegisterPaperConsent | ProposeUnit | CancelHandover | RequestReopen)
+            matches!(
+                action,
+                RegisterPaperConsent
+                    | ProposeUnit
+                    | CancelHandover
+                    | RequestReopen
+                    | ChangeGuardians
+                    | EditGuardianContact
+                    | RegisterWithdrawal
+            )
         }
         Participant => matches!(
             action,
@@ -187,6 +210,9 @@ fn describe(action: WriteAction) -> &'static str {
         CancelHandover => "cancelling a handover",
         RespondToHandover => "responding to a handover",
         ReassignCoordinator => "appointing a coordinator (the unit leader or admin of the log's unit may)",
+        ChangeGuardians => "adding or removing guardians (the coordinator may)",
+        EditGuardianContact => "changing a guardian's contact details",
+        RegisterWithdrawal => "registering a withdrawal on the family's behalf (the coordinator may)",
         EditGoal(_) => "editing goals in this area",
         EditMeasure(_) => "editing measures in this area",
         UpdateOwnMeasure => "updating this measure (only its responsible person may)",
@@ -300,6 +326,15 @@ pub fn remove_participant(left: bool, is_coordinator: bool) -> Result<(), ApiErr
         return Err(ApiError::conflict("the coordinator cannot be removed; hand over the baton first"));
     }
     Ok(())
+}
+
+/// A guardian corrects only her own contact details; the coordinator anyone's.
+pub fn edit_guardian_contact(rel: &LogRelation, actor: uuid::Uuid, guardian: uuid::Uuid) -> Result<(), ApiError> {
+    if rel.is_coordinator || actor == guardian {
+        Ok(())
+    } else {
+        Err(ApiError::forbidden("a guardian may change only her own contact details"))
+    }
 }
 
 /// A consent to the log is withdrawn only by the owner who gave it (a unit

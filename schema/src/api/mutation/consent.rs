@@ -233,7 +233,10 @@ impl ConsentMutations {
                         return Err(ApiError::conflict("this consent is already withdrawn"));
                     }
                     match consent.scope {
-                        ConsentScope::Log => withdraw_log_consent(conn, &w, &consent).await?,
+                        ConsentScope::Log => {
+                            write::withdraw_log_consent(w.actor, consent.given_by)?;
+                            withdraw_log_consent(conn, &w, &consent).await?
+                        }
                         ConsentScope::Unit => withdraw_unit_consent(conn, &w, &consent).await?,
                     }
                     w.audit(conn, acting, ObjectType::Consent, consent.id, AccessAction::Update).await?;
@@ -412,6 +415,8 @@ async fn record(
         given_by,
         method: if paper.is_some() { ConsentMethod::Paper } else { ConsentMethod::Digital },
         signed_on: paper.as_ref().map(|p| p.signed_on),
+        withdrawal_reported_on: None,
+        withdrawal_reported_how: None,
         document_reference: paper.map(|p| p.reference),
         registered_by,
         given_at: Utc::now(),
@@ -421,6 +426,11 @@ async fn record(
         withdrawal_reason: None,
     };
     consents::insert(conn, &row).await?;
+    if row.scope == ConsentScope::Log {
+        // A guardian added to a running log counts as an owner whose consent
+        // the log needs once they have given it (migration 000016).
+        consents::require_guardian_consent(conn, log_id, given_by).await?;
+    }
     w.audit(conn, acting, ObjectType::Consent, row.id, AccessAction::Create).await?;
     w.emit(
         conn,
@@ -438,8 +448,14 @@ async fn record(
     Ok(row)
 }
 
-async fn withdraw_log_consent(conn: &mut AsyncPgConnection, w: &Write, consent: &ConsentRow) -> ApiResult<()> {
-    write::withdraw_log_consent(w.actor, consent.given_by)?;
+/// Ends a consent to the log and makes the log PASSIVE; whether the writer
+/// may (its owner, or the coordinator registering what the family
+/// reported) is the caller's question.
+pub(super) async fn withdraw_log_consent(
+    conn: &mut AsyncPgConnection,
+    w: &Write,
+    consent: &ConsentRow,
+) -> ApiResult<()> {
     consents::withdraw(conn, &[consent.id], Some(w.actor), WithdrawalReason::Withdrawn).await?;
     w.emit(
         conn,
@@ -453,7 +469,11 @@ async fn withdraw_log_consent(conn: &mut AsyncPgConnection, w: &Write, consent: 
     Ok(())
 }
 
-async fn withdraw_unit_consent(conn: &mut AsyncPgConnection, w: &Write, consent: &ConsentRow) -> ApiResult<()> {
+pub(super) async fn withdraw_unit_consent(
+    conn: &mut AsyncPgConnection,
+    w: &Write,
+    consent: &ConsentRow,
+) -> ApiResult<()> {
     let unit_id = consent.unit_id.ok_or_else(|| ApiError::internal("unit consent without a unit"))?;
     let in_force = consents::in_force_for_unit(conn, w.log_id(), unit_id).await?;
     consents::withdraw(conn, &in_force, Some(w.actor), WithdrawalReason::Withdrawn).await?;
@@ -528,7 +548,7 @@ async fn owner_person(conn: &mut AsyncPgConnection, log_id: Uuid, owner_id: Uuid
     Ok(owner_id)
 }
 
-async fn consent_object(ctx: &Context<'_>, row: ConsentRow) -> ApiResult<Consent> {
+pub(super) async fn consent_object(ctx: &Context<'_>, row: ConsentRow) -> ApiResult<Consent> {
     let access = LogAccess::load(ctx, row.log_id).await?.ok_or(ApiError::NotFound("Log"))?;
     Ok(Consent { row, access })
 }

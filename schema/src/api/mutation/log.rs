@@ -450,6 +450,8 @@ impl LogMutations {
                         withdrawn_by: None,
                         withdrawal_reason: None,
                         signed_on: None,
+                        withdrawal_reported_on: None,
+                        withdrawal_reported_how: None,
                     };
                     consents::insert(conn, &consent).await?;
                     w.audit(conn, acting, ObjectType::Consent, consent.id, AccessAction::Create).await?;

@@ -5,6 +5,7 @@
 mod admin;
 mod consent;
 mod coordinator;
+mod family;
 mod goal;
 mod log;
 mod meeting;
@@ -28,6 +29,7 @@ pub struct Mutation(
     consent::ConsentMutations,
     participant::ParticipantMutations,
     coordinator::CoordinatorMutations,
+    family::FamilyMutations,
     goal::GoalMutations,
     meeting::MeetingMutations,
     message::MessageMutations,

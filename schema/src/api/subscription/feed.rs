@@ -76,6 +76,8 @@ pub fn changes_access(kind: EventKind) -> bool {
             | CoordinatorDeactivated
             | CoordinatorReassigned
             | YouthCameOfAge
+            | GuardianAdded
+            | GuardianRemoved
             | LogDeleted
     )
 }

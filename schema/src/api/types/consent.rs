@@ -119,6 +119,36 @@ impl Consent {
         Ok(self.row.withdrawal_reason)
     }
 
+    /// Whether the viewer may `registerConsentWithdrawal` of this consent
+    /// now (the coordinator, while it holds).
+    async fn viewer_can_register_withdrawal(&self, ctx: &Context<'_>) -> ApiResult<bool> {
+        self.access.content(ctx, ReadField::Consents).await?;
+        Ok(self.row.withdrawn_at.is_none() && write::may(&self.access.rel, WriteAction::RegisterWithdrawal))
+    }
+
+    /// Who withdrew it: the owner, or the coordinator who registered what
+    /// the family reported; null while it holds, or when it ended with the log.
+    async fn withdrawn_by(&self, ctx: &Context<'_>) -> ApiResult<Option<Person>> {
+        self.access.content(ctx, ReadField::Consents).await?;
+        let Some(person) = self.row.withdrawn_by else {
+            return Ok(None);
+        };
+        Person::in_log(ctx, &self.access, person).await
+    }
+
+    /// For a withdrawal the coordinator registered: the day the family reported it.
+    async fn withdrawal_reported_on(&self, ctx: &Context<'_>) -> ApiResult<Option<Date>> {
+        self.access.content(ctx, ReadField::Consents).await?;
+        Ok(self.row.withdrawal_reported_on.map(Date))
+    }
+
+    /// For a withdrawal the coordinator registered: how the family reported
+    /// it (by phone, in a meeting…).
+    async fn withdrawal_reported_how(&self, ctx: &Context<'_>) -> ApiResult<Option<&str>> {
+        self.access.content(ctx, ReadField::Consents).await?;
+        Ok(self.row.withdrawal_reported_how.as_deref())
+    }
+
     /// Not withdrawn and not expired, now.
     async fn valid(&self, ctx: &Context<'_>) -> ApiResult<bool> {
         self.access.content(ctx, ReadField::Consents).await?;

@@ -290,6 +290,13 @@ impl Guardian {
     async fn address(&self, ctx: &Context<'_>) -> ApiResult<Option<String>> {
         self.private(ctx, &self.row.address).await
     }
+
+    /// Whether the viewer may `updateGuardianContact` of this guardian: the
+    /// guardian herself, or the coordinator.
+    async fn viewer_can_edit_contact(&self) -> bool {
+        write::may(&self.access.rel, WriteAction::EditGuardianContact)
+            && write::edit_guardian_contact(&self.access.rel, self.access.viewer, self.row.person_id).is_ok()
+    }
 }
 
 pub struct Unit(pub org::UnitRow);

@@ -73,6 +73,8 @@ pub struct LogPermissions {
     /// `reassignCoordinator`: the log's unit leader or admin appoints a
     /// coordinator without a handover (the new one is the request's input)
     pub can_reassign_coordinator: bool,
+    /// `addGuardian` and `removeGuardian` (a custody change): the coordinator
+    pub can_change_guardians: bool,
     /// `giveConsent`, to the log or to a unit the coordinator proposed: false
     /// when the viewer's own consent to the log and to every proposed unit holds
     pub can_give_consent: bool,
@@ -146,6 +148,7 @@ impl LogPermissions {
             can_propose_handover: may(WriteAction::ProposeHandover)
                 && write::propose_handover(pending_handover).is_ok(),
             can_reassign_coordinator: may(WriteAction::ReassignCoordinator),
+            can_change_guardians: may(WriteAction::ChangeGuardians),
             can_give_consent: may(WriteAction::GiveConsent) && (!consented || unit_waits),
             can_register_paper_consent: may(WriteAction::RegisterPaperConsent),
             can_close: may(WriteAction::CloseLog),
