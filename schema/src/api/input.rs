@@ -34,6 +34,21 @@ pub fn optional(value: Option<&str>, field: &str, max: usize) -> ApiResult<Optio
     }
 }
 
+/// A one-line field that `null` clears (an update's input): `None` leaves
+/// it, `Some(None)` clears it, a value is checked as [`optional`] checks it.
+pub fn clearable(
+    given: async_graphql::MaybeUndefined<String>,
+    field: &str,
+    max: usize,
+) -> ApiResult<Option<Option<String>>> {
+    use async_graphql::MaybeUndefined;
+    Ok(match given {
+        MaybeUndefined::Undefined => None,
+        MaybeUndefined::Null => Some(None),
+        MaybeUndefined::Value(v) => Some(optional(Some(&v), field, max)?),
+    })
+}
+
 fn optional_text(value: &str, field: &str, max: usize) -> ApiResult<String> {
     if value.contains('\0') {
         return Err(ApiError::bad_field(field, format!("{field} must not contain NUL characters")));

@@ -12,11 +12,10 @@ use crate::api::types::consent::{Consent, UnitProposal};
 use crate::context::rc;
 use crate::db::consents::{self, ConsentRow, UnitProposalRow};
 use crate::db::enums::{
-    AccessAction, ConsentMethod, ConsentScope, EventKind, HandoverStatus, MessageKind, ObjectType,
-    ParticipantLeftReason, WithdrawalReason,
+    AccessAction, ConsentMethod, ConsentScope, EventKind, HandoverStatus, ObjectType, ParticipantLeftReason,
+    WithdrawalReason,
 };
 use crate::db::lifecycle::{self, Transition};
-use crate::db::messages::{self, MessageRow};
 use crate::db::{is_unique_violation, logs, org, participants};
 use crate::error::{ApiError, ApiResult};
 use crate::events::EventPayload;
@@ -372,18 +371,7 @@ async fn tell_family(conn: &mut AsyncPgConnection, w: &Write, consent: &ConsentR
         consent.signed_on.map(|d| d.format("%d.%m.%Y").to_string()).unwrap_or_default(),
         consent.document_reference.as_deref().unwrap_or(""),
     );
-    let message = MessageRow {
-        id: Uuid::new_v4(),
-        log_id: w.log_id(),
-        author_id: w.actor,
-        kind: MessageKind::Notice,
-        meeting_id: None,
-        body,
-        to_all: false,
-        created_at: Utc::now(),
-    };
-    messages::insert(conn, &message, &owners).await?;
-    w.emit(conn, EventKind::MessagePosted, super::message::payload(&message, &owners)).await
+    super::message::notice(conn, w, &owners, body).await
 }
 
 /// Records a consent by `given_by` and activates the log when it completes

@@ -22,15 +22,12 @@ use super::tx::{Lock, ScopedFutureExt, with_log};
 use crate::api::ids;
 use crate::api::input::{self, limits};
 use crate::context::rc;
-use crate::db::enums::{AccessAction, EventKind, HandoverStatus, LogStatus, MessageKind, ObjectType};
-use crate::db::messages::{self, MessageRow};
+use crate::db::enums::{AccessAction, EventKind, HandoverStatus, LogStatus, ObjectType};
 use crate::db::{consents, org, participants, staff};
 use crate::error::{ApiError, ApiResult};
 use crate::events::EventPayload;
 use crate::policy::{WriteAction, write};
 use async_graphql::{Context, ID, InputObject, Object};
-use chrono::Utc;
-use uuid::Uuid;
 
 /// The new coordinator.
 #[derive(InputObject)]
@@ -73,63 +70,53 @@ impl CoordinatorMutations {
             let log_id = ids::parse(&log_id, "logId")?;
             let staff_id = ids::parse(&input.participant_id, "participantId")?;
             let reason = input::required(&input.reason, "reason", limits::REASON)?;
-            let log_id = with_log(rc, log_id, Lock::Exclusive, "Log", move |conn, w| {
-                async move {
-                    let acting = w.authorize(WriteAction::ReassignCoordinator)?;
-                    let target = participants::active_by_staff(conn, w.log_id(), staff_id).await?;
-                    let consented = match &target {
-                        Some(t) => {
-                            (w.rel.status == LogStatus::Draft && t.unit_id == w.rel.unit_id)
-                                || consents::unit_consented(conn, w.log_id(), t.unit_id).await?
+            let log_id =
+                with_log(rc, log_id, Lock::Exclusive, "Log", move |conn, w| {
+                    async move {
+                        let acting = w.authorize(WriteAction::ReassignCoordinator)?;
+                        let target = participants::active_by_staff(conn, w.log_id(), staff_id).await?;
+                        let consented = match &target {
+                            Some(t) => {
+                                (w.rel.status == LogStatus::Draft && t.unit_id == w.rel.unit_id)
+                                    || consents::unit_consented(conn, w.log_id(), t.unit_id).await?
+                            }
+                            None => false,
+                        };
+                        write::hand_baton_to(target.is_some(), consented)?;
+                        let target = target.ok_or_else(|| ApiError::internal("a checked successor is missing"))?;
+                        if !staff::is_active(conn, target.staff_id).await? {
+                            return Err(ApiError::bad_field("participantId", "this staff member is deactivated"));
                         }
-                        None => false,
-                    };
-                    write::hand_baton_to(target.is_some(), consented)?;
-                    let target = target.ok_or_else(|| ApiError::internal("a checked successor is missing"))?;
-                    if !staff::is_active(conn, target.staff_id).await? {
-                        return Err(ApiError::bad_field("participantId", "this staff member is deactivated"));
-                    }
-                    let current = participants::current_term_of(conn, w.log_id()).await.ok();
-                    if current.as_ref().is_some_and(|t| t.staff_id == target.staff_id) {
-                        return Err(ApiError::conflict("they hold the baton already"));
-                    }
-                    if let Some(h) = participants::pending_handover(conn, w.log_id()).await? {
-                        participants::decide_handover(conn, h.id, HandoverStatus::Cancelled).await?;
-                        let payload = EventPayload { handover_id: Some(h.id), ..Default::default() };
-                        w.emit(conn, EventKind::HandoverCancelled, payload).await?;
-                    }
-                    participants::start_term_with(conn, w.log_id(), &target, Some((w.actor, &reason))).await?;
-                    w.audit(conn, acting, ObjectType::Participant, target.staff_id, AccessAction::Update).await?;
-                    let payload = EventPayload {
-                        participant_id: Some(target.id),
-                        staff_id: Some(target.staff_id),
-                        ..Default::default()
-                    };
-                    w.emit(conn, EventKind::CoordinatorReassigned, payload).await?;
-                    // The family is told who holds the baton now, and why.
-                    let owners = owners_of(conn, w.log_id()).await?;
-                    let names = org::person_names(conn, &[target.staff_id]).await?;
-                    let name = names.first().map(|(_, n)| n.as_str()).unwrap_or("En ny stafettholder");
-                    let unit = org::unit_name(conn, target.unit_id).await?;
-                    let message = MessageRow {
-                        id: Uuid::new_v4(),
-                        log_id: w.log_id(),
-                        author_id: w.actor,
-                        kind: MessageKind::Notice,
-                        meeting_id: None,
-                        body: format!(
+                        let current = participants::current_term_of(conn, w.log_id()).await.ok();
+                        if current.as_ref().is_some_and(|t| t.staff_id == target.staff_id) {
+                            return Err(ApiError::conflict("they hold the baton already"));
+                        }
+                        if let Some(h) = participants::pending_handover(conn, w.log_id()).await? {
+                            participants::decide_handover(conn, h.id, HandoverStatus::Cancelled).await?;
+                            let payload = EventPayload { handover_id: Some(h.id), ..Default::default() };
+                            w.emit(conn, EventKind::HandoverCancelled, payload).await?;
+                        }
+                        participants::start_term_with(conn, w.log_id(), &target, Some((w.actor, &reason))).await?;
+                        w.audit(conn, acting, ObjectType::Participant, target.staff_id, AccessAction::Update).await?;
+                        let payload = EventPayload {
+                            participant_id: Some(target.id),
+                            staff_id: Some(target.staff_id),
+                            ..Default::default()
+                        };
+                        w.emit(conn, EventKind::CoordinatorReassigned, payload).await?;
+                        // The family is told who holds the baton now, and why.
+                        let owners = owners_of(conn, w.log_id()).await?;
+                        let names = org::person_names(conn, &[target.staff_id]).await?;
+                        let name = names.first().map(|(_, n)| n.as_str()).unwrap_or("En ny stafettholder");
+                        let unit = org::unit_name(conn, target.unit_id).await?;
+                        super::message::notice(conn, &w, &owners, format!(
                             "{name} ({unit}) er ny stafettholder for loggen. Begrunnelse fra enhetens leder: {reason}"
-                        ),
-                        to_all: false,
-                        created_at: Utc::now(),
-                    };
-                    messages::insert(conn, &message, &owners).await?;
-                    w.emit(conn, EventKind::MessagePosted, super::message::payload(&message, &owners)).await?;
-                    Ok(w.log_id())
-                }
-                .scope_boxed()
-            })
-            .await?;
+                        )).await?;
+                        Ok(w.log_id())
+                    }
+                    .scope_boxed()
+                })
+                .await?;
             Ok(ReassignCoordinatorPayload {
                 coordinator_id: Some(ids::id(staff_id)),
                 log_id: Some(log_id),

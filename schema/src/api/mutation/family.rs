@@ -29,9 +29,8 @@ use crate::api::types::consent::Consent;
 use crate::api::types::people::Guardian;
 use crate::audit;
 use crate::context::rc;
-use crate::db::enums::{AccessAction, ConsentScope, EventKind, LogStatus, MessageKind, ObjectType};
+use crate::db::enums::{AccessAction, ConsentScope, EventKind, LogStatus, ObjectType};
 use crate::db::logs::{self, GuardianContact, RecordedGuardian};
-use crate::db::messages::{self, MessageRow};
 use crate::db::{consents, org};
 use crate::error::{ApiError, ApiResult};
 use crate::events::EventPayload;
@@ -172,20 +171,15 @@ impl FamilyMutations {
                     audit::record_write(conn, &entry).await?;
                     w.emit(conn, EventKind::GuardianAdded, EventPayload::default()).await?;
                     // Asked for consent, in a notice from the coordinator.
-                    let message = MessageRow {
-                        id: Uuid::new_v4(),
-                        log_id: w.log_id(),
-                        author_id: w.actor,
-                        kind: MessageKind::Notice,
-                        meeting_id: None,
-                        body: "Du er lagt til som foresatt i stafettloggen. Les loggen, og gi samtykke under \
+                    super::message::notice(
+                        conn,
+                        &w,
+                        &[citizen],
+                        "Du er lagt til som foresatt i stafettloggen. Les loggen, og gi samtykke under \
                                Samtykker om du vil at tjenestene skal samarbeide slik loggen beskriver."
                             .to_owned(),
-                        to_all: false,
-                        created_at: Utc::now(),
-                    };
-                    messages::insert(conn, &message, &[citizen]).await?;
-                    w.emit(conn, EventKind::MessagePosted, super::message::payload(&message, &[citizen])).await?;
+                    )
+                    .await?;
                     let row = guardian_row(conn, w.log_id(), citizen).await?;
                     Ok((row, w.access()))
                 }
@@ -279,17 +273,10 @@ impl FamilyMutations {
             let rc = rc(ctx);
             let log_id = ids::parse(&log_id, "logId")?;
             let guardian = ids::parse(&input.guardian_id, "guardianId")?;
-            let clearable = |v: MaybeUndefined<String>, field: &str, max: usize| -> ApiResult<Option<Option<String>>> {
-                Ok(match v {
-                    MaybeUndefined::Undefined => None,
-                    MaybeUndefined::Null => Some(None),
-                    MaybeUndefined::Value(v) => Some(input::optional(Some(&v), field, max)?),
-                })
-            };
             let contact = GuardianContact {
-                phone: clearable(input.phone, "phone", 40)?,
-                email: clearable(input.email, "email", limits::SHORT)?,
-                address: clearable(input.address, "address", 400)?,
+                phone: input::clearable(input.phone, "phone", 40)?,
+                email: input::clearable(input.email, "email", limits::SHORT)?,
+                address: input::clearable(input.address, "address", 400)?,
             };
             if contact.phone.is_none() && contact.email.is_none() && contact.address.is_none() {
                 return Err(ApiError::bad_input("nothing to change"));
@@ -345,22 +332,11 @@ impl FamilyMutations {
                     w.audit(conn, acting, ObjectType::Consent, consent.id, AccessAction::Update).await?;
                     // The owners are told who registered it, and may object.
                     let owners = owners_of(conn, w.log_id()).await?;
-                    let message = MessageRow {
-                        id: Uuid::new_v4(),
-                        log_id: w.log_id(),
-                        author_id: w.actor,
-                        kind: MessageKind::Notice,
-                        meeting_id: None,
-                        body: format!(
+                    super::message::notice(conn, &w, &owners, format!(
                             "Stafettholderen har registrert at et samtykke er trukket tilbake, slik familien meldte \
                              {} ({how}). Under Samtykker ser dere hvilket. Stemmer ikke dette, kan dere gi samtykke på nytt.",
                             reported_on.format("%d.%m.%Y")
-                        ),
-                        to_all: false,
-                        created_at: Utc::now(),
-                    };
-                    messages::insert(conn, &message, &owners).await?;
-                    w.emit(conn, EventKind::MessagePosted, super::message::payload(&message, &owners)).await?;
+                        )).await?;
                     consents::by_id(conn, consent_id).await?.ok_or(ApiError::NotFound("Consent"))
                 }
                 .scope_boxed()

@@ -157,6 +157,29 @@ async fn mark_message_read(ctx: &Context<'_>, message_id: ID) -> ApiResult<MarkM
     })
 }
 
+/// Posts a NOTICE from the writer to `to` in the write's transaction: the
+/// service telling people of something done on their behalf (a paper
+/// consent, a new coordinator, a guardian added, a withdrawal registered).
+pub(super) async fn notice(
+    conn: &mut AsyncPgConnection,
+    w: &super::tx::Write,
+    to: &[Uuid],
+    body: String,
+) -> ApiResult<()> {
+    let message = MessageRow {
+        id: Uuid::new_v4(),
+        log_id: w.log_id(),
+        author_id: w.actor,
+        kind: MessageKind::Notice,
+        meeting_id: None,
+        body,
+        to_all: false,
+        created_at: Utc::now(),
+    };
+    messages::insert(conn, &message, to).await?;
+    w.emit(conn, EventKind::MessagePosted, payload(&message, to)).await
+}
+
 /// The event of a posted message, with its audience so subscriptions can
 /// authorize each delivery without a query.
 pub(super) fn payload(m: &MessageRow, to: &[Uuid]) -> EventPayload {

@@ -88,8 +88,8 @@ impl StaffMutations {
                     MaybeUndefined::Null => return Err(ApiError::bad_field("name", "a name cannot be cleared")),
                     MaybeUndefined::Value(n) => Some(input::required(&n, "name", limits::NAME)?),
                 },
-                email: clearable(input.email, "email", limits::SHORT)?,
-                phone: clearable(input.phone, "phone", 40)?,
+                email: input::clearable(input.email, "email", limits::SHORT)?,
+                phone: input::clearable(input.phone, "phone", 40)?,
             };
             let roles = input.unit_roles.map(unit_roles).transpose()?;
             if contact.is_empty() && roles.is_none() {
@@ -179,15 +179,6 @@ fn unit_roles(given: StaffUnitRolesInput) -> ApiResult<UnitRoles> {
     }
     let title = input::optional(given.title.as_deref(), "unitRoles.title", limits::SHORT)?;
     Ok(UnitRoles { unit_id, roles, title })
-}
-
-/// A clearable one-line field: `None` leaves it, `Some(None)` clears it.
-fn clearable(given: MaybeUndefined<String>, field: &str, max: usize) -> ApiResult<Option<Option<String>>> {
-    Ok(match given {
-        MaybeUndefined::Undefined => None,
-        MaybeUndefined::Null => Some(None),
-        MaybeUndefined::Value(v) => Some(input::optional(Some(&v), field, max)?),
-    })
 }
 
 /// The admin-log entry of a change to a staff member.
