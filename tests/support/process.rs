@@ -162,13 +162,20 @@ impl Drop for RedisProcess {
 }
 
 /// Installs the npm dependencies of a folder of the workspace once per
-/// test process, from its lockfile.
+/// test process, from its lockfile. A file lock keeps test processes run
+/// side by side (`cargo nextest` runs one per test) from installing into
+/// the same folder at once, or one from running with another's half-made
+/// `node_modules`.
 pub fn npm_ci(folder: &str) -> PathBuf {
     static DONE: OnceLock<std::sync::Mutex<std::collections::HashSet<String>>> = OnceLock::new();
     let dir = workspace().join(folder);
     let mut done = DONE.get_or_init(Default::default).lock().unwrap_or_else(|p| p.into_inner());
     if !done.contains(folder) {
-        if !dir.join("node_modules").exists() {
+        let lock = std::fs::File::create(dir.join(".npm-ci.lock")).expect("the npm lock file");
+        lock.lock().expect("lock the npm folder");
+        // Made by an earlier run, or by another process that held the lock.
+        let installed = dir.join("node_modules/.package-lock.json").exists();
+        if !installed {
             let status = Command::new("npm")
                 .args(["ci", "--no-audit", "--no-fund"])
                 .current_dir(&dir)

@@ -43,6 +43,13 @@ pub enum StaffChange {
     Activation,
 }
 
+/// A deactivated staff member takes on no new work: no participation, no
+/// measure, no baton (`field` names the input that chose them). What they
+/// had waits for the coordinator or the unit leader to give it away.
+pub fn takes_new_work(active: bool, field: &str) -> Result<(), ApiError> {
+    if active { Ok(()) } else { Err(ApiError::bad_field(field, "this staff member is deactivated; choose another")) }
+}
+
 /// Asked before the target is looked up: only admins manage staff, so
 /// anyone else is refused the same way whatever the id names.
 pub fn may_manage_any(principal: &Principal) -> Result<(), ApiError> {

@@ -346,6 +346,25 @@ pub fn withdraw_log_consent(actor: uuid::Uuid, given_by: uuid::Uuid) -> Result<(
     Ok(())
 }
 
+/// Whether a participant's unit counts as consented for taking the baton
+/// by reassignment: a DRAFT log has no consent yet, so its coordinator may
+/// come from the log's own unit; otherwise only from a consented unit, as
+/// for a handover (issue 18's decision, `reassignCoordinator`).
+pub fn successor_unit_consented(status: LogStatus, from_logs_unit: bool, unit_consented: bool) -> bool {
+    (status == LogStatus::Draft && from_logs_unit) || unit_consented
+}
+
+/// A guardian is removed (custody change) unless they are the last of a
+/// child under 18: a minor's log always has someone with parental
+/// responsibility, so the new guardian is added first. An adult child's
+/// guardians may all go (they read nothing any more).
+pub fn remove_guardian(guardians: usize, child_adult: bool) -> Result<(), ApiError> {
+    if guardians <= 1 && !child_adult {
+        return Err(ApiError::conflict("a child under 18 keeps at least one guardian; add the new one first"));
+    }
+    Ok(())
+}
+
 /// The baton goes only to a current participant of the log whose unit the
 /// family has consented to. A wrong successor is the proposer's choice, not
 /// a lack of right: BAD_USER_INPUT, as for a measure's responsible person

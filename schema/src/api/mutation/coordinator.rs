@@ -22,7 +22,7 @@ use super::tx::{Lock, ScopedFutureExt, with_log};
 use crate::api::ids;
 use crate::api::input::{self, limits};
 use crate::context::rc;
-use crate::db::enums::{AccessAction, EventKind, HandoverStatus, LogStatus, ObjectType};
+use crate::db::enums::{AccessAction, EventKind, HandoverStatus, ObjectType};
 use crate::db::{consents, org, participants, staff};
 use crate::error::{ApiError, ApiResult};
 use crate::events::EventPayload;
@@ -76,17 +76,19 @@ impl CoordinatorMutations {
                         let acting = w.authorize(WriteAction::ReassignCoordinator)?;
                         let target = participants::active_by_staff(conn, w.log_id(), staff_id).await?;
                         let consented = match &target {
-                            Some(t) => {
-                                (w.rel.status == LogStatus::Draft && t.unit_id == w.rel.unit_id)
-                                    || consents::unit_consented(conn, w.log_id(), t.unit_id).await?
-                            }
+                            Some(t) => write::successor_unit_consented(
+                                w.rel.status,
+                                t.unit_id == w.rel.unit_id,
+                                consents::unit_consented(conn, w.log_id(), t.unit_id).await?,
+                            ),
                             None => false,
                         };
                         write::hand_baton_to(target.is_some(), consented)?;
                         let target = target.ok_or_else(|| ApiError::internal("a checked successor is missing"))?;
-                        if !staff::is_active(conn, target.staff_id).await? {
-                            return Err(ApiError::bad_field("participantId", "this staff member is deactivated"));
-                        }
+                        crate::policy::staff::takes_new_work(
+                            staff::is_active(conn, target.staff_id).await?,
+                            "participantId",
+                        )?;
                         let current = participants::current_term_of(conn, w.log_id()).await.ok();
                         if current.as_ref().is_some_and(|t| t.staff_id == target.staff_id) {
                             return Err(ApiError::conflict("they hold the baton already"));

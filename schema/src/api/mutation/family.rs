@@ -212,11 +212,7 @@ impl FamilyMutations {
                     if !known.iter().any(|g| g.person_id == guardian) {
                         return Err(ApiError::bad_field("guardianId", "guardianId is not a guardian of this log"));
                     }
-                    if known.len() == 1 && !logs::child_adult(conn, w.log_id()).await? {
-                        return Err(ApiError::conflict(
-                            "a child under 18 keeps at least one guardian; add the new one first",
-                        ));
-                    }
+                    write::remove_guardian(known.len(), logs::child_adult(conn, w.log_id()).await?)?;
                     logs::remove_guardian(conn, w.log_id(), guardian).await?;
                     let mut entry = audit::entry(
                         w.actor,

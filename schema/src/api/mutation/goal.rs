@@ -521,9 +521,7 @@ fn bti_level(level: i32) -> ApiResult<i32> {
 /// consented unit, or they could not see the measure they carry out.
 async fn responsible_person(conn: &mut AsyncPgConnection, w: &Write, id: Uuid) -> ApiResult<Uuid> {
     let person = people::resolve_one(conn, w.log_id(), id, "responsibleId").await?;
-    if !crate::db::staff::is_active(conn, person).await? {
-        return Err(ApiError::bad_field("responsibleId", "this staff member is deactivated; choose another"));
-    }
+    crate::policy::staff::takes_new_work(crate::db::staff::is_active(conn, person).await?, "responsibleId")?;
     if let Some(p) = participants::active_by_staff(conn, w.log_id(), person).await?
         && !consents::unit_consented(conn, w.log_id(), p.unit_id).await?
     {

@@ -118,8 +118,13 @@ impl ParticipantMutations {
                     if !org::has_unit_role(conn, staff_id, unit_id).await? {
                         return Err(ApiError::bad_field("staffId", "staffId is not a staff member of unitId"));
                     }
-                    if !crate::db::staff::is_active(conn, staff_id).await? {
-                        return Err(ApiError::bad_field("staffId", "this staff member is deactivated"));
+                    crate::policy::staff::takes_new_work(
+                        crate::db::staff::is_active(conn, staff_id).await?,
+                        "staffId",
+                    )?;
+                    let unit = crate::db::organization::unit_by_id(conn, unit_id).await?;
+                    if unit.is_some_and(|u| u.deactivated_at.is_some()) {
+                        return Err(ApiError::bad_field("unitId", "the unit is deactivated: it takes on no new work"));
                     }
                     if !consents::unit_consented(conn, w.log_id(), unit_id).await? {
                         return Err(ApiError::bad_field("unitId", "the family has not consented to this unit"));
