@@ -5,6 +5,7 @@
 
 pub mod api;
 pub mod audit;
+pub mod bootstrap;
 pub mod context;
 pub mod db;
 pub mod error;

@@ -36,10 +36,18 @@ pub enum Command {
         #[command(flatten)]
         settings: Settings,
     },
+    /// Make the first system owner of an installation (creating the municipality that runs
+    /// the service when missing). Idempotent.
+    AddSystemOwner {
+        #[command(flatten)]
+        owner: crate::bootstrap::SystemOwnerArgs,
+        #[command(flatten)]
+        settings: Settings,
+    },
     /// Print a development bearer token for a demo persona.
     Token {
         /// one of: guardian, guardian2, youth, outsider, coordinator, participant,
-        /// unconsented, unitadmin, municipaladmin, systemowner
+        /// unconsented, unitadmin, municipaladmin, systemowner, othermunicipality
         persona: String,
         /// lifetime in seconds
         #[arg(long, default_value_t = 12 * 3600)]
@@ -62,7 +70,7 @@ impl Command {
     pub fn otlp_endpoint(&self) -> Option<&str> {
         match self {
             Command::Serve(s) | Command::Migrate(s) | Command::Demo(s) => s.otel_exporter_otlp_endpoint.as_deref(),
-            Command::ImportStaff { .. } | Command::Token { .. } => None,
+            Command::ImportStaff { .. } | Command::AddSystemOwner { .. } | Command::Token { .. } => None,
         }
     }
 
@@ -70,7 +78,7 @@ impl Command {
     pub fn log_format(&self) -> LogFormat {
         match self {
             Command::Serve(s) | Command::Migrate(s) | Command::Demo(s) => s.log_format,
-            Command::ImportStaff { .. } | Command::Token { .. } => LogFormat::Text,
+            Command::ImportStaff { .. } | Command::AddSystemOwner { .. } | Command::Token { .. } => LogFormat::Text,
         }
     }
 }
@@ -118,6 +126,12 @@ pub async fn run(command: Command) -> Result<()> {
             let config = settings.into_config()?;
             db::migrate(&config.database.url).await?;
             crate::import::command(&config.database.url, import).await
+        }
+        Command::AddSystemOwner { owner, settings } => {
+            let config = settings.into_config()?;
+            db::create_if_missing(&config.database.url).await?;
+            db::migrate(&config.database.url).await?;
+            crate::bootstrap::command(&config.database.url, owner).await
         }
         Command::Token { persona, ttl } => {
             let Some(p) = Persona::find(&persona) else {

@@ -34,6 +34,14 @@ pub const SCHOOL: Uuid = id(10);
 pub const HEALTH_STATION: Uuid = id(11);
 pub const PPT: Uuid = id(12);
 
+/// A second municipality with one school, so the demo shows that staff of
+/// one municipality see nothing of another's (persona `othermunicipality`).
+pub const OTHER_MUNICIPALITY: Uuid = id(2);
+pub const OTHER_SCHOOL: Uuid = id(13);
+/// A teacher at Østby skole without a persona: the unit admin's staff list
+/// has someone besides herself.
+const OTHER_TEACHER: Uuid = id(307);
+
 pub const EMMA_LOG: Uuid = id(100);
 pub const JONAS_LOG: Uuid = id(101);
 pub const NORA_LOG: Uuid = id(102);
@@ -56,7 +64,8 @@ pub struct Persona {
 enum Kind {
     /// a citizen, with a date of birth for a synthetic national id
     Citizen(NaiveDate),
-    Staff,
+    /// staff of this municipality
+    Staff(Uuid),
 }
 
 const fn date(y: i32, m: u32, d: u32) -> NaiveDate {
@@ -100,42 +109,49 @@ pub const PERSONAS: &[Persona] = &[
         person_id: id(300),
         name: "Ingrid Lærer",
         description: "Emma's teacher, coordinator of all four logs",
-        kind: Kind::Staff,
+        kind: Kind::Staff(MUNICIPALITY),
     },
     Persona {
         handle: "participant",
         person_id: id(301),
         name: "Hanne Helsesøster",
         description: "health-station nurse, consented on all four logs",
-        kind: Kind::Staff,
+        kind: Kind::Staff(MUNICIPALITY),
     },
     Persona {
         handle: "unconsented",
         person_id: id(302),
         name: "Petter PPT",
         description: "PPT adviser; PPT is proposed on Emma's log but not consented",
-        kind: Kind::Staff,
+        kind: Kind::Staff(MUNICIPALITY),
     },
     Persona {
         handle: "unitadmin",
         person_id: id(303),
         name: "Ulla Enhetsadmin",
         description: "unit admin of Nordby skole",
-        kind: Kind::Staff,
+        kind: Kind::Staff(MUNICIPALITY),
     },
     Persona {
         handle: "municipaladmin",
         person_id: id(304),
         name: "Mona Kommuneadmin",
         description: "municipal admin",
-        kind: Kind::Staff,
+        kind: Kind::Staff(MUNICIPALITY),
     },
     Persona {
         handle: "systemowner",
         person_id: id(305),
         name: "Sven Systemeier",
         description: "system owner: statistics only",
-        kind: Kind::Staff,
+        kind: Kind::Staff(MUNICIPALITY),
+    },
+    Persona {
+        handle: "othermunicipality",
+        person_id: id(306),
+        name: "Åse Østby",
+        description: "unit admin of Østby skole in Østby kommune: sees nothing of Nordby",
+        kind: Kind::Staff(OTHER_MUNICIPALITY),
     },
 ];
 
@@ -152,14 +168,22 @@ impl Persona {
     pub fn identity(&self) -> Identity {
         match self.kind {
             Kind::Citizen(born) => Identity::Citizen { pid: synthetic_id(born), name: Some(self.name.into()) },
-            Kind::Staff => Identity::Staff { external_id: format!("demo-{}", self.handle) },
+            Kind::Staff(_) => Identity::Staff { external_id: format!("demo-{}", self.handle) },
+        }
+    }
+
+    /// The municipality a staff persona works in; None for citizens.
+    pub fn municipality(&self) -> Option<Uuid> {
+        match self.kind {
+            Kind::Citizen(_) => None,
+            Kind::Staff(m) => Some(m),
         }
     }
 
     pub fn national_id(&self) -> Option<String> {
         match self.kind {
             Kind::Citizen(born) => Some(synthetic_id(born)),
-            Kind::Staff => None,
+            Kind::Staff(_) => None,
         }
     }
 }
@@ -185,23 +209,124 @@ fn persona(handle: &str) -> &'static Persona {
 }
 
 /// Creates the demo data unless it exists. Returns whether anything was written.
+///
+/// The two municipalities are seeded apart, each when it is missing, so a
+/// demo database from before Østby was added gets it on the next start.
 pub async fn seed(conn: &mut AsyncPgConnection) -> Result<bool> {
-    let exists: bool =
-        diesel::select(diesel::dsl::exists(municipality::table.find(MUNICIPALITY))).get_result(conn).await?;
-    if exists {
-        return Ok(false);
-    }
-    AnsiTransactionManager::begin_transaction(conn).await?;
-    match write(conn).await {
-        Ok(()) => {
-            AnsiTransactionManager::commit_transaction(conn).await?;
-            Ok(true)
+    let mut wrote = false;
+    for (municipality, part) in [(MUNICIPALITY, Part::Nordby), (OTHER_MUNICIPALITY, Part::Ostby)] {
+        let exists: bool =
+            diesel::select(diesel::dsl::exists(municipality::table.find(municipality))).get_result(conn).await?;
+        if exists {
+            continue;
         }
-        Err(e) => {
-            AnsiTransactionManager::rollback_transaction(conn).await.ok();
-            Err(e)
+        AnsiTransactionManager::begin_transaction(conn).await?;
+        let written = match part {
+            Part::Nordby => write(conn).await,
+            Part::Ostby => write_other(conn).await,
+        };
+        match written {
+            Ok(()) => AnsiTransactionManager::commit_transaction(conn).await?,
+            Err(e) => {
+                AnsiTransactionManager::rollback_transaction(conn).await.ok();
+                return Err(e);
+            }
         }
+        wrote = true;
     }
+    Ok(wrote)
+}
+
+enum Part {
+    Nordby,
+    Ostby,
+}
+
+/// Østby kommune: one school, its unit admin (the persona) and a teacher.
+async fn write_other(conn: &mut AsyncPgConnection) -> Result<()> {
+    let now = Utc::now();
+    diesel::insert_into(municipality::table)
+        .values(MunicipalityRow {
+            id: OTHER_MUNICIPALITY,
+            name: "Østby kommune".into(),
+            consent_age: 16,
+            created_at: now,
+        })
+        .execute(conn)
+        .await?;
+    diesel::insert_into(unit::table)
+        .values(UnitRow {
+            id: OTHER_SCHOOL,
+            municipality_id: OTHER_MUNICIPALITY,
+            name: "Østby skole".into(),
+            service_kind: ServiceKind::School,
+            created_at: now,
+            organization_number: None,
+            deactivated_at: None,
+        })
+        .execute(conn)
+        .await?;
+    let admin = persona("othermunicipality");
+    for (person_id, name, external_id, role, title) in [
+        (admin.person_id, admin.name, "demo-othermunicipality", UnitRoleKind::UnitAdmin, "superbruker"),
+        (OTHER_TEACHER, "Øystein Lærer", "demo-ostby-teacher", UnitRoleKind::Employee, "kontaktlærer"),
+    ] {
+        insert_staff(conn, person_id, name, external_id, OTHER_MUNICIPALITY, now).await?;
+        diesel::insert_into(staff_unit_role::table)
+            .values((
+                staff_unit_role::staff_id.eq(person_id),
+                staff_unit_role::unit_id.eq(OTHER_SCHOOL),
+                staff_unit_role::role.eq(role),
+                staff_unit_role::title.eq(title),
+            ))
+            .execute(conn)
+            .await?;
+    }
+    Ok(())
+}
+
+/// A staff member's person and staff rows, with demo contact details.
+async fn insert_staff(
+    conn: &mut AsyncPgConnection,
+    person_id: Uuid,
+    name: &str,
+    external_id: &str,
+    municipality_id: Uuid,
+    now: chrono::DateTime<Utc>,
+) -> Result<()> {
+    insert_person(conn, person_id, PersonKind::Staff, name, external_id.trim_start_matches("demo-"), now).await?;
+    diesel::insert_into(staff::table)
+        .values((
+            staff::person_id.eq(person_id),
+            staff::municipality_id.eq(municipality_id),
+            staff::external_id.eq(external_id),
+        ))
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// A person row with the demo's made-up e-mail address and phone number.
+async fn insert_person(
+    conn: &mut AsyncPgConnection,
+    person_id: Uuid,
+    kind: PersonKind,
+    name: &str,
+    handle: &str,
+    now: chrono::DateTime<Utc>,
+) -> Result<()> {
+    diesel::insert_into(person::table)
+        .values(PersonRow {
+            id: person_id,
+            kind,
+            name: name.into(),
+            phone: Some(format!("+47 400 00 {:03}", person_id.as_u128() & 0xfff)),
+            email: Some(format!("{handle}@demo.stafett.no")),
+            created_at: now,
+        })
+        .execute(conn)
+        .await?;
+    Ok(())
 }
 
 async fn write(conn: &mut AsyncPgConnection) -> Result<()> {
@@ -230,23 +355,11 @@ async fn write(conn: &mut AsyncPgConnection) -> Result<()> {
             .await?;
     }
 
-    // People.
+    // People (Østby's staff are seeded with Østby).
     for p in PERSONAS {
-        let kind = if p.national_id().is_some() { PersonKind::Citizen } else { PersonKind::Staff };
-        let email = format!("{}@demo.nordby.kommune.no", p.handle);
-        diesel::insert_into(person::table)
-            .values(PersonRow {
-                id: p.person_id,
-                kind,
-                name: p.name.into(),
-                phone: Some(format!("+47 400 00 {:03}", p.person_id.as_u128() & 0xfff)),
-                email: Some(email),
-                created_at: now,
-            })
-            .execute(conn)
-            .await?;
-        match p.national_id() {
-            Some(nid) => {
+        match (p.national_id(), p.municipality()) {
+            (Some(nid), _) => {
+                insert_person(conn, p.person_id, PersonKind::Citizen, p.name, p.handle, now).await?;
                 diesel::insert_into(citizen::table)
                     .values((
                         citizen::person_id.eq(p.person_id),
@@ -256,16 +369,10 @@ async fn write(conn: &mut AsyncPgConnection) -> Result<()> {
                     .execute(conn)
                     .await?;
             }
-            None => {
-                diesel::insert_into(staff::table)
-                    .values((
-                        staff::person_id.eq(p.person_id),
-                        staff::municipality_id.eq(MUNICIPALITY),
-                        staff::external_id.eq(format!("demo-{}", p.handle)),
-                    ))
-                    .execute(conn)
-                    .await?;
+            (None, Some(MUNICIPALITY)) => {
+                insert_staff(conn, p.person_id, p.name, &format!("demo-{}", p.handle), MUNICIPALITY, now).await?;
             }
+            (None, _) => {}
         }
     }
     diesel::insert_into(person::table)

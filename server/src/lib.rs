@@ -4,6 +4,7 @@
 
 pub mod app;
 pub mod auth;
+pub mod bootstrap;
 pub mod cli;
 pub mod config;
 pub mod db;

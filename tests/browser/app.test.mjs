@@ -91,6 +91,7 @@ const scenarios = {
     assert.equal(await page.locator('.goal').count(), 0, 'no goals');
     assert.equal(await page.locator('#message-body').count(), 0, 'no message form for a role that may not post');
     assert.deepEqual(forbidden, [], 'the page asked for nothing it may not read');
+    assert.ok(!/\bnull\b/.test(await page.locator('#log').innerText()), 'no section left out shows as "null"');
   },
 
   async 'the unconsented PPT adviser sees no content'() {
@@ -110,6 +111,40 @@ const scenarios = {
     const body = await page.locator('main').innerText();
     assert.ok(!body.includes('Emma'), 'not even the child\'s name');
     await page.screenshot({ path: join(out, 'unconsented-view.png'), fullPage: true });
+  },
+
+  async 'the unit admin sees who works in the units of her municipality; the family and the coordinator do not'() {
+    const page = await (await browser.newContext(desktop)).newPage();
+    await loginAs(page, 'unitadmin');
+    const staff = page.locator('#staff');
+    await staff.getByRole('heading', { name: 'Ansatte' }).waitFor();
+    await staff.getByRole('heading', { name: 'Nordby skole' }).waitFor();
+    await staff.locator('li', { hasText: 'Ingrid Lærer' }).first().waitFor();
+    await staff.locator('li', { hasText: 'Hanne Helsesøster' }).first().waitFor();
+    assert.equal(await staff.locator('li', { hasText: 'Øystein' }).count(), 0, 'no one of Østby');
+    await page.screenshot({ path: join(out, 'staff-view.png'), fullPage: true });
+
+    for (const persona of ['guardian', 'coordinator']) {
+      const other = await (await browser.newContext(desktop)).newPage();
+      await loginAs(other, persona);
+      await other.locator('#logs button').first().waitFor();
+      assert.ok(await other.locator('#staff').isHidden(), `no staff list for the ${persona}`);
+      assert.equal(await other.locator('#staff li').count(), 0, `no staff for the ${persona}`);
+    }
+  },
+
+  async 'the unit admin of another municipality sees her own school and nothing of Nordby'() {
+    const page = await (await browser.newContext(desktop)).newPage();
+    await loginAs(page, 'othermunicipality');
+    await page.locator('#logs .empty', { hasText: 'Du har ingen stafettlogger du har tilgang til.' }).waitFor();
+    const staff = page.locator('#staff');
+    await staff.getByRole('heading', { name: 'Østby skole' }).waitFor();
+    await staff.locator('li', { hasText: 'Øystein Lærer' }).waitFor();
+    await staff.locator('li', { hasText: 'Åse Østby' }).waitFor();
+    const body = await page.locator('main').innerText();
+    for (const name of ['Nordby', 'Emma', 'Ingrid', 'Hanne', 'Ulla']) {
+      assert.ok(!body.includes(name), `nothing of Nordby (${name})`);
+    }
   },
 
   async 'a link carries only an id: it opens the message\'s log, marked, for those who may read it'() {

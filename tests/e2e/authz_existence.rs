@@ -257,8 +257,8 @@ const CASES: &[Case] = &[
 ];
 
 /// Outsiders of every kind on Emma's ACTIVE log: a citizen with no log, PPT
-/// staff whose unit is proposed but not consented, the system owner, and
-/// the owner of another log.
+/// staff whose unit is proposed but not consented, the system owner, the
+/// owner of another log, and the unit admin of another municipality.
 #[tokio::test]
 async fn objects_of_a_log_you_may_not_know_of_answer_like_absent_ones() {
     let app = TestApp::demo().await;
@@ -267,7 +267,7 @@ async fn objects_of_a_log_you_may_not_know_of_answer_like_absent_ones() {
     assert_every_kind(&targets);
     let mut wrong = Vec::new();
     let mut cases = 0;
-    for who in ["outsider", "unconsented", "systemowner", "youth"] {
+    for who in ["outsider", "unconsented", "systemowner", "youth", "othermunicipality"] {
         cases += compare_all(&app, who, EMMA_LOG, &targets, &mut wrong).await;
     }
     report(wrong, cases);

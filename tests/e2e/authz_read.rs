@@ -668,6 +668,9 @@ async fn readers(app: &TestApp) -> Vec<Reader> {
         // An owner of Sara's log has no relation to Emma's, and vice versa.
         ("youth", Outsider, EMMA_LOG),
         ("guardian", Outsider, SARA_LOG),
+        // The demo's unit admin of Østby skole, in another municipality.
+        ("othermunicipality", Outsider, EMMA_LOG),
+        ("othermunicipality", Outsider, SARA_LOG),
     ];
     let mut readers = Vec::new();
     for (handle, column, log) in personas {

@@ -22,6 +22,7 @@ mod family;
 mod faults;
 mod frontend;
 mod fuzz;
+mod go_live;
 mod hub;
 mod import;
 mod instances;

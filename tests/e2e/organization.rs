@@ -299,6 +299,10 @@ async fn a_deactivated_unit_is_proposed_for_no_log_and_creates_none() {
         json!({ "i": { "unitId": SCHOOL, "name": "Ny Ansatt", "externalId": "ny-ansatt", "role": "EMPLOYEE" } });
     let refused = app.gql("municipaladmin", register, new_staff.clone()).await;
     assert!(refused.user_err("BAD_USER_INPUT").contains("deactivated"), "no new staff: {:#}", refused.body);
+    let join = "mutation($l: ID!, $s: ID!, $u: ID!) { addParticipant(input: { logId: $l, staffId: $s, unitId: $u }) { participant { id } userErrors { field code message } } }";
+    let ulla = json!({ "l": EMMA_LOG, "s": stafett_tests::ids::person("unitadmin"), "u": SCHOOL });
+    let refused = app.gql("coordinator", join, ulla.clone()).await;
+    assert!(refused.user_err("BAD_USER_INPUT").contains("deactivated"), "no new participant: {:#}", refused.body);
     // What it has stays: Emma's log (home unit: the school) reads as before.
     app.gql("guardian", "query($l: ID!) { log(id: $l) { goals { id } } }", json!({ "l": EMMA_LOG })).await.ok();
     let on = "mutation($u: ID!) { reactivateUnit(unitId: $u) { unit { active } userErrors { field code message } } }";
@@ -307,6 +311,7 @@ async fn a_deactivated_unit_is_proposed_for_no_log_and_creates_none() {
         true
     );
     app.gql("unitadmin", create, vars).await.ok();
+    app.gql("coordinator", join, ulla).await.ok();
 }
 
 /// Bad input is a field error a form can show; nothing is written.
@@ -436,4 +441,72 @@ async fn racing_creations_of_one_name_make_one() {
         assert!(r.errors().is_empty(), "no top-level error: {:#}", r.body);
     }
     assert_eq!(app.count("SELECT count(*) AS n FROM municipality WHERE name = 'Kappløp kommune'").await, 1);
+}
+
+/// The demo's `othermunicipality` persona, unit admin of Østby skole in
+/// Østby kommune, sees her own unit and staff and nothing of Nordby: no log,
+/// unit, staff member or figure, and Nordby's ids answer as ids that name
+/// nothing.
+#[tokio::test]
+async fn the_demos_other_municipality_sees_nothing_of_nordby() {
+    use stafett_server::demo::{OTHER_SCHOOL as OSTBY_SKOLE, PERSONAS};
+    let app = TestApp::demo().await;
+    let who = "othermunicipality";
+    let own = app
+        .gql(
+            who,
+            "{ me { municipalRoles units { role unit { id name } } }
+               units { id name staff(first: 20) { totalCount edges { node { name role } } } } }",
+            json!({}),
+        )
+        .await;
+    let data = own.ok();
+    assert_eq!(
+        data["me"]["units"],
+        json!([{ "role": "UNIT_ADMIN", "unit": { "id": OSTBY_SKOLE, "name": "Østby skole" } }])
+    );
+    let units = data["units"].as_array().unwrap();
+    assert_eq!(units.len(), 1, "only Østby's unit: {data:#}");
+    assert_eq!(units[0]["staff"]["totalCount"], 2, "herself and the teacher: {data:#}");
+
+    // Every list a unit admin may ask for, with every field that could name
+    // Nordby's people, logs or units.
+    let lists = app
+        .gql(
+            who,
+            "query($school: ID!) { logs(first: 100) { edges { node { id child { name } } } }
+               myDeadlines(first: 100) { edges { node { id description } } }
+               logsWithoutCoordinator(first: 100) { totalCount edges { node { id } } }
+               unitStaff(unitId: $school) { totalCount } }",
+            json!({ "school": SCHOOL }),
+        )
+        .await;
+    let body = lists.body.to_string();
+    assert!(lists.errors().is_empty(), "{body}");
+    assert_eq!(lists.data()["logs"]["edges"], json!([]), "{body}");
+    assert_eq!(lists.data()["myDeadlines"]["edges"], json!([]), "{body}");
+    assert_eq!(lists.data()["logsWithoutCoordinator"]["totalCount"], 0, "{body}");
+    assert_eq!(lists.data()["unitStaff"]["totalCount"], 0, "Nordby skole's staff: {body}");
+    for p in PERSONAS.iter().filter(|p| p.handle != who) {
+        assert!(!body.contains(p.name), "{} shows: {body}", p.name);
+    }
+
+    // Nordby's ids: each answers exactly as a random id of its kind.
+    let nordby = [
+        ("query($id: ID!) { unit(id: $id) { id name } }", SCHOOL),
+        ("query($id: ID!) { staffAccount(id: $id) { id } }", stafett_tests::ids::person("coordinator")),
+        ("query($id: ID!) { log(id: $id) { id } }", EMMA_LOG),
+        ("query($id: ID!) { adminLog(municipalityId: $id) { totalCount } }", MUNICIPALITY),
+        ("query($id: ID!) { node(id: $id) { id } }", EMMA_LOG),
+    ];
+    for (q, id) in nordby {
+        let seen = app.gql(who, q, json!({ "id": id })).await;
+        let random = app.gql(who, q, json!({ "id": uuid::Uuid::new_v4() })).await;
+        assert_eq!(seen.body, random.body, "{q}");
+        assert!(!seen.body.to_string().contains("Nordby"), "{q}: {}", seen.body);
+    }
+    // She administers Østby skole: its staff list is hers to read.
+    let theirs =
+        app.gql(who, "query($id: ID!) { unit(id: $id) { name logCount } }", json!({ "id": OSTBY_SKOLE })).await;
+    assert_eq!(theirs.ok()["unit"], json!({ "name": "Østby skole", "logCount": 0 }));
 }

@@ -70,6 +70,17 @@ fn optional_text(value: &str, field: &str, max: usize) -> ApiResult<String> {
     Ok(text)
 }
 
+/// A municipality's or unit's name: a one-line text (see `required`)
+/// with its spaces collapsed and zero-width spaces, word joiners and
+/// byte-order marks left out, so that names that look alike are alike
+/// for the uniqueness check (the attack on issue 18 registered "Nordby
+/// skole" again with a trailing no-break or zero-width space).
+pub fn org_name(given: &str, field: &str) -> ApiResult<String> {
+    let name = required(given, field, limits::NAME)?;
+    let kept: String = name.chars().filter(|c| !matches!(c, '\u{200B}' | '\u{2060}' | '\u{FEFF}')).collect();
+    Ok(kept.split_whitespace().collect::<Vec<_>>().join(" "))
+}
+
 /// Whether a text shows nothing: it has no visible character (see
 /// [`is_visible`]). A message of one U+200B looked empty to every reader
 /// but passed `trim()` (the attack on issue 17), and after the

@@ -85,6 +85,16 @@ pub async fn municipality_by_id(conn: &mut AsyncPgConnection, id: Uuid) -> Query
     municipality::table.find(id).select(MunicipalityRow::as_select()).first(conn).await.optional()
 }
 
+/// The municipality with this name (compared without case), if any.
+pub async fn municipality_by_name(conn: &mut AsyncPgConnection, name: &str) -> QueryResult<Option<MunicipalityRow>> {
+    municipality::table
+        .filter(lower(municipality::name).eq(lower(name)))
+        .select(MunicipalityRow::as_select())
+        .first(conn)
+        .await
+        .optional()
+}
+
 /// Whether another municipality already has this name (compared without case).
 pub async fn municipality_name_taken(
     conn: &mut AsyncPgConnection,

@@ -15,6 +15,7 @@ const PERSONAS = {
   unitadmin: 'Ulla Enhetsadmin – enhetsadministrator, Nordby skole',
   municipaladmin: 'Mona Kommuneadmin – kommuneadministrator',
   systemowner: 'Sven Systemeier – systemeier',
+  othermunicipality: 'Åse Østby – enhetsadministrator i en annen kommune',
 };
 
 const LABELS = {
@@ -25,7 +26,7 @@ const LABELS = {
   GUARDIAN: 'Foresatt', YOUTH: 'Ungdom', COORDINATOR: 'Stafettholder', PARTICIPANT: 'Deltaker',
   COORDINATOR_METADATA_ONLY: 'Stafettholder (bare oversikt)',
   UNIT_ADMIN: 'Enhetsadministrator', UNIT_LEADER: 'Enhetsleder', MUNICIPAL_ADMIN: 'Kommuneadministrator',
-  SYSTEM_OWNER: 'Systemeier', STAFF: 'Ansatt',
+  SYSTEM_OWNER: 'Systemeier', STAFF: 'Ansatt', EMPLOYEE: 'Ansatt',
   READ: 'leste', CREATE: 'opprettet', UPDATE: 'endret', DELETE: 'slettet',
 };
 const OBJECTS = {
@@ -36,7 +37,18 @@ const OBJECTS = {
 };
 const label = (v) => LABELS[v] ?? v;
 
-const LOGS = `query Logs { me { name kind } logs(first: 20) { edges { node { id status child { name } } } } }`;
+const LOGS = `query Logs {
+  me { name kind units { role } municipalRoles }
+  logs(first: 20) { edges { node { id status child { name } } } }
+}`;
+// The staff list, for those who administer staff (unit admins and leaders,
+// the municipal admin): the units of their municipality with who works there,
+// the first 20 of each (the server bounds what one query may return, and
+// counts `units` as 100 of them).
+const STAFF = `query Staff {
+  units { id name active staff(first: 20) { totalCount edges { node { id name role title active } } } }
+}`;
+const ADMIN_UNIT_ROLES = ['UNIT_ADMIN', 'UNIT_LEADER'];
 // Permissions first: the page asks what this viewer may read and do, then
 // asks only for that (`@include`), so a role's page carries no FORBIDDEN
 // errors; and it goes live from the page's own `eventCursor`, so a message
@@ -217,6 +229,7 @@ async function login(persona) {
   }
   $('whoami').textContent = `Innlogget som ${data.me.name}`;
   $('intro').hidden = true;
+  await showStaff(data.me);
   const logs = data.logs.edges.map((e) => e.node);
   const nav = $('logs');
   nav.replaceChildren();
@@ -238,6 +251,32 @@ async function login(persona) {
   const linked = await openLinked();
   if (linked !== 'opened') await openLog(logs[0].id);
   if (linked === 'missing') say('Lenken peker ikke på noe du har tilgang til.');
+}
+
+/** Shows the staff list to those who administer staff, and hides it from everyone else. */
+async function showStaff(me) {
+  const section = $('staff');
+  section.replaceChildren();
+  const admin = me.units.some((u) => ADMIN_UNIT_ROLES.includes(u.role)) || me.municipalRoles.includes('MUNICIPAL_ADMIN');
+  section.hidden = !admin;
+  if (!admin) return;
+  const { data } = await gql(STAFF);
+  section.append(el('h2', { id: 'h-staff' }, 'Ansatte'));
+  for (const unit of data?.units ?? []) {
+    const staff = unit.staff?.edges.map((e) => e.node) ?? [];
+    section.append(
+      el('h3', {}, unit.name, unit.active ? '' : el('span', { class: 'badge' }, 'deaktivert')),
+      staff.length === 0
+        ? el('p', { class: 'empty' }, 'Ingen ansatte registrert.')
+        : el('ul', { class: 'plain', 'data-unit': unit.id },
+          staff.map((s) => el('li', { 'data-staff': s.id }, s.name, s.title ? `, ${s.title}` : '',
+            el('span', { class: 'badge' }, label(s.role)),
+            s.active ? '' : el('span', { class: 'badge' }, 'deaktivert')))),
+      unit.staff && unit.staff.totalCount > staff.length
+        ? el('p', { class: 'meta' }, `Viser ${staff.length} av ${unit.staff.totalCount}.`)
+        : '',
+    );
+  }
 }
 
 /**
@@ -310,7 +349,8 @@ function renderLog(article, log, may, errors) {
     goals(log, errors),
     meetings(log),
     messages(log, canPost),
-    family || may.canReadAccessLog ? accessLog(log) : null,
+    // replaceChildren would show a null as the text "null": an empty string shows nothing.
+    family || may.canReadAccessLog ? accessLog(log) : '',
   );
 }
 

@@ -116,7 +116,7 @@ impl OrganizationMutations {
     ) -> ApiResult<MunicipalityPayload> {
         answer(&[], async move {
             let rc = rc(ctx);
-            let name = org_name(&input.name, "name")?;
+            let name = input::org_name(&input.name, "name")?;
             let consent_age = input.consent_age.unwrap_or(16);
             if !matches!(consent_age, 15 | 16) {
                 return Err(ApiError::bad_field("consentAge", "consentAge must be 15 or 16"));
@@ -160,7 +160,7 @@ impl OrganizationMutations {
         answer(&["municipalityId"], async move {
             let rc = rc(ctx);
             let id = ids::parse(&municipality_id, "municipalityId")?;
-            let name = org_name(&input.name, "name")?;
+            let name = input::org_name(&input.name, "name")?;
             let principal = rc.principal.clone();
             let row = in_transaction(rc, move |conn| {
                 async move {
@@ -198,7 +198,7 @@ impl OrganizationMutations {
             let rc = rc(ctx);
             let id = ids::parse(&municipality_id, "municipalityId")?;
             let external_id = input::required(input.external_id.trim(), "externalId", limits::SHORT)?;
-            let name = org_name(&input.name, "name")?;
+            let name = input::org_name(&input.name, "name")?;
             let email = input::optional(input.email.as_deref(), "email", limits::SHORT)?;
             let phone = input::optional(input.phone.as_deref(), "phone", 40)?;
             let principal = rc.principal.clone();
@@ -236,7 +236,7 @@ impl OrganizationMutations {
     ) -> ApiResult<UnitPayload> {
         answer(&[], async move {
             let rc = rc(ctx);
-            let name = org_name(&input.name, "name")?;
+            let name = input::org_name(&input.name, "name")?;
             let organization_number =
                 input.organization_number.as_deref().map(organization_number).transpose()?.flatten();
             let (municipality_id, actor_role) = policy::create_unit(&rc.principal)?;
@@ -288,7 +288,7 @@ impl OrganizationMutations {
             let name = match input.name {
                 MaybeUndefined::Undefined => None,
                 MaybeUndefined::Null => return Err(ApiError::bad_field("name", "a unit's name cannot be cleared")),
-                MaybeUndefined::Value(n) => Some(org_name(&n, "name")?),
+                MaybeUndefined::Value(n) => Some(input::org_name(&n, "name")?),
             };
             let service_kind = match input.service_kind {
                 MaybeUndefined::Undefined => None,
@@ -396,17 +396,6 @@ async fn unit_to_manage(
     let unit = orgdb::unit_by_id_for_update(conn, id).await?;
     let actor_role = policy::manage_unit(principal, unit.as_ref().map(|u| u.municipality_id))?;
     Ok((unit.ok_or(ApiError::NotFound("Unit"))?, actor_role))
-}
-
-/// A municipality's or unit's name: a one-line text (see `input::required`)
-/// with its spaces collapsed and zero-width spaces, word joiners and
-/// byte-order marks left out, so that names that look alike are alike
-/// for the uniqueness check (the attack on issue 18 registered "Nordby
-/// skole" again with a trailing no-break or zero-width space).
-fn org_name(given: &str, field: &str) -> ApiResult<String> {
-    let name = input::required(given, field, limits::NAME)?;
-    let kept: String = name.chars().filter(|c| !matches!(c, '\u{200B}' | '\u{2060}' | '\u{FEFF}')).collect();
-    Ok(kept.split_whitespace().collect::<Vec<_>>().join(" "))
 }
 
 /// An organization number as given: nine digits (spaces between groups are
