@@ -26,6 +26,17 @@ fn stafett(app: &TestApp, args: &[&str]) -> String {
     stdout.into_owned()
 }
 
+/// Runs the `stafett` binary expecting it to fail; what it said on stderr.
+fn stafett_fails(app: &TestApp, args: &[&str]) -> String {
+    let out = Command::new(stafett_tests::process::server_binary())
+        .args(args)
+        .env("DATABASE_URL", &app.db.url)
+        .output()
+        .expect("stafett runs");
+    assert!(!out.status.success(), "stafett {args:?} should fail: {}", String::from_utf8_lossy(&out.stdout));
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
 fn staff(external_id: &str) -> String {
     TestApp::token_for(&Identity::Staff { external_id: external_id.into() })
 }
@@ -354,4 +365,41 @@ async fn a_municipality_goes_live_from_an_empty_database() {
     let entries = stafett_tests::nodes(&entries.ok()["adminLog"]);
     // the municipality, its admin, two units, two appointed, three imported, one deactivated
     assert_eq!(entries.len(), 10, "{entries:#?}");
+}
+
+/// `add-system-owner` refuses an account in use (a system owner reads no
+/// personal data, so she gets one of her own) and bad input at its edges,
+/// writing nothing; in an existing municipality it adds only the account.
+#[tokio::test]
+async fn add_system_owner_refuses_what_it_must_and_writes_nothing_then() {
+    let app = TestApp::demo().await;
+    let run = |external_id: &str, name: &str, municipality: &str| {
+        ["add-system-owner", "--external-id", external_id, "--name", name, "--municipality", municipality]
+            .map(str::to_owned)
+    };
+    let counts = "SELECT (SELECT count(*) FROM staff) + (SELECT count(*) FROM municipality)
+                        + (SELECT count(*) FROM admin_log) AS n";
+    let before = app.count(counts).await;
+    let long = "x".repeat(201);
+    for (args, said) in [
+        (run("demo-coordinator", "Ingrid", "Nordby kommune"), "already registered as staff"),
+        (run("demo-othermunicipality", "Åse", "Østby kommune"), "already registered as staff"),
+        (run("ny-eier", " ", "Nordby kommune"), "name must not be empty"),
+        (run("ny-eier", &long, "Nordby kommune"), "at most 200"),
+        (run("ny-eier", "Eva Eier", "\u{200B}"), "municipality must not be empty"),
+        (run(" ", "Eva Eier", "Nordby kommune"), "external id must not be empty"),
+    ] {
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let stderr = stafett_fails(&app, &args);
+        assert!(stderr.contains(said), "{args:?}: {stderr}");
+    }
+    assert_eq!(app.count(counts).await, before, "nothing written");
+    // At the edge: a 200-character name is taken; in Nordby, only the account is new.
+    let name = "x".repeat(200);
+    let args = run("ny-eier", &name, "nordby KOMMUNE");
+    let said = stafett(&app, &args.iter().map(String::as_str).collect::<Vec<_>>());
+    assert!(!said.contains("created the municipality"), "{said}");
+    assert_eq!(app.count(counts).await, before + 2, "the staff row and its admin-log entry");
+    let me = app.gql_with_token(Some(&staff("ny-eier")), "{ me { municipalRoles } }", json!({})).await;
+    assert_eq!(me.ok()["me"]["municipalRoles"], json!(["SYSTEM_OWNER"]));
 }

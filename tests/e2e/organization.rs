@@ -326,6 +326,11 @@ async fn organization_inputs_are_checked_at_their_edges() {
         // Look-alikes of a name in use, and names that are not one line.
         (json!({ "i": { "name": "Nordby skole\u{A0}", "serviceKind": "SCHOOL" } }), "name"),
         (json!({ "i": { "name": "Nordby\u{200B} skole", "serviceKind": "SCHOOL" } }), "name"),
+        // The second attack: a soft hyphen, a Cyrillic "о", a long "ſ", full-width letters.
+        (json!({ "i": { "name": "Nordby sko\u{AD}le", "serviceKind": "SCHOOL" } }), "name"),
+        (json!({ "i": { "name": "Nordby sk\u{43E}le", "serviceKind": "SCHOOL" } }), "name"),
+        (json!({ "i": { "name": "Nordby \u{17F}kole", "serviceKind": "SCHOOL" } }), "name"),
+        (json!({ "i": { "name": "Ｎordby skole", "serviceKind": "SCHOOL" } }), "name"),
         (json!({ "i": { "name": " Nordby   skole", "serviceKind": "SCHOOL" } }), "name"),
         (json!({ "i": { "name": "Nordby\nskole", "serviceKind": "SCHOOL" } }), "name"),
         (json!({ "i": { "name": "Ny\u{7}", "serviceKind": "SCHOOL" } }), "name"),

@@ -70,15 +70,57 @@ fn optional_text(value: &str, field: &str, max: usize) -> ApiResult<String> {
     Ok(text)
 }
 
-/// A municipality's or unit's name: a one-line text (see `required`)
-/// with its spaces collapsed and zero-width spaces, word joiners and
-/// byte-order marks left out, so that names that look alike are alike
-/// for the uniqueness check (the attack on issue 18 registered "Nordby
-/// skole" again with a trailing no-break or zero-width space).
+/// A municipality's or unit's name: a one-line text (see `required`),
+/// folded so that names that look alike are alike for the uniqueness
+/// check. The attacks on issue 18 registered "Nordby skole" again with a
+/// trailing no-break or zero-width space, then with a soft hyphen, a
+/// Cyrillic "о" and a long "ſ". So: NFKC folds compatibility forms into
+/// what they look like (ſ → s, full-width and ligature letters, no-break
+/// spaces); invisible format characters are left out; spaces are
+/// collapsed; and what is left must be a Latin letter (Norwegian and Sami
+/// names are all Latin), a digit, a space or the punctuation names use —
+/// so a letter of another script that looks like a Latin one is refused,
+/// not stored beside it.
 pub fn org_name(given: &str, field: &str) -> ApiResult<String> {
+    use unicode_normalization::UnicodeNormalization;
     let name = required(given, field, limits::NAME)?;
-    let kept: String = name.chars().filter(|c| !matches!(c, '\u{200B}' | '\u{2060}' | '\u{FEFF}')).collect();
-    Ok(kept.split_whitespace().collect::<Vec<_>>().join(" "))
+    let folded: String = name.nfkc().filter(|c| !is_invisible_format(*c)).collect();
+    if let Some(c) = folded.chars().find(|c| !is_org_name_char(*c)) {
+        return Err(ApiError::bad_field(
+            field,
+            format!(
+                "{field} may hold Latin letters, digits, spaces and the punctuation - – . , ' ’ & ( ) / : + « » \" only; {c:?} (U+{:04X}) is none of them",
+                c as u32
+            ),
+        ));
+    }
+    let name = folded.split_whitespace().collect::<Vec<_>>().join(" ");
+    if name.is_empty() {
+        return Err(ApiError::bad_field(field, format!("{field} must not be empty")));
+    }
+    Ok(name)
+}
+
+/// Format characters that show nothing in a name: the soft hyphen, the
+/// zero-width and joiner characters, direction marks and embeddings, word
+/// joiners and invisible operators, the byte-order mark, and variation
+/// selectors. (A general-category table would be a crate for six ranges.)
+fn is_invisible_format(c: char) -> bool {
+    matches!(c as u32,
+        0x00AD | 0x034F | 0x061C | 0x180B..=0x180F | 0x200B..=0x200F | 0x202A..=0x202E
+        | 0x2060..=0x206F | 0xFE00..=0xFE0F | 0xFEFF)
+}
+
+/// A character a municipality's or unit's name may hold (after NFKC).
+fn is_org_name_char(c: char) -> bool {
+    let latin_letter = c.is_ascii_alphabetic()
+        || (matches!(c as u32, 0x00C0..=0x024F | 0x1E00..=0x1EFF) && c != '×' && c != '÷')
+        // combining accents left uncomposed by NFKC, on a Latin letter
+        || matches!(c as u32, 0x0300..=0x036F);
+    latin_letter
+        || c.is_ascii_digit()
+        || c.is_whitespace()
+        || matches!(c, '-' | '–' | '—' | '.' | ',' | '\'' | '’' | '&' | '(' | ')' | '/' | ':' | '+' | '«' | '»' | '"')
 }
 
 /// Whether a text shows nothing: it has no visible character (see
@@ -230,6 +272,30 @@ pub fn future(at: DateTime<Utc>, field: &str, years: u32) -> ApiResult<DateTime<
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn organization_names_fold_look_alikes_and_keep_norwegian_and_sami_names() {
+        for (given, kept) in [
+            ("Bø skole", "Bø skole"),
+            ("Barne- og familietjenesten", "Barne- og familietjenesten"),
+            ("St. Olavs skole – avd. «Solsikken»", "St. Olavs skole – avd. «Solsikken»"),
+            ("Guovdageainnu suohkan", "Guovdageainnu suohkan"),
+            ("Kárášjoga gielda", "Kárášjoga gielda"),
+            ("PPT Midt-Telemark (Bø/Sauherad)", "PPT Midt-Telemark (Bø/Sauherad)"),
+            // folded: a long s, full-width letters, a soft hyphen, no-break and doubled spaces
+            ("Nordby \u{17F}kole", "Nordby skole"),
+            ("Ｎordby skole", "Nordby skole"),
+            ("Nordby sko\u{AD}le", "Nordby skole"),
+            ("  Nordby\u{A0}\u{A0}skole ", "Nordby skole"),
+            // decomposed å (a + ring) is the same name as the composed one
+            ("Sa\u{30A}la skole", "Såla skole"),
+        ] {
+            assert_eq!(org_name(given, "name").unwrap(), kept, "{given:?}");
+        }
+        for refused in ["Nordby sk\u{43E}le", "Νordby", "Nordby skole 🏫", "Nordby\u{7}", "\u{AD}", "x<y>"] {
+            assert!(org_name(refused, "name").is_err(), "{refused:?}");
+        }
+    }
 
     #[test]
     fn text_limits_hold_at_their_edge() {
