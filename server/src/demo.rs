@@ -569,7 +569,12 @@ async fn write(conn: &mut AsyncPgConnection) -> Result<()> {
 
     // Nora: closed when the goals were met, with a final snapshot.
     snapshots::take(conn, NORA_LOG, SnapshotReason::Closing, None, coordinator).await?;
-    lifecycle::apply(conn, NORA_LOG, Transition::Close, Some("Målene er nådd."), now - Duration::days(20)).await?;
+    let closing = lifecycle::Closing {
+        reason: ClosingReason::GoalsReached,
+        details: Some("Målene er nådd."),
+        by: Some(coordinator),
+    };
+    lifecycle::apply(conn, NORA_LOG, Transition::Close, Some(closing), now - Duration::days(20)).await?;
     diesel::update(consent::table.filter(consent::log_id.eq(NORA_LOG)))
         .set((
             consent::withdrawn_at.eq(now - Duration::days(20)),

@@ -50,6 +50,10 @@ const scenarios = {
     await page.getByRole('heading', { name: 'Hvem har sett loggen vår' }).waitFor();
     await page.locator('#access-log tbody tr', { hasText: 'Ingrid Lærer' }).first().waitFor();
     await page.screenshot({ path: join(out, 'family-view.png'), fullPage: true });
+    // Nora's closed log says why it closed.
+    await page.getByRole('button', { name: /^Nora Nordmann/ }).click();
+    await page.getByRole('heading', { name: 'Stafettloggen til Nora Nordmann' }).waitFor();
+    await page.locator('#log .meta', { hasText: 'Avsluttet (målene er nådd: Målene er nådd.)' }).waitFor();
   },
 
   async 'the coordinator posts a message and it appears live for the guardian'() {

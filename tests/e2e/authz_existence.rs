@@ -100,7 +100,7 @@ const CASES: &[Case] = &[
     Case {
         name: "closeLog(logId)",
         kind: Log,
-        op: "mutation($id: ID!) { closeLog(logId: $id, input: { reason: \"x\" }) { log { id } userErrors { field code message } } }",
+        op: "mutation($id: ID!) { closeLog(logId: $id, input: { reason: OTHER, details: \"x\" }) { log { id } userErrors { field code message } } }",
     },
     Case {
         name: "requestReopen(logId)",

@@ -1003,7 +1003,7 @@ fn write_request(op: Op, built: &Built, i: usize, actor: Uuid, marker: &str) -> 
             format!("SELECT count(*) AS n FROM meeting WHERE log_id = '{log}' AND title = {}", q(marker)),
         ),
         Op::CloseLog => (
-            format!("mutation($l: ID!) {{ closeLog(logId: $l, input: {{ reason: \"tilfeldig\" }}) {log_payload} }}"),
+            format!("mutation($l: ID!) {{ closeLog(logId: $l, input: {{ reason: OTHER, details: \"tilfeldig\" }}) {log_payload} }}"),
             json!({ "l": log }),
             "closeLog",
             format!("SELECT count(*) AS n FROM log WHERE id = '{log}' AND status = 'CLOSED'"),

@@ -55,8 +55,10 @@ enum Column {
 
 /// One table: DESIGN.md's fifteen rows, each with its seven cells, and the
 /// rows decided where DESIGN.md was silent (issue 14: the family's reason
-/// for a deletion request is for the owners and the municipal admin).
-type Table = [(&'static str, [Cell; 7]); 16];
+/// for a deletion request is for the owners and the municipal admin; issue
+/// 19: why a log closed is for the owners, its coordinator and the
+/// municipal admin).
+type Table = [(&'static str, [Cell; 7]); 17];
 
 /// ACTIVE, as DESIGN.md §3 states it.
 #[rustfmt::skip]
@@ -80,6 +82,7 @@ const ACTIVE: Table = [
     // restricted here; `restricted_snapshots_are_metadata_only_for_the_municipal_admin` covers that.
     ("archive snapshots",                              [R,      R,    R,          F,          F,        R,             I]),
     ("deletion request: the family's reason",         [R,      R,    F,          F,          F,        R,             I]),
+    ("why the log was closed",                          [R,      R,    R,          F,          F,        R,             I]),
 ];
 
 /// PASSIVE (an owner withdrew her consent to the log). DESIGN.md's note: a
@@ -105,6 +108,7 @@ const PASSIVE: Table = [
     ("accessLog",                                      [R,      R,    F,          I,          F,        R,             I]),
     ("archive snapshots",                              [R,      R,    F,          I,          F,        R,             I]),
     ("deletion request: the family's reason",         [R,      R,    F,          I,          F,        R,             I]),
+    ("why the log was closed",                          [R,      R,    R,          I,          F,        R,             I]),
 ];
 
 /// CLOSED (the coordinator closed the log). The same note as PASSIVE
@@ -128,6 +132,7 @@ const CLOSED: Table = [
     ("accessLog",                                      [R,      R,    F,          I,          F,        R,             I]),
     ("archive snapshots",                              [R,      R,    F,          I,          F,        R,             I]),
     ("deletion request: the family's reason",         [R,      R,    F,          I,          F,        R,             I]),
+    ("why the log was closed",                          [R,      R,    R,          I,          F,        R,             I]),
 ];
 
 /// ACTIVE, but the health station's consent withdrawn by the owner who gave
@@ -152,6 +157,7 @@ const ACTIVE_WITHOUT_UNIT_CONSENT: Table = [
     ("accessLog",                                      [R,      R,    F,          I,          F,        R,             I]),
     ("archive snapshots",                              [R,      R,    R,          I,          F,        R,             I]),
     ("deletion request: the family's reason",         [R,      R,    F,          I,          F,        R,             I]),
+    ("why the log was closed",                          [R,      R,    R,          I,          F,        R,             I]),
 ];
 
 /// A further check on a readable row's log object, for one reader.
@@ -172,7 +178,7 @@ struct Row {
 }
 
 /// The rows in DESIGN.md's order, with the GraphQL selection each maps to.
-const ROWS: [Row; 16] = [
+const ROWS: [Row; 17] = [
     Row {
         name: "log id, status, createdAt, coordinator name",
         selection: "id status createdAt coordinator { name }",
@@ -265,6 +271,14 @@ const ROWS: [Row; 16] = [
         fields: &["openDeletionRequest.reason"],
         also: None,
     },
+    Row {
+        // Decided for issue 19: the coordinator who closed it reads it on
+        // the closed log, where she otherwise reads metadata only.
+        name: "why the log was closed",
+        selection: "closedReason closedReasonDetails",
+        fields: &["closedReason?", "closedReasonDetails?"],
+        also: None,
+    },
 ];
 
 /// The `viewerPermissions` flags that answer for a row: true exactly where
@@ -285,6 +299,7 @@ fn permission_flags(row: &str) -> &'static [&'static str] {
         "accessLog" => &["canReadAccessLog"],
         "archive snapshots" => &["canReadSnapshots", "canReadSnapshotContent"],
         "deletion request: the family's reason" => &["canReadDeletionReason"],
+        "why the log was closed" => &["canReadClosedReason"],
         _ => &[],
     }
 }
@@ -513,7 +528,7 @@ async fn logs_in(state: State) -> TestApp {
                 let closed = app
                     .gql(
                         "coordinator",
-                        "mutation($l: ID!) { closeLog(logId: $l, input: { reason: \"Målene er nådd\" }) { log { status } userErrors { field code message } } }",
+                        "mutation($l: ID!) { closeLog(logId: $l, input: { reason: GOALS_REACHED, details: \"Målene er nådd\" }) { log { status } userErrors { field code message } } }",
                         json!({ "l": log }),
                     )
                     .await;

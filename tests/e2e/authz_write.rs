@@ -256,7 +256,7 @@ const UPDATE_LOG_TEXT: Op = op(
 );
 const CLOSE_LOG: Op = op(
     "closeLog",
-    "mutation($l: ID!) { closeLog(logId: $l, input: { reason: \"authz probe\" }) { log { id } userErrors { field code message } } }",
+    "mutation($l: ID!) { closeLog(logId: $l, input: { reason: OTHER, details: \"authz probe\" }) { log { id } userErrors { field code message } } }",
 );
 const REQUEST_REOPEN: Op = op(
     "requestReopen",

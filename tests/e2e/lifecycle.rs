@@ -276,7 +276,7 @@ async fn a_log_lives_from_creation_to_deletion() {
     let closed = app
         .gql(
             "participant",
-            "mutation($l: ID!) { closeLog(logId: $l, input: { reason: \"Målene er nådd\" }) { log { status } userErrors { field code message } } }",
+            "mutation($l: ID!) { closeLog(logId: $l, input: { reason: GOALS_REACHED, details: \"Målene er nådd\" }) { log { status } userErrors { field code message } } }",
             json!({ "l": log }),
         )
         .await;

@@ -14,6 +14,7 @@ mod bad_input;
 mod body_refusals;
 mod browser;
 mod clients;
+mod closing;
 mod config_help;
 mod consent_edges;
 mod deadlines;

@@ -363,7 +363,7 @@ async fn closing_the_log_ends_the_subscription_with_forbidden() {
     ends_with_forbidden(async |app| {
         app.gql(
             "coordinator",
-            "mutation($l: ID!) { closeLog(logId: $l) { log { id } userErrors { field code message } } }",
+            "mutation($l: ID!) { closeLog(logId: $l, input: { reason: GOALS_REACHED }) { log { id } userErrors { field code message } } }",
             json!({ "l": EMMA_LOG }),
         )
         .await;

@@ -927,7 +927,7 @@ async fn an_older_paper_form_overrides_no_choice_of_the_family() {
     let health = stafett_tests::ids::HEALTH_STATION;
     app.gql(
         "guardian",
-        "mutation($l: ID!) { closeLog(logId: $l, input: { reason: \"vi vil ikke mer\" }) { log { status } userErrors { field code message } } }",
+        "mutation($l: ID!) { closeLog(logId: $l, input: { reason: FAMILY_DEMANDED, details: \"vi vil ikke mer\" }) { log { status } userErrors { field code message } } }",
         json!({ "l": emma }),
     )
     .await
@@ -1007,7 +1007,7 @@ async fn snapshots_name_the_family_as_the_log_records_them() {
     .ok();
     app.gql(
         "outsider",
-        "mutation($l: ID!) { closeLog(logId: $l) { log { status } userErrors { field code message } } }",
+        "mutation($l: ID!) { closeLog(logId: $l, input: { reason: GOALS_REACHED }) { log { status } userErrors { field code message } } }",
         json!({ "l": log }),
     )
     .await

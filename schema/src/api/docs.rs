@@ -106,6 +106,8 @@ const GUARDED: &[(&str, ReadField)] = &[
     ("UnitProposal", Consents),
     ("ArchiveSnapshot.content", SnapshotContent),
     ("DeletionRequest.reason", DeletionReason),
+    ("Log.closedReason", ClosedReason),
+    ("Log.closedReasonDetails", ClosedReason),
     ("LogEvent.goal", Goals),
     ("LogEvent.measure", Goals),
     ("LogEvent.meeting", Meetings),

@@ -223,5 +223,6 @@ fn describe(field: ReadField) -> &'static str {
         ReadField::Snapshots => "archive snapshots",
         ReadField::SnapshotContent => "this snapshot's content",
         ReadField::DeletionReason => "the family's reason for the deletion request",
+        ReadField::ClosedReason => "why the log was closed",
     }
 }

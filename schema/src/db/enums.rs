@@ -163,6 +163,23 @@ text_enum!(
 );
 
 text_enum!(
+    /// Why a log was closed (Lund's guideline 003 names the first four).
+    ClosingReason {
+        /// the goals are reached
+        GoalsReached => "GOALS_REACHED",
+        /// the work goes on in an individual plan (IP) or with a child
+        /// coordinator (barnekoordinator): a hand-off the family is told of
+        IndividualPlan => "INDIVIDUAL_PLAN",
+        /// the family moved to another municipality
+        MovedMunicipality => "MOVED_MUNICIPALITY",
+        /// the family demanded that it end (or that it be deleted)
+        FamilyDemanded => "FAMILY_DEMANDED",
+        /// something else, said in `closedReasonDetails`
+        Other => "OTHER",
+    }
+);
+
+text_enum!(
     ParticipantLeftReason {
         Removed => "REMOVED",
         UnitConsentWithdrawn => "UNIT_CONSENT_WITHDRAWN",

@@ -1,5 +1,6 @@
 //! The life of a log (DESIGN.md §2), and the only writer of `log.status`,
-//! `closed_at`, `closed_reason` and `deleted_at`.
+//! `closed_at`, `closed_reason` and `deleted_at`, and of `log_closure` (why
+//! and by whom a closed log was closed).
 //!
 //! A log is created DRAFT (`logs::insert`); from then on every change of
 //! its status is a [`Transition`] applied here, allowed only from the
@@ -10,8 +11,8 @@
 //! Readers see the *effective* status (`effective_status_sql!`): an ACTIVE log
 //! whose consents have lapsed (an expiry, which writes nothing) reads PASSIVE.
 
-use super::enums::LogStatus;
-use super::schema::log;
+use super::enums::{ClosingReason, LogStatus};
+use super::schema::{log, log_closure};
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
@@ -64,14 +65,41 @@ pub fn sources(t: Transition) -> Vec<LogStatus> {
     TABLE.iter().filter(|(_, tt, _)| *tt == t).map(|(from, _, _)| *from).collect()
 }
 
-/// Applies `t` to the (locked) log at `at`, with a closing reason for
+/// Why and by whom a log is closed, for [`Transition::Close`].
+#[derive(Debug, Clone, Copy)]
+pub struct Closing<'a> {
+    pub reason: ClosingReason,
+    /// the coordinator's words (required for OTHER by the mutation)
+    pub details: Option<&'a str>,
+    /// who closed it; None for data made before it was recorded
+    pub by: Option<Uuid>,
+}
+
+/// The closing of each closed log among `log_ids`: (log, reason, details).
+#[derive(Debug, Clone, Queryable)]
+pub struct ClosureRow {
+    pub log_id: Uuid,
+    pub reason: ClosingReason,
+    pub details: Option<String>,
+}
+
+pub async fn closures_of(conn: &mut AsyncPgConnection, log_ids: &[Uuid]) -> QueryResult<Vec<ClosureRow>> {
+    log_closure::table
+        .inner_join(log::table)
+        .filter(log_closure::log_id.eq_any(log_ids))
+        .select((log_closure::log_id, log_closure::reason, log::closed_reason))
+        .load(conn)
+        .await
+}
+
+/// Applies `t` to the (locked) log at `at`, with why and by whom for
 /// [`Transition::Close`]. Returns the new status, or `None` when the stored
 /// status does not allow `t` (nothing is written then).
 pub async fn apply(
     conn: &mut AsyncPgConnection,
     log_id: Uuid,
     t: Transition,
-    closed_reason: Option<&str>,
+    closing: Option<Closing<'_>>,
     at: DateTime<Utc>,
 ) -> QueryResult<Option<LogStatus>> {
     let allowed =
@@ -82,18 +110,33 @@ pub async fn apply(
             diesel::update(allowed).set((log::status.eq(to), log::updated_at.eq(at))).execute(conn).await?
         }
         Close => {
-            diesel::update(allowed)
+            let closing = closing.unwrap_or(Closing { reason: ClosingReason::Other, details: None, by: None });
+            let n = diesel::update(allowed)
                 .set((
                     log::status.eq(to),
                     log::closed_at.eq(at),
-                    log::closed_reason.eq(closed_reason),
+                    log::closed_reason.eq(closing.details),
                     log::updated_at.eq(at),
                 ))
                 .execute(conn)
-                .await?
+                .await?;
+            if n == 1 {
+                diesel::insert_into(log_closure::table)
+                    .values((
+                        log_closure::log_id.eq(log_id),
+                        log_closure::reason.eq(closing.reason),
+                        log_closure::closed_by.eq(closing.by),
+                    ))
+                    .on_conflict(log_closure::log_id)
+                    .do_update()
+                    .set((log_closure::reason.eq(closing.reason), log_closure::closed_by.eq(closing.by)))
+                    .execute(conn)
+                    .await?;
+            }
+            n
         }
         Reopen => {
-            diesel::update(allowed)
+            let n = diesel::update(allowed)
                 .set((
                     log::status.eq(to),
                     log::closed_at.eq(None::<DateTime<Utc>>),
@@ -101,7 +144,11 @@ pub async fn apply(
                     log::updated_at.eq(at),
                 ))
                 .execute(conn)
-                .await?
+                .await?;
+            if n == 1 {
+                diesel::delete(log_closure::table.find(log_id)).execute(conn).await?;
+            }
+            n
         }
         Delete => diesel::update(allowed).set((log::deleted_at.eq(at), log::updated_at.eq(at))).execute(conn).await?,
     };

@@ -201,6 +201,14 @@ diesel::table! {
 }
 
 diesel::table! {
+    log_closure (log_id) {
+        log_id -> Uuid,
+        reason -> Text,
+        closed_by -> Nullable<Uuid>,
+    }
+}
+
+diesel::table! {
     log (id) {
         id -> Uuid,
         municipality_id -> Uuid,
@@ -426,6 +434,7 @@ diesel::joinable!(guardian -> log (log_id));
 diesel::joinable!(guardian -> staff (added_by));
 diesel::joinable!(handover -> log (log_id));
 diesel::joinable!(log -> municipality (municipality_id));
+diesel::joinable!(log_closure -> log (log_id));
 diesel::joinable!(log -> staff (created_by));
 diesel::joinable!(log -> template (template_id));
 diesel::joinable!(meeting -> log (log_id));
@@ -471,6 +480,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     guardian,
     handover,
     log,
+    log_closure,
     measure,
     meeting,
     meeting_invitee,

@@ -3,6 +3,7 @@
 use super::{list_loader, row_loader};
 use crate::db::Pool;
 use crate::db::consents::{self, ConsentRow, UnitProposalRow};
+use crate::db::lifecycle::{self, ClosureRow};
 use crate::db::logs::{self, ChildRow, GuardianView, LogRow};
 use crate::db::participants::{self, CoordinatorTermRow, HandoverRow};
 use crate::db::requests::{self, DeletionRequestRow, ReopenRequestRow};
@@ -32,6 +33,7 @@ impl Loader<Uuid> for RelationLoader {
 
 row_loader!(LogLoader, LogRow, logs::by_ids, |r| r.id);
 row_loader!(ChildLoader, ChildRow, logs::children_by_ids, |r| r.id);
+row_loader!(ClosureByLog, ClosureRow, lifecycle::closures_of, |r| r.log_id);
 list_loader!(GuardiansByLog, GuardianView, logs::guardians_of, |r| r.log_id);
 list_loader!(ConsentsByLog, ConsentRow, consents::of_logs, |r| r.log_id);
 list_loader!(ProposalsByLog, UnitProposalRow, consents::proposals_of, |r| r.log_id);

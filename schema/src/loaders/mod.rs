@@ -110,6 +110,7 @@ loaders! {
     relation: RelationLoader [Uuid] = |pool, viewer| RelationLoader { pool, viewer };
     log: LogLoader [Uuid] = |pool, viewer| LogLoader(pool);
     child: ChildLoader [Uuid] = |pool, viewer| ChildLoader(pool);
+    closures: ClosureByLog [Uuid] = |pool, viewer| ClosureByLog(pool);
     guardians: GuardiansByLog [Uuid] = |pool, viewer| GuardiansByLog(pool);
     consents: ConsentsByLog [Uuid] = |pool, viewer| ConsentsByLog(pool);
     proposals: ProposalsByLog [Uuid] = |pool, viewer| ProposalsByLog(pool);

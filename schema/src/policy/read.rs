@@ -37,6 +37,10 @@ pub enum ReadField {
     /// municipal admin who decides it (issue 14: the unit admin and a
     /// metadata-only coordinator could read it)
     DeletionReason,
+    /// why a closed log was closed (issue 19): for the owners, the
+    /// coordinator (who decided it, also once it is closed) and the
+    /// municipal admin
+    ClosedReason,
 }
 
 /// What a role may read of a field.
@@ -58,7 +62,7 @@ use ReadField::*;
 
 /// Columns: Guardian, Youth, Coordinator, Participant, UnitAdmin, MunicipalAdmin,
 /// and last the coordinator without content access ("metadata only"), which
-/// reads like a unit admin. Outsiders have no column: they see no log at all.
+/// reads like a unit admin, but for why the log closed (she closed it). Outsiders have no column: they see no log at all.
 #[rustfmt::skip]
 const TABLE: &[(ReadField, [Grant; 7])] = &[
     //                       Guardian Youth Coord Partic UnitAdm MunAdm CoordMeta
@@ -79,6 +83,7 @@ const TABLE: &[(ReadField, [Grant; 7])] = &[
     (Snapshots,             [R,       R,    R,    N,     N,      R,     N]),
     (SnapshotContent,       [R,       R,    R,    N,     N,      UNR,   N]),
     (DeletionReason,        [R,       R,    N,    N,     N,      R,     N]),
+    (ClosedReason,          [R,       R,    R,    N,     N,      R,     R]),
 ];
 
 fn column(role: Role) -> usize {
@@ -215,6 +220,7 @@ mod tests {
             Snapshots,
             SnapshotContent,
             DeletionReason,
+            ClosedReason,
         ];
         assert_eq!(TABLE.len(), all.len());
         for f in all {
@@ -297,7 +303,10 @@ mod tests {
 
     #[test]
     fn the_metadata_coordinator_reads_like_a_unit_admin() {
-        for (field, row) in TABLE {
+        // One exception (issue 19): why a log closed is only ever set on a
+        // closed log, where its coordinator reads metadata only, and she is
+        // the one who closed it.
+        for (field, row) in TABLE.iter().filter(|(f, _)| *f != ClosedReason) {
             assert_eq!(row[6], row[4], "{field:?}");
         }
     }

@@ -8,7 +8,7 @@
 //! 4. the action needs an ACTIVE log and the log is DRAFT/PASSIVE → CONFLICT.
 
 use super::{Acting, LogRelation, Role, Roles};
-use crate::db::enums::{GoalArea, LogStatus};
+use crate::db::enums::{ClosingReason, GoalArea, LogStatus};
 use crate::error::ApiError;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -342,6 +342,15 @@ pub fn edit_guardian_contact(rel: &LogRelation, actor: uuid::Uuid, guardian: uui
 pub fn withdraw_log_consent(actor: uuid::Uuid, given_by: uuid::Uuid) -> Result<(), ApiError> {
     if actor != given_by {
         return Err(ApiError::forbidden("only the owner who gave a consent to the log may withdraw it"));
+    }
+    Ok(())
+}
+
+/// A log closed for OTHER reasons says which in words (issue 19): a
+/// closing the family and the archive read should not be a bare "other".
+pub fn closing_details(reason: ClosingReason, has_details: bool) -> Result<(), ApiError> {
+    if reason == ClosingReason::Other && !has_details {
+        return Err(ApiError::bad_field("details", "details: say why the log closes when the reason is OTHER"));
     }
     Ok(())
 }

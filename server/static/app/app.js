@@ -27,6 +27,8 @@ const LABELS = {
   COORDINATOR_METADATA_ONLY: 'Stafettholder (bare oversikt)',
   UNIT_ADMIN: 'Enhetsadministrator', UNIT_LEADER: 'Enhetsleder', MUNICIPAL_ADMIN: 'Kommuneadministrator',
   SYSTEM_OWNER: 'Systemeier', STAFF: 'Ansatt', EMPLOYEE: 'Ansatt',
+  GOALS_REACHED: 'målene er nådd', INDIVIDUAL_PLAN: 'videre i individuell plan eller med barnekoordinator',
+  MOVED_MUNICIPALITY: 'flyttet til en annen kommune', FAMILY_DEMANDED: 'familien ba om det', OTHER: 'annen grunn',
   READ: 'leste', CREATE: 'opprettet', UPDATE: 'endret', DELETE: 'slettet',
 };
 const OBJECTS = {
@@ -57,13 +59,16 @@ const PERMISSIONS = `query Permissions($id: ID!) {
   log(id: $id) {
     viewerPermissions {
       canReadTexts canReadGoals canReadMeetings canReadMessages canReadAccessLog canReadChildBirthDate canPostMessage
+      canReadClosedReason
     }
   }
 }`;
 const LOG_PAGE = `query LogPage($id: ID!, $texts: Boolean!, $goals: Boolean!, $meetings: Boolean!,
-                            $messages: Boolean!, $accessLog: Boolean!, $age: Boolean!) {
+                            $messages: Boolean!, $accessLog: Boolean!, $age: Boolean!, $closed: Boolean!) {
   log(id: $id) {
     id status myRoles eventCursor
+    closedReason @include(if: $closed)
+    closedReasonDetails @include(if: $closed)
     child { name age @include(if: $age) }
     unit { name }
     coordinator { name title unit { name } }
@@ -326,6 +331,7 @@ async function openLog(id) {
     messages: may.canReadMessages,
     accessLog: may.canReadAccessLog,
     age: may.canReadChildBirthDate,
+    closed: may.canReadClosedReason,
   });
   if (state.logId !== id) return;
   article.hidden = false;
@@ -342,6 +348,7 @@ function renderLog(article, log, may, errors) {
     el('h2', { id: 'log-title' }, `Stafettloggen til ${log.child.name}`),
     el('p', { class: 'meta' },
       `Status: ${label(log.status)}`,
+      log.closedReason ? ` (${label(log.closedReason)}${log.closedReasonDetails ? `: ${log.closedReasonDetails}` : ''})` : '',
       log.child.age != null ? ` · ${log.child.age} år` : '',
       log.unit ? ` · Opprettet av ${log.unit.name}` : '',
       ` · Din rolle: ${log.myRoles.map(label).join(', ') || 'ingen'}`),

@@ -9,8 +9,8 @@ use crate::api::scalars::Date;
 use crate::api::types::requests::{DeletionRequest, ReopenRequest};
 use crate::context::rc;
 use crate::db::enums::{
-    AccessAction, ConsentMethod, ConsentScope, EventKind, HandoverStatus, LogStatus, ObjectType, ParticipantLeftReason,
-    ReopenStatus, SnapshotReason, WithdrawalReason,
+    AccessAction, ClosingReason, ConsentMethod, ConsentScope, EventKind, HandoverStatus, LogStatus, ObjectType,
+    ParticipantLeftReason, ReopenStatus, SnapshotReason, WithdrawalReason,
 };
 use crate::db::lifecycle::{self, Transition};
 use crate::db::logs::{ChildRow, LogRow, LogTextChanges};
@@ -89,10 +89,12 @@ pub struct LogTextInput {
 }
 
 /// Why a log closes.
-#[derive(InputObject, Default)]
+#[derive(InputObject)]
 pub struct CloseLogInput {
-    /// why it closes, at most 2,000 characters
-    pub reason: Option<String>,
+    /// why it closes; moving to an individual plan tells the family in a notice
+    pub reason: ClosingReason,
+    /// in the coordinator's words, at most 2,000 characters; required for OTHER
+    pub details: Option<String>,
 }
 
 /// Why the family asks for deletion.
@@ -358,16 +360,30 @@ impl LogMutations {
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "The log to close.")] log_id: ID,
-        #[graphql(desc = "Why it closes.", default)] input: CloseLogInput,
+        #[graphql(desc = "Why it closes.")] input: CloseLogInput,
     ) -> ApiResult<CloseLogPayload> {
         answer(&["logId"], async move {
             let rc = rc(ctx);
             let log_id = ids::parse(&log_id, "logId")?;
-            let reason = input::optional(input.reason.as_deref(), "reason", limits::REASON)?;
+            let details = input::optional(input.details.as_deref(), "details", limits::REASON)?;
+            let reason = input.reason;
+            write::closing_details(reason, details.is_some())?;
             with_log(rc, log_id, Lock::Exclusive, "Log", move |conn, w| {
                 async move {
                     let acting = w.authorize(WriteAction::CloseLog)?;
-                    close(conn, &w, reason.as_deref(), WithdrawalReason::LogClosed).await?;
+                    let closing = lifecycle::Closing { reason, details: details.as_deref(), by: Some(w.actor) };
+                    close(conn, &w, closing, WithdrawalReason::LogClosed).await?;
+                    if reason == ClosingReason::IndividualPlan {
+                        // A hand-off: the family is told where the work goes on.
+                        let owners = super::consent::owners_of(conn, w.log_id()).await?;
+                        let mut body = "Stafettloggen er avsluttet fordi arbeidet fortsetter i en individuell plan \
+                                        (IP) eller med en barnekoordinator."
+                            .to_owned();
+                        if let Some(d) = &details {
+                            body = format!("{body} {d}");
+                        }
+                        super::message::notice(conn, &w, &owners, body).await?;
+                    }
                     w.audit(conn, acting, ObjectType::Log, w.log_id(), AccessAction::Update).await
                 }
                 .scope_boxed()
@@ -539,7 +555,12 @@ impl LogMutations {
                         .ok_or(ApiError::NotFound("DeletionRequest"))?;
                     write::process_deletion(request.processed_at.is_some())?;
                     if w.rel.status != LogStatus::Closed {
-                        close(conn, &w, Some("slettet etter krav fra familien"), WithdrawalReason::LogDeleted).await?;
+                        let closing = lifecycle::Closing {
+                            reason: ClosingReason::FamilyDemanded,
+                            details: Some("slettet etter krav fra familien"),
+                            by: Some(w.actor),
+                        };
+                        close(conn, &w, closing, WithdrawalReason::LogDeleted).await?;
                     }
                     purge(conn, w.log_id()).await?;
                     // A request waiting on the log would otherwise outlive it.
@@ -626,11 +647,11 @@ fn validate_guardians(input: &[GuardianInput], child_nid: Option<&str>) -> ApiRe
 async fn close(
     conn: &mut AsyncPgConnection,
     w: &super::tx::Write,
-    reason: Option<&str>,
+    closing: lifecycle::Closing<'_>,
     withdrawal: WithdrawalReason,
 ) -> ApiResult<()> {
     let log_id = w.log_id();
-    let Some(status) = lifecycle::apply(conn, log_id, Transition::Close, reason, Utc::now()).await? else {
+    let Some(status) = lifecycle::apply(conn, log_id, Transition::Close, Some(closing), Utc::now()).await? else {
         return Err(ApiError::conflict("the log is already closed"));
     };
     let snapshot_id = snapshots::take(conn, log_id, SnapshotReason::Closing, None, w.actor).await?;

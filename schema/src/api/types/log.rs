@@ -15,7 +15,7 @@ use crate::api::cursor;
 use crate::api::guard::LogAccess;
 use crate::api::ids::id;
 use crate::context::rc;
-use crate::db::enums::{ConsentScope, LogStatus};
+use crate::db::enums::{ClosingReason, ConsentScope, LogStatus};
 use crate::db::logs::LogRow;
 use crate::error::{ApiError, ApiResult};
 use crate::events::Hub;
@@ -129,6 +129,25 @@ impl Log {
     /// When the log was closed; null unless it is CLOSED (reopening clears it).
     async fn closed_at(&self) -> Option<DateTime<Utc>> {
         self.row.closed_at
+    }
+
+    /// Why the log was closed; null unless it is CLOSED. Readable by:
+    /// guardians, the youth, the coordinator, the municipal admin.
+    async fn closed_reason(&self, ctx: &Context<'_>) -> ApiResult<Option<ClosingReason>> {
+        if !self.access.allows(ctx, ReadField::ClosedReason).await? {
+            return Ok(None);
+        }
+        Ok(rc(ctx).loaders.closures().load_one(self.row.id).await?.map(|c| c.reason))
+    }
+
+    /// Why the log was closed, in the coordinator's words; null when none
+    /// were given or it is not CLOSED. Readable by: guardians, the youth,
+    /// the coordinator, the municipal admin.
+    async fn closed_reason_details(&self, ctx: &Context<'_>) -> ApiResult<Option<String>> {
+        if !self.access.allows(ctx, ReadField::ClosedReason).await? {
+            return Ok(None);
+        }
+        Ok(self.row.closed_reason.clone())
     }
 
     /// Set when a deletion request was processed: content is purged,

@@ -52,6 +52,8 @@ pub struct LogPermissions {
     pub can_read_snapshot_content: bool,
     /// the family's reason in a deletion request
     pub can_read_deletion_reason: bool,
+    /// why the log was closed (`closedReason`, `closedReasonDetails`)
+    pub can_read_closed_reason: bool,
 
     /// `postMessage`
     pub can_post_message: bool,
@@ -138,6 +140,7 @@ impl LogPermissions {
             can_read_snapshots: reads(ReadField::Snapshots),
             can_read_snapshot_content: reads(ReadField::SnapshotContent),
             can_read_deletion_reason: reads(ReadField::DeletionReason),
+            can_read_closed_reason: reads(ReadField::ClosedReason),
             can_post_message: may(WriteAction::PostMessage),
             can_add_goal_in: GoalArea::ALL.iter().copied().filter(|area| may(WriteAction::EditGoal(*area))).collect(),
             can_update_family_text: may(WriteAction::EditFamilyText),
