@@ -109,15 +109,17 @@ async fn resolve_citizen(conn: &mut AsyncPgConnection, pid: &str, name: Option<&
     Ok(Principal::Citizen { person_id, national_id: pid.to_owned() })
 }
 
+/// Why a valid staff token is refused, told to its bearer only (it is their
+/// own account) over HTTP and as the websocket's close reason.
+pub const UNREGISTERED: &str = "this staff identity is not registered in Stafett; ask your unit admin to register it";
+pub const DEACTIVATED: &str = "this staff account is deactivated; ask your unit admin to reactivate it";
+
 async fn resolve_staff(conn: &mut AsyncPgConnection, external_id: &str) -> ApiResult<Principal> {
     let Some((person_id, municipality_id, deactivated)) = org::staff_identity(conn, external_id).await? else {
-        return Err(ApiError::forbidden(
-            "this staff identity is not registered in Stafett; ask your unit admin to register it",
-        ));
+        return Err(ApiError::forbidden(UNREGISTERED));
     };
-    // Told to the bearer only: it is their own account.
     if deactivated {
-        return Err(ApiError::forbidden("this staff account is deactivated; ask your unit admin to reactivate it"));
+        return Err(ApiError::forbidden(DEACTIVATED));
     }
     let unit_roles = org::unit_roles_of(conn, person_id)
         .await?

@@ -349,6 +349,12 @@ async fn a_deactivation_closes_their_websockets_and_reaches_dashboards() {
     };
     assert_eq!(closed.code, 4403, "{closed:?}");
     assert!(closed.reason.contains("withdrawn"), "{closed:?}");
+    // A new socket is refused with the reason HTTP gives, so a page can say it.
+    let mut again = WsClient::open(addr).await;
+    let init = json!({ "type": "connection_init", "payload": { "authorization": format!("Bearer {}", TestApp::token("coordinator")) } });
+    again.send(init).await;
+    let refused = again.closed(Duration::from_secs(5)).await;
+    assert_eq!((refused.code, refused.reason.as_str()), (4403, "Forbidden: this staff account is deactivated"));
     // The sweep may announce overdue measures first.
     let event = loop {
         let event = nurse.next_for("d", Duration::from_secs(10)).await;

@@ -19,7 +19,7 @@ use chrono::{DateTime, Utc};
 use futures_util::{SinkExt, StreamExt};
 use serde::Deserialize;
 use serde_json::{Value, json};
-use stafett_schema::{ApiError, Principal, RequestContext};
+use stafett_schema::{ApiError, Principal, RequestContext, principal};
 use std::collections::HashMap;
 use std::time::Duration;
 use tokio::sync::mpsc;
@@ -255,6 +255,14 @@ impl Connection {
                 Ok(())
             }
             Err(ApiError::Internal { .. }) => Err((close::FORBIDDEN, "Forbidden: the token could not be checked")),
+            // A valid token whose account is refused: told as over HTTP (it
+            // is the bearer's own account), so a page can say what to do.
+            Err(ApiError::Forbidden(m)) if m == principal::DEACTIVATED => {
+                Err((close::FORBIDDEN, "Forbidden: this staff account is deactivated"))
+            }
+            Err(ApiError::Forbidden(m)) if m == principal::UNREGISTERED => {
+                Err((close::FORBIDDEN, "Forbidden: this staff identity is not registered in Stafett"))
+            }
             Err(_) => Err((close::FORBIDDEN, "Forbidden: invalid or expired token")),
         }
     }
