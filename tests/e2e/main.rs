@@ -36,6 +36,7 @@ mod protocol;
 mod realtime;
 mod receipts;
 mod roundtrips;
+mod search;
 mod security;
 mod snapshots;
 mod staff;

@@ -5,7 +5,7 @@ use super::guard::{LogAccess, deny};
 use super::ids;
 use super::subscription::{DeadlineScope, DeadlineScopeKind};
 use super::types::goal::{DeadlineConnection, Measure};
-use super::types::log::{Log, LogConnection, LogQueueConnection};
+use super::types::log::{Log, LogConnection, LogFilter, LogQueueConnection};
 use super::types::me::Me;
 use super::types::node::{self, Node};
 use super::types::organization::{AdminLogConnection, AdminLogEntry};
@@ -112,7 +112,8 @@ impl Query {
         }
     }
 
-    /// The logs you may see, newest first.
+    /// The logs you may see, newest first; `filter` narrows them (a search
+    /// finds only logs you may see, so it never tells that another exists).
     async fn logs(
         &self,
         ctx: &Context<'_>,
@@ -120,13 +121,17 @@ impl Query {
             i32,
         >,
         #[graphql(desc = "`pageInfo.endCursor` of the previous page; omit for the first page.")] after: Option<String>,
-        #[graphql(desc = "Only logs with this status; all when omitted.")] status: Option<LogStatus>,
+        #[graphql(desc = "Only logs with this status; all when omitted (the same as `filter.status`).")] status: Option<
+            LogStatus,
+        >,
+        #[graphql(desc = "Narrows the list; every part given must hold.")] filter: Option<LogFilter>,
     ) -> ApiResult<LogConnection> {
         let rc = rc(ctx);
         let limit = cursor::page_size(first, rc.config.default_page_size, rc.config.max_page_size)?;
         let after = after.as_deref().map(|c| cursor::decode_time_id(&rc.config.cursor_key, "l", c)).transpose()?;
+        let filter = filter.unwrap_or_default().parse(status)?;
         let mut conn = rc.conn().await?;
-        let page = relation::visible_page(&mut conn, rc.principal.person_id(), status, after, limit + 1).await?;
+        let page = relation::visible_page(&mut conn, rc.principal.person_id(), &filter, after, limit + 1).await?;
         drop(conn);
         let rows = rc.loaders.log().load_many(page.iter().map(|(r, _)| r.log_id)).await?;
         let items: Vec<_> = page

@@ -128,6 +128,12 @@ const VISIBLE: &str = "
     (is_guardian OR is_youth OR is_coordinator OR is_unit_admin OR is_unit_leader OR is_municipal_admin
      OR (participant_id IS NOT NULL AND status = 'ACTIVE' AND participant_unit_consented))";
 
+/// The SQL twin of "may read the Goals row" (`read.rs`: guardians, the
+/// youth, the coordinator and participants with content access, i.e. the
+/// log ACTIVE and their unit consented, as `Roles::of` decides).
+const READS_GOALS: &str = "
+    (is_guardian OR is_youth OR (participant_id IS NOT NULL AND status = 'ACTIVE' AND participant_unit_consented))";
+
 /// Logs the principal has a personal relation to: guardian, the youth,
 /// participant, coordinator.
 const PERSONAL_CANDIDATES: &str = "
@@ -190,12 +196,44 @@ pub async fn load_locked(
         .next())
 }
 
+/// What `logs(filter:)` narrows the visible logs to. Each narrows the logs
+/// the principal may see (the relation filter comes first), so a filter
+/// never tells that a log exists. The child's name is read by every role
+/// that sees a log; overdue measures are content, so `overdue_only` keeps
+/// only the logs whose goals the principal may read ([`READS_GOALS`]).
+#[derive(Debug, Clone, Default)]
+pub struct ListFilter {
+    pub status: Option<LogStatus>,
+    /// part of the child's name, any case
+    pub child_name: Option<String>,
+    pub unit_id: Option<Uuid>,
+    /// the staff member (person id) who holds the baton
+    pub coordinator_id: Option<Uuid>,
+    /// only logs with an open measure past its deadline
+    pub overdue_only: bool,
+}
+
+/// A LIKE pattern that finds `part` anywhere, its own `%`, `_` and `\`
+/// taken literally.
+fn like_pattern(part: &str) -> String {
+    let mut p = String::with_capacity(part.len() + 2);
+    p.push('%');
+    for c in part.to_lowercase().chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            p.push('\\');
+        }
+        p.push(c);
+    }
+    p.push('%');
+    p
+}
+
 /// A page of the logs the principal may see, newest first, keyed by
 /// `(created_at, id)` so pages stay stable while logs are added.
 pub async fn visible_page(
     conn: &mut AsyncPgConnection,
     person_id: Uuid,
-    status: Option<LogStatus>,
+    filter: &ListFilter,
     after: Option<(DateTime<Utc>, Uuid)>,
     limit: i64,
 ) -> Result<Vec<(LogRelation, VisibleKey)>, ApiError> {
@@ -208,19 +246,33 @@ pub async fn visible_page(
          SELECT r.* FROM (SELECT l.id, l.created_at FROM log l
                            WHERE l.id IN (SELECT id FROM candidate)
                              AND ($3::timestamptz IS NULL OR (l.created_at, l.id) < ($3, $4))
+                             AND ($6::uuid IS NULL OR l.unit_id = $6)
+                             AND ($7::text IS NULL OR EXISTS (SELECT 1 FROM child ch WHERE ch.id = l.child_id
+                                                               AND lower(ch.name) LIKE $7 ESCAPE '\\'))
+                             AND ($8::uuid IS NULL OR EXISTS (SELECT 1 FROM coordinator_term t
+                                                               WHERE t.log_id = l.id AND t.ended_at IS NULL
+                                                                 AND t.staff_id = $8))
+                             AND (NOT $9 OR EXISTS (SELECT 1 FROM measure m
+                                                     WHERE m.log_id = l.id AND m.deadline < current_date
+                                                       AND m.status IN ('PLANNED', 'IN_PROGRESS')))
                            ORDER BY l.created_at DESC, l.id DESC) c
          CROSS JOIN LATERAL (SELECT {RELATION_COLUMNS}, l.created_at {RELATION_FROM} WHERE l.id = c.id) r
           WHERE {VISIBLE}
             AND ($2::text IS NULL OR status = $2)
+            AND (NOT $9 OR {READS_GOALS})
           ORDER BY c.created_at DESC, c.id DESC
           LIMIT $5"
     );
     let rows: Vec<VisibleRow> = prepared(sql)
         .bind::<SqlUuid, _>(person_id)
-        .bind::<Nullable<Text>, _>(status.map(LogStatus::as_str))
+        .bind::<Nullable<Text>, _>(filter.status.map(LogStatus::as_str))
         .bind::<Nullable<Timestamptz>, _>(after.map(|a| a.0))
         .bind::<SqlUuid, _>(after.map(|a| a.1).unwrap_or_default())
         .bind::<BigInt, _>(limit)
+        .bind::<Nullable<SqlUuid>, _>(filter.unit_id)
+        .bind::<Nullable<Text>, _>(filter.child_name.as_deref().map(like_pattern))
+        .bind::<Nullable<SqlUuid>, _>(filter.coordinator_id)
+        .bind::<diesel::sql_types::Bool, _>(filter.overdue_only)
         .load(conn)
         .await?;
     Ok(rows

@@ -459,6 +459,62 @@ impl Log {
     }
 }
 
+/// What `logs` narrows the logs you may see to; every part given must hold.
+#[derive(async_graphql::InputObject, Default)]
+pub struct LogFilter {
+    /// part of the child's name, in any case: 1 to 100 characters
+    pub child_name: Option<String>,
+    /// the log's (effective) status
+    pub status: Option<LogStatus>,
+    /// the unit that created the log (its home unit)
+    pub unit_id: Option<ID>,
+    /// the staff member (person id) who holds the baton
+    pub coordinator_id: Option<ID>,
+    /// only logs with an open measure past its deadline, among those whose
+    /// goals you may read (overdue measures are content)
+    #[graphql(default)]
+    pub overdue_only: bool,
+}
+
+/// The longest name part a search takes: a child's name is at most 200
+/// characters, and a search by more than a name is a mistake (or an attack
+/// on the matching).
+pub const MAX_NAME_SEARCH: usize = 100;
+
+impl LogFilter {
+    /// The filter as the policy's list query takes it; `status` is the
+    /// older argument of `logs`, which must agree with `filter.status`.
+    pub fn parse(self, status: Option<LogStatus>) -> ApiResult<crate::policy::relation::ListFilter> {
+        use crate::api::ids;
+        let child_name = match self.child_name {
+            Some(name) => {
+                let name = name.trim().to_owned();
+                let len = name.chars().count();
+                if len == 0 || len > MAX_NAME_SEARCH {
+                    return Err(ApiError::bad_input(format!(
+                        "filter.childName is {len} characters; give 1 to {MAX_NAME_SEARCH}"
+                    )));
+                }
+                Some(name)
+            }
+            None => None,
+        };
+        let status = match (status, self.status) {
+            (Some(a), Some(b)) if a != b => {
+                return Err(ApiError::bad_input("status and filter.status differ; give one"));
+            }
+            (a, b) => a.or(b),
+        };
+        Ok(crate::policy::relation::ListFilter {
+            status,
+            child_name,
+            unit_id: self.unit_id.map(|id| ids::parse(&id, "filter.unitId")).transpose()?,
+            coordinator_id: self.coordinator_id.map(|id| ids::parse(&id, "filter.coordinatorId")).transpose()?,
+            overdue_only: self.overdue_only,
+        })
+    }
+}
+
 super::connection::connection!(
     /// A page of the logs you may see, newest first.
     LogConnection,

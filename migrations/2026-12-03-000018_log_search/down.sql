@@ -1,0 +1,1 @@
+DROP INDEX child_name_trgm;
