@@ -45,19 +45,6 @@ async fn birthday_in(app: &TestApp, days: i32) {
     assert_eq!(app.count(&sql).await, 1);
 }
 
-async fn today(app: &TestApp) -> chrono::NaiveDate {
-    #[derive(diesel::QueryableByName)]
-    struct Day {
-        #[diesel(sql_type = diesel::sql_types::Date)]
-        day: chrono::NaiveDate,
-    }
-    let mut conn = app.conn().await;
-    let d: Day = diesel_async::RunQueryDsl::get_result(diesel::sql_query("SELECT current_date AS day"), &mut conn)
-        .await
-        .expect("today");
-    d.day
-}
-
 fn reads(r: &stafett_tests::Gql) -> bool {
     r.data()["log"]["id"] == SARA_LOG.to_string()
 }
@@ -96,7 +83,7 @@ async fn on_the_eighteenth_birthday_the_guardians_lose_access_at_once() {
     assert!(reads(&youth) && youth.data()["log"]["status"] == "ACTIVE", "{}", youth.body);
 
     // The job announces it once; the mother's subscription ends.
-    let day = today(&app).await;
+    let day = app.today().await;
     let (a, b) =
         tokio::join!(adulthood::sweep(&app.state.pool, Some(day)), adulthood::sweep(&app.state.pool, Some(day)));
     assert_eq!(a.unwrap() + b.unwrap(), 1, "two instances announce it once");
@@ -125,7 +112,7 @@ async fn on_the_eighteenth_birthday_the_guardians_lose_access_at_once() {
 async fn the_announcement_follows_the_clock_it_is_given() {
     let app = TestApp::demo().await;
     birthday_in(&app, 1).await;
-    let day = today(&app).await;
+    let day = app.today().await;
     assert_eq!(adulthood::sweep(&app.state.pool, Some(day)).await.unwrap(), 0, "not yet");
     assert_eq!(adulthood::sweep(&app.state.pool, Some(day + chrono::Duration::days(1))).await.unwrap(), 1, "tomorrow");
     let events = format!("SELECT count(*) AS n FROM event WHERE log_id = '{SARA_LOG}' AND kind = 'YOUTH_CAME_OF_AGE'");

@@ -59,19 +59,6 @@ async fn change(app: &TestApp, token: &str, query: &str, vars: Value) -> Value {
     payload.clone()
 }
 
-async fn today(app: &TestApp) -> chrono::NaiveDate {
-    #[derive(diesel::QueryableByName)]
-    struct Day {
-        #[diesel(sql_type = diesel::sql_types::Date)]
-        day: chrono::NaiveDate,
-    }
-    let mut conn = app.conn().await;
-    let d: Day = diesel_async::RunQueryDsl::get_result(diesel::sql_query("SELECT current_date AS day"), &mut conn)
-        .await
-        .expect("today");
-    d.day
-}
-
 const LOG: &str = "query($l: ID!) { log(id: $l) { status myRoles child { name age }
     coordinator { id name } guardians { id name } coordinatorHistory { coordinator { id } reason appointedById endedAt }
     goals { measures { id needsNewResponsible responsible { id } } } } }";
@@ -83,31 +70,18 @@ async fn a_municipality_goes_live_from_an_empty_database() {
 
     // 1. The operator makes the first system owner (the one step outside
     //    the API: someone must hold the first role). Twice: nothing changes.
-    let said = stafett(
-        &app,
-        &[
-            "add-system-owner",
-            "--external-id",
-            "drift-sven",
-            "--name",
-            "Sven Drift",
-            "--municipality",
-            "Vertsby kommune",
-        ],
-    );
+    let first_owner = [
+        "add-system-owner",
+        "--external-id",
+        "drift-sven",
+        "--name",
+        "Sven Drift",
+        "--municipality",
+        "Vertsby kommune",
+    ];
+    let said = stafett(&app, &first_owner);
     assert!(said.contains("created the municipality Vertsby kommune"), "{said}");
-    let again = stafett(
-        &app,
-        &[
-            "add-system-owner",
-            "--external-id",
-            "drift-sven",
-            "--name",
-            "Sven Drift",
-            "--municipality",
-            "Vertsby kommune",
-        ],
-    );
+    let again = stafett(&app, &first_owner);
     assert!(again.contains("nothing changed"), "{again}");
     let owner = staff("drift-sven");
 
@@ -213,7 +187,7 @@ async fn a_municipality_goes_live_from_an_empty_database() {
 
     // 5. The unit admin creates Mia's log, with Lise as coordinator. Mia is
     //    17 and turns 18 tomorrow; her mother Gro is her guardian.
-    let day = today(&app).await;
+    let day = app.today().await;
     let born = day - chrono::Months::new(18 * 12) + chrono::Duration::days(1);
     let mia_pid = stafett_server::demo::synthetic_id(born);
     let gro_pid = stafett_server::demo::synthetic_id(chrono::NaiveDate::from_ymd_opt(1981, 5, 5).unwrap());

@@ -69,7 +69,7 @@ async fn filters_by_status_unit_and_coordinator_narrow_what_you_see() {
 #[tokio::test]
 async fn overdue_only_follows_who_may_read_the_goals() {
     let app = TestApp::demo().await;
-    let today = chrono::Utc::now().date_naive().to_string();
+    let today = app.today().await.to_string();
     let read = "query($l: ID!) { log(id: $l) { viewerPermissions { canReadGoals }
         goals { measures { deadline status } } } }";
     for persona in ["guardian", "guardian2", "youth", "coordinator", "participant", "unitadmin", "municipaladmin"] {

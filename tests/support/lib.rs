@@ -364,6 +364,21 @@ impl TestApp {
         DevKeys::default().issue(identity, 3600)
     }
 
+    /// The database's today (`current_date`): the day the request-time
+    /// rules (the 18th birthday, overdue measures) read.
+    pub async fn today(&self) -> chrono::NaiveDate {
+        #[derive(diesel::QueryableByName)]
+        struct Day {
+            #[diesel(sql_type = diesel::sql_types::Date)]
+            day: chrono::NaiveDate,
+        }
+        let mut conn = self.conn().await;
+        let d: Day = diesel_async::RunQueryDsl::get_result(diesel::sql_query("SELECT current_date AS day"), &mut conn)
+            .await
+            .expect("today");
+        d.day
+    }
+
     /// SQL statements the app has sent so far; diff around a request to count its round trips.
     pub fn queries(&self) -> u64 {
         self.state.queries.get()
