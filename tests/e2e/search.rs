@@ -134,3 +134,28 @@ async fn the_name_search_has_an_index() {
     let plan: Vec<String> = plan.into_iter().map(|l| l.line).collect();
     assert!(plan.iter().any(|l| l.contains("child_name_trgm")), "{plan:#?}");
 }
+
+/// `myDeadlines` filters by log (`scope: { kind: LOG }`) and by state: the
+/// overdue and the upcoming split the dated measures between them.
+#[tokio::test]
+async fn my_deadlines_filter_by_log_and_state() {
+    let app = TestApp::demo().await;
+    let today = app.today().await.to_string();
+    let q = "query($s: DeadlineState, $scope: DeadlineScope) { myDeadlines(first: 100, state: $s, scope: $scope) {
+        totalCount edges { node { id deadline needsNewResponsible log { id } } } } }";
+    let ask = |state: Value, scope: Value| app.gql("coordinator", q, json!({ "s": state, "scope": scope }));
+    let all = stafett_tests::nodes(&ask(Value::Null, Value::Null).await.ok()["myDeadlines"]);
+    let overdue = stafett_tests::nodes(&ask(json!("OVERDUE"), Value::Null).await.ok()["myDeadlines"]);
+    let upcoming = stafett_tests::nodes(&ask(json!("UPCOMING"), Value::Null).await.ok()["myDeadlines"]);
+    assert!(!overdue.is_empty() && !upcoming.is_empty(), "the demo has both");
+    assert!(overdue.iter().all(|m| m["deadline"].as_str().unwrap() < today.as_str()));
+    assert!(upcoming.iter().all(|m| m["deadline"].as_str().unwrap() >= today.as_str()));
+    assert_eq!(overdue.len() + upcoming.len(), all.len(), "every dated measure is one or the other");
+    let flagged = ask(json!("NEEDS_RESPONSIBLE"), Value::Null).await;
+    assert_eq!(flagged.ok()["myDeadlines"]["totalCount"], 0, "nobody was deactivated");
+    // One log, overdue only.
+    let emma = json!({ "kind": "LOG", "logId": EMMA_LOG });
+    let in_emma = stafett_tests::nodes(&ask(json!("OVERDUE"), emma).await.ok()["myDeadlines"]);
+    assert!(!in_emma.is_empty() && in_emma.iter().all(|m| m["log"]["id"] == EMMA_LOG.to_string()));
+    app.gql("coordinator", q, json!({ "s": "LATE" })).await.err("BAD_USER_INPUT");
+}

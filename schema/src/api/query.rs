@@ -24,6 +24,27 @@ use async_graphql::{Context, ID, Object, SimpleObject};
 use chrono::{Duration, Utc};
 use std::collections::HashMap;
 
+/// Where an open measure stands, for `myDeadlines(state:)`.
+#[derive(async_graphql::Enum, Copy, Clone, Eq, PartialEq, Debug)]
+pub enum DeadlineState {
+    /// its deadline has passed
+    Overdue,
+    /// its deadline is today or later
+    Upcoming,
+    /// its responsible person was deactivated (`needsNewResponsible`)
+    NeedsResponsible,
+}
+
+impl DeadlineState {
+    fn holds(self, m: &crate::db::goals::MeasureRow, today: chrono::NaiveDate) -> bool {
+        match self {
+            DeadlineState::Overdue => m.deadline.is_some_and(|d| d < today),
+            DeadlineState::Upcoming => m.deadline.is_some_and(|d| d >= today),
+            DeadlineState::NeedsResponsible => m.needs_responsible_since.is_some(),
+        }
+    }
+}
+
 pub struct Query;
 
 /// The most deadlines `myDeadlines` pages through: its work is one
@@ -157,14 +178,17 @@ impl Query {
     /// (logs where you hold the baton), LOG (one log, `scope.logId`).
     /// Without it: yours and those you coordinate. `withinDays` (0–366)
     /// limits how far ahead. Of the 500 soonest in scope, those of the logs
-    /// whose goals you may read now, paged (`totalCount` counts them).
-    /// Readable by: guardians, the youth, the coordinator, participants.
+    /// whose goals you may read now, paged (`totalCount` counts them);
+    /// `state` keeps the overdue, the upcoming, or those that need a new
+    /// responsible person. Readable by: guardians, the youth, the
+    /// coordinator, participants.
     async fn my_deadlines(
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "Only deadlines on or before today plus this many days (0 to 366); no limit when omitted.")]
         within_days: Option<i32>,
         #[graphql(desc = "Which measures; yours and those you coordinate when omitted.")] scope: Option<DeadlineScope>,
+        #[graphql(desc = "Only measures in this state; all open ones when omitted.")] state: Option<DeadlineState>,
         #[graphql(desc = "How many measures to return: 0 to 100 (the server's limit); 20 when omitted.")] first: Option<
             i32,
         >,
@@ -226,6 +250,9 @@ impl Query {
                 }
             };
             let Some(access) = entry else { continue };
+            if state.is_some_and(|s| !s.holds(&row, Utc::now().date_naive())) {
+                continue;
+            }
             // The audience of `deadlineChanges` with the same scope, as of
             // the relation loaded now (the SQL went by the stored rows).
             if kind.is_none_or(|k| k.wants(&[Some(row.responsible_id)], &access)) {
