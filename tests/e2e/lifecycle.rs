@@ -372,3 +372,31 @@ async fn a_log_lives_from_creation_to_deletion() {
     assert_eq!(app.count(&format!("SELECT count(*) AS n FROM goal WHERE log_id = '{log}'")).await, 0);
     assert_eq!(app.count(&format!("SELECT count(*) AS n FROM archive_snapshot WHERE log_id = '{log}'")).await, 3);
 }
+
+/// The invitation says the meeting's time as people in Norway read it
+/// (Europe/Oslo), not in UTC (issue 19, point 1): 09:30 UTC in January is
+/// 10:30, and 09:30 UTC in June is 11:30.
+#[tokio::test]
+async fn an_invitation_gives_norwegian_local_time() {
+    let app = TestApp::demo().await;
+    let schedule = "mutation($i: ScheduleMeetingInput!) { scheduleMeeting(input: $i) { meeting { id } userErrors { field code message } } }";
+    for (starts_at, shown) in
+        [("2027-01-15T09:30:00Z", "15.01.2027 kl. 10:30"), ("2027-06-15T09:30:00Z", "15.06.2027 kl. 11:30")]
+    {
+        let r = app
+            .gql(
+                "coordinator",
+                schedule,
+                json!({ "i": { "logId": stafett_tests::ids::EMMA_LOG, "title": "Oppfølging", "startsAt": starts_at } }),
+            )
+            .await;
+        let meeting = r.ok()["scheduleMeeting"]["meeting"]["id"].as_str().unwrap().to_owned();
+        let said = app
+            .count(&format!(
+                "SELECT count(*) AS n FROM message WHERE meeting_id = '{meeting}' AND kind = 'INVITATION'
+                   AND body LIKE '%Tid: {shown}%' AND body NOT LIKE '%UTC%'"
+            ))
+            .await;
+        assert_eq!(said, 1, "{starts_at} is shown as {shown}");
+    }
+}

@@ -128,7 +128,8 @@ function say(text) {
 }
 
 const dateFmt = new Intl.DateTimeFormat('nb-NO', { dateStyle: 'medium' });
-const timeFmt = new Intl.DateTimeFormat('nb-NO', { dateStyle: 'short', timeStyle: 'short' });
+// Norwegian local time wherever the browser is (issue 19: times shown to people).
+const timeFmt = new Intl.DateTimeFormat('nb-NO', { dateStyle: 'short', timeStyle: 'short', timeZone: 'Europe/Oslo' });
 const day = (d) => (d ? dateFmt.format(new Date(`${d}T12:00:00`)) : 'ingen frist');
 const when = (t) => timeFmt.format(new Date(t));
 

@@ -188,8 +188,7 @@ impl MeetingMutations {
 }
 
 fn invitation_text(m: &MeetingRow) -> String {
-    let mut text =
-        format!("Invitasjon til samarbeidsmøte: {}\nTid: {}", m.title, m.starts_at.format("%d.%m.%Y %H:%M UTC"));
+    let mut text = format!("Invitasjon til samarbeidsmøte: {}\nTid: {}", m.title, oslo_time(m.starts_at));
     if let Some(l) = &m.location {
         text.push_str(&format!("\nSted: {l}"));
     }
@@ -197,6 +196,12 @@ fn invitation_text(m: &MeetingRow) -> String {
         text.push_str(&format!("\n\nSaksliste:\n{a}"));
     }
     text.chars().take(limits::BODY).collect()
+}
+
+/// A time as people in Norway read it: Europe/Oslo local time (CET in
+/// winter, CEST in summer), as "29.03.2026 kl. 03:00".
+pub(crate) fn oslo_time(at: DateTime<Utc>) -> String {
+    at.with_timezone(&chrono_tz::Europe::Oslo).format("%d.%m.%Y kl. %H:%M").to_string()
 }
 
 /// Sends a meeting message (to `to`, or to all when empty) and its event.
@@ -224,4 +229,27 @@ async fn send(
 
 async fn access(ctx: &Context<'_>, log_id: Uuid) -> ApiResult<std::sync::Arc<LogAccess>> {
     LogAccess::load(ctx, log_id).await?.ok_or(ApiError::NotFound("Log"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::oslo_time;
+    use chrono::{TimeZone, Utc};
+
+    #[test]
+    fn times_are_norwegian_local_time_across_both_dst_changes() {
+        let utc = |y, mo, d, h, mi| Utc.with_ymd_and_hms(y, mo, d, h, mi, 0).unwrap();
+        // Winter: UTC+1.
+        assert_eq!(oslo_time(utc(2026, 1, 15, 9, 30)), "15.01.2026 kl. 10:30");
+        // The last Sunday of March 2026: 01:00 UTC is 02:00 CET becoming 03:00 CEST.
+        assert_eq!(oslo_time(utc(2026, 3, 29, 0, 59)), "29.03.2026 kl. 01:59");
+        assert_eq!(oslo_time(utc(2026, 3, 29, 1, 0)), "29.03.2026 kl. 03:00");
+        // Summer: UTC+2.
+        assert_eq!(oslo_time(utc(2026, 6, 1, 8, 0)), "01.06.2026 kl. 10:00");
+        // The last Sunday of October 2026: 01:00 UTC is 03:00 CEST becoming 02:00 CET,
+        // so 02:30 local happens twice, an hour apart.
+        assert_eq!(oslo_time(utc(2026, 10, 25, 0, 30)), "25.10.2026 kl. 02:30");
+        assert_eq!(oslo_time(utc(2026, 10, 25, 1, 30)), "25.10.2026 kl. 02:30");
+        assert_eq!(oslo_time(utc(2026, 10, 25, 2, 0)), "25.10.2026 kl. 03:00");
+    }
 }
