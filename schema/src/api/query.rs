@@ -235,6 +235,7 @@ impl Query {
         };
         drop(conn);
         let rels = rc.loaders.relation().load_many(rows.iter().map(|m| m.log_id)).await?;
+        let today = Utc::now().date_naive();
         let mut out = Vec::new();
         for row in rows {
             let entry = match access.get(&row.log_id) {
@@ -250,7 +251,7 @@ impl Query {
                 }
             };
             let Some(access) = entry else { continue };
-            if state.is_some_and(|s| !s.holds(&row, Utc::now().date_naive())) {
+            if state.is_some_and(|s| !s.holds(&row, today)) {
                 continue;
             }
             // The audience of `deadlineChanges` with the same scope, as of

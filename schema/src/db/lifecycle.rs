@@ -75,19 +75,18 @@ pub struct Closing<'a> {
     pub by: Option<Uuid>,
 }
 
-/// The closing of each closed log among `log_ids`: (log, reason, details).
+/// Why each closed log among `log_ids` was closed (the words are the log
+/// row's `closed_reason`, which the reader has already).
 #[derive(Debug, Clone, Queryable)]
 pub struct ClosureRow {
     pub log_id: Uuid,
     pub reason: ClosingReason,
-    pub details: Option<String>,
 }
 
 pub async fn closures_of(conn: &mut AsyncPgConnection, log_ids: &[Uuid]) -> QueryResult<Vec<ClosureRow>> {
     log_closure::table
-        .inner_join(log::table)
         .filter(log_closure::log_id.eq_any(log_ids))
-        .select((log_closure::log_id, log_closure::reason, log::closed_reason))
+        .select((log_closure::log_id, log_closure::reason))
         .load(conn)
         .await
 }

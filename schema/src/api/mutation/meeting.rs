@@ -200,7 +200,7 @@ fn invitation_text(m: &MeetingRow) -> String {
 
 /// A time as people in Norway read it: Europe/Oslo local time (CET in
 /// winter, CEST in summer), as "29.03.2026 kl. 03:00".
-pub(crate) fn oslo_time(at: DateTime<Utc>) -> String {
+fn oslo_time(at: DateTime<Utc>) -> String {
     at.with_timezone(&chrono_tz::Europe::Oslo).format("%d.%m.%Y kl. %H:%M").to_string()
 }
 
