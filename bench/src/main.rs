@@ -10,6 +10,7 @@ mod fanout;
 mod load;
 mod page;
 mod server;
+mod statistics;
 mod writes;
 
 use anyhow::Result;
@@ -24,7 +25,7 @@ struct Cli {
     #[arg(long, value_delimiter = ',', default_value = "10000")]
     logs: Vec<usize>,
     /// scenarios to run
-    #[arg(long, value_delimiter = ',', default_value = "page,floor,writes,fanout,fanout2")]
+    #[arg(long, value_delimiter = ',', default_value = "page,floor,writes,fanout,fanout2,statistics")]
     scenarios: Vec<String>,
     /// seconds each load runs (after 3 s of warm-up)
     #[arg(long, default_value_t = 20)]
@@ -87,6 +88,18 @@ async fn size(cli: &Cli, bin: &std::path::Path, logs: usize) -> Result<Column> {
     let people = Arc::new(page::readers(&ids, 4_000));
     let wants = |s: &str| cli.scenarios.iter().any(|x| x == s);
     eprintln!("== {logs} logs");
+    if wants("statistics") {
+        statistics::add_admins(&url).await?;
+        let srv = server::Server::start(bin, &url, None, cli.pool).await?;
+        for (who, external_id) in [("system owner", "bench-system-owner"), ("municipal admin", "bench-municipal-admin")]
+        {
+            let t = statistics::run(srv.addr, external_id, 20).await?;
+            col.add(
+                &format!("statistics as {who}: p50 / max ms (logs)"),
+                format!("{:.0} / {:.0} ({})", t.p50_ms, t.max_ms, t.logs),
+            );
+        }
+    }
     if wants("page") || wants("floor") || wants("writes") || wants("fanout") {
         let srv = server::Server::start(bin, &url, None, cli.pool).await?;
         if wants("page") {

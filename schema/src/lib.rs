@@ -6,6 +6,7 @@
 pub mod api;
 pub mod audit;
 pub mod bootstrap;
+pub mod calendar;
 pub mod context;
 pub mod db;
 pub mod error;

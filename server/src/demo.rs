@@ -15,7 +15,7 @@ use stafett_schema::db::enums::*;
 use stafett_schema::db::goals::{EvaluationRow, GoalRow, MeasureRow};
 use stafett_schema::db::lifecycle::{self, Transition};
 use stafett_schema::db::logs::{ChildRow, LogRow};
-use stafett_schema::db::meetings::{self, MeetingRow};
+use stafett_schema::db::meetings::{self, AgendaItemRow, MeetingRow};
 use stafett_schema::db::messages::{self, MessageRow};
 use stafett_schema::db::org::{MunicipalityRow, PersonRow, UnitRow};
 use stafett_schema::db::participants::{self, ParticipantRow};
@@ -733,8 +733,14 @@ async fn emma_content(conn: &mut AsyncPgConnection, today: NaiveDate) -> Result<
         minutes_recorded_by: Some(coordinator),
         created_by: coordinator,
         created_at: now - Duration::days(30),
+        sequence: 0,
+        changed_at: None,
+        cancel_reason: None,
     };
     meetings::insert(conn, &held, &[]).await?;
+    meetings::add_attendees(conn, held.id, &[guardian, coordinator, nurse]).await?;
+    // The upcoming meeting was moved once (rescheduled: SEQUENCE 1), and the
+    // guardian has put a point on its agenda.
     let upcoming = MeetingRow {
         id: id(901),
         log_id: EMMA_LOG,
@@ -748,8 +754,42 @@ async fn emma_content(conn: &mut AsyncPgConnection, today: NaiveDate) -> Result<
         minutes_recorded_by: None,
         created_by: coordinator,
         created_at: now - Duration::days(2),
+        sequence: 1,
+        changed_at: Some(now - Duration::days(1)),
+        cancel_reason: None,
     };
     meetings::insert(conn, &upcoming, &[]).await?;
+    meetings::add_agenda_item(
+        conn,
+        &AgendaItemRow {
+            id: id(903),
+            meeting_id: upcoming.id,
+            log_id: EMMA_LOG,
+            body: "Fotball på fritiden: hvordan går det?".into(),
+            added_by: guardian,
+            added_at: now - Duration::days(1),
+        },
+    )
+    .await?;
+    // A meeting with the nurse that was called off.
+    let cancelled = MeetingRow {
+        id: id(902),
+        log_id: EMMA_LOG,
+        title: "Samtale om søvn".into(),
+        starts_at: now + Duration::days(3),
+        location: Some("Helsestasjonen".into()),
+        agenda: None,
+        status: MeetingStatus::Cancelled,
+        minutes: None,
+        minutes_recorded_at: None,
+        minutes_recorded_by: None,
+        created_by: coordinator,
+        created_at: now - Duration::days(6),
+        sequence: 1,
+        changed_at: Some(now - Duration::days(1)),
+        cancel_reason: Some("Helsesykepleier er syk; nytt møte avtales.".into()),
+    };
+    meetings::insert(conn, &cancelled, &[guardian, nurse]).await?;
     snapshots::take(conn, EMMA_LOG, SnapshotReason::Meeting, Some(held.id), coordinator).await?;
 
     // (id, author, kind, meeting, body, recipients, days ago)

@@ -203,6 +203,21 @@ const CASES: &[Case] = &[
         op: "mutation($id: ID!) { recordMinutes(meetingId: $id, input: { minutes: \"x\" }) { meeting { id } userErrors { field code message } } }",
     },
     Case {
+        name: "rescheduleMeeting(meetingId)",
+        kind: Meeting,
+        op: "mutation($id: ID!) { rescheduleMeeting(meetingId: $id, input: { startsAt: \"2030-01-15T09:00:00Z\" }) { meeting { id } userErrors { field code message } } }",
+    },
+    Case {
+        name: "cancelMeeting(meetingId)",
+        kind: Meeting,
+        op: "mutation($id: ID!) { cancelMeeting(meetingId: $id) { meeting { id } userErrors { field code message } } }",
+    },
+    Case {
+        name: "addAgendaItem(meetingId)",
+        kind: Meeting,
+        op: "mutation($id: ID!) { addAgendaItem(meetingId: $id, input: { text: \"x\" }) { agendaItem { id } userErrors { field code message } } }",
+    },
+    Case {
         name: "markMessageRead(messageId)",
         kind: Message,
         op: "mutation($id: ID!) { markMessageRead(messageId: $id) { message { id } userErrors { field code message } } }",

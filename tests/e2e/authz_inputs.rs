@@ -406,6 +406,15 @@ async fn cross_refs(app: &TestApp, sorby: &OtherLog) -> Vec<CrossRef> {
             hidden: sorby_people.clone(),
         },
         CrossRef {
+            label: "recordMinutes with attendees in Emma's log",
+            persona: "coordinator",
+            doc: "mutation($m: ID!, $p: [ID!]!) { recordMinutes(meetingId: $m, input: { minutes: \"Referat\", attendeeIds: $p }) { meeting { id } userErrors { field code message } } }",
+            vars: json!({ "m": id(901), "p": [REF] }),
+            field: "attendeeIds",
+            visible: sara_people.clone(),
+            hidden: sorby_people.clone(),
+        },
+        CrossRef {
             label: "proposeHandover in Emma's log",
             persona: "coordinator",
             doc: "mutation($l: ID!, $p: ID!) { proposeHandover(logId: $l, input: { participantId: $p }) { handover { id } userErrors { field code message } } }",

@@ -208,10 +208,19 @@ const ROWS: [Row; 17] = [
         also: None,
     },
     Row {
-        // The upcoming meeting has no minutes yet.
+        // The upcoming meeting has no minutes yet, and only a cancelled
+        // meeting has a reason; agenda items and attendees are lists
+        // (empty in Sara's log).
         name: "meetings, minutes",
-        selection: "meetings { totalCount edges { node { id title minutes } } }",
-        fields: &["meetings.edges[].node.id", "meetings.edges[].node.minutes?"],
+        selection: "meetings { totalCount edges { node { id title minutes icalendar agendaItems { text } attendees { name } cancellationReason } } }",
+        fields: &[
+            "meetings.edges[].node.id",
+            "meetings.edges[].node.minutes?",
+            "meetings.edges[].node.icalendar",
+            "meetings.edges[].node.agendaItems",
+            "meetings.edges[].node.attendees",
+            "meetings.edges[].node.cancellationReason?",
+        ],
         also: None,
     },
     Row {

@@ -238,7 +238,9 @@ fn entry_of(field: &str) -> Option<Entry> {
         "addEvaluation" => e("EVALUATION", Obj::Returned, "CREATE"),
         "addComment" => e("COMMENT", Obj::Returned, "CREATE"),
         "scheduleMeeting" => e("MEETING", Obj::Returned, "CREATE"),
-        "recordMinutes" => e("MEETING", Obj::Var("m"), "UPDATE"),
+        "recordMinutes" | "rescheduleMeeting" | "cancelMeeting" | "addAgendaItem" => {
+            e("MEETING", Obj::Var("m"), "UPDATE")
+        }
         "postMessage" => e("MESSAGE", Obj::Returned, "CREATE"),
         "markMessageRead" => e("MESSAGE", Obj::Var("m"), "UPDATE"),
         "registerStaff" | "setConsentAge" | "createTemplate" => None,
@@ -365,6 +367,18 @@ const SCHEDULE_MEETING: Op = op(
 const RECORD_MINUTES: Op = op(
     "recordMinutes",
     "mutation($m: ID!) { recordMinutes(meetingId: $m, input: { minutes: \"authz probe\" }) { meeting { id } userErrors { field code message } } }",
+);
+const RESCHEDULE_MEETING: Op = op(
+    "rescheduleMeeting",
+    "mutation($m: ID!, $at: DateTime!) { rescheduleMeeting(meetingId: $m, input: { startsAt: $at }) { meeting { id } userErrors { field code message } } }",
+);
+const CANCEL_MEETING: Op = op(
+    "cancelMeeting",
+    "mutation($m: ID!) { cancelMeeting(meetingId: $m, input: { reason: \"authz probe\" }) { meeting { id } userErrors { field code message } } }",
+);
+const ADD_AGENDA_ITEM: Op = op(
+    "addAgendaItem",
+    "mutation($m: ID!) { addAgendaItem(meetingId: $m, input: { text: \"authz probe\" }) { agendaItem { id } userErrors { field code message } } }",
 );
 const POST_MESSAGE: Op = op(
     "postMessage",
@@ -687,6 +701,24 @@ fn table() -> Vec<Row> {
         // Minutes are recorded once: the held meeting's are archived already (state → CONFLICT).
         row("recordMinutes of the held meeting, again", On::Emma, RECORD_MINUTES, json!({ "m": id(900) }),
             probe_in("meeting", "minutes"),                                    [F, F, N, C, F, N, H, H, N, N, N, N]),
+        // Only the coordinator reschedules or cancels (§2.5: she invites); a meeting
+        // that was held or called off is past changing (CONFLICT).
+        row("rescheduleMeeting of the upcoming meeting", On::Emma, RESCHEDULE_MEETING,
+            json!({ "m": id(901), "at": next_week }),
+            count(format!("meeting WHERE id = '{}' AND sequence = 2", id(901))), [F, F, N, A, F, N, H, H, N, N, N, N]),
+        row("rescheduleMeeting of the held meeting", On::Emma, RESCHEDULE_MEETING,
+            json!({ "m": id(900), "at": next_week }),
+            count(format!("meeting WHERE id = '{}' AND sequence > 0", id(900))), [F, F, N, C, F, N, H, H, N, N, N, N]),
+        row("cancelMeeting of the upcoming meeting", On::Emma, CANCEL_MEETING, json!({ "m": id(901) }),
+            count(format!("meeting WHERE id = '{}' AND status = 'CANCELLED'", id(901))),
+                                                                              [F, F, N, A, F, N, H, H, N, N, N, N]),
+        row("cancelMeeting of the cancelled meeting, again", On::Emma, CANCEL_MEETING, json!({ "m": id(902) }),
+            count(format!("meeting WHERE id = '{}' AND sequence > 1", id(902))), [F, F, N, C, F, N, H, H, N, N, N, N]),
+        // Everyone who takes part puts points on the agenda before the meeting.
+        row("addAgendaItem to the upcoming meeting", On::Emma, ADD_AGENDA_ITEM, json!({ "m": id(901) }),
+            probe_in("meeting_agenda_item", "body"),                           [A, A, N, A, A, N, H, H, N, N, N, N]),
+        row("addAgendaItem to the held meeting", On::Emma, ADD_AGENDA_ITEM, json!({ "m": id(900) }),
+            probe_in("meeting_agenda_item", "body"),                           [C, C, N, C, C, N, H, H, N, N, N, N]),
         // A unit admin writing content: FORBIDDEN.
         row("postMessage", On::Emma, POST_MESSAGE, message(&emma),
             probe_in("message", "body"),                                       [A, A, N, A, A, N, F, F, N, N, N, N]),
@@ -1122,6 +1154,18 @@ fn probe(r: &Row, vars: &Value) -> Option<Probe> {
             &["meetings", "edges", "*", "node"],
             &vars["m"],
             "viewerCanRecordMinutes",
+        ),
+        "rescheduleMeeting" | "cancelMeeting" => object(
+            "meetings(first: 100) { edges { node { id viewerCanChange } } }",
+            &["meetings", "edges", "*", "node"],
+            &vars["m"],
+            "viewerCanChange",
+        ),
+        "addAgendaItem" => object(
+            "meetings(first: 100) { edges { node { id viewerCanAddAgendaItem } } }",
+            &["meetings", "edges", "*", "node"],
+            &vars["m"],
+            "viewerCanAddAgendaItem",
         ),
         "markMessageRead" => object(
             "messages(first: 100) { edges { node { id viewerCanMarkRead } } }",

@@ -101,6 +101,7 @@ const GUARDED: &[(&str, ReadField)] = &[
     ("Evaluation", Goals),
     ("Comment", Goals),
     ("Meeting", Meetings),
+    ("AgendaItem", Meetings),
     ("Message", Messages),
     ("Consent", Consents),
     ("UnitProposal", Consents),

@@ -13,6 +13,7 @@ use super::types::people::Unit;
 use super::types::requests::DeletionRequest;
 use super::types::snapshot::ArchiveSnapshot;
 use super::types::staff::{self, StaffConnection};
+use super::types::statistics::{Facts, Statistics};
 use crate::api::guard::locate;
 use crate::context::rc;
 use crate::db::enums::LogStatus;
@@ -20,7 +21,7 @@ use crate::db::{goals, org, requests, statistics};
 use crate::error::{ApiError, ApiResult};
 use crate::policy::relation::ObjectRef;
 use crate::policy::{ReadField, admin, relation};
-use async_graphql::{Context, ID, Object, SimpleObject};
+use async_graphql::{Context, ID, Object};
 use chrono::{Duration, Utc};
 use std::collections::HashMap;
 
@@ -55,24 +56,6 @@ const MAX_DEADLINES: i64 = 500;
 const MAX_QUEUE: i64 = 500;
 /// The farthest ahead `myDeadlines(withinDays)` looks.
 const MAX_WITHIN_DAYS: i32 = 366;
-
-/// How many logs have one status.
-#[derive(SimpleObject)]
-pub struct StatusCount {
-    /// the status
-    pub status: LogStatus,
-    /// how many logs have it
-    pub count: i64,
-}
-
-/// Numbers for the system owner and municipal admins; never personal data.
-#[derive(SimpleObject)]
-pub struct Statistics {
-    /// one count for every status, zeros included
-    pub logs_by_status: Vec<StatusCount>,
-    /// deletion requests not yet processed
-    pub open_deletion_requests: i64,
-}
 
 /// The root query.
 #[Object]
@@ -411,23 +394,24 @@ impl Query {
         Ok(Some(rows.into_iter().map(DeletionRequest::queued).collect()))
     }
 
-    /// Counts for the system owner and municipal admins; for anyone else null
-    /// with FORBIDDEN (the rest of the answer is kept).
+    /// The municipality's figures with no personal data, for the system
+    /// owner (every municipality) and a municipal admin (her own); for
+    /// anyone else null with FORBIDDEN (the rest of the answer is kept).
     async fn statistics(&self, ctx: &Context<'_>) -> ApiResult<Option<Statistics>> {
-        let municipalities = admin::read_statistics(&rc(ctx).principal)?;
+        let scope = admin::read_statistics(&rc(ctx).principal)?;
         let mut conn = rc(ctx).conn().await?;
-        let counts = statistics::logs_by_status(&mut conn, &municipalities).await?;
-        let open = statistics::open_deletion_requests(&mut conn, &municipalities).await?;
-        Ok(Some(Statistics {
-            logs_by_status: LogStatus::ALL
-                .iter()
-                .map(|s| StatusCount {
-                    status: *s,
-                    count: counts.iter().find(|(c, _)| c == s).map(|(_, n)| *n).unwrap_or(0),
-                })
-                .collect(),
-            open_deletion_requests: open,
-        }))
+        let municipalities = match scope {
+            admin::StatisticsScope::All => statistics::all_municipalities(&mut conn).await?,
+            admin::StatisticsScope::Municipalities(ids) => ids,
+        };
+        let facts = Facts {
+            logs: statistics::logs(&mut conn, &municipalities).await?,
+            units: statistics::units(&mut conn, &municipalities).await?,
+            goals: statistics::goals(&mut conn, &municipalities).await?,
+            measures: statistics::measures(&mut conn, &municipalities).await?,
+            open_deletion_requests: statistics::open_deletion_requests(&mut conn, &municipalities).await?,
+        };
+        Ok(Some(Statistics::of(facts)))
     }
 }
 

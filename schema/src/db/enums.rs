@@ -258,7 +258,7 @@ text_enum!(
         Scheduled => "SCHEDULED",
         /// its minutes are recorded
         Held => "HELD",
-        /// called off (no mutation sets this yet)
+        /// called off by the coordinator (`cancelMeeting`)
         Cancelled => "CANCELLED",
     }
 );
@@ -275,6 +275,8 @@ text_enum!(
         /// written to the family about something done on their behalf (a
         /// paper consent registered for them), by the person who did it
         Notice => "NOTICE",
+        /// sent to a meeting's invitees when it is rescheduled or cancelled
+        MeetingChanged => "MEETING_CHANGED",
     }
 );
 
@@ -365,6 +367,12 @@ text_enum!(
         MeetingScheduled => "MEETING_SCHEDULED",
         /// a meeting's minutes were recorded
         MinutesRecorded => "MINUTES_RECORDED",
+        /// a meeting was moved to another time (or place)
+        MeetingRescheduled => "MEETING_RESCHEDULED",
+        /// a meeting was called off
+        MeetingCancelled => "MEETING_CANCELLED",
+        /// an item was put on a meeting's agenda
+        AgendaItemAdded => "AGENDA_ITEM_ADDED",
         /// an archive snapshot was taken
         SnapshotTaken => "SNAPSHOT_TAKEN",
         /// a participant was added

@@ -169,12 +169,14 @@ pub async fn child_of(conn: &mut AsyncPgConnection, log_id: Uuid) -> QueryResult
 }
 
 /// Deletes a log's live content (a processed deletion request): messages,
-/// goals and measures with their evaluations and comments, meetings, the
+/// goals and measures with their evaluations and comments, meetings (their
+/// invitees, agenda items and attendance with them), the
 /// event stream, and the text sections. What is kept is the caller's to
 /// say (`processDeletion`).
 pub async fn delete_content(conn: &mut AsyncPgConnection, log_id: Uuid) -> QueryResult<()> {
     use super::schema::{
-        comment, evaluation, event, goal, measure, meeting, meeting_invitee, message, message_read, message_recipient,
+        comment, evaluation, event, goal, measure, meeting, meeting_agenda_item, meeting_attendee, meeting_invitee,
+        message, message_read, message_recipient,
     };
     let messages = message::table.filter(message::log_id.eq(log_id)).select(message::id);
     diesel::delete(message_read::table.filter(message_read::message_id.eq_any(messages))).execute(conn).await?;
@@ -188,6 +190,8 @@ pub async fn delete_content(conn: &mut AsyncPgConnection, log_id: Uuid) -> Query
     diesel::delete(goal::table.filter(goal::log_id.eq(log_id))).execute(conn).await?;
     let meetings = meeting::table.filter(meeting::log_id.eq(log_id)).select(meeting::id);
     diesel::delete(meeting_invitee::table.filter(meeting_invitee::meeting_id.eq_any(meetings))).execute(conn).await?;
+    diesel::delete(meeting_attendee::table.filter(meeting_attendee::meeting_id.eq_any(meetings))).execute(conn).await?;
+    diesel::delete(meeting_agenda_item::table.filter(meeting_agenda_item::log_id.eq(log_id))).execute(conn).await?;
     diesel::delete(meeting::table.filter(meeting::log_id.eq(log_id))).execute(conn).await?;
     diesel::delete(event::table.filter(event::log_id.eq(log_id))).execute(conn).await?;
     diesel::update(log::table.find(log_id))

@@ -1,7 +1,7 @@
 //! Meetings (samarbeidsmøter) and their invitees.
 
 use super::enums::MeetingStatus;
-use super::schema::{meeting, meeting_invitee};
+use super::schema::{meeting, meeting_agenda_item, meeting_attendee, meeting_invitee};
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
@@ -22,6 +22,54 @@ pub struct MeetingRow {
     pub minutes_recorded_by: Option<Uuid>,
     pub created_by: Uuid,
     pub created_at: DateTime<Utc>,
+    /// the iCalendar SEQUENCE: 0, one more at each reschedule or cancellation
+    pub sequence: i32,
+    /// when it was last rescheduled or cancelled
+    pub changed_at: Option<DateTime<Utc>>,
+    /// why it was cancelled, when the coordinator said
+    pub cancel_reason: Option<String>,
+}
+
+impl MeetingRow {
+    /// A meeting as scheduled now: no minutes, no changes yet.
+    pub fn scheduled(
+        log_id: Uuid,
+        title: String,
+        starts_at: DateTime<Utc>,
+        location: Option<String>,
+        agenda: Option<String>,
+        created_by: Uuid,
+    ) -> MeetingRow {
+        MeetingRow {
+            id: Uuid::new_v4(),
+            log_id,
+            title,
+            starts_at,
+            location,
+            agenda,
+            status: MeetingStatus::Scheduled,
+            minutes: None,
+            minutes_recorded_at: None,
+            minutes_recorded_by: None,
+            created_by,
+            created_at: Utc::now(),
+            sequence: 0,
+            changed_at: None,
+            cancel_reason: None,
+        }
+    }
+}
+
+/// An item someone put on a meeting's agenda before it was held.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = meeting_agenda_item, check_for_backend(diesel::pg::Pg))]
+pub struct AgendaItemRow {
+    pub id: Uuid,
+    pub meeting_id: Uuid,
+    pub log_id: Uuid,
+    pub body: String,
+    pub added_by: Uuid,
+    pub added_at: DateTime<Utc>,
 }
 
 pub async fn of_logs(conn: &mut AsyncPgConnection, log_ids: &[Uuid]) -> QueryResult<Vec<MeetingRow>> {
@@ -53,7 +101,83 @@ pub async fn insert(conn: &mut AsyncPgConnection, m: &MeetingRow, invitees: &[Uu
     Ok(())
 }
 
-pub async fn record_minutes(conn: &mut AsyncPgConnection, id: Uuid, minutes: &str, by: Uuid) -> QueryResult<()> {
+/// Moves a meeting (and where it is held, when given), one SEQUENCE on.
+pub async fn reschedule(
+    conn: &mut AsyncPgConnection,
+    id: Uuid,
+    starts_at: DateTime<Utc>,
+    location: Option<&str>,
+) -> QueryResult<()> {
+    diesel::update(meeting::table.find(id))
+        .set((
+            meeting::starts_at.eq(starts_at),
+            location.map(|l| meeting::location.eq(l)),
+            meeting::sequence.eq(meeting::sequence + 1),
+            meeting::changed_at.eq(diesel::dsl::now),
+        ))
+        .execute(conn)
+        .await
+        .map(drop)
+}
+
+/// Calls a meeting off, one SEQUENCE on.
+pub async fn cancel(conn: &mut AsyncPgConnection, id: Uuid, reason: Option<&str>) -> QueryResult<()> {
+    diesel::update(meeting::table.find(id))
+        .set((
+            meeting::status.eq(MeetingStatus::Cancelled),
+            meeting::cancel_reason.eq(reason),
+            meeting::sequence.eq(meeting::sequence + 1),
+            meeting::changed_at.eq(diesel::dsl::now),
+        ))
+        .execute(conn)
+        .await
+        .map(drop)
+}
+
+pub async fn add_agenda_item(conn: &mut AsyncPgConnection, item: &AgendaItemRow) -> QueryResult<()> {
+    diesel::insert_into(meeting_agenda_item::table).values(item).execute(conn).await.map(drop)
+}
+
+/// The agenda items of each meeting, in the order they were added.
+pub async fn agenda_items_of(conn: &mut AsyncPgConnection, meeting_ids: &[Uuid]) -> QueryResult<Vec<AgendaItemRow>> {
+    meeting_agenda_item::table
+        .filter(meeting_agenda_item::meeting_id.eq_any(meeting_ids))
+        .order((meeting_agenda_item::meeting_id, meeting_agenda_item::added_at, meeting_agenda_item::id))
+        .select(AgendaItemRow::as_select())
+        .load(conn)
+        .await
+}
+
+/// How many items a meeting's agenda has (its limit is checked under the log's lock).
+pub async fn agenda_item_count(conn: &mut AsyncPgConnection, meeting_id: Uuid) -> QueryResult<i64> {
+    meeting_agenda_item::table.filter(meeting_agenda_item::meeting_id.eq(meeting_id)).count().get_result(conn).await
+}
+
+/// Who came to each meeting, as recorded with its minutes.
+pub async fn attendees_of(conn: &mut AsyncPgConnection, meeting_ids: &[Uuid]) -> QueryResult<Vec<(Uuid, Uuid)>> {
+    meeting_attendee::table
+        .filter(meeting_attendee::meeting_id.eq_any(meeting_ids))
+        .select((meeting_attendee::meeting_id, meeting_attendee::person_id))
+        .load(conn)
+        .await
+}
+
+/// Records who came to a meeting.
+pub async fn add_attendees(conn: &mut AsyncPgConnection, id: Uuid, attendees: &[Uuid]) -> QueryResult<()> {
+    let rows: Vec<_> =
+        attendees.iter().map(|p| (meeting_attendee::meeting_id.eq(id), meeting_attendee::person_id.eq(*p))).collect();
+    diesel::insert_into(meeting_attendee::table).values(rows).on_conflict_do_nothing().execute(conn).await.map(drop)
+}
+
+/// Records the minutes and who came; the meeting is HELD.
+pub async fn record_minutes(
+    conn: &mut AsyncPgConnection,
+    id: Uuid,
+    minutes: &str,
+    by: Uuid,
+    attendees: &[Uuid],
+) -> QueryResult<()> {
+    add_attendees(conn, id, attendees).await?;
     diesel::update(meeting::table.find(id))
         .set((
             meeting::minutes.eq(minutes),

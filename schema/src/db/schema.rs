@@ -261,6 +261,27 @@ diesel::table! {
         minutes_recorded_by -> Nullable<Uuid>,
         created_by -> Uuid,
         created_at -> Timestamptz,
+        sequence -> Int4,
+        changed_at -> Nullable<Timestamptz>,
+        cancel_reason -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    meeting_agenda_item (id) {
+        id -> Uuid,
+        meeting_id -> Uuid,
+        log_id -> Uuid,
+        body -> Text,
+        added_by -> Uuid,
+        added_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    meeting_attendee (meeting_id, person_id) {
+        meeting_id -> Uuid,
+        person_id -> Uuid,
     }
 }
 
@@ -440,6 +461,9 @@ diesel::joinable!(log -> template (template_id));
 diesel::joinable!(meeting -> log (log_id));
 diesel::joinable!(meeting -> person (created_by));
 diesel::joinable!(meeting -> staff (minutes_recorded_by));
+diesel::joinable!(meeting_agenda_item -> person (added_by));
+diesel::joinable!(meeting_attendee -> meeting (meeting_id));
+diesel::joinable!(meeting_attendee -> person (person_id));
 diesel::joinable!(meeting_invitee -> meeting (meeting_id));
 diesel::joinable!(meeting_invitee -> person (person_id));
 diesel::joinable!(message -> log (log_id));
@@ -483,6 +507,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     log_closure,
     measure,
     meeting,
+    meeting_agenda_item,
+    meeting_attendee,
     meeting_invitee,
     message,
     message_read,

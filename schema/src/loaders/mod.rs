@@ -129,6 +129,8 @@ loaders! {
     goal_comments: CommentsByGoal [Uuid] = |pool, viewer| CommentsByGoal(pool);
     meetings: MeetingsByLog [Uuid] = |pool, viewer| MeetingsByLog(pool);
     invitees: InviteesByMeeting [Uuid] = |pool, viewer| InviteesByMeeting(pool);
+    attendees: AttendeesByMeeting [Uuid] = |pool, viewer| AttendeesByMeeting(pool);
+    agenda: AgendaByMeeting [Uuid] = |pool, viewer| AgendaByMeeting(pool);
     messages: MessagePages [MessagePageKey] = |pool, viewer| MessagePages { pool, viewer };
     message_counts: MessageCountsByLog [Uuid] = |pool, viewer| MessageCountsByLog { pool, viewer };
     message: MessageLoader [Uuid] = |pool, viewer| MessageLoader(pool);

@@ -98,10 +98,23 @@ pub fn list_deletion_requests(principal: &Principal) -> Result<Vec<Uuid>, ApiErr
     municipalities_with(principal, &[MunicipalRoleKind::MunicipalAdmin])
 }
 
-/// The system owner and municipal admins read counts for their
-/// municipalities; the answer is those municipalities.
-pub fn read_statistics(principal: &Principal) -> Result<Vec<Uuid>, ApiError> {
-    municipalities_with(principal, &[MunicipalRoleKind::SystemOwner, MunicipalRoleKind::MunicipalAdmin])
+/// Whose figures `statistics` adds up.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StatisticsScope {
+    /// every municipality: the system owner runs the whole installation
+    All,
+    /// these municipalities: a municipal admin's own
+    Municipalities(Vec<Uuid>),
+}
+
+/// The system owner reads the figures of every municipality, a municipal
+/// admin those of her own (issue 19: "system owner: all; municipal admin:
+/// own municipality").
+pub fn read_statistics(principal: &Principal) -> Result<StatisticsScope, ApiError> {
+    if principal.municipal_roles().iter().any(|r| r.role == MunicipalRoleKind::SystemOwner) {
+        return Ok(StatisticsScope::All);
+    }
+    municipalities_with(principal, &[MunicipalRoleKind::MunicipalAdmin]).map(StatisticsScope::Municipalities)
 }
 
 /// A municipal admin sets their own municipality's consent age; the answer is that municipality.
@@ -194,9 +207,10 @@ mod tests {
         let m = Uuid::new_v4();
         let owner = staff(m, &[MunicipalRoleKind::SystemOwner]);
         assert!(matches!(list_deletion_requests(&owner), Err(ApiError::Forbidden(_))));
-        assert_eq!(read_statistics(&owner).unwrap(), vec![m]);
+        assert_eq!(read_statistics(&owner).unwrap(), StatisticsScope::All);
         let admin = staff(m, &[MunicipalRoleKind::MunicipalAdmin]);
         assert_eq!(list_deletion_requests(&admin).unwrap(), vec![m]);
+        assert_eq!(read_statistics(&admin).unwrap(), StatisticsScope::Municipalities(vec![m]));
         assert!(matches!(read_statistics(&staff(m, &[])), Err(ApiError::Forbidden(_))));
     }
 

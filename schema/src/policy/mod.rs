@@ -19,6 +19,7 @@
 //! mutant of an access rule, `Ok(..)` for a refusal.
 
 pub mod admin;
+pub mod disclosure;
 pub mod organization;
 pub mod read;
 pub mod relation;

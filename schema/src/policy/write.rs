@@ -48,6 +48,10 @@ pub enum WriteAction {
     },
     Comment,
     ScheduleMeeting,
+    /// reschedule or cancel a meeting
+    ChangeMeeting,
+    /// put an item on a meeting's agenda
+    AddAgendaItem,
     RecordMinutes,
     PostMessage,
     MarkMessageRead,
@@ -106,6 +110,7 @@ pub fn allowed(role: Role, action: WriteAction) -> bool {
                 | Evaluate { area: GoalArea::HomeLeisure, .. }
                 | Evaluate { responsible: true, .. }
                 | Comment
+                | AddAgendaItem
                 | PostMessage
                 | MarkMessageRead
                 | EditFamilyText
@@ -128,6 +133,8 @@ pub fn allowed(role: Role, action: WriteAction) -> bool {
                 | Evaluate { .. }
                 | Comment
                 | ScheduleMeeting
+                | ChangeMeeting
+                | AddAgendaItem
                 | RecordMinutes
                 | PostMessage
                 | MarkMessageRead
@@ -158,6 +165,7 @@ pub fn allowed(role: Role, action: WriteAction) -> bool {
             UpdateOwnMeasure
                 | Evaluate { responsible: true, .. }
                 | Comment
+                | AddAgendaItem
                 | PostMessage
                 | MarkMessageRead
                 | RespondToHandover
@@ -219,6 +227,8 @@ fn describe(action: WriteAction) -> &'static str {
         Evaluate { .. } => "evaluating this",
         Comment => "commenting",
         ScheduleMeeting => "scheduling meetings",
+        ChangeMeeting => "rescheduling or cancelling meetings (the coordinator may)",
+        AddAgendaItem => "adding to a meeting's agenda",
         RecordMinutes => "recording minutes",
         PostMessage => "posting messages",
         MarkMessageRead => "marking messages read",
@@ -291,6 +301,24 @@ pub fn record_minutes(recorded: bool, cancelled: bool) -> Result<(), ApiError> {
         return Err(ApiError::conflict("the meeting was cancelled"));
     }
     Ok(())
+}
+
+/// A meeting is rescheduled or cancelled while it is still ahead: not once
+/// its minutes are recorded (it was held), and not after it was called off.
+pub fn change_meeting(held: bool, cancelled: bool) -> Result<(), ApiError> {
+    if held {
+        return Err(ApiError::conflict("the meeting is held; its minutes are recorded"));
+    }
+    if cancelled {
+        return Err(ApiError::conflict("the meeting was cancelled"));
+    }
+    Ok(())
+}
+
+/// The agenda takes items until the meeting's minutes are recorded (a point
+/// raised as it starts is still welcome), not for a cancelled meeting.
+pub fn add_agenda_item(held: bool, cancelled: bool) -> Result<(), ApiError> {
+    change_meeting(held, cancelled)
 }
 
 /// One deletion request waits at a time.
@@ -513,6 +541,9 @@ mod tests {
         assert!(record_minutes(false, false).is_ok());
         assert!(matches!(record_minutes(true, false), Err(ApiError::Conflict(_))), "recorded already");
         assert!(matches!(record_minutes(false, true), Err(ApiError::Conflict(_))), "cancelled");
+        assert!(change_meeting(false, false).is_ok());
+        assert!(matches!(change_meeting(true, false), Err(ApiError::Conflict(_))), "held");
+        assert!(matches!(change_meeting(false, true), Err(ApiError::Conflict(_))), "cancelled");
         assert!(request_deletion(false).is_ok());
         assert!(matches!(request_deletion(true), Err(ApiError::Conflict(_))));
         assert!(process_deletion(false).is_ok());

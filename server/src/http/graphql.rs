@@ -160,7 +160,7 @@ async fn execute(state: &AppState, headers: &HeaderMap, request: async_graphql::
     }
 }
 
-fn record(operation: &str, outcome: &str, started: std::time::Instant) {
+pub(super) fn record(operation: &str, outcome: &str, started: std::time::Instant) {
     let labels = [("operation", operation.to_owned()), ("outcome", outcome.to_owned())];
     metrics::counter!("stafett_http_requests_total", &labels).increment(1);
     metrics::histogram!("stafett_http_request_duration_seconds", "operation" => operation.to_owned())
@@ -198,7 +198,7 @@ fn error_json(e: &ApiError) -> serde_json::Value {
 }
 
 /// An error raised before execution, with its HTTP status.
-fn api_error(format: Format, e: ApiError) -> Response {
+pub(super) fn api_error(format: Format, e: ApiError) -> Response {
     let status = match &e {
         ApiError::Unauthenticated(_) => StatusCode::UNAUTHORIZED,
         ApiError::Forbidden(_) => StatusCode::FORBIDDEN,

@@ -1,11 +1,13 @@
 //! HTTP: the router and its handlers.
 
+mod calendar;
 mod caller;
 mod demo_app;
 mod execute;
 pub mod graphql;
 mod health;
 pub mod metrics;
+mod statistics;
 mod traceparent;
 mod unread_body;
 pub mod ws;
@@ -30,6 +32,8 @@ pub fn router(state: AppState) -> Router {
     let demo = state.config.demo;
     let mut router = Router::new()
         .route("/graphql", get(graphql::get).post(graphql::post))
+        .route("/calendar/meetings/{file}", get(calendar::meeting))
+        .route("/statistics.csv", get(statistics::csv))
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz));
     if demo {

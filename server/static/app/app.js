@@ -78,7 +78,7 @@ const LOG_PAGE = `query LogPage($id: ID!, $texts: Boolean!, $goals: Boolean!, $m
       id area description status btiLevel
       measures { id description deadline status overdue responsible { name } }
     }
-    meetings(first: 20) @include(if: $meetings) { totalCount edges { node { id title startsAt location status } } }
+    meetings(first: 20) @include(if: $meetings) { totalCount edges { node { id title startsAt location status sequence cancellationReason agendaItems { id text addedBy { name } } attendees { name } } } }
     messages(first: 20) @include(if: $messages) { edges { cursor node { id body createdAt toAll author { name } } } }
     accessLog(first: 15) @include(if: $accessLog) {
       edges { node { id at actorName actorRole action objectType actorUnit { name } } }
@@ -400,10 +400,33 @@ function meetings(log) {
   const shown = log.meetings.edges.map((e) => e.node);
   if (shown.length === 0) section.append(el('p', {}, 'Ingen møter.'));
   section.append(el('ul', { class: 'plain' }, shown.map((m) =>
-    el('li', {}, el('strong', {}, m.title), ` – ${when(m.startsAt)}`, m.location ? `, ${m.location}` : '', ` (${label(m.status)})`))));
+    el('li', { class: 'meeting', 'data-id': m.id },
+      el('strong', {}, m.title), ` – ${when(m.startsAt)}`, m.location ? `, ${m.location}` : '', ` (${label(m.status)})`,
+      m.status === 'SCHEDULED' && m.sequence > 0 ? el('span', { class: 'meta' }, ' · flyttet') : null,
+      m.cancellationReason ? el('div', { class: 'meta' }, `Avlyst: ${m.cancellationReason}`) : null,
+      m.agendaItems.length > 0
+        ? el('ul', { class: 'agenda' }, m.agendaItems.map((a) => el('li', {}, a.text, el('span', { class: 'meta' }, ` (${a.addedBy?.name ?? 'ukjent'})`))))
+        : null,
+      m.attendees.length > 0 ? el('div', { class: 'meta' }, `Til stede: ${m.attendees.map((p) => p.name).join(', ')}`) : null,
+      el('button', { type: 'button', class: 'link', onclick: () => downloadCalendar(m.id) }, 'Til kalenderen (.ics)')))));
   const more = log.meetings.totalCount - shown.length;
   if (more > 0) section.append(el('p', {}, `… og ${more} til.`));
   return section;
+}
+
+// The calendar file needs the bearer token, so it is fetched and handed to
+// the browser as a download rather than linked.
+async function downloadCalendar(id) {
+  const res = await fetch(`/calendar/meetings/${encodeURIComponent(id)}.ics`, {
+    headers: { authorization: `Bearer ${state.token}` },
+  });
+  if (!res.ok) return say(`Kalenderfilen kunne ikke hentes (HTTP ${res.status}).`);
+  const url = URL.createObjectURL(await res.blob());
+  const a = el('a', { href: url, download: 'samarbeidsmote.ics' });
+  document.body.append(a);
+  a.click();
+  a.remove();
+  URL.revokeObjectURL(url);
 }
 
 function messageItem(m, fresh = false) {

@@ -1,5 +1,7 @@
-//! Meetings: invitations and minutes, with an archive snapshot after each
-//! meeting (DESIGN.md §2: 5).
+//! Meetings: invitations, changes (reschedule, cancel), agenda items and
+//! minutes with attendance, and an archive snapshot after each meeting
+//! (DESIGN.md §2: 5). Every change is told to the invitees by a message and
+//! to `logActivity` by an event.
 
 use super::payload::{answer, payload};
 use super::people;
@@ -8,10 +10,10 @@ use crate::api::guard::LogAccess;
 use crate::api::guard::locate;
 use crate::api::ids;
 use crate::api::input::{self, limits};
-use crate::api::types::meeting::Meeting;
+use crate::api::types::meeting::{AgendaItem, Meeting};
 use crate::context::rc;
 use crate::db::enums::{AccessAction, EventKind, MeetingStatus, MessageKind, ObjectType, SnapshotReason};
-use crate::db::meetings::{self, MeetingRow};
+use crate::db::meetings::{self, AgendaItemRow, MeetingRow};
 use crate::db::messages::{self, MessageRow};
 use crate::db::snapshots;
 use crate::error::{ApiError, ApiResult};
@@ -23,8 +25,15 @@ use chrono::{DateTime, Utc};
 use diesel_async::AsyncPgConnection;
 use uuid::Uuid;
 
-/// At most this many invitees on one meeting.
+/// At most this many invitees on one meeting, and attendees recorded.
 const MAX_INVITEES: usize = 50;
+
+/// At most this many items on one meeting's agenda: a meeting of an hour or
+/// two gets through a dozen, 50 bounds the work of a page that lists them.
+const MAX_AGENDA_ITEMS: i64 = 50;
+
+/// An agenda item is a point, not a document: at most 500 characters.
+const AGENDA_ITEM: usize = 500;
 
 /// A meeting to schedule.
 #[derive(InputObject)]
@@ -51,12 +60,66 @@ pub struct ScheduleMeetingInput {
 pub struct RecordMinutesInput {
     /// the minutes (referat), at most 50,000 characters
     pub minutes: String,
+    /// who came (participants', guardians' or the youth owner's ids), at
+    /// most 50; empty when attendance is not recorded
+    #[graphql(default)]
+    pub attendee_ids: Vec<ID>,
+}
+
+/// A meeting's new time.
+#[derive(InputObject)]
+pub struct RescheduleMeetingInput {
+    /// when it now starts; in the future, within 5 years, and not when it
+    /// already starts
+    pub starts_at: DateTime<Utc>,
+    /// where it is now held, at most 200 characters; unchanged when omitted
+    pub location: Option<String>,
+}
+
+/// Why a meeting is called off.
+#[derive(InputObject)]
+pub struct CancelMeetingInput {
+    /// told to the invitees, at most 2,000 characters; optional
+    pub reason: Option<String>,
+}
+
+/// A point for a meeting's agenda.
+#[derive(InputObject)]
+pub struct AddAgendaItemInput {
+    /// the point, 1–500 characters
+    pub text: String,
 }
 
 payload! {
     /// The answer of `scheduleMeeting`.
     ScheduleMeetingPayload {
         /// the scheduled meeting
+        meeting: Meeting,
+    } with log
+}
+
+payload! {
+    /// The answer of `rescheduleMeeting`.
+    RescheduleMeetingPayload {
+        /// the meeting at its new time
+        meeting: Meeting,
+    } with log
+}
+
+payload! {
+    /// The answer of `cancelMeeting`.
+    CancelMeetingPayload {
+        /// the meeting, now CANCELLED
+        meeting: Meeting,
+    } with log
+}
+
+payload! {
+    /// The answer of `addAgendaItem`.
+    AddAgendaItemPayload {
+        /// the new item
+        agenda_item: AgendaItem,
+        /// the meeting with its agenda
         meeting: Meeting,
     } with log
 }
@@ -96,20 +159,7 @@ impl MeetingMutations {
                 async move {
                     let acting = w.authorize(WriteAction::ScheduleMeeting)?;
                     let invitees = people::resolve(conn, w.log_id(), &invitee_ids, "inviteeIds").await?;
-                    let row = MeetingRow {
-                        id: Uuid::new_v4(),
-                        log_id: w.log_id(),
-                        title,
-                        starts_at,
-                        location,
-                        agenda,
-                        status: MeetingStatus::Scheduled,
-                        minutes: None,
-                        minutes_recorded_at: None,
-                        minutes_recorded_by: None,
-                        created_by: w.actor,
-                        created_at: Utc::now(),
-                    };
+                    let row = MeetingRow::scheduled(w.log_id(), title, starts_at, location, agenda, w.actor);
                     meetings::insert(conn, &row, &invitees).await?;
                     w.audit(conn, acting, ObjectType::Meeting, row.id, AccessAction::Create).await?;
                     w.emit(
@@ -147,13 +197,18 @@ impl MeetingMutations {
             let rc = rc(ctx);
             let meeting_id = ids::parse(&meeting_id, "meetingId")?;
             let minutes = input::required(&input.minutes, "minutes", limits::MINUTES)?;
+            if input.attendee_ids.len() > MAX_INVITEES {
+                return Err(ApiError::bad_field("attendeeIds", format!("at most {MAX_INVITEES} attendees")));
+            }
+            let attendee_ids = ids::parse_all(&input.attendee_ids, "attendeeIds")?;
             let log_id = locate(rc, ObjectRef::Meeting(meeting_id)).await?;
             let row = with_log(rc, log_id, Lock::Share, "Meeting", move |conn, w| {
                 async move {
                     let acting = w.authorize(WriteAction::RecordMinutes)?;
                     let meeting = meetings::by_id(conn, meeting_id).await?.ok_or(ApiError::NotFound("Meeting"))?;
                     write::record_minutes(meeting.minutes.is_some(), meeting.status == MeetingStatus::Cancelled)?;
-                    meetings::record_minutes(conn, meeting_id, &minutes, w.actor).await?;
+                    let attendees = people::resolve(conn, w.log_id(), &attendee_ids, "attendeeIds").await?;
+                    meetings::record_minutes(conn, meeting_id, &minutes, w.actor, &attendees).await?;
                     w.audit(conn, acting, ObjectType::Meeting, meeting_id, AccessAction::Update).await?;
                     w.emit(
                         conn,
@@ -161,7 +216,8 @@ impl MeetingMutations {
                         EventPayload { meeting_id: Some(meeting_id), ..Default::default() },
                     )
                     .await?;
-                    let body = format!("Referat fra «{}»:\n\n{}", meeting.title, minutes);
+                    let body =
+                        format!("Referat fra «{}» {}:\n\n{}", meeting.title, oslo_time(meeting.starts_at), minutes);
                     let body: String = body.chars().take(limits::BODY).collect();
                     send(conn, &w, MessageKind::Minutes, meeting_id, body, &[]).await?;
                     let snapshot =
@@ -185,6 +241,177 @@ impl MeetingMutations {
         })
         .await
     }
+
+    /// The coordinator moves a meeting that is still ahead to a new time
+    /// (and place). Its invitees are told by a message, `logActivity` gets
+    /// MEETING_RESCHEDULED, and its calendar file's SEQUENCE goes one up so
+    /// calendar programs replace their copy.
+    async fn reschedule_meeting(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The meeting; SCHEDULED, not held or cancelled.")] meeting_id: ID,
+        #[graphql(desc = "The new time.")] input: RescheduleMeetingInput,
+    ) -> ApiResult<RescheduleMeetingPayload> {
+        answer(&["meetingId"], async move {
+            let rc = rc(ctx);
+            let meeting_id = ids::parse(&meeting_id, "meetingId")?;
+            let starts_at = input::future(input.starts_at, "startsAt", 5)?;
+            let location = input::optional(input.location.as_deref(), "location", limits::SHORT)?;
+            let log_id = locate(rc, ObjectRef::Meeting(meeting_id)).await?;
+            let row = with_log(rc, log_id, Lock::Share, "Meeting", move |conn, w| {
+                async move {
+                    let acting = w.authorize(WriteAction::ChangeMeeting)?;
+                    let before = meetings::by_id(conn, meeting_id).await?.ok_or(ApiError::NotFound("Meeting"))?;
+                    write::change_meeting(
+                        before.status == MeetingStatus::Held,
+                        before.status == MeetingStatus::Cancelled,
+                    )?;
+                    if before.starts_at == starts_at
+                        && location.as_ref().is_none_or(|l| before.location.as_ref() == Some(l))
+                    {
+                        return Err(ApiError::bad_field("startsAt", "startsAt: the meeting already starts then"));
+                    }
+                    meetings::reschedule(conn, meeting_id, starts_at, location.as_deref()).await?;
+                    w.audit(conn, acting, ObjectType::Meeting, meeting_id, AccessAction::Update).await?;
+                    w.emit(
+                        conn,
+                        EventKind::MeetingRescheduled,
+                        EventPayload { meeting_id: Some(meeting_id), ..Default::default() },
+                    )
+                    .await?;
+                    let after = meetings::by_id(conn, meeting_id).await?.ok_or(ApiError::NotFound("Meeting"))?;
+                    let invitees = invitees(conn, meeting_id).await?;
+                    send(
+                        conn,
+                        &w,
+                        MessageKind::MeetingChanged,
+                        meeting_id,
+                        rescheduled_text(&before, &after),
+                        &invitees,
+                    )
+                    .await?;
+                    Ok(after)
+                }
+                .scope_boxed()
+            })
+            .await?;
+            Ok(RescheduleMeetingPayload {
+                log_id: Some(row.log_id),
+                meeting: Some(Meeting { access: access(ctx, row.log_id).await?, row }),
+                ..Default::default()
+            })
+        })
+        .await
+    }
+
+    /// The coordinator calls off a meeting that is still ahead. Its
+    /// invitees are told by a message (with the reason, when given),
+    /// `logActivity` gets MEETING_CANCELLED, and its calendar file becomes a
+    /// cancellation (METHOD:CANCEL).
+    async fn cancel_meeting(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The meeting; SCHEDULED, not held or cancelled.")] meeting_id: ID,
+        #[graphql(desc = "Why, for the invitees; may be left out.")] input: Option<CancelMeetingInput>,
+    ) -> ApiResult<CancelMeetingPayload> {
+        answer(&["meetingId"], async move {
+            let rc = rc(ctx);
+            let meeting_id = ids::parse(&meeting_id, "meetingId")?;
+            let reason = input.and_then(|i| i.reason);
+            let reason = input::optional(reason.as_deref(), "reason", limits::REASON)?;
+            let log_id = locate(rc, ObjectRef::Meeting(meeting_id)).await?;
+            let row = with_log(rc, log_id, Lock::Share, "Meeting", move |conn, w| {
+                async move {
+                    let acting = w.authorize(WriteAction::ChangeMeeting)?;
+                    let meeting = meetings::by_id(conn, meeting_id).await?.ok_or(ApiError::NotFound("Meeting"))?;
+                    write::change_meeting(
+                        meeting.status == MeetingStatus::Held,
+                        meeting.status == MeetingStatus::Cancelled,
+                    )?;
+                    meetings::cancel(conn, meeting_id, reason.as_deref()).await?;
+                    w.audit(conn, acting, ObjectType::Meeting, meeting_id, AccessAction::Update).await?;
+                    w.emit(
+                        conn,
+                        EventKind::MeetingCancelled,
+                        EventPayload { meeting_id: Some(meeting_id), ..Default::default() },
+                    )
+                    .await?;
+                    let invitees = invitees(conn, meeting_id).await?;
+                    let body = cancelled_text(&meeting, reason.as_deref());
+                    send(conn, &w, MessageKind::MeetingChanged, meeting_id, body, &invitees).await?;
+                    meetings::by_id(conn, meeting_id).await?.ok_or(ApiError::NotFound("Meeting"))
+                }
+                .scope_boxed()
+            })
+            .await?;
+            Ok(CancelMeetingPayload {
+                log_id: Some(row.log_id),
+                meeting: Some(Meeting { access: access(ctx, row.log_id).await?, row }),
+                ..Default::default()
+            })
+        })
+        .await
+    }
+
+    /// Puts a point on a meeting's agenda before it is held: the family,
+    /// the coordinator and the participants may, as they may write
+    /// messages. `logActivity` gets AGENDA_ITEM_ADDED. At most 50 items
+    /// per meeting.
+    async fn add_agenda_item(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The meeting; SCHEDULED, not held or cancelled.")] meeting_id: ID,
+        #[graphql(desc = "The point.")] input: AddAgendaItemInput,
+    ) -> ApiResult<AddAgendaItemPayload> {
+        answer(&["meetingId"], async move {
+            let rc = rc(ctx);
+            let meeting_id = ids::parse(&meeting_id, "meetingId")?;
+            let text = input::required(&input.text, "text", AGENDA_ITEM)?;
+            let log_id = locate(rc, ObjectRef::Meeting(meeting_id)).await?;
+            let (item, row) = with_log(rc, log_id, Lock::Share, "Meeting", move |conn, w| {
+                async move {
+                    let acting = w.authorize(WriteAction::AddAgendaItem)?;
+                    let meeting = meetings::by_id(conn, meeting_id).await?.ok_or(ApiError::NotFound("Meeting"))?;
+                    write::add_agenda_item(
+                        meeting.status == MeetingStatus::Held,
+                        meeting.status == MeetingStatus::Cancelled,
+                    )?;
+                    if meetings::agenda_item_count(conn, meeting_id).await? >= MAX_AGENDA_ITEMS {
+                        return Err(ApiError::conflict(format!(
+                            "the agenda is full: at most {MAX_AGENDA_ITEMS} items per meeting"
+                        )));
+                    }
+                    let item = AgendaItemRow {
+                        id: Uuid::new_v4(),
+                        meeting_id,
+                        log_id: w.log_id(),
+                        body: text,
+                        added_by: w.actor,
+                        added_at: Utc::now(),
+                    };
+                    meetings::add_agenda_item(conn, &item).await?;
+                    w.audit(conn, acting, ObjectType::Meeting, meeting_id, AccessAction::Update).await?;
+                    w.emit(
+                        conn,
+                        EventKind::AgendaItemAdded,
+                        EventPayload { meeting_id: Some(meeting_id), ..Default::default() },
+                    )
+                    .await?;
+                    Ok((item, meeting))
+                }
+                .scope_boxed()
+            })
+            .await?;
+            let access = access(ctx, row.log_id).await?;
+            Ok(AddAgendaItemPayload {
+                log_id: Some(row.log_id),
+                agenda_item: Some(AgendaItem { row: item, access: access.clone() }),
+                meeting: Some(Meeting { access, row }),
+                ..Default::default()
+            })
+        })
+        .await
+    }
 }
 
 fn invitation_text(m: &MeetingRow) -> String {
@@ -194,6 +421,32 @@ fn invitation_text(m: &MeetingRow) -> String {
     }
     if let Some(a) = &m.agenda {
         text.push_str(&format!("\n\nSaksliste:\n{a}"));
+    }
+    text.chars().take(limits::BODY).collect()
+}
+
+/// The invitees of a meeting; empty when everyone in the log was invited.
+async fn invitees(conn: &mut AsyncPgConnection, meeting_id: Uuid) -> ApiResult<Vec<Uuid>> {
+    Ok(meetings::invitees_of(conn, &[meeting_id]).await?.into_iter().map(|(_, p)| p).collect())
+}
+
+fn rescheduled_text(before: &MeetingRow, after: &MeetingRow) -> String {
+    let mut text = format!(
+        "Samarbeidsmøtet «{}» er flyttet.\nNy tid: {}\nTidligere tid: {}",
+        after.title,
+        oslo_time(after.starts_at),
+        oslo_time(before.starts_at)
+    );
+    if let Some(l) = &after.location {
+        text.push_str(&format!("\nSted: {l}"));
+    }
+    text.chars().take(limits::BODY).collect()
+}
+
+fn cancelled_text(m: &MeetingRow, reason: Option<&str>) -> String {
+    let mut text = format!("Samarbeidsmøtet «{}» {} er avlyst.", m.title, oslo_time(m.starts_at));
+    if let Some(r) = reason {
+        text.push_str(&format!("\nBegrunnelse: {r}"));
     }
     text.chars().take(limits::BODY).collect()
 }

@@ -398,7 +398,9 @@ impl LogEvent {
             | MeasureDueSoon
             | ResponsibleDeactivated
             | ResponsibleReactivated => self.measure_of(ctx).await?.map(LogEventSubject::Measure),
-            MeetingScheduled | MinutesRecorded => self.meeting_of(ctx).await?.map(LogEventSubject::Meeting),
+            MeetingScheduled | MinutesRecorded | MeetingRescheduled | MeetingCancelled | AgendaItemAdded => {
+                self.meeting_of(ctx).await?.map(LogEventSubject::Meeting)
+            }
             ParticipantJoined | ParticipantLeft => self.participant_of(ctx).await?.map(LogEventSubject::Participant),
             ConsentGiven | ConsentWithdrawn => self.consent_of(ctx).await?.map(LogEventSubject::Consent),
             HandoverProposed | HandoverDeclined | HandoverCancelled | CoordinatorHandedOver => {

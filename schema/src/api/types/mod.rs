@@ -18,3 +18,4 @@ pub mod requests;
 pub mod snapshot;
 pub mod snapshot_content;
 pub mod staff;
+pub mod statistics;

@@ -1,0 +1,1 @@
+DROP INDEX event_status_changed_idx;
