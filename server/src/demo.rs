@@ -21,6 +21,7 @@ use stafett_schema::db::org::{MunicipalityRow, PersonRow, UnitRow};
 use stafett_schema::db::participants::{self, ParticipantRow};
 use stafett_schema::db::schema::*;
 use stafett_schema::db::snapshots;
+use stafett_schema::db::templates;
 use stafett_schema::national_id;
 use uuid::Uuid;
 
@@ -42,6 +43,8 @@ pub const OTHER_SCHOOL: Uuid = id(13);
 /// has someone besides herself.
 const OTHER_TEACHER: Uuid = id(307);
 
+/// The municipality's plan template (Emma's log was made from its version 1).
+pub const TEMPLATE: Uuid = id(1100);
 pub const EMMA_LOG: Uuid = id(100);
 pub const JONAS_LOG: Uuid = id(101);
 pub const NORA_LOG: Uuid = id(102);
@@ -419,6 +422,24 @@ async fn write(conn: &mut AsyncPgConnection) -> Result<()> {
             .await?;
     }
 
+    // The municipality's template; Emma's log was made from its first version.
+    templates::insert(
+        conn,
+        TEMPLATE,
+        MUNICIPALITY,
+        &templates::Words {
+            name: "Stafettlogg for skole".into(),
+            section_prompts: serde_json::json!({
+                "presentation": "Skriv kort om barnet og familien: hva barnet liker, og hva som er viktig for dere.",
+                "aboutMe": "Barnets egne ord: hva er bra, hva er vanskelig?",
+                "initiative": "Hvorfor starter vi stafettloggen, og hva ønsker vi å oppnå?"
+            }),
+            default_goal_areas: vec!["KINDERGARTEN_SCHOOL".into(), "HOME_LEISURE".into()],
+        },
+        persona("municipaladmin").person_id,
+    )
+    .await?;
+
     // Children and their logs.
     let guardian = persona("guardian").person_id;
     let guardian2 = persona("guardian2").person_id;
@@ -791,6 +812,7 @@ async fn emma_content(conn: &mut AsyncPgConnection, today: NaiveDate) -> Result<
     };
     meetings::insert(conn, &cancelled, &[guardian, nurse]).await?;
     snapshots::take(conn, EMMA_LOG, SnapshotReason::Meeting, Some(held.id), coordinator).await?;
+    templates::record_origin(conn, EMMA_LOG, TEMPLATE, 1).await?;
 
     // (id, author, kind, meeting, body, recipients, days ago)
     type SeedMessage<'a> = (u128, Uuid, MessageKind, Option<Uuid>, &'a str, &'a [Uuid], i64);

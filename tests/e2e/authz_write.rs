@@ -243,7 +243,7 @@ fn entry_of(field: &str) -> Option<Entry> {
         }
         "postMessage" => e("MESSAGE", Obj::Returned, "CREATE"),
         "markMessageRead" => e("MESSAGE", Obj::Var("m"), "UPDATE"),
-        "registerStaff" | "setConsentAge" | "createTemplate" => None,
+        "registerStaff" | "setConsentAge" | "createTemplate" | "updateTemplate" | "retireTemplate" => None,
         other => panic!("no access-log entry is named for {other}"),
     }
 }
@@ -395,6 +395,14 @@ const REGISTER_STAFF: Op = op(
 const SET_CONSENT_AGE: Op = op(
     "setConsentAge",
     "mutation { setConsentAge(input: { consentAge: 15 }) { consentAge userErrors { field code message } } }",
+);
+const UPDATE_TEMPLATE: Op = op(
+    "updateTemplate",
+    "mutation($t: ID!) { updateTemplate(templateId: $t, input: { name: \"authz probe\" }) { template { id } userErrors { field code message } } }",
+);
+const RETIRE_TEMPLATE: Op = op(
+    "retireTemplate",
+    "mutation($t: ID!) { retireTemplate(templateId: $t) { template { id } userErrors { field code message } } }",
 );
 const CREATE_TEMPLATE: Op = op(
     "createTemplate",
@@ -744,6 +752,14 @@ fn table() -> Vec<Row> {
             json!({ "i": { "name": PROBE, "sectionPrompts": { "presentation": "Skriv om barnet" } } }),
             count(format!("template WHERE name = '{PROBE}' AND municipality_id = '{nordby}'")),
                                                                               [F, F, F, F, F, F, F, A, F, F, O, F]),
+        // Nordby's template: its municipal admin changes and retires it; to Sørby's
+        // admin it is as absent as a random id (NOT_FOUND).
+        row("updateTemplate of Nordby's template", On::NoLog, UPDATE_TEMPLATE, json!({ "t": id(1100) }),
+            count(format!("template WHERE id = '{}' AND version = 2", id(1100))),
+                                                                              [F, F, F, F, F, F, F, A, F, F, N, F]),
+        row("retireTemplate of Nordby's template", On::NoLog, RETIRE_TEMPLATE, json!({ "t": id(1100) }),
+            count(format!("template WHERE id = '{}' AND retired_at IS NOT NULL", id(1100))),
+                                                                              [F, F, F, F, F, F, F, A, F, F, N, F]),
 
         // ---- Jonas' PASSIVE log --------------------------------------------------------------
         // The nurse is an outsider here (NOT_FOUND). Owners' content writes: CONFLICT.

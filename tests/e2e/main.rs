@@ -42,3 +42,4 @@ mod security;
 mod snapshots;
 mod staff;
 mod statistics;
+mod templates;

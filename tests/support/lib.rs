@@ -206,7 +206,7 @@ pub fn payload_object(mutation: &str) -> Option<&'static str> {
         "addAgendaItem" => "agendaItem",
         "postMessage" | "markMessageRead" => "message",
         "registerStaff" => "staff",
-        "createTemplate" => "template",
+        "createTemplate" | "updateTemplate" | "retireTemplate" => "template",
         _ => return None,
     })
 }

@@ -14,10 +14,11 @@ use super::types::requests::DeletionRequest;
 use super::types::snapshot::ArchiveSnapshot;
 use super::types::staff::{self, StaffConnection};
 use super::types::statistics::{Facts, Statistics};
+use super::types::template::Template;
 use crate::api::guard::locate;
 use crate::context::rc;
 use crate::db::enums::LogStatus;
-use crate::db::{goals, org, requests, statistics};
+use crate::db::{goals, org, requests, statistics, templates};
 use crate::error::{ApiError, ApiResult};
 use crate::policy::relation::ObjectRef;
 use crate::policy::{ReadField, admin, relation};
@@ -392,6 +393,36 @@ impl Query {
         let mut conn = rc(ctx).conn().await?;
         let rows = requests::open_deletions_in(&mut conn, &municipalities).await?;
         Ok(Some(rows.into_iter().map(DeletionRequest::queued).collect()))
+    }
+
+    /// Your municipality's plan templates, by name: the active ones, or
+    /// all with `includeRetired`. For staff; citizens get null with FORBIDDEN.
+    async fn templates(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Also the retired templates.", default)] include_retired: bool,
+    ) -> ApiResult<Option<Vec<Template>>> {
+        let municipality_id = admin::read_templates(&rc(ctx).principal)?;
+        let mut conn = rc(ctx).conn().await?;
+        Ok(Some(
+            templates::list(&mut conn, municipality_id, include_retired).await?.into_iter().map(Template).collect(),
+        ))
+    }
+
+    /// One of your municipality's templates, retired ones included. Null
+    /// with NOT_FOUND when it does not exist or is another municipality's.
+    async fn template(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The template's id.")] id: ID,
+    ) -> ApiResult<Option<Template>> {
+        let template_id = ids::parse(&id, "id")?;
+        let municipality_id = admin::read_templates(&rc(ctx).principal)?;
+        let mut conn = rc(ctx).conn().await?;
+        match templates::of_municipality(&mut conn, template_id, municipality_id).await? {
+            Some(row) => Ok(Some(Template(row))),
+            None => deny(ctx, ApiError::NotFound("Template")),
+        }
     }
 
     /// The municipality's figures with no personal data, for the system

@@ -22,6 +22,7 @@ pub mod secrets;
 pub mod snapshots;
 pub mod staff;
 pub mod statistics;
+pub mod templates;
 
 use diesel_async::AsyncPgConnection;
 use diesel_async::pooled_connection::deadpool::PoolError;

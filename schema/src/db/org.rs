@@ -1,7 +1,7 @@
-//! Municipalities, units, persons, staff roles and templates.
+//! Municipalities, units, persons and staff roles (templates: `templates.rs`).
 
 use super::enums::{MunicipalRoleKind, PersonKind, ServiceKind, UnitRoleKind};
-use super::schema::{municipality, person, template, unit};
+use super::schema::{municipality, person, unit};
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use uuid::Uuid;
@@ -37,18 +37,6 @@ pub struct PersonRow {
     pub name: String,
     pub phone: Option<String>,
     pub email: Option<String>,
-    pub created_at: DateTime<Utc>,
-}
-
-#[derive(Debug, Clone, Queryable, Selectable)]
-#[diesel(table_name = template, check_for_backend(diesel::pg::Pg))]
-pub struct TemplateRow {
-    pub id: Uuid,
-    pub municipality_id: Uuid,
-    pub name: String,
-    pub section_prompts: serde_json::Value,
-    pub default_goal_areas: Vec<String>,
-    pub created_by: Uuid,
     pub created_at: DateTime<Utc>,
 }
 
@@ -103,21 +91,6 @@ pub async fn has_unit_role(
 /// The municipality of a unit, if the unit exists.
 pub async fn unit_municipality(conn: &mut diesel_async::AsyncPgConnection, unit_id: Uuid) -> QueryResult<Option<Uuid>> {
     diesel_async::RunQueryDsl::first(unit::table.find(unit_id).select(unit::municipality_id), conn).await.optional()
-}
-
-/// Whether a template belongs to a municipality.
-pub async fn is_template_of(
-    conn: &mut diesel_async::AsyncPgConnection,
-    template_id: Uuid,
-    municipality_id: Uuid,
-) -> QueryResult<bool> {
-    diesel_async::RunQueryDsl::get_result(
-        diesel::select(diesel::dsl::exists(
-            template::table.filter(template::id.eq(template_id)).filter(template::municipality_id.eq(municipality_id)),
-        )),
-        conn,
-    )
-    .await
 }
 
 /// A citizen's person id and name, by national identity number.
@@ -363,21 +336,4 @@ pub async fn set_consent_age(
     )
     .await?;
     Ok(rows.into_iter().map(|r| r.id).collect())
-}
-
-/// A plan template as a municipal admin creates it (`created_at` is the database's).
-#[derive(Debug, Insertable)]
-#[diesel(table_name = template)]
-pub struct NewTemplate<'a> {
-    pub id: Uuid,
-    pub municipality_id: Uuid,
-    pub name: &'a str,
-    pub section_prompts: serde_json::Value,
-    pub default_goal_areas: Vec<String>,
-    pub created_by: Uuid,
-}
-
-/// Stores a new plan template.
-pub async fn insert_template(conn: &mut diesel_async::AsyncPgConnection, row: &NewTemplate<'_>) -> QueryResult<()> {
-    diesel_async::RunQueryDsl::execute(diesel::insert_into(template::table).values(row), conn).await.map(drop)
 }

@@ -404,6 +404,29 @@ diesel::table! {
         default_goal_areas -> Array<Text>,
         created_by -> Uuid,
         created_at -> Timestamptz,
+        version -> Int4,
+        updated_at -> Timestamptz,
+        retired_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
+    template_version (template_id, version) {
+        template_id -> Uuid,
+        version -> Int4,
+        name -> Text,
+        section_prompts -> Jsonb,
+        default_goal_areas -> Array<Text>,
+        created_by -> Uuid,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    log_template (log_id) {
+        log_id -> Uuid,
+        template_id -> Uuid,
+        version -> Int4,
     }
 }
 
@@ -462,6 +485,8 @@ diesel::joinable!(meeting -> log (log_id));
 diesel::joinable!(meeting -> person (created_by));
 diesel::joinable!(meeting -> staff (minutes_recorded_by));
 diesel::joinable!(meeting_agenda_item -> person (added_by));
+diesel::joinable!(log_template -> log (log_id));
+diesel::joinable!(template_version -> template (template_id));
 diesel::joinable!(meeting_attendee -> meeting (meeting_id));
 diesel::joinable!(meeting_attendee -> person (person_id));
 diesel::joinable!(meeting_invitee -> meeting (meeting_id));
@@ -521,6 +546,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     staff_municipal_role,
     staff_unit_role,
     template,
+    template_version,
+    log_template,
     unit,
     unit_proposal,
 );

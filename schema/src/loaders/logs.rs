@@ -42,6 +42,13 @@ row_loader!(PendingReopenByLog, ReopenRequestRow, requests::pending_reopens_of, 
 row_loader!(OpenDeletionByLog, DeletionRequestRow, requests::open_deletions_of, |r| r.log_id);
 list_loader!(TermsByLog, CoordinatorTermRow, participants::terms_of, |r| r.log_id);
 list_loader!(SnapshotsByLog, SnapshotMetaRow, snapshots::of_logs, |r| r.log_id);
+row_loader!(
+    /// The template version each log was made from, with its template's current version.
+    TemplateByLog,
+    (Uuid, crate::db::templates::VersionRow, i32),
+    crate::db::templates::origins_of,
+    |r| r.0
+);
 
 /// Snapshot content, loaded only when a reader asks for it and may see it.
 pub struct SnapshotContent(pub Pool);

@@ -119,6 +119,7 @@ loaders! {
     deletions: OpenDeletionByLog [Uuid] = |pool, viewer| OpenDeletionByLog(pool);
     terms: TermsByLog [Uuid] = |pool, viewer| TermsByLog(pool);
     snapshots: SnapshotsByLog [Uuid] = |pool, viewer| SnapshotsByLog(pool);
+    templates: TemplateByLog [Uuid] = |pool, viewer| TemplateByLog(pool);
     snapshot_content: SnapshotContent [Uuid] = |pool, viewer| SnapshotContent(pool);
     goals: GoalsByLog [Uuid] = |pool, viewer| GoalsByLog(pool);
     measures: MeasuresByGoal [Uuid] = |pool, viewer| MeasuresByGoal(pool);

@@ -131,6 +131,17 @@ pub fn manage_templates(principal: &Principal) -> Result<Uuid, ApiError> {
     Ok(municipality_id)
 }
 
+/// Staff read their municipality's templates (a unit admin picks one for
+/// `createLog`, a coordinator reads the guidance); the answer is that
+/// municipality. Templates hold no personal data, but they are the
+/// municipality's working tools, not the public's.
+pub fn read_templates(principal: &Principal) -> Result<Uuid, ApiError> {
+    match principal {
+        Principal::Staff { municipality_id, .. } => Ok(*municipality_id),
+        Principal::Citizen { .. } => Err(ApiError::forbidden("templates are for the municipality's staff")),
+    }
+}
+
 /// A staff member's municipality; FORBIDDEN with `refusal` for citizens.
 fn own_municipality(principal: &Principal, refusal: &str) -> Result<Uuid, ApiError> {
     match principal {

@@ -66,12 +66,20 @@ pub async fn csv(State(state): State<AppState>, headers: HeaderMap) -> Response 
     (status, axum::Json(json!({ "errors": executed.response.errors }))).into_response()
 }
 
+/// A text cell a spreadsheet will not run as a formula (OWASP's CSV
+/// injection advice): one starting with `=`, `+`, `-`, `@`, a tab or a
+/// carriage return gets a leading apostrophe. Unit names are typed by
+/// admins; "<5" and the numbers are ours and pass as they are.
+fn formula_safe(s: &str) -> String {
+    if s.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{s}") } else { s.to_owned() }
+}
+
 /// The figures as CSV rows.
 fn rows(s: &Value) -> Result<Vec<u8>, csv::Error> {
     let mut out = csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(Vec::new());
     out.write_record(["section", "category", "service_kind", "value"])?;
     let text = |v: &Value| match v {
-        Value::String(s) => s.clone(),
+        Value::String(s) => formula_safe(s),
         Value::Null => String::new(),
         other => other.to_string(),
     };
@@ -108,4 +116,33 @@ fn rows(s: &Value) -> Result<Vec<u8>, csv::Error> {
     let mut body = "\u{feff}".as_bytes().to_vec();
     body.extend(out.into_inner().map_err(|e| e.into_error())?);
     Ok(body)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cells_that_a_spreadsheet_would_run_are_defused() {
+        assert_eq!(formula_safe("=HYPERLINK(\"http://x\")"), "'=HYPERLINK(\"http://x\")");
+        assert_eq!(formula_safe("-1+2"), "'-1+2");
+        assert_eq!(formula_safe("Nordby skole"), "Nordby skole");
+        assert_eq!(formula_safe("<5"), "<5");
+    }
+
+    #[test]
+    fn every_figure_is_one_row_of_four_fields() {
+        let s = serde_json::json!({
+            "suppressionThreshold": 5, "totalLogs": { "shown": "12" },
+            "logsByStatus": [{ "status": "ACTIVE", "shown": "<5" }],
+            "logsByUnit": [{ "unitName": "=cmd", "serviceKind": "SCHOOL", "shown": "12" }],
+            "medianDaysToActive": { "days": 3.5, "logs": { "shown": "6" } },
+            "openDeletionRequests": 0
+        });
+        let body = String::from_utf8(rows(&s).unwrap()).unwrap();
+        assert!(body.starts_with("\u{feff}section,category,service_kind,value\r\n"));
+        assert!(body.contains("logs_by_status,ACTIVE,,<5\r\n"));
+        assert!(body.contains("logs_by_unit,'=cmd,SCHOOL,12\r\n"), "{body}");
+        assert!(body.contains("median_days_to_active,,,3.5\r\n"));
+    }
 }

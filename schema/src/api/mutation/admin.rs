@@ -1,4 +1,5 @@
-//! Structure, never content: registering staff and maintaining templates.
+//! Structure, never content: registering staff and the consent age
+//! (templates: `template.rs`).
 
 use super::organization;
 use super::payload::{answer, payload};
@@ -6,14 +7,13 @@ use super::tx::{ScopedFutureExt, in_transaction};
 use crate::api::ids;
 use crate::api::input::{self, limits};
 use crate::context::rc;
-use crate::db::enums::{AccessAction, EventKind, GoalArea, OrgObjectType, UnitRoleKind};
-use crate::db::org::{self, NewTemplate};
+use crate::db::enums::{AccessAction, EventKind, OrgObjectType, UnitRoleKind};
+use crate::db::org;
 use crate::db::organization::Change;
 use crate::error::{ApiError, ApiResult};
 use crate::events::{self, EventPayload};
 use crate::policy::admin;
-use async_graphql::{Context, ID, InputObject, Json, Object, SimpleObject};
-use uuid::Uuid;
+use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
 
 /// A staff member to register in a unit.
 #[derive(InputObject)]
@@ -47,28 +47,6 @@ pub struct RegisteredStaff {
     pub role: UnitRoleKind,
 }
 
-/// A plan template for the municipality's logs.
-#[derive(InputObject)]
-pub struct CreateTemplateInput {
-    /// the template's name, at most 200 characters
-    pub name: String,
-    /// guidance per section, e.g. {"presentation": "Skriv om barnet …"}: at
-    /// most 20 sections, names of at most 200 characters, texts of at most 10,000
-    pub section_prompts: Json<serde_json::Map<String, serde_json::Value>>,
-    /// goal areas stored with the template; none when omitted
-    #[graphql(default)]
-    pub default_goal_areas: Vec<GoalArea>,
-}
-
-/// A plan template as created.
-#[derive(SimpleObject)]
-pub struct Template {
-    /// the template's id (`templateId` of `createLog`)
-    pub id: ID,
-    /// its name
-    pub name: String,
-}
-
 /// A municipality's consent age.
 #[derive(InputObject)]
 pub struct SetConsentAgeInput {
@@ -94,14 +72,6 @@ payload! {
         /// how many of its logs changed owners: children at the new age
         /// became owners (role YOUTH), or stopped being owners
         changed_log_count: i32,
-    }
-}
-
-payload! {
-    /// The answer of `createTemplate`.
-    CreateTemplatePayload {
-        /// the new template
-        template: Template,
     }
 }
 
@@ -203,52 +173,6 @@ impl AdminMutations {
                 changed_log_count: Some(changed),
                 ..Default::default()
             })
-        })
-        .await
-    }
-
-    /// Creates a plan template for the municipality (municipal admin).
-    async fn create_template(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "The template.")] input: CreateTemplateInput,
-    ) -> ApiResult<CreateTemplatePayload> {
-        answer(&[], async move {
-            let rc = rc(ctx);
-            let name = input::required(&input.name, "name", limits::NAME)?;
-            let given = input.section_prompts.0;
-            let malformed = || {
-                ApiError::bad_field(
-                    "sectionPrompts",
-                    "sectionPrompts: at most 20 sections, each a text of at most 10000 characters",
-                )
-            };
-            if given.len() > 20 {
-                return Err(malformed());
-            }
-            // Keys and texts are text inputs like any other (no NUL, bounded,
-            // bidirectional controls handled): the attack on issue 15 stored a NUL
-            // here and got INTERNAL.
-            let mut prompts = serde_json::Map::new();
-            for (key, value) in given {
-                let section = input::required(&key, "sectionPrompts", limits::SHORT)?;
-                let text = value.as_str().ok_or_else(malformed)?;
-                let text = input::required(text, &format!("sectionPrompts.{section}"), limits::BODY)?;
-                prompts.insert(section, serde_json::Value::String(text));
-            }
-            let municipality_id = admin::manage_templates(&rc.principal)?;
-            let row = NewTemplate {
-                id: Uuid::new_v4(),
-                municipality_id,
-                name: &name,
-                section_prompts: serde_json::Value::Object(prompts),
-                default_goal_areas: input.default_goal_areas.iter().map(|a| a.as_str().to_owned()).collect(),
-                created_by: rc.principal.person_id(),
-            };
-            let mut conn = rc.conn().await?;
-            org::insert_template(&mut conn, &row).await?;
-            let id = row.id;
-            Ok(CreateTemplatePayload { template: Some(Template { id: ids::id(id), name }), ..Default::default() })
         })
         .await
     }

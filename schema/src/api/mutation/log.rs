@@ -9,12 +9,12 @@ use crate::api::scalars::Date;
 use crate::api::types::requests::{DeletionRequest, ReopenRequest};
 use crate::context::rc;
 use crate::db::enums::{
-    AccessAction, ClosingReason, ConsentMethod, ConsentScope, EventKind, HandoverStatus, LogStatus, ObjectType,
-    ParticipantLeftReason, ReopenStatus, SnapshotReason, WithdrawalReason,
+    AccessAction, ClosingReason, ConsentMethod, ConsentScope, EventKind, GoalArea, HandoverStatus, LogStatus,
+    ObjectType, ParticipantLeftReason, ReopenStatus, SnapshotReason, WithdrawalReason,
 };
 use crate::db::lifecycle::{self, Transition};
 use crate::db::logs::{ChildRow, LogRow, LogTextChanges};
-use crate::db::{consents, logs, org, participants, requests, snapshots};
+use crate::db::{consents, logs, org, participants, requests, snapshots, templates};
 use crate::error::{ApiError, ApiResult};
 use crate::events::EventPayload;
 use crate::national_id;
@@ -189,14 +189,22 @@ impl LogMutations {
                             "coordinatorId must be a staff member of the unit",
                         ));
                     }
-                    if let Some(t) = template_id
-                        && !org::is_template_of(conn, t, municipality_id).await?
-                    {
-                        return Err(ApiError::bad_field(
-                            "templateId",
-                            "templateId is not a template of this municipality",
-                        ));
-                    }
+                    let template = match template_id {
+                        None => None,
+                        Some(t) => {
+                            let row = templates::of_municipality(conn, t, municipality_id).await?;
+                            let row = row.ok_or_else(|| {
+                                ApiError::bad_field("templateId", "templateId is not a template of this municipality")
+                            })?;
+                            if row.retired_at.is_some() {
+                                return Err(ApiError::bad_field(
+                                    "templateId",
+                                    "templateId: the template is retired; pick an active one (`templates`)",
+                                ));
+                            }
+                            Some(row)
+                        }
+                    };
                     // The child of a new log is a row of its own, with exactly what
                     // the caller supplied: nothing stored about the child is returned
                     // to someone who did not supply it. A duplicate is refused only
@@ -272,6 +280,9 @@ impl LogMutations {
                     let entry =
                         crate::audit::entry(actor, acting, row.id, ObjectType::Log, Some(row.id), AccessAction::Create);
                     crate::audit::record_write(conn, &entry).await?;
+                    if let Some(t) = &template {
+                        from_template(conn, &row, t, actor, acting).await?;
+                    }
                     crate::events::emit(
                         conn,
                         row.id,
@@ -579,6 +590,42 @@ impl LogMutations {
         .await
     }
 }
+
+/// What a template gives a new log: the version it was made from (its
+/// guidance, read through `Log.template`), and one empty goal for each of
+/// its default areas at BTI level 1 (universal), for the first meeting to
+/// fill in. Each goal is an access-log write like any other.
+async fn from_template(
+    conn: &mut diesel_async::AsyncPgConnection,
+    log: &LogRow,
+    template: &templates::TemplateRow,
+    actor: Uuid,
+    acting: crate::policy::Acting,
+) -> ApiResult<()> {
+    templates::record_origin(conn, log.id, template.id, template.version).await?;
+    for area in &template.default_goal_areas {
+        let Ok(area) = area.parse::<GoalArea>() else { continue };
+        let goal = crate::db::goals::GoalRow {
+            id: Uuid::new_v4(),
+            log_id: log.id,
+            area,
+            bti_level: 1,
+            description: TEMPLATE_GOAL.to_owned(),
+            status: crate::db::enums::GoalStatus::Active,
+            created_by: actor,
+            created_at: log.created_at,
+            updated_at: log.created_at,
+        };
+        crate::db::goals::insert_goal(conn, &goal).await?;
+        let entry = crate::audit::entry(actor, acting, log.id, ObjectType::Goal, Some(goal.id), AccessAction::Create);
+        crate::audit::record_write(conn, &entry).await?;
+    }
+    Ok(())
+}
+
+/// The words of a goal a template starts a log with, until the first
+/// meeting writes the goal.
+const TEMPLATE_GOAL: &str = "Målet skrives i første samarbeidsmøte.";
 
 /// The child's date of birth: the one the national id encodes, else the one
 /// stated, which must fit the id. A number issued under the 2032 rules may

@@ -15,6 +15,7 @@ mod participant;
 pub mod payload;
 mod people;
 mod staff;
+mod template;
 pub mod tx;
 
 use async_graphql::MergedObject;
@@ -34,6 +35,7 @@ pub struct Mutation(
     meeting::MeetingMutations,
     message::MessageMutations,
     admin::AdminMutations,
+    template::TemplateMutations,
     organization::OrganizationMutations,
     staff::StaffMutations,
 );

@@ -131,6 +131,13 @@ impl Log {
         self.row.closed_at
     }
 
+    /// The version of the municipality's template the log was made from,
+    /// as it was then; null when it was made from none.
+    async fn template(&self, ctx: &Context<'_>) -> ApiResult<Option<super::template::TemplateVersion>> {
+        let origin = rc(ctx).loaders.templates().load_one(self.row.id).await?;
+        Ok(origin.map(|(_, row, current)| super::template::TemplateVersion { row, current }))
+    }
+
     /// Why the log was closed; null unless it is CLOSED. Readable by:
     /// guardians, the youth, the coordinator, the municipal admin.
     async fn closed_reason(&self, ctx: &Context<'_>) -> ApiResult<Option<ClosingReason>> {

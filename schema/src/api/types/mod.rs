@@ -19,3 +19,4 @@ pub mod snapshot;
 pub mod snapshot_content;
 pub mod staff;
 pub mod statistics;
+pub mod template;

@@ -1,0 +1,210 @@
+//! Plan templates (issue 19, point 2): a municipal admin creates, updates
+//! (a new version each time) and retires her municipality's templates. A
+//! log made from one records the version (`createLog`), so a change here
+//! changes no log.
+
+use super::payload::{answer, payload};
+use super::tx::{ScopedFutureExt, in_transaction};
+use crate::api::ids;
+use crate::api::input::{self, limits};
+use crate::api::types::template::Template;
+use crate::context::rc;
+use crate::db::enums::GoalArea;
+use crate::db::templates::{self, Words};
+use crate::error::{ApiError, ApiResult};
+use crate::policy::admin;
+use async_graphql::{Context, ID, InputObject, Json, Object};
+use uuid::Uuid;
+
+/// At most this many sections carry guidance in one template.
+const MAX_SECTIONS: usize = 20;
+
+/// A plan template for the municipality's logs.
+#[derive(InputObject)]
+pub struct CreateTemplateInput {
+    /// the template's name, at most 200 characters
+    pub name: String,
+    /// guidance per section, e.g. {"presentation": "Skriv om barnet …"}: at
+    /// most 20 sections, names of at most 200 characters, texts of at most 10,000
+    pub section_prompts: Json<serde_json::Map<String, serde_json::Value>>,
+    /// the goal areas a new log starts with (an empty goal each), each once;
+    /// none when omitted
+    #[graphql(default)]
+    pub default_goal_areas: Vec<GoalArea>,
+}
+
+/// A change of a template: what is given replaces what it had, in a new
+/// version; at least one field.
+#[derive(InputObject)]
+pub struct UpdateTemplateInput {
+    /// the new name, at most 200 characters
+    pub name: Option<String>,
+    /// the new guidance, replacing all of it (as in `CreateTemplateInput`)
+    pub section_prompts: Option<Json<serde_json::Map<String, serde_json::Value>>>,
+    /// the new goal areas, each once
+    pub default_goal_areas: Option<Vec<GoalArea>>,
+}
+
+payload! {
+    /// The answer of `createTemplate`.
+    CreateTemplatePayload {
+        /// the new template, version 1
+        template: Template,
+    }
+}
+
+payload! {
+    /// The answer of `updateTemplate`.
+    UpdateTemplatePayload {
+        /// the template in its new version
+        template: Template,
+    }
+}
+
+payload! {
+    /// The answer of `retireTemplate`.
+    RetireTemplatePayload {
+        /// the template, no longer active
+        template: Template,
+    }
+}
+
+#[derive(Default)]
+pub struct TemplateMutations;
+
+#[Object]
+impl TemplateMutations {
+    /// Creates a plan template for the municipality (municipal admin).
+    async fn create_template(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The template.")] input: CreateTemplateInput,
+    ) -> ApiResult<CreateTemplatePayload> {
+        answer(&[], async move {
+            let rc = rc(ctx);
+            let words = Words {
+                name: input::required(&input.name, "name", limits::NAME)?,
+                section_prompts: prompts(input.section_prompts.0)?,
+                default_goal_areas: areas(&input.default_goal_areas)?,
+            };
+            let municipality_id = admin::manage_templates(&rc.principal)?;
+            let actor = rc.principal.person_id();
+            let row = in_transaction(rc, move |conn| {
+                async move { Ok(templates::insert(conn, Uuid::new_v4(), municipality_id, &words, actor).await?) }
+                    .scope_boxed()
+            })
+            .await?;
+            Ok(CreateTemplatePayload { template: Some(Template(row)), ..Default::default() })
+        })
+        .await
+    }
+
+    /// Changes a template (municipal admin of its municipality): what is
+    /// given replaces what it had, as its next version. Logs made from an
+    /// earlier version keep theirs. A retired template is not changed
+    /// (CONFLICT).
+    async fn update_template(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The template.")] template_id: ID,
+        #[graphql(desc = "What changes; at least one field.")] input: UpdateTemplateInput,
+    ) -> ApiResult<UpdateTemplatePayload> {
+        answer(&["templateId"], async move {
+            let rc = rc(ctx);
+            let template_id = ids::parse(&template_id, "templateId")?;
+            let name = input.name.as_deref().map(|n| input::required(n, "name", limits::NAME)).transpose()?;
+            let prompts = input.section_prompts.map(|p| prompts(p.0)).transpose()?;
+            let areas = input.default_goal_areas.as_deref().map(areas).transpose()?;
+            if name.is_none() && prompts.is_none() && areas.is_none() {
+                return Err(ApiError::bad_input("nothing to change: give a name, sectionPrompts or defaultGoalAreas"));
+            }
+            let municipality_id = admin::manage_templates(&rc.principal)?;
+            let actor = rc.principal.person_id();
+            let row = in_transaction(rc, move |conn| {
+                async move {
+                    let now = templates::of_municipality_for_update(conn, template_id, municipality_id)
+                        .await?
+                        .ok_or(ApiError::NotFound("Template"))?;
+                    if now.retired_at.is_some() {
+                        return Err(ApiError::conflict("the template is retired; create a new one instead"));
+                    }
+                    let words = Words {
+                        name: name.unwrap_or(now.name),
+                        section_prompts: prompts.unwrap_or(now.section_prompts),
+                        default_goal_areas: areas.unwrap_or(now.default_goal_areas),
+                    };
+                    Ok(templates::update(conn, template_id, &words, actor).await?)
+                }
+                .scope_boxed()
+            })
+            .await?;
+            Ok(UpdateTemplatePayload { template: Some(Template(row)), ..Default::default() })
+        })
+        .await
+    }
+
+    /// Retires a template (municipal admin of its municipality): it is
+    /// offered for no new log (`createLog` refuses it); the logs made from
+    /// it keep it. Once (CONFLICT after).
+    async fn retire_template(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The template.")] template_id: ID,
+    ) -> ApiResult<RetireTemplatePayload> {
+        answer(&["templateId"], async move {
+            let rc = rc(ctx);
+            let template_id = ids::parse(&template_id, "templateId")?;
+            let municipality_id = admin::manage_templates(&rc.principal)?;
+            let row = in_transaction(rc, move |conn| {
+                async move {
+                    let now = templates::of_municipality_for_update(conn, template_id, municipality_id)
+                        .await?
+                        .ok_or(ApiError::NotFound("Template"))?;
+                    if now.retired_at.is_some() {
+                        return Err(ApiError::conflict("the template is retired already"));
+                    }
+                    Ok(templates::retire(conn, template_id).await?)
+                }
+                .scope_boxed()
+            })
+            .await?;
+            Ok(RetireTemplatePayload { template: Some(Template(row)), ..Default::default() })
+        })
+        .await
+    }
+}
+
+/// Section guidance as given: at most 20 sections, each name and text a
+/// checked text input (no NUL, bounded: the attack on issue 15 stored a NUL
+/// here and got INTERNAL).
+fn prompts(given: serde_json::Map<String, serde_json::Value>) -> ApiResult<serde_json::Value> {
+    let malformed = || {
+        ApiError::bad_field(
+            "sectionPrompts",
+            format!("sectionPrompts: at most {MAX_SECTIONS} sections, each a text of at most 10000 characters"),
+        )
+    };
+    if given.len() > MAX_SECTIONS {
+        return Err(malformed());
+    }
+    let mut prompts = serde_json::Map::new();
+    for (key, value) in given {
+        let section = input::required(&key, "sectionPrompts", limits::SHORT)?;
+        let text = value.as_str().ok_or_else(malformed)?;
+        let text = input::required(text, &format!("sectionPrompts.{section}"), limits::BODY)?;
+        prompts.insert(section, serde_json::Value::String(text));
+    }
+    Ok(serde_json::Value::Object(prompts))
+}
+
+/// Goal areas, each once (a second empty goal in the same area says nothing more).
+fn areas(given: &[GoalArea]) -> ApiResult<Vec<String>> {
+    let mut out: Vec<String> = Vec::with_capacity(given.len());
+    for area in given {
+        if out.iter().any(|a| a == area.as_str()) {
+            return Err(ApiError::bad_field("defaultGoalAreas", format!("defaultGoalAreas: {area} is given twice")));
+        }
+        out.push(area.as_str().to_owned());
+    }
+    Ok(out)
+}
