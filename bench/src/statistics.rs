@@ -13,8 +13,8 @@ use std::net::SocketAddr;
 use std::time::Instant;
 
 const QUERY: &str = "{ statistics { totalLogs { count } logsByStatus { status count shown }
-    logsByServiceKind { serviceKind shown } logsByUnit { unitName shown } goalsByBtiLevel { btiLevel shown }
-    goalsByArea { area shown } openMeasures { shown } overdueMeasures { shown } closingReasons { reason shown }
+    logsByServiceKind { serviceKind shown } logsByUnit { unitName shown } logsByBtiLevel { btiLevel shown }
+    logsByGoalArea { area shown } openMeasures { shown } overdueMeasures { shown } closingReasons { reason shown }
     medianDaysToActive { days } medianDaysToFirstHandover { days } medianDaysToClosing { days } } }";
 
 /// Milliseconds of `runs` sequential requests: (p50, max), and the total

@@ -372,3 +372,75 @@ async fn rescheduling_and_cancelling_refuse_bad_input() {
     let held = meetings.iter().find(|m| m["id"] == id(900).to_string()).expect("the held meeting");
     assert_eq!(held["attendees"].as_array().map(Vec::len), Some(3), "the demo's held meeting has attendance");
 }
+
+/// Changes of one meeting sent at once take turns (the attack on this
+/// change): ten sets of minutes give one, and one snapshot; a cancel racing
+/// the minutes gives one of the two and no INTERNAL; an agenda filled from
+/// four personas at once stops at 50.
+#[tokio::test]
+async fn changes_of_one_meeting_sent_at_once_take_turns() {
+    let app = TestApp::demo().await;
+    let meeting = schedule(&app, &in_days(10)).await;
+    let answers = futures_util::future::join_all(
+        (0..10).map(|_| app.gql("coordinator", MINUTES, json!({ "m": meeting, "p": [] }))),
+    )
+    .await;
+    let ok = answers.iter().filter(|r| r.errors().is_empty() && r.user_errors().is_empty()).count();
+    let conflicts = answers.iter().filter(|r| r.refusal().as_deref() == Some("CONFLICT")).count();
+    assert_eq!((ok, conflicts), (1, 9), "{:?}", answers.iter().map(|r| r.body.to_string()).collect::<Vec<_>>());
+    let snapshots =
+        app.count(&format!("SELECT count(*) AS n FROM archive_snapshot WHERE meeting_id = '{meeting}'")).await;
+    assert_eq!(snapshots, 1);
+    let minutes = app
+        .count(&format!("SELECT count(*) AS n FROM message WHERE meeting_id = '{meeting}' AND kind = 'MINUTES'"))
+        .await;
+    assert_eq!(minutes, 1);
+
+    // A cancel racing the minutes: one wins, the other is a CONFLICT.
+    for _ in 0..3 {
+        let meeting = schedule(&app, &in_days(10)).await;
+        let (a, b) = tokio::join!(
+            app.gql("coordinator", MINUTES, json!({ "m": meeting, "p": [] })),
+            app.gql("coordinator", CANCEL, json!({ "m": meeting })),
+        );
+        let outcomes = [a.refusal(), b.refusal()];
+        assert!(outcomes.contains(&None) && outcomes.contains(&Some("CONFLICT".into())), "{} / {}", a.body, b.body);
+    }
+
+    // Agenda items from four personas at once: exactly 50.
+    let meeting = schedule(&app, &in_days(10)).await;
+    let personas = ["guardian", "guardian2", "coordinator", "participant"];
+    let sent = futures_util::future::join_all(
+        (0..64).map(|i| app.gql(personas[i % 4], ADD_ITEM, json!({ "m": meeting, "t": format!("Punkt {i}") }))),
+    )
+    .await;
+    assert!(sent.iter().all(|r| r.errors().is_empty()), "no top-level error, no INTERNAL");
+    let items =
+        app.count(&format!("SELECT count(*) AS n FROM meeting_agenda_item WHERE meeting_id = '{meeting}'")).await;
+    assert_eq!(items, 50);
+}
+
+/// A participant invited to a meeting who has left the log is told nothing
+/// more of it: the change goes to the invitees still in the log.
+#[tokio::test]
+async fn an_invitee_who_left_is_not_told_of_changes() {
+    let app = TestApp::demo().await;
+    let meeting = schedule(&app, &in_days(10)).await;
+    let nurse = ids::person("participant");
+    app.gql(
+        "coordinator",
+        "mutation($l: ID!, $p: ID!) { removeParticipant(logId: $l, input: { participantId: $p }) { participant { id } userErrors { field code message } } }",
+        json!({ "l": EMMA_LOG, "p": nurse }),
+    )
+    .await
+    .ok();
+    app.gql("coordinator", RESCHEDULE, json!({ "m": meeting, "i": { "startsAt": in_days(12) } })).await.ok();
+    let to_nurse = app
+        .count(&format!(
+            "SELECT count(*) AS n FROM message m JOIN message_recipient r ON r.message_id = m.id
+              WHERE m.meeting_id = '{meeting}' AND m.kind = 'MEETING_CHANGED' AND r.person_id = '{nurse}'"
+        ))
+        .await;
+    assert_eq!(to_nurse, 0, "the nurse left the log");
+    assert_eq!(changes_seen_by(&app, "guardian", &meeting).await.len(), 1, "the guardian is told");
+}

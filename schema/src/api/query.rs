@@ -438,7 +438,6 @@ impl Query {
         let facts = Facts {
             logs: statistics::logs(&mut conn, &municipalities).await?,
             units: statistics::units(&mut conn, &municipalities).await?,
-            goals: statistics::goals(&mut conn, &municipalities).await?,
             measures: statistics::measures(&mut conn, &municipalities).await?,
             open_deletion_requests: statistics::open_deletion_requests(&mut conn, &municipalities).await?,
         };

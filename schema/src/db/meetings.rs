@@ -85,6 +85,14 @@ pub async fn by_id(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<Option
     meeting::table.find(id).select(MeetingRow::as_select()).first(conn).await.optional()
 }
 
+/// A meeting, locked until the transaction ends: every change of a meeting
+/// reads its state this way, so two changes of one meeting take turns (the
+/// attack on issue 19's change recorded ten sets of minutes for one meeting
+/// by sending them at once, and filled an agenda past its limit).
+pub async fn by_id_for_update(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<Option<MeetingRow>> {
+    meeting::table.find(id).select(MeetingRow::as_select()).for_update().first(conn).await.optional()
+}
+
 pub async fn invitees_of(conn: &mut AsyncPgConnection, meeting_ids: &[Uuid]) -> QueryResult<Vec<(Uuid, Uuid)>> {
     meeting_invitee::table
         .filter(meeting_invitee::meeting_id.eq_any(meeting_ids))

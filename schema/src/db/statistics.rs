@@ -1,7 +1,7 @@
 //! Figures for the system owner and municipal admins (`Query.statistics`);
 //! never personal data. These statements read one row per log (its unit,
-//! effective status, closing reason and durations) and counts of goals and
-//! measures; the API adds them up and `policy::disclosure` decides what may
+//! effective status, closing reason, durations and goals' levels and
+//! areas) and counts of measures; the API adds them up and `policy::disclosure` decides what may
 //! be shown. Deleted logs count nowhere.
 
 use super::enums::{ClosingReason, GoalArea, LogStatus, ServiceKind};
@@ -31,6 +31,12 @@ pub struct LogFacts {
     /// days from creation to closing, for a CLOSED log
     #[diesel(sql_type = Nullable<Double>)]
     pub days_to_close: Option<f64>,
+    /// the BTI level of its highest goal; none without goals
+    #[diesel(sql_type = Nullable<Int4>)]
+    pub top_bti_level: Option<i32>,
+    /// the areas it has goals in
+    #[diesel(sql_type = Array<Text>)]
+    pub goal_areas: Vec<GoalArea>,
 }
 
 /// The logs of these municipalities. The first ACTIVE comes from the log's
@@ -44,7 +50,8 @@ pub async fn logs(conn: &mut AsyncPgConnection, municipality_ids: &[Uuid]) -> Qu
                 (extract(epoch FROM a.at - l.created_at) / 86400)::float8 AS days_to_active,
                 (extract(epoch FROM h.at - l.created_at) / 86400)::float8 AS days_to_handover,
                 CASE WHEN l.status = 'CLOSED' THEN (extract(epoch FROM l.closed_at - l.created_at) / 86400)::float8 END
-                    AS days_to_close
+                    AS days_to_close,
+                g.top_bti_level, coalesce(g.areas, '{}') AS goal_areas
            FROM log l
            LEFT JOIN log_closure lc ON lc.log_id = l.id
            LEFT JOIN LATERAL (SELECT min(e.created_at) AS at FROM event e
@@ -52,6 +59,8 @@ pub async fn logs(conn: &mut AsyncPgConnection, municipality_ids: &[Uuid]) -> Qu
                                  AND e.payload ->> 'status' = 'ACTIVE') a ON true
            LEFT JOIN LATERAL (SELECT ct.started_at AS at FROM coordinator_term ct
                                WHERE ct.log_id = l.id ORDER BY ct.started_at OFFSET 1 LIMIT 1) h ON true
+           LEFT JOIN LATERAL (SELECT max(g.bti_level) AS top_bti_level, array_agg(DISTINCT g.area) AS areas
+                                FROM goal g WHERE g.log_id = l.id) g ON true
           WHERE l.municipality_id = ANY($1) AND l.deleted_at IS NULL",
     )
     .bind::<Array<SqlUuid>, _>(municipality_ids)
@@ -75,29 +84,6 @@ pub async fn units(
         .select((unit::id, unit::name, unit::service_kind))
         .load(conn)
         .await
-}
-
-#[derive(Debug, Clone, QueryableByName)]
-pub struct GoalCount {
-    #[diesel(sql_type = Text)]
-    pub area: GoalArea,
-    #[diesel(sql_type = Int4)]
-    pub bti_level: i32,
-    #[diesel(sql_type = Int8)]
-    pub n: i64,
-}
-
-/// Goals of the logs of these municipalities, by area and BTI level.
-pub async fn goals(conn: &mut AsyncPgConnection, municipality_ids: &[Uuid]) -> QueryResult<Vec<GoalCount>> {
-    diesel::sql_query(
-        "SELECT g.area, g.bti_level, count(*) AS n
-           FROM goal g JOIN log l ON l.id = g.log_id
-          WHERE l.municipality_id = ANY($1) AND l.deleted_at IS NULL
-          GROUP BY g.area, g.bti_level",
-    )
-    .bind::<Array<SqlUuid>, _>(municipality_ids)
-    .load(conn)
-    .await
 }
 
 #[derive(Debug, Clone, Copy, QueryableByName)]

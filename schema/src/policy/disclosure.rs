@@ -1,19 +1,30 @@
 //! Small-cell suppression for `statistics` (issue 19, point 4): what a
 //! count may show so that no child can be singled out from the figures.
 //!
-//! 1. **Primary.** A count of 1–4 is shown as `<5`. Zero is shown: it says
-//!    something about no one.
+//! 1. **Primary.** A count of 1–4 is hidden (shown as `<5`).
 //! 2. **Secondary.** A breakdown (logs by status, by service kind, by unit
-//!    within a service kind, goals by level, …) adds up to a total the
-//!    reader knows or can work out from another breakdown. If exactly one of
-//!    its cells is hidden, that cell is the total minus the others; so the
-//!    smallest other non-zero cell is hidden too, and only the sum of the
-//!    two can be derived, never which logs it is.
-//! 3. **Medians** over fewer than 5 logs are not shown: a median of one log
+//!    within a service kind, …) adds up to a total the reader knows or can
+//!    work out from another breakdown, and a shown 0 tells that a hidden
+//!    cell holds at least 1. So the hidden cells of a breakdown must leave
+//!    each of them anywhere from 1 to at least 5: at least two of them, and
+//!    their sum S with k cells such that S − (k − 1) ≥ 5. Until that holds,
+//!    the smallest shown non-zero cell is hidden too.
+//! 3. When every non-zero cell is hidden and that still does not hold, the
+//!    zeros are hidden as well (then nobody can tell which cells hold the
+//!    logs). A breakdown without zeros left in that state is
+//!    *unprotected*; `statistics` then shows no figure of those logs at all
+//!    (a municipality too small for figures).
+//! 4. **Medians** over fewer than 5 logs are not shown: a median of one log
 //!    is that log's own figure.
 //!
 //! The threshold is the one Statistics Norway and the Norwegian Directorate
 //! of Health use for published tables of small populations.
+//!
+//! What suppression cannot stop is *differencing over time*: someone who
+//! reads the figures just before and just after one change they know of
+//! (a log they closed, a request they processed) learns what that change
+//! moved. The README says so; the figures are meant for reporting, not for
+//! watching.
 
 /// The smallest count shown as a number (other than zero).
 pub const THRESHOLD: i64 = 5;
@@ -26,22 +37,36 @@ fn primary(n: i64) -> bool {
     n > 0 && n < THRESHOLD
 }
 
-/// The cells of one breakdown as they may be shown (rules 1 and 2), in the
-/// order given.
-pub fn breakdown(counts: &[i64]) -> Vec<Shown> {
+/// The cells of one breakdown as they may be shown (rules 1–3), in the
+/// order given, and whether the breakdown is protected.
+pub fn breakdown(counts: &[i64]) -> (Vec<Shown>, bool) {
     let mut hidden: Vec<bool> = counts.iter().map(|&n| primary(n)).collect();
-    if hidden.iter().filter(|h| **h).count() == 1 {
+    let protected = loop {
+        let (k, sum) = counts
+            .iter()
+            .zip(&hidden)
+            .filter(|(n, h)| **h && **n > 0)
+            .fold((0, 0), |(k, sum), (n, _)| (k + 1, sum + n));
+        if k == 0 || (k >= 2 && sum - (k - 1) >= THRESHOLD) {
+            break true;
+        }
         let smallest = counts
             .iter()
             .enumerate()
             .filter(|(i, n)| !hidden[*i] && **n > 0)
             .min_by_key(|(i, n)| (**n, *i))
             .map(|(i, _)| i);
-        if let Some(i) = smallest {
-            hidden[i] = true;
+        match smallest {
+            Some(i) => hidden[i] = true,
+            None => {
+                // Rule 3: every non-zero cell is hidden; hide the zeros too.
+                let zeros = counts.iter().zip(&hidden).any(|(n, h)| *n == 0 && !h);
+                hidden.iter_mut().for_each(|h| *h = true);
+                break zeros;
+            }
         }
-    }
-    counts.iter().zip(hidden).map(|(&n, h)| (!h).then_some(n)).collect()
+    };
+    (counts.iter().zip(hidden).map(|(&n, h)| (!h).then_some(n)).collect(), protected)
 }
 
 /// A count on its own (a total): rule 1.
@@ -71,9 +96,13 @@ pub fn text(shown: Shown) -> String {
 mod tests {
     use super::*;
 
+    fn cells(counts: &[i64]) -> Vec<Shown> {
+        breakdown(counts).0
+    }
+
     #[test]
     fn counts_of_one_to_four_are_hidden_and_zero_and_five_are_shown() {
-        assert_eq!(breakdown(&[0, 5, 12]), vec![Some(0), Some(5), Some(12)]);
+        assert_eq!(cells(&[0, 5, 12]), vec![Some(0), Some(5), Some(12)]);
         assert_eq!(single(4), None);
         assert_eq!(single(5), Some(5));
         assert_eq!(single(0), Some(0));
@@ -81,36 +110,49 @@ mod tests {
     }
 
     #[test]
-    fn a_lone_hidden_cell_takes_the_smallest_other_with_it() {
-        // 3 is hidden; without the second rule 3 = 20 - 5 - 12.
-        assert_eq!(breakdown(&[3, 12, 5, 0]), vec![None, Some(12), None, Some(0)]);
-        // Two hidden already: nothing more.
-        assert_eq!(breakdown(&[3, 12, 4]), vec![None, Some(12), None]);
-        // Nothing else to hide: the total is below 5 then, and hidden too.
-        assert_eq!(breakdown(&[3, 0, 0]), vec![None, Some(0), Some(0)]);
-        assert_eq!(single(3), None);
+    fn hidden_cells_take_others_with_them_until_each_could_be_one_to_five() {
+        // 3 alone would be 20 - 5 - 12: the 5 goes too (3 + 5 - 1 = 7).
+        assert_eq!(cells(&[3, 12, 5, 0]), vec![None, Some(12), None, Some(0)]);
+        // Two hidden 1s would both be 1 (a shown 0 says they are not 0): 2 - 1 < 5.
+        assert_eq!(cells(&[5, 5, 1, 1]), vec![None, Some(5), None, None]);
+        // Two hidden, 4 + 3 - 1 = 6: enough.
+        assert_eq!(cells(&[3, 12, 4]), vec![None, Some(12), None]);
+        // Nothing else to hide: the zeros go too, so nobody knows where the 3 is.
+        assert_eq!(breakdown(&[3, 0, 0]), (vec![None, None, None], true));
+        // No zeros to hide: unprotected.
+        assert_eq!(breakdown(&[1, 1, 1, 2]), (vec![None, None, None, None], false));
     }
 
-    /// Whatever the counts, a hidden cell cannot be worked out from the
-    /// total and the cells shown: at least two cells are hidden whenever one
-    /// is, unless the total itself is hidden.
+    /// Whatever the counts, the figures shown (cells, and the total when it
+    /// is at least 5) leave every hidden non-zero cell anywhere from 1 to at
+    /// least 5, or hide every cell; or the breakdown says it is unprotected.
     #[test]
-    fn no_hidden_cell_is_the_total_minus_the_shown_ones() {
+    fn no_hidden_cell_can_be_pinned_down() {
         let mut seen = 0;
-        for a in 0..8 {
-            for b in 0..8 {
-                for c in 0..8 {
-                    let counts = [a, b, c];
-                    let shown = breakdown(&counts);
-                    let hidden = shown.iter().filter(|s| s.is_none()).count();
-                    if single(a + b + c).is_some() {
-                        assert_ne!(hidden, 1, "{counts:?} → {shown:?}");
+        for a in 0..9 {
+            for b in 0..9 {
+                for c in 0..9 {
+                    for d in 0..9 {
+                        let counts = [a, b, c, d];
+                        let (shown, protected) = breakdown(&counts);
+                        seen += 1;
+                        if !protected || shown.iter().all(Option::is_none) {
+                            continue;
+                        }
+                        let hidden: Vec<i64> =
+                            counts.iter().zip(&shown).filter(|(_, s)| s.is_none()).map(|(n, _)| *n).collect();
+                        if hidden.is_empty() {
+                            continue;
+                        }
+                        // Shown zeros tell that every hidden cell holds at least 1.
+                        let (k, sum) = (hidden.len() as i64, hidden.iter().sum::<i64>());
+                        assert!(hidden.iter().all(|n| *n > 0), "{counts:?} → {shown:?}");
+                        assert!(k >= 2 && sum - (k - 1) >= THRESHOLD, "{counts:?} → {shown:?}");
                     }
-                    seen += 1;
                 }
             }
         }
-        assert_eq!(seen, 512);
+        assert_eq!(seen, 9 * 9 * 9 * 9);
     }
 
     #[test]

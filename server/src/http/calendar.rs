@@ -76,5 +76,6 @@ fn not_found() -> Response {
     let e = ApiError::NotFound("Meeting");
     let mut response = api_error(Format::Json, e);
     *response.status_mut() = StatusCode::NOT_FOUND;
+    response.headers_mut().insert(CACHE_CONTROL, axum::http::HeaderValue::from_static("no-store"));
     response
 }

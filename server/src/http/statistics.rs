@@ -23,7 +23,7 @@ const QUERY: &str = "query StatisticsCsv { statistics {
     suppressionThreshold totalLogs { shown }
     logsByStatus { status shown } logsByServiceKind { serviceKind shown }
     logsByUnit { unitName serviceKind shown }
-    goalsByBtiLevel { btiLevel shown } goalsByArea { area shown }
+    logsByBtiLevel { btiLevel shown } logsByGoalArea { area shown }
     openMeasures { shown } overdueMeasures { shown } closingReasons { reason shown }
     medianDaysToActive { days logs { shown } } medianDaysToFirstHandover { days logs { shown } }
     medianDaysToClosing { days logs { shown } } openDeletionRequests } }";
@@ -91,8 +91,8 @@ fn rows(s: &Value) -> Result<Vec<u8>, csv::Error> {
     for (section, list, key) in [
         ("logs_by_status", "logsByStatus", "status"),
         ("logs_by_service_kind", "logsByServiceKind", "serviceKind"),
-        ("goals_by_bti_level", "goalsByBtiLevel", "btiLevel"),
-        ("goals_by_area", "goalsByArea", "area"),
+        ("logs_by_bti_level", "logsByBtiLevel", "btiLevel"),
+        ("logs_by_goal_area", "logsByGoalArea", "area"),
         ("closing_reasons", "closingReasons", "reason"),
     ] {
         for item in s[list].as_array().into_iter().flatten() {

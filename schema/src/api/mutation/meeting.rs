@@ -205,7 +205,8 @@ impl MeetingMutations {
             let row = with_log(rc, log_id, Lock::Share, "Meeting", move |conn, w| {
                 async move {
                     let acting = w.authorize(WriteAction::RecordMinutes)?;
-                    let meeting = meetings::by_id(conn, meeting_id).await?.ok_or(ApiError::NotFound("Meeting"))?;
+                    let meeting =
+                        meetings::by_id_for_update(conn, meeting_id).await?.ok_or(ApiError::NotFound("Meeting"))?;
                     write::record_minutes(meeting.minutes.is_some(), meeting.status == MeetingStatus::Cancelled)?;
                     let attendees = people::resolve(conn, w.log_id(), &attendee_ids, "attendeeIds").await?;
                     meetings::record_minutes(conn, meeting_id, &minutes, w.actor, &attendees).await?;
@@ -261,7 +262,8 @@ impl MeetingMutations {
             let row = with_log(rc, log_id, Lock::Share, "Meeting", move |conn, w| {
                 async move {
                     let acting = w.authorize(WriteAction::ChangeMeeting)?;
-                    let before = meetings::by_id(conn, meeting_id).await?.ok_or(ApiError::NotFound("Meeting"))?;
+                    let before =
+                        meetings::by_id_for_update(conn, meeting_id).await?.ok_or(ApiError::NotFound("Meeting"))?;
                     write::change_meeting(
                         before.status == MeetingStatus::Held,
                         before.status == MeetingStatus::Cancelled,
@@ -280,16 +282,10 @@ impl MeetingMutations {
                     )
                     .await?;
                     let after = meetings::by_id(conn, meeting_id).await?.ok_or(ApiError::NotFound("Meeting"))?;
-                    let invitees = invitees(conn, meeting_id).await?;
-                    send(
-                        conn,
-                        &w,
-                        MessageKind::MeetingChanged,
-                        meeting_id,
-                        rescheduled_text(&before, &after),
-                        &invitees,
-                    )
-                    .await?;
+                    if let Some(to) = invitees(conn, w.log_id(), meeting_id).await? {
+                        let body = rescheduled_text(&before, &after);
+                        send(conn, &w, MessageKind::MeetingChanged, meeting_id, body, &to).await?;
+                    }
                     Ok(after)
                 }
                 .scope_boxed()
@@ -323,7 +319,8 @@ impl MeetingMutations {
             let row = with_log(rc, log_id, Lock::Share, "Meeting", move |conn, w| {
                 async move {
                     let acting = w.authorize(WriteAction::ChangeMeeting)?;
-                    let meeting = meetings::by_id(conn, meeting_id).await?.ok_or(ApiError::NotFound("Meeting"))?;
+                    let meeting =
+                        meetings::by_id_for_update(conn, meeting_id).await?.ok_or(ApiError::NotFound("Meeting"))?;
                     write::change_meeting(
                         meeting.status == MeetingStatus::Held,
                         meeting.status == MeetingStatus::Cancelled,
@@ -336,9 +333,10 @@ impl MeetingMutations {
                         EventPayload { meeting_id: Some(meeting_id), ..Default::default() },
                     )
                     .await?;
-                    let invitees = invitees(conn, meeting_id).await?;
-                    let body = cancelled_text(&meeting, reason.as_deref());
-                    send(conn, &w, MessageKind::MeetingChanged, meeting_id, body, &invitees).await?;
+                    if let Some(to) = invitees(conn, w.log_id(), meeting_id).await? {
+                        let body = cancelled_text(&meeting, reason.as_deref());
+                        send(conn, &w, MessageKind::MeetingChanged, meeting_id, body, &to).await?;
+                    }
                     meetings::by_id(conn, meeting_id).await?.ok_or(ApiError::NotFound("Meeting"))
                 }
                 .scope_boxed()
@@ -371,7 +369,8 @@ impl MeetingMutations {
             let (item, row) = with_log(rc, log_id, Lock::Share, "Meeting", move |conn, w| {
                 async move {
                     let acting = w.authorize(WriteAction::AddAgendaItem)?;
-                    let meeting = meetings::by_id(conn, meeting_id).await?.ok_or(ApiError::NotFound("Meeting"))?;
+                    let meeting =
+                        meetings::by_id_for_update(conn, meeting_id).await?.ok_or(ApiError::NotFound("Meeting"))?;
                     write::add_agenda_item(
                         meeting.status == MeetingStatus::Held,
                         meeting.status == MeetingStatus::Cancelled,
@@ -425,9 +424,16 @@ fn invitation_text(m: &MeetingRow) -> String {
     text.chars().take(limits::BODY).collect()
 }
 
-/// The invitees of a meeting; empty when everyone in the log was invited.
-async fn invitees(conn: &mut AsyncPgConnection, meeting_id: Uuid) -> ApiResult<Vec<Uuid>> {
-    Ok(meetings::invitees_of(conn, &[meeting_id]).await?.into_iter().map(|(_, p)| p).collect())
+/// Whom a change of a meeting is told to: everyone when everyone was
+/// invited (`Some(empty)`), else the invitees still in the log; `None` when
+/// none of them is (a participant who left is told nothing more).
+async fn invitees(conn: &mut AsyncPgConnection, log_id: Uuid, meeting_id: Uuid) -> ApiResult<Option<Vec<Uuid>>> {
+    let invited: Vec<Uuid> = meetings::invitees_of(conn, &[meeting_id]).await?.into_iter().map(|(_, p)| p).collect();
+    if invited.is_empty() {
+        return Ok(Some(invited));
+    }
+    let present = people::still_in_log(conn, log_id, &invited).await?;
+    Ok((!present.is_empty()).then_some(present))
 }
 
 fn rescheduled_text(before: &MeetingRow, after: &MeetingRow) -> String {

@@ -37,6 +37,24 @@ pub async fn resolve(conn: &mut AsyncPgConnection, log_id: Uuid, ids: &[Uuid], f
     Ok(out)
 }
 
+/// Those of `person_ids` (as stored: participants', guardians' and the
+/// youth owner's person ids) who are still in the log: a participant who
+/// left, or a guardian removed, is told nothing more of it.
+pub async fn still_in_log(conn: &mut AsyncPgConnection, log_id: Uuid, person_ids: &[Uuid]) -> ApiResult<Vec<Uuid>> {
+    if person_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut present: Vec<Uuid> = people::active_participants_among(conn, log_id, person_ids).await?;
+    present.extend(people::guardians_among(conn, log_id, person_ids).await?);
+    let (_, child_name, child_nid) = logs::child_of(conn, log_id).await?;
+    if let Some(youth) = youth(conn, log_id, &child_name, child_nid.as_deref()).await?
+        && person_ids.contains(&youth)
+    {
+        present.push(youth);
+    }
+    Ok(person_ids.iter().copied().filter(|p| present.contains(p)).collect())
+}
+
 /// One person id for `id`.
 pub async fn resolve_one(conn: &mut AsyncPgConnection, log_id: Uuid, id: Uuid, field: &str) -> ApiResult<Uuid> {
     Ok(resolve(conn, log_id, &[id], field).await?[0])

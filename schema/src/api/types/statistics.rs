@@ -4,7 +4,7 @@
 //! cell hidden with another, medians over 5 logs or more).
 
 use crate::db::enums::{ClosingReason, GoalArea, LogStatus, ServiceKind};
-use crate::db::statistics::{GoalCount, LogFacts, MeasureCounts};
+use crate::db::statistics::{LogFacts, MeasureCounts};
 use crate::policy::disclosure::{self, Shown};
 use async_graphql::{ID, SimpleObject};
 use std::collections::HashMap;
@@ -72,22 +72,23 @@ pub struct UnitCount {
     pub tally: Tally,
 }
 
-/// Goals at one BTI level.
+/// Logs whose highest goal is at one BTI level.
 #[derive(SimpleObject, Clone, Debug)]
 pub struct BtiLevelCount {
     /// the level (1–3)
     pub bti_level: i32,
-    /// how many goals
+    /// how many logs have their highest goal at this level
     #[graphql(flatten)]
     pub tally: Tally,
 }
 
-/// Goals in one area.
+/// Logs with a goal in one area.
 #[derive(SimpleObject, Clone, Debug)]
 pub struct GoalAreaCount {
     /// the area
     pub area: GoalArea,
-    /// how many goals
+    /// how many logs have at least one goal in it (a log with goals in two
+    /// areas counts in both)
     #[graphql(flatten)]
     pub tally: Tally,
 }
@@ -105,8 +106,10 @@ pub struct ClosingReasonCount {
 /// Figures for the system owner (every municipality) and a municipal admin
 /// (her own), with no personal data: counts and medians, never a log, a
 /// child or a name of a person. Deleted logs count nowhere. Every count of
-/// 1–4 is shown as "<5" (see `Tally`); `GET /statistics.csv` gives the
-/// same figures for the municipality's reporting.
+/// 1–4 is shown as "<5" (see `Tally`), with others where needed so that no
+/// hidden count can be worked out; where the logs are too few for that,
+/// no figure of them is shown. `GET /statistics.csv` gives the same figures
+/// for the municipality's reporting.
 #[derive(SimpleObject, Clone, Debug)]
 pub struct Statistics {
     /// the smallest count shown as a number (other than 0): 5
@@ -120,10 +123,10 @@ pub struct Statistics {
     pub logs_by_service_kind: Vec<ServiceKindCount>,
     /// one count for every unit, by name
     pub logs_by_unit: Vec<UnitCount>,
-    /// goals by BTI level (1–3)
-    pub goals_by_bti_level: Vec<BtiLevelCount>,
-    /// goals by area
-    pub goals_by_area: Vec<GoalAreaCount>,
+    /// logs with goals, by the BTI level of their highest goal (1–3)
+    pub logs_by_bti_level: Vec<BtiLevelCount>,
+    /// logs with a goal in each area
+    pub logs_by_goal_area: Vec<GoalAreaCount>,
     /// planned or in-progress measures in logs that are not closed
     pub open_measures: Tally,
     /// of those, the ones past their deadline
@@ -146,20 +149,29 @@ pub struct Statistics {
 pub struct Facts {
     pub logs: Vec<LogFacts>,
     pub units: Vec<(Uuid, String, ServiceKind)>,
-    pub goals: Vec<GoalCount>,
     pub measures: MeasureCounts,
     pub open_deletion_requests: i64,
 }
 
-/// Counts `keys` by `of`, in the order of `keys`, each as it may be shown.
-fn tallies<K: PartialEq + Copy>(keys: &[K], items: impl Iterator<Item = (K, i64)>) -> Vec<(K, Tally)> {
+/// Counts of `keys` from `items`, in the order of `keys`.
+fn count<K: PartialEq + Copy>(keys: &[K], items: impl Iterator<Item = K>) -> Vec<i64> {
     let mut counts = vec![0; keys.len()];
-    for (k, n) in items {
+    for k in items {
         if let Some(i) = keys.iter().position(|x| *x == k) {
-            counts[i] += n;
+            counts[i] += 1;
         }
     }
-    keys.iter().copied().zip(disclosure::breakdown(&counts).into_iter().map(Tally::new)).collect()
+    counts
+}
+
+/// A breakdown as tallies, and whether it is protected (`disclosure::breakdown`).
+fn tallies(counts: &[i64]) -> (Vec<Tally>, bool) {
+    let (shown, protected) = disclosure::breakdown(counts);
+    (shown.into_iter().map(Tally::new).collect(), protected)
+}
+
+fn hidden(n: usize) -> Vec<Tally> {
+    vec![Tally::new(None); n]
 }
 
 fn median(values: impl Iterator<Item = Option<f64>>) -> MedianDays {
@@ -168,75 +180,114 @@ fn median(values: impl Iterator<Item = Option<f64>>) -> MedianDays {
     MedianDays { days: disclosure::median(&mut days).map(|d| (d * 10.0).round() / 10.0), logs }
 }
 
+fn no_median() -> MedianDays {
+    MedianDays { days: None, logs: Tally::new(None) }
+}
+
 impl Statistics {
     pub fn of(facts: Facts) -> Statistics {
-        let Facts { logs, units, goals, measures, open_deletion_requests } = facts;
+        let Facts { logs, units, measures, open_deletion_requests } = facts;
         let kind_of: HashMap<Uuid, ServiceKind> = units.iter().map(|(id, _, k)| (*id, *k)).collect();
-        let logs_by_status: Vec<StatusCount> = tallies(LogStatus::ALL, logs.iter().map(|l| (l.status, 1)))
-            .into_iter()
-            .map(|(status, tally)| StatusCount { status, tally })
-            .collect();
-        // The closing reasons add up to the CLOSED count, and so does the
-        // closing median's number of logs: when that count is hidden, they
-        // hide what would give it away.
-        let closed = logs_by_status.iter().find(|c| c.status == LogStatus::Closed).map(|c| c.tally.clone());
-        let closed_hidden = closed.as_ref().is_some_and(|t| t.count.is_none());
-        let logs_by_service_kind =
-            tallies(ServiceKind::ALL, logs.iter().filter_map(|l| kind_of.get(&l.unit_id).map(|k| (*k, 1))))
-                .into_iter()
-                .map(|(service_kind, tally)| ServiceKindCount { service_kind, tally })
-                .collect();
+
+        // The breakdowns of the logs, each adding up to the total.
+        let (mut by_status, status_ok) = tallies(&count(LogStatus::ALL, logs.iter().map(|l| l.status)));
+        let (mut by_kind, kind_ok) =
+            tallies(&count(ServiceKind::ALL, logs.iter().filter_map(|l| kind_of.get(&l.unit_id).copied())));
         // Units add up to their service kind's count: each kind's units are one breakdown.
-        let mut logs_by_unit = Vec::with_capacity(units.len());
+        let mut by_unit: Vec<(usize, Tally)> = Vec::with_capacity(units.len());
+        let mut units_ok = true;
         for kind in ServiceKind::ALL {
-            let of_kind: Vec<&(Uuid, String, ServiceKind)> = units.iter().filter(|u| u.2 == *kind).collect();
-            let ids: Vec<Uuid> = of_kind.iter().map(|u| u.0).collect();
-            let counted = tallies(&ids, logs.iter().map(|l| (l.unit_id, 1)));
-            for ((id, name, service_kind), (_, tally)) in of_kind.into_iter().zip(counted) {
-                logs_by_unit.push(UnitCount {
-                    unit_id: crate::api::ids::id(*id),
-                    unit_name: name.clone(),
-                    service_kind: *service_kind,
-                    tally,
-                });
-            }
+            let of_kind: Vec<usize> = (0..units.len()).filter(|i| units[*i].2 == *kind).collect();
+            let ids: Vec<Uuid> = of_kind.iter().map(|i| units[*i].0).collect();
+            let (counted, ok) = tallies(&count(&ids, logs.iter().map(|l| l.unit_id)));
+            units_ok &= ok;
+            by_unit.extend(of_kind.into_iter().zip(counted));
         }
-        logs_by_unit.sort_by(|a, b| a.unit_name.cmp(&b.unit_name).then(a.unit_id.cmp(&b.unit_id)));
+        // Closing reasons add up to the CLOSED count, and so does the closing
+        // median's number of logs: with that count hidden, they are hidden.
+        let closed_at = LogStatus::ALL.iter().position(|s| *s == LogStatus::Closed).unwrap_or(0);
+        let closed_hidden = by_status[closed_at].count.is_none();
+        let reason_counts = count(ClosingReason::ALL, logs.iter().filter_map(|l| l.closed_reason));
+        let (mut by_reason, reasons_ok) =
+            if closed_hidden { (hidden(ClosingReason::ALL.len()), true) } else { tallies(&reason_counts) };
         let levels = [1, 2, 3];
-        let goals_by_bti_level = tallies(&levels, goals.iter().map(|g| (g.bti_level, g.n)))
+        let (mut by_level, levels_ok) = tallies(&count(&levels, logs.iter().filter_map(|l| l.top_bti_level)));
+        if !levels_ok {
+            by_level = hidden(levels.len());
+        }
+        let (mut by_area, areas_ok) = tallies(
+            &GoalArea::ALL
+                .iter()
+                .map(|a| logs.iter().filter(|l| l.goal_areas.contains(a)).count() as i64)
+                .collect::<Vec<_>>(),
+        );
+        if !areas_ok {
+            by_area = hidden(GoalArea::ALL.len());
+        }
+        let mut total = Tally::new(disclosure::single(logs.len() as i64));
+        let mut medians = [
+            median(logs.iter().map(|l| l.days_to_active)),
+            median(logs.iter().map(|l| l.days_to_handover)),
+            if closed_hidden { no_median() } else { median(logs.iter().map(|l| l.days_to_close)) },
+        ];
+        // Too few logs for figures that protect them: show none.
+        if !(status_ok && kind_ok && units_ok && reasons_ok) {
+            total = Tally::new(None);
+            by_status = hidden(by_status.len());
+            by_kind = hidden(by_kind.len());
+            by_unit.iter_mut().for_each(|(_, t)| *t = Tally::new(None));
+            by_reason = hidden(by_reason.len());
+            by_level = hidden(by_level.len());
+            by_area = hidden(by_area.len());
+            medians = [no_median(), no_median(), no_median()];
+        }
+
+        let mut logs_by_unit: Vec<UnitCount> = by_unit
             .into_iter()
-            .map(|(bti_level, tally)| BtiLevelCount { bti_level, tally })
-            .collect();
-        let goals_by_area = tallies(GoalArea::ALL, goals.iter().map(|g| (g.area, g.n)))
-            .into_iter()
-            .map(|(area, tally)| GoalAreaCount { area, tally })
-            .collect();
-        // Open measures and the overdue among them: a breakdown into overdue and not.
-        let measure_split = disclosure::breakdown(&[measures.overdue, measures.open - measures.overdue]);
-        let closing_reasons = tallies(ClosingReason::ALL, logs.iter().filter_map(|l| l.closed_reason.map(|r| (r, 1))))
-            .into_iter()
-            .map(|(reason, tally)| match tally.count {
-                Some(n) if closed_hidden && n > 0 => ClosingReasonCount { reason, tally: Tally::new(None) },
-                _ => ClosingReasonCount { reason, tally },
+            .map(|(i, tally)| UnitCount {
+                unit_id: crate::api::ids::id(units[i].0),
+                unit_name: units[i].1.clone(),
+                service_kind: units[i].2,
+                tally,
             })
             .collect();
-        let mut median_days_to_closing = median(logs.iter().map(|l| l.days_to_close));
-        if closed_hidden {
-            median_days_to_closing = MedianDays { days: None, logs: Tally::new(None) };
-        }
+        logs_by_unit.sort_by(|a, b| a.unit_name.cmp(&b.unit_name).then(a.unit_id.cmp(&b.unit_id)));
+        // Open measures and the overdue among them: a breakdown into overdue and not.
+        let (split, _) = disclosure::breakdown(&[measures.overdue, measures.open - measures.overdue]);
+        let [median_days_to_active, median_days_to_first_handover, median_days_to_closing] = medians;
         Statistics {
             suppression_threshold: disclosure::THRESHOLD,
-            total_logs: Tally::new(disclosure::single(logs.len() as i64)),
-            logs_by_status,
-            logs_by_service_kind,
+            total_logs: total,
+            logs_by_status: LogStatus::ALL
+                .iter()
+                .zip(by_status)
+                .map(|(s, tally)| StatusCount { status: *s, tally })
+                .collect(),
+            logs_by_service_kind: ServiceKind::ALL
+                .iter()
+                .zip(by_kind)
+                .map(|(k, tally)| ServiceKindCount { service_kind: *k, tally })
+                .collect(),
             logs_by_unit,
-            goals_by_bti_level,
-            goals_by_area,
+            logs_by_bti_level: levels
+                .iter()
+                .zip(by_level)
+                .map(|(l, tally)| BtiLevelCount { bti_level: *l, tally })
+                .collect(),
+            logs_by_goal_area: GoalArea::ALL
+                .iter()
+                .zip(by_area)
+                .map(|(a, tally)| GoalAreaCount { area: *a, tally })
+                .collect(),
             open_measures: Tally::new(disclosure::single(measures.open)),
-            overdue_measures: Tally::new(measure_split[0]),
-            closing_reasons,
-            median_days_to_active: median(logs.iter().map(|l| l.days_to_active)),
-            median_days_to_first_handover: median(logs.iter().map(|l| l.days_to_handover)),
+            overdue_measures: Tally::new(split[0]),
+            closing_reasons: ClosingReason::ALL
+                .iter()
+                .zip(by_reason)
+                .map(|(r, tally)| ClosingReasonCount { reason: *r, tally })
+                .collect(),
+            median_days_to_active,
+            median_days_to_first_handover,
             median_days_to_closing,
             open_deletion_requests,
         }
