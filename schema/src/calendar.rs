@@ -17,8 +17,9 @@
 //! number, so there is nothing to escape or fold (a test checks each line
 //! is at most 75 octets).
 
-use crate::db::enums::MeetingStatus;
+use crate::db::enums::{Language, MeetingStatus};
 use crate::db::meetings::MeetingRow;
+use crate::i18n;
 use chrono::{DateTime, LocalResult, TimeZone, Utc};
 use chrono_tz::Europe::Oslo;
 
@@ -52,7 +53,7 @@ END:VTIMEZONE\r
 /// METHOD:CANCEL (with STATUS:CANCELLED) once it is called off; its UID is
 /// the meeting's id and its SEQUENCE goes up at each change, so a calendar
 /// program replaces the copy it imported.
-pub fn meeting(m: &MeetingRow) -> String {
+pub fn meeting(m: &MeetingRow, language: Language) -> String {
     let cancelled = m.status == MeetingStatus::Cancelled;
     let stamp = m.changed_at.unwrap_or(m.created_at);
     let mut out = String::with_capacity(1024);
@@ -76,8 +77,10 @@ pub fn meeting(m: &MeetingRow) -> String {
     line(&format!("DTSTAMP:{}", utc(stamp)));
     line(&dtstart(m.starts_at));
     line(&format!("DURATION:{DURATION}"));
-    line("SUMMARY:Samarbeidsmøte (Stafett)");
-    line("DESCRIPTION:Logg inn i Stafett for tid\\, sted og saksliste.");
+    // Fixed texts of our catalogues: no one's words, nothing to escape
+    // (the catalogues write the comma escaped).
+    line(&format!("SUMMARY:{}", i18n::text(language, "calendar-summary", &[])));
+    line(&format!("DESCRIPTION:{}", i18n::text(language, "calendar-description", &[])));
     line("CLASS:CONFIDENTIAL");
     line(if cancelled { "STATUS:CANCELLED" } else { "STATUS:CONFIRMED" });
     line("END:VEVENT");
@@ -116,9 +119,11 @@ mod tests {
 
     #[test]
     fn lines_are_short_crlf_and_carry_no_title() {
-        let ics = meeting(&row(utc_at(2027, 1, 15, 9, 0)));
+        let ics = meeting(&row(utc_at(2027, 1, 15, 9, 0)), Language::Nb);
         assert!(ics.ends_with("END:VCALENDAR\r\n"));
-        for line in ics.split("\r\n") {
+        for line in [Language::Nb, Language::Nn, Language::En].into_iter().flat_map(|l| {
+            meeting(&row(utc_at(2027, 1, 15, 9, 0)), l).split("\r\n").map(str::to_owned).collect::<Vec<_>>()
+        }) {
             assert!(line.len() <= 75, "longer than 75 octets: {line}");
             assert!(!line.contains('\n') && !line.contains('\r'));
         }
@@ -133,9 +138,10 @@ mod tests {
         m.status = MeetingStatus::Cancelled;
         m.sequence = 2;
         m.changed_at = Some(utc_at(2027, 1, 10, 12, 0));
-        let ics = meeting(&m);
+        let ics = meeting(&m, Language::En);
         assert!(ics.contains("METHOD:CANCEL\r\n") && ics.contains("STATUS:CANCELLED\r\n"));
         assert!(ics.contains("SEQUENCE:2\r\n") && ics.contains("DTSTAMP:20270110T120000Z\r\n"));
+        assert!(ics.contains("SUMMARY:Collaboration meeting (Stafett)\r\n"), "{ics}");
     }
 
     #[test]

@@ -11,6 +11,7 @@ pub mod context;
 pub mod db;
 pub mod error;
 pub mod events;
+pub mod i18n;
 pub mod loaders;
 pub mod national_id;
 pub mod policy;

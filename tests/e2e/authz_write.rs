@@ -243,7 +243,9 @@ fn entry_of(field: &str) -> Option<Entry> {
         }
         "postMessage" => e("MESSAGE", Obj::Returned, "CREATE"),
         "markMessageRead" => e("MESSAGE", Obj::Var("m"), "UPDATE"),
-        "registerStaff" | "setConsentAge" | "createTemplate" | "updateTemplate" | "retireTemplate" => None,
+        "registerStaff" | "setConsentAge" | "createTemplate" | "updateTemplate" | "retireTemplate" | "setLanguage" => {
+            None
+        }
         other => panic!("no access-log entry is named for {other}"),
     }
 }
@@ -395,6 +397,10 @@ const REGISTER_STAFF: Op = op(
 const SET_CONSENT_AGE: Op = op(
     "setConsentAge",
     "mutation { setConsentAge(input: { consentAge: 15 }) { consentAge userErrors { field code message } } }",
+);
+const SET_LANGUAGE: Op = op(
+    "setLanguage",
+    "mutation { setLanguage(input: { language: NN }) { language userErrors { field code message } } }",
 );
 const UPDATE_TEMPLATE: Op = op(
     "updateTemplate",
@@ -752,6 +758,9 @@ fn table() -> Vec<Row> {
             json!({ "i": { "name": PROBE, "sectionPrompts": { "presentation": "Skriv om barnet" } } }),
             count(format!("template WHERE name = '{PROBE}' AND municipality_id = '{nordby}'")),
                                                                               [F, F, F, F, F, F, F, A, F, F, O, F]),
+        // Everyone chooses their own language (about no log, and about no one else).
+        row("setLanguage", On::NoLog, SET_LANGUAGE, json!({}),
+            count("person_language WHERE language = 'NN'"),                 [A, A, A, A, A, A, A, A, A, A, A, A]),
         // Nordby's template: its municipal admin changes and retires it; to Sørby's
         // admin it is as absent as a random id (NOT_FOUND).
         row("updateTemplate of Nordby's template", On::NoLog, UPDATE_TEMPLATE, json!({ "t": id(1100) }),

@@ -27,6 +27,7 @@ mod go_live;
 mod hub;
 mod import;
 mod instances;
+mod languages;
 mod lifecycle;
 mod limits;
 mod listing;

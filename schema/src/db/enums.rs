@@ -252,6 +252,18 @@ text_enum!(
 );
 
 text_enum!(
+    /// A language the service writes in (`Me.language`).
+    Language {
+        /// bokmål (the default)
+        Nb => "NB",
+        /// nynorsk
+        Nn => "NN",
+        /// English
+        En => "EN",
+    }
+);
+
+text_enum!(
     /// Where a meeting stands.
     MeetingStatus {
         /// planned, minutes not yet recorded

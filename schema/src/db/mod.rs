@@ -7,6 +7,7 @@ pub mod consents;
 pub mod enums;
 pub mod events;
 pub mod goals;
+pub mod languages;
 pub mod lifecycle;
 pub mod logs;
 pub mod meetings;

@@ -423,6 +423,14 @@ diesel::table! {
 }
 
 diesel::table! {
+    person_language (person_id) {
+        person_id -> Uuid,
+        language -> Text,
+        chosen_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     log_template (log_id) {
         log_id -> Uuid,
         template_id -> Uuid,
@@ -548,6 +556,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     template,
     template_version,
     log_template,
+    person_language,
     unit,
     unit_proposal,
 );

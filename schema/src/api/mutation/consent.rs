@@ -19,6 +19,7 @@ use crate::db::lifecycle::{self, Transition};
 use crate::db::{is_unique_violation, logs, org, participants};
 use crate::error::{ApiError, ApiResult};
 use crate::events::EventPayload;
+use crate::i18n;
 use crate::policy::relation::ObjectRef;
 use crate::policy::{Acting, WriteAction, write};
 use async_graphql::{Context, ID, InputObject, Object};
@@ -360,18 +361,21 @@ async fn tell_family(conn: &mut AsyncPgConnection, w: &Write, consent: &ConsentR
     // registrar (who reads their own message) what the register holds about
     // a person they only named by national identity number.
     let registrar = org::person_names(conn, &[w.actor]).await?.pop().map(|(_, n)| n).unwrap_or_default();
-    let scope = match consent.unit_id {
-        None => "til stafettloggen".to_owned(),
-        Some(unit_id) => format!("til enheten {}", org::unit_name(conn, unit_id).await?),
+    let unit = match consent.unit_id {
+        None => None,
+        Some(unit_id) => Some(org::unit_name(conn, unit_id).await?),
     };
-    let body = format!(
-        "{registrar} har registrert et samtykke på papir {scope} på vegne av en av eierne av loggen, \
-         signert {} (dokument: {}). Under Samtykker ser dere hvem det gjelder. Kjenner dere ikke igjen \
-         samtykket, kan dere trekke det tilbake i loggen.",
-        consent.signed_on.map(|d| d.format("%d.%m.%Y").to_string()).unwrap_or_default(),
-        consent.document_reference.as_deref().unwrap_or(""),
-    );
-    super::message::notice(conn, w, &owners, body).await
+    let signed = consent.signed_on.map(|d| d.format("%d.%m.%Y").to_string()).unwrap_or_default();
+    let document = consent.document_reference.clone().unwrap_or_default();
+    super::message::notice(conn, w, &owners, |language| {
+        let scope = match &unit {
+            None => i18n::text(language, "notice-paper-consent-log", &[]),
+            Some(unit) => i18n::text(language, "notice-paper-consent-unit", &[("unit", unit)]),
+        };
+        let args = [("registrar", registrar.as_str()), ("scope", &scope), ("signed", &signed), ("document", &document)];
+        i18n::text(language, "notice-paper-consent", &args)
+    })
+    .await
 }
 
 /// Records a consent by `given_by` and activates the log when it completes

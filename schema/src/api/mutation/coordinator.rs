@@ -26,6 +26,7 @@ use crate::db::enums::{AccessAction, EventKind, HandoverStatus, ObjectType};
 use crate::db::{consents, org, participants, staff};
 use crate::error::{ApiError, ApiResult};
 use crate::events::EventPayload;
+use crate::i18n;
 use crate::policy::{WriteAction, write};
 use async_graphql::{Context, ID, InputObject, Object};
 
@@ -70,55 +71,57 @@ impl CoordinatorMutations {
             let log_id = ids::parse(&log_id, "logId")?;
             let staff_id = ids::parse(&input.participant_id, "participantId")?;
             let reason = input::required(&input.reason, "reason", limits::REASON)?;
-            let log_id =
-                with_log(rc, log_id, Lock::Exclusive, "Log", move |conn, w| {
-                    async move {
-                        let acting = w.authorize(WriteAction::ReassignCoordinator)?;
-                        let target = participants::active_by_staff(conn, w.log_id(), staff_id).await?;
-                        let consented = match &target {
-                            Some(t) => write::successor_unit_consented(
-                                w.rel.status,
-                                t.unit_id == w.rel.unit_id,
-                                consents::unit_consented(conn, w.log_id(), t.unit_id).await?,
-                            ),
-                            None => false,
-                        };
-                        write::hand_baton_to(target.is_some(), consented)?;
-                        let target = target.ok_or_else(|| ApiError::internal("a checked successor is missing"))?;
-                        crate::policy::staff::takes_new_work(
-                            staff::is_active(conn, target.staff_id).await?,
-                            "participantId",
-                        )?;
-                        let current = participants::current_term_of(conn, w.log_id()).await.ok();
-                        if current.as_ref().is_some_and(|t| t.staff_id == target.staff_id) {
-                            return Err(ApiError::conflict("they hold the baton already"));
-                        }
-                        if let Some(h) = participants::pending_handover(conn, w.log_id()).await? {
-                            participants::decide_handover(conn, h.id, HandoverStatus::Cancelled).await?;
-                            let payload = EventPayload { handover_id: Some(h.id), ..Default::default() };
-                            w.emit(conn, EventKind::HandoverCancelled, payload).await?;
-                        }
-                        participants::start_term_with(conn, w.log_id(), &target, Some((w.actor, &reason))).await?;
-                        w.audit(conn, acting, ObjectType::Participant, target.staff_id, AccessAction::Update).await?;
-                        let payload = EventPayload {
-                            participant_id: Some(target.id),
-                            staff_id: Some(target.staff_id),
-                            ..Default::default()
-                        };
-                        w.emit(conn, EventKind::CoordinatorReassigned, payload).await?;
-                        // The family is told who holds the baton now, and why.
-                        let owners = owners_of(conn, w.log_id()).await?;
-                        let names = org::person_names(conn, &[target.staff_id]).await?;
-                        let name = names.first().map(|(_, n)| n.as_str()).unwrap_or("En ny stafettholder");
-                        let unit = org::unit_name(conn, target.unit_id).await?;
-                        super::message::notice(conn, &w, &owners, format!(
-                            "{name} ({unit}) er ny stafettholder for loggen. Begrunnelse fra enhetens leder: {reason}"
-                        )).await?;
-                        Ok(w.log_id())
+            let log_id = with_log(rc, log_id, Lock::Exclusive, "Log", move |conn, w| {
+                async move {
+                    let acting = w.authorize(WriteAction::ReassignCoordinator)?;
+                    let target = participants::active_by_staff(conn, w.log_id(), staff_id).await?;
+                    let consented = match &target {
+                        Some(t) => write::successor_unit_consented(
+                            w.rel.status,
+                            t.unit_id == w.rel.unit_id,
+                            consents::unit_consented(conn, w.log_id(), t.unit_id).await?,
+                        ),
+                        None => false,
+                    };
+                    write::hand_baton_to(target.is_some(), consented)?;
+                    let target = target.ok_or_else(|| ApiError::internal("a checked successor is missing"))?;
+                    crate::policy::staff::takes_new_work(
+                        staff::is_active(conn, target.staff_id).await?,
+                        "participantId",
+                    )?;
+                    let current = participants::current_term_of(conn, w.log_id()).await.ok();
+                    if current.as_ref().is_some_and(|t| t.staff_id == target.staff_id) {
+                        return Err(ApiError::conflict("they hold the baton already"));
                     }
-                    .scope_boxed()
-                })
-                .await?;
+                    if let Some(h) = participants::pending_handover(conn, w.log_id()).await? {
+                        participants::decide_handover(conn, h.id, HandoverStatus::Cancelled).await?;
+                        let payload = EventPayload { handover_id: Some(h.id), ..Default::default() };
+                        w.emit(conn, EventKind::HandoverCancelled, payload).await?;
+                    }
+                    participants::start_term_with(conn, w.log_id(), &target, Some((w.actor, &reason))).await?;
+                    w.audit(conn, acting, ObjectType::Participant, target.staff_id, AccessAction::Update).await?;
+                    let payload = EventPayload {
+                        participant_id: Some(target.id),
+                        staff_id: Some(target.staff_id),
+                        ..Default::default()
+                    };
+                    w.emit(conn, EventKind::CoordinatorReassigned, payload).await?;
+                    // The family is told who holds the baton now, and why.
+                    let owners = owners_of(conn, w.log_id()).await?;
+                    let names = org::person_names(conn, &[target.staff_id]).await?;
+                    let name = names.first().map(|(_, n)| n.clone());
+                    let unit = org::unit_name(conn, target.unit_id).await?;
+                    super::message::notice(conn, &w, &owners, |language| {
+                        let name = name.clone().unwrap_or_else(|| i18n::text(language, "notice-someone", &[]));
+                        let args = [("name", name.as_str()), ("unit", unit.as_str()), ("reason", reason.as_str())];
+                        i18n::text(language, "notice-new-coordinator", &args)
+                    })
+                    .await?;
+                    Ok(w.log_id())
+                }
+                .scope_boxed()
+            })
+            .await?;
             Ok(ReassignCoordinatorPayload {
                 coordinator_id: Some(ids::id(staff_id)),
                 log_id: Some(log_id),

@@ -34,6 +34,7 @@ use crate::db::logs::{self, GuardianContact, RecordedGuardian};
 use crate::db::{consents, org};
 use crate::error::{ApiError, ApiResult};
 use crate::events::EventPayload;
+use crate::i18n;
 use crate::national_id;
 use crate::policy::relation::ObjectRef;
 use crate::policy::{WriteAction, write};
@@ -171,14 +172,9 @@ impl FamilyMutations {
                     audit::record_write(conn, &entry).await?;
                     w.emit(conn, EventKind::GuardianAdded, EventPayload::default()).await?;
                     // Asked for consent, in a notice from the coordinator.
-                    super::message::notice(
-                        conn,
-                        &w,
-                        &[citizen],
-                        "Du er lagt til som foresatt i stafettloggen. Les loggen, og gi samtykke under \
-                               Samtykker om du vil at tjenestene skal samarbeide slik loggen beskriver."
-                            .to_owned(),
-                    )
+                    super::message::notice(conn, &w, &[citizen], |language| {
+                        i18n::text(language, "notice-guardian-added", &[])
+                    })
                     .await?;
                     let row = guardian_row(conn, w.log_id(), citizen).await?;
                     Ok((row, w.access()))
@@ -328,11 +324,12 @@ impl FamilyMutations {
                     w.audit(conn, acting, ObjectType::Consent, consent.id, AccessAction::Update).await?;
                     // The owners are told who registered it, and may object.
                     let owners = owners_of(conn, w.log_id()).await?;
-                    super::message::notice(conn, &w, &owners, format!(
-                            "Stafettholderen har registrert at et samtykke er trukket tilbake, slik familien meldte \
-                             {} ({how}). Under Samtykker ser dere hvilket. Stemmer ikke dette, kan dere gi samtykke på nytt.",
-                            reported_on.format("%d.%m.%Y")
-                        )).await?;
+                    let reported = reported_on.format("%d.%m.%Y").to_string();
+                    super::message::notice(conn, &w, &owners, |language| {
+                        let args = [("reported", reported.as_str()), ("how", how.as_str())];
+                        i18n::text(language, "notice-withdrawal-registered", &args)
+                    })
+                    .await?;
                     consents::by_id(conn, consent_id).await?.ok_or(ApiError::NotFound("Consent"))
                 }
                 .scope_boxed()

@@ -17,6 +17,7 @@ use crate::db::logs::{ChildRow, LogRow, LogTextChanges};
 use crate::db::{consents, logs, org, participants, requests, snapshots, templates};
 use crate::error::{ApiError, ApiResult};
 use crate::events::EventPayload;
+use crate::i18n;
 use crate::national_id;
 use crate::policy::relation::{self, ObjectRef};
 use crate::policy::{WriteAction, admin, write};
@@ -387,13 +388,14 @@ impl LogMutations {
                     if reason == ClosingReason::IndividualPlan {
                         // A hand-off: the family is told where the work goes on.
                         let owners = super::consent::owners_of(conn, w.log_id()).await?;
-                        let mut body = "Stafettloggen er avsluttet fordi arbeidet fortsetter i en individuell plan \
-                                        (IP) eller med en barnekoordinator."
-                            .to_owned();
-                        if let Some(d) = &details {
-                            body = format!("{body} {d}");
-                        }
-                        super::message::notice(conn, &w, &owners, body).await?;
+                        super::message::notice(conn, &w, &owners, |language| {
+                            let body = i18n::text(language, "notice-individual-plan", &[]);
+                            match &details {
+                                Some(d) => format!("{body} {d}"),
+                                None => body,
+                            }
+                        })
+                        .await?;
                     }
                     w.audit(conn, acting, ObjectType::Log, w.log_id(), AccessAction::Update).await
                 }
@@ -594,7 +596,8 @@ impl LogMutations {
 /// What a template gives a new log: the version it was made from (its
 /// guidance, read through `Log.template`), and one empty goal for each of
 /// its default areas at BTI level 1 (universal), for the first meeting to
-/// fill in. Each goal is an access-log write like any other.
+/// fill in ("the goal is written at the first meeting", in the family's
+/// language). Each goal is an access-log write like any other.
 async fn from_template(
     conn: &mut diesel_async::AsyncPgConnection,
     log: &LogRow,
@@ -603,6 +606,7 @@ async fn from_template(
     acting: crate::policy::Acting,
 ) -> ApiResult<()> {
     templates::record_origin(conn, log.id, template.id, template.version).await?;
+    let words = i18n::text(super::meeting::family_language(conn, log.id).await?, "template-goal", &[]);
     for area in &template.default_goal_areas {
         let Ok(area) = area.parse::<GoalArea>() else { continue };
         let goal = crate::db::goals::GoalRow {
@@ -610,7 +614,7 @@ async fn from_template(
             log_id: log.id,
             area,
             bti_level: 1,
-            description: TEMPLATE_GOAL.to_owned(),
+            description: words.clone(),
             status: crate::db::enums::GoalStatus::Active,
             created_by: actor,
             created_at: log.created_at,
@@ -622,10 +626,6 @@ async fn from_template(
     }
     Ok(())
 }
-
-/// The words of a goal a template starts a log with, until the first
-/// meeting writes the goal.
-const TEMPLATE_GOAL: &str = "Målet skrives i første samarbeidsmøte.";
 
 /// The child's date of birth: the one the national id encodes, else the one
 /// stated, which must fit the id. A number issued under the 2032 rules may

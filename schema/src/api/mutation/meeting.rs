@@ -12,12 +12,13 @@ use crate::api::ids;
 use crate::api::input::{self, limits};
 use crate::api::types::meeting::{AgendaItem, Meeting};
 use crate::context::rc;
-use crate::db::enums::{AccessAction, EventKind, MeetingStatus, MessageKind, ObjectType, SnapshotReason};
+use crate::db::enums::{AccessAction, EventKind, Language, MeetingStatus, MessageKind, ObjectType, SnapshotReason};
 use crate::db::meetings::{self, AgendaItemRow, MeetingRow};
 use crate::db::messages::{self, MessageRow};
 use crate::db::snapshots;
 use crate::error::{ApiError, ApiResult};
 use crate::events::EventPayload;
+use crate::i18n;
 use crate::policy::relation::ObjectRef;
 use crate::policy::{WriteAction, write};
 use async_graphql::{Context, ID, InputObject, Object};
@@ -168,8 +169,7 @@ impl MeetingMutations {
                         EventPayload { meeting_id: Some(row.id), ..Default::default() },
                     )
                     .await?;
-                    let body = invitation_text(&row);
-                    send(conn, &w, MessageKind::Invitation, row.id, body, &invitees).await?;
+                    send(conn, &w, MessageKind::Invitation, row.id, |l| invitation_text(&row, l), &invitees).await?;
                     Ok(row)
                 }
                 .scope_boxed()
@@ -217,10 +217,12 @@ impl MeetingMutations {
                         EventPayload { meeting_id: Some(meeting_id), ..Default::default() },
                     )
                     .await?;
-                    let body =
-                        format!("Referat fra «{}» {}:\n\n{}", meeting.title, oslo_time(meeting.starts_at), minutes);
-                    let body: String = body.chars().take(limits::BODY).collect();
-                    send(conn, &w, MessageKind::Minutes, meeting_id, body, &[]).await?;
+                    let header = |l| {
+                        let time = i18n::time(l, meeting.starts_at);
+                        i18n::text(l, "meeting-minutes", &[("title", &meeting.title), ("time", &time)])
+                    };
+                    send(conn, &w, MessageKind::Minutes, meeting_id, |l| format!("{}\n\n{minutes}", header(l)), &[])
+                        .await?;
                     let snapshot =
                         snapshots::take(conn, w.log_id(), SnapshotReason::Meeting, Some(meeting_id), w.actor).await?;
                     w.emit(
@@ -283,7 +285,7 @@ impl MeetingMutations {
                     .await?;
                     let after = meetings::by_id(conn, meeting_id).await?.ok_or(ApiError::NotFound("Meeting"))?;
                     if let Some(to) = invitees(conn, w.log_id(), meeting_id).await? {
-                        let body = rescheduled_text(&before, &after);
+                        let body = |l| rescheduled_text(&before, &after, l);
                         send(conn, &w, MessageKind::MeetingChanged, meeting_id, body, &to).await?;
                     }
                     Ok(after)
@@ -334,7 +336,7 @@ impl MeetingMutations {
                     )
                     .await?;
                     if let Some(to) = invitees(conn, w.log_id(), meeting_id).await? {
-                        let body = cancelled_text(&meeting, reason.as_deref());
+                        let body = |l| cancelled_text(&meeting, reason.as_deref(), l);
                         send(conn, &w, MessageKind::MeetingChanged, meeting_id, body, &to).await?;
                     }
                     meetings::by_id(conn, meeting_id).await?.ok_or(ApiError::NotFound("Meeting"))
@@ -413,15 +415,20 @@ impl MeetingMutations {
     }
 }
 
-fn invitation_text(m: &MeetingRow) -> String {
-    let mut text = format!("Invitasjon til samarbeidsmøte: {}\nTid: {}", m.title, oslo_time(m.starts_at));
+fn invitation_text(m: &MeetingRow, language: Language) -> String {
+    let time = i18n::time(language, m.starts_at);
+    let mut text = i18n::text(language, "meeting-invitation", &[("title", &m.title), ("time", &time)]);
     if let Some(l) = &m.location {
-        text.push_str(&format!("\nSted: {l}"));
+        text.push('\n');
+        text.push_str(&i18n::text(language, "meeting-place", &[("place", l)]));
     }
     if let Some(a) = &m.agenda {
-        text.push_str(&format!("\n\nSaksliste:\n{a}"));
+        text.push_str("\n\n");
+        text.push_str(&i18n::text(language, "meeting-agenda", &[]));
+        text.push('\n');
+        text.push_str(a);
     }
-    text.chars().take(limits::BODY).collect()
+    text
 }
 
 /// Whom a change of a meeting is told to: everyone when everyone was
@@ -436,54 +443,65 @@ async fn invitees(conn: &mut AsyncPgConnection, log_id: Uuid, meeting_id: Uuid) 
     Ok((!present.is_empty()).then_some(present))
 }
 
-fn rescheduled_text(before: &MeetingRow, after: &MeetingRow) -> String {
-    let mut text = format!(
-        "Samarbeidsmøtet «{}» er flyttet.\nNy tid: {}\nTidligere tid: {}",
-        after.title,
-        oslo_time(after.starts_at),
-        oslo_time(before.starts_at)
-    );
+fn rescheduled_text(before: &MeetingRow, after: &MeetingRow, language: Language) -> String {
+    let (time, earlier) = (i18n::time(language, after.starts_at), i18n::time(language, before.starts_at));
+    let args = [("title", after.title.as_str()), ("time", &time), ("before", &earlier)];
+    let mut text = i18n::text(language, "meeting-moved", &args);
     if let Some(l) = &after.location {
-        text.push_str(&format!("\nSted: {l}"));
+        text.push('\n');
+        text.push_str(&i18n::text(language, "meeting-place", &[("place", l)]));
     }
-    text.chars().take(limits::BODY).collect()
+    text
 }
 
-fn cancelled_text(m: &MeetingRow, reason: Option<&str>) -> String {
-    let mut text = format!("Samarbeidsmøtet «{}» {} er avlyst.", m.title, oslo_time(m.starts_at));
+fn cancelled_text(m: &MeetingRow, reason: Option<&str>, language: Language) -> String {
+    let time = i18n::time(language, m.starts_at);
+    let mut text = i18n::text(language, "meeting-cancelled", &[("title", &m.title), ("time", &time)]);
     if let Some(r) = reason {
-        text.push_str(&format!("\nBegrunnelse: {r}"));
+        text.push('\n');
+        text.push_str(&i18n::text(language, "meeting-cancel-reason", &[("reason", r)]));
     }
-    text.chars().take(limits::BODY).collect()
+    text
 }
 
-/// A time as people in Norway read it: Europe/Oslo local time (CET in
-/// winter, CEST in summer), as "29.03.2026 kl. 03:00".
-fn oslo_time(at: DateTime<Utc>) -> String {
-    at.with_timezone(&chrono_tz::Europe::Oslo).format("%d.%m.%Y kl. %H:%M").to_string()
-}
-
-/// Sends a meeting message (to `to`, or to all when empty) and its event.
+/// Sends a meeting message and its event: to `to` (one copy per language
+/// among them), or, when `to` is empty, one to everyone in the log in the
+/// family's language (`i18n`).
 async fn send(
     conn: &mut AsyncPgConnection,
     w: &Write,
     kind: MessageKind,
     meeting_id: Uuid,
-    body: String,
+    body: impl Fn(Language) -> String,
     to: &[Uuid],
 ) -> ApiResult<()> {
-    let m = MessageRow {
-        id: Uuid::new_v4(),
-        log_id: w.log_id(),
-        author_id: w.actor,
-        kind,
-        meeting_id: Some(meeting_id),
-        body,
-        to_all: to.is_empty(),
-        created_at: Utc::now(),
+    let groups = if to.is_empty() {
+        vec![(family_language(conn, w.log_id()).await?, Vec::new())]
+    } else {
+        super::message::by_language(conn, to).await?
     };
-    messages::insert(conn, &m, to).await?;
-    w.emit(conn, EventKind::MessagePosted, super::message::payload(&m, to)).await
+    for (language, readers) in groups {
+        let m = MessageRow {
+            id: Uuid::new_v4(),
+            log_id: w.log_id(),
+            author_id: w.actor,
+            kind,
+            meeting_id: Some(meeting_id),
+            body: body(language).chars().take(limits::BODY).collect(),
+            to_all: readers.is_empty(),
+            created_at: Utc::now(),
+        };
+        messages::insert(conn, &m, &readers).await?;
+        w.emit(conn, EventKind::MessagePosted, super::message::payload(&m, &readers)).await?;
+    }
+    Ok(())
+}
+
+/// The language of a text to everyone in a log: the owners' common choice,
+/// else bokmål.
+pub(super) async fn family_language(conn: &mut AsyncPgConnection, log_id: Uuid) -> ApiResult<Language> {
+    let owners = super::consent::owners_of(conn, log_id).await?;
+    Ok(i18n::common(&crate::db::languages::of(conn, &owners).await?))
 }
 
 async fn access(ctx: &Context<'_>, log_id: Uuid) -> ApiResult<std::sync::Arc<LogAccess>> {
@@ -492,8 +510,13 @@ async fn access(ctx: &Context<'_>, log_id: Uuid) -> ApiResult<std::sync::Arc<Log
 
 #[cfg(test)]
 mod tests {
-    use super::oslo_time;
+    use crate::db::enums::Language;
+    use crate::i18n;
     use chrono::{TimeZone, Utc};
+
+    fn oslo_time(at: chrono::DateTime<Utc>) -> String {
+        i18n::time(Language::Nb, at)
+    }
 
     #[test]
     fn times_are_norwegian_local_time_across_both_dst_changes() {

@@ -8,7 +8,7 @@ use crate::api::ids;
 use crate::api::input::{self, limits};
 use crate::api::types::message::{Message, MessageEdge};
 use crate::context::rc;
-use crate::db::enums::{AccessAction, EventKind, MessageKind, ObjectType};
+use crate::db::enums::{AccessAction, EventKind, Language, MessageKind, ObjectType};
 use crate::db::messages::{self, MessageRow};
 use crate::error::{ApiError, ApiResult};
 use crate::events::EventPayload;
@@ -160,24 +160,45 @@ async fn mark_message_read(ctx: &Context<'_>, message_id: ID) -> ApiResult<MarkM
 /// Posts a NOTICE from the writer to `to` in the write's transaction: the
 /// service telling people of something done on their behalf (a paper
 /// consent, a new coordinator, a guardian added, a withdrawal registered).
+/// One copy per language among them (`i18n`), each written by `body`.
 pub(super) async fn notice(
     conn: &mut AsyncPgConnection,
     w: &super::tx::Write,
     to: &[Uuid],
-    body: String,
+    body: impl Fn(Language) -> String,
 ) -> ApiResult<()> {
-    let message = MessageRow {
-        id: Uuid::new_v4(),
-        log_id: w.log_id(),
-        author_id: w.actor,
-        kind: MessageKind::Notice,
-        meeting_id: None,
-        body,
-        to_all: false,
-        created_at: Utc::now(),
-    };
-    messages::insert(conn, &message, to).await?;
-    w.emit(conn, EventKind::MessagePosted, payload(&message, to)).await
+    for (language, readers) in by_language(conn, to).await? {
+        let message = MessageRow {
+            id: Uuid::new_v4(),
+            log_id: w.log_id(),
+            author_id: w.actor,
+            kind: MessageKind::Notice,
+            meeting_id: None,
+            body: body(language),
+            to_all: false,
+            created_at: Utc::now(),
+        };
+        messages::insert(conn, &message, &readers).await?;
+        w.emit(conn, EventKind::MessagePosted, payload(&message, &readers)).await?;
+    }
+    Ok(())
+}
+
+/// `people` grouped by the language they read, in the order the languages
+/// first appear; no group is empty.
+pub(super) async fn by_language(
+    conn: &mut AsyncPgConnection,
+    people: &[Uuid],
+) -> ApiResult<Vec<(Language, Vec<Uuid>)>> {
+    let languages = crate::db::languages::of(conn, people).await?;
+    let mut groups: Vec<(Language, Vec<Uuid>)> = Vec::new();
+    for (person, language) in people.iter().zip(languages) {
+        match groups.iter_mut().find(|(l, _)| *l == language) {
+            Some((_, readers)) => readers.push(*person),
+            None => groups.push((language, vec![*person])),
+        }
+    }
+    Ok(groups)
 }
 
 /// The event of a posted message, with its audience so subscriptions can

@@ -8,6 +8,7 @@ mod coordinator;
 mod family;
 mod goal;
 mod log;
+mod me;
 mod meeting;
 mod message;
 mod organization;
@@ -36,6 +37,7 @@ pub struct Mutation(
     message::MessageMutations,
     admin::AdminMutations,
     template::TemplateMutations,
+    me::MeMutations,
     organization::OrganizationMutations,
     staff::StaffMutations,
 );

@@ -33,6 +33,15 @@ impl Me {
         rc(ctx).principal.kind()
     }
 
+    /// The language the service writes to you in (messages it sends,
+    /// calendar files): bokmål until you choose with `setLanguage`.
+    async fn language(&self, ctx: &Context<'_>) -> ApiResult<crate::db::enums::Language> {
+        let rc = rc(ctx);
+        let mut conn = rc.conn().await?;
+        let chosen = crate::db::languages::of(&mut conn, &[rc.principal.person_id()]).await?;
+        Ok(chosen.first().copied().unwrap_or(crate::db::enums::Language::Nb))
+    }
+
     /// Your name as registered; empty when none is registered.
     async fn name(&self, ctx: &Context<'_>) -> ApiResult<String> {
         let rc = rc(ctx);

@@ -167,13 +167,16 @@ impl Meeting {
     }
 
     /// The meeting as an iCalendar file (RFC 5545, `text/calendar`) for a
-    /// work calendar, also served at `GET /calendar/meetings/{id}.ics` with
-    /// the bearer token. It carries the time (with a VTIMEZONE for
+    /// work calendar, in your language (`Me.language`), also served at
+    /// `GET /calendar/meetings/{id}.ics` with the bearer token. It carries the time (with a VTIMEZONE for
     /// Europe/Oslo), the SEQUENCE and, once cancelled, METHOD:CANCEL; never
     /// the title, location, agenda or any person, which stay in Stafett.
     async fn icalendar(&self, ctx: &Context<'_>) -> ApiResult<String> {
         self.access.content(ctx, ReadField::Meetings).await?;
-        Ok(crate::calendar::meeting(&self.row))
+        let rc = rc(ctx);
+        let mut conn = rc.conn().await?;
+        let language = crate::db::languages::of(&mut conn, &[rc.principal.person_id()]).await?;
+        Ok(crate::calendar::meeting(&self.row, language.first().copied().unwrap_or(crate::db::enums::Language::Nb)))
     }
 }
 
