@@ -180,6 +180,33 @@ const scenarios = {
     assert.equal(await admin.locator('.linked').count(), 0, 'nothing is marked');
   },
 
+  async 'the language switch shows the page in English and the choice is the person\'s own'() {
+    // Kari (guardian2) is in no other scenario: her language changes nothing there.
+    const page = await (await browser.newContext(desktop)).newPage();
+    await loginAs(page, 'guardian2');
+    await page.getByLabel('Språk / Language').selectOption('EN');
+    await page.locator('#whoami').filter({ hasText: 'Signed in as' }).waitFor();
+    // The page is drawn again, with the log that was open.
+    await page.getByRole('heading', { name: /^The log of/ }).waitFor();
+    await page.getByRole('button', { name: /^Emma Nordmann/ }).click();
+    await page.getByRole('heading', { name: 'The log of Emma Nordmann' }).waitFor();
+    await page.getByRole('heading', { name: 'Meetings' }).waitFor();
+    await page.getByRole('button', { name: 'To your calendar (.ics)' }).first().waitFor();
+    assert.equal(await page.evaluate(() => document.documentElement.lang), 'en');
+    await page.screenshot({ path: join(out, 'english-view.png'), fullPage: true });
+    // Stored with her: a new sign-in is in English from the start, in nynorsk after the switch.
+    const again = await (await browser.newContext(desktop)).newPage();
+    await again.goto(`${base}/app/`);
+    await again.getByLabel('Velg person').selectOption('guardian2');
+    await again.getByRole('button', { name: 'Logg inn' }).click();
+    await again.locator('#whoami').filter({ hasText: 'Signed in as' }).waitFor();
+    assert.equal(await again.locator('#language').inputValue(), 'EN');
+    await again.getByLabel('Språk / Language').selectOption('NN');
+    await again.locator('#whoami').filter({ hasText: 'Innlogga som' }).waitFor();
+    await again.getByLabel('Språk / Language').selectOption('NB');
+    await again.locator('#whoami').filter({ hasText: 'Innlogget som' }).waitFor();
+  },
+
   async 'the page works on a phone-width screen and by keyboard'() {
     const page = await (await browser.newContext(phone)).newPage();
     await page.goto(`${base}/app/`);

@@ -17,8 +17,16 @@ async fn the_demo_page_works_in_chromium() {
     let db = TestDb::new(Fixture::Empty).await;
     let server = ServerProcess::start_on("demo", free_port(), &db.url, None, &[]).await;
     let out = workspace().join("tests/artifacts/browser");
-    let shots = ["family-view", "professional-view", "live-message", "unconsented-view", "staff-view", "phone-view"]
-        .map(|shot| out.join(format!("{shot}.png")));
+    let shots = [
+        "family-view",
+        "professional-view",
+        "live-message",
+        "unconsented-view",
+        "staff-view",
+        "english-view",
+        "phone-view",
+    ]
+    .map(|shot| out.join(format!("{shot}.png")));
     // A screenshot left by an earlier run must not pass for one of this run.
     for shot in &shots {
         match std::fs::remove_file(shot) {
@@ -30,7 +38,7 @@ async fn the_demo_page_works_in_chromium() {
     let url = format!("http://{}", server.addr);
     let args = ["app.test.mjs", "--url", &url, "--out", out.to_str().unwrap(), "--chromium", &chromium];
     let report = node("tests/browser", &args, Duration::from_secs(180)).await;
-    assert_eq!(report.matches("ok - ").count(), 8, "{report}");
+    assert_eq!(report.matches("ok - ").count(), 9, "{report}");
     assert!(!report.contains("not ok"), "{report}");
     for shot in &shots {
         let png = std::fs::read(shot).unwrap_or_else(|e| panic!("no screenshot {} from this run: {e}", shot.display()));

@@ -37,10 +37,43 @@ const OBJECTS = {
   UNIT_PROPOSAL: 'et forslag om tjeneste', HANDOVER: 'en overføring', SNAPSHOT: 'et arkivbilde',
   ACCESS_LOG: 'tilgangsloggen', REOPEN_REQUEST: 'en gjenåpning', DELETION_REQUEST: 'en sletting',
 };
-const label = (v) => LABELS[v] ?? v;
+// The page in three languages (issue 19): the switch in the header sets the
+// signed-in person's language (`setLanguage`), which the server also writes
+// her messages and calendar files in. Statuses, roles and the page's
+// headings and buttons follow it; the label tables above are bokmål.
+const TEXTS = {
+  NN: {
+    DRAFT: 'Utkast', ACTIVE: 'Aktiv', PASSIVE: 'Passiv', CLOSED: 'Avslutta',
+    HOME_LEISURE: 'Heim og fritid', KINDERGARTEN_SCHOOL: 'Barnehage og skule', OTHER_SERVICES: 'Andre tenester',
+    PLANNED: 'Planlagt', IN_PROGRESS: 'Pågår', DONE: 'Utført', CANCELLED: 'Avlyst', SCHEDULED: 'Planlagt', HELD: 'Halde',
+    GUARDIAN: 'Føresett', YOUTH: 'Ungdom', COORDINATOR: 'Stafetthaldar', PARTICIPANT: 'Deltakar',
+    'Møter': 'Møte', 'Meldinger': 'Meldingar', 'Mål og tiltak': 'Mål og tiltak', 'Oversikt': 'Oversikt',
+    'Deltakere': 'Deltakarar', 'Hvem har sett loggen vår': 'Kven har sett loggen vår', 'Dine stafettlogger': 'Stafettloggane dine',
+    'Ansatte': 'Tilsette', 'Send melding': 'Send melding', 'Innlogget som': 'Innlogga som', 'Status': 'Status',
+    'Til kalenderen (.ics)': 'Til kalenderen (.ics)', 'Ingen møter.': 'Ingen møte.', 'Ingen meldinger ennå.': 'Ingen meldingar enno.',
+    'Ingen mål ennå.': 'Ingen mål enno.', 'Du har ikke tilgang til dette.': 'Du har ikkje tilgang til dette.',
+    'Skriv en melding til alle i loggen': 'Skriv ei melding til alle i loggen', 'Stafettloggen til': 'Stafettloggen til',
+    'Når': 'Når', 'Hvem': 'Kven', 'Rolle': 'Rolle', 'Hva': 'Kva', 'flyttet': 'flytta', 'Avlyst': 'Avlyst', 'Til stede': 'Til stades',
+  },
+  EN: {
+    DRAFT: 'Draft', ACTIVE: 'Active', PASSIVE: 'Passive', CLOSED: 'Closed',
+    HOME_LEISURE: 'Home and leisure', KINDERGARTEN_SCHOOL: 'Kindergarten and school', OTHER_SERVICES: 'Other services',
+    PLANNED: 'Planned', IN_PROGRESS: 'In progress', DONE: 'Done', CANCELLED: 'Cancelled', SCHEDULED: 'Scheduled', HELD: 'Held',
+    GUARDIAN: 'Guardian', YOUTH: 'Youth', COORDINATOR: 'Coordinator', PARTICIPANT: 'Participant',
+    'Møter': 'Meetings', 'Meldinger': 'Messages', 'Mål og tiltak': 'Goals and measures', 'Oversikt': 'Overview',
+    'Deltakere': 'Participants', 'Hvem har sett loggen vår': 'Who has seen our log', 'Dine stafettlogger': 'Your logs',
+    'Ansatte': 'Staff', 'Send melding': 'Send message', 'Innlogget som': 'Signed in as', 'Status': 'Status',
+    'Til kalenderen (.ics)': 'To your calendar (.ics)', 'Ingen møter.': 'No meetings.', 'Ingen meldinger ennå.': 'No messages yet.',
+    'Ingen mål ennå.': 'No goals yet.', 'Du har ikke tilgang til dette.': 'You do not have access to this.',
+    'Skriv en melding til alle i loggen': 'Write a message to everyone in the log', 'Stafettloggen til': 'The log of',
+    'Når': 'When', 'Hvem': 'Who', 'Rolle': 'Role', 'Hva': 'What', 'flyttet': 'moved', 'Avlyst': 'Cancelled', 'Til stede': 'Present',
+  },
+};
+const t = (text) => TEXTS[state.language]?.[text] ?? text;
+const label = (v) => TEXTS[state.language]?.[v] ?? LABELS[v] ?? v;
 
 const LOGS = `query Logs {
-  me { name kind units { role } municipalRoles }
+  me { name kind language units { role } municipalRoles }
   logs(first: 20) { edges { node { id status child { name } } } }
 }`;
 // The staff list, for those who administer staff (unit admins and leaders,
@@ -99,12 +132,15 @@ const POST = `mutation Post($input: PostMessageInput!) {
 const LINKED = `query Linked($id: ID!) {
   node(id: $id) { __typename id ... on Message { log { id } } ... on Measure { log { id } } }
 }`;
+const SET_LANGUAGE = `mutation SetLanguage($language: Language!) {
+  setLanguage(input: { language: $language }) { language userErrors { message } }
+}`;
 const LIVE = `subscription Live($logId: ID, $after: String) {
   messageAdded(logId: $logId, after: $after) { cursor message { id body createdAt toAll author { name } } }
 }`;
 
 const state = {
-  persona: null, token: null, renewal: null, renewing: null,
+  persona: null, token: null, renewal: null, renewing: null, language: 'NB',
   logId: null, live: null, seen: new Set(), early: [],
 };
 const $ = (id) => document.getElementById(id);
@@ -213,7 +249,7 @@ function codesAt(errors, ...path) {
 }
 
 function denied(text = 'Du har ikke tilgang til dette.') {
-  return el('p', { class: 'denied' }, text);
+  return el('p', { class: 'denied' }, t(text));
 }
 
 async function login(persona) {
@@ -233,7 +269,8 @@ async function login(persona) {
     say(`Feil: ${errors?.[0]?.message ?? 'ukjent'}`);
     return;
   }
-  $('whoami').textContent = `Innlogget som ${data.me.name}`;
+  setLanguage(data.me.language);
+  $('whoami').textContent = `${t('Innlogget som')} ${data.me.name}`;
   $('intro').hidden = true;
   await showStaff(data.me);
   const logs = data.logs.edges.map((e) => e.node);
@@ -247,7 +284,7 @@ async function login(persona) {
     say('');
     return;
   }
-  nav.append(el('h2', { class: 'visually-plain' }, 'Dine stafettlogger'));
+  nav.append(el('h2', { class: 'visually-plain' }, t('Dine stafettlogger')));
   for (const log of logs) {
     nav.append(
       el('button', { type: 'button', 'data-log': log.id, onclick: () => openLog(log.id) },
@@ -267,7 +304,7 @@ async function showStaff(me) {
   section.hidden = !admin;
   if (!admin) return;
   const { data } = await gql(STAFF);
-  section.append(el('h2', { id: 'h-staff' }, 'Ansatte'));
+  section.append(el('h2', { id: 'h-staff' }, t('Ansatte')));
   for (const unit of data?.units ?? []) {
     const staff = unit.staff?.edges.map((e) => e.node) ?? [];
     section.append(
@@ -346,9 +383,9 @@ function renderLog(article, log, may, errors) {
   const family = log.myRoles.some((r) => r === 'GUARDIAN' || r === 'YOUTH');
   const canPost = may.canPostMessage;
   article.replaceChildren(
-    el('h2', { id: 'log-title' }, `Stafettloggen til ${log.child.name}`),
+    el('h2', { id: 'log-title' }, `${t('Stafettloggen til')} ${log.child.name}`),
     el('p', { class: 'meta' },
-      `Status: ${label(log.status)}`,
+      `${t('Status')}: ${label(log.status)}`,
       log.closedReason ? ` (${label(log.closedReason)}${log.closedReasonDetails ? `: ${log.closedReasonDetails}` : ''})` : '',
       log.child.age != null ? ` · ${log.child.age} år` : '',
       log.unit ? ` · Opprettet av ${log.unit.name}` : '',
@@ -363,11 +400,11 @@ function renderLog(article, log, may, errors) {
 }
 
 function overview(log) {
-  const section = el('section', { 'aria-labelledby': 'h-overview' }, el('h3', { id: 'h-overview' }, 'Oversikt'));
+  const section = el('section', { 'aria-labelledby': 'h-overview' }, el('h3', { id: 'h-overview' }, t('Oversikt')));
   section.append(el('p', {}, 'Stafettholder: ',
     log.coordinator ? `${log.coordinator.name}${log.coordinator.unit ? `, ${log.coordinator.unit.name}` : ''}` : 'ingen'));
   if (log.presentation) section.append(el('p', {}, log.presentation));
-  section.append(el('h4', {}, 'Deltakere'));
+  section.append(el('h4', {}, t('Deltakere')));
   section.append(el('ul', { class: 'plain' },
     log.participants.map((p) => el('li', {}, p.name, p.title ? `, ${p.title}` : '', p.unit ? ` – ${p.unit.name}` : '',
       el('span', { class: 'badge' }, label(p.role))))));
@@ -375,9 +412,9 @@ function overview(log) {
 }
 
 function goals(log, errors) {
-  const section = el('section', { 'aria-labelledby': 'h-goals' }, el('h3', { id: 'h-goals' }, 'Mål og tiltak'));
+  const section = el('section', { 'aria-labelledby': 'h-goals' }, el('h3', { id: 'h-goals' }, t('Mål og tiltak')));
   if (log.goals == null) return section.append(denied()), section;
-  if (log.goals.length === 0) section.append(el('p', {}, 'Ingen mål ennå.'));
+  if (log.goals.length === 0) section.append(el('p', {}, t('Ingen mål ennå.')));
   for (const g of log.goals) {
     section.append(el('div', { class: 'card goal' },
       el('p', { class: 'meta' }, `${label(g.area)} · BTI-nivå ${g.btiLevel} · ${label(g.status)}`),
@@ -395,20 +432,20 @@ function goals(log, errors) {
 }
 
 function meetings(log) {
-  const section = el('section', { 'aria-labelledby': 'h-meetings' }, el('h3', { id: 'h-meetings' }, 'Møter'));
+  const section = el('section', { 'aria-labelledby': 'h-meetings' }, el('h3', { id: 'h-meetings' }, t('Møter')));
   if (log.meetings == null) return section.append(denied()), section;
   const shown = log.meetings.edges.map((e) => e.node);
-  if (shown.length === 0) section.append(el('p', {}, 'Ingen møter.'));
+  if (shown.length === 0) section.append(el('p', {}, t('Ingen møter.')));
   section.append(el('ul', { class: 'plain' }, shown.map((m) =>
     el('li', { class: 'meeting', 'data-id': m.id },
       el('strong', {}, m.title), ` – ${when(m.startsAt)}`, m.location ? `, ${m.location}` : '', ` (${label(m.status)})`,
-      m.status === 'SCHEDULED' && m.sequence > 0 ? el('span', { class: 'meta' }, ' · flyttet') : null,
-      m.cancellationReason ? el('div', { class: 'meta' }, `Avlyst: ${m.cancellationReason}`) : null,
+      m.status === 'SCHEDULED' && m.sequence > 0 ? el('span', { class: 'meta' }, ` · ${t('flyttet')}`) : null,
+      m.cancellationReason ? el('div', { class: 'meta' }, `${t('Avlyst')}: ${m.cancellationReason}`) : null,
       m.agendaItems.length > 0
         ? el('ul', { class: 'agenda' }, m.agendaItems.map((a) => el('li', {}, a.text, el('span', { class: 'meta' }, ` (${a.addedBy?.name ?? 'ukjent'})`))))
         : null,
-      m.attendees.length > 0 ? el('div', { class: 'meta' }, `Til stede: ${m.attendees.map((p) => p.name).join(', ')}`) : null,
-      el('button', { type: 'button', class: 'link', onclick: () => downloadCalendar(m.id) }, 'Til kalenderen (.ics)')))));
+      m.attendees.length > 0 ? el('div', { class: 'meta' }, `${t('Til stede')}: ${m.attendees.map((p) => p.name).join(', ')}`) : null,
+      el('button', { type: 'button', class: 'link', onclick: () => downloadCalendar(m.id) }, t('Til kalenderen (.ics)'))))));
   const more = log.meetings.totalCount - shown.length;
   if (more > 0) section.append(el('p', {}, `… og ${more} til.`));
   return section;
@@ -438,14 +475,14 @@ function messageItem(m, fresh = false) {
 }
 
 function messages(log, canPost) {
-  const section = el('section', { 'aria-labelledby': 'h-messages' }, el('h3', { id: 'h-messages' }, 'Meldinger'));
+  const section = el('section', { 'aria-labelledby': 'h-messages' }, el('h3', { id: 'h-messages' }, t('Meldinger')));
   if (log.messages == null) return section.append(denied()), section;
   const list = el('ul', { id: 'messages', class: 'plain', 'aria-live': 'polite', 'aria-relevant': 'additions' });
   for (const e of log.messages.edges) {
     state.seen.add(e.node.id);
     list.append(messageItem(e.node));
   }
-  if (log.messages.edges.length === 0) section.append(el('p', { id: 'no-messages' }, 'Ingen meldinger ennå.'));
+  if (log.messages.edges.length === 0) section.append(el('p', { id: 'no-messages' }, t('Ingen meldinger ennå.')));
   section.append(list);
   if (canPost) {
     const text = el('textarea', { id: 'message-body', name: 'body', required: true, maxlength: '4000' });
@@ -463,9 +500,9 @@ function messages(log, canPost) {
       addMessage(data.postMessage.messageEdge.node);
       say('Meldingen er sendt.');
     } },
-    el('label', { for: 'message-body' }, 'Skriv en melding til alle i loggen'),
+    el('label', { for: 'message-body' }, t('Skriv en melding til alle i loggen')),
     text,
-    el('div', {}, el('button', { type: 'submit', class: 'primary' }, 'Send melding')));
+    el('div', {}, el('button', { type: 'submit', class: 'primary' }, t('Send melding'))));
     section.append(form);
   }
   return section;
@@ -484,7 +521,7 @@ function addMessage(m) {
 }
 
 function accessLog(log) {
-  const section = el('section', { 'aria-labelledby': 'h-access' }, el('h3', { id: 'h-access' }, 'Hvem har sett loggen vår'));
+  const section = el('section', { 'aria-labelledby': 'h-access' }, el('h3', { id: 'h-access' }, t('Hvem har sett loggen vår')));
   if (log.accessLog == null) return section.append(denied('Tilgangsloggen er bare synlig for familien.')), section;
   const rows = log.accessLog.edges.map(({ node: a }) => el('tr', {},
     el('td', {}, when(a.at)),
@@ -493,8 +530,8 @@ function accessLog(log) {
     el('td', {}, `${label(a.action)} ${OBJECTS[a.objectType] ?? a.objectType}`)));
   section.append(el('table', { id: 'access-log' },
     el('caption', { class: 'meta' }, 'De siste oppslagene og endringene, nyeste først'),
-    el('thead', {}, el('tr', {}, el('th', { scope: 'col' }, 'Når'), el('th', { scope: 'col' }, 'Hvem'),
-      el('th', { scope: 'col' }, 'Rolle'), el('th', { scope: 'col' }, 'Hva'))),
+    el('thead', {}, el('tr', {}, el('th', { scope: 'col' }, t('Når')), el('th', { scope: 'col' }, t('Hvem')),
+      el('th', { scope: 'col' }, t('Rolle')), el('th', { scope: 'col' }, t('Hva')))),
     el('tbody', {}, rows)));
   return section;
 }
@@ -597,6 +634,23 @@ async function afterRefusal(live, token) {
   setTimeout(() => connect(live, false), live.refused === 1 ? 0 : backoff(live.refused));
 }
 
+/** Shows the page in `language` (NB, NN or EN), as the switch and `me.language` say. */
+function setLanguage(language) {
+  state.language = TEXTS[language] || language === 'NB' ? language : 'NB';
+  document.documentElement.lang = { NB: 'nb', NN: 'nn', EN: 'en' }[state.language];
+  $('language').value = state.language;
+}
+
+/** The switch: the signed-in person's language is stored, and the page is drawn again in it. */
+async function chooseLanguage(language) {
+  if (!state.persona) return setLanguage(language);
+  const { data, errors } = await gql(SET_LANGUAGE, { language });
+  if (!data?.setLanguage?.language) return say(`Feil: ${errors?.[0]?.message ?? 'ukjent'}`);
+  const open = state.logId;
+  await login(state.persona);
+  if (open && state.logId !== open) await openLog(open);
+}
+
 function stopLive() {
   state.live?.close();
   state.live = null;
@@ -606,6 +660,7 @@ function init() {
   const select = $('persona');
   select.append(el('option', { value: '' }, '– velg –'));
   for (const [handle, text] of Object.entries(PERSONAS)) select.append(el('option', { value: handle }, text));
+  $('language').addEventListener('change', (ev) => chooseLanguage(ev.target.value).catch((e) => say(`Feil: ${e.message}`)));
   $('login').addEventListener('submit', (ev) => {
     ev.preventDefault();
     if (select.value) login(select.value).catch((e) => say(`Feil: ${e.message}`));
