@@ -419,7 +419,7 @@ impl Query {
         let template_id = ids::parse(&id, "id")?;
         let municipality_id = admin::read_templates(&rc(ctx).principal)?;
         let mut conn = rc(ctx).conn().await?;
-        match templates::of_municipality(&mut conn, template_id, municipality_id).await? {
+        match templates::of_municipality(&mut conn, template_id, municipality_id, false).await? {
             Some(row) => Ok(Some(Template(row))),
             None => deny(ctx, ApiError::NotFound("Template")),
         }

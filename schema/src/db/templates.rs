@@ -108,34 +108,19 @@ pub async fn retire(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<Templ
 }
 
 /// A template of this municipality; `None` for one of another, or none.
+/// `lock` keeps it until the transaction ends (a change of it).
 pub async fn of_municipality(
     conn: &mut AsyncPgConnection,
     id: Uuid,
     municipality_id: Uuid,
+    lock: bool,
 ) -> QueryResult<Option<TemplateRow>> {
-    template::table
-        .find(id)
-        .filter(template::municipality_id.eq(municipality_id))
-        .select(TemplateRow::as_select())
-        .first(conn)
-        .await
-        .optional()
-}
-
-/// The same, locked until the transaction ends (a change, or a log made from it).
-pub async fn of_municipality_for_update(
-    conn: &mut AsyncPgConnection,
-    id: Uuid,
-    municipality_id: Uuid,
-) -> QueryResult<Option<TemplateRow>> {
-    template::table
-        .find(id)
-        .filter(template::municipality_id.eq(municipality_id))
-        .select(TemplateRow::as_select())
-        .for_update()
-        .first(conn)
-        .await
-        .optional()
+    let query =
+        template::table.find(id).filter(template::municipality_id.eq(municipality_id)).select(TemplateRow::as_select());
+    match lock {
+        true => query.for_update().first(conn).await.optional(),
+        false => query.first(conn).await.optional(),
+    }
 }
 
 /// A municipality's templates by name; the retired ones only when asked.

@@ -193,7 +193,7 @@ impl LogMutations {
                     let template = match template_id {
                         None => None,
                         Some(t) => {
-                            let row = templates::of_municipality(conn, t, municipality_id).await?;
+                            let row = templates::of_municipality(conn, t, municipality_id, false).await?;
                             let row = row.ok_or_else(|| {
                                 ApiError::bad_field("templateId", "templateId is not a template of this municipality")
                             })?;

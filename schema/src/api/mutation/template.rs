@@ -122,12 +122,7 @@ impl TemplateMutations {
             let actor = rc.principal.person_id();
             let row = in_transaction(rc, move |conn| {
                 async move {
-                    let now = templates::of_municipality_for_update(conn, template_id, municipality_id)
-                        .await?
-                        .ok_or(ApiError::NotFound("Template"))?;
-                    if now.retired_at.is_some() {
-                        return Err(ApiError::conflict("the template is retired; create a new one instead"));
-                    }
+                    let now = active(conn, template_id, municipality_id).await?;
                     let words = Words {
                         name: name.unwrap_or(now.name),
                         section_prompts: prompts.unwrap_or(now.section_prompts),
@@ -157,12 +152,7 @@ impl TemplateMutations {
             let municipality_id = admin::manage_templates(&rc.principal)?;
             let row = in_transaction(rc, move |conn| {
                 async move {
-                    let now = templates::of_municipality_for_update(conn, template_id, municipality_id)
-                        .await?
-                        .ok_or(ApiError::NotFound("Template"))?;
-                    if now.retired_at.is_some() {
-                        return Err(ApiError::conflict("the template is retired already"));
-                    }
+                    active(conn, template_id, municipality_id).await?;
                     Ok(templates::retire(conn, template_id).await?)
                 }
                 .scope_boxed()
@@ -172,6 +162,22 @@ impl TemplateMutations {
         })
         .await
     }
+}
+
+/// The template to change, locked: NOT_FOUND when it is not this
+/// municipality's (as for one that does not exist), CONFLICT when retired.
+async fn active(
+    conn: &mut diesel_async::AsyncPgConnection,
+    template_id: Uuid,
+    municipality_id: Uuid,
+) -> ApiResult<templates::TemplateRow> {
+    let now = templates::of_municipality(conn, template_id, municipality_id, true)
+        .await?
+        .ok_or(ApiError::NotFound("Template"))?;
+    if now.retired_at.is_some() {
+        return Err(ApiError::conflict("the template is retired; it changes no more (create a new one)"));
+    }
+    Ok(now)
 }
 
 /// Section guidance as given: at most 20 sections, each name and text a
