@@ -1,1 +1,2 @@
+DROP INDEX coordinator_term_log_started_idx;
 DROP INDEX event_status_changed_idx;
