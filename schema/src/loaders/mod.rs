@@ -141,6 +141,7 @@ loaders! {
     participants: ParticipantsByLog [Uuid] = |pool, viewer| ParticipantsByLog(pool);
     participant: ParticipantLoader [Uuid] = |pool, viewer| ParticipantLoader(pool);
     person: PersonLoader [Uuid] = |pool, viewer| PersonLoader(pool);
+    language: LanguageLoader [Uuid] = |pool, viewer| LanguageLoader(pool);
     unit: UnitLoader [Uuid] = |pool, viewer| UnitLoader(pool);
     unit_log_counts: UnitLogCounts [Uuid] = |pool, viewer| UnitLogCounts(pool);
     unit_staff: StaffByUnit [Uuid] = |pool, viewer| StaffByUnit(pool);

@@ -34,3 +34,18 @@ row_loader!(
 );
 list_loader!(ParticipantsByLog, ParticipantView, participants::active_of, |r| r.participant.log_id);
 row_loader!(ParticipantLoader, ParticipantView, participants::by_ids, |r| r.participant.id);
+
+/// Each person's language (`person_language`; bokmål when none is chosen):
+/// a page of meetings asks it for every calendar file, in one statement.
+pub struct LanguageLoader(pub crate::db::Pool);
+
+impl async_graphql::dataloader::Loader<Uuid> for LanguageLoader {
+    type Value = crate::db::enums::Language;
+    type Error = crate::error::ApiError;
+
+    async fn load(&self, keys: &[Uuid]) -> Result<std::collections::HashMap<Uuid, Self::Value>, Self::Error> {
+        let mut conn = self.0.get().await?;
+        let languages = crate::db::languages::of(&mut conn, keys).await?;
+        Ok(keys.iter().copied().zip(languages).collect())
+    }
+}

@@ -37,9 +37,7 @@ impl Me {
     /// calendar files): bokmål until you choose with `setLanguage`.
     async fn language(&self, ctx: &Context<'_>) -> ApiResult<crate::db::enums::Language> {
         let rc = rc(ctx);
-        let mut conn = rc.conn().await?;
-        let chosen = crate::db::languages::of(&mut conn, &[rc.principal.person_id()]).await?;
-        Ok(chosen.first().copied().unwrap_or(crate::db::enums::Language::Nb))
+        Ok(rc.loaders.language().load_one(rc.principal.person_id()).await?.unwrap_or(crate::db::enums::Language::Nb))
     }
 
     /// Your name as registered; empty when none is registered.

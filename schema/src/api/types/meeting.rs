@@ -174,9 +174,8 @@ impl Meeting {
     async fn icalendar(&self, ctx: &Context<'_>) -> ApiResult<String> {
         self.access.content(ctx, ReadField::Meetings).await?;
         let rc = rc(ctx);
-        let mut conn = rc.conn().await?;
-        let language = crate::db::languages::of(&mut conn, &[rc.principal.person_id()]).await?;
-        Ok(crate::calendar::meeting(&self.row, language.first().copied().unwrap_or(crate::db::enums::Language::Nb)))
+        let language = rc.loaders.language().load_one(rc.principal.person_id()).await?;
+        Ok(crate::calendar::meeting(&self.row, language.unwrap_or(crate::db::enums::Language::Nb)))
     }
 }
 
