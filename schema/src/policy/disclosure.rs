@@ -12,8 +12,12 @@
 //! 3. When every non-zero cell is hidden and that still does not hold, the
 //!    zeros are hidden as well (then nobody can tell which cells hold the
 //!    logs). A breakdown without zeros left in that state is
-//!    *unprotected*; `statistics` then shows no figure of those logs at all
-//!    (a municipality too small for figures).
+//!    *unprotected*. When the units of one service kind are unprotected,
+//!    their kind's count is hidden in the breakdown by service kind (with
+//!    others, by rule 2), so a unit admin who makes tiny units hides her
+//!    own service kind's figures and no one else's. When a breakdown of
+//!    all the logs is unprotected, `statistics` shows no figure of them at
+//!    all (a municipality too small for figures).
 //! 4. **Medians** over fewer than 5 logs are not shown: a median of one log
 //!    is that log's own figure.
 //!
@@ -40,7 +44,13 @@ fn primary(n: i64) -> bool {
 /// The cells of one breakdown as they may be shown (rules 1–3), in the
 /// order given, and whether the breakdown is protected.
 pub fn breakdown(counts: &[i64]) -> (Vec<Shown>, bool) {
-    let mut hidden: Vec<bool> = counts.iter().map(|&n| primary(n)).collect();
+    breakdown_hiding(counts, &[])
+}
+
+/// [`breakdown`] with the cells at `forced` hidden from the start (a
+/// service kind whose units are unprotected).
+pub fn breakdown_hiding(counts: &[i64], forced: &[usize]) -> (Vec<Shown>, bool) {
+    let mut hidden: Vec<bool> = counts.iter().enumerate().map(|(i, &n)| primary(n) || forced.contains(&i)).collect();
     let protected = loop {
         let (k, sum) = counts
             .iter()
@@ -121,6 +131,16 @@ mod tests {
         assert_eq!(breakdown(&[3, 0, 0]), (vec![None, None, None], true));
         // No zeros to hide: unprotected.
         assert_eq!(breakdown(&[1, 1, 1, 2]), (vec![None, None, None, None], false));
+    }
+
+    /// A forced cell is hidden with enough others that it cannot be worked
+    /// out from the total.
+    #[test]
+    fn a_forced_cell_hides_like_a_small_one() {
+        assert_eq!(breakdown_hiding(&[20, 5, 12], &[0]), (vec![None, None, Some(12)], true));
+        assert_eq!(breakdown_hiding(&[20, 9, 12], &[1]), (vec![Some(20), None, None], true));
+        assert_eq!(breakdown_hiding(&[9, 0], &[0]), (vec![None, None], true), "hidden with the zero");
+        assert_eq!(breakdown_hiding(&[9], &[0]), (vec![None], false), "a lone kind cannot be hidden");
     }
 
     /// Whatever the counts, the figures shown (cells, and the total when it

@@ -191,18 +191,25 @@ impl Statistics {
 
         // The breakdowns of the logs, each adding up to the total.
         let (mut by_status, status_ok) = tallies(&count(LogStatus::ALL, logs.iter().map(|l| l.status)));
-        let (mut by_kind, kind_ok) =
-            tallies(&count(ServiceKind::ALL, logs.iter().filter_map(|l| kind_of.get(&l.unit_id).copied())));
-        // Units add up to their service kind's count: each kind's units are one breakdown.
+        // Units add up to their service kind's count: each kind's units are
+        // one breakdown. A kind whose units cannot be protected (tiny units,
+        // none empty) shows no unit figure, and its own count is hidden in
+        // the breakdown by kind, not every figure of the municipality.
         let mut by_unit: Vec<(usize, Tally)> = Vec::with_capacity(units.len());
-        let mut units_ok = true;
-        for kind in ServiceKind::ALL {
+        let mut unprotected_kinds = Vec::new();
+        for (k, kind) in ServiceKind::ALL.iter().enumerate() {
             let of_kind: Vec<usize> = (0..units.len()).filter(|i| units[*i].2 == *kind).collect();
             let ids: Vec<Uuid> = of_kind.iter().map(|i| units[*i].0).collect();
-            let (counted, ok) = tallies(&count(&ids, logs.iter().map(|l| l.unit_id)));
-            units_ok &= ok;
+            let (mut counted, ok) = tallies(&count(&ids, logs.iter().map(|l| l.unit_id)));
+            if !ok {
+                counted = hidden(counted.len());
+                unprotected_kinds.push(k);
+            }
             by_unit.extend(of_kind.into_iter().zip(counted));
         }
+        let kind_counts = count(ServiceKind::ALL, logs.iter().filter_map(|l| kind_of.get(&l.unit_id).copied()));
+        let (shown, kind_ok) = disclosure::breakdown_hiding(&kind_counts, &unprotected_kinds);
+        let mut by_kind: Vec<Tally> = shown.into_iter().map(Tally::new).collect();
         // Closing reasons add up to the CLOSED count, and so does the closing
         // median's number of logs: with that count hidden, they are hidden.
         let closed_at = LogStatus::ALL.iter().position(|s| *s == LogStatus::Closed).unwrap_or(0);
@@ -231,7 +238,7 @@ impl Statistics {
             if closed_hidden { no_median() } else { median(logs.iter().map(|l| l.days_to_close)) },
         ];
         // Too few logs for figures that protect them: show none.
-        if !(status_ok && kind_ok && units_ok && reasons_ok) {
+        if !(status_ok && kind_ok && reasons_ok) {
             total = Tally::new(None);
             by_status = hidden(by_status.len());
             by_kind = hidden(by_kind.len());
@@ -291,5 +298,54 @@ impl Statistics {
             median_days_to_closing,
             open_deletion_requests,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::db::statistics::MeasureCounts;
+
+    fn log(unit_id: Uuid) -> LogFacts {
+        LogFacts {
+            unit_id,
+            status: LogStatus::Passive,
+            closed_reason: None,
+            days_to_active: None,
+            days_to_handover: None,
+            days_to_close: None,
+            top_bti_level: None,
+            goal_areas: Vec::new(),
+        }
+    }
+
+    /// The attack on issue 19: a unit admin made three tiny health
+    /// stations (one log each, none empty), so the unit breakdown could not
+    /// be protected, and every figure of the municipality went blank. Now
+    /// only the health stations' figures are hidden (with one other kind,
+    /// so theirs cannot be worked out from the total).
+    #[test]
+    fn tiny_units_hide_their_own_service_kind_not_the_municipality() {
+        let (school, kindergarten) = (Uuid::new_v4(), Uuid::new_v4());
+        let stations: Vec<Uuid> = (0..3).map(|_| Uuid::new_v4()).collect();
+        let mut units = vec![
+            (school, "Skolen".to_owned(), ServiceKind::School),
+            (kindergarten, "Barnehagen".to_owned(), ServiceKind::Kindergarten),
+        ];
+        units.extend(stations.iter().map(|s| (*s, format!("Stasjon {s}"), ServiceKind::HealthStation)));
+        let mut logs: Vec<LogFacts> = (0..30).map(|_| log(school)).collect();
+        logs.extend((0..8).map(|_| log(kindergarten)));
+        logs.extend(stations.iter().map(|s| log(*s)));
+        let facts = Facts { logs, units, measures: MeasureCounts { open: 0, overdue: 0 }, open_deletion_requests: 0 };
+        let s = Statistics::of(facts);
+        assert_eq!(s.total_logs.count, Some(41));
+        assert_eq!(s.logs_by_status.iter().find(|c| c.status == LogStatus::Passive).unwrap().tally.count, Some(41));
+        let kind = |k: ServiceKind| s.logs_by_service_kind.iter().find(|c| c.service_kind == k).unwrap().tally.count;
+        assert_eq!(kind(ServiceKind::HealthStation), None);
+        assert_eq!(kind(ServiceKind::Kindergarten), None, "hidden with it: 41 - 30 would tell the stations' 3");
+        assert_eq!(kind(ServiceKind::School), Some(30));
+        let unit = |id: Uuid| s.logs_by_unit.iter().find(|u| u.unit_id == crate::api::ids::id(id)).unwrap().tally.count;
+        assert_eq!(unit(school), Some(30));
+        assert!(stations.iter().all(|st| unit(*st).is_none()));
     }
 }
