@@ -12,7 +12,7 @@ use super::caller::request_context;
 use super::graphql::{Format, api_error, record};
 use crate::app::AppState;
 use axum::extract::{Path, State};
-use axum::http::header::{CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_TYPE, X_CONTENT_TYPE_OPTIONS};
+use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE, X_CONTENT_TYPE_OPTIONS};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
@@ -54,7 +54,6 @@ pub async fn meeting(State(state): State<AppState>, Path(file): Path<String>, he
             [
                 (CONTENT_TYPE, media),
                 (CONTENT_DISPOSITION, "attachment; filename=\"samarbeidsmote.ics\""),
-                (CACHE_CONTROL, "no-store"),
                 (X_CONTENT_TYPE_OPTIONS, "nosniff"),
             ],
             ics.to_owned(),
@@ -76,6 +75,5 @@ fn not_found() -> Response {
     let e = ApiError::NotFound("Meeting");
     let mut response = api_error(Format::Json, e);
     *response.status_mut() = StatusCode::NOT_FOUND;
-    response.headers_mut().insert(CACHE_CONTROL, axum::http::HeaderValue::from_static("no-store"));
     response
 }

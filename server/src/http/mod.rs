@@ -15,9 +15,11 @@ pub mod ws;
 use crate::app::AppState;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
-use axum::http::{Request, StatusCode};
+use axum::http::header::CACHE_CONTROL;
+use axum::http::{HeaderValue, Request, StatusCode};
 use axum::routing::get;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 use tracing::field::Empty;
@@ -47,6 +49,10 @@ pub fn router(state: AppState) -> Router {
         router = router.layer(TimeoutLayer::with_status_code(TIMED_OUT, timeout));
     }
     router
+        // Every answer may carry personal data or say what exists (a 401, a
+        // 404 of a calendar file): no browser or proxy keeps one. A route
+        // that sets its own Cache-Control keeps it.
+        .layer(SetResponseHeaderLayer::if_not_present(CACHE_CONTROL, HeaderValue::from_static("no-store")))
         .layer(axum::middleware::from_fn_with_state(state.clone(), unread_body::drain_unread_bodies))
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(TraceLayer::new_for_http().make_span_with(request_span))

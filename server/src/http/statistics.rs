@@ -13,7 +13,7 @@ use super::caller::request_context;
 use super::graphql::{Format, api_error, record};
 use crate::app::AppState;
 use axum::extract::State;
-use axum::http::header::{CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_TYPE, X_CONTENT_TYPE_OPTIONS};
+use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE, X_CONTENT_TYPE_OPTIONS};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
@@ -50,7 +50,6 @@ pub async fn csv(State(state): State<AppState>, headers: HeaderMap) -> Response 
                 [
                     (CONTENT_TYPE, "text/csv; charset=utf-8; header=present"),
                     (CONTENT_DISPOSITION, "attachment; filename=\"stafett-statistikk.csv\""),
-                    (CACHE_CONTROL, "no-store"),
                     (X_CONTENT_TYPE_OPTIONS, "nosniff"),
                 ],
                 body,
