@@ -96,6 +96,13 @@ impl RequestContext {
     pub async fn conn(&self) -> ApiResult<PooledConn> {
         Ok(crate::db::conn_within(&self.pool, self.wait).await?)
     }
+
+    /// The language the service writes to the viewer in (`Me.language`;
+    /// bokmål until chosen).
+    pub async fn language(&self) -> ApiResult<crate::db::enums::Language> {
+        let chosen = self.loaders.language().load_one(self.principal.person_id()).await?;
+        Ok(chosen.unwrap_or(crate::db::enums::Language::Nb))
+    }
 }
 
 /// The request's context; every resolver runs inside one.

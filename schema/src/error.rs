@@ -3,6 +3,7 @@
 //! (DESIGN.md §4). Internal causes are logged with a correlation id and never
 //! reach the client: the client gets the id, the log gets the cause.
 
+use crate::i18n::Text;
 use async_graphql::ErrorExtensions;
 use uuid::Uuid;
 
@@ -21,10 +22,12 @@ pub enum ApiError {
     /// `field` is the path of the offending input value as the client
     /// wrote it (`body`, `child.birthDate`, `guardians[1].nationalId`), when
     /// the refusal is about one value; a mutation's `userErrors` carry it.
+    /// The message is a catalogue text (`i18n`): a form shows it in the
+    /// sender's language.
     #[error("{message}")]
-    BadUserInput { field: Option<String>, message: String },
+    BadUserInput { field: Option<String>, message: Text },
     #[error("{0}")]
-    Conflict(String),
+    Conflict(Text),
     #[error("too many requests; try again in {retry_after_secs} s")]
     RateLimited { retry_after_secs: u64 },
     #[error("internal error (correlation id {correlation_id})")]
@@ -53,15 +56,15 @@ impl ApiError {
     }
 
     /// Bad input that is not about one value ("nothing to change").
-    pub fn bad_input(msg: impl Into<String>) -> Self {
-        ApiError::BadUserInput { field: None, message: msg.into() }
+    pub fn bad_input(message: Text) -> Self {
+        ApiError::BadUserInput { field: None, message }
     }
 
     /// Bad input in one value, at `field` (see [`ApiError::BadUserInput`]).
-    /// The message starts with the field's path, so a top-level error says
-    /// which value it is about too.
-    pub fn bad_field(field: impl Into<String>, msg: impl Into<String>) -> Self {
-        ApiError::BadUserInput { field: Some(field.into()), message: msg.into() }
+    /// The message names the field, so a top-level error says which value
+    /// it is about too.
+    pub fn bad_field(field: impl Into<String>, message: Text) -> Self {
+        ApiError::BadUserInput { field: Some(field.into()), message }
     }
 
     /// Names the object a NOT_FOUND is about, so that a hidden log's goal
@@ -73,8 +76,8 @@ impl ApiError {
         }
     }
 
-    pub fn conflict(msg: impl Into<String>) -> Self {
-        ApiError::Conflict(msg.into())
+    pub fn conflict(message: Text) -> Self {
+        ApiError::Conflict(message)
     }
 
     /// Logs `cause` under a fresh correlation id and returns the error the

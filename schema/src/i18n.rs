@@ -4,11 +4,13 @@
 //! `Me.language` (`setLanguage`); bokmål until they choose.
 //!
 //! Which language a text is written in:
-//! - a text to named people (a notice, a meeting change to its invitees) is
-//!   written once per language among them, each copy to those who read it;
-//! - a text to everyone in a log (an invitation to all, minutes) is in the
-//!   family's language: the owners' common choice, else bokmål;
-//! - a calendar file is in the language of whoever downloads it.
+//! - a message the service writes (a notice, an invitation, a meeting
+//!   change, minutes) is stored once, rendered in every language, and each
+//!   reader reads it in her own (`Message.body`); its archived body is in
+//!   the family's language: the owners' common choice, else bokmål;
+//! - a calendar file is in the language of whoever downloads it;
+//! - a refusal a form shows (`userErrors[].message`) is in the language of
+//!   whoever sent the mutation.
 
 use crate::db::enums::Language;
 use chrono::{DateTime, Utc};
@@ -22,6 +24,9 @@ const CATALOGUES: [(Language, &str, &str); 3] = [
     (Language::Nn, "nn-NO", include_str!("../i18n/nn.ftl")),
     (Language::En, "en-GB", include_str!("../i18n/en.ftl")),
 ];
+
+/// Every language the service writes in.
+pub const LANGUAGES: [Language; 3] = [CATALOGUES[0].0, CATALOGUES[1].0, CATALOGUES[2].0];
 
 static BUNDLES: LazyLock<Vec<(Language, FluentBundle<FluentResource>)>> = LazyLock::new(|| {
     CATALOGUES
@@ -63,6 +68,53 @@ pub fn text(language: Language, key: &str, args: &[(&str, &str)]) -> String {
         }
     }
     key.to_owned()
+}
+
+/// A text for people that is not yet in anyone's language: a catalogue key
+/// and its arguments, written out where it is shown, in the reader's
+/// language. A refusal carries one (`ApiError`), so a form shows it in the
+/// language of whoever sent the mutation (`UserError.message`), while the
+/// top-level `errors[].message`, which is for developers, is English.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Text {
+    key: &'static str,
+    args: Vec<(&'static str, String)>,
+}
+
+impl Text {
+    pub fn new(key: &'static str, args: Vec<(&'static str, String)>) -> Self {
+        Text { key, args }
+    }
+
+    /// The catalogue key, for tests and logs.
+    pub fn key(&self) -> &'static str {
+        self.key
+    }
+
+    /// The text in `language`.
+    pub fn render(&self, language: Language) -> String {
+        let args: Vec<(&str, &str)> = self.args.iter().map(|(n, v)| (*n, v.as_str())).collect();
+        text(language, self.key, &args)
+    }
+}
+
+/// English: the words of a refusal in `errors[].message` and in logs.
+impl std::fmt::Display for Text {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.render(Language::En))
+    }
+}
+
+/// A [`Text`]: `words!("error-too-long", field, len = value.len())`. An
+/// argument is named as in the catalogue; a bare name passes the variable
+/// of that name.
+#[macro_export]
+macro_rules! words {
+    ($key:literal $(, $name:ident $(= $value:expr)?)* $(,)?) => {
+        $crate::i18n::Text::new($key, vec![$((stringify!($name), $crate::words!(@value $name $($value)?).to_string())),*])
+    };
+    (@value $name:ident) => { $name };
+    (@value $name:ident $value:expr) => { $value };
 }
 
 /// A time as people in Norway read it: Europe/Oslo local time (CET in
@@ -116,28 +168,60 @@ mod tests {
     }
 
     /// Every key the code asks for is in the catalogues (a typo in code
-    /// would otherwise print the key to a family).
+    /// would otherwise print the key to a family, or to a form): each
+    /// `i18n::text("…"` and `words!("…"`, and each refusal key written out
+    /// as a string (`"error-…"`), in every source file.
     #[test]
     fn every_key_the_code_uses_exists() {
-        let sources = [
-            include_str!("api/mutation/meeting.rs"),
-            include_str!("api/mutation/log.rs"),
-            include_str!("api/mutation/message.rs"),
-            include_str!("api/mutation/consent.rs"),
-            include_str!("api/mutation/family.rs"),
-            include_str!("api/mutation/coordinator.rs"),
-            include_str!("calendar.rs"),
-        ];
-        let nb = keys(CATALOGUES[0].2);
-        let mut used = 0;
-        for source in sources {
-            for piece in source.split("i18n::text(").skip(1) {
-                let Some(key) = piece.split('"').nth(1) else { continue };
-                assert!(nb.contains(&key), "the code asks for {key}, which no catalogue has");
-                used += 1;
+        fn sources(dir: &std::path::Path, out: &mut Vec<String>) {
+            for entry in std::fs::read_dir(dir).expect("src is readable").flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    sources(&path, out);
+                } else if path.extension().is_some_and(|e| e == "rs") {
+                    out.push(std::fs::read_to_string(&path).expect("a source file"));
+                }
             }
         }
-        assert!(used >= 15, "found {used} uses");
+        let mut files = Vec::new();
+        sources(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src"), &mut files);
+        let nb = keys(CATALOGUES[0].2);
+        let mut used = std::collections::BTreeSet::new();
+        for source in &files {
+            for opener in ["i18n::text(", "words!("] {
+                for piece in source.split(opener).skip(1) {
+                    // The first string after the opener is the key; skip
+                    // the macro's own definition and this test.
+                    let Some(key) = piece.split('"').nth(1) else { continue };
+                    if key.chars().all(|c| c.is_ascii_lowercase() || c == '-') && !key.is_empty() {
+                        used.insert(key.to_owned());
+                    }
+                }
+            }
+            for piece in source.split("\"error-").skip(1) {
+                let rest: String = piece.chars().take_while(|c| c.is_ascii_lowercase() || *c == '-').collect();
+                if piece[rest.len()..].starts_with('"') && !rest.is_empty() && !rest.ends_with('-') {
+                    used.insert(format!("error-{rest}"));
+                }
+            }
+        }
+        for key in &used {
+            assert!(nb.contains(&key.as_str()), "the code asks for {key}, which no catalogue has");
+        }
+        assert!(used.len() >= 130, "found {} keys", used.len());
+    }
+
+    /// A refusal reads in each language, and its English is the top-level
+    /// message; arguments and selectors fill in.
+    #[test]
+    fn refusals_read_in_each_language() {
+        let t = crate::words!("error-too-long", field = "body", len = 10_001, max = 10_000);
+        assert_eq!(t.to_string(), "body is 10001 characters; at most 10000 are allowed");
+        assert_eq!(t.render(Language::Nb), "body er 10001 tegn; høyst 10000 er tillatt");
+        assert_eq!(t.render(Language::Nn), "body er 10001 teikn; høgst 10000 er tillate");
+        let status = crate::words!("error-log-not-active", status = "PASSIVE");
+        assert_eq!(status.render(Language::Nb), "loggen er passiv; bare innholdet i en aktiv logg kan endres");
+        assert_eq!(status.to_string(), "the log is passive; only an active log's content can be changed");
     }
 
     #[test]

@@ -42,6 +42,19 @@ pub enum NationalIdError {
     CenturyUnknown,
 }
 
+impl NationalIdError {
+    /// The refusal of the number at `field`, for people (`i18n`).
+    pub fn text(&self, field: &str) -> crate::i18n::Text {
+        let key = match self {
+            NationalIdError::Format => "error-national-id-format",
+            NationalIdError::Checksum => "error-national-id-checksum",
+            NationalIdError::Date => "error-national-id-date",
+            NationalIdError::CenturyUnknown => "error-national-id-century",
+        };
+        crate::i18n::Text::new(key, vec![("field", field.to_owned())])
+    }
+}
+
 /// What a valid number says about its holder's date of birth.
 enum Born {
     On(NaiveDate),

@@ -23,6 +23,7 @@ use crate::db::staff as staffdb;
 use crate::error::{ApiError, ApiResult};
 use crate::policy::{admin, organization as orgpolicy};
 use crate::principal::Principal;
+use crate::words;
 use chrono::Utc;
 use diesel_async::AsyncPgConnection;
 use std::collections::HashMap;
@@ -119,7 +120,7 @@ pub fn check(raw: &RawRow) -> Result<Row, (String, String)> {
 pub async fn plan(conn: &mut AsyncPgConnection, by: &Principal, unit_id: Uuid, raw: &[RawRow]) -> ApiResult<Plan> {
     let unit = orgdb::unit_by_id(conn, unit_id).await?.ok_or(ApiError::NotFound("Unit"))?;
     if unit.deactivated_at.is_some() {
-        return Err(ApiError::bad_field("unitId", "the unit is deactivated: it takes no new staff"));
+        return Err(ApiError::bad_field("unitId", words!("error-unit-deactivated-staff")));
     }
     let mut plan = Plan::default();
     let mut seen: HashMap<String, u64> = HashMap::new();

@@ -235,7 +235,7 @@ async fn typed_client_generates_types_from_the_schema_file_and_runs() {
     // input (no exception), and its edge is the message as a list shows it.
     let post = ["typed-client/dist/index.js", "--url", &url, "--message"];
     let refused = node("client-examples", &[&post[..], &["   "]].concat(), limit).await;
-    assert!(refused.contains("not posted: input.body: body must not be empty (BAD_USER_INPUT)"), "{refused}");
+    assert!(refused.contains("not posted: input.body: body kan ikke være tom (BAD_USER_INPUT)"), "{refused}");
     let posted = node("client-examples", &[&post[..], &["Hei fra den typede klienten"]].concat(), limit).await;
     assert!(posted.contains("posted as Ola Nordmann: Hei fra den typede klienten"), "{posted}");
     // `node`: any object by its id, typed by inline fragments.

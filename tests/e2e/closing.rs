@@ -27,7 +27,7 @@ async fn a_reason_is_one_of_the_guidelines_or_other_in_words() {
     let r = app
         .gql("coordinator", CLOSE, json!({ "l": EMMA_LOG, "i": { "reason": "OTHER", "details": "x".repeat(2001) } }))
         .await;
-    assert!(r.user_err("BAD_USER_INPUT").contains("at most 2000"), "{}", r.body);
+    assert!(r.user_err("BAD_USER_INPUT").contains("høyst 2000"), "{}", r.body);
     let r = app.gql("coordinator", CLOSE, json!({ "l": EMMA_LOG, "i": { "reason": "MAYBE" } })).await;
     assert!(!r.errors().is_empty(), "an unknown reason is refused: {}", r.body);
     assert_eq!(status(&app, EMMA_LOG).await, "ACTIVE");

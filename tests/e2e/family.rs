@@ -73,7 +73,7 @@ async fn a_guardian_added_after_a_custody_change_reads_at_once_and_is_asked_for_
             json!({ "l": EMMA_LOG, "i": { "nationalId": nid, "name": "Nina Ny", "reason": "igjen" } }),
         )
         .await;
-    assert!(again.user_err("CONFLICT").contains("already"));
+    assert!(again.user_err("CONFLICT").contains("allerede"));
     let bad = app
         .gql(
             "coordinator",
@@ -104,7 +104,7 @@ async fn a_removed_guardian_is_shut_out_and_the_last_one_stays() {
     // The remaining owner's consent is enough: the log is ACTIVE.
     assert_eq!(app.gql("guardian", READ, json!({ "l": EMMA_LOG })).await.ok()["log"]["status"], "ACTIVE");
     let last = app.gql("coordinator", REMOVE, json!({ "l": EMMA_LOG, "g": person("guardian"), "r": "feil" })).await;
-    assert!(last.user_err("CONFLICT").contains("at least one guardian"));
+    assert!(last.user_err("CONFLICT").contains("minst én foresatt"));
     let none = app.gql("coordinator", REMOVE, json!({ "l": EMMA_LOG, "g": person("outsider"), "r": "feil" })).await;
     assert_eq!(none.user_errors()[0]["field"], json!(["input", "guardianId"]));
     let by_guardian = app.gql("guardian", REMOVE, json!({ "l": EMMA_LOG, "g": person("guardian"), "r": "meg" })).await;
@@ -137,7 +137,7 @@ async fn contact_details_are_corrected_by_the_guardian_or_the_coordinator() {
     assert_eq!((&g["address"], &g["email"]), (&json!("Storgata 1"), &json!(null)));
     let nothing =
         app.gql("coordinator", CONTACT, json!({ "l": EMMA_LOG, "i": { "guardianId": person("guardian2") } })).await;
-    assert!(nothing.user_err("BAD_USER_INPUT").contains("nothing to change"));
+    assert!(nothing.user_err("BAD_USER_INPUT").contains("ingenting å endre"));
     let long = app
         .gql(
             "guardian",

@@ -243,7 +243,7 @@ async fn mutations_answer_with_payloads_and_field_errors() {
     // A refusal of the request as a whole has no field.
     let r = app.gql("guardian", text, json!({ "l": emma, "i": {} })).await;
     assert_eq!(user_error(&r, "updateLogText"), (json!([]), "BAD_USER_INPUT".to_owned()));
-    assert!(r.user_err("BAD_USER_INPUT").contains("nothing to change"));
+    assert!(r.user_err("BAD_USER_INPUT").contains("ingenting å endre"));
     // The log's state: CONFLICT, a user error with no field.
     let reopen =
         "mutation($l: ID!) { requestReopen(logId: $l) { reopenRequest { id } userErrors { field code message } } }";

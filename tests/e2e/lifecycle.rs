@@ -111,7 +111,7 @@ async fn a_log_lives_from_creation_to_deletion() {
     assert_eq!(proposal.ok()["proposeUnit"]["unitProposal"]["consented"], false);
     let add = "mutation($i: AddParticipantInput!) { addParticipant(input: $i) { participant { id name role } userErrors { field code message } } }";
     let add_nurse = json!({ "i": { "logId": log, "staffId": ids::person("participant"), "unitId": HEALTH_STATION, "title": "helsesykepleier" } });
-    assert!(app.gql("coordinator", add, add_nurse.clone()).await.user_err("BAD_USER_INPUT").contains("consented"));
+    assert!(app.gql("coordinator", add, add_nurse.clone()).await.user_err("BAD_USER_INPUT").contains("samtykke"));
     app.gql(
         "guardian",
         "mutation($l: ID!, $u: ID!) { giveConsent(input: { logId: $l, unitId: $u }) { consent { scope } userErrors { field code message } } }",
@@ -288,7 +288,7 @@ async fn a_log_lives_from_creation_to_deletion() {
             json!({ "l": log }),
         )
         .await;
-    assert!(frozen.user_err("CONFLICT").contains("closed"));
+    assert!(frozen.user_err("CONFLICT").contains("avsluttet"));
     let frozen_goal = app
         .gql(
             "guardian",

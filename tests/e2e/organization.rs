@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 use stafett_server::demo::MUNICIPALITY;
 use stafett_tests::ids::{EMMA_LOG, SCHOOL};
 use stafett_tests::world::{self, OTHER_MUNICIPAL_ADMIN, OTHER_MUNICIPALITY, OTHER_SCHOOL};
-use stafett_tests::{Gql, TestApp};
+use stafett_tests::{Fixture, Gql, TestApp};
 
 /// The mutations this file's table covers (`authz_write.rs` checks that
 /// every mutation is in one table or the other).
@@ -281,7 +281,7 @@ async fn a_deactivated_unit_is_proposed_for_no_log_and_creates_none() {
     // Emma's log has PPT proposed already; Sara's has not.
     let propose = "mutation($l: ID!, $u: ID!) { proposeUnit(logId: $l, input: { unitId: $u }) { unitProposal { id } userErrors { field code message } } }";
     let refused = app.gql("coordinator", propose, json!({ "l": stafett_tests::ids::SARA_LOG, "u": ppt })).await;
-    assert!(refused.user_err("BAD_USER_INPUT").contains("deactivated"), "{:#}", refused.body);
+    assert!(refused.user_err("BAD_USER_INPUT").contains("deaktivert"), "{:#}", refused.body);
     let units = app.gql("coordinator", "{ units { id active } }", json!({})).await;
     let listed = units.ok()["units"].as_array().unwrap().iter().find(|u| u["id"] == json!(ppt)).cloned();
     assert_eq!(listed.unwrap()["active"], false, "still listed, as deactivated");
@@ -298,11 +298,11 @@ async fn a_deactivated_unit_is_proposed_for_no_log_and_creates_none() {
     let new_staff =
         json!({ "i": { "unitId": SCHOOL, "name": "Ny Ansatt", "externalId": "ny-ansatt", "role": "EMPLOYEE" } });
     let refused = app.gql("municipaladmin", register, new_staff.clone()).await;
-    assert!(refused.user_err("BAD_USER_INPUT").contains("deactivated"), "no new staff: {:#}", refused.body);
+    assert!(refused.user_err("BAD_USER_INPUT").contains("deaktivert"), "no new staff: {:#}", refused.body);
     let join = "mutation($l: ID!, $s: ID!, $u: ID!) { addParticipant(input: { logId: $l, staffId: $s, unitId: $u }) { participant { id } userErrors { field code message } } }";
     let ulla = json!({ "l": EMMA_LOG, "s": stafett_tests::ids::person("unitadmin"), "u": SCHOOL });
     let refused = app.gql("coordinator", join, ulla.clone()).await;
-    assert!(refused.user_err("BAD_USER_INPUT").contains("deactivated"), "no new participant: {:#}", refused.body);
+    assert!(refused.user_err("BAD_USER_INPUT").contains("deaktivert"), "no new participant: {:#}", refused.body);
     // What it has stays: Emma's log (home unit: the school) reads as before.
     app.gql("guardian", "query($l: ID!) { log(id: $l) { goals { id } } }", json!({ "l": EMMA_LOG })).await.ok();
     let on = "mutation($u: ID!) { reactivateUnit(unitId: $u) { unit { active } userErrors { field code message } } }";
@@ -354,7 +354,7 @@ async fn organization_inputs_are_checked_at_their_edges() {
     let r = app.gql("municipaladmin", UPDATE_UNIT, json!({ "u": SCHOOL, "i": { "name": null } })).await;
     r.user_err("BAD_USER_INPUT");
     let r = app.gql("municipaladmin", UPDATE_UNIT, json!({ "u": SCHOOL, "i": {} })).await;
-    assert!(r.user_err("BAD_USER_INPUT").contains("nothing to change"));
+    assert!(r.user_err("BAD_USER_INPUT").contains("ingenting å endre"));
     let cleared =
         app.gql("municipaladmin", UPDATE_UNIT, json!({ "u": SCHOOL, "i": { "organizationNumber": null } })).await;
     assert!(cleared.ok()["updateUnit"]["unit"]["organizationNumber"].is_null());
@@ -369,15 +369,15 @@ async fn organization_inputs_are_checked_at_their_edges() {
     // The system owner reads no personal data: he is given no role that does.
     let himself = json!({ "m": MUNICIPALITY, "i": { "externalId": "demo-systemowner", "name": "Sven" } });
     let r = app.gql("systemowner", APPOINT, himself).await;
-    assert!(r.user_err("CONFLICT").contains("system owner"), "{:#}", r.body);
+    assert!(r.user_err("CONFLICT").contains("systemeier"), "{:#}", r.body);
     let register = "mutation($i: RegisterStaffInput!) { registerStaff(input: $i) { staff { id } userErrors { field code message } } }";
     let into_unit =
         json!({ "i": { "unitId": SCHOOL, "name": "Sven", "externalId": "demo-systemowner", "role": "UNIT_ADMIN" } });
     let r = app.gql("municipaladmin", register, into_unit).await;
-    assert!(r.user_err("CONFLICT").contains("system owner"), "{:#}", r.body);
+    assert!(r.user_err("CONFLICT").contains("systemeier"), "{:#}", r.body);
     let twice = json!({ "m": MUNICIPALITY, "i": { "externalId": "demo-municipaladmin", "name": "Mona" } });
     let again = app.gql("systemowner", APPOINT, twice).await;
-    assert!(again.user_err("CONFLICT").contains("already"), "{:#}", again.body);
+    assert!(again.user_err("CONFLICT").contains("allerede"), "{:#}", again.body);
     // Two accepted changes: the 200-character unit and the cleared number.
     assert_eq!(app.count("SELECT count(*) AS n FROM admin_log").await, before + 2);
 }
@@ -514,4 +514,30 @@ async fn the_demos_other_municipality_sees_nothing_of_nordby() {
     let theirs =
         app.gql(who, "query($id: ID!) { unit(id: $id) { name logCount } }", json!({ "id": OSTBY_SKOLE })).await;
     assert_eq!(theirs.ok()["unit"], json!({ "name": "Østby skole", "logCount": 0 }));
+}
+
+/// The attack on issue 19: right after `createMunicipality`, the system
+/// owner's `appointMunicipalAdmin` read NOT_FOUND until the principal cache
+/// let her new role through (2 s). A change of roles drops the cache, as
+/// the staff mutations do: with a cache of a minute, the appointment
+/// succeeds at once, and a known staff member appointed admin has the role
+/// at once too.
+#[tokio::test]
+async fn a_new_municipality_is_its_creators_at_once() {
+    let app = TestApp::with(Fixture::Demo, |c| c.principal_cache = std::time::Duration::from_secs(60)).await;
+    app.state.spawn_background();
+    // Both are cached before the change.
+    app.gql("systemowner", "{ me { id } }", json!({})).await.ok();
+    let created = app.gql("systemowner", CREATE_MUNICIPALITY, json!({ "i": { "name": "Cachevik kommune" } })).await;
+    let m = created.ok()["createMunicipality"]["municipality"]["id"].clone();
+    // The announcement reaches the cache through a task: a moment, not the minute.
+    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    let appointed = app
+        .gql(
+            "systemowner",
+            APPOINT,
+            json!({ "m": m, "i": { "externalId": "cachevik-admin", "name": "Cecilie Kommune" } }),
+        )
+        .await;
+    assert!(appointed.ok()["appointMunicipalAdmin"]["staffId"].is_string(), "{}", appointed.body);
 }

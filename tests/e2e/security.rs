@@ -275,7 +275,7 @@ async fn a_paper_consent_signed_before_a_withdrawal_cannot_undo_it() {
     let today = chrono::Utc::now().date_naive();
     for days_ago in [11, 10] {
         let r = app.gql("coordinator", q, register(today - chrono::Duration::days(days_ago))).await;
-        assert!(r.user_err("CONFLICT").contains("latest choice"), "{days_ago} days ago: {:#}", r.body);
+        assert!(r.user_err("CONFLICT").contains("siste valg"), "{days_ago} days ago: {:#}", r.body);
     }
     let r = app.gql("coordinator", q, register(today + chrono::Duration::days(3))).await;
     assert!(r.user_err("BAD_USER_INPUT").contains("signedOn"));
@@ -340,7 +340,7 @@ async fn paper_consent_refusals_tell_a_metadata_coordinator_nothing_new() {
     let i = json!({ "i": { "logId": jonas, "ownerId": stafett_tests::ids::person("guardian2"), "unitId": stafett_tests::ids::PPT, "documentReference": "ref", "signedOn": yesterday } });
     let r = app.gql("coordinator", q, i).await;
     let message = r.user_err("CONFLICT");
-    assert!(message.contains("unit's proposal") && !message.contains('('), "{message}");
+    assert!(message.contains("enheten ble foreslått") && !message.contains('('), "{message}");
 }
 
 /// The coordinator of a PASSIVE log may propose a unit (it is a step back
@@ -419,7 +419,7 @@ async fn deletion_cancels_pending_requests_and_a_deleted_log_accepts_nothing() {
                 json!({ "l": nora }),
             )
             .await;
-        assert!(r.user_err("CONFLICT").contains("deleted"), "{owner}: {:#}", r.body);
+        assert!(r.user_err("CONFLICT").contains("slettet"), "{owner}: {:#}", r.body);
     }
     assert_eq!(app.count(&consents).await, before);
     let again = app
@@ -509,7 +509,7 @@ async fn register_staff_answers_alike_for_an_external_id_registered_elsewhere() 
     assert_eq!(known.ok(), fresh.ok());
     // Registering the same person in the same unit again is a conflict the caller can see.
     let twice = app.gql("municipaladmin", register, json!({ "u": ppt, "x": "brand-new-id" })).await;
-    assert!(twice.user_err("CONFLICT").contains("this unit"));
+    assert!(twice.user_err("CONFLICT").contains("denne enheten"));
     // The coordinator kept her name and now also works in PPT.
     let roles = format!(
         "SELECT count(*) AS n FROM staff_unit_role WHERE staff_id = '{}'",
@@ -793,7 +793,7 @@ async fn a_unit_withdrawn_by_one_owner_is_not_brought_back_with_anothers_older_f
         let form = json!({ "i": { "logId": emma, "ownerId": stafett_tests::ids::person(owner), "unitId": health,
             "documentReference": "old-form", "signedOn": (today - chrono::Duration::days(20)).to_string() } });
         let r = app.gql("coordinator", q, form).await;
-        assert!(r.user_err("CONFLICT").contains("latest choice"), "{owner}: {:#}", r.body);
+        assert!(r.user_err("CONFLICT").contains("siste valg"), "{owner}: {:#}", r.body);
     }
     let valid = format!(
         "SELECT count(*) AS n FROM consent WHERE log_id = '{emma}' AND unit_id = '{health}' AND withdrawn_at IS NULL"
@@ -917,7 +917,7 @@ async fn an_older_paper_form_overrides_no_choice_of_the_family() {
     .await
     .unwrap();
     let r = app.gql("coordinator", q, form(None, today - chrono::Duration::days(3))).await;
-    assert!(r.user_err("CONFLICT").contains("latest choice"), "{:#}", r.body);
+    assert!(r.user_err("CONFLICT").contains("siste valg"), "{:#}", r.body);
     // Nor can a form predate the log.
     let r = app.gql("coordinator", q, form(None, chrono::NaiveDate::from_ymd_opt(2020, 1, 1).unwrap())).await;
     r.user_err("CONFLICT");
@@ -951,7 +951,7 @@ async fn an_older_paper_form_overrides_no_choice_of_the_family() {
     let status = app.gql("guardian", "query($l: ID!) { log(id: $l) { status } }", json!({ "l": emma })).await;
     assert_eq!(status.ok()["log"]["status"], "ACTIVE");
     let r = app.gql("coordinator", q, form(Some(health), today - chrono::Duration::days(30))).await;
-    assert!(r.user_err("CONFLICT").contains("latest choice"), "{:#}", r.body);
+    assert!(r.user_err("CONFLICT").contains("siste valg"), "{:#}", r.body);
     let valid = format!(
         "SELECT count(*) AS n FROM consent WHERE log_id = '{emma}' AND unit_id = '{health}' AND withdrawn_at IS NULL"
     );
@@ -1156,7 +1156,7 @@ async fn racing_proposals_of_a_unit_make_one_and_conflict_the_rest() {
     let made = answers.iter().filter(|r| r.refusal().is_none()).count();
     assert_eq!(made, 1, "one proposal");
     for r in answers.iter().filter(|r| r.refusal().is_some()) {
-        assert_eq!(r.user_err("CONFLICT"), "this unit is already proposed", "{:#}", r.body);
+        assert_eq!(r.user_err("CONFLICT"), "denne enheten er allerede foreslått", "{:#}", r.body);
     }
     let stored = format!("SELECT count(*) AS n FROM unit_proposal WHERE unit_id = '{unit}'");
     assert_eq!(app.count(&stored).await, 1);

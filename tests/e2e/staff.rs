@@ -307,7 +307,7 @@ async fn a_deactivated_coordinator_is_replaced_and_can_return() {
             json!({ "m": measure, "p": ingrid }),
         )
         .await;
-    assert!(r.user_err("BAD_USER_INPUT").contains("deactivated"));
+    assert!(r.user_err("BAD_USER_INPUT").contains("deaktivert"));
 
     // Reactivated: she signs in, carries what was not given away, and holds the other batons.
     let r = app.gql("municipaladmin", &reactivate(), json!({ "s": ingrid })).await;
@@ -415,11 +415,11 @@ async fn refusals_are_clear_and_write_nothing() {
 
     // Self-deactivation, the last unit admin, the last municipal admin.
     let r = app.gql("unitadmin", &deactivate(), json!({ "s": ulla })).await;
-    assert!(conflict(&r).contains("yourself"));
+    assert!(conflict(&r).contains("deg selv"));
     let r = app.gql("municipaladmin", &deactivate(), json!({ "s": ulla })).await;
-    assert!(conflict(&r).contains("last unit admin of Nordby skole"), "{}", r.body);
+    assert!(conflict(&r).contains("siste enhetsadministratoren i Nordby skole"), "{}", r.body);
     let r = app.gql("municipaladmin", &deactivate(), json!({ "s": person("municipaladmin") })).await;
-    assert!(conflict(&r).contains("yourself"));
+    assert!(conflict(&r).contains("deg selv"));
     let r = app
         .gql(
             "municipaladmin",
@@ -427,10 +427,10 @@ async fn refusals_are_clear_and_write_nothing() {
             json!({ "s": ulla, "i": { "unitRoles": { "unitId": SCHOOL, "roles": ["EMPLOYEE"] } } }),
         )
         .await;
-    assert!(conflict(&r).contains("last unit admin"));
+    assert!(conflict(&r).contains("siste enhetsadministratoren"));
     // Already active; unknown, malformed and another municipality's ids.
     let r = app.gql("municipaladmin", &reactivate(), json!({ "s": ingrid })).await;
-    assert!(conflict(&r).contains("active already"));
+    assert!(conflict(&r).contains("allerede aktiv"));
     let unknown = uuid::Uuid::new_v4();
     let r = app.gql("municipaladmin", &deactivate(), json!({ "s": unknown })).await;
     let absent = r.err("NOT_FOUND");
@@ -444,9 +444,9 @@ async fn refusals_are_clear_and_write_nothing() {
     let r = app.gql("municipaladmin", &update(), json!({ "s": ingrid, "i": { "name": "N".repeat(201) } })).await;
     assert_eq!(r.user_errors()[0]["field"], json!(["input", "name"]));
     let r = app.gql("municipaladmin", &update(), json!({ "s": ingrid, "i": { "name": null } })).await;
-    assert!(bad(&r).contains("cannot be cleared"));
+    assert!(bad(&r).contains("kan ikke fjernes"));
     let r = app.gql("municipaladmin", &update(), json!({ "s": ingrid, "i": {} })).await;
-    assert!(bad(&r).contains("nothing to change"));
+    assert!(bad(&r).contains("ingenting å endre"));
     let r = app
         .gql(
             "municipaladmin",
@@ -454,7 +454,7 @@ async fn refusals_are_clear_and_write_nothing() {
             json!({ "s": ingrid, "i": { "unitRoles": { "unitId": SCHOOL, "roles": ["EMPLOYEE", "EMPLOYEE"] } } }),
         )
         .await;
-    assert!(bad(&r).contains("twice"));
+    assert!(bad(&r).contains("to ganger"));
     let r = app
         .gql(
             "municipaladmin",
@@ -470,7 +470,7 @@ async fn refusals_are_clear_and_write_nothing() {
         app.gql("unitadmin", REASSIGN, json!({ "l": EMMA_LOG, "p": person("unconsented"), "r": "permisjon" })).await;
     assert!(!bad(&r).is_empty(), "PPT has no consent in Emma's log: {}", r.body);
     let r = app.gql("unitadmin", REASSIGN, json!({ "l": EMMA_LOG, "p": ingrid, "r": "permisjon" })).await;
-    assert!(conflict(&r).contains("already"));
+    assert!(conflict(&r).contains("allerede"));
     let r = app
         .gql("unitadmin", REASSIGN, json!({ "l": EMMA_LOG, "p": person("participant"), "r": "r".repeat(2001) }))
         .await;

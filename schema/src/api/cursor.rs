@@ -14,6 +14,7 @@
 //! client holding one resumes without loss.
 
 use crate::error::{ApiError, ApiResult};
+use crate::words;
 use aes::Aes256;
 use aes::cipher::{BlockDecrypt, BlockEncrypt, KeyInit};
 use base64::Engine;
@@ -26,14 +27,14 @@ fn encode(raw: String) -> String {
 }
 
 fn decode<'a>(cursor: &str, prefix: &str, buf: &'a mut String) -> ApiResult<&'a str> {
-    let invalid = || ApiError::bad_input("invalid cursor: pass a cursor this API returned");
+    let invalid = || ApiError::bad_input(words!("error-cursor"));
     let bytes = URL_SAFE_NO_PAD.decode(cursor.as_bytes()).map_err(|_| invalid())?;
     *buf = String::from_utf8(bytes).map_err(|_| invalid())?;
     buf.strip_prefix(prefix).ok_or_else(invalid)
 }
 
 fn time_and_id(rest: &str) -> ApiResult<(DateTime<Utc>, Uuid)> {
-    let invalid = || ApiError::bad_input("invalid cursor: pass a cursor this API returned");
+    let invalid = || ApiError::bad_input(words!("error-cursor"));
     let (micros, id) = rest.split_once(':').ok_or_else(invalid)?;
     let micros: i64 = micros.parse().map_err(|_| invalid())?;
     if !(FIRST_MICROS..=LAST_MICROS).contains(&micros) {
@@ -71,7 +72,7 @@ pub fn encode_time_id(key: &CursorKey, kind: &str, at: DateTime<Utc>, id: Uuid) 
 }
 
 pub fn decode_time_id(key: &CursorKey, kind: &str, cursor: &str) -> ApiResult<(DateTime<Utc>, Uuid)> {
-    let invalid = || ApiError::bad_input("invalid cursor: pass a cursor this API returned");
+    let invalid = || ApiError::bad_input(words!("error-cursor"));
     let bytes = URL_SAFE_NO_PAD.decode(cursor.as_bytes()).map_err(|_| invalid())?;
     let Ok(bytes) = <[u8; 32]>::try_from(bytes.as_slice()) else {
         let mut buf = String::new();
@@ -176,7 +177,7 @@ pub fn encode_seq_unlinkable(key: &CursorKey, kind: &str, seq: i64) -> String {
 }
 
 pub fn decode_seq(key: &CursorKey, kind: &str, cursor: &str) -> ApiResult<i64> {
-    let invalid = || ApiError::bad_input("invalid cursor: pass a cursor this API returned");
+    let invalid = || ApiError::bad_input(words!("error-cursor"));
     let bytes = URL_SAFE_NO_PAD.decode(cursor.as_bytes()).map_err(|_| invalid())?;
     let seq = match <[u8; 16]>::try_from(bytes.as_slice()) {
         Ok(block) => {
@@ -213,7 +214,7 @@ pub fn page_size(first: Option<i32>, default: i64, max: i64) -> ApiResult<i64> {
     match first {
         None => Ok(default),
         Some(n) if n >= 0 && i64::from(n) <= max => Ok(i64::from(n)),
-        Some(_) => Err(ApiError::bad_input(format!("first must be between 0 and {max}"))),
+        Some(_) => Err(ApiError::bad_input(words!("error-first", max))),
     }
 }
 

@@ -2,6 +2,7 @@
 //! so; a well-formed id of something the caller may not see is NOT_FOUND.
 
 use crate::error::{ApiError, ApiResult};
+use crate::words;
 use async_graphql::ID;
 use uuid::Uuid;
 
@@ -10,7 +11,7 @@ use uuid::Uuid;
 /// hyphens) are refused: an id is opaque, and one object with many ids
 /// would be many entries in a client's cache.
 pub fn parse(id: &ID, what: &str) -> ApiResult<Uuid> {
-    let invalid = || ApiError::bad_field(what, format!("{what} is not a valid id"));
+    let invalid = || ApiError::bad_field(what, words!("error-id", field = what));
     let uuid = Uuid::parse_str(id.as_str()).map_err(|_| invalid())?;
     let mut buf = Uuid::encode_buffer();
     if uuid.hyphenated().encode_lower(&mut buf) != id.as_str() {

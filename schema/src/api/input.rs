@@ -3,6 +3,7 @@
 //! a database error.
 
 use crate::error::{ApiError, ApiResult};
+use crate::words;
 use chrono::{DateTime, NaiveDate, Utc};
 
 /// Limits on free text, in characters.
@@ -20,7 +21,7 @@ pub mod limits {
 /// PostgreSQL cannot store).
 pub fn required(value: &str, field: &str, max: usize) -> ApiResult<String> {
     if is_blank(value) {
-        return Err(ApiError::bad_field(field, format!("{field} must not be empty")));
+        return Err(ApiError::bad_field(field, words!("error-empty", field)));
     }
     optional_text(value, field, max)
 }
@@ -51,21 +52,21 @@ pub fn clearable(
 
 fn optional_text(value: &str, field: &str, max: usize) -> ApiResult<String> {
     if value.contains('\0') {
-        return Err(ApiError::bad_field(field, format!("{field} must not contain NUL characters")));
+        return Err(ApiError::bad_field(field, words!("error-nul", field)));
     }
     // Short fields are labels on one line (names, titles, places): a line
     // break, tab or bell in one is a mistake or a trick (the attack on
     // issue 18 stored BEL and newlines in unit names).
     if max <= limits::SHORT && value.chars().any(char::is_control) {
-        return Err(ApiError::bad_field(field, format!("{field} must be one line, without control characters")));
+        return Err(ApiError::bad_field(field, words!("error-one-line", field)));
     }
     let len = value.chars().count();
     if len > max {
-        return Err(ApiError::bad_field(field, format!("{field} is {len} characters; at most {max} are allowed")));
+        return Err(ApiError::bad_field(field, words!("error-too-long", field, len, max)));
     }
     let text = if max <= limits::SHORT { strip_bidi(value) } else { balance_bidi(value) };
     if is_blank(&text) {
-        return Err(ApiError::bad_field(field, format!("{field} must not be empty")));
+        return Err(ApiError::bad_field(field, words!("error-empty", field)));
     }
     Ok(text)
 }
@@ -88,15 +89,12 @@ pub fn org_name(given: &str, field: &str) -> ApiResult<String> {
     if let Some(c) = folded.chars().find(|c| !is_org_name_char(*c)) {
         return Err(ApiError::bad_field(
             field,
-            format!(
-                "{field} may hold Latin letters, digits, spaces and the punctuation - – . , ' ’ & ( ) / : + « » \" only; {c:?} (U+{:04X}) is none of them",
-                c as u32
-            ),
+            words!("error-name-character", field, char = format!("{c:?}"), code = format!("{:04X}", c as u32)),
         ));
     }
     let name = folded.split_whitespace().collect::<Vec<_>>().join(" ");
     if name.is_empty() {
-        return Err(ApiError::bad_field(field, format!("{field} must not be empty")));
+        return Err(ApiError::bad_field(field, words!("error-empty", field)));
     }
     Ok(name)
 }
@@ -235,7 +233,7 @@ fn balance_bidi(value: &str) -> String {
 /// A date that must not be before today.
 pub fn not_past(date: NaiveDate, field: &str) -> ApiResult<NaiveDate> {
     if date < Utc::now().date_naive() {
-        return Err(ApiError::bad_field(field, format!("{field} must not be in the past")));
+        return Err(ApiError::bad_field(field, words!("error-past", field)));
     }
     Ok(date)
 }
@@ -245,7 +243,7 @@ pub fn not_past(date: NaiveDate, field: &str) -> ApiResult<NaiveDate> {
 /// this morning in Oslo is never refused as future.
 pub fn not_future(date: NaiveDate, field: &str) -> ApiResult<NaiveDate> {
     if date > (Utc::now() + chrono::Duration::hours(2)).date_naive() {
-        return Err(ApiError::bad_field(field, format!("{field} must not be in the future")));
+        return Err(ApiError::bad_field(field, words!("error-future", field)));
     }
     Ok(date)
 }
@@ -257,14 +255,14 @@ pub fn not_future(date: NaiveDate, field: &str) -> ApiResult<NaiveDate> {
 pub fn future(at: DateTime<Utc>, field: &str, years: u32) -> ApiResult<DateTime<Utc>> {
     use chrono::Timelike;
     if at.nanosecond() >= 1_000_000_000 {
-        return Err(ApiError::bad_field(field, format!("{field} is a leap second; give the second before or after")));
+        return Err(ApiError::bad_field(field, words!("error-leap-second", field)));
     }
     if at <= Utc::now() {
-        return Err(ApiError::bad_field(field, format!("{field} must be in the future")));
+        return Err(ApiError::bad_field(field, words!("error-not-future", field)));
     }
     let until = Utc::now().checked_add_months(chrono::Months::new(12 * years)).unwrap_or(DateTime::<Utc>::MAX_UTC);
     if at > until {
-        return Err(ApiError::bad_field(field, format!("{field} must be within {years} years from now")));
+        return Err(ApiError::bad_field(field, words!("error-too-far", field, years)));
     }
     Ok(at)
 }

@@ -22,6 +22,7 @@ use crate::db::{goals, org, requests, statistics, templates};
 use crate::error::{ApiError, ApiResult};
 use crate::policy::relation::ObjectRef;
 use crate::policy::{ReadField, admin, relation};
+use crate::words;
 use async_graphql::{Context, ID, Object};
 use chrono::{Duration, Utc};
 use std::collections::HashMap;
@@ -93,11 +94,11 @@ impl Query {
     ) -> ApiResult<Vec<Option<Node>>> {
         let max = rc(ctx).config.max_page_size;
         if ids.len() > max as usize {
-            return Err(ApiError::bad_field("ids", format!("ids: at most {max} ids")));
+            return Err(ApiError::bad_field("ids", words!("error-ids-too-many", max)));
         }
         let ids = ids::parse_all(&ids, "ids")?;
         if ids.iter().collect::<std::collections::HashSet<_>>().len() != ids.len() {
-            return Err(ApiError::bad_field("ids", "ids: each id once"));
+            return Err(ApiError::bad_field("ids", words!("error-ids-twice")));
         }
         node::load(ctx, &ids).await
     }
@@ -188,7 +189,7 @@ impl Query {
                 Some(Utc::now().date_naive() + Duration::days(i64::from(d)))
             }
             Some(_) => {
-                return Err(ApiError::bad_input(format!("withinDays must be between 0 and {MAX_WITHIN_DAYS}")));
+                return Err(ApiError::bad_input(words!("error-within-days", max = MAX_WITHIN_DAYS)));
             }
         };
         let me = rc.principal.person_id();

@@ -1,8 +1,8 @@
 //! Messages, their recipients and read receipts.
 
-use super::enums::MessageKind;
+use super::enums::{Language, MessageKind};
 use super::prepared::prepared;
-use super::schema::{message, message_read, message_recipient};
+use super::schema::{message, message_read, message_recipient, message_translation};
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel::sql_types::{Array, BigInt, Nullable, Timestamptz, Uuid as SqlUuid};
@@ -138,6 +138,40 @@ pub async fn insert(mut conn: &AsyncPgConnection, m: &MessageRow, recipients: &[
         diesel::insert_into(message_recipient::table).values(rows).on_conflict_do_nothing().execute(&mut conn).await?;
     }
     Ok(())
+}
+
+/// Stores a service text's rendering in each language, so each reader
+/// reads the one message in her own (`i18n`).
+pub async fn insert_translations(
+    conn: &mut AsyncPgConnection,
+    message_id: Uuid,
+    texts: &[(Language, String)],
+) -> QueryResult<()> {
+    let rows: Vec<_> = texts
+        .iter()
+        .map(|(language, body)| {
+            (
+                message_translation::message_id.eq(message_id),
+                message_translation::language.eq(*language),
+                message_translation::body.eq(body),
+            )
+        })
+        .collect();
+    diesel::insert_into(message_translation::table).values(rows).execute(conn).await.map(drop)
+}
+
+/// The renderings of `message_ids` in `language`: (message id, body).
+pub async fn translations_of(
+    conn: &mut AsyncPgConnection,
+    message_ids: &[Uuid],
+    language: Language,
+) -> QueryResult<Vec<(Uuid, String)>> {
+    message_translation::table
+        .filter(message_translation::message_id.eq_any(message_ids))
+        .filter(message_translation::language.eq(language))
+        .select((message_translation::message_id, message_translation::body))
+        .load(conn)
+        .await
 }
 
 /// Records a read receipt; reading twice keeps the first time. Returns whether it was new.

@@ -423,6 +423,14 @@ diesel::table! {
 }
 
 diesel::table! {
+    message_translation (message_id, language) {
+        message_id -> Uuid,
+        language -> Text,
+        body -> Text,
+    }
+}
+
+diesel::table! {
     person_language (person_id) {
         person_id -> Uuid,
         language -> Text,
@@ -557,6 +565,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     template_version,
     log_template,
     person_language,
+    message_translation,
     unit,
     unit_proposal,
 );

@@ -136,3 +136,31 @@ impl Loader<Uuid> for ReadsByMessage {
         Ok(map)
     }
 }
+
+/// A service text in one language: (message, language).
+pub type TranslationKey = (Uuid, crate::db::enums::Language);
+
+/// The rendering of a service text (an invitation, a notice, minutes) in
+/// the reader's language; absent for messages people wrote, which are read
+/// as written.
+pub struct TranslationByMessage(pub Pool);
+
+impl Loader<TranslationKey> for TranslationByMessage {
+    type Value = String;
+    type Error = ApiError;
+
+    async fn load(&self, keys: &[TranslationKey]) -> Result<HashMap<TranslationKey, String>, ApiError> {
+        let mut conn = self.0.get().await?;
+        let mut map = HashMap::new();
+        // A request has one reader, so one language: one statement.
+        let mut languages: Vec<_> = keys.iter().map(|(_, l)| *l).collect();
+        languages.dedup();
+        for language in languages {
+            let ids: Vec<Uuid> = keys.iter().filter(|(_, l)| *l == language).map(|(m, _)| *m).collect();
+            for (message, body) in messages::translations_of(&mut conn, &ids, language).await? {
+                map.insert((message, language), body);
+            }
+        }
+        Ok(map)
+    }
+}

@@ -137,6 +137,7 @@ loaders! {
     message: MessageLoader [Uuid] = |pool, viewer| MessageLoader(pool);
     recipients: RecipientsByMessage [Uuid] = |pool, viewer| RecipientsByMessage(pool);
     reads: ReadsByMessage [Uuid] = |pool, viewer| ReadsByMessage(pool);
+    translations: TranslationByMessage [TranslationKey] = |pool, viewer| TranslationByMessage(pool);
     access_log: AccessLogPages [AccessLogPageKey] = |pool, viewer| AccessLogPages(pool);
     participants: ParticipantsByLog [Uuid] = |pool, viewer| ParticipantsByLog(pool);
     participant: ParticipantLoader [Uuid] = |pool, viewer| ParticipantLoader(pool);

@@ -6,6 +6,7 @@ use crate::db::enums::{MunicipalRoleKind, UnitRoleKind};
 use crate::error::ApiError;
 use crate::policy::Acting;
 use crate::principal::Principal;
+use crate::words;
 use uuid::Uuid;
 
 /// Unit admins and unit leaders create logs in their own unit.
@@ -52,7 +53,7 @@ pub fn register_staff(
 /// never whose it is.
 pub fn enrol_known_staff(staff_municipality: Uuid, unit_municipality: Uuid) -> Result<(), ApiError> {
     if staff_municipality != unit_municipality {
-        return Err(ApiError::conflict("this externalId is registered in another municipality"));
+        return Err(ApiError::conflict(words!("error-external-id-elsewhere")));
     }
     Ok(())
 }

@@ -12,6 +12,7 @@
 use crate::db::enums::{ActorRole, MunicipalRoleKind, UnitRoleKind};
 use crate::error::ApiError;
 use crate::principal::Principal;
+use crate::words;
 use uuid::Uuid;
 
 /// The system owner (a system-owner role in any municipality) creates municipalities.
@@ -43,7 +44,7 @@ pub fn own_municipality(principal: &Principal, municipality: Option<Uuid>) -> Re
 /// child's log with his token.
 pub fn may_be_given_role_reading_personal_data(is_system_owner: bool) -> Result<(), ApiError> {
     if is_system_owner {
-        return Err(ApiError::conflict("a system owner holds no role that reads personal data; appoint someone else"));
+        return Err(ApiError::conflict(words!("error-system-owner-no-role")));
     }
     Ok(())
 }

@@ -17,6 +17,7 @@
 use crate::db::enums::{ActorRole, MunicipalRoleKind, UnitRoleKind};
 use crate::error::ApiError;
 use crate::principal::Principal;
+use crate::words;
 use uuid::Uuid;
 
 /// The staff member a change is about, as stored.
@@ -47,7 +48,7 @@ pub enum StaffChange {
 /// measure, no baton (`field` names the input that chose them). What they
 /// had waits for the coordinator or the unit leader to give it away.
 pub fn takes_new_work(active: bool, field: &str) -> Result<(), ApiError> {
-    if active { Ok(()) } else { Err(ApiError::bad_field(field, "this staff member is deactivated; choose another")) }
+    if active { Ok(()) } else { Err(ApiError::bad_field(field, words!("error-staff-deactivated"))) }
 }
 
 /// Asked before the target is looked up: only admins manage staff, so
@@ -72,7 +73,7 @@ pub fn manage(principal: &Principal, target: Option<&Target>, change: StaffChang
         return Err(ApiError::forbidden("the system owner's account is not managed by the municipality"));
     }
     if matches!(change, StaffChange::Activation) && target.person_id == principal.person_id() {
-        return Err(ApiError::conflict("you cannot deactivate or reactivate yourself; ask another admin"));
+        return Err(ApiError::conflict(words!("error-staff-self")));
     }
     if principal.has_municipal_role(*home, MunicipalRoleKind::MunicipalAdmin) {
         return Ok(ActorRole::MunicipalAdmin);

@@ -10,6 +10,7 @@
 use super::{Acting, LogRelation, Role, Roles};
 use crate::db::enums::{ClosingReason, GoalArea, LogStatus};
 use crate::error::ApiError;
+use crate::words;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum WriteAction {
@@ -189,19 +190,16 @@ fn authorize_with(rel: &LogRelation, roles: &Roles, action: WriteAction) -> Resu
     // may act on it any more (issue 14: approving a reopening once created a
     // consent on a deleted log).
     if rel.deleted {
-        return Err(ApiError::conflict("the log is deleted; deleted logs cannot be changed"));
+        return Err(ApiError::conflict(words!("error-log-deleted")));
     }
     if rel.status == LogStatus::Closed && !action.allowed_when_closed() {
-        return Err(ApiError::conflict("the log is closed; closed logs cannot be changed"));
+        return Err(ApiError::conflict(words!("error-log-closed")));
     }
     let Some(role) = roles.iter().find(|r| allowed(*r, action)) else {
         return Err(ApiError::forbidden(format!("your role in this log does not allow {}", describe(action))));
     };
     if action.needs_active() && rel.status != LogStatus::Active {
-        return Err(ApiError::conflict(format!(
-            "the log is {}; only an active log's content can be changed",
-            rel.status.as_str().to_lowercase()
-        )));
+        return Err(ApiError::conflict(words!("error-log-not-active", status = rel.status.as_str())));
     }
     Ok(Acting::new(role, rel))
 }
@@ -273,10 +271,10 @@ pub fn change_measure(
 /// Reopening is asked of a closed log, one request at a time.
 pub fn request_reopen(rel: &LogRelation, pending: bool) -> Result<(), ApiError> {
     if rel.status != LogStatus::Closed {
-        return Err(ApiError::conflict("only a closed log can be reopened"));
+        return Err(ApiError::conflict(words!("error-reopen-not-closed")));
     }
     if pending {
-        return Err(ApiError::conflict("a reopening request is already waiting for the family"));
+        return Err(ApiError::conflict(words!("error-reopen-waiting")));
     }
     Ok(())
 }
@@ -284,10 +282,10 @@ pub fn request_reopen(rel: &LogRelation, pending: bool) -> Result<(), ApiError> 
 /// An owner approves a waiting request to reopen, once.
 pub fn approve_reopen(pending: bool, already_consented: bool) -> Result<(), ApiError> {
     if !pending {
-        return Err(ApiError::conflict("there is no reopening request to approve"));
+        return Err(ApiError::conflict(words!("error-reopen-none")));
     }
     if already_consented {
-        return Err(ApiError::conflict("you have already approved reopening"));
+        return Err(ApiError::conflict(words!("error-reopen-approved")));
     }
     Ok(())
 }
@@ -295,10 +293,10 @@ pub fn approve_reopen(pending: bool, already_consented: bool) -> Result<(), ApiE
 /// Minutes are recorded once, for a meeting that was not cancelled.
 pub fn record_minutes(recorded: bool, cancelled: bool) -> Result<(), ApiError> {
     if recorded {
-        return Err(ApiError::conflict("minutes are already recorded and archived for this meeting"));
+        return Err(ApiError::conflict(words!("error-minutes-recorded")));
     }
     if cancelled {
-        return Err(ApiError::conflict("the meeting was cancelled"));
+        return Err(ApiError::conflict(words!("error-meeting-cancelled")));
     }
     Ok(())
 }
@@ -307,10 +305,10 @@ pub fn record_minutes(recorded: bool, cancelled: bool) -> Result<(), ApiError> {
 /// its minutes are recorded (it was held), and not after it was called off.
 pub fn change_meeting(held: bool, cancelled: bool) -> Result<(), ApiError> {
     if held {
-        return Err(ApiError::conflict("the meeting is held; its minutes are recorded"));
+        return Err(ApiError::conflict(words!("error-meeting-held")));
     }
     if cancelled {
-        return Err(ApiError::conflict("the meeting was cancelled"));
+        return Err(ApiError::conflict(words!("error-meeting-cancelled")));
     }
     Ok(())
 }
@@ -324,7 +322,7 @@ pub fn add_agenda_item(held: bool, cancelled: bool) -> Result<(), ApiError> {
 /// One deletion request waits at a time.
 pub fn request_deletion(open_request: bool) -> Result<(), ApiError> {
     if open_request {
-        return Err(ApiError::conflict("a deletion request is already waiting"));
+        return Err(ApiError::conflict(words!("error-deletion-waiting")));
     }
     Ok(())
 }
@@ -332,7 +330,7 @@ pub fn request_deletion(open_request: bool) -> Result<(), ApiError> {
 /// A deletion request is processed once.
 pub fn process_deletion(processed: bool) -> Result<(), ApiError> {
     if processed {
-        return Err(ApiError::conflict("this deletion request is already processed"));
+        return Err(ApiError::conflict(words!("error-deletion-processed")));
     }
     Ok(())
 }
@@ -340,7 +338,7 @@ pub fn process_deletion(processed: bool) -> Result<(), ApiError> {
 /// One handover waits at a time.
 pub fn propose_handover(pending: bool) -> Result<(), ApiError> {
     if pending {
-        return Err(ApiError::conflict("a handover is already waiting; cancel it first"));
+        return Err(ApiError::conflict(words!("error-handover-waiting")));
     }
     Ok(())
 }
@@ -348,10 +346,10 @@ pub fn propose_handover(pending: bool) -> Result<(), ApiError> {
 /// A current participant other than the coordinator can be removed.
 pub fn remove_participant(left: bool, is_coordinator: bool) -> Result<(), ApiError> {
     if left {
-        return Err(ApiError::conflict("this participant has already left"));
+        return Err(ApiError::conflict(words!("error-participant-left")));
     }
     if is_coordinator {
-        return Err(ApiError::conflict("the coordinator cannot be removed; hand over the baton first"));
+        return Err(ApiError::conflict(words!("error-coordinator-not-removable")));
     }
     Ok(())
 }
@@ -378,7 +376,7 @@ pub fn withdraw_log_consent(actor: uuid::Uuid, given_by: uuid::Uuid) -> Result<(
 /// closing the family and the archive read should not be a bare "other".
 pub fn closing_details(reason: ClosingReason, has_details: bool) -> Result<(), ApiError> {
     if reason == ClosingReason::Other && !has_details {
-        return Err(ApiError::bad_field("details", "details: say why the log closes when the reason is OTHER"));
+        return Err(ApiError::bad_field("details", words!("error-close-details")));
     }
     Ok(())
 }
@@ -397,7 +395,7 @@ pub fn successor_unit_consented(status: LogStatus, from_logs_unit: bool, unit_co
 /// guardians may all go (they read nothing any more).
 pub fn remove_guardian(guardians: usize, child_adult: bool) -> Result<(), ApiError> {
     if guardians <= 1 && !child_adult {
-        return Err(ApiError::conflict("a child under 18 keeps at least one guardian; add the new one first"));
+        return Err(ApiError::conflict(words!("error-guardian-last")));
     }
     Ok(())
 }
@@ -408,16 +406,10 @@ pub fn remove_guardian(guardians: usize, child_adult: bool) -> Result<(), ApiErr
 /// (FORBIDDEN would read as "you may not propose a handover").
 pub fn hand_baton_to(is_current_participant: bool, unit_consented: bool) -> Result<(), ApiError> {
     if !is_current_participant {
-        return Err(ApiError::bad_field(
-            "participantId",
-            "participantId: the baton can only be handed to a current participant of this log",
-        ));
+        return Err(ApiError::bad_field("participantId", words!("error-handover-not-participant")));
     }
     if !unit_consented {
-        return Err(ApiError::bad_field(
-            "participantId",
-            "participantId: the successor's unit has no consent in this log",
-        ));
+        return Err(ApiError::bad_field("participantId", words!("error-handover-no-consent")));
     }
     Ok(())
 }

@@ -13,6 +13,7 @@ use crate::db::organization::Change;
 use crate::error::{ApiError, ApiResult};
 use crate::events::{self, EventPayload};
 use crate::policy::admin;
+use crate::words;
 use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
 
 /// A staff member to register in a unit.
@@ -102,7 +103,7 @@ impl AdminMutations {
                     let municipality = unit.as_ref().map(|u| u.municipality_id).ok_or(ApiError::NotFound("Unit"))?;
                     let actor_role = admin::register_staff(&principal, unit_id, municipality, role)?;
                     if unit.is_some_and(|u| u.deactivated_at.is_some()) {
-                        return Err(ApiError::bad_field("unitId", "the unit is deactivated: it takes no new staff"));
+                        return Err(ApiError::bad_field("unitId", words!("error-unit-deactivated-staff")));
                     }
                     // An external id already registered is the same person (one
                     // identity at the identity provider), wherever they work:
@@ -113,7 +114,7 @@ impl AdminMutations {
                     let id = match organization::known_staff(conn, &external_id, municipality).await? {
                         Some(id) => {
                             if org::has_unit_role(conn, id, unit_id).await? {
-                                return Err(ApiError::conflict("this person is already registered in this unit"));
+                                return Err(ApiError::conflict(words!("error-already-in-unit")));
                             }
                             id
                         }
@@ -149,7 +150,7 @@ impl AdminMutations {
             let rc = rc(ctx);
             let consent_age = input.consent_age;
             if !matches!(consent_age, 15 | 16) {
-                return Err(ApiError::bad_field("consentAge", "consentAge must be 15 or 16"));
+                return Err(ApiError::bad_field("consentAge", words!("error-consent-age")));
             }
             let municipality_id = admin::set_consent_age(&rc.principal)?;
             let actor = rc.principal.person_id();

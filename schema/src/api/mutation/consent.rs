@@ -22,6 +22,7 @@ use crate::events::EventPayload;
 use crate::i18n;
 use crate::policy::relation::ObjectRef;
 use crate::policy::{Acting, WriteAction, write};
+use crate::words;
 use async_graphql::{Context, ID, InputObject, Object};
 use chrono::{DateTime, NaiveDate, Utc};
 use diesel_async::AsyncPgConnection;
@@ -170,15 +171,11 @@ impl ConsentMutations {
                         // The day is the family's: only a reader of consents is told it
                         // (the attack on issue 17 read withdrawal dates from this message
                         // as the coordinator of a passive log, who may read metadata only).
-                        let day = if w.access().may_mention_consents() {
-                            format!("was on {}", oslo_date(chosen))
+                        return Err(ApiError::conflict(if w.access().may_mention_consents() {
+                            words!("error-paper-after-choice-on", date = oslo_date(chosen))
                         } else {
-                            "is on or after the day this form was signed".to_owned()
-                        };
-                        return Err(ApiError::conflict(format!(
-                            "the family's latest choice here (a consent given, withdrawn or ended) {day}; \
-                         a paper form must be signed after that day (the owner may consent again in the service)"
-                        )));
+                            words!("error-paper-after-choice")
+                        }));
                     }
                     // Nor can a form predate what it consents to: the log, or the unit's proposal.
                     let (created, proposed) = consents::consent_subject_dates(conn, w.log_id(), unit_id).await?;
@@ -187,14 +184,13 @@ impl ConsentMutations {
                     if signed_on < subject {
                         // The log's creation is metadata; the day of a unit's
                         // proposal is told only to a reader of the proposals.
-                        let (what, day) = match unit_id {
-                            None => ("log", format!(" ({subject})")),
+                        return Err(ApiError::conflict(match unit_id {
+                            None => words!("error-form-before-log", date = subject),
                             Some(_) if w.access().may_mention_consents() => {
-                                ("unit's proposal", format!(" ({subject})"))
+                                words!("error-form-before-proposal-on", date = subject)
                             }
-                            Some(_) => ("unit's proposal", String::new()),
-                        };
-                        return Err(ApiError::conflict(format!("the form is dated before the {what} existed{day}")));
+                            Some(_) => words!("error-form-before-proposal"),
+                        }));
                     }
                     let paper = Paper { reference, signed_on };
                     let row = record(conn, &w, acting, owner, unit_id, expires_at, Some(paper)).await?;
@@ -230,7 +226,7 @@ impl ConsentMutations {
                     let acting = w.authorize(WriteAction::WithdrawConsent)?;
                     let consent = consents::by_id(conn, consent_id).await?.ok_or(ApiError::NotFound("Consent"))?;
                     if consent.withdrawn_at.is_some() {
-                        return Err(ApiError::conflict("this consent is already withdrawn"));
+                        return Err(ApiError::conflict(words!("error-consent-withdrawn")));
                     }
                     match consent.scope {
                         ConsentScope::Log => {
@@ -272,23 +268,20 @@ impl ConsentMutations {
                     let acting = w.authorize(WriteAction::ProposeUnit)?;
                     let unit = crate::db::organization::unit_by_id(conn, unit_id).await?;
                     if unit.as_ref().map(|u| u.municipality_id) != Some(w.rel.municipality_id) {
-                        return Err(ApiError::bad_field("unitId", "unitId is not a unit of this municipality"));
+                        return Err(ApiError::bad_field("unitId", words!("error-unit-unknown")));
                     }
                     if unit.is_some_and(|u| u.deactivated_at.is_some()) {
-                        return Err(ApiError::bad_field("unitId", "the unit is deactivated: propose an active one"));
+                        return Err(ApiError::bad_field("unitId", words!("error-unit-deactivated-propose")));
                     }
                     if unit_id == w.rel.unit_id {
-                        return Err(ApiError::bad_field(
-                            "unitId",
-                            "the log's own unit is covered by the consent to the log",
-                        ));
+                        return Err(ApiError::bad_field("unitId", words!("error-unit-own")));
                     }
                     // Told even to a coordinator who may not read the proposals
                     // (a log that is not ACTIVE): the proposals are the
                     // coordinators' own acts, and without it a second proposal
                     // would fail with no reason given.
                     if consents::proposal(conn, w.log_id(), unit_id).await?.is_some() {
-                        return Err(ApiError::conflict("this unit is already proposed"));
+                        return Err(ApiError::conflict(words!("error-unit-proposed")));
                     }
                     let row = UnitProposalRow {
                         id: Uuid::new_v4(),
@@ -303,7 +296,7 @@ impl ConsentMutations {
                     // attack on issue 17 got INTERNAL here).
                     consents::insert_proposal(conn, &row).await.map_err(|e| {
                         if is_unique_violation(&e) {
-                            ApiError::conflict("this unit is already proposed")
+                            ApiError::conflict(words!("error-unit-proposed"))
                         } else {
                             e.into()
                         }
@@ -393,10 +386,10 @@ async fn record(
     if let Some(unit_id) = unit_id
         && consents::proposal(conn, log_id, unit_id).await?.is_none()
     {
-        return Err(ApiError::bad_field("unitId", "the coordinator has not proposed this unit"));
+        return Err(ApiError::bad_field("unitId", words!("error-unit-not-proposed")));
     }
     if consents::valid_of(conn, log_id, given_by, unit_id).await?.is_some() {
-        return Err(ApiError::conflict("a valid consent already exists; withdraw it first to change it"));
+        return Err(ApiError::conflict(words!("error-consent-exists")));
     }
     let registered_by = paper.is_some().then_some(w.actor);
     let row = ConsentRow {
@@ -523,12 +516,7 @@ pub(super) async fn withdraw_unit_consent(
 /// the child's birth date, and two messages would tell which ids are
 /// guardians and whether the child is below the consent age.
 async fn owner_person(conn: &mut AsyncPgConnection, log_id: Uuid, owner_id: Uuid) -> ApiResult<Uuid> {
-    let not_an_owner = || {
-        ApiError::bad_field(
-            "ownerId",
-            "ownerId is not an owner of this log: a guardian, or the child at or over the consent age",
-        )
-    };
+    let not_an_owner = || ApiError::bad_field("ownerId", words!("error-not-owner"));
     let (child_id, name, nid) = logs::child_of(conn, log_id).await?;
     if owner_id == child_id {
         return super::people::youth(conn, log_id, &name, nid.as_deref()).await?.ok_or_else(not_an_owner);

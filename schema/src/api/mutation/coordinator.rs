@@ -28,6 +28,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::events::EventPayload;
 use crate::i18n;
 use crate::policy::{WriteAction, write};
+use crate::words;
 use async_graphql::{Context, ID, InputObject, Object};
 
 /// The new coordinator.
@@ -91,7 +92,7 @@ impl CoordinatorMutations {
                     )?;
                     let current = participants::current_term_of(conn, w.log_id()).await.ok();
                     if current.as_ref().is_some_and(|t| t.staff_id == target.staff_id) {
-                        return Err(ApiError::conflict("they hold the baton already"));
+                        return Err(ApiError::conflict(words!("error-holds-baton")));
                     }
                     if let Some(h) = participants::pending_handover(conn, w.log_id()).await? {
                         participants::decide_handover(conn, h.id, HandoverStatus::Cancelled).await?;

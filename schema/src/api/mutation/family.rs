@@ -38,6 +38,7 @@ use crate::i18n;
 use crate::national_id;
 use crate::policy::relation::ObjectRef;
 use crate::policy::{WriteAction, write};
+use crate::words;
 use async_graphql::{Context, ID, InputObject, MaybeUndefined, Object};
 use chrono::Utc;
 use uuid::Uuid;
@@ -134,7 +135,7 @@ impl FamilyMutations {
             let rc = rc(ctx);
             let log_id = ids::parse(&log_id, "logId")?;
             let nid = input.national_id.trim().to_owned();
-            national_id::validate(&nid).map_err(|e| ApiError::bad_field("nationalId", format!("nationalId {e}")))?;
+            national_id::validate(&nid).map_err(|e| ApiError::bad_field("nationalId", e.text("nationalId")))?;
             let name = input::required(&input.name, "name", limits::NAME)?;
             let phone = input::optional(input.phone.as_deref(), "phone", 40)?;
             let email = input::optional(input.email.as_deref(), "email", limits::SHORT)?;
@@ -145,10 +146,10 @@ impl FamilyMutations {
                     let acting = w.authorize(WriteAction::ChangeGuardians)?;
                     let (_, _, child_nid) = logs::child_of(conn, w.log_id()).await?;
                     if child_nid.as_deref() == Some(nid.as_str()) {
-                        return Err(ApiError::bad_field("nationalId", "a guardian cannot be the child"));
+                        return Err(ApiError::bad_field("nationalId", words!("error-guardian-is-child")));
                     }
                     if logs::child_adult(conn, w.log_id()).await? {
-                        return Err(ApiError::conflict("the child is 18 and the log's only owner"));
+                        return Err(ApiError::conflict(words!("error-child-adult-owner")));
                     }
                     let citizen = org::ensure_citizen(conn, &nid, &name, phone.as_deref(), address.as_deref()).await?;
                     let recorded =
@@ -158,7 +159,7 @@ impl FamilyMutations {
                         logs::add_guardian(conn, w.log_id(), citizen, w.actor, &recorded, email.as_deref(), required)
                             .await?;
                     if !added {
-                        return Err(ApiError::conflict("this person is a guardian of the child already"));
+                        return Err(ApiError::conflict(words!("error-already-guardian")));
                     }
                     let mut entry = audit::entry(
                         w.actor,
@@ -206,7 +207,7 @@ impl FamilyMutations {
                     let acting = w.authorize(WriteAction::ChangeGuardians)?;
                     let known = logs::guardians_of(conn, &[w.log_id()]).await?;
                     if !known.iter().any(|g| g.person_id == guardian) {
-                        return Err(ApiError::bad_field("guardianId", "guardianId is not a guardian of this log"));
+                        return Err(ApiError::bad_field("guardianId", words!("error-not-guardian")));
                     }
                     write::remove_guardian(known.len(), logs::child_adult(conn, w.log_id()).await?)?;
                     logs::remove_guardian(conn, w.log_id(), guardian).await?;
@@ -271,14 +272,14 @@ impl FamilyMutations {
                 address: input::clearable(input.address, "address", 400)?,
             };
             if contact.phone.is_none() && contact.email.is_none() && contact.address.is_none() {
-                return Err(ApiError::bad_input("nothing to change"));
+                return Err(ApiError::bad_input(words!("error-nothing-to-change")));
             }
             let (row, access) = with_log(rc, log_id, Lock::Share, "Log", move |conn, w| {
                 async move {
                     let acting = w.authorize(WriteAction::EditGuardianContact)?;
                     write::edit_guardian_contact(&w.rel, w.actor, guardian)?;
                     if !logs::update_guardian_contact(conn, w.log_id(), guardian, &contact).await? {
-                        return Err(ApiError::bad_field("guardianId", "guardianId is not a guardian of this log"));
+                        return Err(ApiError::bad_field("guardianId", words!("error-not-guardian")));
                     }
                     w.audit(conn, acting, ObjectType::Guardian, guardian, AccessAction::Update).await?;
                     let row = guardian_row(conn, w.log_id(), guardian).await?;
@@ -314,7 +315,7 @@ impl FamilyMutations {
                     let acting = w.authorize(WriteAction::RegisterWithdrawal)?;
                     let consent = consents::by_id(conn, consent_id).await?.ok_or(ApiError::NotFound("Consent"))?;
                     if consent.withdrawn_at.is_some() {
-                        return Err(ApiError::conflict("this consent is already withdrawn"));
+                        return Err(ApiError::conflict(words!("error-consent-withdrawn")));
                     }
                     match consent.scope {
                         ConsentScope::Log => withdraw_log_consent(conn, &w, &consent).await?,

@@ -17,6 +17,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::events::EventPayload;
 use crate::policy::relation::ObjectRef;
 use crate::policy::{WriteAction, write};
+use crate::words;
 use async_graphql::{Context, ID, InputObject, MaybeUndefined, Object};
 use chrono::{NaiveDate, Utc};
 use diesel_async::AsyncPgConnection;
@@ -214,7 +215,7 @@ impl GoalMutations {
                 status: input.status,
             };
             if changes.bti_level.is_none() && changes.description.is_none() && changes.status.is_none() {
-                return Err(ApiError::bad_input("nothing to change"));
+                return Err(ApiError::bad_input(words!("error-nothing-to-change")));
             }
             let log_id = log_of(ctx, Target::Goal(goal_id)).await?;
             let row = with_log(rc, log_id, Lock::Share, "Goal", move |conn, w| {
@@ -315,7 +316,7 @@ impl GoalMutations {
                 MaybeUndefined::Value(d) => Some(Some(input::not_past(d.0, "deadline")?)),
             };
             if description.is_none() && responsible.is_none() && deadline.is_none() && input.status.is_none() {
-                return Err(ApiError::bad_input("nothing to change"));
+                return Err(ApiError::bad_input(words!("error-nothing-to-change")));
             }
             let log_id = log_of(ctx, Target::Measure(measure_id)).await?;
             let row = with_log(rc, log_id, Lock::Share, "Measure", move |conn, w| {
@@ -371,7 +372,7 @@ impl GoalMutations {
             let today = Utc::now().date_naive();
             let evaluated_on = input.evaluated_on.map_or(today, |d| d.0);
             if evaluated_on > today {
-                return Err(ApiError::bad_field("evaluatedOn", "evaluatedOn must not be in the future"));
+                return Err(ApiError::bad_field("evaluatedOn", words!("error-future", field = "evaluatedOn")));
             }
             let log_id = log_of(ctx, target).await?;
             let row = with_log(rc, log_id, Lock::Share, target.name(), move |conn, w| {
@@ -478,7 +479,7 @@ fn target(measure_id: Option<&ID>, goal_id: Option<&ID>) -> ApiResult<Target> {
     match (measure_id, goal_id) {
         (Some(m), None) => Ok(Target::Measure(ids::parse(m, "measureId")?)),
         (None, Some(g)) => Ok(Target::Goal(ids::parse(g, "goalId")?)),
-        _ => Err(ApiError::bad_input("give exactly one of measureId and goalId")),
+        _ => Err(ApiError::bad_input(words!("error-measure-or-goal"))),
     }
 }
 
@@ -510,11 +511,7 @@ async fn resolve_target(
 }
 
 fn bti_level(level: i32) -> ApiResult<i32> {
-    if (1..=3).contains(&level) {
-        Ok(level)
-    } else {
-        Err(ApiError::bad_field("btiLevel", "btiLevel must be 1, 2 or 3"))
-    }
+    if (1..=3).contains(&level) { Ok(level) } else { Err(ApiError::bad_field("btiLevel", words!("error-bti-level"))) }
 }
 
 /// The responsible person for an id; a participant must belong to a
@@ -525,10 +522,7 @@ async fn responsible_person(conn: &mut AsyncPgConnection, w: &Write, id: Uuid) -
     if let Some(p) = participants::active_by_staff(conn, w.log_id(), person).await?
         && !consents::unit_consented(conn, w.log_id(), p.unit_id).await?
     {
-        return Err(ApiError::bad_field(
-            "responsibleId",
-            "the responsible participant's unit has no consent in this log",
-        ));
+        return Err(ApiError::bad_field("responsibleId", words!("error-responsible-no-consent")));
     }
     Ok(person)
 }

@@ -21,6 +21,7 @@ use crate::i18n;
 use crate::national_id;
 use crate::policy::relation::{self, ObjectRef};
 use crate::policy::{WriteAction, admin, write};
+use crate::words;
 use async_graphql::{Context, ID, InputObject, MaybeUndefined, Object};
 use chrono::{NaiveDate, Utc};
 use diesel_async::AsyncPgConnection;
@@ -169,7 +170,7 @@ impl LogMutations {
             // A stafettlogg is for children and young people (0–18, or unborn):
             // a log for an adult's number would only be a way to look them up.
             if birth_date.is_some_and(|b| b <= Utc::now().date_naive() - chrono::Months::new(12 * 18)) {
-                return Err(ApiError::bad_field("child.birthDate", "child: a stafettlogg is for children under 18"));
+                return Err(ApiError::bad_field("child.birthDate", words!("error-child-adult")));
             }
             let guardians = validate_guardians(&input.guardians, child_nid)?;
             let initiative = input::optional(input.initiative.as_deref(), "initiative", limits::LOG_TEXT)?;
@@ -181,27 +182,20 @@ impl LogMutations {
                     let unit = crate::db::organization::unit_by_id(conn, unit_id).await?;
                     let unit = unit.ok_or(ApiError::NotFound("Unit"))?;
                     if unit.deactivated_at.is_some() {
-                        return Err(ApiError::bad_field("unitId", "the unit is deactivated: it creates no new log"));
+                        return Err(ApiError::bad_field("unitId", words!("error-unit-deactivated-log")));
                     }
                     let municipality_id = unit.municipality_id;
                     if !org::has_unit_role(conn, coordinator_id, unit_id).await? {
-                        return Err(ApiError::bad_field(
-                            "coordinatorId",
-                            "coordinatorId must be a staff member of the unit",
-                        ));
+                        return Err(ApiError::bad_field("coordinatorId", words!("error-coordinator-not-staff")));
                     }
                     let template = match template_id {
                         None => None,
                         Some(t) => {
                             let row = templates::of_municipality(conn, t, municipality_id, false).await?;
-                            let row = row.ok_or_else(|| {
-                                ApiError::bad_field("templateId", "templateId is not a template of this municipality")
-                            })?;
+                            let row =
+                                row.ok_or_else(|| ApiError::bad_field("templateId", words!("error-template-unknown")))?;
                             if row.retired_at.is_some() {
-                                return Err(ApiError::bad_field(
-                                    "templateId",
-                                    "templateId: the template is retired; pick an active one (`templates`)",
-                                ));
+                                return Err(ApiError::bad_field("templateId", words!("error-template-retired-pick")));
                             }
                             Some(row)
                         }
@@ -215,9 +209,9 @@ impl LogMutations {
                         && let Some(existing) =
                             relation::visible_open_logs_of_child(conn, actor, nid).await?.into_iter().next()
                     {
-                        return Err(ApiError::conflict(format!(
-                            "this child already has an open log you can see ({}); add to it instead",
-                            ids::id(existing).as_str()
+                        return Err(ApiError::conflict(words!(
+                            "error-child-has-log",
+                            log = ids::id(existing).as_str()
                         )));
                     }
                     let now = Utc::now();
@@ -318,7 +312,7 @@ impl LogMutations {
                     MaybeUndefined::Null => Ok(Some(None)),
                     MaybeUndefined::Value(s) => match input::optional(Some(s), f, limits::LOG_TEXT)? {
                         Some(t) => Ok(Some(Some(t))),
-                        None => Err(ApiError::bad_field(f, format!("{f} is blank; send null to clear it"))),
+                        None => Err(ApiError::bad_field(f, words!("error-blank-clear", field = f))),
                     },
                 }
             };
@@ -341,7 +335,7 @@ impl LogMutations {
             let family = changes.presentation.is_some() || changes.about_me.is_some() || changes.child_voice.is_some();
             let initiative = changes.initiative.is_some();
             if !family && !initiative {
-                return Err(ApiError::bad_input("nothing to change"));
+                return Err(ApiError::bad_input(words!("error-nothing-to-change")));
             }
             with_log(rc, log_id, Lock::Share, "Log", move |conn, w| {
                 async move {
@@ -352,7 +346,7 @@ impl LogMutations {
                     if initiative {
                         acting = Some(w.authorize(WriteAction::EditInitiative)?);
                     }
-                    let acting = acting.ok_or_else(|| ApiError::bad_input("nothing to change"))?;
+                    let acting = acting.ok_or_else(|| ApiError::bad_input(words!("error-nothing-to-change")))?;
                     logs::update_texts(conn, w.log_id(), changes).await?;
                     w.audit(conn, acting, ObjectType::Log, w.log_id(), AccessAction::Update).await?;
                     w.emit(conn, EventKind::TextChanged, EventPayload { sections, ..Default::default() }).await
@@ -606,7 +600,7 @@ async fn from_template(
     acting: crate::policy::Acting,
 ) -> ApiResult<()> {
     templates::record_origin(conn, log.id, template.id, template.version).await?;
-    let words = i18n::text(super::meeting::family_language(conn, log.id).await?, "template-goal", &[]);
+    let words = i18n::text(super::message::family_language(conn, log.id).await?, "template-goal", &[]);
     for area in &template.default_goal_areas {
         let Ok(area) = area.parse::<GoalArea>() else { continue };
         let goal = crate::db::goals::GoalRow {
@@ -636,48 +630,42 @@ async fn from_template(
 fn child_birth_date(nid: Option<&str>, stated: Option<NaiveDate>, today: NaiveDate) -> ApiResult<Option<NaiveDate>> {
     let Some(nid) = nid else {
         if stated.is_some_and(|d| d > today + chrono::Months::new(12)) {
-            return Err(ApiError::bad_field("child.birthDate", "child.birthDate: a due date is at most a year ahead"));
+            return Err(ApiError::bad_field("child.birthDate", words!("error-due-date")));
         }
         return Ok(stated);
     };
     let encoded = match national_id::birth_date(nid) {
         Ok(date) => Some(date),
         Err(national_id::NationalIdError::CenturyUnknown) => None,
-        Err(e) => return Err(ApiError::bad_field("child.nationalId", format!("child.nationalId {e}"))),
+        Err(e) => return Err(ApiError::bad_field("child.nationalId", e.text("child.nationalId"))),
     };
     if stated.is_some_and(|b| !national_id::fits_birth_date(nid, b)) {
-        return Err(ApiError::bad_field("child.birthDate", "child.birthDate does not match child.nationalId"));
+        return Err(ApiError::bad_field("child.birthDate", words!("error-birth-date-mismatch")));
     }
     match encoded.or(stated) {
-        Some(date) if date > today => Err(ApiError::bad_field(
-            "child.birthDate",
-            "child.birthDate: a child with a national id is born; the date is in the future",
-        )),
+        Some(date) if date > today => Err(ApiError::bad_field("child.birthDate", words!("error-born-future"))),
         Some(date) => Ok(Some(date)),
-        None => Err(ApiError::bad_field(
-            "child.birthDate",
-            "child.birthDate is required: child.nationalId does not give the century",
-        )),
+        None => Err(ApiError::bad_field("child.birthDate", words!("error-birth-date-century"))),
     }
 }
 
 fn validate_guardians(input: &[GuardianInput], child_nid: Option<&str>) -> ApiResult<Vec<GuardianInput>> {
     if input.is_empty() || input.len() > MAX_GUARDIANS {
-        return Err(ApiError::bad_field("guardians", format!("a log needs 1 to {MAX_GUARDIANS} guardians")));
+        return Err(ApiError::bad_field("guardians", words!("error-guardian-count", max = MAX_GUARDIANS)));
     }
     let mut out: Vec<GuardianInput> = Vec::with_capacity(input.len());
     for (i, g) in input.iter().enumerate() {
         let nid = g.national_id.trim();
         national_id::validate(nid).map_err(|e| {
-            ApiError::bad_field(format!("guardians[{i}].nationalId"), format!("guardians[{i}].nationalId {e}"))
+            ApiError::bad_field(format!("guardians[{i}].nationalId"), e.text(&format!("guardians[{i}].nationalId")))
         })?;
         if Some(nid) == child_nid {
-            return Err(ApiError::bad_field(format!("guardians[{i}].nationalId"), "a guardian cannot be the child"));
+            return Err(ApiError::bad_field(format!("guardians[{i}].nationalId"), words!("error-guardian-is-child")));
         }
         if out.iter().any(|o| o.national_id == nid) {
             return Err(ApiError::bad_field(
                 format!("guardians[{i}].nationalId"),
-                format!("guardians[{i}] is listed twice"),
+                words!("error-guardian-twice", index = i),
             ));
         }
         out.push(GuardianInput {
@@ -699,7 +687,7 @@ async fn close(
 ) -> ApiResult<()> {
     let log_id = w.log_id();
     let Some(status) = lifecycle::apply(conn, log_id, Transition::Close, Some(closing), Utc::now()).await? else {
-        return Err(ApiError::conflict("the log is already closed"));
+        return Err(ApiError::conflict(words!("error-log-already-closed")));
     };
     let snapshot_id = snapshots::take(conn, log_id, SnapshotReason::Closing, None, w.actor).await?;
     let open = consents::in_force(conn, log_id).await?;
@@ -723,7 +711,7 @@ async fn purge(conn: &mut AsyncPgConnection, log_id: Uuid) -> ApiResult<()> {
     participants::leave(conn, log_id, None, None, ParticipantLeftReason::LogDeleted).await?;
     snapshots::restrict_all(conn, log_id).await?;
     if lifecycle::apply(conn, log_id, Transition::Delete, None, Utc::now()).await?.is_none() {
-        return Err(ApiError::conflict("the log is already deleted"));
+        return Err(ApiError::conflict(words!("error-log-already-deleted")));
     }
     Ok(())
 }

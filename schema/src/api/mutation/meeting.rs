@@ -14,13 +14,13 @@ use crate::api::types::meeting::{AgendaItem, Meeting};
 use crate::context::rc;
 use crate::db::enums::{AccessAction, EventKind, Language, MeetingStatus, MessageKind, ObjectType, SnapshotReason};
 use crate::db::meetings::{self, AgendaItemRow, MeetingRow};
-use crate::db::messages::{self, MessageRow};
 use crate::db::snapshots;
 use crate::error::{ApiError, ApiResult};
 use crate::events::EventPayload;
 use crate::i18n;
 use crate::policy::relation::ObjectRef;
 use crate::policy::{WriteAction, write};
+use crate::words;
 use async_graphql::{Context, ID, InputObject, Object};
 use chrono::{DateTime, Utc};
 use diesel_async::AsyncPgConnection;
@@ -153,7 +153,7 @@ impl MeetingMutations {
             let location = input::optional(input.location.as_deref(), "location", limits::SHORT)?;
             let agenda = input::optional(input.agenda.as_deref(), "agenda", limits::BODY)?;
             if input.invitee_ids.len() > MAX_INVITEES {
-                return Err(ApiError::bad_field("inviteeIds", format!("at most {MAX_INVITEES} invitees")));
+                return Err(ApiError::bad_field("inviteeIds", words!("error-invitees-too-many", max = MAX_INVITEES)));
             }
             let invitee_ids = ids::parse_all(&input.invitee_ids, "inviteeIds")?;
             let row = with_log(rc, log_id, Lock::Share, "Log", move |conn, w| {
@@ -198,7 +198,7 @@ impl MeetingMutations {
             let meeting_id = ids::parse(&meeting_id, "meetingId")?;
             let minutes = input::required(&input.minutes, "minutes", limits::MINUTES)?;
             if input.attendee_ids.len() > MAX_INVITEES {
-                return Err(ApiError::bad_field("attendeeIds", format!("at most {MAX_INVITEES} attendees")));
+                return Err(ApiError::bad_field("attendeeIds", words!("error-attendees-too-many", max = MAX_INVITEES)));
             }
             let attendee_ids = ids::parse_all(&input.attendee_ids, "attendeeIds")?;
             let log_id = locate(rc, ObjectRef::Meeting(meeting_id)).await?;
@@ -273,7 +273,7 @@ impl MeetingMutations {
                     if before.starts_at == starts_at
                         && location.as_ref().is_none_or(|l| before.location.as_ref() == Some(l))
                     {
-                        return Err(ApiError::bad_field("startsAt", "startsAt: the meeting already starts then"));
+                        return Err(ApiError::bad_field("startsAt", words!("error-meeting-same-time")));
                     }
                     meetings::reschedule(conn, meeting_id, starts_at, location.as_deref()).await?;
                     w.audit(conn, acting, ObjectType::Meeting, meeting_id, AccessAction::Update).await?;
@@ -378,9 +378,7 @@ impl MeetingMutations {
                         meeting.status == MeetingStatus::Cancelled,
                     )?;
                     if meetings::agenda_item_count(conn, meeting_id).await? >= MAX_AGENDA_ITEMS {
-                        return Err(ApiError::conflict(format!(
-                            "the agenda is full: at most {MAX_AGENDA_ITEMS} items per meeting"
-                        )));
+                        return Err(ApiError::conflict(words!("error-agenda-full", max = MAX_AGENDA_ITEMS)));
                     }
                     let item = AgendaItemRow {
                         id: Uuid::new_v4(),
@@ -464,9 +462,9 @@ fn cancelled_text(m: &MeetingRow, reason: Option<&str>, language: Language) -> S
     text
 }
 
-/// Sends a meeting message and its event: to `to` (one copy per language
-/// among them), or, when `to` is empty, one to everyone in the log in the
-/// family's language (`i18n`).
+/// Sends a meeting's message and its event: to `to`, or to everyone in
+/// the log when `to` is empty, in each reader's language
+/// ([`service_text`](super::message::service_text)).
 async fn send(
     conn: &mut AsyncPgConnection,
     w: &Write,
@@ -475,33 +473,7 @@ async fn send(
     body: impl Fn(Language) -> String,
     to: &[Uuid],
 ) -> ApiResult<()> {
-    let groups = if to.is_empty() {
-        vec![(family_language(conn, w.log_id()).await?, Vec::new())]
-    } else {
-        super::message::by_language(conn, to).await?
-    };
-    for (language, readers) in groups {
-        let m = MessageRow {
-            id: Uuid::new_v4(),
-            log_id: w.log_id(),
-            author_id: w.actor,
-            kind,
-            meeting_id: Some(meeting_id),
-            body: body(language).chars().take(limits::BODY).collect(),
-            to_all: readers.is_empty(),
-            created_at: Utc::now(),
-        };
-        messages::insert(conn, &m, &readers).await?;
-        w.emit(conn, EventKind::MessagePosted, super::message::payload(&m, &readers)).await?;
-    }
-    Ok(())
-}
-
-/// The language of a text to everyone in a log: the owners' common choice,
-/// else bokmål.
-pub(super) async fn family_language(conn: &mut AsyncPgConnection, log_id: Uuid) -> ApiResult<Language> {
-    let owners = super::consent::owners_of(conn, log_id).await?;
-    Ok(i18n::common(&crate::db::languages::of(conn, &owners).await?))
+    super::message::service_text(conn, w, kind, Some(meeting_id), to, body).await
 }
 
 async fn access(ctx: &Context<'_>, log_id: Uuid) -> ApiResult<std::sync::Arc<LogAccess>> {

@@ -12,8 +12,10 @@ use crate::db::enums::{AccessAction, EventKind, Language, MessageKind, ObjectTyp
 use crate::db::messages::{self, MessageRow};
 use crate::error::{ApiError, ApiResult};
 use crate::events::EventPayload;
+use crate::i18n;
 use crate::policy::WriteAction;
 use crate::policy::relation::ObjectRef;
+use crate::words;
 use async_graphql::{Context, ID, InputObject, Object};
 use chrono::Utc;
 use diesel_async::AsyncPgConnection;
@@ -83,7 +85,7 @@ async fn post_message(ctx: &Context<'_>, input: PostMessageInput) -> ApiResult<P
     let log_id = ids::parse(&input.log_id, "logId")?;
     let body = input::required(&input.body, "body", limits::BODY)?;
     if input.recipient_ids.len() > MAX_RECIPIENTS {
-        return Err(ApiError::bad_field("recipientIds", format!("at most {MAX_RECIPIENTS} recipients")));
+        return Err(ApiError::bad_field("recipientIds", words!("error-recipients-too-many", max = MAX_RECIPIENTS)));
     }
     let recipient_ids = ids::parse_all(&input.recipient_ids, "recipientIds")?;
     let row = with_log(rc, log_id, Lock::Share, "Log", move |conn, w| {
@@ -92,7 +94,7 @@ async fn post_message(ctx: &Context<'_>, input: PostMessageInput) -> ApiResult<P
             let mut to = people::resolve(conn, w.log_id(), &recipient_ids, "recipientIds").await?;
             to.retain(|p| *p != w.actor);
             if !recipient_ids.is_empty() && to.is_empty() {
-                return Err(ApiError::bad_field("recipientIds", "recipientIds: a message needs someone besides you"));
+                return Err(ApiError::bad_field("recipientIds", words!("error-recipients-self")));
             }
             let row = MessageRow {
                 id: Uuid::new_v4(),
@@ -160,45 +162,54 @@ async fn mark_message_read(ctx: &Context<'_>, message_id: ID) -> ApiResult<MarkM
 /// Posts a NOTICE from the writer to `to` in the write's transaction: the
 /// service telling people of something done on their behalf (a paper
 /// consent, a new coordinator, a guardian added, a withdrawal registered).
-/// One copy per language among them (`i18n`), each written by `body`.
 pub(super) async fn notice(
     conn: &mut AsyncPgConnection,
     w: &super::tx::Write,
     to: &[Uuid],
     body: impl Fn(Language) -> String,
 ) -> ApiResult<()> {
-    for (language, readers) in by_language(conn, to).await? {
-        let message = MessageRow {
-            id: Uuid::new_v4(),
-            log_id: w.log_id(),
-            author_id: w.actor,
-            kind: MessageKind::Notice,
-            meeting_id: None,
-            body: body(language),
-            to_all: false,
-            created_at: Utc::now(),
-        };
-        messages::insert(conn, &message, &readers).await?;
-        w.emit(conn, EventKind::MessagePosted, payload(&message, &readers)).await?;
-    }
-    Ok(())
+    service_text(conn, w, MessageKind::Notice, None, to, body).await
 }
 
-/// `people` grouped by the language they read, in the order the languages
-/// first appear; no group is empty.
-pub(super) async fn by_language(
+/// Posts a text the service writes (a notice; a meeting's invitation,
+/// change or minutes) to `to`, or to everyone in the log when `to` is
+/// empty, with its event. It is one message with one audience, written by
+/// `body` in every language (`message_translation`), and each reader reads
+/// it in her own (`Message.body`). So no reader learns who shares her
+/// language, as copies per language once told (the attack on issue 19),
+/// and a text to everyone is in each reader's language too. The row's own
+/// body is the family's language, for snapshots and archives.
+pub(super) async fn service_text(
     conn: &mut AsyncPgConnection,
-    people: &[Uuid],
-) -> ApiResult<Vec<(Language, Vec<Uuid>)>> {
-    let languages = crate::db::languages::of(conn, people).await?;
-    let mut groups: Vec<(Language, Vec<Uuid>)> = Vec::new();
-    for (person, language) in people.iter().zip(languages) {
-        match groups.iter_mut().find(|(l, _)| *l == language) {
-            Some((_, readers)) => readers.push(*person),
-            None => groups.push((language, vec![*person])),
-        }
-    }
-    Ok(groups)
+    w: &super::tx::Write,
+    kind: MessageKind,
+    meeting_id: Option<Uuid>,
+    to: &[Uuid],
+    body: impl Fn(Language) -> String,
+) -> ApiResult<()> {
+    let family = family_language(conn, w.log_id()).await?;
+    let texts: Vec<(Language, String)> =
+        i18n::LANGUAGES.iter().map(|l| (*l, body(*l).chars().take(limits::BODY).collect())).collect();
+    let message = MessageRow {
+        id: Uuid::new_v4(),
+        log_id: w.log_id(),
+        author_id: w.actor,
+        kind,
+        meeting_id,
+        body: texts.iter().find(|(l, _)| *l == family).map(|(_, b)| b.clone()).unwrap_or_default(),
+        to_all: to.is_empty(),
+        created_at: Utc::now(),
+    };
+    messages::insert(conn, &message, to).await?;
+    messages::insert_translations(conn, message.id, &texts).await?;
+    w.emit(conn, EventKind::MessagePosted, payload(&message, to)).await
+}
+
+/// The language of a log's shared texts (its archived body, a template's
+/// empty goals): the owners' common choice, else bokmål.
+pub(super) async fn family_language(conn: &mut AsyncPgConnection, log_id: Uuid) -> ApiResult<Language> {
+    let owners = super::consent::owners_of(conn, log_id).await?;
+    Ok(i18n::common(&crate::db::languages::of(conn, &owners).await?))
 }
 
 /// The event of a posted message, with its audience so subscriptions can

@@ -17,8 +17,10 @@ use crate::db::enums::{AccessAction, ActorRole, MunicipalRoleKind, OrgObjectType
 use crate::db::is_unique_violation;
 use crate::db::org::{self, MunicipalityRow, PersonRow, UnitRow};
 use crate::db::organization::{self as orgdb, Change, UnitChanges};
+use crate::db::staff as staffdb;
 use crate::error::{ApiError, ApiResult};
 use crate::policy::{admin, organization as policy};
+use crate::words;
 use async_graphql::{Context, ID, InputObject, MaybeUndefined, Object};
 use chrono::Utc;
 use diesel_async::AsyncPgConnection;
@@ -119,18 +121,26 @@ impl OrganizationMutations {
             let name = input::org_name(&input.name, "name")?;
             let consent_age = input.consent_age.unwrap_or(16);
             if !matches!(consent_age, 15 | 16) {
-                return Err(ApiError::bad_field("consentAge", "consentAge must be 15 or 16"));
+                return Err(ApiError::bad_field("consentAge", words!("error-consent-age")));
             }
             let actor_role = policy::create_municipality(&rc.principal)?;
             let actor = rc.principal.person_id();
             let row = in_transaction(rc, move |conn| {
                 async move {
                     if orgdb::municipality_name_taken(conn, &name, None).await? {
-                        return Err(taken("a municipality"));
+                        return Err(taken("error-name-taken-municipality"));
                     }
                     let row = MunicipalityRow { id: Uuid::new_v4(), name, consent_age, created_at: Utc::now() };
-                    orgdb::insert_municipality(conn, &row).await.map_err(|e| name_taken(e, "a municipality"))?;
+                    orgdb::insert_municipality(conn, &row)
+                        .await
+                        .map_err(|e| name_taken(e, "error-name-taken-municipality"))?;
                     orgdb::grant_municipal_role(conn, actor, row.id, MunicipalRoleKind::SystemOwner).await?;
+                    // The creator's principal gained a role: every instance
+                    // drops what it cached of her (`touch_access`, and the
+                    // announcement below), so she can appoint the new
+                    // municipality's admins at once (the attack on issue 19
+                    // met NOT_FOUND for the principal cache's 2 s).
+                    staffdb::touch_access(conn, actor).await?;
                     let change = Change::new(
                         actor,
                         actor_role,
@@ -145,6 +155,7 @@ impl OrganizationMutations {
                 .scope_boxed()
             })
             .await?;
+            rc.config.announce_access_changes(&[actor]);
             Ok(MunicipalityPayload { municipality: Some(Municipality(row)), ..Default::default() })
         })
         .await
@@ -167,11 +178,11 @@ impl OrganizationMutations {
                     let exists = orgdb::municipality_by_id(conn, id).await?.map(|m| m.id);
                     let actor_role = policy::own_municipality(&principal, exists)?;
                     if orgdb::municipality_name_taken(conn, &name, Some(id)).await? {
-                        return Err(taken("a municipality"));
+                        return Err(taken("error-name-taken-municipality"));
                     }
                     let row = orgdb::rename_municipality(conn, id, &name)
                         .await
-                        .map_err(|e| name_taken(e, "a municipality"))?;
+                        .map_err(|e| name_taken(e, "error-name-taken-municipality"))?;
                     let actor = principal.person_id();
                     let change =
                         Change::new(actor, actor_role, id, OrgObjectType::Municipality, id, AccessAction::Update);
@@ -211,8 +222,10 @@ impl OrganizationMutations {
                         None => register(conn, id, &external_id, name, phone, email).await?,
                     };
                     if !orgdb::grant_municipal_role(conn, staff_id, id, MunicipalRoleKind::MunicipalAdmin).await? {
-                        return Err(ApiError::conflict("this person is already a municipal admin here"));
+                        return Err(ApiError::conflict(words!("error-already-municipal-admin")));
                     }
+                    // A known staff member who is signed in now has the role at once.
+                    staffdb::touch_access(conn, staff_id).await?;
                     let actor = principal.person_id();
                     let change =
                         Change::new(actor, actor_role, id, OrgObjectType::Staff, staff_id, AccessAction::Create);
@@ -222,6 +235,7 @@ impl OrganizationMutations {
                 .scope_boxed()
             })
             .await?;
+            rc.config.announce_access_changes(&[staff_id]);
             Ok(AppointMunicipalAdminPayload { staff_id: Some(ids::id(staff_id)), ..Default::default() })
         })
         .await
@@ -244,7 +258,7 @@ impl OrganizationMutations {
             let row = in_transaction(rc, move |conn| {
                 async move {
                     if orgdb::unit_name_taken(conn, municipality_id, &name, None).await? {
-                        return Err(taken("a unit of this municipality"));
+                        return Err(taken("error-name-taken-unit"));
                     }
                     let row = UnitRow {
                         id: Uuid::new_v4(),
@@ -255,7 +269,7 @@ impl OrganizationMutations {
                         organization_number,
                         deactivated_at: None,
                     };
-                    orgdb::insert_unit(conn, &row).await.map_err(|e| name_taken(e, "a unit of this municipality"))?;
+                    orgdb::insert_unit(conn, &row).await.map_err(|e| name_taken(e, "error-name-taken-unit"))?;
                     let change = Change::new(
                         actor,
                         actor_role,
@@ -287,13 +301,13 @@ impl OrganizationMutations {
             let id = ids::parse(&unit_id, "unitId")?;
             let name = match input.name {
                 MaybeUndefined::Undefined => None,
-                MaybeUndefined::Null => return Err(ApiError::bad_field("name", "a unit's name cannot be cleared")),
+                MaybeUndefined::Null => return Err(ApiError::bad_field("name", words!("error-unit-name-clear"))),
                 MaybeUndefined::Value(n) => Some(input::org_name(&n, "name")?),
             };
             let service_kind = match input.service_kind {
                 MaybeUndefined::Undefined => None,
                 MaybeUndefined::Null => {
-                    return Err(ApiError::bad_field("serviceKind", "a unit's service kind cannot be cleared"));
+                    return Err(ApiError::bad_field("serviceKind", words!("error-unit-kind-clear")));
                 }
                 MaybeUndefined::Value(k) => Some(k),
             };
@@ -303,7 +317,7 @@ impl OrganizationMutations {
                 MaybeUndefined::Value(n) => Some(organization_number(&n)?),
             };
             if name.is_none() && service_kind.is_none() && number.is_none() {
-                return Err(ApiError::bad_field("", "nothing to change"));
+                return Err(ApiError::bad_field("", words!("error-nothing-to-change")));
             }
             let changes = UnitChanges { name, service_kind, organization_number: number };
             let principal = rc.principal.clone();
@@ -313,11 +327,11 @@ impl OrganizationMutations {
                     if let Some(name) = &changes.name
                         && orgdb::unit_name_taken(conn, unit.municipality_id, name, Some(id)).await?
                     {
-                        return Err(taken("a unit of this municipality"));
+                        return Err(taken("error-name-taken-unit"));
                     }
                     let row = orgdb::update_unit(conn, id, &changes)
                         .await
-                        .map_err(|e| name_taken(e, "a unit of this municipality"))?;
+                        .map_err(|e| name_taken(e, "error-name-taken-unit"))?;
                     let actor = principal.person_id();
                     let change = Change::new(
                         actor,
@@ -370,7 +384,7 @@ async fn set_active(ctx: &Context<'_>, unit_id: ID, active: bool) -> ApiResult<U
             let (unit, actor_role) = unit_to_manage(conn, &principal, id).await?;
             if unit.deactivated_at.is_none() == active {
                 let state = if active { "active" } else { "deactivated" };
-                return Err(ApiError::conflict(format!("the unit is {state} already")));
+                return Err(ApiError::conflict(words!("error-unit-state", state)));
             }
             let row = orgdb::set_unit_active(conn, id, active).await?;
             let actor = principal.person_id();
@@ -406,20 +420,20 @@ fn organization_number(given: &str) -> ApiResult<Option<String>> {
         return Ok(None);
     }
     if digits.len() != 9 || !digits.chars().all(|c| c.is_ascii_digit()) {
-        return Err(ApiError::bad_field("organizationNumber", "organizationNumber must be nine digits"));
+        return Err(ApiError::bad_field("organizationNumber", words!("error-organization-number")));
     }
     Ok(Some(digits))
 }
 
 /// A write that met a unique name index: another request took the name
 /// between the check and the write. The same field error as the check's.
-fn name_taken(e: diesel::result::Error, what: &str) -> ApiError {
-    if is_unique_violation(&e) { taken(what) } else { e.into() }
+fn name_taken(e: diesel::result::Error, key: &'static str) -> ApiError {
+    if is_unique_violation(&e) { taken(key) } else { e.into() }
 }
 
-/// The field error of a name in use.
-fn taken(what: &str) -> ApiError {
-    ApiError::bad_field("name", format!("{what} has this name"))
+/// The field error of a name in use; `key` says by what (a catalogue key).
+fn taken(key: &'static str) -> ApiError {
+    ApiError::bad_field("name", crate::i18n::Text::new(key, Vec::new()))
 }
 
 /// The person an external id already names, if any, when they may be given a
@@ -452,11 +466,7 @@ pub(super) async fn register(
     org::insert_person(conn, &row).await?;
     org::insert_staff(conn, id, municipality_id, external_id).await.map_err(|e| {
         // Only a registration racing this one gets here.
-        if is_unique_violation(&e) {
-            ApiError::conflict("this externalId was registered at the same moment; try again")
-        } else {
-            e.into()
-        }
+        if is_unique_violation(&e) { ApiError::conflict(words!("error-external-id-race")) } else { e.into() }
     })?;
     Ok(id)
 }

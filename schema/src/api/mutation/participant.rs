@@ -16,6 +16,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::events::EventPayload;
 use crate::policy::relation::ObjectRef;
 use crate::policy::{WriteAction, write};
+use crate::words;
 use async_graphql::{Context, ID, InputObject, Object};
 use chrono::Utc;
 use uuid::Uuid;
@@ -116,7 +117,7 @@ impl ParticipantMutations {
                 async move {
                     let acting = w.authorize(WriteAction::AddParticipant)?;
                     if !org::has_unit_role(conn, staff_id, unit_id).await? {
-                        return Err(ApiError::bad_field("staffId", "staffId is not a staff member of unitId"));
+                        return Err(ApiError::bad_field("staffId", words!("error-staff-not-in-unit")));
                     }
                     crate::policy::staff::takes_new_work(
                         crate::db::staff::is_active(conn, staff_id).await?,
@@ -124,10 +125,10 @@ impl ParticipantMutations {
                     )?;
                     let unit = crate::db::organization::unit_by_id(conn, unit_id).await?;
                     if unit.is_some_and(|u| u.deactivated_at.is_some()) {
-                        return Err(ApiError::bad_field("unitId", "the unit is deactivated: it takes on no new work"));
+                        return Err(ApiError::bad_field("unitId", words!("error-unit-deactivated-work")));
                     }
                     if !consents::unit_consented(conn, w.log_id(), unit_id).await? {
-                        return Err(ApiError::bad_field("unitId", "the family has not consented to this unit"));
+                        return Err(ApiError::bad_field("unitId", words!("error-unit-no-consent")));
                     }
                     let row = ParticipantRow {
                         id: Uuid::new_v4(),
@@ -142,7 +143,7 @@ impl ParticipantMutations {
                     };
                     participants::insert(conn, &row).await.map_err(|e| {
                         if is_unique_violation(&e) {
-                            ApiError::conflict("this staff member already takes part in the log")
+                            ApiError::conflict(words!("error-already-participant"))
                         } else {
                             e.into()
                         }
@@ -188,9 +189,9 @@ impl ParticipantMutations {
             let participation = with_log(rc, log_id, Lock::Share, "Log", move |conn, w| {
                 async move {
                     let acting = w.authorize(WriteAction::RemoveParticipant)?;
-                    let p = participants::latest_by_staff(conn, w.log_id(), staff_id).await?.ok_or_else(|| {
-                        ApiError::bad_field("participantId", "participantId: not a participant of this log")
-                    })?;
+                    let p = participants::latest_by_staff(conn, w.log_id(), staff_id)
+                        .await?
+                        .ok_or_else(|| ApiError::bad_field("participantId", words!("error-not-participant")))?;
                     let coordinator = participants::current_term_of(conn, w.log_id()).await?.participant_id == p.id;
                     write::remove_participant(p.left_at.is_some(), coordinator)?;
                     if let Some(h) = participants::pending_handover(conn, w.log_id()).await?
@@ -248,7 +249,7 @@ impl ParticipantMutations {
                     write::hand_baton_to(target.is_some(), consented)?;
                     let target = target.ok_or_else(|| ApiError::internal("a checked successor is missing"))?;
                     if target.staff_id == w.actor {
-                        return Err(ApiError::bad_field("participantId", "you already hold the baton"));
+                        return Err(ApiError::bad_field("participantId", words!("error-you-hold-baton")));
                     }
                     write::propose_handover(participants::pending_handover(conn, w.log_id()).await?.is_some())?;
                     let row = HandoverRow {
@@ -369,9 +370,8 @@ async fn respond(ctx: &Context<'_>, handover_id: ID, accept: bool) -> ApiResult<
                 let consented = consents::unit_consented(conn, w.log_id(), successor.unit_id).await?;
                 // What changed since the proposal is a conflict with the
                 // log's state, not the successor's input.
-                write::hand_baton_to(successor.left_at.is_none(), consented).map_err(|_| {
-                    ApiError::conflict("the successor no longer takes part through a consented unit; the coordinator may propose another")
-                })?;
+                write::hand_baton_to(successor.left_at.is_none(), consented)
+                    .map_err(|_| ApiError::conflict(words!("error-successor-gone")))?;
                 participants::start_term(conn, w.log_id(), &successor).await?;
                 participants::decide_handover(conn, h.id, HandoverStatus::Accepted).await?;
                 w.emit(
@@ -406,7 +406,7 @@ async fn respond(ctx: &Context<'_>, handover_id: ID, accept: bool) -> ApiResult<
 async fn pending(conn: &mut diesel_async::AsyncPgConnection, id: Uuid) -> ApiResult<HandoverRow> {
     let h = participants::handover_by_id(conn, id).await?.ok_or(ApiError::NotFound("Handover"))?;
     if h.status != HandoverStatus::Pending {
-        return Err(ApiError::conflict("this handover is no longer pending"));
+        return Err(ApiError::conflict(words!("error-handover-not-pending")));
     }
     Ok(h)
 }

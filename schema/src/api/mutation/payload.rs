@@ -13,6 +13,7 @@
 //! the transaction back like any error.
 
 use crate::error::{ApiError, ApiResult};
+use crate::i18n::Text;
 use async_graphql::{Enum, SimpleObject};
 use std::future::Future;
 
@@ -29,6 +30,7 @@ pub enum UserErrorCode {
 
 /// A refusal of a mutation's input, for a form to show next to a field.
 #[derive(SimpleObject, Clone, Debug)]
+#[graphql(complex)]
 pub struct UserError {
     /// The path of the value it is about, from the mutation's arguments:
     /// `["input", "body"]`, `["input", "guardians", "1", "nationalId"]` or
@@ -36,8 +38,18 @@ pub struct UserError {
     pub field: Vec<String>,
     /// What kind of refusal it is.
     pub code: UserErrorCode,
-    /// What is wrong, in words a form can show (English).
-    pub message: String,
+    #[graphql(skip)]
+    pub text: Text,
+}
+
+#[async_graphql::ComplexObject]
+impl UserError {
+    /// What is wrong, in words a form can show, in your language
+    /// (`Me.language`: bokmål, nynorsk or English). The top-level
+    /// `errors[].message` of the same refusal is English, for developers.
+    async fn message(&self, ctx: &async_graphql::Context<'_>) -> ApiResult<String> {
+        Ok(self.text.render(crate::context::rc(ctx).language().await?))
+    }
 }
 
 /// A mutation's answer: it can carry refusals instead of its objects.
@@ -112,9 +124,9 @@ fn user_error(e: ApiError, args: &[&str]) -> Result<UserError, ApiError> {
         ApiError::BadUserInput { field, message } => Ok(UserError {
             field: field.map(|f| path(&f, args)).unwrap_or_default(),
             code: UserErrorCode::BadUserInput,
-            message,
+            text: message,
         }),
-        ApiError::Conflict(message) => Ok(UserError { field: Vec::new(), code: UserErrorCode::Conflict, message }),
+        ApiError::Conflict(text) => Ok(UserError { field: Vec::new(), code: UserErrorCode::Conflict, text }),
         other => Err(other),
     }
 }
@@ -142,11 +154,11 @@ mod tests {
 
     #[test]
     fn only_input_refusals_become_user_errors() {
-        let bad = user_error(ApiError::bad_field("body", "body must not be empty"), &[]).unwrap();
+        let bad = user_error(ApiError::bad_field("body", crate::words!("error-empty", field = "body")), &[]).unwrap();
         assert_eq!((bad.field, bad.code), (vec!["input".to_owned(), "body".to_owned()], UserErrorCode::BadUserInput));
-        let whole = user_error(ApiError::bad_input("nothing to change"), &[]).unwrap();
+        let whole = user_error(ApiError::bad_input(crate::words!("error-nothing-to-change")), &[]).unwrap();
         assert!(whole.field.is_empty());
-        let conflict = user_error(ApiError::conflict("the log is closed"), &[]).unwrap();
+        let conflict = user_error(ApiError::conflict(crate::words!("error-log-closed")), &[]).unwrap();
         assert_eq!(conflict.code, UserErrorCode::Conflict);
         for top in [ApiError::NotFound("Log"), ApiError::forbidden("no"), ApiError::RateLimited { retry_after_secs: 1 }]
         {

@@ -4,6 +4,7 @@
 
 use crate::db::{logs, org, people};
 use crate::error::{ApiError, ApiResult};
+use crate::words;
 use diesel_async::AsyncPgConnection;
 use std::collections::HashMap;
 use uuid::Uuid;
@@ -28,7 +29,7 @@ pub async fn resolve(conn: &mut AsyncPgConnection, log_id: Uuid, ids: &[Uuid], f
         let person = found.get(id).ok_or_else(|| {
             // In a list (`recipientIds`), the index says which id it is.
             let at = if field.ends_with("Ids") { format!("{field}[{i}]") } else { field.to_owned() };
-            ApiError::bad_field(at, format!("{field}: {id} is not a participant, guardian or youth owner of this log"))
+            ApiError::bad_field(at, words!("error-not-in-log", field, id))
         })?;
         if !out.contains(person) {
             out.push(*person);

@@ -28,6 +28,7 @@ use crate::events::{self, EventPayload};
 use crate::policy::Acting;
 use crate::policy::staff::{self as policy, StaffChange, Target};
 use crate::principal::Principal;
+use crate::words;
 use async_graphql::{Context, ID, InputObject, MaybeUndefined, Object};
 use diesel_async::AsyncPgConnection;
 use uuid::Uuid;
@@ -85,7 +86,7 @@ impl StaffMutations {
             let contact = ContactChanges {
                 name: match input.name {
                     MaybeUndefined::Undefined => None,
-                    MaybeUndefined::Null => return Err(ApiError::bad_field("name", "a name cannot be cleared")),
+                    MaybeUndefined::Null => return Err(ApiError::bad_field("name", words!("error-name-clear"))),
                     MaybeUndefined::Value(n) => Some(input::required(&n, "name", limits::NAME)?),
                 },
                 email: input::clearable(input.email, "email", limits::SHORT)?,
@@ -93,7 +94,7 @@ impl StaffMutations {
             };
             let roles = input.unit_roles.map(unit_roles).transpose()?;
             if contact.is_empty() && roles.is_none() {
-                return Err(ApiError::bad_input("nothing to change"));
+                return Err(ApiError::bad_input(words!("error-nothing-to-change")));
             }
             policy::may_manage_any(&rc.principal)?;
             let principal = rc.principal.clone();
@@ -175,7 +176,7 @@ fn unit_roles(given: StaffUnitRolesInput) -> ApiResult<UnitRoles> {
     roles.sort_by_key(|r| r.to_string());
     roles.dedup();
     if roles.len() != n {
-        return Err(ApiError::bad_field("unitRoles.roles", "a role is given twice"));
+        return Err(ApiError::bad_field("unitRoles.roles", words!("error-role-twice")));
     }
     let title = input::optional(given.title.as_deref(), "unitRoles.title", limits::SHORT)?;
     Ok(UnitRoles { unit_id, roles, title })
@@ -206,23 +207,17 @@ async fn set_roles(
         .await?
         .filter(|u| u.municipality_id == target.municipality_id);
     let Some(unit) = unit.filter(|_| !held.is_empty()) else {
-        return Err(ApiError::bad_field(
-            "unitRoles.unitId",
-            "they hold no role in this unit; add them to it with registerStaff",
-        ));
+        return Err(ApiError::bad_field("unitRoles.unitId", words!("error-no-role-in-unit")));
     };
     let adds = roles.roles.iter().any(|r| !held.contains(r));
     if adds && unit.deactivated_at.is_some() {
-        return Err(ApiError::bad_field("unitRoles.unitId", "the unit is deactivated: it takes no new roles"));
+        return Err(ApiError::bad_field("unitRoles.unitId", words!("error-unit-deactivated-roles")));
     }
     if held.contains(&admin)
         && !roles.roles.contains(&admin)
         && staffdb::others_with_unit_role(conn, unit.id, admin, target.person_id).await? == 0
     {
-        return Err(ApiError::conflict(format!(
-            "they are the last unit admin of {}; appoint another first",
-            unit.name
-        )));
+        return Err(ApiError::conflict(words!("error-last-unit-admin", unit = unit.name)));
     }
     let (removed, added) =
         staffdb::set_unit_roles(conn, target.person_id, unit.id, &roles.roles, roles.title.as_deref()).await?;
@@ -255,7 +250,7 @@ async fn set_active(
             let (Some(record), Some(target)) = (record, target) else { return Err(ApiError::NotFound("Staff")) };
             if record.deactivated_at.is_none() == active {
                 let state = if active { "active" } else { "deactivated" };
-                return Err(ApiError::conflict(format!("this staff member is {state} already")));
+                return Err(ApiError::conflict(words!("error-staff-state", state)));
             }
             if !active {
                 no_last_admin(conn, &target).await?;
@@ -314,7 +309,7 @@ async fn no_last_admin(conn: &mut AsyncPgConnection, target: &Target) -> ApiResu
         let unit = orgdb::unit_by_id_for_update(conn, *unit_id).await?;
         if staffdb::others_with_unit_role(conn, *unit_id, admin, target.person_id).await? == 0 {
             let name = unit.map(|u| u.name).unwrap_or_default();
-            return Err(ApiError::conflict(format!("they are the last unit admin of {name}; appoint another first")));
+            return Err(ApiError::conflict(words!("error-last-unit-admin", unit = name)));
         }
     }
     if !target.municipal_roles.contains(&crate::db::enums::MunicipalRoleKind::MunicipalAdmin) {
@@ -322,7 +317,7 @@ async fn no_last_admin(conn: &mut AsyncPgConnection, target: &Target) -> ApiResu
     }
     staffdb::lock_municipality(conn, target.municipality_id).await?;
     if staffdb::other_municipal_admins(conn, target.municipality_id, target.person_id).await? == 0 {
-        return Err(ApiError::conflict("they are the last municipal admin; the system owner appoints another first"));
+        return Err(ApiError::conflict(words!("error-last-municipal-admin")));
     }
     Ok(())
 }

@@ -13,19 +13,18 @@ use crate::db::enums::GoalArea;
 use crate::db::templates::{self, Words};
 use crate::error::{ApiError, ApiResult};
 use crate::policy::admin;
+use crate::words;
 use async_graphql::{Context, ID, InputObject, Json, Object};
 use uuid::Uuid;
-
-/// At most this many sections carry guidance in one template.
-const MAX_SECTIONS: usize = 20;
 
 /// A plan template for the municipality's logs.
 #[derive(InputObject)]
 pub struct CreateTemplateInput {
     /// the template's name, at most 200 characters
     pub name: String,
-    /// guidance per section, e.g. {"presentation": "Skriv om barnet …"}: at
-    /// most 20 sections, names of at most 200 characters, texts of at most 10,000
+    /// guidance per section of a new log, e.g. {"presentation": "Skriv om
+    /// barnet …"}: the sections are `presentation`, `aboutMe`, `childVoice`
+    /// and `initiative`, each text at most 10,000 characters
     pub section_prompts: Json<serde_json::Map<String, serde_json::Value>>,
     /// the goal areas a new log starts with (an empty goal each), each once;
     /// none when omitted
@@ -116,7 +115,7 @@ impl TemplateMutations {
             let prompts = input.section_prompts.map(|p| prompts(p.0)).transpose()?;
             let areas = input.default_goal_areas.as_deref().map(areas).transpose()?;
             if name.is_none() && prompts.is_none() && areas.is_none() {
-                return Err(ApiError::bad_input("nothing to change: give a name, sectionPrompts or defaultGoalAreas"));
+                return Err(ApiError::bad_input(words!("error-template-nothing")));
             }
             let municipality_id = admin::manage_templates(&rc.principal)?;
             let actor = rc.principal.person_id();
@@ -175,30 +174,31 @@ async fn active(
         .await?
         .ok_or(ApiError::NotFound("Template"))?;
     if now.retired_at.is_some() {
-        return Err(ApiError::conflict("the template is retired; it changes no more (create a new one)"));
+        return Err(ApiError::conflict(words!("error-template-retired")));
     }
     Ok(now)
 }
 
-/// Section guidance as given: at most 20 sections, each name and text a
+/// The sections of a log that guidance is for (`Log.presentation`,
+/// `aboutMe`, `childVoice`, `initiative`). Any other name would guide
+/// nothing, and the attack on issue 19 stored `__proto__` as one, a name
+/// that trips frontends which copy the object into theirs.
+const SECTIONS: [&str; 4] = ["presentation", "aboutMe", "childVoice", "initiative"];
+
+/// Section guidance as given: a text for some of [`SECTIONS`], each a
 /// checked text input (no NUL, bounded: the attack on issue 15 stored a NUL
 /// here and got INTERNAL).
 fn prompts(given: serde_json::Map<String, serde_json::Value>) -> ApiResult<serde_json::Value> {
-    let malformed = || {
-        ApiError::bad_field(
-            "sectionPrompts",
-            format!("sectionPrompts: at most {MAX_SECTIONS} sections, each a text of at most 10000 characters"),
-        )
-    };
-    if given.len() > MAX_SECTIONS {
-        return Err(malformed());
-    }
     let mut prompts = serde_json::Map::new();
     for (key, value) in given {
-        let section = input::required(&key, "sectionPrompts", limits::SHORT)?;
-        let text = value.as_str().ok_or_else(malformed)?;
+        let Some(section) = SECTIONS.iter().find(|s| **s == key) else {
+            return Err(ApiError::bad_field("sectionPrompts", words!("error-template-section-unknown")));
+        };
+        let text = value.as_str().ok_or_else(|| {
+            ApiError::bad_field(format!("sectionPrompts.{section}"), words!("error-template-section-text"))
+        })?;
         let text = input::required(text, &format!("sectionPrompts.{section}"), limits::BODY)?;
-        prompts.insert(section, serde_json::Value::String(text));
+        prompts.insert((*section).to_owned(), serde_json::Value::String(text));
     }
     Ok(serde_json::Value::Object(prompts))
 }
@@ -208,7 +208,7 @@ fn areas(given: &[GoalArea]) -> ApiResult<Vec<String>> {
     let mut out: Vec<String> = Vec::with_capacity(given.len());
     for area in given {
         if out.iter().any(|a| a == area.as_str()) {
-            return Err(ApiError::bad_field("defaultGoalAreas", format!("defaultGoalAreas: {area} is given twice")));
+            return Err(ApiError::bad_field("defaultGoalAreas", words!("error-area-twice", area = area.as_str())));
         }
         out.push(area.as_str().to_owned());
     }

@@ -21,6 +21,7 @@ use crate::db::enums::{EventKind, ObjectType};
 use crate::error::{ApiError, ApiResult};
 use crate::events::{Hub, StoredEvent};
 use crate::policy::{ReadField, Role, read};
+use crate::words;
 use async_graphql::{Context, Enum, ID, InputObject, Subscription as SubscriptionMacro};
 use futures_util::{Stream, StreamExt};
 use std::sync::Arc;
@@ -54,9 +55,9 @@ impl DeadlineScope {
     pub fn log(&self) -> ApiResult<Option<uuid::Uuid>> {
         match (self.kind, &self.log_id) {
             (DeadlineScopeKind::Log, Some(id)) => ids::parse(id, "scope.logId").map(Some),
-            (DeadlineScopeKind::Log, None) => Err(ApiError::bad_input("scope.logId is required with kind LOG")),
+            (DeadlineScopeKind::Log, None) => Err(ApiError::bad_input(words!("error-scope-log-required"))),
             (_, None) => Ok(None),
-            (_, Some(_)) => Err(ApiError::bad_input("scope.logId is only taken with kind LOG")),
+            (_, Some(_)) => Err(ApiError::bad_input(words!("error-scope-log-only"))),
         }
     }
 }

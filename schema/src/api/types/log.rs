@@ -21,6 +21,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::events::Hub;
 use crate::loaders::{AccessLogPageKey, MessagePageKey};
 use crate::policy::{ReadField, Role, read};
+use crate::words;
 use async_graphql::{Context, Enum, ID, Object};
 use chrono::{DateTime, Utc};
 use std::sync::Arc;
@@ -132,7 +133,9 @@ impl Log {
     }
 
     /// The version of the municipality's template the log was made from,
-    /// as it was then; null when it was made from none.
+    /// as it was then, with its guidance for each section; null when it was
+    /// made from none. Whoever sees the log reads it (it holds no personal
+    /// data), the family included: it writes `aboutMe` by that guidance.
     async fn template(&self, ctx: &Context<'_>) -> ApiResult<Option<super::template::TemplateVersion>> {
         let origin = rc(ctx).loaders.templates().load_one(self.row.id).await?;
         Ok(origin.map(|(_, row, current)| super::template::TemplateVersion { row, current }))
@@ -498,9 +501,7 @@ impl LogFilter {
                 let name = name.trim().to_owned();
                 let len = name.chars().count();
                 if len == 0 || len > MAX_NAME_SEARCH {
-                    return Err(ApiError::bad_input(format!(
-                        "filter.childName is {len} characters; give 1 to {MAX_NAME_SEARCH}"
-                    )));
+                    return Err(ApiError::bad_input(words!("error-name-search", len, max = MAX_NAME_SEARCH)));
                 }
                 Some(name)
             }
@@ -508,7 +509,7 @@ impl LogFilter {
         };
         let status = match (status, self.status) {
             (Some(a), Some(b)) if a != b => {
-                return Err(ApiError::bad_input("status and filter.status differ; give one"));
+                return Err(ApiError::bad_input(words!("error-status-twice")));
             }
             (a, b) => a.or(b),
         };

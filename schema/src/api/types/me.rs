@@ -36,8 +36,7 @@ impl Me {
     /// The language the service writes to you in (messages it sends,
     /// calendar files): bokmål until you choose with `setLanguage`.
     async fn language(&self, ctx: &Context<'_>) -> ApiResult<crate::db::enums::Language> {
-        let rc = rc(ctx);
-        Ok(rc.loaders.language().load_one(rc.principal.person_id()).await?.unwrap_or(crate::db::enums::Language::Nb))
+        rc(ctx).language().await
     }
 
     /// Your name as registered; empty when none is registered.

@@ -173,9 +173,7 @@ impl Meeting {
     /// the title, location, agenda or any person, which stay in Stafett.
     async fn icalendar(&self, ctx: &Context<'_>) -> ApiResult<String> {
         self.access.content(ctx, ReadField::Meetings).await?;
-        let rc = rc(ctx);
-        let language = rc.loaders.language().load_one(rc.principal.person_id()).await?;
-        Ok(crate::calendar::meeting(&self.row, language.unwrap_or(crate::db::enums::Language::Nb)))
+        Ok(crate::calendar::meeting(&self.row, rc(ctx).language().await?))
     }
 }
 

@@ -80,10 +80,17 @@ impl Message {
         Ok(self.row.kind)
     }
 
-    /// The text, at most 10,000 characters.
-    async fn body(&self, ctx: &Context<'_>) -> ApiResult<&str> {
+    /// The text, at most 10,000 characters. A text the service wrote
+    /// (INVITATION, MINUTES, NOTICE, MEETING_CHANGED) is in your language
+    /// (`Me.language`); a MESSAGE is as its author wrote it.
+    async fn body(&self, ctx: &Context<'_>) -> ApiResult<String> {
         self.access.content(ctx, ReadField::Messages).await?;
-        Ok(&self.row.body)
+        if self.row.kind == MessageKind::Message {
+            return Ok(self.row.body.clone());
+        }
+        let rc = rc(ctx);
+        let translated = rc.loaders.translations().load_one((self.row.id, rc.language().await?)).await?;
+        Ok(translated.unwrap_or_else(|| self.row.body.clone()))
     }
 
     /// Who wrote it (for INVITATION, MINUTES and NOTICE, the coordinator

@@ -5,6 +5,7 @@ use crate::context::rc;
 use crate::db::enums::UnitRoleKind;
 use crate::db::org;
 use crate::error::{ApiError, ApiResult};
+use crate::words;
 use async_graphql::{Context, ID, SimpleObject};
 use uuid::Uuid;
 
@@ -57,9 +58,7 @@ pub async fn page(
     if let Some(after) = &after
         && !rows.iter().any(|s| key(s) == *after)
     {
-        return Err(ApiError::bad_input(
-            "invalid cursor: the role it names is no longer listed; start again from the first page",
-        ));
+        return Err(ApiError::bad_input(words!("error-cursor-role")));
     }
     let passed = std::cell::Cell::new(after.is_none());
     Ok(StaffConnection::from_list(
