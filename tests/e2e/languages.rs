@@ -5,8 +5,8 @@
 //! downloader's language; a refusal a form shows is in the sender's.
 
 use serde_json::{Value, json};
+use stafett_tests::TestApp;
 use stafett_tests::ids::{self, EMMA_LOG};
-use stafett_tests::{TestApp, nodes};
 
 const SET: &str =
     "mutation($l: Language!) { setLanguage(input: { language: $l }) { language userErrors { field code message } } }";
@@ -31,20 +31,10 @@ async fn schedule(app: &TestApp, invitees: Value) -> String {
 
 /// The invitations the persona reads for a meeting: body and recipients.
 async fn invitations(app: &TestApp, persona: &str, meeting: &str) -> Vec<(String, usize)> {
-    let r = app
-        .gql(
-            persona,
-            "query($l: ID!) { log(id: $l) { messages(first: 100) { edges { node { kind body recipients { id } meeting { id } } } } } }",
-            json!({ "l": EMMA_LOG }),
-        )
-        .await;
-    nodes(&r.ok()["log"]["messages"])
-        .into_iter()
-        .filter(|m| m["kind"] == "INVITATION" && m["meeting"]["id"] == meeting)
-        .map(|m| {
-            let body = m["body"].as_str().unwrap_or_default().to_owned();
-            (body, m["recipients"].as_array().map_or(0, Vec::len))
-        })
+    let messages = app.meeting_messages(persona, EMMA_LOG, "INVITATION", meeting).await;
+    messages
+        .iter()
+        .map(|m| (m["body"].as_str().unwrap_or_default().to_owned(), m["recipients"].as_array().map_or(0, Vec::len)))
         .collect()
 }
 
@@ -138,21 +128,10 @@ async fn each_person_reads_the_service_in_their_own_language() {
         .await;
     assert_eq!(changed, 1);
     let change = |persona: &'static str| {
-        let app = &app;
-        let meeting = meeting.clone();
+        let (app, meeting) = (&app, meeting.clone());
         async move {
-            let r = app
-                .gql(
-                    persona,
-                    "query($l: ID!) { log(id: $l) { messages(first: 100) { edges { node { kind body meeting { id } } } } } }",
-                    json!({ "l": EMMA_LOG }),
-                )
-                .await;
-            nodes(&r.ok()["log"]["messages"])
-                .into_iter()
-                .find(|m| m["kind"] == "MEETING_CHANGED" && m["meeting"]["id"] == meeting.as_str())
-                .map(|m| m["body"].as_str().unwrap_or_default().to_owned())
-                .unwrap_or_default()
+            let changes = app.meeting_messages(persona, EMMA_LOG, "MEETING_CHANGED", &meeting).await;
+            changes.first().and_then(|m| m["body"].as_str()).unwrap_or_default().to_owned()
         }
     };
     assert!(change("guardian2").await.starts_with("The collaboration meeting"), "English");

@@ -40,18 +40,8 @@ async fn schedule(app: &TestApp, starts_at: &str) -> String {
 
 /// The bodies of the MEETING_CHANGED messages of a meeting the persona reads.
 async fn changes_seen_by(app: &TestApp, persona: &str, meeting: &str) -> Vec<String> {
-    let r = app
-        .gql(
-            persona,
-            "query($l: ID!) { log(id: $l) { messages(first: 100) { edges { node { kind body meeting { id } } } } } }",
-            json!({ "l": EMMA_LOG }),
-        )
-        .await;
-    nodes(&r.ok()["log"]["messages"])
-        .into_iter()
-        .filter(|m| m["kind"] == "MEETING_CHANGED" && m["meeting"]["id"] == meeting)
-        .map(|m| m["body"].as_str().unwrap_or_default().to_owned())
-        .collect()
+    let messages = app.meeting_messages(persona, EMMA_LOG, "MEETING_CHANGED", meeting).await;
+    messages.iter().map(|m| m["body"].as_str().unwrap_or_default().to_owned()).collect()
 }
 
 async fn next_activity(socket: &mut WsClient, kind: &str) -> Value {

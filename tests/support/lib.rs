@@ -385,6 +385,22 @@ impl TestApp {
         self.state.queries.get()
     }
 
+    /// The messages of `kind` about `meeting` that the persona reads in a
+    /// log, newest first: each with its `body` and `recipients { id }`.
+    pub async fn meeting_messages(&self, persona: &str, log: Uuid, kind: &str, meeting: &str) -> Vec<Value> {
+        let r = self
+            .gql(
+                persona,
+                "query($l: ID!) { log(id: $l) { messages(first: 100) { edges { node { kind body recipients { id } meeting { id } } } } } }",
+                serde_json::json!({ "l": log }),
+            )
+            .await;
+        nodes(&r.ok()["log"]["messages"])
+            .into_iter()
+            .filter(|m| m["kind"] == kind && m["meeting"]["id"] == meeting)
+            .collect()
+    }
+
     /// Runs a GraphQL operation as a demo persona.
     pub async fn gql(&self, persona: &str, query: &str, variables: Value) -> Gql {
         self.gql_with_token(Some(&Self::token(persona)), query, variables).await
