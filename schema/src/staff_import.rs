@@ -21,9 +21,9 @@ use crate::db::org::{self, PersonRow};
 use crate::db::organization::{self as orgdb, Change};
 use crate::db::staff as staffdb;
 use crate::error::{ApiError, ApiResult};
+use crate::policy::organization::NewToUnit;
 use crate::policy::{admin, organization as orgpolicy};
 use crate::principal::Principal;
-use crate::words;
 use chrono::Utc;
 use diesel_async::AsyncPgConnection;
 use std::collections::HashMap;
@@ -119,9 +119,7 @@ pub fn check(raw: &RawRow) -> Result<Row, (String, String)> {
 /// then compared with what is stored. Reads only.
 pub async fn plan(conn: &mut AsyncPgConnection, by: &Principal, unit_id: Uuid, raw: &[RawRow]) -> ApiResult<Plan> {
     let unit = orgdb::unit_by_id(conn, unit_id).await?.ok_or(ApiError::NotFound("Unit"))?;
-    if unit.deactivated_at.is_some() {
-        return Err(ApiError::bad_field("unitId", words!("error-unit-deactivated-staff")));
-    }
+    crate::policy::organization::unit_takes(unit.deactivated_at.is_some(), NewToUnit::Staff, "unitId")?;
     let mut plan = Plan::default();
     let mut seen: HashMap<String, u64> = HashMap::new();
     for r in raw {

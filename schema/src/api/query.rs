@@ -25,6 +25,7 @@ use crate::policy::{ReadField, admin, relation};
 use crate::words;
 use async_graphql::{Context, ID, Object};
 use chrono::{Duration, Utc};
+use scoped_futures::ScopedFutureExt;
 use std::collections::HashMap;
 
 /// Where an open measure stands, for `myDeadlines(state:)`.
@@ -431,17 +432,25 @@ impl Query {
     /// anyone else null with FORBIDDEN (the rest of the answer is kept).
     async fn statistics(&self, ctx: &Context<'_>) -> ApiResult<Option<Statistics>> {
         let scope = admin::read_statistics(&rc(ctx).principal)?;
-        let mut conn = rc(ctx).conn().await?;
-        let municipalities = match scope {
-            admin::StatisticsScope::All => statistics::all_municipalities(&mut conn).await?,
-            admin::StatisticsScope::Municipalities(ids) => ids,
-        };
-        let facts = Facts {
-            logs: statistics::logs(&mut conn, &municipalities).await?,
-            units: statistics::units(&mut conn, &municipalities).await?,
-            measures: statistics::measures(&mut conn, &municipalities).await?,
-            open_deletion_requests: statistics::open_deletion_requests(&mut conn, &municipalities).await?,
-        };
+        // One transaction: the figures are of one moment, and JIT is off
+        // for it (`statistics::without_jit`). It writes nothing.
+        let facts = crate::api::mutation::tx::in_transaction(rc(ctx), move |conn| {
+            async move {
+                statistics::without_jit(conn).await?;
+                let municipalities = match scope {
+                    admin::StatisticsScope::All => statistics::all_municipalities(conn).await?,
+                    admin::StatisticsScope::Municipalities(ids) => ids,
+                };
+                Ok(Facts {
+                    logs: statistics::logs(conn, &municipalities).await?,
+                    units: statistics::units(conn, &municipalities).await?,
+                    measures: statistics::measures(conn, &municipalities).await?,
+                    open_deletion_requests: statistics::open_deletion_requests(conn, &municipalities).await?,
+                })
+            }
+            .scope_boxed()
+        })
+        .await?;
         Ok(Some(Statistics::of(facts)))
     }
 }

@@ -49,6 +49,38 @@ pub fn may_be_given_role_reading_personal_data(is_system_owner: bool) -> Result<
     Ok(())
 }
 
+/// What may come new to a unit. A deactivated unit keeps the logs, staff
+/// and participants it has, and takes on nothing new.
+#[derive(Debug, Clone, Copy)]
+pub enum NewToUnit {
+    /// a log created in it
+    Log,
+    /// one of its staff added to a log
+    Participant,
+    /// a proposal that the family consent to it
+    Proposal,
+    /// a staff member registered in it
+    Staff,
+    /// a role given to one of its staff
+    Role,
+}
+
+/// Whether a unit (`deactivated` or not) takes `what`; the refusal is
+/// about the input at `field`.
+pub fn unit_takes(deactivated: bool, what: NewToUnit, field: &str) -> Result<(), ApiError> {
+    if !deactivated {
+        return Ok(());
+    }
+    let key = match what {
+        NewToUnit::Log => "error-unit-deactivated-log",
+        NewToUnit::Participant => "error-unit-deactivated-work",
+        NewToUnit::Proposal => "error-unit-deactivated-propose",
+        NewToUnit::Staff => "error-unit-deactivated-staff",
+        NewToUnit::Role => "error-unit-deactivated-roles",
+    };
+    Err(ApiError::bad_field(field, crate::i18n::Text::new(key, Vec::new())))
+}
+
 /// A municipal admin creates units in their own municipality; the answer is that municipality.
 pub fn create_unit(principal: &Principal) -> Result<(Uuid, ActorRole), ApiError> {
     match principal {

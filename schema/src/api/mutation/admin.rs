@@ -13,6 +13,7 @@ use crate::db::organization::Change;
 use crate::error::{ApiError, ApiResult};
 use crate::events::{self, EventPayload};
 use crate::policy::admin;
+use crate::policy::organization::NewToUnit;
 use crate::words;
 use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
 
@@ -102,9 +103,8 @@ impl AdminMutations {
                     let unit = crate::db::organization::unit_by_id(conn, unit_id).await?;
                     let municipality = unit.as_ref().map(|u| u.municipality_id).ok_or(ApiError::NotFound("Unit"))?;
                     let actor_role = admin::register_staff(&principal, unit_id, municipality, role)?;
-                    if unit.is_some_and(|u| u.deactivated_at.is_some()) {
-                        return Err(ApiError::bad_field("unitId", words!("error-unit-deactivated-staff")));
-                    }
+                    let deactivated = unit.is_some_and(|u| u.deactivated_at.is_some());
+                    crate::policy::organization::unit_takes(deactivated, NewToUnit::Staff, "unitId")?;
                     // An external id already registered is the same person (one
                     // identity at the identity provider), wherever they work:
                     // registering it here adds a role in this unit. Refusing it

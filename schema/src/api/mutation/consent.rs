@@ -20,6 +20,7 @@ use crate::db::{is_unique_violation, logs, org, participants};
 use crate::error::{ApiError, ApiResult};
 use crate::events::EventPayload;
 use crate::i18n;
+use crate::policy::organization::NewToUnit;
 use crate::policy::relation::ObjectRef;
 use crate::policy::{Acting, WriteAction, write};
 use crate::words;
@@ -270,9 +271,8 @@ impl ConsentMutations {
                     if unit.as_ref().map(|u| u.municipality_id) != Some(w.rel.municipality_id) {
                         return Err(ApiError::bad_field("unitId", words!("error-unit-unknown")));
                     }
-                    if unit.is_some_and(|u| u.deactivated_at.is_some()) {
-                        return Err(ApiError::bad_field("unitId", words!("error-unit-deactivated-propose")));
-                    }
+                    let deactivated = unit.is_some_and(|u| u.deactivated_at.is_some());
+                    crate::policy::organization::unit_takes(deactivated, NewToUnit::Proposal, "unitId")?;
                     if unit_id == w.rel.unit_id {
                         return Err(ApiError::bad_field("unitId", words!("error-unit-own")));
                     }

@@ -19,6 +19,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::events::EventPayload;
 use crate::i18n;
 use crate::national_id;
+use crate::policy::organization::NewToUnit;
 use crate::policy::relation::{self, ObjectRef};
 use crate::policy::{WriteAction, admin, write};
 use crate::words;
@@ -181,9 +182,8 @@ impl LogMutations {
                 async move {
                     let unit = crate::db::organization::unit_by_id(conn, unit_id).await?;
                     let unit = unit.ok_or(ApiError::NotFound("Unit"))?;
-                    if unit.deactivated_at.is_some() {
-                        return Err(ApiError::bad_field("unitId", words!("error-unit-deactivated-log")));
-                    }
+                    let deactivated = unit.deactivated_at.is_some();
+                    crate::policy::organization::unit_takes(deactivated, NewToUnit::Log, "unitId")?;
                     let municipality_id = unit.municipality_id;
                     if !org::has_unit_role(conn, coordinator_id, unit_id).await? {
                         return Err(ApiError::bad_field("coordinatorId", words!("error-coordinator-not-staff")));

@@ -14,6 +14,7 @@ use crate::db::participants::{self, HandoverRow, ParticipantRow};
 use crate::db::{consents, is_unique_violation, org};
 use crate::error::{ApiError, ApiResult};
 use crate::events::EventPayload;
+use crate::policy::organization::NewToUnit;
 use crate::policy::relation::ObjectRef;
 use crate::policy::{WriteAction, write};
 use crate::words;
@@ -124,9 +125,8 @@ impl ParticipantMutations {
                         "staffId",
                     )?;
                     let unit = crate::db::organization::unit_by_id(conn, unit_id).await?;
-                    if unit.is_some_and(|u| u.deactivated_at.is_some()) {
-                        return Err(ApiError::bad_field("unitId", words!("error-unit-deactivated-work")));
-                    }
+                    let deactivated = unit.is_some_and(|u| u.deactivated_at.is_some());
+                    crate::policy::organization::unit_takes(deactivated, NewToUnit::Participant, "unitId")?;
                     if !consents::unit_consented(conn, w.log_id(), unit_id).await? {
                         return Err(ApiError::bad_field("unitId", words!("error-unit-no-consent")));
                     }

@@ -26,6 +26,7 @@ use crate::db::staff::{self as staffdb, ContactChanges};
 use crate::error::{ApiError, ApiResult};
 use crate::events::{self, EventPayload};
 use crate::policy::Acting;
+use crate::policy::organization::NewToUnit;
 use crate::policy::staff::{self as policy, StaffChange, Target};
 use crate::principal::Principal;
 use crate::words;
@@ -210,8 +211,8 @@ async fn set_roles(
         return Err(ApiError::bad_field("unitRoles.unitId", words!("error-no-role-in-unit")));
     };
     let adds = roles.roles.iter().any(|r| !held.contains(r));
-    if adds && unit.deactivated_at.is_some() {
-        return Err(ApiError::bad_field("unitRoles.unitId", words!("error-unit-deactivated-roles")));
+    if adds {
+        crate::policy::organization::unit_takes(unit.deactivated_at.is_some(), NewToUnit::Role, "unitRoles.unitId")?;
     }
     if held.contains(&admin)
         && !roles.roles.contains(&admin)
