@@ -81,11 +81,16 @@ impl App {
                 key.with_legacy(kind, *max)
             })
         };
-        let api_config =
-            Arc::new(ApiConfig { cursor_key, max_page_size: config.limits.max_page_size, ..ApiConfig::default() });
+        let principals = crate::auth::principals::PrincipalCache::new(config.principal_cache);
+        let forget = principals.clone();
+        let api_config = Arc::new(ApiConfig {
+            cursor_key,
+            max_page_size: config.limits.max_page_size,
+            forget_principals: stafett_schema::context::ForgetPrincipals(Arc::new(move || forget.invalidate_all())),
+            ..ApiConfig::default()
+        });
         crate::metrics::handle();
         let config_limits = config.limits.clone();
-        let principal_ttl = config.principal_cache;
         let document_limits = DocumentLimits {
             max_fields: config.limits.max_fields,
             max_aliases: config.limits.max_aliases,
@@ -100,7 +105,6 @@ impl App {
         let schema = schema(&config, hub.clone());
         let auth = Authenticator::new(config.dev_auth.enabled || config.demo, &config.oidc)?;
         auth.prefetch().await;
-        let principals = crate::auth::principals::PrincipalCache::new(principal_ttl);
         let access = Arc::new(crate::auth::access::AccessWatch::new(principals.clone()));
         Ok(AppState(Arc::new(App {
             config,

@@ -28,9 +28,10 @@ pub struct MeMutations;
 #[Object]
 impl MeMutations {
     /// Chooses the language the service writes to you in: the messages it
-    /// sends you from now on (invitations, meeting changes, notices) and
-    /// calendar files. Anyone signed in may, for themselves only; what was
-    /// written before stays as it was.
+    /// writes (invitations, meeting changes, minutes headers, notices, also
+    /// those sent before: each is kept in every language), calendar files
+    /// and the refusals in `userErrors`. Anyone signed in may, for
+    /// themselves only. Messages people write are read as written.
     async fn set_language(
         &self,
         ctx: &Context<'_>,
