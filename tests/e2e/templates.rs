@@ -239,3 +239,32 @@ async fn templates_refuse_bad_input() {
         .await;
     assert_eq!(r.ok()["log"]["template"]["version"], 1, "{}", r.body);
 }
+
+/// Who made, changed and retired a template is in the municipality's admin
+/// log, as for its units and staff; a refused change adds nothing.
+#[tokio::test]
+async fn template_changes_are_in_the_admin_log() {
+    let app = TestApp::demo().await;
+    let template = create(&app, "Loggført mal", json!(["HOME_LEISURE"])).await;
+    let update = "mutation($t: ID!, $i: UpdateTemplateInput!) { updateTemplate(templateId: $t, input: $i) { template { version } userErrors { field code message } } }";
+    app.gql("municipaladmin", update, json!({ "t": template, "i": { "name": "Loggført mal, 2" } })).await.ok();
+    app.gql("municipaladmin", update, json!({ "t": template, "i": { "sectionPrompts": { "x": "y" } } }))
+        .await
+        .user_err("BAD_USER_INPUT");
+    let retire =
+        "mutation($t: ID!) { retireTemplate(templateId: $t) { template { id } userErrors { field code message } } }";
+    app.gql("municipaladmin", retire, json!({ "t": template })).await.ok();
+    let q = "{ adminLog(first: 10) { edges { node { actorRole objectType objectId action detail } } } }";
+    let entries = stafett_tests::nodes(&app.gql("municipaladmin", q, json!({})).await.ok()["adminLog"]);
+    let mine: Vec<(&str, &str)> = entries
+        .iter()
+        .filter(|e| e["objectType"] == "TEMPLATE" && e["objectId"] == template.as_str())
+        .inspect(|e| assert_eq!(e["actorRole"], "MUNICIPAL_ADMIN"))
+        .map(|e| (e["action"].as_str().unwrap_or(""), e["detail"].as_str().unwrap_or("")))
+        .collect();
+    assert_eq!(
+        mine,
+        vec![("UPDATE", "retired"), ("UPDATE", "version 2"), ("CREATE", "version 1")],
+        "newest first: {entries:?}"
+    );
+}

@@ -359,7 +359,8 @@ impl Query {
     }
 
     /// Changes to a municipality's organization, newest first: the
-    /// municipality, its units, registrations and appointments. For its
+    /// municipality, its units, registrations and appointments, and its
+    /// plan templates. For its
     /// municipal admins and system owner; for anyone else null with
     /// FORBIDDEN (a municipality where you hold no role: NOT_FOUND).
     async fn admin_log(

@@ -325,6 +325,8 @@ text_enum!(
         Unit => "UNIT",
         /// a staff member's registration or roles
         Staff => "STAFF",
+        /// a plan template
+        Template => "TEMPLATE",
     }
 );
 

@@ -10,6 +10,8 @@ use crate::api::input::{self, limits};
 use crate::api::types::template::Template;
 use crate::context::rc;
 use crate::db::enums::GoalArea;
+use crate::db::enums::{AccessAction, ActorRole, OrgObjectType};
+use crate::db::organization::{self, Change};
 use crate::db::templates::{self, Words};
 use crate::error::{ApiError, ApiResult};
 use crate::policy::admin;
@@ -89,8 +91,12 @@ impl TemplateMutations {
             let municipality_id = admin::manage_templates(&rc.principal)?;
             let actor = rc.principal.person_id();
             let row = in_transaction(rc, move |conn| {
-                async move { Ok(templates::insert(conn, Uuid::new_v4(), municipality_id, &words, actor).await?) }
-                    .scope_boxed()
+                async move {
+                    let row = templates::insert(conn, Uuid::new_v4(), municipality_id, &words, actor).await?;
+                    logged(conn, actor, &row, AccessAction::Create, "version 1").await?;
+                    Ok(row)
+                }
+                .scope_boxed()
             })
             .await?;
             Ok(CreateTemplatePayload { template: Some(Template(row)), ..Default::default() })
@@ -127,7 +133,9 @@ impl TemplateMutations {
                         section_prompts: prompts.unwrap_or(now.section_prompts),
                         default_goal_areas: areas.unwrap_or(now.default_goal_areas),
                     };
-                    Ok(templates::update(conn, template_id, &words, actor).await?)
+                    let row = templates::update(conn, template_id, &words, actor).await?;
+                    logged(conn, actor, &row, AccessAction::Update, &format!("version {}", row.version)).await?;
+                    Ok(row)
                 }
                 .scope_boxed()
             })
@@ -149,10 +157,13 @@ impl TemplateMutations {
             let rc = rc(ctx);
             let template_id = ids::parse(&template_id, "templateId")?;
             let municipality_id = admin::manage_templates(&rc.principal)?;
+            let actor = rc.principal.person_id();
             let row = in_transaction(rc, move |conn| {
                 async move {
                     active(conn, template_id, municipality_id).await?;
-                    Ok(templates::retire(conn, template_id).await?)
+                    let row = templates::retire(conn, template_id).await?;
+                    logged(conn, actor, &row, AccessAction::Update, "retired").await?;
+                    Ok(row)
                 }
                 .scope_boxed()
             })
@@ -161,6 +172,20 @@ impl TemplateMutations {
         })
         .await
     }
+}
+
+/// Records a change of a template in the admin log (`Query.adminLog`), in
+/// the change's transaction, as changes of units and staff are.
+async fn logged(
+    conn: &mut diesel_async::AsyncPgConnection,
+    actor: Uuid,
+    row: &templates::TemplateRow,
+    action: AccessAction,
+    detail: &str,
+) -> ApiResult<()> {
+    let change =
+        Change::new(actor, ActorRole::MunicipalAdmin, row.municipality_id, OrgObjectType::Template, row.id, action);
+    Ok(organization::record(conn, &Change { detail: Some(detail), ..change }).await?)
 }
 
 /// The template to change, locked: NOT_FOUND when it is not this
