@@ -164,3 +164,4 @@ error-last-municipal-admin = they are the last municipal admin; the system owner
 error-already-in-unit = this person is already registered in this unit
 error-scope-log-required = scope.logId is required with kind LOG
 error-scope-log-only = scope.logId is only taken with kind LOG
+error-kind-twice = settings: { $kind } is given twice

@@ -165,3 +165,4 @@ error-last-municipal-admin = vedkommende er den siste kommuneadministratoren; sy
 error-already-in-unit = denne personen er allerede registrert i denne enheten
 error-scope-log-required = scope.logId må oppgis med kind LOG
 error-scope-log-only = scope.logId tas bare imot med kind LOG
+error-kind-twice = settings: { $kind } er oppgitt to ganger

@@ -164,3 +164,4 @@ error-last-municipal-admin = vedkomande er den siste kommuneadministratoren; sys
 error-already-in-unit = denne personen er alt registrert i denne eininga
 error-scope-log-required = scope.logId må oppgjevast med kind LOG
 error-scope-log-only = scope.logId blir berre teke imot med kind LOG
+error-kind-twice = settings: { $kind } er oppgitt to gonger

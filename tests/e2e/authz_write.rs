@@ -243,9 +243,13 @@ fn entry_of(field: &str) -> Option<Entry> {
         }
         "postMessage" => e("MESSAGE", Obj::Returned, "CREATE"),
         "markMessageRead" => e("MESSAGE", Obj::Var("m"), "UPDATE"),
-        "registerStaff" | "setConsentAge" | "createTemplate" | "updateTemplate" | "retireTemplate" | "setLanguage" => {
-            None
-        }
+        "registerStaff"
+        | "setConsentAge"
+        | "createTemplate"
+        | "updateTemplate"
+        | "retireTemplate"
+        | "setLanguage"
+        | "updateNotificationSettings" => None,
         other => panic!("no access-log entry is named for {other}"),
     }
 }
@@ -401,6 +405,10 @@ const SET_CONSENT_AGE: Op = op(
 const SET_LANGUAGE: Op = op(
     "setLanguage",
     "mutation { setLanguage(input: { language: NN }) { language userErrors { field code message } } }",
+);
+const UPDATE_NOTIFICATION_SETTINGS: Op = op(
+    "updateNotificationSettings",
+    "mutation { updateNotificationSettings(input: { settings: [{ kind: MEETING, channel: SMS, timing: DAILY_DIGEST }] }) { settings { kind } userErrors { field code message } } }",
 );
 const UPDATE_TEMPLATE: Op = op(
     "updateTemplate",
@@ -761,6 +769,9 @@ fn table() -> Vec<Row> {
         // Everyone chooses their own language (about no log, and about no one else).
         row("setLanguage", On::NoLog, SET_LANGUAGE, json!({}),
             count("person_language WHERE language = 'NN'"),                 [A, A, A, A, A, A, A, A, A, A, A, A]),
+        // Everyone chooses how she is told (about no log, and about no one else).
+        row("updateNotificationSettings", On::NoLog, UPDATE_NOTIFICATION_SETTINGS, json!({}),
+            count("notification_setting WHERE kind = 'MEETING' AND channel = 'SMS'"), [A, A, A, A, A, A, A, A, A, A, A, A]),
         // Nordby's template: its municipal admin changes and retires it; to Sørby's
         // admin it is as absent as a random id (NOT_FOUND).
         row("updateTemplate of Nordby's template", On::NoLog, UPDATE_TEMPLATE, json!({ "t": id(1100) }),

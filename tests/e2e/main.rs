@@ -32,6 +32,7 @@ mod lifecycle;
 mod limits;
 mod listing;
 mod meetings;
+mod notifications;
 mod ops;
 mod organization;
 mod protocol;

@@ -264,6 +264,49 @@ text_enum!(
 );
 
 text_enum!(
+    /// What a person may be told of outside the app (issue 20): each kind
+    /// has its own channel and timing (`Me.notificationSettings`).
+    NotificationKind {
+        /// a message to you (or to everyone in a log of yours)
+        Message => "MESSAGE",
+        /// a measure assigned to you, or one of yours changed
+        Measure => "MEASURE",
+        /// a deadline of yours due soon, or overdue
+        Deadline => "DEADLINE",
+        /// a meeting invitation, change or cancellation
+        Meeting => "MEETING",
+        /// a handover of the baton proposed to you
+        Handover => "HANDOVER",
+        /// your consent asked for
+        Consent => "CONSENT",
+    }
+);
+
+text_enum!(
+    /// How a person is told: by e-mail, SMS, both, or not outside the app.
+    NotificationChannel {
+        /// by e-mail
+        Email => "EMAIL",
+        /// by SMS
+        Sms => "SMS",
+        /// by e-mail and SMS
+        EmailAndSms => "EMAIL_AND_SMS",
+        /// not outside the app (the app and live subscriptions still show it)
+        None => "NONE",
+    }
+);
+
+text_enum!(
+    /// When a person is told.
+    NotificationTiming {
+        /// as it happens
+        Immediate => "IMMEDIATE",
+        /// in one daily digest, counts per log without names
+        DailyDigest => "DAILY_DIGEST",
+    }
+);
+
+text_enum!(
     /// Where a meeting stands.
     MeetingStatus {
         /// planned, minutes not yet recorded

@@ -12,6 +12,7 @@ pub mod lifecycle;
 pub mod logs;
 pub mod meetings;
 pub mod messages;
+pub mod notifications;
 pub mod org;
 pub mod organization;
 pub mod participants;

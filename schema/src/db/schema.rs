@@ -431,6 +431,16 @@ diesel::table! {
 }
 
 diesel::table! {
+    notification_setting (person_id, kind) {
+        person_id -> Uuid,
+        kind -> Text,
+        channel -> Text,
+        timing -> Text,
+        chosen_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     person_language (person_id) {
         person_id -> Uuid,
         language -> Text,
@@ -566,6 +576,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     log_template,
     person_language,
     message_translation,
+    notification_setting,
     unit,
     unit_proposal,
 );

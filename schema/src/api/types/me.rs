@@ -1,5 +1,6 @@
 //! `me`: who the token says you are.
 
+use super::notification::NotificationSetting;
 use super::people::Unit;
 use crate::api::ids::id;
 use crate::context::rc;
@@ -44,6 +45,33 @@ impl Me {
         let rc = rc(ctx);
         let person = rc.loaders.person().load_one(rc.principal.person_id()).await?;
         Ok(person.map(|p| p.name).unwrap_or_default())
+    }
+
+    /// Your e-mail address, where the service tells you of things outside
+    /// the app (`notificationSettings`): staff's from their registration,
+    /// a citizen's as entered. Null when none is registered.
+    async fn email(&self, ctx: &Context<'_>) -> ApiResult<Option<String>> {
+        let rc = rc(ctx);
+        let person = rc.loaders.person().load_one(rc.principal.person_id()).await?;
+        Ok(person.and_then(|p| p.email))
+    }
+
+    /// Your mobile number, for SMS (`notificationSettings`); null when none
+    /// is registered.
+    async fn phone(&self, ctx: &Context<'_>) -> ApiResult<Option<String>> {
+        let rc = rc(ctx);
+        let person = rc.loaders.person().load_one(rc.principal.person_id()).await?;
+        Ok(person.and_then(|p| p.phone))
+    }
+
+    /// How you are told of things outside the app, one setting per kind:
+    /// your choice (`updateNotificationSettings`), else the default,
+    /// immediate e-mail with SMS off.
+    async fn notification_settings(&self, ctx: &Context<'_>) -> ApiResult<Vec<NotificationSetting>> {
+        let rc = rc(ctx);
+        let mut conn = rc.conn().await?;
+        let chosen = crate::db::notifications::chosen(&mut conn, rc.principal.person_id()).await?;
+        Ok(NotificationSetting::all(&chosen))
     }
 
     /// Your own fødselsnummer (11 digits); null for staff.

@@ -11,6 +11,7 @@ pub mod me;
 pub mod meeting;
 pub mod message;
 pub mod node;
+pub mod notification;
 pub mod organization;
 pub mod people;
 pub mod permissions;
