@@ -291,3 +291,35 @@ pub async fn update_guardian_contact(
     let n = diesel::update(guardian::table.find((log_id, citizen_id))).set(contact).execute(conn).await?;
     Ok(n == 1)
 }
+
+/// Claims up to `limit` logs whose child is 18 on `today` (PostgreSQL's
+/// `current_date` when `None`) and that were not announced yet: a row in
+/// `log_came_of_age` each, whose primary key lets one instance of many
+/// claim a log (`events::adulthood`).
+pub async fn claim_came_of_age(
+    conn: &mut AsyncPgConnection,
+    today: Option<chrono::NaiveDate>,
+    limit: i64,
+) -> QueryResult<Vec<Uuid>> {
+    #[derive(diesel::QueryableByName)]
+    struct Claimed {
+        #[diesel(sql_type = diesel::sql_types::Uuid)]
+        id: Uuid,
+    }
+    let claimed: Vec<Claimed> = diesel::sql_query(
+        "INSERT INTO log_came_of_age (log_id)
+         SELECT l.id FROM log l JOIN child ch ON ch.id = l.child_id
+          WHERE l.deleted_at IS NULL
+            AND ch.birth_date <= (coalesce($1::date, current_date) - make_interval(years => 18))::date
+            AND NOT EXISTS (SELECT 1 FROM log_came_of_age a WHERE a.log_id = l.id)
+          ORDER BY l.id
+          LIMIT $2
+         ON CONFLICT (log_id) DO NOTHING
+         RETURNING log_id AS id",
+    )
+    .bind::<diesel::sql_types::Nullable<diesel::sql_types::Date>, _>(today)
+    .bind::<diesel::sql_types::BigInt, _>(limit)
+    .load(conn)
+    .await?;
+    Ok(claimed.into_iter().map(|c| c.id).collect())
+}

@@ -8,14 +8,12 @@
 //! `today` is a parameter: the caller's clock, which a test sets (`None`:
 //! PostgreSQL's `current_date`, the clock the request-time rule reads).
 
-use crate::db::Pool;
 use crate::db::enums::EventKind;
+use crate::db::{Pool, logs};
 use crate::error::ApiError;
 use crate::events::{EventPayload, emit};
 use chrono::NaiveDate;
-use diesel::sql_types::{BigInt, Date, Nullable};
-use diesel_async::{AnsiTransactionManager, AsyncPgConnection, RunQueryDsl, TransactionManager};
-use uuid::Uuid;
+use diesel_async::{AnsiTransactionManager, AsyncPgConnection, TransactionManager};
 
 /// Logs claimed per statement.
 const BATCH: i64 = 500;
@@ -44,27 +42,9 @@ pub async fn sweep(pool: &Pool, today: Option<NaiveDate>) -> Result<usize, ApiEr
 }
 
 async fn claim_and_emit(conn: &mut AsyncPgConnection, today: Option<NaiveDate>) -> Result<usize, ApiError> {
-    #[derive(diesel::QueryableByName)]
-    struct Claimed {
-        #[diesel(sql_type = diesel::sql_types::Uuid)]
-        id: Uuid,
-    }
-    let claimed: Vec<Claimed> =
-        diesel::sql_query(CAME_OF_AGE).bind::<Nullable<Date>, _>(today).bind::<BigInt, _>(BATCH).load(conn).await?;
+    let claimed = logs::claim_came_of_age(conn, today, BATCH).await?;
     for log in &claimed {
-        emit(conn, log.id, EventKind::YouthCameOfAge, EventPayload::default()).await?;
+        emit(conn, *log, EventKind::YouthCameOfAge, EventPayload::default()).await?;
     }
     Ok(claimed.len())
 }
-
-/// Logs whose child is adult on `$1` (today when null) and not yet announced.
-const CAME_OF_AGE: &str = "
-    INSERT INTO log_came_of_age (log_id)
-    SELECT l.id FROM log l JOIN child ch ON ch.id = l.child_id
-     WHERE l.deleted_at IS NULL
-       AND ch.birth_date <= (coalesce($1::date, current_date) - make_interval(years => 18))::date
-       AND NOT EXISTS (SELECT 1 FROM log_came_of_age a WHERE a.log_id = l.id)
-     ORDER BY l.id
-     LIMIT $2
-    ON CONFLICT (log_id) DO NOTHING
-    RETURNING log_id AS id";
