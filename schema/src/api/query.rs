@@ -434,8 +434,8 @@ impl Query {
     async fn statistics(&self, ctx: &Context<'_>) -> ApiResult<Option<Statistics>> {
         let scope = admin::read_statistics(&rc(ctx).principal)?;
         // One transaction: the figures are of one moment, and JIT is off
-        // for it (`statistics::without_jit`). It writes nothing.
-        let facts = crate::api::mutation::tx::in_transaction(rc(ctx), move |conn| {
+        // for it (`statistics::without_jit`).
+        let facts = crate::api::mutation::tx::read_transaction(rc(ctx), move |conn| {
             async move {
                 statistics::without_jit(conn).await?;
                 let municipalities = match scope {

@@ -97,15 +97,36 @@ where
     T: Send + 'a,
     F: for<'c> FnOnce(&'c mut AsyncPgConnection) -> ScopedBoxFuture<'a, 'c, ApiResult<T>> + Send + 'a,
 {
+    transaction(rc, body, true).await
+}
+
+/// Runs reads that must see one moment (`statistics`) in a transaction.
+/// They wrote nothing, so the relay is not woken and the request's loaders
+/// keep what they hold.
+pub async fn read_transaction<'a, T, F>(rc: &'a RequestContext, body: F) -> ApiResult<T>
+where
+    T: Send + 'a,
+    F: for<'c> FnOnce(&'c mut AsyncPgConnection) -> ScopedBoxFuture<'a, 'c, ApiResult<T>> + Send + 'a,
+{
+    transaction(rc, body, false).await
+}
+
+async fn transaction<'a, T, F>(rc: &'a RequestContext, body: F, wrote: bool) -> ApiResult<T>
+where
+    T: Send + 'a,
+    F: for<'c> FnOnce(&'c mut AsyncPgConnection) -> ScopedBoxFuture<'a, 'c, ApiResult<T>> + Send + 'a,
+{
     let mut pooled: db::PooledConn = rc.conn().await?;
     let conn: &mut AsyncPgConnection = &mut pooled;
     AnsiTransactionManager::begin_transaction(conn).await?;
     match body(conn).await {
         Ok(value) => {
             AnsiTransactionManager::commit_transaction(conn).await?;
-            rc.config.outbox_written.notify_one();
-            // What this request loaded before the write may no longer be true.
-            rc.loaders.clear();
+            if wrote {
+                rc.config.outbox_written.notify_one();
+                // What this request loaded before the write may no longer be true.
+                rc.loaders.clear();
+            }
             Ok(value)
         }
         Err(e) => {

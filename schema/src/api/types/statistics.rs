@@ -200,9 +200,9 @@ impl Statistics {
         for (k, kind) in ServiceKind::ALL.iter().enumerate() {
             let of_kind: Vec<usize> = (0..units.len()).filter(|i| units[*i].2 == *kind).collect();
             let ids: Vec<Uuid> = of_kind.iter().map(|i| units[*i].0).collect();
-            let (mut counted, ok) = tallies(&count(&ids, logs.iter().map(|l| l.unit_id)));
+            // Unprotected, every cell of it is hidden already (rule 3).
+            let (counted, ok) = tallies(&count(&ids, logs.iter().map(|l| l.unit_id)));
             if !ok {
-                counted = hidden(counted.len());
                 unprotected_kinds.push(k);
             }
             by_unit.extend(of_kind.into_iter().zip(counted));
